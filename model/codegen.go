@@ -1,0 +1,347 @@
+package model
+
+import (
+	"math"
+	"strings"
+
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// Temporaries are numbered from tempMark during code generation and moved
+// after the constants when the layout is known.
+const tempMark = 1 << 30
+
+// generate lays out the slots and writes the init and flow code.
+func (c *compiler) generate(flowOrder, initOrder []int) {
+	p := c.p
+	slot := int32(numFixedSlots)
+	for _, v := range p.vars {
+		if v.role == rParam {
+			v.slot = slot
+			slot++
+		}
+	}
+	p.stockLo = slot
+	for i, v := range p.vars {
+		if v.role.isStock() {
+			v.slot = slot
+			slot++
+			p.stocks = append(p.stocks, i)
+		}
+	}
+	for _, v := range p.vars {
+		if v.role != rParam && v.role != rLookup && !v.role.isStock() {
+			v.slot = slot
+			slot++
+		}
+	}
+	p.consts = make([]float64, slot)
+	c.constLo = slot
+	c.constSlot = map[float64]int32{}
+
+	// Which aux and flows change during a run.
+	c.varying = make([]bool, len(p.vars))
+	cut := map[int]bool{} // outflows of non-negative stocks are cut each evaluation
+	for _, i := range p.stocks {
+		v := p.vars[i]
+		if v.nonNeg {
+			for _, j := range v.outflows {
+				cut[j] = true
+			}
+		}
+	}
+	for _, i := range flowOrder {
+		v := p.vars[i]
+		vary := cut[i]
+		syntax.Walk(v.eq, func(e syntax.Expr) bool {
+			switch e := e.(type) {
+			case *syntax.Ident:
+				if j, ok := p.byName[e.Name]; ok {
+					switch r := p.vars[j].role; {
+					case r.isStock(), r == rPrevious, r == rPipeline, r == rUniform, r == rNormal:
+						vary = true
+					case r.isFlowLike():
+						vary = vary || c.varying[j]
+					}
+				} else if strings.EqualFold(e.Name, "time") {
+					vary = true
+				}
+			case *syntax.Call:
+				switch strings.ToLower(e.Fn.Name) {
+				case "pulse", "step", "ramp", "time":
+					vary = true
+				}
+			}
+			return true
+		})
+		c.varying[i] = vary
+	}
+
+	var initCode, flowCode []instr
+	c.code = &initCode
+	for _, i := range initOrder {
+		v := p.vars[i]
+		switch v.role {
+		case rFlow, rAux, rHiddenFlow:
+			c.assign(v, v.eq)
+		case rStock, rHiddenStock, rPrevious, rPipeline, rInitial:
+			c.assign(v, v.init)
+		}
+	}
+	c.code = &flowCode
+	for _, i := range flowOrder {
+		if c.varying[i] {
+			c.assign(p.vars[i], p.vars[i].eq)
+		}
+	}
+
+	// Relocate the temporaries after the constants.
+	base := int32(len(p.consts))
+	reloc := func(s *int32) {
+		if *s >= tempMark {
+			*s = base + *s - tempMark
+		}
+	}
+	for _, code := range [][]instr{initCode, flowCode} {
+		for k := range code {
+			in := &code[k]
+			reloc(&in.dst)
+			reloc(&in.a)
+			reloc(&in.b)
+			reloc(&in.c)
+			if in.op == opPulse || in.op == opStep {
+				p.gridOnly = true
+			}
+		}
+	}
+	p.nSlots = int(base + c.tempMax)
+	p.initCode, p.flowCode = initCode, flowCode
+
+	for _, i := range p.stocks {
+		v := p.vars[i]
+		var in, out []int32
+		for _, j := range v.inflows {
+			in = append(in, p.vars[j].slot)
+		}
+		for _, j := range v.outflows {
+			out = append(out, p.vars[j].slot)
+		}
+		p.inIdx = append(p.inIdx, in)
+		p.outIdx = append(p.outIdx, out)
+		if v.nonNeg {
+			p.nonNeg = append(p.nonNeg, len(p.inIdx)-1)
+		}
+	}
+	if len(p.prevs)+len(p.pipes)+len(p.randoms) > 0 {
+		p.gridOnly = true
+	}
+}
+
+// assign emits code computing x into v's slot.
+func (c *compiler) assign(v *cvar, x syntax.Expr) {
+	c.tempNext = 0
+	r := c.expr(v, x, v.slot)
+	if r != v.slot {
+		c.emit(instr{op: opMov, dst: v.slot, a: r})
+	}
+	if v.nonNeg && (v.role == rFlow) {
+		c.emit(instr{op: opMax, dst: v.slot, a: v.slot, b: c.konst(0)})
+	}
+}
+
+func (c *compiler) emit(in instr) { *c.code = append(*c.code, in) }
+
+// konst returns the slot of a constant, adding it if new.
+func (c *compiler) konst(x float64) int32 {
+	key := x
+	if math.IsNaN(x) {
+		key = math.Inf(-1) // NaN is never equal to itself; -Inf stands for it
+		if s, ok := c.constSlot[key]; ok && math.IsNaN(c.p.consts[s]) {
+			return s
+		}
+	}
+	if s, ok := c.constSlot[key]; ok && (c.p.consts[s] == x || math.IsNaN(x)) {
+		return s
+	}
+	s := int32(len(c.p.consts))
+	c.p.consts = append(c.p.consts, x)
+	c.constSlot[key] = s
+	return s
+}
+
+// isConst reports whether slot s holds a constant: constants follow the
+// variables' slots, temporaries are marked.
+func (c *compiler) isConst(s int32) bool {
+	return s < tempMark && s >= c.constLo
+}
+
+func (c *compiler) temp() int32 {
+	t := tempMark + c.tempNext
+	c.tempNext++
+	if c.tempNext > c.tempMax {
+		c.tempMax = c.tempNext
+	}
+	return t
+}
+
+// op emits dst = op(args...), folding it when its operands are constant.
+// want, when not negative, is the slot the caller would like the result in.
+func (c *compiler) op(op opcode, want int32, args ...int32) int32 {
+	var ops [3]int32
+	copy(ops[:], args)
+	fold := op.pure()
+	for _, a := range args {
+		fold = fold && c.isConst(a)
+	}
+	if fold {
+		var scratch [4]float64
+		for k, a := range args {
+			scratch[k+1] = c.p.consts[a]
+		}
+		in := instr{op: op, dst: 0, a: 1, b: 2, c: 3}
+		exec([]instr{in}, scratch[:], nil)
+		return c.konst(scratch[0])
+	}
+	dst := want
+	if dst < 0 {
+		dst = c.temp()
+	}
+	c.emit(instr{op: op, dst: dst, a: ops[0], b: ops[1], c: ops[2]})
+	return dst
+}
+
+var binops = map[syntax.Token]opcode{
+	syntax.ADD: opAdd, syntax.SUB: opSub, syntax.MUL: opMul, syntax.QUO: opDiv,
+	syntax.POW: opPow, syntax.MOD: opMod,
+	syntax.EQL: opEq, syntax.NEQ: opNe, syntax.LSS: opLt, syntax.LEQ: opLe,
+	syntax.GTR: opGt, syntax.GEQ: opGe, syntax.AND: opAnd, syntax.OR: opOr,
+}
+
+var unaryFuncs = map[string]opcode{
+	"abs": opAbs, "exp": opExp, "ln": opLn, "log10": opLog10, "sqrt": opSqrt,
+	"sin": opSin, "cos": opCos, "tan": opTan, "arcsin": opAsin, "arccos": opAcos,
+	"arctan": opAtan, "int": opFloor,
+}
+
+// expr emits code for x and returns the slot holding its value.
+func (c *compiler) expr(v *cvar, x syntax.Expr, want int32) int32 {
+	p := c.p
+	switch x := x.(type) {
+	case *syntax.Num:
+		return c.konst(x.Value)
+	case *syntax.Paren:
+		return c.expr(v, x.X, want)
+	case *syntax.Ident:
+		if i, ok := p.byName[x.Name]; ok {
+			return p.vars[i].slot
+		}
+		switch strings.ToLower(x.Name) {
+		case "time":
+			return slotTime
+		case "dt":
+			return slotDT
+		case "starttime":
+			return slotStart
+		case "stoptime":
+			return slotStop
+		case "pi":
+			return c.konst(math.Pi)
+		case "inf":
+			return c.konst(math.Inf(1))
+		}
+	case *syntax.Unary:
+		a := c.expr(v, x.X, -1)
+		switch x.Op {
+		case syntax.SUB:
+			return c.op(opNeg, want, a)
+		case syntax.NOT:
+			return c.op(opNot, want, a)
+		}
+		return a
+	case *syntax.Binary:
+		a := c.expr(v, x.X, -1)
+		b := c.expr(v, x.Y, -1)
+		return c.op(binops[x.Op], want, a, b)
+	case *syntax.If:
+		cond := c.expr(v, x.Cond, -1)
+		a := c.expr(v, x.Then, -1)
+		b := c.expr(v, x.Else, -1)
+		return c.op(opIf, want, cond, a, b)
+	case *syntax.Call:
+		return c.call(v, x, want)
+	}
+	return c.konst(math.NaN()) // unreachable after check
+}
+
+func (c *compiler) call(v *cvar, x *syntax.Call, want int32) int32 {
+	p := c.p
+	args := func() []int32 {
+		s := make([]int32, len(x.Args))
+		for i, a := range x.Args {
+			s[i] = c.expr(v, a, -1)
+		}
+		return s
+	}
+	if i, ok := p.byName[x.Fn.Name]; ok && p.vars[i].role == rLookup {
+		a := c.expr(v, x.Args[0], -1)
+		return c.op(opLookup, want, a, int32(p.vars[i].table))
+	}
+	name := strings.ToLower(x.Fn.Name)
+	if op, ok := unaryFuncs[name]; ok {
+		return c.op(op, want, c.expr(v, x.Args[0], -1))
+	}
+	switch name {
+	case "time", "dt", "starttime", "stoptime", "pi", "inf":
+		return c.expr(v, &syntax.Ident{At: x.Fn.At, Name: name}, want)
+	case "min", "max":
+		op := opMin
+		if name == "max" {
+			op = opMax
+		}
+		a := args()
+		r := a[0]
+		for k := 1; k < len(a); k++ {
+			w := int32(-1)
+			if k == len(a)-1 {
+				w = want
+			}
+			r = c.op(op, w, r, a[k])
+		}
+		return r
+	case "safediv", "xidz", "zidz":
+		a := args()
+		alt := c.konst(0)
+		if len(a) == 3 {
+			alt = a[2]
+		}
+		return c.op(opSafeDiv, want, a[0], a[1], alt)
+	case "if_then_else":
+		a := args()
+		return c.op(opIf, want, a[0], a[1], a[2])
+	case "lookup":
+		id := x.Args[0].(*syntax.Ident)
+		t := p.vars[p.byName[id.Name]].table
+		return c.op(opLookup, want, c.expr(v, x.Args[1], -1), int32(t))
+	case "pulse":
+		a := args()
+		interval := c.konst(0)
+		if len(a) == 3 {
+			interval = a[2]
+		}
+		return c.op(opPulse, want, a[0], a[1], interval)
+	case "step":
+		a := args()
+		return c.op(opStep, want, a[0], a[1])
+	case "ramp":
+		a := args()
+		end := c.konst(math.Inf(1))
+		if len(a) == 3 {
+			end = a[2]
+		}
+		return c.op(opRamp, want, a[0], a[1], end)
+	case "$poisson":
+		a := args()
+		return c.op(opPoisson, want, a[0], a[1])
+	}
+	return c.konst(math.NaN()) // unreachable after check
+}

@@ -1,0 +1,244 @@
+package decl
+
+import (
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// Kind says what a model variable is.
+type Kind int
+
+// The kinds of model variable.
+const (
+	Param  Kind = iota + 1 // a constant the user may override or sweep
+	Stock                  // an accumulation, integrated over time
+	Flow                   // a rate that fills or drains stocks
+	Aux                    // an auxiliary: an equation over other variables
+	Lookup                 // a graphical function, called like a function
+)
+
+var kindNames = [...]string{Param: "param", Stock: "stock", Flow: "flow", Aux: "aux", Lookup: "lookup"}
+
+// String returns the kind's name as the format spells it: param, stock,
+// flow, aux or lookup.
+func (k Kind) String() string {
+	if k > 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Section returns the name of the format's table that holds variables of
+// this kind: params, stocks, flows, aux or lookups.
+func (k Kind) Section() string {
+	switch k {
+	case Param:
+		return "params"
+	case Stock:
+		return "stocks"
+	case Flow:
+		return "flows"
+	case Aux:
+		return "aux"
+	case Lookup:
+		return "lookups"
+	}
+	return "unknown"
+}
+
+// Model is what a model file declares, before anything is compiled: the
+// common form that the TOML, XMILE and Vensim readers produce and that the
+// compiler in package model consumes.
+type Model struct {
+	File        string // the file it was read from, as given to the reader
+	Name        string
+	Description string
+	TimeUnits   string
+
+	Sim Sim
+
+	// Vars holds every param, stock, flow, aux and lookup in declaration
+	// order, which is the order of output columns.
+	Vars []*Var
+
+	Thresholds []*Threshold
+	Loops      []*Loop
+	Plots      []*Plot
+}
+
+// Var returns the variable with the given name, or nil.
+func (m *Model) Var(name string) *Var {
+	for _, v := range m.Vars {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+// Names returns the names of all variables in declaration order.
+func (m *Model) Names() []string {
+	names := make([]string, len(m.Vars))
+	for i, v := range m.Vars {
+		names[i] = v.Name
+	}
+	return names
+}
+
+// Default simulation settings, used where a model file leaves them out.
+const (
+	DefaultStart  = 0.0
+	DefaultStop   = 100.0
+	DefaultDT     = 1.0
+	DefaultMethod = "euler"
+	DefaultRelTol = 1e-6
+	DefaultAbsTol = 1e-9
+)
+
+// Methods lists the integration methods, default first.
+var Methods = []string{"euler", "rk2", "rk4", "rk45"}
+
+// Sim holds the simulation settings of the [sim] table.
+type Sim struct {
+	Start     float64 // default 0
+	Stop      float64 // default 100
+	DT        float64 // default 1; the fixed step, and rk45's first step
+	SaveEvery float64 // output interval; 0 means DT
+	Method    string  // euler (default), rk2, rk4 or rk45
+	RelTol    float64 // rk45 relative tolerance; default 1e-6
+	AbsTol    float64 // rk45 absolute tolerance; default 1e-9
+	MaxStep   float64 // rk45 largest step; 0 means no limit
+
+	// Pos maps each key given in the file ("dt", "stop", ...) to the
+	// position of its value, for errors found later.
+	Pos map[string]syntax.Pos
+}
+
+// DefaultSim returns the settings used when a file has no [sim] table.
+func DefaultSim() Sim {
+	return Sim{
+		Start:  DefaultStart,
+		Stop:   DefaultStop,
+		DT:     DefaultDT,
+		Method: DefaultMethod,
+		RelTol: DefaultRelTol,
+		AbsTol: DefaultAbsTol,
+	}
+}
+
+// Equation is the text of one equation, where it stands in its file, and
+// its syntax tree.
+type Equation struct {
+	Text string
+	Pos  syntax.Pos  // position of the first byte of Text in the file
+	Expr syntax.Expr // the parsed tree; nil when Text did not parse
+
+	// Map, when not nil, gives the file position of each byte of Text
+	// (len(Map) == len(Text)+1, the last entry just past the end). Readers
+	// set it when Text is not a verbatim single-line copy of the file's
+	// bytes: escapes, multi-line strings, XML entities.
+	Map []syntax.Pos
+}
+
+// PosAt returns the file position of the byte at offset off in Text.
+func (e *Equation) PosAt(off int) syntax.Pos {
+	if e.Map != nil {
+		off = max(0, min(off, len(e.Map)-1))
+		return e.Map[off]
+	}
+	p := e.Pos
+	if p.IsValid() && p.Col > 0 {
+		p.Col += max(0, min(off, len(e.Text)))
+	}
+	return p
+}
+
+// IsZero reports whether the equation is absent.
+func (e *Equation) IsZero() bool { return e.Text == "" && e.Expr == nil }
+
+// Var is one declared variable: a param, stock, flow, aux or lookup. The
+// fields that apply depend on Kind.
+type Var struct {
+	Kind Kind
+	Name string
+	Key  string     // the entry's key in the file, e.g. "stocks.population"
+	Pos  syntax.Pos // where the entry is declared
+
+	Units string
+	Doc   string
+
+	// Eq is the equation of a flow or aux, or the initial value of a
+	// stock (a number or an equation over params and other stocks).
+	Eq Equation
+
+	// Params.
+	Value    float64
+	Min, Max *float64 // optional range, for sweeps
+
+	// Stocks.
+	Inflows  []string
+	Outflows []string
+
+	// NonNegative: for a stock, outflows are cut so that it never goes
+	// below zero; for a flow, the flow is never negative.
+	NonNegative bool
+
+	// Lookups.
+	Points      [][2]float64 // (x, y) pairs, x strictly increasing
+	Extrapolate bool         // false: hold the end values; true: extend the end segments
+
+	// FieldPos maps each field given in the file ("inflows", "eq", ...) to
+	// the position of its value.
+	FieldPos map[string]syntax.Pos
+}
+
+// FieldPosOr returns the position of field's value if the file gave it,
+// else the variable's position.
+func (v *Var) FieldPosOr(field string) syntax.Pos {
+	if p, ok := v.FieldPos[field]; ok {
+		return p
+	}
+	return v.Pos
+}
+
+// Threshold directions.
+const (
+	Rising  = "rising"
+	Falling = "falling"
+	Either  = "either"
+)
+
+// Threshold is a level of a variable whose crossing the emergence analysis
+// looks for.
+type Threshold struct {
+	Name      string
+	Key       string // the entry's key in the file, e.g. "thresholds.majority"
+	Var       string
+	Level     float64
+	Direction string // rising, falling or either
+	Doc       string
+	Pos       syntax.Pos
+	FieldPos  map[string]syntax.Pos
+}
+
+// Loop is a named feedback loop that the modeler expects the model to
+// have.
+type Loop struct {
+	Name     string
+	Key      string   // the entry's key, "loops[N]" for the N-th [[loops]] table (from 1)
+	Path     []string // variables in causal order, the first not repeated at the end
+	Polarity string   // "R" or "B"
+	Doc      string
+	Pos      syntax.Pos
+	FieldPos map[string]syntax.Pos
+}
+
+// Plot is a picture the model asks to have rendered.
+type Plot struct {
+	File       string
+	Key        string // the entry's key, "plots[N]" for the N-th [[plots]] table (from 1)
+	Title      string
+	Vars       []string
+	Thresholds []string
+	Pos        syntax.Pos
+	FieldPos   map[string]syntax.Pos
+}

@@ -1,0 +1,78 @@
+package decl
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+func FuzzParseTOML(f *testing.F) {
+	if src, err := os.ReadFile("testdata/logistic.toml"); err == nil {
+		f.Add(src)
+	}
+	for _, c := range badCases {
+		f.Add([]byte(c.src))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		m, err := ParseTOML("f.toml", src)
+		lines := strings.Split(string(src), "\n")
+		inside := func(what string, p syntax.Pos) {
+			if p.File != "f.toml" || p.Line < 1 || p.Line > len(lines) || p.Col < 1 || p.Col > len(lines[p.Line-1])+1 {
+				t.Fatalf("%s: position %v outside the input (%d lines)", what, p, len(lines))
+			}
+		}
+		if err != nil {
+			var list syntax.ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("got %v (%T), want a non-empty syntax.ErrorList", err, err)
+			}
+			for i, e := range list {
+				inside(e.Error(), e.Pos)
+				if i > 0 && e.Pos.Less(list[i-1].Pos) {
+					t.Fatalf("errors not sorted: %v before %v", list[i-1], e)
+				}
+			}
+		}
+		if m == nil {
+			return
+		}
+		for _, v := range m.Vars {
+			inside(v.Key, v.Pos)
+			for k, p := range v.FieldPos {
+				inside(v.Key+"."+k, p)
+			}
+			eq := v.Eq
+			if eq.IsZero() {
+				continue
+			}
+			inside(v.Key+" eq", eq.Pos)
+			for i := range len(eq.Text) + 1 {
+				inside(v.Key+" eq byte", eq.PosAt(i))
+			}
+			// An equation without a map is a verbatim copy of the file's
+			// bytes at its position.
+			if eq.Map == nil && !strings.HasPrefix(lines[eq.Pos.Line-1][eq.Pos.Col-1:], eq.Text) {
+				if _, isNum := eq.Expr.(*syntax.Num); !isNum || v.Kind == Flow || v.Kind == Aux {
+					if !strings.Contains(eq.Text, "\n") {
+						t.Fatalf("%s: %q is not at %v", v.Key, eq.Text, eq.Pos)
+					}
+				}
+			}
+		}
+		for _, th := range m.Thresholds {
+			inside(th.Key, th.Pos)
+		}
+		for _, l := range m.Loops {
+			inside(l.Key, l.Pos)
+		}
+		for _, p := range m.Plots {
+			inside(p.Key, p.Pos)
+		}
+		for k, p := range m.Sim.Pos {
+			inside("sim."+k, p)
+		}
+	})
+}

@@ -1,0 +1,388 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"math"
+)
+
+// stocks returns a copy of the stocks' current values.
+func (r *run) stocks() []float64 {
+	y := make([]float64, r.n)
+	copy(y, r.v[r.p.stockLo:int(r.p.stockLo)+r.n])
+	return y
+}
+
+// fixed runs euler, rk2 (Heun) or rk4 with a fixed step. Each step starts
+// with an evaluation at the step's start, whose values are the ones
+// recorded; discrete state (previous, delay, random draws) moves on between
+// steps, and step-time functions (pulse, step) hold through a step's
+// stages.
+func (r *run) fixed(ctx context.Context) error {
+	s := r.s
+	n := r.n
+	y := r.stocks()
+	if err := r.checkFinite(s.start, y); err != nil {
+		return err
+	}
+	k1 := make([]float64, n)
+	k2 := make([]float64, n)
+	k3 := make([]float64, n)
+	k4 := make([]float64, n)
+	tmp := make([]float64, n)
+	h := s.dt
+	for i := 0; ; i++ {
+		t := s.start + float64(i)*h
+		r.v[slotTStep] = t
+		r.eval(t, h, y, k1)
+		if i%s.saveK == 0 {
+			r.record(t)
+		}
+		if i == s.nSteps {
+			return nil
+		}
+		r.capture()
+		switch s.method {
+		case "euler":
+			for j := range y {
+				y[j] += h * k1[j]
+			}
+		case "rk2":
+			for j := range y {
+				tmp[j] = y[j] + h*k1[j]
+			}
+			r.eval(t+h, h, tmp, k2)
+			for j := range y {
+				y[j] += h / 2 * (k1[j] + k2[j])
+			}
+		case "rk4":
+			for j := range y {
+				tmp[j] = y[j] + h/2*k1[j]
+			}
+			r.eval(t+h/2, h, tmp, k2)
+			for j := range y {
+				tmp[j] = y[j] + h/2*k2[j]
+			}
+			r.eval(t+h/2, h, tmp, k3)
+			for j := range y {
+				tmp[j] = y[j] + h*k3[j]
+			}
+			r.eval(t+h, h, tmp, k4)
+			for j := range y {
+				y[j] += h / 6 * (k1[j] + 2*k2[j] + 2*k3[j] + k4[j])
+			}
+		}
+		if err := r.checkFinite(t+h, y); err != nil {
+			return err
+		}
+		r.advance()
+		if i&1023 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Dormand–Prince 5(4) coefficients (Hairer, Nørsett & Wanner, DOPRI5).
+const (
+	dpC2, dpC3, dpC4, dpC5 = 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9
+
+	dpA21 = 1.0 / 5
+	dpA31 = 3.0 / 40
+	dpA32 = 9.0 / 40
+	dpA41 = 44.0 / 45
+	dpA42 = -56.0 / 15
+	dpA43 = 32.0 / 9
+	dpA51 = 19372.0 / 6561
+	dpA52 = -25360.0 / 2187
+	dpA53 = 64448.0 / 6561
+	dpA54 = -212.0 / 729
+	dpA61 = 9017.0 / 3168
+	dpA62 = -355.0 / 33
+	dpA63 = 46732.0 / 5247
+	dpA64 = 49.0 / 176
+	dpA65 = -5103.0 / 18656
+	dpA71 = 35.0 / 384
+	dpA73 = 500.0 / 1113
+	dpA74 = 125.0 / 192
+	dpA75 = -2187.0 / 6784
+	dpA76 = 11.0 / 84
+
+	dpE1 = 71.0 / 57600
+	dpE3 = -71.0 / 16695
+	dpE4 = 71.0 / 1920
+	dpE5 = -17253.0 / 339200
+	dpE6 = 22.0 / 525
+	dpE7 = -1.0 / 40
+
+	dpD1 = -12715105075.0 / 11282082432
+	dpD3 = 87487479700.0 / 32700410799
+	dpD4 = -10690763975.0 / 1880347072
+	dpD5 = 701980252875.0 / 199316789632
+	dpD6 = -1453857185.0 / 822651844
+	dpD7 = 69997945.0 / 29380423
+)
+
+// dopri is the scratch of the Dormand–Prince integrator.
+type dopri struct {
+	r                          *run
+	k1, k2, k3, k4, k5, k6, k7 []float64
+	y1, tmp                    []float64
+	dense                      [5][]float64 // continuous extension of the last step
+	t, h                       float64      // the last accepted step
+	steps                      int
+}
+
+func newDopri(r *run) *dopri {
+	n := r.n
+	d := &dopri{r: r}
+	for _, p := range []*[]float64{&d.k1, &d.k2, &d.k3, &d.k4, &d.k5, &d.k6, &d.k7, &d.y1, &d.tmp} {
+		*p = make([]float64, n)
+	}
+	for i := range d.dense {
+		d.dense[i] = make([]float64, n)
+	}
+	return d
+}
+
+// at sets out to the state at time t within the last accepted step.
+func (d *dopri) at(t float64, out []float64) {
+	th := (t - d.t) / d.h
+	th1 := 1 - th
+	c := &d.dense
+	for i := range out {
+		out[i] = c[0][i] + th*(c[1][i]+th1*(c[2][i]+th*(c[3][i]+th1*c[4][i])))
+	}
+}
+
+// integrate advances y from t0 to t1 with error-controlled steps,
+// starting with step h; d.k1 must hold the rates at (t0, y). After each
+// accepted step it calls onStep (when not nil) with the step's span;
+// d.at gives the state inside it. It returns the step size to try next.
+func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h float64, onStep func(t, h float64) error) (float64, error) {
+	r := d.r
+	s := r.s
+	t := t0
+	rejected := false
+	for t < t1 {
+		if s.maxStep > 0 {
+			h = math.Min(h, s.maxStep)
+		}
+		last := false
+		if t+h >= t1-1e-12*math.Max(1, math.Abs(t1)) {
+			h = t1 - t
+			last = true
+		}
+		if h < 1e-12*math.Max(1, math.Abs(t)) {
+			return h, fmt.Errorf("rk45: the step size fell below %g at t=%s; the model changes too abruptly for adaptive steps: use a fixed-step method (euler, rk4) or loosen rel_tol", h, fmtNum(t))
+		}
+		d.steps++
+		if d.steps > s.maxSteps {
+			return h, fmt.Errorf("rk45: more than %d steps; raise the limit (RunOptions.MaxSteps, --max-steps) or loosen rel_tol", s.maxSteps)
+		}
+		if d.steps&255 == 0 {
+			if err := ctx.Err(); err != nil {
+				return h, err
+			}
+		}
+		k1, k2, k3, k4, k5, k6, k7, tmp, y1 := d.k1, d.k2, d.k3, d.k4, d.k5, d.k6, d.k7, d.tmp, d.y1
+		for i := range y {
+			tmp[i] = y[i] + h*dpA21*k1[i]
+		}
+		r.eval(t+dpC2*h, h, tmp, k2)
+		for i := range y {
+			tmp[i] = y[i] + h*(dpA31*k1[i]+dpA32*k2[i])
+		}
+		r.eval(t+dpC3*h, h, tmp, k3)
+		for i := range y {
+			tmp[i] = y[i] + h*(dpA41*k1[i]+dpA42*k2[i]+dpA43*k3[i])
+		}
+		r.eval(t+dpC4*h, h, tmp, k4)
+		for i := range y {
+			tmp[i] = y[i] + h*(dpA51*k1[i]+dpA52*k2[i]+dpA53*k3[i]+dpA54*k4[i])
+		}
+		r.eval(t+dpC5*h, h, tmp, k5)
+		for i := range y {
+			tmp[i] = y[i] + h*(dpA61*k1[i]+dpA62*k2[i]+dpA63*k3[i]+dpA64*k4[i]+dpA65*k5[i])
+		}
+		r.eval(t+h, h, tmp, k6)
+		for i := range y {
+			y1[i] = y[i] + h*(dpA71*k1[i]+dpA73*k3[i]+dpA74*k4[i]+dpA75*k5[i]+dpA76*k6[i])
+		}
+		r.eval(t+h, h, y1, k7)
+		sum := 0.0
+		for i := range y {
+			e := h * (dpE1*k1[i] + dpE3*k3[i] + dpE4*k4[i] + dpE5*k5[i] + dpE6*k6[i] + dpE7*k7[i])
+			sc := s.absTol + s.relTol*math.Max(math.Abs(y[i]), math.Abs(y1[i]))
+			sum += (e / sc) * (e / sc)
+		}
+		err := 0.0
+		if len(y) > 0 {
+			err = math.Sqrt(sum / float64(len(y)))
+		}
+		if math.IsNaN(err) {
+			if cerr := r.checkFinite(t+h, y1); cerr != nil && h < 1e-6*math.Max(1, math.Abs(t)) {
+				return h, cerr
+			}
+			err = math.Inf(1)
+		}
+		if err <= 1 {
+			c := &d.dense
+			for i := range y {
+				diff := y1[i] - y[i]
+				b := h*k1[i] - diff
+				c[0][i] = y[i]
+				c[1][i] = diff
+				c[2][i] = b
+				c[3][i] = diff - h*k7[i] - b
+				c[4][i] = h * (dpD1*k1[i] + dpD3*k3[i] + dpD4*k4[i] + dpD5*k5[i] + dpD6*k6[i] + dpD7*k7[i])
+			}
+			d.t, d.h = t, h
+			if last {
+				t = t1
+			} else {
+				t += h
+			}
+			copy(y, y1)
+			copy(k1, k7)
+			if cerr := r.checkFinite(t, y); cerr != nil {
+				return h, cerr
+			}
+			if onStep != nil {
+				if e := onStep(d.t, d.h); e != nil {
+					return h, e
+				}
+			}
+			fac := 10.0
+			if err > 0 {
+				fac = math.Min(10, math.Max(0.2, 0.9*math.Pow(err, -0.2)))
+			}
+			if rejected {
+				fac = math.Min(fac, 1)
+			}
+			rejected = false
+			if !last {
+				h *= fac
+			}
+		} else {
+			h *= math.Max(0.2, 0.9*math.Pow(err, -0.2))
+			rejected = true
+		}
+	}
+	return h, nil
+}
+
+// adaptive runs rk45. A model with discrete state or step-time functions
+// is integrated from one dt grid point to the next, the discrete state
+// moving on at each; any other model is integrated freely, and its save
+// points are read off the solver's dense output.
+func (r *run) adaptive(ctx context.Context) error {
+	s := r.s
+	d := newDopri(r)
+	y := r.stocks()
+	if err := r.checkFinite(s.start, y); err != nil {
+		return err
+	}
+	h := s.dt
+	if r.p.gridOnly {
+		var err error
+		for i := 0; ; i++ {
+			t := s.start + float64(i)*s.dt
+			r.v[slotTStep] = t
+			r.eval(t, s.dt, y, d.k1)
+			if i%s.saveK == 0 {
+				r.record(t)
+			}
+			if i == s.nSteps {
+				return nil
+			}
+			r.capture()
+			h, err = d.integrate(ctx, t, s.start+float64(i+1)*s.dt, y, h, nil)
+			if err != nil {
+				return err
+			}
+			r.advance()
+		}
+	}
+	r.eval(s.start, h, y, d.k1)
+	r.record(s.start)
+	nSave := s.nSteps / s.saveK
+	next := 1
+	saveAt := func(j int) float64 { return s.start + float64(j)*s.save }
+	states := [][]float64{append([]float64(nil), y...)}
+	ys := make([]float64, r.n)
+	scratch := make([]float64, r.n)
+	end := saveAt(nSave)
+	_, err := d.integrate(ctx, s.start, end, y, h, func(t, h float64) error {
+		for next <= nSave && saveAt(next) <= t+h+1e-9*s.save {
+			ts := saveAt(next)
+			d.at(ts, ys)
+			r.eval(ts, h, ys, scratch)
+			r.record(ts)
+			states = append(states, append([]float64(nil), ys...))
+			next++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r.res.refine = r.refiner(states)
+	return nil
+}
+
+// refiner returns a function that locates a crossing between save points
+// i and i+1 on the dense output of a fresh rk45 integration between them.
+func (r *run) refiner(states [][]float64) func(name string, i int, level float64) (float64, bool) {
+	return func(name string, i int, level float64) (float64, bool) {
+		idx, ok := r.p.byName[name]
+		if !ok || i+1 >= len(states) || i+1 >= len(r.res.Times) {
+			return 0, false
+		}
+		// A private copy of the run, so that Crossings never disturbs it.
+		cp := *r
+		cp.v = append([]float64(nil), r.v...)
+		rr := &cp
+		slot := r.p.vars[idx].slot
+		d := newDopri(rr)
+		y := append([]float64(nil), states[i]...)
+		ys := make([]float64, rr.n)
+		scratch := make([]float64, rr.n)
+		value := func(t, h float64) float64 {
+			d.at(t, ys)
+			rr.eval(t, h, ys, scratch)
+			return rr.v[slot] - level
+		}
+		t0, t1 := r.res.Times[i], r.res.Times[i+1]
+		rr.eval(t0, r.s.dt, y, d.k1)
+		prev := rr.v[slot] - level
+		found, tc := false, 0.0
+		_, err := d.integrate(context.Background(), t0, t1, y, r.s.dt, func(t, h float64) error {
+			if found {
+				return nil
+			}
+			b := value(t+h, h)
+			if (prev < 0 && b >= 0) || (prev > 0 && b <= 0) {
+				lo, hi := t, t+h
+				fa := prev
+				for k := 0; k < 60 && hi-lo > 1e-15*math.Max(1, math.Abs(hi)); k++ {
+					mid := (lo + hi) / 2
+					fm := value(mid, h)
+					if (fa < 0 && fm >= 0) || (fa > 0 && fm <= 0) {
+						hi = mid
+					} else {
+						lo, fa = mid, fm
+					}
+				}
+				found, tc = true, (lo+hi)/2
+			}
+			prev = b
+			return nil
+		})
+		if err != nil || !found {
+			return 0, false
+		}
+		return tc, true
+	}
+}

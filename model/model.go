@@ -1,0 +1,100 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// Model is a compiled model: immutable after Load, Parse or Compile, and
+// safe to Run from many goroutines at once. Each Run keeps its own state.
+type Model struct {
+	// Decl is the declaration the model was compiled from. Treat it as
+	// read-only.
+	Decl *decl.Model
+
+	prog *program
+}
+
+// Load reads and compiles the model file at path. The reader is chosen by
+// the file's extension: .toml is stockflow's own format.
+func Load(path string) (*Model, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+// Parse compiles a model from the source text of a file; filename is used
+// in error messages and to choose the reader by its extension (a name
+// without a known extension is read as TOML).
+//
+// Errors come as a syntax.ErrorList holding every problem found, each
+// naming file, line, column and key.
+func Parse(filename string, src []byte) (*Model, error) {
+	var d *decl.Model
+	var err error
+	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
+	case ".toml", "":
+		d, err = decl.ParseTOML(filename, src)
+	default:
+		return nil, fmt.Errorf("%s: unknown model format %q (stockflow reads .toml models)", filename, ext)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Compile(d)
+}
+
+// Compile compiles a declared model. It checks every equation (unknown
+// names and functions, wrong argument counts, algebraic loops, circular
+// initial values) and reports all problems as a syntax.ErrorList.
+func Compile(d *decl.Model) (*Model, error) {
+	p, errs := compile(d)
+	if len(errs) > 0 {
+		errs.RemoveMultiples()
+		return nil, errs
+	}
+	return &Model{Decl: d, prog: p}, nil
+}
+
+// Names returns the names of the model's stocks, flows and aux in
+// declaration order: the default output columns.
+func (m *Model) Names() []string {
+	var names []string
+	for _, v := range m.Decl.Vars {
+		switch v.Kind {
+		case decl.Stock, decl.Flow, decl.Aux:
+			names = append(names, v.Name)
+		}
+	}
+	return names
+}
+
+// Params returns the model's params and their default values in
+// declaration order.
+func (m *Model) Params() []Param {
+	var ps []Param
+	for _, v := range m.Decl.Vars {
+		if v.Kind == decl.Param {
+			ps = append(ps, Param{Name: v.Name, Value: v.Value, Units: v.Units, Doc: v.Doc, Min: v.Min, Max: v.Max})
+		}
+	}
+	return ps
+}
+
+// Param describes a model parameter.
+type Param struct {
+	Name     string
+	Value    float64 // default value
+	Units    string
+	Doc      string
+	Min, Max *float64 // declared range, if any
+}
+
+func suggest(name string, candidates []string) string { return syntax.Suggest(name, candidates) }

@@ -1,0 +1,45 @@
+package model
+
+// RunOptions adjusts one run. The zero value runs the model as its file
+// declares it.
+type RunOptions struct {
+	// Method overrides the integration method: "euler", "rk2", "rk4" or
+	// "rk45". Empty means the model's own (default euler).
+	Method string
+	// DT overrides the time step (for rk45, the first step). Zero means
+	// the model's.
+	DT float64
+	// Start and Stop override the start and stop times. Zero means the
+	// model's; to start at 0 when the model starts elsewhere, set
+	// StartSet.
+	Start, Stop float64
+	// StartSet makes Start count even when it is zero.
+	StartSet bool
+	// SaveEvery overrides the output interval; it must be a whole multiple
+	// of dt. Zero means the model's (default dt).
+	SaveEvery float64
+	// RelTol, AbsTol and MaxStep override rk45's error control. Zero means
+	// the model's (defaults 1e-6, 1e-9, no limit).
+	RelTol, AbsTol, MaxStep float64
+
+	// Set overrides param values by name.
+	Set map[string]float64
+
+	// Vars lists the variables to record, in output order. Nil means every
+	// stock, flow and aux in declaration order (and every param too when
+	// All is set). Recording fewer variables makes a run cheaper.
+	Vars []string
+	// All adds the params to the default outputs.
+	All bool
+
+	// Seed seeds the random functions; the same seed gives the same run.
+	// Zero means seed 1.
+	Seed uint64
+
+	// MaxSteps bounds the number of steps a run may take. Zero means ten
+	// million; a run that would take more is refused before it starts.
+	MaxSteps int
+}
+
+// DefaultMaxSteps is the bound on steps when RunOptions.MaxSteps is zero.
+const DefaultMaxSteps = 10_000_000

@@ -1,0 +1,271 @@
+package model
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+)
+
+// Result holds the output of one run: the values of the requested
+// variables at each save point.
+type Result struct {
+	// Names lists the output variables in column order (time excluded).
+	Names []string
+	// Times holds the save points.
+	Times []float64
+	// Method is the integration method the run used.
+	Method string
+
+	cols  [][]float64
+	index map[string]int
+
+	// refine, when not nil, locates a crossing of a variable between two
+	// save points more precisely than linear interpolation (rk45's dense
+	// output).
+	refine func(name string, i int, level float64) (float64, bool)
+}
+
+func newResult(names []string, capacity int, method string) *Result {
+	r := &Result{
+		Names:  names,
+		Times:  make([]float64, 0, capacity),
+		Method: method,
+		cols:   make([][]float64, len(names)),
+		index:  make(map[string]int, len(names)),
+	}
+	for i, n := range names {
+		r.cols[i] = make([]float64, 0, capacity)
+		r.index[n] = i
+	}
+	return r
+}
+
+// Len returns the number of save points.
+func (r *Result) Len() int { return len(r.Times) }
+
+// Has reports whether the result holds a series for name.
+func (r *Result) Has(name string) bool {
+	_, ok := r.index[name]
+	return ok
+}
+
+// Series returns the values of the named variable at each save point, or
+// nil if the result does not hold it. The slice is the result's own: do
+// not modify it.
+func (r *Result) Series(name string) []float64 {
+	i, ok := r.index[name]
+	if !ok {
+		return nil
+	}
+	return r.cols[i]
+}
+
+func (r *Result) unknown(name string) error {
+	msg := fmt.Sprintf("the result has no variable %q", name)
+	if s := suggest(name, r.Names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return errors.New(msg)
+}
+
+// At returns the value of the named variable at time t, interpolated
+// linearly between save points. A time outside the run is an error.
+func (r *Result) At(name string, t float64) (float64, error) {
+	ys := r.Series(name)
+	if ys == nil {
+		return 0, r.unknown(name)
+	}
+	n := len(r.Times)
+	if n == 0 {
+		return 0, errors.New("the result is empty")
+	}
+	eps := 1e-9 * math.Max(1, math.Abs(r.Times[n-1]-r.Times[0]))
+	if t < r.Times[0]-eps || t > r.Times[n-1]+eps || math.IsNaN(t) {
+		return 0, fmt.Errorf("time %s is outside the run [%s, %s]", fmtNum(t), fmtNum(r.Times[0]), fmtNum(r.Times[n-1]))
+	}
+	i := sort.SearchFloat64s(r.Times, t)
+	switch {
+	case i >= n:
+		return ys[n-1], nil
+	case math.Abs(r.Times[i]-t) <= eps || i == 0:
+		return ys[i], nil
+	}
+	t0, t1 := r.Times[i-1], r.Times[i]
+	f := (t - t0) / (t1 - t0)
+	return ys[i-1] + f*(ys[i]-ys[i-1]), nil
+}
+
+// Direction selects which crossings of a level count.
+type Direction int
+
+// Directions of a crossing.
+const (
+	Rising  Direction = iota + 1 // from below the level to at or above it
+	Falling                      // from above the level to at or below it
+	Either                       // both
+)
+
+// ParseDirection turns "rising", "falling" or "either" into a Direction.
+func ParseDirection(s string) (Direction, error) {
+	switch s {
+	case "rising", "up":
+		return Rising, nil
+	case "falling", "down":
+		return Falling, nil
+	case "either", "both":
+		return Either, nil
+	}
+	return 0, fmt.Errorf("unknown direction %q (want rising, falling or either)", s)
+}
+
+// String returns rising, falling or either.
+func (d Direction) String() string {
+	switch d {
+	case Rising:
+		return "rising"
+	case Falling:
+		return "falling"
+	case Either:
+		return "either"
+	}
+	return "unknown"
+}
+
+// Crossing is one time a series crosses a level.
+type Crossing struct {
+	Time      float64
+	Direction Direction // Rising or Falling
+}
+
+// Crossings returns the times at which the named variable crosses level in
+// the given direction, in time order. Between save points the time is
+// interpolated linearly; a run made with rk45 locates it on the solver's
+// dense output instead, to the solver's accuracy. A series that starts
+// exactly at the level does not count as crossing it then.
+func (r *Result) Crossings(name string, level float64, dir Direction) ([]Crossing, error) {
+	ys := r.Series(name)
+	if ys == nil {
+		return nil, r.unknown(name)
+	}
+	if dir < Rising || dir > Either {
+		return nil, fmt.Errorf("unknown direction %d", dir)
+	}
+	var out []Crossing
+	for i := 1; i < len(ys); i++ {
+		a, b := ys[i-1]-level, ys[i]-level
+		var d Direction
+		switch {
+		case a < 0 && b >= 0:
+			d = Rising
+		case a > 0 && b <= 0:
+			d = Falling
+		default:
+			continue
+		}
+		if dir != Either && d != dir {
+			continue
+		}
+		t0, t1 := r.Times[i-1], r.Times[i]
+		t := t0 + (t1-t0)*a/(a-b)
+		if r.refine != nil {
+			if tr, ok := r.refine(name, i-1, level); ok {
+				t = tr
+			}
+		}
+		out = append(out, Crossing{Time: t, Direction: d})
+	}
+	return out, nil
+}
+
+// Format says how Write prints a result.
+type Format struct {
+	// Kind is "csv" (the default), "tsv" or "json".
+	Kind string
+	// Digits, when positive, prints numbers with that many significant
+	// digits; zero (the default) prints the shortest form that reads back
+	// to the same float64.
+	Digits int
+}
+
+// WriteCSV writes the result as CSV: a header "time,name,..." and one row
+// per save point, numbers in their shortest exact form.
+func (r *Result) WriteCSV(w io.Writer) error { return r.Write(w, Format{Kind: "csv"}) }
+
+// WriteJSON writes the result as a JSON object
+// {"time": [...], "series": {"name": [...], ...}} with the series in
+// column order. NaN and infinities, which JSON cannot hold, are written as
+// null.
+func (r *Result) WriteJSON(w io.Writer) error { return r.Write(w, Format{Kind: "json"}) }
+
+// Write writes the result in the given format.
+func (r *Result) Write(w io.Writer, f Format) error {
+	bw := bufio.NewWriter(w)
+	num := func(buf []byte, x float64) []byte {
+		if f.Digits > 0 {
+			return strconv.AppendFloat(buf, x, 'g', f.Digits, 64)
+		}
+		return strconv.AppendFloat(buf, x, 'g', -1, 64)
+	}
+	var buf []byte
+	switch f.Kind {
+	case "", "csv", "tsv":
+		sep := byte(',')
+		if f.Kind == "tsv" {
+			sep = '\t'
+		}
+		bw.WriteString("time")
+		for _, n := range r.Names {
+			bw.WriteByte(sep)
+			bw.WriteString(n)
+		}
+		bw.WriteByte('\n')
+		for i, t := range r.Times {
+			buf = num(buf[:0], t)
+			for _, c := range r.cols {
+				buf = append(buf, sep)
+				buf = num(buf, c[i])
+			}
+			buf = append(buf, '\n')
+			bw.Write(buf)
+		}
+	case "json":
+		jnum := func(buf []byte, x float64) []byte {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return append(buf, "null"...)
+			}
+			return num(buf, x)
+		}
+		list := func(xs []float64) {
+			buf = append(buf[:0], '[')
+			for i, x := range xs {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				buf = jnum(buf, x)
+			}
+			buf = append(buf, ']')
+			bw.Write(buf)
+		}
+		bw.WriteString("{\"time\":")
+		list(r.Times)
+		bw.WriteString(",\"series\":{")
+		for i, n := range r.Names {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString(strconv.Quote(n))
+			bw.WriteByte(':')
+			list(r.cols[i])
+		}
+		bw.WriteString("}}\n")
+	default:
+		return fmt.Errorf("unknown output format %q (want csv, tsv or json)", f.Kind)
+	}
+	return bw.Flush()
+}
+
+func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

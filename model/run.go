@@ -1,0 +1,387 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/stockflow/stockflow/model/decl"
+)
+
+// settings are a run's resolved simulation settings.
+type settings struct {
+	method                  string
+	start, stop, dt, save   float64
+	relTol, absTol, maxStep float64
+	nSteps, saveK           int // fixed steps, and steps per save point
+	maxSteps                int
+}
+
+func (m *Model) settings(opt RunOptions) (settings, error) {
+	sim := m.Decl.Sim
+	s := settings{
+		method: sim.Method, start: sim.Start, stop: sim.Stop, dt: sim.DT, save: sim.SaveEvery,
+		relTol: sim.RelTol, absTol: sim.AbsTol, maxStep: sim.MaxStep, maxSteps: DefaultMaxSteps,
+	}
+	if s.method == "" {
+		s.method = decl.DefaultMethod
+	}
+	if opt.Method != "" {
+		s.method = strings.ToLower(opt.Method)
+	}
+	if opt.DT != 0 {
+		s.dt = opt.DT
+		if opt.SaveEvery == 0 {
+			s.save = 0 // a new dt resets the output interval to it
+		}
+	}
+	if opt.StartSet || opt.Start != 0 {
+		s.start = opt.Start
+	}
+	if opt.Stop != 0 {
+		s.stop = opt.Stop
+	}
+	if opt.SaveEvery != 0 {
+		s.save = opt.SaveEvery
+	}
+	if opt.RelTol != 0 {
+		s.relTol = opt.RelTol
+	}
+	if opt.AbsTol != 0 {
+		s.absTol = opt.AbsTol
+	}
+	if opt.MaxStep != 0 {
+		s.maxStep = opt.MaxStep
+	}
+	if opt.MaxSteps != 0 {
+		s.maxSteps = opt.MaxSteps
+	}
+	if s.relTol == 0 {
+		s.relTol = decl.DefaultRelTol
+	}
+	if s.absTol == 0 {
+		s.absTol = decl.DefaultAbsTol
+	}
+	if s.save == 0 {
+		s.save = s.dt
+	}
+	if !slices.Contains(decl.Methods, s.method) {
+		msg := fmt.Sprintf("unknown method %q (want euler, rk2, rk4 or rk45)", s.method)
+		if sg := suggest(s.method, decl.Methods); sg != "" {
+			msg = fmt.Sprintf("unknown method %q (did you mean %q?)", s.method, sg)
+		}
+		return s, errors.New(msg)
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	switch {
+	case !finite(s.start) || !finite(s.stop) || !finite(s.dt) || !finite(s.save):
+		return s, errors.New("start, stop, dt and save_every must be finite numbers")
+	case !(s.dt > 0):
+		return s, fmt.Errorf("dt must be greater than 0, got %s", fmtNum(s.dt))
+	case !(s.stop > s.start):
+		return s, fmt.Errorf("stop (%s) must be after start (%s)", fmtNum(s.stop), fmtNum(s.start))
+	case !(s.save > 0):
+		return s, fmt.Errorf("save_every must be greater than 0, got %s", fmtNum(s.save))
+	case s.maxSteps < 0:
+		return s, fmt.Errorf("the step limit must be positive, got %d", s.maxSteps)
+	}
+	k := math.Round(s.save / s.dt)
+	if k < 1 || math.Abs(k*s.dt-s.save) > 1e-9*s.save {
+		return s, fmt.Errorf("save_every (%s) must be a whole multiple of dt (%s)", fmtNum(s.save), fmtNum(s.dt))
+	}
+	s.saveK = int(k)
+	steps := math.Floor((s.stop-s.start)/s.dt + 1e-9)
+	if steps > float64(s.maxSteps) {
+		return s, fmt.Errorf("the run would take %.0f steps, more than the limit of %d; use a larger dt or raise the limit (RunOptions.MaxSteps, --max-steps)", steps, s.maxSteps)
+	}
+	s.nSteps = int(steps)
+	return s, nil
+}
+
+// run is the state of one run. Nothing in it is shared with other runs.
+type run struct {
+	p   *program
+	s   settings
+	v   []float64 // slot values
+	n   int       // number of stocks
+	rng *rand.Rand
+	own []*rand.Rand // per-draw generators for draws with their own seed
+
+	pending []float64   // values recorded at the start of the step: previous inputs, then pipeline inputs
+	rings   [][]float64 // pipeline buffers
+	heads   []int
+
+	outSlots []int32
+	res      *Result
+}
+
+// Run simulates the model. It honours ctx: a cancelled run stops within a
+// few thousand steps and returns ctx's error. A run that produces NaN or
+// an infinity in a stock stops with an error naming the stock, the time
+// and the flow equations behind it.
+func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
+	s, err := m.settings(opt)
+	if err != nil {
+		return nil, err
+	}
+	r, err := m.newRun(s, opt)
+	if err != nil {
+		return nil, err
+	}
+	switch s.method {
+	case "rk45":
+		err = r.adaptive(ctx)
+	default:
+		err = r.fixed(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.res, nil
+}
+
+func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
+	p := m.prog
+	r := &run{p: p, s: s, n: len(p.stocks)}
+	r.v = make([]float64, p.nSlots)
+	copy(r.v, p.consts)
+	r.v[slotTime], r.v[slotTStep], r.v[slotDT] = s.start, s.start, s.dt
+	r.v[slotStart], r.v[slotStop] = s.start, s.stop
+	for _, v := range p.vars {
+		if v.role == rParam {
+			r.v[v.slot] = v.src.Value
+		}
+	}
+	var names []string
+	for name := range opt.Set {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		i, ok := p.byName[name]
+		if !ok || strings.HasPrefix(name, "$") {
+			msg := fmt.Sprintf("cannot set %q: the model has no such param", name)
+			if sg := suggest(name, m.paramNames()); sg != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", sg)
+			}
+			return nil, errors.New(msg)
+		}
+		if v := p.vars[i]; v.role != rParam {
+			return nil, fmt.Errorf("cannot set %q: it is a %s, and only params can be set", name, v.src.Kind)
+		}
+		r.v[p.vars[i].slot] = opt.Set[name]
+	}
+	seed := opt.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	r.rng = rand.New(rand.NewPCG(seed, 0x5eed5eed))
+	r.own = make([]*rand.Rand, len(p.randoms))
+	for k, i := range p.randoms {
+		if sd := p.vars[i].seed; sd >= 0 {
+			r.own[k] = rand.New(rand.NewPCG(uint64(sd), seed))
+		}
+	}
+
+	// Outputs.
+	var outNames []string
+	if opt.Vars != nil {
+		for _, name := range opt.Vars {
+			i, ok := p.byName[name]
+			if !ok || strings.HasPrefix(name, "$") {
+				msg := fmt.Sprintf("unknown variable %q", name)
+				if sg := suggest(name, m.Decl.Names()); sg != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", sg)
+				}
+				return nil, errors.New(msg)
+			}
+			if p.vars[i].role == rLookup {
+				return nil, fmt.Errorf("%q is a lookup and has no value over time", name)
+			}
+			outNames = append(outNames, name)
+		}
+	} else {
+		for _, v := range m.Decl.Vars {
+			if v.Kind == decl.Stock || v.Kind == decl.Flow || v.Kind == decl.Aux || (opt.All && v.Kind == decl.Param) {
+				outNames = append(outNames, v.Name)
+			}
+		}
+	}
+	for _, name := range outNames {
+		r.outSlots = append(r.outSlots, p.vars[p.byName[name]].slot)
+	}
+	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
+
+	// Initial values.
+	r.draw()
+	exec(p.initCode, r.v, p.tables)
+	r.pending = make([]float64, len(p.prevs)+len(p.pipes))
+	r.rings = make([][]float64, len(p.pipes))
+	r.heads = make([]int, len(p.pipes))
+	for k, i := range p.pipes {
+		pv := p.vars[i]
+		T := r.v[p.vars[pv.delayT].slot]
+		if math.IsNaN(T) || T < 0 {
+			return nil, fmt.Errorf("%s: the delay time of delay must be 0 or more, got %s", pv.key, fmtNum(T))
+		}
+		n := max(1, int(math.Round(T/s.dt)))
+		if n > 100_000_000 {
+			return nil, fmt.Errorf("%s: a delay of %s is %d steps of dt; the pipeline cannot hold that many", pv.key, fmtNum(T), n)
+		}
+		ring := make([]float64, n)
+		for j := range ring {
+			ring[j] = r.v[pv.slot]
+		}
+		r.rings[k] = ring
+	}
+	return r, nil
+}
+
+func (m *Model) paramNames() []string {
+	var names []string
+	for _, v := range m.Decl.Vars {
+		if v.Kind == decl.Param {
+			names = append(names, v.Name)
+		}
+	}
+	return names
+}
+
+// draw refreshes the random draws; it runs at the start of each step.
+func (r *run) draw() {
+	p := r.p
+	for k, i := range p.randoms {
+		rng := r.rng
+		if r.own[k] != nil {
+			rng = r.own[k]
+		}
+		v := p.vars[i]
+		if v.role == rNormal {
+			r.v[v.slot] = rng.NormFloat64()
+		} else {
+			r.v[v.slot] = rng.Float64()
+		}
+	}
+}
+
+// eval computes the aux and flows at time t and stocks y, and the stocks'
+// rates of change into dy. h is the current step, used to cut the
+// outflows of non-negative stocks.
+func (r *run) eval(t, h float64, y, dy []float64) {
+	p, v := r.p, r.v
+	v[slotTime] = t
+	copy(v[p.stockLo:int(p.stockLo)+r.n], y)
+	exec(p.flowCode, v, p.tables)
+	for _, i := range p.nonNeg {
+		avail := y[i] / h
+		for _, s := range p.inIdx[i] {
+			avail += v[s]
+		}
+		for _, s := range p.outIdx[i] {
+			out := v[s]
+			if out > 0 {
+				out = math.Min(out, math.Max(avail, 0))
+				v[s] = out
+			}
+			avail -= out
+		}
+	}
+	for i := range dy {
+		d := 0.0
+		for _, s := range p.inIdx[i] {
+			d += v[s]
+		}
+		for _, s := range p.outIdx[i] {
+			d -= v[s]
+		}
+		dy[i] = d
+	}
+}
+
+// record stores the outputs at time t; the slots hold the values at t.
+func (r *run) record(t float64) {
+	res := r.res
+	res.Times = append(res.Times, t)
+	for k, s := range r.outSlots {
+		res.cols[k] = append(res.cols[k], r.v[s])
+	}
+}
+
+// capture records the inputs of previous and delay at the start of a step.
+func (r *run) capture() {
+	p := r.p
+	k := 0
+	for _, i := range p.prevs {
+		r.pending[k] = r.v[p.vars[p.vars[i].input].slot]
+		k++
+	}
+	for _, i := range p.pipes {
+		r.pending[k] = r.v[p.vars[p.vars[i].input].slot]
+		k++
+	}
+}
+
+// advance moves the discrete state one step on.
+func (r *run) advance() {
+	p := r.p
+	k := 0
+	for _, i := range p.prevs {
+		r.v[p.vars[i].slot] = r.pending[k]
+		k++
+	}
+	for j, i := range p.pipes {
+		ring := r.rings[j]
+		h := r.heads[j]
+		ring[h] = r.pending[k]
+		h++
+		if h == len(ring) {
+			h = 0
+		}
+		r.heads[j] = h
+		r.v[p.vars[i].slot] = ring[h]
+		k++
+	}
+	r.draw()
+}
+
+// checkFinite returns an error if a stock is NaN or infinite.
+func (r *run) checkFinite(t float64, y []float64) error {
+	for i, x := range y {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			continue
+		}
+		return r.nonFinite(t, i, x)
+	}
+	return nil
+}
+
+func (r *run) nonFinite(t float64, i int, x float64) error {
+	p := r.p
+	sv := p.vars[p.stocks[i]]
+	what := "NaN"
+	if math.IsInf(x, 0) {
+		what = "infinite"
+	}
+	name := sv.src.Name
+	key := sv.src.Key
+	// Name the flow equations behind it.
+	var blame []string
+	for _, j := range append(append([]int(nil), sv.inflows...), sv.outflows...) {
+		f := p.vars[j]
+		fx := r.v[f.slot]
+		if math.IsNaN(fx) || math.IsInf(fx, 0) {
+			blame = append(blame, fmt.Sprintf("%s = %s is %s (equation %q)", f.src.Name, fmtNum(fx), "not finite", f.src.Eq.Text))
+		}
+	}
+	msg := fmt.Sprintf("%s: stock %s became %s at t=%s", key, name, what, fmtNum(t))
+	if len(blame) > 0 {
+		msg += ": " + strings.Join(blame, "; ")
+	} else if strings.HasPrefix(sv.name, "$") {
+		msg = fmt.Sprintf("%s: the %s in the equation of %s became %s at t=%s (equation %q)", key, sv.builtin, name, what, fmtNum(t), sv.src.Eq.Text)
+	}
+	return errors.New(msg)
+}

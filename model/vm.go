@@ -1,0 +1,269 @@
+package model
+
+import (
+	"math"
+)
+
+type opcode uint8
+
+const (
+	opMov opcode = iota
+	opAdd
+	opSub
+	opMul
+	opDiv
+	opPow
+	opMod
+	opNeg
+	opNot
+	opEq
+	opNe
+	opLt
+	opLe
+	opGt
+	opGe
+	opAnd
+	opOr
+	opIf // dst = a != 0 ? b : c
+	opAbs
+	opExp
+	opLn
+	opLog10
+	opSqrt
+	opSin
+	opCos
+	opTan
+	opAsin
+	opAcos
+	opAtan
+	opFloor
+	opMin
+	opMax
+	opSafeDiv // dst = b == 0 ? c : a / b
+	opLookup  // dst = lookups[b](a)
+	opPulse   // dst = pulse(magnitude a, first b, interval c)
+	opStep    // dst = step(height a, time b)
+	opRamp    // dst = ramp(slope a, start b, end c)
+	opPoisson // dst = inverse Poisson CDF(mean a, uniform b)
+)
+
+// pure reports whether the op depends only on its operands, so that it
+// can be folded when they are constant.
+func (op opcode) pure() bool {
+	switch op {
+	case opPulse, opStep, opRamp, opLookup, opPoisson:
+		return false
+	}
+	return true
+}
+
+// instr is one three-address instruction: v[dst] = op(v[a], v[b], v[c]).
+type instr struct {
+	op      opcode
+	dst     int32
+	a, b, c int32
+}
+
+// Fixed slots, at the start of every slot array.
+const (
+	slotTime  = iota // the time of the current evaluation
+	slotTStep        // the time at the start of the current step
+	slotDT
+	slotStart
+	slotStop
+	numFixedSlots
+)
+
+// table is a compiled lookup: points on flat arrays.
+type table struct {
+	xs, ys      []float64
+	extrapolate bool
+}
+
+// at returns the table's value at x by binary search and linear
+// interpolation.
+func (t *table) at(x float64) float64 {
+	xs, ys := t.xs, t.ys
+	n := len(xs)
+	if math.IsNaN(x) {
+		return math.NaN()
+	}
+	if x <= xs[0] {
+		if t.extrapolate && x < xs[0] {
+			return ys[0] + (x-xs[0])*(ys[1]-ys[0])/(xs[1]-xs[0])
+		}
+		return ys[0]
+	}
+	if x >= xs[n-1] {
+		if t.extrapolate && x > xs[n-1] {
+			return ys[n-1] + (x-xs[n-1])*(ys[n-1]-ys[n-2])/(xs[n-1]-xs[n-2])
+		}
+		return ys[n-1]
+	}
+	lo, hi := 0, n-1 // xs[lo] < x < xs[hi]
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if xs[mid] <= x {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return ys[lo] + (x-xs[lo])*(ys[hi]-ys[lo])/(xs[hi]-xs[lo])
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// exec runs code over the slots v. It allocates nothing.
+func exec(code []instr, v []float64, tables []table) {
+	for i := range code {
+		in := &code[i]
+		switch in.op {
+		case opMov:
+			v[in.dst] = v[in.a]
+		case opAdd:
+			v[in.dst] = v[in.a] + v[in.b]
+		case opSub:
+			v[in.dst] = v[in.a] - v[in.b]
+		case opMul:
+			v[in.dst] = v[in.a] * v[in.b]
+		case opDiv:
+			v[in.dst] = v[in.a] / v[in.b]
+		default:
+			v[in.dst] = eval1(in, v, tables)
+		}
+	}
+}
+
+// eval1 evaluates the less common instructions; keeping them out of exec's
+// switch keeps the hot loop small.
+func eval1(in *instr, v []float64, tables []table) float64 {
+	a := v[in.a]
+	switch in.op {
+	case opPow:
+		return math.Pow(a, v[in.b])
+	case opMod:
+		b := v[in.b]
+		return a - b*math.Floor(a/b)
+	case opNeg:
+		return -a
+	case opNot:
+		return b2f(a == 0)
+	case opEq:
+		return b2f(a == v[in.b])
+	case opNe:
+		return b2f(a != v[in.b])
+	case opLt:
+		return b2f(a < v[in.b])
+	case opLe:
+		return b2f(a <= v[in.b])
+	case opGt:
+		return b2f(a > v[in.b])
+	case opGe:
+		return b2f(a >= v[in.b])
+	case opAnd:
+		return b2f(a != 0 && v[in.b] != 0)
+	case opOr:
+		return b2f(a != 0 || v[in.b] != 0)
+	case opIf:
+		if a != 0 {
+			return v[in.b]
+		}
+		return v[in.c]
+	case opAbs:
+		return math.Abs(a)
+	case opExp:
+		return math.Exp(a)
+	case opLn:
+		return math.Log(a)
+	case opLog10:
+		return math.Log10(a)
+	case opSqrt:
+		return math.Sqrt(a)
+	case opSin:
+		return math.Sin(a)
+	case opCos:
+		return math.Cos(a)
+	case opTan:
+		return math.Tan(a)
+	case opAsin:
+		return math.Asin(a)
+	case opAcos:
+		return math.Acos(a)
+	case opAtan:
+		return math.Atan(a)
+	case opFloor:
+		return math.Floor(a)
+	case opMin:
+		return math.Min(a, v[in.b])
+	case opMax:
+		return math.Max(a, v[in.b])
+	case opSafeDiv:
+		if v[in.b] == 0 {
+			return v[in.c]
+		}
+		return a / v[in.b]
+	case opLookup:
+		return tables[in.b].at(a)
+	case opPulse:
+		return pulse(a, v[in.b], v[in.c], v[slotTStep], v[slotDT])
+	case opStep:
+		if v[slotTStep] >= v[in.b]-1e-9*v[slotDT] {
+			return a
+		}
+		return 0
+	case opRamp:
+		t, start, end := v[slotTime], v[in.b], v[in.c]
+		if t <= start {
+			return 0
+		}
+		return a * (math.Min(t, end) - start)
+	case opPoisson:
+		return poissonInv(a, v[in.b])
+	}
+	return math.NaN()
+}
+
+// pulse is XMILE's PULSE at step time t: magnitude/dt during the one step
+// that starts at first (and at first + k*interval when interval > 0).
+func pulse(magnitude, first, interval, t, dt float64) float64 {
+	eps := 1e-9 * dt
+	if t < first-eps {
+		return 0
+	}
+	since := t - first
+	if interval > 0 {
+		since -= interval * math.Floor((since+eps)/interval)
+	} else if since >= dt-eps {
+		return 0
+	}
+	if since < dt-eps {
+		return magnitude / dt
+	}
+	return 0
+}
+
+// poissonInv returns the smallest k with P(X ≤ k) ≥ u for X ~ Poisson(mean).
+func poissonInv(mean, u float64) float64 {
+	if !(mean > 0) {
+		return 0
+	}
+	if mean > 500 { // normal approximation with continuity correction
+		z := math.Sqrt2 * math.Erfinv(2*u-1)
+		return math.Max(0, math.Floor(mean+z*math.Sqrt(mean)+0.5))
+	}
+	p := math.Exp(-mean)
+	cdf := p
+	k := 0.0
+	for cdf < u && k < 10000 {
+		k++
+		p *= mean / k
+		cdf += p
+	}
+	return k
+}
