@@ -546,24 +546,7 @@ func (c *compiler) check() {
 	}
 	for _, v := range c.p.vars {
 		for _, x := range v.exprs() {
-			syntax.Walk(x, func(e syntax.Expr) bool {
-				switch e := e.(type) {
-				case *syntax.Ident:
-					c.checkIdent(v, e, names)
-				case *syntax.Index:
-					c.errorAt(v, e.Start(), "arrays are not supported yet: %s", syntax.Print(e))
-					return false
-				case *syntax.Call:
-					c.checkCall(v, e, fnames)
-					for _, a := range e.Args {
-						syntax.Walk(a, func(e syntax.Expr) bool {
-							return c.walkCheck(v, e, names, fnames)
-						})
-					}
-					return false
-				}
-				return true
-			})
+			syntax.Walk(x, func(e syntax.Expr) bool { return c.walkCheck(v, e, names, fnames) })
 		}
 	}
 }
@@ -577,7 +560,11 @@ func (c *compiler) walkCheck(v *cvar, e syntax.Expr, names, fnames []string) boo
 		return false
 	case *syntax.Call:
 		c.checkCall(v, e, fnames)
-		for _, a := range e.Args {
+		args := e.Args
+		if strings.EqualFold(e.Fn.Name, "lookup") && len(args) > 0 {
+			args = args[1:] // the table's name
+		}
+		for _, a := range args {
 			syntax.Walk(a, func(e syntax.Expr) bool { return c.walkCheck(v, e, names, fnames) })
 		}
 		return false

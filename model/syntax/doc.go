@@ -26,4 +26,10 @@
 // Unary minus binds looser than "^", so -2^2 = -4, while 2^-1 = 0.5.
 // Keywords (if, then, else, and, or, not, mod) are matched without regard
 // to case, so IF ... THEN ... ELSE from XMILE reads as it does in Stella.
+//
+// Lexically: numbers are 3, .5, 3., 1e-3, 2.5E+10; a name is a letter
+// (any Unicode letter) or "_" followed by letters, digits and "_", and is
+// never a keyword; "==" is "=", "!=" is "<>", "&&" is "and", "||" is "or"
+// and "!" is "not". White space, newlines included, separates tokens, and
+// {text in braces} is a comment. Print writes the canonical spellings.
 package syntax

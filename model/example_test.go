@@ -1,0 +1,109 @@
+package model_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/stockflow/stockflow/model"
+)
+
+const logisticSrc = `
+name = "Logistic growth"
+
+[sim]
+stop = 40
+dt = 0.125
+method = "rk4"
+save_every = 10
+
+[params]
+r = 0.3
+K = { value = 1000, units = "people", doc = "carrying capacity" }
+
+[stocks.population]
+initial = 10
+inflows = ["births"]
+
+[flows.births]
+eq = "r * population * (1 - crowding)"
+
+[aux.crowding]
+eq = "population / K"
+`
+
+func ExampleParse() {
+	m, err := model.Parse("logistic.toml", []byte(logisticSrc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.Decl.Name, m.Names())
+	// Output: Logistic growth [population births crowding]
+}
+
+func ExampleParse_errors() {
+	_, err := model.Parse("logistic.toml", []byte(`
+[stocks.population]
+initial = 10
+inflows = ["births"]
+
+[flows.births]
+eq = "r * popluation"
+`))
+	fmt.Println(err)
+	// Output: logistic.toml:7:7: flows.births.eq: unknown variable "r" (and 1 more error)
+}
+
+func ExampleModel_Run() {
+	m, err := model.Parse("logistic.toml", []byte(logisticSrc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := m.Run(context.Background(), model.RunOptions{
+		Set: map[string]float64{"r": 0.5},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i, t := range res.Times {
+		fmt.Printf("t=%-3g population=%.1f\n", t, res.Series("population")[i])
+	}
+	// Output:
+	// t=0   population=10.0
+	// t=10  population=599.9
+	// t=20  population=995.5
+	// t=30  population=1000.0
+	// t=40  population=1000.0
+}
+
+func ExampleResult_At() {
+	m, _ := model.Parse("logistic.toml", []byte(logisticSrc))
+	res, _ := m.Run(context.Background(), model.RunOptions{SaveEvery: 0.125})
+	p, _ := res.At("population", 15.3)
+	fmt.Printf("%.2f\n", p) // the closed form gives 498.72
+	// Output: 498.72
+}
+
+func ExampleResult_Crossings() {
+	m, _ := model.Parse("logistic.toml", []byte(logisticSrc))
+	res, _ := m.Run(context.Background(), model.RunOptions{Method: "rk45"})
+	cs, _ := res.Crossings("population", 500, model.Rising)
+	for _, c := range cs {
+		fmt.Printf("%s at t=%.4f\n", c.Direction, c.Time) // exactly, ln(99)/0.3 = 15.31706
+	}
+	// Output: rising at t=15.3171
+}
+
+func ExampleResult_WriteCSV() {
+	m, _ := model.Parse("logistic.toml", []byte(logisticSrc))
+	res, _ := m.Run(context.Background(), model.RunOptions{
+		Vars: []string{"population"}, Stop: 20,
+	})
+	res.WriteCSV(os.Stdout)
+	// Output:
+	// time,population
+	// 0,10
+	// 10,168.6647836094331
+	// 20,802.9571456804988
+}
