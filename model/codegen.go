@@ -91,7 +91,10 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	c.code = &flowCode
 	for _, i := range flowOrder {
 		if c.varying[i] {
-			c.assign(p.vars[i], p.vars[i].eq)
+			v := p.vars[i]
+			v.codeLo = int32(len(flowCode))
+			c.assign(v, v.eq)
+			v.codeHi = int32(len(flowCode))
 		}
 	}
 

@@ -53,11 +53,13 @@ type cvar struct {
 	inflows, outflows []int // stocks: indices of flow variables
 	nonNeg            bool
 
-	input   int   // previous and pipeline: the variable recorded each step
-	delayT  int   // pipeline: the variable holding its delay time
-	seed    int64 // random draws: the call's own seed, or -1
-	table   int   // lookups: index into program.tables
-	builtin string
+	input  int   // previous and pipeline: the variable recorded each step
+	delayT int   // pipeline: the variable holding its delay time
+	seed   int64 // random draws: the call's own seed, or -1
+	table  int   // lookups: index into program.tables
+
+	codeLo, codeHi int32 // flows and aux: their instructions in program.flowCode
+	builtin        string
 }
 
 // program is a compiled model's code and layout. It is never modified
@@ -604,7 +606,7 @@ func (c *compiler) checkCall(v *cvar, e *syntax.Call, fnames []string) {
 	if i, ok := c.p.byName[name]; ok {
 		cv := c.p.vars[i]
 		if cv.role != rLookup {
-			c.errorAt(v, e.Fn.At, "%q is a %s, not a lookup or function", name, cv.src.Kind)
+			c.errorAt(v, e.Fn.At, "%q is %s, not a lookup or function", name, article(cv.src.Kind.String()))
 			return
 		}
 		if len(e.Args) != 1 {

@@ -10,11 +10,11 @@ type RunOptions struct {
 	// the model's.
 	DT float64
 	// Start and Stop override the start and stop times. Zero means the
-	// model's; to start at 0 when the model starts elsewhere, set
-	// StartSet.
+	// model's; to start or stop at 0 when the model does not, set StartSet
+	// or StopSet.
 	Start, Stop float64
-	// StartSet makes Start count even when it is zero.
-	StartSet bool
+	// StartSet and StopSet make Start and Stop count even when zero.
+	StartSet, StopSet bool
 	// SaveEvery overrides the output interval; it must be a whole multiple
 	// of dt. Zero means the model's (default dt).
 	SaveEvery float64
@@ -35,6 +35,12 @@ type RunOptions struct {
 	// Seed seeds the random functions; the same seed gives the same run.
 	// Zero means seed 1.
 	Seed uint64
+
+	// Trace keeps the complete state at each save point, hidden variables
+	// included, for analyses that re-evaluate equations (Result.Trace).
+	// It costs memory in proportion to the model's size times the save
+	// points.
+	Trace bool
 
 	// MaxSteps bounds the number of steps a run may take. Zero means ten
 	// million; a run that would take more is refused before it starts.

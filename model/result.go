@@ -22,6 +22,7 @@ type Result struct {
 
 	cols  [][]float64
 	index map[string]int
+	trace *Trace
 
 	// refine, when not nil, locates a crossing of a variable between two
 	// save points more precisely than linear interpolation (rk45's dense

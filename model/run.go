@@ -42,7 +42,7 @@ func (m *Model) settings(opt RunOptions) (settings, error) {
 	if opt.StartSet || opt.Start != 0 {
 		s.start = opt.Start
 	}
-	if opt.Stop != 0 {
+	if opt.StopSet || opt.Stop != 0 {
 		s.stop = opt.Stop
 	}
 	if opt.SaveEvery != 0 {
@@ -96,7 +96,7 @@ func (m *Model) settings(opt RunOptions) (settings, error) {
 	s.saveK = int(k)
 	steps := math.Floor((s.stop-s.start)/s.dt + 1e-9)
 	if steps > float64(s.maxSteps) {
-		return s, fmt.Errorf("the run would take %.0f steps, more than the limit of %d; use a larger dt or raise the limit (RunOptions.MaxSteps, --max-steps)", steps, s.maxSteps)
+		return s, fmt.Errorf("the run would take %.4g steps, more than the limit of %d; use a larger dt or raise the limit (RunOptions.MaxSteps, --max-steps)", steps, s.maxSteps)
 	}
 	s.nSteps = int(steps)
 	return s, nil
@@ -171,7 +171,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 			return nil, errors.New(msg)
 		}
 		if v := p.vars[i]; v.role != rParam {
-			return nil, fmt.Errorf("cannot set %q: it is a %s, and only params can be set", name, v.src.Kind)
+			return nil, fmt.Errorf("cannot set %q: it is %s, and only params can be set", name, article(v.src.Kind.String()))
 		}
 		r.v[p.vars[i].slot] = opt.Set[name]
 	}
@@ -194,7 +194,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 			i, ok := p.byName[name]
 			if !ok || strings.HasPrefix(name, "$") {
 				msg := fmt.Sprintf("unknown variable %q", name)
-				if sg := suggest(name, m.Decl.Names()); sg != "" {
+				if sg := suggest(name, append(m.Names(), m.paramNames()...)); sg != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sg)
 				}
 				return nil, errors.New(msg)
@@ -211,10 +211,18 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 			}
 		}
 	}
+	seen := map[string]bool{}
 	for _, name := range outNames {
+		if seen[name] {
+			return nil, fmt.Errorf("variable %q is asked for twice", name)
+		}
+		seen[name] = true
 		r.outSlots = append(r.outSlots, p.vars[p.byName[name]].slot)
 	}
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
+	if opt.Trace {
+		r.res.trace = &Trace{m: m}
+	}
 
 	// Initial values.
 	r.draw()
@@ -309,6 +317,10 @@ func (r *run) record(t float64) {
 	for k, s := range r.outSlots {
 		res.cols[k] = append(res.cols[k], r.v[s])
 	}
+	if tr := res.trace; tr != nil {
+		tr.Times = append(tr.Times, t)
+		tr.states = append(tr.states, append([]float64(nil), r.v...))
+	}
 }
 
 // capture records the inputs of previous and delay at the start of a step.
@@ -384,4 +396,12 @@ func (r *run) nonFinite(t float64, i int, x float64) error {
 		msg = fmt.Sprintf("%s: the %s in the equation of %s became %s at t=%s (equation %q)", key, sv.builtin, name, what, fmtNum(t), sv.src.Eq.Text)
 	}
 	return errors.New(msg)
+}
+
+// article puts "a" or "an" before a word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }

@@ -296,3 +296,24 @@ eq = "k * amount"
 	// flow decay "k * amount" at decay.toml:10:1
 	// decay.toml:8:13: stocks.amount.outflows: unknown flow "decy" (did you mean "decay"?)
 }
+
+// TestFormatDoc checks that the complete example in docs/format.md reads
+// without errors.
+func TestFormatDoc(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/format.md")
+	if err != nil {
+		t.Skip(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```toml\n")
+	src, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no TOML example in docs/format.md")
+	}
+	m, err := ParseTOML("format.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Vars) != 6 || len(m.Thresholds) != 1 || len(m.Loops) != 2 || len(m.Plots) != 1 {
+		t.Errorf("got %d vars, %d thresholds, %d loops, %d plots", len(m.Vars), len(m.Thresholds), len(m.Loops), len(m.Plots))
+	}
+}

@@ -1,0 +1,288 @@
+// Command stockflow simulates system-dynamics models written as TOML
+// stock-and-flow files.
+//
+// Usage:
+//
+//	stockflow <command> [arguments]
+//
+// The commands are run (simulate a model and print its results), check
+// (load and compile a model and summarize it), help and version. Run
+// "stockflow help <command>" for the flags of each.
+//
+// Exit status: 0 on success, 1 when the model or the run failed, 2 when the
+// command line was wrong.
+//
+// The command is a thin layer over package model: it parses flags, calls
+// one library function, prints, and returns an exit code.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"regexp"
+	"strings"
+)
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// commands lists the subcommands in the order "stockflow help" shows them.
+// Adding a subcommand is one file defining a *command and one entry here.
+var commands = []*command{
+	runCmd,
+	checkCmd,
+	versionCmd,
+}
+
+// Exit codes.
+const (
+	exitOK    = 0 // success
+	exitFail  = 1 // the model or the run failed
+	exitUsage = 2 // the command line was wrong
+)
+
+// Main runs stockflow with the command-line arguments args (without the
+// program name), writing to stdout and stderr, and returns the exit code:
+// 0 on success, 1 when the model or the run failed, 2 when the command line
+// was wrong. It never panics: a panic, which is a bug, is reported as an
+// internal error with exit code 1.
+func Main(args []string, stdout, stderr io.Writer) int {
+	return guard(stderr, func() int { return dispatch(args, stdout, stderr) })
+}
+
+// guard calls f and returns its exit code, turning a panic into a message
+// on stderr and exit code 1: a panic is a bug, and a user should see a
+// request to report it, not a stack trace.
+func guard(stderr io.Writer, f func() int) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "stockflow: internal error: %v\n", r)
+			fmt.Fprintln(stderr, "stockflow: this is a bug; please report it with the command and the model that caused it")
+			code = exitFail
+		}
+	}()
+	return f()
+}
+
+// dispatch finds the command named by args[0] and runs it.
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	if len(args) == 0 {
+		printUsage(stderr)
+		return exitUsage
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		return help(rest, stdout, stderr)
+	}
+	cmd := lookup(name)
+	if cmd == nil {
+		if strings.HasPrefix(name, "-") {
+			fmt.Fprintf(stderr, "stockflow: flag %s must follow a command\n", name)
+		} else {
+			fmt.Fprintf(stderr, "stockflow: unknown command %q\n", name)
+		}
+		fmt.Fprintln(stderr, `Run "stockflow help" for the list of commands.`)
+		return exitUsage
+	}
+	return cmd.main(ctx, rest, stdout, stderr)
+}
+
+// lookup returns the command with the given name, or nil.
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// help implements "stockflow help [COMMAND]".
+func help(args []string, stdout, stderr io.Writer) int {
+	switch len(args) {
+	case 0:
+		printUsage(stdout)
+		return exitOK
+	case 1:
+		if c := lookup(args[0]); c != nil {
+			c.printHelp(stdout)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "stockflow help: unknown command %q\n", args[0])
+		fmt.Fprintln(stderr, `Run "stockflow help" for the list of commands.`)
+		return exitUsage
+	}
+	fmt.Fprintln(stderr, "stockflow help: too many arguments")
+	fmt.Fprintln(stderr, "usage: stockflow help [COMMAND]")
+	return exitUsage
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `stockflow simulates system-dynamics models written as TOML stock-and-flow files.
+
+Usage:
+
+	stockflow <command> [arguments]
+
+The commands are:
+
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-10s %s\n", c.name, c.short)
+	}
+	fmt.Fprintf(w, "\t%-10s %s\n", "help", "print help about a command")
+	fmt.Fprint(w, `
+Use "stockflow help <command>" or "stockflow <command> --help" for more about a command.
+
+Exit status: 0 on success, 1 when the model or the run failed, 2 when the
+command line was wrong.
+`)
+}
+
+// A command is one stockflow subcommand.
+type command struct {
+	name  string // as typed: "run"
+	args  string // the synopsis after the name: "MODEL [flags]"
+	short string // one line for the command list
+	long  string // the help text after the synopsis, ending in a newline
+
+	// minArgs and maxArgs bound the number of positional arguments;
+	// maxArgs < 0 means no limit.
+	minArgs, maxArgs int
+
+	// setup defines the command's flags on fs and returns the function that
+	// carries out the command once fs has parsed the command line. It
+	// receives the positional arguments.
+	setup func(fs *flag.FlagSet) func(ctx context.Context, out *output, args []string) error
+}
+
+// output is where a command writes.
+type output struct {
+	stdout, stderr io.Writer
+}
+
+// usageError is a command-line mistake: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// usagef returns a usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// main parses the command's flags and positional arguments, runs it and
+// turns its error into a message and an exit code.
+func (c *command) main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := c.flagSet()
+	run := c.setup(fs)
+	pos, err := parseInterspersed(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		c.printHelp(stdout)
+		return exitOK
+	case err != nil:
+		return c.usageFailure(stderr, longDashes(err.Error()))
+	case len(pos) < c.minArgs:
+		return c.usageFailure(stderr, "missing "+strings.Fields(c.args)[len(pos)])
+	case c.maxArgs >= 0 && len(pos) > c.maxArgs:
+		return c.usageFailure(stderr, fmt.Sprintf("unexpected argument %q", pos[c.maxArgs]))
+	}
+	err = run(ctx, &output{stdout, stderr}, pos)
+	if err == nil {
+		return exitOK
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return c.usageFailure(stderr, ue.msg)
+	}
+	printError(stderr, err)
+	return exitFail
+}
+
+// usageFailure reports a command-line mistake and returns exit code 2.
+func (c *command) usageFailure(w io.Writer, msg string) int {
+	fmt.Fprintf(w, "stockflow %s: %s\n", c.name, msg)
+	fmt.Fprintf(w, "usage: %s\n", c.synopsis())
+	fmt.Fprintf(w, "Run \"stockflow %s --help\" for details.\n", c.name)
+	return exitUsage
+}
+
+// synopsis returns the command line the command expects:
+// "stockflow run MODEL [flags]".
+func (c *command) synopsis() string {
+	return strings.TrimSpace("stockflow " + c.name + " " + c.args)
+}
+
+// flagSet returns an empty flag set for the command that reports errors
+// instead of printing them or exiting.
+func (c *command) flagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet("stockflow "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// printHelp prints the command's synopsis, description and flags.
+func (c *command) printHelp(w io.Writer) {
+	fmt.Fprintf(w, "usage: %s\n\n%s", c.synopsis(), c.long)
+	fs := c.flagSet()
+	c.setup(fs)
+	var flags strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		dash := "--"
+		if len(f.Name) == 1 {
+			dash = "-"
+		}
+		fmt.Fprintf(&flags, "  %s%s", dash, f.Name)
+		if arg != "" {
+			fmt.Fprintf(&flags, " %s", arg)
+		}
+		fmt.Fprintf(&flags, "\n    \t%s\n", strings.ReplaceAll(usage, "\n", "\n    \t"))
+	})
+	if flags.Len() > 0 {
+		fmt.Fprintf(w, "\nFlags (before or after the arguments):\n%s", flags.String())
+	}
+}
+
+// flagName matches a flag name of two or more letters as the flag
+// package's messages spell it: "flag provided but not defined: -foo".
+var flagName = regexp.MustCompile(`(: |flag |for )-([A-Za-z][A-Za-z0-9-]+)`)
+
+// longDashes respells the long flags in a message of the flag package with
+// two dashes, as stockflow's help shows them.
+func longDashes(msg string) string {
+	return flagName.ReplaceAllString(msg, "${1}--${2}")
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// positional arguments, which the flag package alone stops at, and returns
+// the positional arguments. An argument "--" ends the flags: everything
+// after it is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}

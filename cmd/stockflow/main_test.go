@@ -1,0 +1,132 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the test binary act as the stockflow command inside the
+// scripts.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"stockflow": func() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the scripts in testdata/script: each is a command line
+// a user types, what it prints, and its exit code. $EXAMPLES is the
+// repository's examples directory. Besides the standard commands, scripts
+// may use
+//
+//	status N PROG [ARGS...]
+//
+// which runs PROG like exec and fails unless it exits with status N.
+func TestScripts(t *testing.T) {
+	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: filepath.Join("testdata", "script"),
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("EXAMPLES", examples)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"status": cmdStatus,
+		},
+	})
+}
+
+// cmdStatus implements the script command "status N PROG [ARGS...]".
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! status")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: status N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("status: bad exit status %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("status: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
+
+// TestGuard checks that a panic in a command becomes an internal-error
+// message and exit code 1, never a stack trace.
+func TestGuard(t *testing.T) {
+	var stderr strings.Builder
+	code := guard(&stderr, func() int { panic("boom") })
+	if code != exitFail {
+		t.Errorf("guard returned %d, want %d", code, exitFail)
+	}
+	if got, want := stderr.String(), "stockflow: internal error: boom\n"; !strings.HasPrefix(got, want) {
+		t.Errorf("guard printed %q, want it to start with %q", got, want)
+	}
+	if strings.Contains(stderr.String(), "goroutine") {
+		t.Errorf("guard printed a stack trace:\n%s", stderr.String())
+	}
+}
+
+// TestWriteFileAtomic checks that a failing write leaves no file behind
+// and an existing file untouched.
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	failing := func(w io.Writer) error {
+		io.WriteString(w, "partial")
+		return errors.New("disk on fire")
+	}
+	if err := writeFileAtomic(path, failing); err == nil {
+		t.Fatal("writeFileAtomic succeeded with a failing writer")
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after a failed write, stat %s: %v, want no file", path, err)
+	}
+
+	if err := os.WriteFile(path, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFileAtomic(path, failing); err == nil {
+		t.Fatal("writeFileAtomic succeeded with a failing writer")
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old\n" {
+		t.Errorf("after a failed write the file holds %q, want %q", got, "old\n")
+	}
+
+	if err := writeFileAtomic(path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "new\n")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "new\n" {
+		t.Errorf("after a write the file holds %q, want %q", got, "new\n")
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("replaced file: mode %v, %v; want it to keep mode 0600", fi.Mode(), err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("directory holds %d entries, want only out.csv (no temporary files left)", len(entries))
+	}
+}

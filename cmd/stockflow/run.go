@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/decl"
+)
+
+var runCmd = &command{
+	name:    "run",
+	args:    "MODEL [flags]",
+	short:   "simulate a model and print its results",
+	minArgs: 1,
+	maxArgs: 1,
+	setup:   setupRun,
+	long: `Run simulates the model in the file MODEL and writes its results: a
+column "time", then every stock, flow and aux in the order the file
+declares them (--all adds the params, --vars picks the columns).
+
+The results go to stdout unless -o names a file. That file is written
+whole or not at all: if the run fails, an existing file is left as it was.
+The format is csv unless --format says otherwise or -o's extension is
+.tsv or .json.
+
+Flags override the model's [sim] settings and param values for this run
+only; the file is not changed.
+
+Examples:
+
+	stockflow run examples/logistic/logistic.toml
+	stockflow run examples/sir/sir.toml -o sir.json --set beta=0.4
+	stockflow run examples/logistic/logistic.toml --method euler --dt 0.5 --vars population
+`,
+}
+
+// formats lists the output formats and the file extensions that imply them.
+var formats = []string{"csv", "tsv", "json"}
+
+// runFlags holds the flags of "stockflow run".
+type runFlags struct {
+	fs        *flag.FlagSet
+	out       string
+	format    string
+	set       setFlag
+	method    string
+	dt        float64
+	start     float64
+	stop      float64
+	saveEvery float64
+	vars      string
+	all       bool
+	digits    int
+	seed      uint64
+	maxSteps  int
+}
+
+func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
+	f := &runFlags{fs: fs, set: setFlag{}}
+	fs.StringVar(&f.out, "o", "", "write the results to `FILE` instead of stdout, whole or not at all")
+	fs.StringVar(&f.format, "format", "", "output `FORMAT`: csv, tsv or json (default from -o's extension, else csv)")
+	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable)")
+	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
+	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
+	fs.Float64Var(&f.start, "start", 0, "start time `T` (default the model's)")
+	fs.Float64Var(&f.stop, "stop", 0, "stop time `T` (default the model's)")
+	fs.Float64Var(&f.saveEvery, "save-every", 0, "output interval `X`, a whole multiple of dt (default the model's)")
+	fs.StringVar(&f.vars, "vars", "", "write only these variables, a comma-separated `LIST` (default every stock, flow and aux)")
+	fs.BoolVar(&f.all, "all", false, "write the params too")
+	fs.IntVar(&f.digits, "digits", 0, "print numbers with `N` significant digits (default the shortest exact form)")
+	fs.Uint64Var(&f.seed, "seed", 0, "seed `N` for the random functions; the same seed gives the same run (default 1)")
+	fs.IntVar(&f.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
+	return f.run
+}
+
+func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
+	opt, kind, err := f.options()
+	if err != nil {
+		return err
+	}
+	path := args[0]
+	m, err := load(path)
+	if err != nil {
+		return err
+	}
+	res, err := m.Run(ctx, opt)
+	if err != nil {
+		return &fileError{path, err}
+	}
+	format := model.Format{Kind: kind, Digits: f.digits}
+	if f.out == "" {
+		return res.Write(out.stdout, format)
+	}
+	return writeFileAtomic(f.out, func(w io.Writer) error { return res.Write(w, format) })
+}
+
+// options checks the flags and turns them into run options and an output
+// format. Its errors are usage errors.
+func (f *runFlags) options() (model.RunOptions, string, error) {
+	given := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+
+	var opt model.RunOptions
+	kind := f.format
+	switch {
+	case kind != "":
+		if !slices.Contains(formats, kind) {
+			return opt, "", usagef("unknown format %q (want csv, tsv or json)", kind)
+		}
+	case f.out != "":
+		kind = "csv"
+		if ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(f.out)), "."); slices.Contains(formats, ext) {
+			kind = ext
+		}
+	default:
+		kind = "csv"
+	}
+	if given["o"] && f.out == "" {
+		return opt, "", usagef("-o needs a file name")
+	}
+
+	if f.method != "" && !slices.Contains(decl.Methods, f.method) {
+		return opt, "", usagef("unknown method %q (want %s)", f.method, strings.Join(decl.Methods, ", "))
+	}
+	for _, p := range []struct {
+		name string
+		x    float64
+	}{{"dt", f.dt}, {"save-every", f.saveEvery}} {
+		if given[p.name] && !(p.x > 0 && !math.IsInf(p.x, 0)) {
+			return opt, "", usagef("--%s must be a positive number, not %v", p.name, p.x)
+		}
+	}
+	for _, p := range []struct {
+		name string
+		x    float64
+	}{{"start", f.start}, {"stop", f.stop}} {
+		if math.IsNaN(p.x) || math.IsInf(p.x, 0) {
+			return opt, "", usagef("--%s must be a finite number, not %v", p.name, p.x)
+		}
+	}
+	if f.digits < 0 || f.digits > 17 {
+		return opt, "", usagef("--digits must be from 1 to 17 (or 0 for the shortest exact form), not %d", f.digits)
+	}
+	if given["max-steps"] && f.maxSteps <= 0 {
+		return opt, "", usagef("--max-steps must be positive, not %d", f.maxSteps)
+	}
+
+	opt.Method = f.method
+	opt.DT = f.dt
+	opt.Start, opt.StartSet = f.start, given["start"]
+	opt.Stop, opt.StopSet = f.stop, given["stop"]
+	opt.SaveEvery = f.saveEvery
+	if len(f.set) > 0 {
+		opt.Set = f.set
+	}
+	if given["vars"] {
+		for v := range strings.SplitSeq(f.vars, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				opt.Vars = append(opt.Vars, v)
+			}
+		}
+		if len(opt.Vars) == 0 {
+			return opt, "", usagef("--vars needs at least one variable name")
+		}
+	}
+	opt.All = f.all
+	opt.Seed = f.seed
+	opt.MaxSteps = f.maxSteps
+	return opt, kind, nil
+}
+
+// setFlag is the value of the repeatable --set NAME=VALUE flag.
+type setFlag map[string]float64
+
+// String returns the settings as "a=1,b=2" in name order.
+func (s setFlag) String() string {
+	names := make([]string, 0, len(s))
+	for n := range s {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		names[i] = n + "=" + strconv.FormatFloat(s[n], 'g', -1, 64)
+	}
+	return strings.Join(names, ",")
+}
+
+// Set parses one NAME=VALUE; a later setting of the same name wins.
+func (s setFlag) Set(arg string) error {
+	name, value, ok := strings.Cut(arg, "=")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !ok || name == "" || value == "" {
+		return fmt.Errorf("want NAME=VALUE, as in --set r=0.5")
+	}
+	x, err := strconv.ParseFloat(value, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return fmt.Errorf("%q is not a number", value)
+	}
+	s[name] = x
+	return nil
+}
+
+// writeFileAtomic writes a file whole or not at all: write fills a
+// temporary file in the same directory, which then replaces path. On any
+// error the temporary file is removed and path is left as it was. A new
+// file gets mode 0644; a replaced one keeps its mode.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return &fs.PathError{Op: "write", Path: path, Err: errors.New("is a directory")}
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return pathError(path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = pathError(path, err)
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
+	if err := f.Chmod(mode); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// pathError restates an error met while writing path (perhaps through a
+// temporary file) as being about path itself.
+func pathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		err = le.Err
+	}
+	return &fs.PathError{Op: "write", Path: path, Err: err}
+}
