@@ -21,7 +21,7 @@ func ExampleParse() {
 	// Output:
 	// r * population | * | (1 - population / K)
 	// the right operand spans 17 to 37
-	// offset 10: expected ")" to close "(" at offset 4, found end of equation
+	// offset 10: expected ")" to close the "(" at character 5 of the equation, found end of equation
 }
 
 func ExamplePrint() {

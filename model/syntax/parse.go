@@ -287,8 +287,8 @@ func (p *parser) closeError(open token, close string) error {
 	if startsOperand(p.tok.kind) {
 		return p.unexpected()
 	}
-	return p.errorf(p.tok.pos, "expected %q to close %q at offset %d, found %s",
-		close, open.text, open.pos, describe(p.tok))
+	return p.errorf(p.tok.pos, "expected %q to close the %q at character %d of the equation, found %s",
+		close, open.text, open.pos+1, describe(p.tok))
 }
 
 // missingOperand reports that the current token cannot begin an operand,
