@@ -23,6 +23,8 @@ var builtins = map[string]builtin{
 	"log10":        {1, 1, "log10(x)", "base-10 logarithm"},
 	"sqrt":         {1, 1, "sqrt(x)", "square root"},
 	"int":          {1, 1, "int(x)", "largest integer not above x (floor)"},
+	"integer":      {1, 1, "integer(x)", "x truncated toward zero (Vensim's INTEGER)"},
+	"modulo":       {2, 2, "modulo(a, b)", "remainder of a/b with the sign of a (Vensim's MODULO)"},
 	"max":          {1, -1, "max(a, b, ...)", "largest argument"},
 	"min":          {1, -1, "min(a, b, ...)", "smallest argument"},
 	"inf":          {0, 0, "inf", "positive infinity"},

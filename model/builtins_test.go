@@ -28,6 +28,8 @@ func TestBuiltinValues(t *testing.T) {
 		{"int(-2.7)", -3}, // XMILE: INT is floor
 		{"-7 mod 3", 2},   // XMILE: the result takes the divisor's sign
 		{"7 mod -3", -2},
+		{"integer(-2.7)", -2}, // Vensim: INTEGER truncates
+		{"modulo(-7, 3)", -1}, // Vensim: MODULO takes the dividend's sign
 		{"max(1, 5, 3)", 5},
 		{"min(4, 2, 8)", 2},
 		{"max(3)", 3},

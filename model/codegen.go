@@ -223,7 +223,7 @@ var binops = map[syntax.Token]opcode{
 var unaryFuncs = map[string]opcode{
 	"abs": opAbs, "exp": opExp, "ln": opLn, "log10": opLog10, "sqrt": opSqrt,
 	"sin": opSin, "cos": opCos, "tan": opTan, "arcsin": opAsin, "arccos": opAcos,
-	"arctan": opAtan, "int": opFloor,
+	"arctan": opAtan, "int": opFloor, "integer": opTrunc,
 }
 
 // expr emits code for x and returns the slot holding its value.
@@ -332,6 +332,9 @@ func (c *compiler) call(v *cvar, x *syntax.Call, want int32) int32 {
 			interval = a[2]
 		}
 		return c.op(opPulse, want, a[0], a[1], interval)
+	case "modulo":
+		a := args()
+		return c.op(opFmod, want, a[0], a[1])
 	case "step":
 		a := args()
 		return c.op(opStep, want, a[0], a[1])

@@ -45,6 +45,8 @@ const (
 	opStep    // dst = step(height a, time b)
 	opRamp    // dst = ramp(slope a, start b, end c)
 	opPoisson // dst = inverse Poisson CDF(mean a, uniform b)
+	opTrunc   // dst = a truncated toward zero
+	opFmod    // dst = a - b*trunc(a/b), the sign of a
 )
 
 // pure reports whether the op depends only on its operands, so that it
@@ -225,6 +227,10 @@ func eval1(in *instr, v []float64, tables []table) float64 {
 		return a * (math.Min(t, end) - start)
 	case opPoisson:
 		return poissonInv(a, v[in.b])
+	case opTrunc:
+		return math.Trunc(a)
+	case opFmod:
+		return math.Mod(a, v[in.b])
 	}
 	return math.NaN()
 }

@@ -63,6 +63,28 @@ type Model struct {
 	Thresholds []*Threshold
 	Loops      []*Loop
 	Plots      []*Plot
+
+	// Dimensions are the named index sets of arrayed variables, in
+	// declaration order.
+	Dimensions []*Dimension
+}
+
+// Dimension is a named, ordered set of elements that arrayed variables
+// are indexed by, e.g. region = ["kazakhstan", "azerbaijan", "georgia"].
+type Dimension struct {
+	Name     string
+	Elements []string
+	Pos      syntax.Pos
+	Key      string // e.g. "dimensions.region"
+}
+
+// ElementEq is the equation (or, for a param, the value as a number
+// equation; for a stock, the initial value) of one element of an arrayed
+// variable that has an equation per element. Elements holds one element
+// name per dimension of the variable, in the variable's dimension order.
+type ElementEq struct {
+	Elements []string
+	Eq       Equation
 }
 
 // Var returns the variable with the given name, or nil.
@@ -185,6 +207,14 @@ type Var struct {
 	// Lookups.
 	Points      [][2]float64 // (x, y) pairs, x strictly increasing
 	Extrapolate bool         // false: hold the end values; true: extend the end segments
+
+	// Dims names the dimensions of an arrayed variable, in order; nil for
+	// a scalar. An arrayed variable has either one Eq (or Value) for all
+	// its elements, in which a dimension's name used as a subscript stands
+	// for the current element (x[region]), or one ElementEqs entry per
+	// element.
+	Dims       []string
+	ElementEqs []ElementEq
 
 	// FieldPos maps each field given in the file ("inflows", "eq", ...) to
 	// the position of its value.
