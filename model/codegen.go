@@ -36,7 +36,14 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 		}
 	}
 	p.consts = make([]float64, slot)
-	c.constLo = slot
+	c.lits = map[int32]bool{}
+	c.hoisted = map[int32]bool{}
+	c.fixedVars = map[int32]bool{}
+	for _, v := range p.vars {
+		if v.role == rParam || v.role == rInitial {
+			c.fixedVars[v.slot] = true
+		}
+	}
 	c.constSlot = map[float64]int32{}
 
 	// Which aux and flows change during a run.
@@ -89,6 +96,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 		}
 	}
 	c.code = &flowCode
+	c.hoist = &initCode
 	for _, i := range flowOrder {
 		if c.varying[i] {
 			v := p.vars[i]
@@ -131,10 +139,20 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 		}
 		p.inIdx = append(p.inIdx, in)
 		p.outIdx = append(p.outIdx, out)
+		p.rateLo = append(p.rateLo, int32(len(p.rateSlot)))
+		for _, s := range in {
+			p.rateSlot = append(p.rateSlot, s)
+			p.rateSign = append(p.rateSign, 1)
+		}
+		for _, s := range out {
+			p.rateSlot = append(p.rateSlot, s)
+			p.rateSign = append(p.rateSign, -1)
+		}
 		if v.nonNeg {
 			p.nonNeg = append(p.nonNeg, len(p.inIdx)-1)
 		}
 	}
+	p.rateLo = append(p.rateLo, int32(len(p.rateSlot)))
 	if len(p.prevs)+len(p.pipes)+len(p.randoms) > 0 {
 		p.gridOnly = true
 	}
@@ -169,13 +187,27 @@ func (c *compiler) konst(x float64) int32 {
 	s := int32(len(c.p.consts))
 	c.p.consts = append(c.p.consts, x)
 	c.constSlot[key] = s
+	c.lits[s] = true
 	return s
 }
 
-// isConst reports whether slot s holds a constant: constants follow the
-// variables' slots, temporaries are marked.
-func (c *compiler) isConst(s int32) bool {
-	return s < tempMark && s >= c.constLo
+// isConst reports whether slot s holds a literal constant.
+func (c *compiler) isConst(s int32) bool { return c.lits[s] }
+
+// isRunConst reports whether slot s holds a value fixed for a whole run:
+// a literal, a param, a value fixed at the start, or a hoisted
+// expression of those.
+func (c *compiler) isRunConst(s int32) bool {
+	if s >= tempMark {
+		return false
+	}
+	if c.lits[s] || c.hoisted[s] {
+		return true
+	}
+	if s == slotDT || s == slotStart || s == slotStop {
+		return true
+	}
+	return c.fixedVars[s]
 }
 
 func (c *compiler) temp() int32 {
@@ -204,6 +236,21 @@ func (c *compiler) op(op opcode, want int32, args ...int32) int32 {
 		in := instr{op: op, dst: 0, a: 1, b: 2, c: 3}
 		exec([]instr{in}, scratch[:], nil)
 		return c.konst(scratch[0])
+	}
+	if c.hoist != nil && want < 0 && op.pure() {
+		hoist := true
+		for _, a := range args {
+			hoist = hoist && c.isRunConst(a)
+		}
+		if hoist {
+			// Fixed for the run: computed once, at the end of the init
+			// code, into a slot of its own.
+			dst := int32(len(c.p.consts))
+			c.p.consts = append(c.p.consts, 0)
+			c.hoisted[dst] = true
+			*c.hoist = append(*c.hoist, instr{op: op, dst: dst, a: ops[0], b: ops[1], c: ops[2]})
+			return dst
+		}
 	}
 	dst := want
 	if dst < 0 {

@@ -74,15 +74,21 @@ type program struct {
 	initCode []instr // computes every value at the start time, in dependency order
 	flowCode []instr // computes aux and flows from time and state
 
-	stocks   []int // indices of stocks, user then hidden; stock i lives at slot stockBase+i
-	stockLo  int32
-	inIdx    [][]int32 // per stock: slots of its inflows
-	outIdx   [][]int32 // per stock: slots of its outflows
-	nonNeg   []int     // stock positions (into stocks) that are non-negative
-	prevs    []int     // previous variables
-	pipes    []int     // pipeline variables
-	randoms  []int     // random draw variables
-	gridOnly bool      // discrete state or step-time functions: rk45 must land on the dt grid
+	stocks  []int // indices of stocks, user then hidden; stock i lives at slot stockBase+i
+	stockLo int32
+	inIdx   [][]int32 // per stock: slots of its inflows
+	outIdx  [][]int32 // per stock: slots of its outflows
+	nonNeg  []int     // stock positions (into stocks) that are non-negative
+
+	// A stock's rate is the sum of rateSign[k] * v[rateSlot[k]] for k in
+	// rateLo[i] to rateLo[i+1]: its inflows (+1) and outflows (-1).
+	rateLo   []int32
+	rateSlot []int32
+	rateSign []float64
+	prevs    []int // previous variables
+	pipes    []int // pipeline variables
+	randoms  []int // random draw variables
+	gridOnly bool  // discrete state or step-time functions: rk45 must land on the dt grid
 
 	tables []table
 }
@@ -98,7 +104,10 @@ type compiler struct {
 	tempNext  int32
 	tempMax   int32
 	code      *[]instr
-	constLo   int32
+	hoist     *[]instr // where run-constant expressions go, when not nil
+	lits      map[int32]bool
+	hoisted   map[int32]bool
+	fixedVars map[int32]bool // slots of params and of values fixed at the start
 	varying   []bool
 }
 

@@ -298,15 +298,15 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 			avail -= out
 		}
 	}
+	lo := p.rateLo[0]
 	for i := range dy {
+		hi := p.rateLo[i+1]
 		d := 0.0
-		for _, s := range p.inIdx[i] {
-			d += v[s]
-		}
-		for _, s := range p.outIdx[i] {
-			d -= v[s]
+		for k := lo; k < hi; k++ {
+			d += p.rateSign[k] * v[p.rateSlot[k]]
 		}
 		dy[i] = d
+		lo = hi
 	}
 }
 
@@ -363,10 +363,9 @@ func (r *run) advance() {
 // checkFinite returns an error if a stock is NaN or infinite.
 func (r *run) checkFinite(t float64, y []float64) error {
 	for i, x := range y {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
-			continue
+		if x-x != 0 { // NaN or ±Inf
+			return r.nonFinite(t, i, x)
 		}
-		return r.nonFinite(t, i, x)
 	}
 	return nil
 }

@@ -136,6 +136,38 @@ func exec(code []instr, v []float64, tables []table) {
 			v[in.dst] = v[in.a] * v[in.b]
 		case opDiv:
 			v[in.dst] = v[in.a] / v[in.b]
+		case opNeg:
+			v[in.dst] = -v[in.a]
+		case opMin: // math.Min, less its care for the sign of zero
+			a, b := v[in.a], v[in.b]
+			switch {
+			case a < b:
+				v[in.dst] = a
+			case b <= a:
+				v[in.dst] = b
+			default:
+				v[in.dst] = math.NaN()
+			}
+		case opMax:
+			a, b := v[in.a], v[in.b]
+			switch {
+			case a > b:
+				v[in.dst] = a
+			case b >= a:
+				v[in.dst] = b
+			default:
+				v[in.dst] = math.NaN()
+			}
+		case opIf:
+			if v[in.a] != 0 {
+				v[in.dst] = v[in.b]
+			} else {
+				v[in.dst] = v[in.c]
+			}
+		case opGt:
+			v[in.dst] = b2f(v[in.a] > v[in.b])
+		case opLt:
+			v[in.dst] = b2f(v[in.a] < v[in.b])
 		default:
 			v[in.dst] = eval1(in, v, tables)
 		}
