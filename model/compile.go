@@ -94,10 +94,11 @@ type program struct {
 }
 
 type compiler struct {
-	d      *decl.Model
-	p      *program
-	errs   syntax.ErrorList
-	hidden int
+	d       *decl.Model
+	partial bool // d came with reader errors: report only what the compiler alone finds
+	p       *program
+	errs    syntax.ErrorList
+	hidden  int
 
 	// during codegen
 	constSlot map[float64]int32
@@ -111,8 +112,8 @@ type compiler struct {
 	varying   []bool
 }
 
-func compile(d *decl.Model) (*program, syntax.ErrorList) {
-	c := &compiler{d: d, p: &program{byName: map[string]int{}}}
+func compile(d *decl.Model, partial bool) (*program, syntax.ErrorList) {
+	c := &compiler{d: d, partial: partial, p: &program{byName: map[string]int{}}}
 	c.declare()
 	if len(c.errs) > 0 {
 		return nil, c.errs
@@ -147,6 +148,15 @@ func (c *compiler) errorAt(v *cvar, off int, format string, args ...any) {
 		pos = v.src.Eq.PosAt(off)
 	}
 	c.errs.Addf(pos, key, format, args...)
+}
+
+// structural reports a problem the readers normally catch; compiling a
+// declaration that a reader already found faulty (to find more errors in
+// it) leaves them unsaid.
+func (c *compiler) structural(pos syntax.Pos, key, format string, args ...any) {
+	if !c.partial {
+		c.errs.Addf(pos, key, format, args...)
+	}
 }
 
 func eqKey(v *decl.Var) string {
@@ -188,7 +198,7 @@ func (c *compiler) declare() {
 				xs[i], ys[i] = pt[0], pt[1]
 			}
 			if len(xs) < 2 {
-				c.errs.Addf(dv.Pos, dv.Key+".points", "a lookup needs at least 2 points")
+				c.structural(dv.Pos, dv.Key+".points", "a lookup needs at least 2 points")
 				continue
 			}
 			v.table = len(c.p.tables)
@@ -198,15 +208,25 @@ func (c *compiler) declare() {
 			continue
 		}
 		if _, dup := c.p.byName[dv.Name]; dup {
-			c.errs.Addf(dv.Pos, dv.Key, "%q is defined twice", dv.Name)
+			c.structural(dv.Pos, dv.Key, "%q is defined twice", dv.Name)
 			continue
 		}
-		if (v.role == rFlow || v.role == rAux || v.role == rStock) && v.src.Eq.Expr == nil {
+		if (v.role == rFlow || v.role == rAux || v.role == rStock) && v.src.Eq.Expr == nil && c.partial {
+			// Its equation did not parse; a stand-in keeps the name known.
+			zero := &syntax.Num{Text: "0"}
+			v.eq, v.init = nil, nil
+			if v.role == rStock {
+				v.init = zero
+			} else {
+				v.eq = zero
+			}
+		}
+		if (v.role == rFlow || v.role == rAux || v.role == rStock) && v.src.Eq.Expr == nil && !c.partial {
 			what := "eq"
 			if v.role == rStock {
 				what = "initial"
 			}
-			c.errs.Addf(dv.Pos, dv.Key, "missing %s", what)
+			c.structural(dv.Pos, dv.Key, "missing %s", what)
 			continue
 		}
 		c.add(v)
@@ -220,7 +240,7 @@ func (c *compiler) declare() {
 			for _, n := range names {
 				i, ok := c.p.byName[n]
 				if !ok || c.p.vars[i].role != rFlow {
-					c.errs.Addf(v.src.FieldPosOr(field), v.src.Key+"."+field, "%q is not a flow", n)
+					c.structural(v.src.FieldPosOr(field), v.src.Key+"."+field, "%q is not a flow", n)
 					continue
 				}
 				out = append(out, i)

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,6 +47,16 @@ func Parse(filename string, src []byte) (*Model, error) {
 		return nil, fmt.Errorf("%s: unknown model format %q (stockflow reads .toml models)", filename, ext)
 	}
 	if err != nil {
+		// A declaration with errors is still compiled, when the reader
+		// could make one, so that the user sees every problem at once.
+		var list syntax.ErrorList
+		if d != nil && errors.As(err, &list) {
+			if _, more := compile(d, true); len(more) > 0 {
+				list = append(append(syntax.ErrorList(nil), list...), more...)
+				list.RemoveMultiples()
+				return nil, list
+			}
+		}
 		return nil, err
 	}
 	return Compile(d)
@@ -55,7 +66,7 @@ func Parse(filename string, src []byte) (*Model, error) {
 // names and functions, wrong argument counts, algebraic loops, circular
 // initial values) and reports all problems as a syntax.ErrorList.
 func Compile(d *decl.Model) (*Model, error) {
-	p, errs := compile(d)
+	p, errs := compile(d, false)
 	if len(errs) > 0 {
 		errs.RemoveMultiples()
 		return nil, errs

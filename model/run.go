@@ -236,10 +236,10 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 		if math.IsNaN(T) || T < 0 {
 			return nil, fmt.Errorf("%s: the delay time of delay must be 0 or more, got %s", pv.key, fmtNum(T))
 		}
-		n := max(1, int(math.Round(T/s.dt)))
-		if n > 100_000_000 {
-			return nil, fmt.Errorf("%s: a delay of %s is %d steps of dt; the pipeline cannot hold that many", pv.key, fmtNum(T), n)
-		}
+		// Rounded to whole steps, at least one; a delay longer than the
+		// run holds its initial value throughout, so the pipeline never
+		// needs more than the run's steps.
+		n := max(1, int(min(math.Round(T/s.dt), float64(s.nSteps+1))))
 		ring := make([]float64, n)
 		for j := range ring {
 			ring[j] = r.v[pv.slot]
