@@ -107,3 +107,25 @@ func ExampleResult_WriteCSV() {
 	// 10,168.6647836094331
 	// 20,802.9571456804988
 }
+
+func ExampleLoad() {
+	m, err := model.Load("../examples/sir/sir.toml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := m.Run(context.Background(), model.RunOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.Decl.Sim.Method, len(res.Times) > 0)
+	// Output: rk4 true
+}
+
+func ExampleResult_WriteJSON() {
+	m, _ := model.Parse("logistic.toml", []byte(logisticSrc))
+	res, _ := m.Run(context.Background(), model.RunOptions{
+		Vars: []string{"crowding"}, Stop: 20,
+	})
+	res.WriteJSON(os.Stdout)
+	// Output: {"time":[0,10,20],"series":{"crowding":[0.01,0.1686647836094331,0.8029571456804988]}}
+}
