@@ -221,7 +221,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	}
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
 	if opt.Trace {
-		r.res.trace = &Trace{m: m}
+		r.res.trace = &Trace{m: m, s: s}
 	}
 
 	// Initial values.

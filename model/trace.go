@@ -137,6 +137,7 @@ func (m *Model) Kind(name string) decl.Kind {
 // RunOptions.Trace set. A Trace is read-only and safe for concurrent use.
 type Trace struct {
 	m      *Model
+	s      settings
 	Times  []float64
 	states [][]float64
 }
