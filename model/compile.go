@@ -91,6 +91,9 @@ type program struct {
 	gridOnly bool  // discrete state or step-time functions: rk45 must land on the dt grid
 
 	tables []table
+
+	native *Native // generated code, when the model was loaded with LoadNative
+	kernel *Kernel // the interpreter, for instructions native code leaves to it
 }
 
 type compiler struct {

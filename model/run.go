@@ -226,7 +226,11 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 
 	// Initial values.
 	r.draw()
-	exec(p.initCode, r.v, p.tables)
+	if p.native != nil {
+		p.native.Init(r.v, p.kernel)
+	} else {
+		exec(p.initCode, r.v, p.tables)
+	}
 	r.pending = make([]float64, len(p.prevs)+len(p.pipes))
 	r.rings = make([][]float64, len(p.pipes))
 	r.heads = make([]int, len(p.pipes))
@@ -283,7 +287,11 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 	p, v := r.p, r.v
 	v[slotTime] = t
 	copy(v[p.stockLo:int(p.stockLo)+r.n], y)
-	exec(p.flowCode, v, p.tables)
+	if p.native != nil {
+		p.native.Flow(v, p.kernel)
+	} else {
+		exec(p.flowCode, v, p.tables)
+	}
 	for _, i := range p.nonNeg {
 		avail := y[i] / h
 		for _, s := range p.inIdx[i] {

@@ -37,6 +37,7 @@ func main() {
 var commands = []*command{
 	runCmd,
 	checkCmd,
+	genCmd,
 	versionCmd,
 }
 
