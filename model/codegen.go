@@ -103,6 +103,12 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 			v.codeLo = int32(len(flowCode))
 			c.assign(v, v.eq)
 			v.codeHi = int32(len(flowCode))
+			p.flowVars = append(p.flowVars, i)
+			c.refs(v.eq, func(j int) {
+				if p.vars[j].role.isFlowLike() && c.varying[j] {
+					v.deps = append(v.deps, j)
+				}
+			})
 		}
 	}
 

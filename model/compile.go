@@ -59,6 +59,7 @@ type cvar struct {
 	table  int   // lookups: index into program.tables
 
 	codeLo, codeHi int32 // flows and aux: their instructions in program.flowCode
+	deps           []int // flows and aux: the varying flows and aux their equation uses
 	builtin        string
 }
 
@@ -73,6 +74,7 @@ type program struct {
 
 	initCode []instr // computes every value at the start time, in dependency order
 	flowCode []instr // computes aux and flows from time and state
+	flowVars []int   // the variables flowCode computes, in its order
 
 	stocks  []int // indices of stocks, user then hidden; stock i lives at slot stockBase+i
 	stockLo int32

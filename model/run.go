@@ -116,6 +116,8 @@ type run struct {
 	heads   []int
 
 	outSlots []int32
+	dynCode  []instr // when not nil: the part of flowCode the stocks' rates need
+	outCode  []instr // the rest of flowCode that the outputs need, run only at save points
 	res      *Result
 }
 
@@ -222,6 +224,8 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
 	if opt.Trace {
 		r.res.trace = &Trace{m: m, s: s}
+	} else {
+		r.plan(outNames)
 	}
 
 	// Initial values.
@@ -287,9 +291,12 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 	p, v := r.p, r.v
 	v[slotTime] = t
 	copy(v[p.stockLo:int(p.stockLo)+r.n], y)
-	if p.native != nil {
+	switch {
+	case p.native != nil:
 		p.native.Flow(v, p.kernel)
-	} else {
+	case r.dynCode != nil:
+		exec(r.dynCode, v, p.tables)
+	default:
 		exec(p.flowCode, v, p.tables)
 	}
 	for _, i := range p.nonNeg {
@@ -320,6 +327,9 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 
 // record stores the outputs at time t; the slots hold the values at t.
 func (r *run) record(t float64) {
+	if len(r.outCode) > 0 {
+		exec(r.outCode, r.v, r.p.tables)
+	}
 	res := r.res
 	res.Times = append(res.Times, t)
 	for k, s := range r.outSlots {
@@ -411,4 +421,73 @@ func article(word string) string {
 		return "an " + word
 	}
 	return "a " + word
+}
+
+// plan splits the flow code for a run that records only some variables:
+// what the stocks' rates (and the discrete state) need runs at every
+// evaluation, what only the outputs need runs at save points, and the rest
+// not at all. A run that records everything keeps the whole flow code.
+func (r *run) plan(outputs []string) {
+	p := r.p
+	if p.native != nil {
+		return
+	}
+	const (
+		unneeded = iota
+		forOutput
+		forRates
+	)
+	need := make([]uint8, len(p.vars))
+	var mark func(i int, level uint8)
+	mark = func(i int, level uint8) {
+		if need[i] >= level {
+			return
+		}
+		need[i] = level
+		for _, j := range p.vars[i].deps {
+			mark(j, level)
+		}
+	}
+	for _, i := range p.stocks {
+		v := p.vars[i]
+		for _, j := range v.inflows {
+			mark(j, forRates)
+		}
+		for _, j := range v.outflows {
+			mark(j, forRates)
+		}
+	}
+	for _, i := range append(append([]int(nil), p.prevs...), p.pipes...) {
+		mark(p.vars[i].input, forRates)
+	}
+	for _, name := range outputs {
+		mark(p.byName[name], forOutput)
+	}
+	skipped := false
+	for _, i := range p.flowVars {
+		skipped = skipped || need[i] != forRates
+	}
+	if !skipped {
+		return
+	}
+	dyn := make([]instr, 0, len(p.flowCode)) // not nil: eval runs it even when empty
+	var out []instr
+	for _, i := range p.flowVars {
+		v := p.vars[i]
+		code := p.flowCode[v.codeLo:v.codeHi]
+		switch need[i] {
+		case forRates:
+			dyn = append(dyn, code...)
+		case forOutput:
+			if len(p.nonNeg) > 0 {
+				// Outflows are cut after the rates' code runs; an output
+				// computed from one at a save point would see the cut
+				// value, where a full run's sees the uncut one.
+				dyn = append(dyn, code...)
+			} else {
+				out = append(out, code...)
+			}
+		}
+	}
+	r.dynCode, r.outCode = dyn, out
 }
