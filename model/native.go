@@ -104,33 +104,6 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode})\n}\n\n", p.layout())
 	writeFunc(&b, "initCode", "Init", p.initCode, p.nSlots)
 	writeFunc(&b, "flowCode", "Flow", p.flowCode, p.nSlots)
-	b.WriteString(`func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func minOf(a, b float64) float64 {
-	switch {
-	case a < b:
-		return a
-	case b <= a:
-		return b
-	}
-	return math.NaN()
-}
-
-func maxOf(a, b float64) float64 {
-	switch {
-	case a > b:
-		return a
-	case b >= a:
-		return b
-	}
-	return math.NaN()
-}
-`)
 	out, err := format.Source([]byte(b.String()))
 	if err != nil {
 		return fmt.Errorf("generated code does not format: %v", err)
@@ -155,14 +128,14 @@ func writeFunc(b *strings.Builder, name, kernel string, code []instr, nSlots int
 		case opNeg:
 			fmt.Fprintf(b, "\tv[%d] = -v[%d]\n", d, a)
 		case opMin:
-			fmt.Fprintf(b, "\tv[%d] = minOf(v[%d], v[%d])\n", d, a, bb)
+			fmt.Fprintf(b, "\tv[%d] = model.Min(v[%d], v[%d])\n", d, a, bb)
 		case opMax:
-			fmt.Fprintf(b, "\tv[%d] = maxOf(v[%d], v[%d])\n", d, a, bb)
+			fmt.Fprintf(b, "\tv[%d] = model.Max(v[%d], v[%d])\n", d, a, bb)
 		case opIf:
 			fmt.Fprintf(b, "\tif v[%d] != 0 {\n\t\tv[%d] = v[%d]\n\t} else {\n\t\tv[%d] = v[%d]\n\t}\n", a, d, bb, d, c)
 		case opEq, opNe, opLt, opLe, opGt, opGe:
 			sym := map[opcode]string{opEq: "==", opNe: "!=", opLt: "<", opLe: "<=", opGt: ">", opGe: ">="}[in.op]
-			fmt.Fprintf(b, "\tv[%d] = b2f(v[%d] %s v[%d])\n", d, a, sym, bb)
+			fmt.Fprintf(b, "\tv[%d] = model.Bool(v[%d] %s v[%d])\n", d, a, sym, bb)
 		case opPow:
 			fmt.Fprintf(b, "\tv[%d] = math.Pow(v[%d], v[%d])\n", d, a, bb)
 		case opAbs, opExp, opLn, opLog10, opSqrt, opSin, opCos, opTan, opAsin, opAcos, opAtan, opFloor, opTrunc:

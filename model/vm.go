@@ -114,11 +114,38 @@ func (t *table) at(x float64) float64 {
 	return ys[lo] + (x-xs[lo])*(ys[hi]-ys[lo])/(xs[hi]-xs[lo])
 }
 
-func b2f(b bool) float64 {
+// Bool returns 1 for true and 0 for false: the value of a comparison or a
+// logical operator in an equation.
+func Bool(b bool) float64 {
 	if b {
 		return 1
 	}
 	return 0
+}
+
+// Min returns the smaller of a and b as the equation language's min does:
+// NaN if either is NaN. Unlike math.Min it does not order -0 before +0,
+// which lets it inline.
+func Min(a, b float64) float64 {
+	switch {
+	case a < b:
+		return a
+	case b <= a:
+		return b
+	}
+	return math.NaN()
+}
+
+// Max returns the larger of a and b as the equation language's max does:
+// NaN if either is NaN.
+func Max(a, b float64) float64 {
+	switch {
+	case a > b:
+		return a
+	case b >= a:
+		return b
+	}
+	return math.NaN()
 }
 
 // exec runs code over the slots v. It allocates nothing.
@@ -138,26 +165,10 @@ func exec(code []instr, v []float64, tables []table) {
 			v[in.dst] = v[in.a] / v[in.b]
 		case opNeg:
 			v[in.dst] = -v[in.a]
-		case opMin: // math.Min, less its care for the sign of zero
-			a, b := v[in.a], v[in.b]
-			switch {
-			case a < b:
-				v[in.dst] = a
-			case b <= a:
-				v[in.dst] = b
-			default:
-				v[in.dst] = math.NaN()
-			}
+		case opMin:
+			v[in.dst] = Min(v[in.a], v[in.b])
 		case opMax:
-			a, b := v[in.a], v[in.b]
-			switch {
-			case a > b:
-				v[in.dst] = a
-			case b >= a:
-				v[in.dst] = b
-			default:
-				v[in.dst] = math.NaN()
-			}
+			v[in.dst] = Max(v[in.a], v[in.b])
 		case opIf:
 			if v[in.a] != 0 {
 				v[in.dst] = v[in.b]
@@ -165,9 +176,9 @@ func exec(code []instr, v []float64, tables []table) {
 				v[in.dst] = v[in.c]
 			}
 		case opGt:
-			v[in.dst] = b2f(v[in.a] > v[in.b])
+			v[in.dst] = Bool(v[in.a] > v[in.b])
 		case opLt:
-			v[in.dst] = b2f(v[in.a] < v[in.b])
+			v[in.dst] = Bool(v[in.a] < v[in.b])
 		default:
 			v[in.dst] = eval1(in, v, tables)
 		}
@@ -187,23 +198,23 @@ func eval1(in *instr, v []float64, tables []table) float64 {
 	case opNeg:
 		return -a
 	case opNot:
-		return b2f(a == 0)
+		return Bool(a == 0)
 	case opEq:
-		return b2f(a == v[in.b])
+		return Bool(a == v[in.b])
 	case opNe:
-		return b2f(a != v[in.b])
+		return Bool(a != v[in.b])
 	case opLt:
-		return b2f(a < v[in.b])
+		return Bool(a < v[in.b])
 	case opLe:
-		return b2f(a <= v[in.b])
+		return Bool(a <= v[in.b])
 	case opGt:
-		return b2f(a > v[in.b])
+		return Bool(a > v[in.b])
 	case opGe:
-		return b2f(a >= v[in.b])
+		return Bool(a >= v[in.b])
 	case opAnd:
-		return b2f(a != 0 && v[in.b] != 0)
+		return Bool(a != 0 && v[in.b] != 0)
 	case opOr:
-		return b2f(a != 0 || v[in.b] != 0)
+		return Bool(a != 0 || v[in.b] != 0)
 	case opIf:
 		if a != 0 {
 			return v[in.b]

@@ -121,30 +121,3 @@ func flowCode(v []float64, k *model.Kernel) {
 	v[9] = v[13] * v[14]
 	k.Flow(4, v)
 }
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func minOf(a, b float64) float64 {
-	switch {
-	case a < b:
-		return a
-	case b <= a:
-		return b
-	}
-	return math.NaN()
-}
-
-func maxOf(a, b float64) float64 {
-	switch {
-	case a > b:
-		return a
-	case b >= a:
-		return b
-	}
-	return math.NaN()
-}

@@ -160,30 +160,3 @@ func flowCode(v []float64, k *model.Kernel) {
 	v[25] = v[5] * v[24]
 	v[17] = v[23] - v[25]
 }
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func minOf(a, b float64) float64 {
-	switch {
-	case a < b:
-		return a
-	case b <= a:
-		return b
-	}
-	return math.NaN()
-}
-
-func maxOf(a, b float64) float64 {
-	switch {
-	case a > b:
-		return a
-	case b >= a:
-		return b
-	}
-	return math.NaN()
-}

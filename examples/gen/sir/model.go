@@ -145,30 +145,3 @@ func flowCode(v []float64, k *model.Kernel) {
 	v[17] = v[10] + v[11]
 	v[15] = v[17] / v[5]
 }
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func minOf(a, b float64) float64 {
-	switch {
-	case a < b:
-		return a
-	case b <= a:
-		return b
-	}
-	return math.NaN()
-}
-
-func maxOf(a, b float64) float64 {
-	switch {
-	case a > b:
-		return a
-	case b >= a:
-		return b
-	}
-	return math.NaN()
-}
