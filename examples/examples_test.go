@@ -18,6 +18,9 @@ var checks = map[string]func(t *testing.T, m *model.Model, res *model.Result){
 	"logistic/logistic.toml":           checkLogistic,
 	"sir/sir.toml":                     checkSIR,
 	"predator-prey/predator_prey.toml": checkPredatorPrey,
+	"arrays/regions.toml":              checkRegions,
+	"middle-corridor/corridor.toml":    checkCorridor,
+	"bass/bass.toml":                   checkBass,
 }
 
 func TestExamples(t *testing.T) {
@@ -45,6 +48,7 @@ func TestExamples(t *testing.T) {
 			if got, want := res.Names, m.Names(); !slices.Equal(got, want) {
 				t.Errorf("result columns %q, want the model's variables %q", got, want)
 			}
+			checkDeclared(t, m, res)
 			check, ok := checks[file]
 			if !ok {
 				t.Fatalf("no check for %s: add one to checks in examples_test.go", file)
@@ -252,5 +256,86 @@ func checkPredatorPrey(t *testing.T, m *model.Model, res *model.Result) {
 	}
 	if ratio := d[0] / d[1]; ratio < 10 || ratio > 24 {
 		t.Errorf("rk4: halving dt cuts V's drift %.3g×, want about 16× (10 to 24)", ratio)
+	}
+}
+
+// regions (arrays): each country's capacity closes the gap to its target
+// exponentially, capacity(t) = target - (target - initial) exp(-t/T); the
+// corridor-wide aux are the sum, minimum and population standard
+// deviation of the three; shares add up to 1; Kazakhstan, the last
+// bottleneck, reaches the demand of 18 at t = T ln((target - initial) /
+// (target - 18)).
+func checkRegions(t *testing.T, m *model.Model, res *model.Result) {
+	regions := []string{"kazakhstan", "azerbaijan", "georgia"}
+	T := param(t, m, "build_time")
+	exact := func(r string, tm float64) float64 {
+		target, c0 := param(t, m, "target["+r+"]"), param(t, m, "initial_capacity["+r+"]")
+		return target - (target-c0)*math.Exp(-tm/T)
+	}
+	caps := make([][]float64, len(regions))
+	for k, r := range regions {
+		caps[k] = series(t, res, "capacity["+r+"]")
+	}
+	total, bottleneck, imbalance := series(t, res, "total_capacity"), series(t, res, "bottleneck"), series(t, res, "imbalance")
+	throughput, demand := series(t, res, "throughput"), param(t, m, "demand")
+	for i, tm := range res.Times {
+		var c [3]float64
+		for k, r := range regions {
+			c[k] = caps[k][i]
+			// rk4 with dt 0.125 comes within about 1e-9.
+			if want := exact(r, tm); math.Abs(c[k]-want) > 1e-6 {
+				t.Fatalf("capacity[%s](%g) = %.10g, want %.10g (exact) within 1e-6", r, tm, c[k], want)
+			}
+		}
+		sum := c[0] + c[1] + c[2]
+		mean := sum / 3
+		sd := math.Sqrt(((c[0]-mean)*(c[0]-mean) + (c[1]-mean)*(c[1]-mean) + (c[2]-mean)*(c[2]-mean)) / 3)
+		low := min(c[0], c[1], c[2])
+		for _, chk := range []struct {
+			name      string
+			got, want float64
+		}{
+			{"total_capacity", total[i], sum},
+			{"bottleneck", bottleneck[i], low},
+			{"imbalance", imbalance[i], sd},
+			{"throughput", throughput[i], min(demand, low)},
+		} {
+			if math.Abs(chk.got-chk.want) > 1e-12*math.Max(1, chk.want) {
+				t.Fatalf("%s(%g) = %.15g, want %.15g", chk.name, tm, chk.got, chk.want)
+			}
+		}
+		shares := 0.0
+		for k, r := range regions {
+			share := series(t, res, "share["+r+"]")[i]
+			if want := c[k] / sum; math.Abs(share-want) > 1e-12 {
+				t.Fatalf("share[%s](%g) = %g, want capacity/total = %g", r, tm, share, want)
+			}
+			shares += share
+			if got, want := series(t, res, "utilization["+r+"]")[i], min(demand, low)/c[k]; math.Abs(got-want) > 1e-12 {
+				t.Fatalf("utilization[%s](%g) = %g, want throughput/capacity = %g", r, tm, got, want)
+			}
+		}
+		if math.Abs(shares-1) > 1e-12 {
+			t.Fatalf("shares add up to %.15g at t=%g, want 1", shares, tm)
+		}
+	}
+
+	// The threshold names an element; the plot names the whole array.
+	th := m.Decl.Thresholds
+	if len(th) != 1 || th[0].Var != "capacity[kazakhstan]" {
+		t.Fatalf("want one threshold on capacity[kazakhstan], got %+v", th)
+	}
+	cs, err := res.Crossings(th[0].Var, th[0].Level, model.Rising)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, c0 := param(t, m, "target[kazakhstan]"), param(t, m, "initial_capacity[kazakhstan]")
+	// The crossing is interpolated linearly between save points 0.5 years
+	// apart, on a curve that bends: within 0.01 years.
+	if want := T * math.Log((target-c0)/(target-th[0].Level)); len(cs) != 1 || math.Abs(cs[0].Time-want) > 1e-2 {
+		t.Errorf("capacity[kazakhstan] crosses %g at %v, want once at t = %.6g (within 0.01)", th[0].Level, cs, want)
+	}
+	if got := m.Decl.Plots[0].Vars; !slices.Equal(got, []string{"capacity[kazakhstan]", "capacity[azerbaijan]", "capacity[georgia]", "bottleneck"}) {
+		t.Errorf("plot vars %q, want the three capacities and the bottleneck", got)
 	}
 }

@@ -488,3 +488,38 @@ eq = "sqrt(population) * time"
 		}
 	}
 }
+
+// TestNonNegativeClip checks the clip_stock rule: the stock stops at zero
+// and the flow reports what its equation says.
+func TestNonNegativeClip(t *testing.T) {
+	m := mustParse(t, `
+[sim]
+stop = 5
+dt = 1
+non_negative = "clip_stock"
+[stocks.s]
+initial = 25
+outflows = ["drain"]
+non_negative = true
+[flows.drain]
+eq = "10"
+`)
+	r := mustRun(t, m, RunOptions{})
+	wantS := []float64{25, 15, 5, 0, 0, 0}
+	for i := range r.Times {
+		if got := r.Series("s")[i]; got != wantS[i] {
+			t.Errorf("s(%g) = %g, want %g", r.Times[i], got, wantS[i])
+		}
+		if got := r.Series("drain")[i]; got != 10 {
+			t.Errorf("drain(%g) = %g, want 10", r.Times[i], got)
+		}
+	}
+	// The run option overrides the model's rule.
+	r = mustRun(t, m, RunOptions{NonNegative: "cut_outflows"})
+	if got := r.Series("drain")[3]; got != 0 {
+		t.Errorf("cut_outflows: drain(3) = %g, want 0", got)
+	}
+	if _, err := m.Run(context.Background(), RunOptions{NonNegative: "clamp"}); err == nil {
+		t.Error("an unknown rule was accepted")
+	}
+}

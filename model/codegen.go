@@ -59,7 +59,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	}
 	for _, i := range flowOrder {
 		v := p.vars[i]
-		vary := cut[i]
+		vary := cut[i] || v.initEq != nil
 		syntax.Walk(v.eq, func(e syntax.Expr) bool {
 			switch e := e.(type) {
 			case *syntax.Ident:
@@ -90,7 +90,11 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 		v := p.vars[i]
 		switch v.role {
 		case rFlow, rAux, rHiddenFlow:
-			c.assign(v, v.eq)
+			if v.initEq != nil {
+				c.assign(v, v.initEq)
+			} else {
+				c.assign(v, v.eq)
+			}
 		case rStock, rHiddenStock, rPrevious, rPipeline, rInitial:
 			c.assign(v, v.init)
 		}

@@ -50,6 +50,10 @@ type cvar struct {
 	eq   syntax.Expr // flows and aux: the equation
 	init syntax.Expr // stocks, previous, pipeline, initial: the initial value
 
+	// initEq, when not nil, is what a flow or aux computes at the start
+	// time instead of eq: the initial argument of active_initial.
+	initEq syntax.Expr
+
 	inflows, outflows []int // stocks: indices of flow variables
 	nonNeg            bool
 
@@ -265,6 +269,9 @@ func (c *compiler) expandAll() {
 		v := c.p.vars[i]
 		switch v.role {
 		case rFlow, rAux:
+			if x, ok := syntax.Unparen(v.eq).(*syntax.Call); ok && strings.EqualFold(x.Fn.Name, "active_initial") && len(x.Args) == 2 {
+				v.eq, v.initEq = x.Args[0], c.expand(v, x.Args[1])
+			}
 			v.eq = c.expand(v, v.eq)
 		case rStock:
 			v.init = c.expand(v, v.init)
@@ -560,6 +567,9 @@ func (v *cvar) exprs() []syntax.Expr {
 	if v.eq != nil {
 		xs = append(xs, v.eq)
 	}
+	if v.initEq != nil {
+		xs = append(xs, v.initEq)
+	}
 	if v.init != nil {
 		xs = append(xs, v.init)
 	}
@@ -673,6 +683,10 @@ func (c *compiler) checkCall(v *cvar, e *syntax.Call, fnames []string) {
 		c.errorAt(v, e.Fn.At, "%s takes %s argument%s, got %d: %s", strings.ToLower(name), want, plural, n, b.sig)
 		return
 	}
+	if strings.ToLower(name) == "active_initial" {
+		c.errorAt(v, e.Fn.At, "active_initial must be the whole equation of an aux or flow")
+		return
+	}
 	if strings.ToLower(name) == "lookup" {
 		id, ok := e.Args[0].(*syntax.Ident)
 		if i, found := c.p.byName[identName(id)]; !ok || !found || c.p.vars[i].role != rLookup {
@@ -745,6 +759,9 @@ func (c *compiler) order() (flowOrder, initOrder []int) {
 		switch v.role {
 		case rFlow, rAux, rHiddenFlow:
 			x = v.eq
+			if v.initEq != nil {
+				x = v.initEq
+			}
 		case rStock, rHiddenStock, rPrevious, rPipeline, rInitial:
 			x = v.init
 		}

@@ -85,10 +85,12 @@ eq = "delayn(time, 4, n)"
 [aux.time]
 eq = "1"
 `, 2, 1, "aux.time", `"time" is the name of a builtin; rename the variable`},
-		{"arrays", `
+		{"subscripted scalar", `
 [aux.a]
-eq = "x[1]"
-`, 3, 7, "aux.a.eq", `arrays are not supported yet`},
+eq = "b[1]"
+[aux.b]
+eq = "1"
+`, 3, 7, "aux.a.eq", `"b" is not arrayed; write it without subscripts`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("m.toml", []byte(tc.src))

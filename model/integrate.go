@@ -72,6 +72,7 @@ func (r *run) fixed(ctx context.Context) error {
 				y[j] += h / 6 * (k1[j] + 2*k2[j] + 2*k3[j] + k4[j])
 			}
 		}
+		r.clipStocks(y)
 		if err := r.checkFinite(t+h, y); err != nil {
 			return err
 		}
@@ -246,6 +247,9 @@ func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h fl
 			}
 			copy(y, y1)
 			copy(k1, k7)
+			if r.clipStocks(y) {
+				r.eval(t, h, y, k1)
+			}
 			if cerr := r.checkFinite(t, y); cerr != nil {
 				return h, cerr
 			}

@@ -9,14 +9,24 @@ import (
 
 	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/syntax"
+	"github.com/stockflow/stockflow/model/vensim"
+	"github.com/stockflow/stockflow/model/xmile"
 )
 
 // Model is a compiled model: immutable after Load, Parse or Compile, and
 // safe to Run from many goroutines at once. Each Run keeps its own state.
 type Model struct {
-	// Decl is the declaration the model was compiled from. Treat it as
-	// read-only.
+	// Decl is the declaration the model was compiled from, with its arrays
+	// expanded to scalars (decl.Expand): an arrayed variable x appears as
+	// one variable per element, x[e1] or x[e1,e2], which are the names of
+	// its output columns. For a model without arrays it is the declaration
+	// as read. Treat it as read-only.
 	Decl *decl.Model
+
+	// Source is the declaration as the file gave it, before expansion:
+	// with its dimensions and arrayed variables. For a model without
+	// arrays it is the same as Decl. Treat it as read-only.
+	Source *decl.Model
 
 	prog *program
 }
@@ -43,15 +53,26 @@ func Parse(filename string, src []byte) (*Model, error) {
 	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
 	case ".toml", "":
 		d, err = decl.ParseTOML(filename, src)
+	case ".xmile", ".stmx", ".xml":
+		d, err = xmile.Parse(filename, src)
+	case ".mdl":
+		d, err = vensim.Parse(filename, src)
 	default:
-		return nil, fmt.Errorf("%s: unknown model format %q (stockflow reads .toml models)", filename, ext)
+		return nil, fmt.Errorf("%s: unknown model format %q (stockflow reads .toml, .xmile, .stmx, .xml and .mdl models)", filename, ext)
 	}
 	if err != nil {
 		// A declaration with errors is still compiled, when the reader
 		// could make one, so that the user sees every problem at once.
 		var list syntax.ErrorList
 		if d != nil && errors.As(err, &list) {
-			if _, more := compile(d, true); len(more) > 0 {
+			ed, xerr := decl.Expand(d)
+			var more syntax.ErrorList
+			if xerr != nil {
+				errors.As(xerr, &more)
+			} else {
+				_, more = compile(ed, true)
+			}
+			if len(more) > 0 {
 				list = append(append(syntax.ErrorList(nil), list...), more...)
 				list.RemoveMultiples()
 				return nil, list
@@ -62,16 +83,22 @@ func Parse(filename string, src []byte) (*Model, error) {
 	return Compile(d)
 }
 
-// Compile compiles a declared model. It checks every equation (unknown
-// names and functions, wrong argument counts, algebraic loops, circular
-// initial values) and reports all problems as a syntax.ErrorList.
+// Compile compiles a declared model. It expands its arrays to scalars
+// (decl.Expand), checks every equation (unknown names and functions, wrong
+// argument counts, algebraic loops, circular initial values) and reports
+// all problems as a syntax.ErrorList.
 func Compile(d *decl.Model) (*Model, error) {
+	src := d
+	d, err := decl.Expand(d)
+	if err != nil {
+		return nil, err
+	}
 	p, errs := compile(d, false)
 	if len(errs) > 0 {
 		errs.RemoveMultiples()
 		return nil, errs
 	}
-	return &Model{Decl: d, prog: p}, nil
+	return &Model{Decl: d, Source: src, prog: p}, nil
 }
 
 // Names returns the names of the model's stocks, flows and aux in

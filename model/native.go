@@ -54,7 +54,7 @@ func LoadNative(filename string, src []byte, n Native) (*Model, error) {
 	cp := *m.prog
 	cp.native = &n
 	cp.kernel = &Kernel{p: &cp}
-	return &Model{Decl: m.Decl, prog: &cp}, nil
+	return &Model{Decl: m.Decl, Source: m.Source, prog: &cp}, nil
 }
 
 // IsNative reports whether the model runs generated code.

@@ -18,11 +18,18 @@ type RunOptions struct {
 	// SaveEvery overrides the output interval; it must be a whole multiple
 	// of dt. Zero means the model's (default dt).
 	SaveEvery float64
+	// NonNegative overrides the rule for non-negative stocks:
+	// "cut_outflows" or "clip_stock" (see decl.Sim.NonNegative). Empty
+	// means the model's (default cut_outflows).
+	NonNegative string
 	// RelTol, AbsTol and MaxStep override rk45's error control. Zero means
 	// the model's (defaults 1e-6, 1e-9, no limit).
 	RelTol, AbsTol, MaxStep float64
 
-	// Set overrides param values by name.
+	// Scenario names one of the model's [scenarios]: its param values
+	// override the file's. Empty means none.
+	Scenario string
+	// Set overrides param values by name, after the scenario's.
 	Set map[string]float64
 
 	// Vars lists the variables to record, in output order. Nil means every

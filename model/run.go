@@ -19,6 +19,7 @@ type settings struct {
 	relTol, absTol, maxStep float64
 	nSteps, saveK           int // fixed steps, and steps per save point
 	maxSteps                int
+	clip                    bool // non-negative stocks are clipped, not their outflows cut
 }
 
 func (m *Model) settings(opt RunOptions) (settings, error) {
@@ -68,6 +69,17 @@ func (m *Model) settings(opt RunOptions) (settings, error) {
 	}
 	if s.save == 0 {
 		s.save = s.dt
+	}
+	rule := sim.NonNegative
+	if opt.NonNegative != "" {
+		rule = opt.NonNegative
+	}
+	switch rule {
+	case "", "cut_outflows":
+	case "clip_stock":
+		s.clip = true
+	default:
+		return s, fmt.Errorf("unknown non_negative rule %q (want cut_outflows or clip_stock)", rule)
 	}
 	if !slices.Contains(decl.Methods, s.method) {
 		msg := fmt.Sprintf("unknown method %q (want euler, rk2, rk4 or rk45)", s.method)
@@ -158,13 +170,28 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 			r.v[v.slot] = v.src.Value
 		}
 	}
+	set, err := m.paramSet(opt)
+	if err != nil {
+		return nil, err
+	}
 	var names []string
-	for name := range opt.Set {
+	for name := range set {
 		names = append(names, name)
 	}
 	slices.Sort(names)
 	for _, name := range names {
 		i, ok := p.byName[name]
+		if elems := m.elementsOf(name); !ok && len(elems) > 0 {
+			// An arrayed param named bare: every element takes the value.
+			for _, e := range elems {
+				if v := p.vars[p.byName[e]]; v.role == rParam {
+					r.v[v.slot] = set[name]
+				} else {
+					return nil, fmt.Errorf("cannot set %q: its elements are %s, and only params can be set", name, article(v.src.Kind.String()))
+				}
+			}
+			continue
+		}
 		if !ok || strings.HasPrefix(name, "$") {
 			msg := fmt.Sprintf("cannot set %q: the model has no such param", name)
 			if sg := suggest(name, m.paramNames()); sg != "" {
@@ -175,7 +202,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 		if v := p.vars[i]; v.role != rParam {
 			return nil, fmt.Errorf("cannot set %q: it is %s, and only params can be set", name, article(v.src.Kind.String()))
 		}
-		r.v[p.vars[i].slot] = opt.Set[name]
+		r.v[p.vars[i].slot] = set[name]
 	}
 	seed := opt.Seed
 	if seed == 0 {
@@ -300,6 +327,9 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 		exec(p.flowCode, v, p.tables)
 	}
 	for _, i := range p.nonNeg {
+		if r.s.clip {
+			break
+		}
 		avail := y[i] / h
 		for _, s := range p.inIdx[i] {
 			avail += v[s]
@@ -490,4 +520,32 @@ func (r *run) plan(outputs []string) {
 		}
 	}
 	r.dynCode, r.outCode = dyn, out
+}
+
+// clipStocks sets non-negative stocks that went below zero to zero, under
+// the clip_stock rule, and reports whether it changed any.
+func (r *run) clipStocks(y []float64) bool {
+	if !r.s.clip {
+		return false
+	}
+	changed := false
+	for _, i := range r.p.nonNeg {
+		if y[i] < 0 {
+			y[i] = 0
+			changed = true
+		}
+	}
+	return changed
+}
+
+// elementsOf returns the expanded names of the arrayed variable name
+// ("x" gives "x[a]", "x[b]", ...), or nil if there is no such array.
+func (m *Model) elementsOf(name string) []string {
+	var out []string
+	for _, v := range m.Decl.Vars {
+		if strings.HasPrefix(v.Name, name+"[") {
+			out = append(out, v.Name)
+		}
+	}
+	return out
 }

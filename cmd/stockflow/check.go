@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/stockflow/stockflow/loops"
 	"github.com/stockflow/stockflow/model/decl"
 )
 
@@ -21,8 +22,10 @@ var checkCmd = &command{
 	long: `Check loads and compiles the model in the file MODEL without running it.
 
 If the model is sound, check prints a summary: its name, how many stocks,
-flows, aux, params and lookups it declares (and thresholds, loops and
-plots, if any), its simulation settings, and "ok".
+flows, aux, params and lookups it declares (an arrayed variable counts
+once), its dimensions and arrayed variables with their number of
+elements, its thresholds, loops and plots (each if any), its simulation
+settings, and "ok".
 
 Otherwise check prints every error it finds, one per line, as
 
@@ -33,15 +36,38 @@ and exits with status 1.
 }
 
 func setupCheck(*flag.FlagSet) func(context.Context, *output, []string) error {
-	return func(_ context.Context, out *output, args []string) error {
+	return func(ctx context.Context, out *output, args []string) error {
 		m, err := load(args[0])
 		if err != nil {
 			return err
 		}
-		d := m.Decl
+		// The [[loops]] entries must name loops the model has, with the
+		// polarity they have.
+		if errs := loops.Check(ctx, m); len(errs) > 0 {
+			return errs
+		}
+		// Count what the file declares: an arrayed variable once.
+		d := m.Source
+		if d == nil {
+			d = m.Decl
+		}
+		printWarnings(out.stderr, d)
 		counts := map[decl.Kind]int{}
+		arrayed, elements := 0, 0
+		size := map[string]int{}
+		for _, dim := range d.Dimensions {
+			size[dim.Name] = len(dim.Elements)
+		}
 		for _, v := range d.Vars {
 			counts[v.Kind]++
+			if len(v.Dims) > 0 {
+				arrayed++
+				n := 1
+				for _, dim := range v.Dims {
+					n *= size[dim]
+				}
+				elements += n
+			}
 		}
 
 		tw := tabwriter.NewWriter(out.stdout, 0, 0, 1, ' ', 0)
@@ -54,6 +80,16 @@ func setupCheck(*flag.FlagSet) func(context.Context, *output, []string) error {
 		line("file", "%s", args[0])
 		for _, k := range []decl.Kind{decl.Stock, decl.Flow, decl.Aux, decl.Param, decl.Lookup} {
 			line(k.Section(), "%d", counts[k])
+		}
+		if len(d.Dimensions) > 0 {
+			sizes := make([]string, len(d.Dimensions))
+			for i, dim := range d.Dimensions {
+				sizes[i] = fmt.Sprintf("%s: %d", dim.Name, len(dim.Elements))
+			}
+			line("dimensions", "%d (%s)", len(d.Dimensions), strings.Join(sizes, ", "))
+		}
+		if arrayed > 0 {
+			line("arrayed", "%d variables, %d elements", arrayed, elements)
 		}
 		for _, c := range []struct {
 			key string

@@ -37,6 +37,11 @@ func main() {
 var commands = []*command{
 	runCmd,
 	checkCmd,
+	convertCmd,
+	loopsCmd,
+	emergenceCmd,
+	plotCmd,
+	sweepCmd,
 	genCmd,
 	versionCmd,
 }

@@ -36,12 +36,14 @@ The format is csv unless --format says otherwise or -o's extension is
 .tsv or .json.
 
 Flags override the model's [sim] settings and param values for this run
-only; the file is not changed.
+only; the file is not changed. --scenario applies one of the model's
+[scenarios], and --set then overrides params on top of it.
 
 Examples:
 
 	stockflow run examples/logistic/logistic.toml
 	stockflow run examples/sir/sir.toml -o sir.json --set beta=0.4
+	stockflow run examples/middle-corridor/corridor.toml --scenario no_fibre_cable
 	stockflow run examples/logistic/logistic.toml --method euler --dt 0.5 --vars population
 `,
 }
@@ -55,6 +57,7 @@ type runFlags struct {
 	out       string
 	format    string
 	set       setFlag
+	scenario  string
 	method    string
 	dt        float64
 	start     float64
@@ -71,6 +74,7 @@ func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	f := &runFlags{fs: fs, set: setFlag{}}
 	fs.StringVar(&f.out, "o", "", "write the results to `FILE` instead of stdout, whole or not at all")
 	fs.StringVar(&f.format, "format", "", "output `FORMAT`: csv, tsv or json (default from -o's extension, else csv)")
+	fs.StringVar(&f.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set applies after it)")
 	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable)")
 	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
 	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
@@ -162,6 +166,7 @@ func (f *runFlags) options() (model.RunOptions, string, error) {
 	opt.Start, opt.StartSet = f.start, given["start"]
 	opt.Stop, opt.StopSet = f.stop, given["stop"]
 	opt.SaveEvery = f.saveEvery
+	opt.Scenario = f.scenario
 	if len(f.set) > 0 {
 		opt.Set = f.set
 	}

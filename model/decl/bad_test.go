@@ -51,7 +51,7 @@ var badCases = []struct {
 	{"unknown stock key", flowModel + "[stocks.s]\ninitial = 0\ninflow = [\"births\"]\n", 12, 1, "stocks.s.inflow", `unknown key "inflow" (did you mean "inflows"?)`},
 	{"unknown inline param key", "[params]\nK = { value = 1, unit = \"people\" }\n", 2, 18, "params.K.unit", `(did you mean "units"?)`},
 	{"unknown key in second loop", flowModel + "[[loops]]\nname = \"a\"\npath = [\"births\"]\npolarity = \"R\"\n\n[[loops]]\nname = \"b\"\npaths = [\"births\"]\npath = [\"births\"]\npolarity = \"B\"\n", 17, 1, "loops[2].paths", `unknown key "paths" (did you mean "path"?)`},
-	{"unknown key far from all", "[aux.a]\neq = \"1\"\nzzzzzz = 1\n", 3, 1, "aux.a.zzzzzz", "known keys: eq, units, doc"},
+	{"unknown key far from all", "[aux.a]\neq = \"1\"\nzzzzzz = 1\n", 3, 1, "aux.a.zzzzzz", "known keys: eq, eqs, dims, units, doc"},
 
 	// Names.
 	{"name starts with digit", "[aux.2x]\neq = \"1\"\n", 1, 1, "aux.2x", `invalid aux name "2x"`},

@@ -64,9 +64,16 @@ type Model struct {
 	Loops      []*Loop
 	Plots      []*Plot
 
+	// Scenarios are named sets of param values, in declaration order.
+	Scenarios []*Scenario
+
 	// Dimensions are the named index sets of arrayed variables, in
 	// declaration order.
 	Dimensions []*Dimension
+
+	// Warnings are problems a reader worked around, such as a malformed
+	// element it repaired; they do not stop the model from loading.
+	Warnings []*syntax.Error
 }
 
 // Dimension is a named, ordered set of elements that arrayed variables
@@ -116,6 +123,9 @@ const (
 	DefaultAbsTol = 1e-9
 )
 
+// NonNegativeRules lists the rules for non-negative stocks, default first.
+var NonNegativeRules = []string{"cut_outflows", "clip_stock"}
+
 // Methods lists the integration methods, default first.
 var Methods = []string{"euler", "rk2", "rk4", "rk45"}
 
@@ -129,6 +139,12 @@ type Sim struct {
 	RelTol    float64 // rk45 relative tolerance; default 1e-6
 	AbsTol    float64 // rk45 absolute tolerance; default 1e-9
 	MaxStep   float64 // rk45 largest step; 0 means no limit
+
+	// NonNegative is how non-negative stocks are kept from going below
+	// zero: "cut_outflows" (the default, XMILE's and Stella's rule) or
+	// "clip_stock" (PySD's: the stock is set to 0 after a step that would
+	// take it below, and its flows report what their equations say).
+	NonNegative string
 
 	// Pos maps each key given in the file ("dt", "stop", ...) to the
 	// position of its value, for errors found later.
@@ -269,6 +285,9 @@ type Plot struct {
 	Title      string
 	Vars       []string
 	Thresholds []string
-	Pos        syntax.Pos
-	FieldPos   map[string]syntax.Pos
+	// Scenarios, when given, makes the plot overlay its one variable as
+	// it runs under each of these scenarios.
+	Scenarios []string
+	Pos       syntax.Pos
+	FieldPos  map[string]syntax.Pos
 }

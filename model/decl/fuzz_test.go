@@ -18,6 +18,10 @@ func FuzzParseTOML(f *testing.F) {
 	for _, c := range badCases {
 		f.Add([]byte(c.src))
 	}
+	f.Add([]byte(arrayModel))
+	for _, c := range badArrays {
+		f.Add([]byte(c.src))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m, err := ParseTOML("f.toml", src)
 		lines := strings.Split(string(src), "\n")
@@ -26,7 +30,7 @@ func FuzzParseTOML(f *testing.F) {
 				t.Fatalf("%s: position %v outside the input (%d lines)", what, p, len(lines))
 			}
 		}
-		if err != nil {
+		checkErrs := func(err error) {
 			var list syntax.ErrorList
 			if !errors.As(err, &list) || len(list) == 0 {
 				t.Fatalf("got %v (%T), want a non-empty syntax.ErrorList", err, err)
@@ -38,8 +42,33 @@ func FuzzParseTOML(f *testing.F) {
 				}
 			}
 		}
+		if err != nil {
+			checkErrs(err)
+		}
 		if m == nil {
 			return
+		}
+		// Expanding arrays never panics, even on a model with errors, and
+		// its errors lie inside the input too.
+		if x, err := Expand(m); err != nil {
+			checkErrs(err)
+		} else {
+			for _, v := range x.Vars {
+				inside(v.Name, v.Pos)
+				if v.Eq.IsZero() {
+					continue
+				}
+				for i := range len(v.Eq.Text) + 1 {
+					inside(v.Name+" eq byte", v.Eq.PosAt(i))
+				}
+			}
+		}
+		for _, v := range m.Vars {
+			for _, el := range v.ElementEqs {
+				for i := range len(el.Eq.Text) + 1 {
+					inside(v.Key+" element eq byte", el.Eq.PosAt(i))
+				}
+			}
 		}
 		for _, v := range m.Vars {
 			inside(v.Key, v.Pos)

@@ -50,16 +50,16 @@ func ParseTOML(filename string, src []byte) (*Model, error) {
 
 // The keys each table accepts.
 var (
-	topKeys       = []string{"name", "description", "time_units", "sim", "params", "stocks", "flows", "aux", "lookups", "thresholds", "loops", "plots"}
-	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step"}
-	paramKeys     = []string{"value", "units", "doc", "min", "max"}
-	stockKeys     = []string{"initial", "inflows", "outflows", "units", "doc", "non_negative"}
-	flowKeys      = []string{"eq", "units", "doc", "non_negative"}
-	auxKeys       = []string{"eq", "units", "doc"}
+	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "thresholds", "loops", "plots", "scenarios"}
+	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step", "non_negative"}
+	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max"}
+	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative"}
+	flowKeys      = []string{"eq", "eqs", "dims", "units", "doc", "non_negative"}
+	auxKeys       = []string{"eq", "eqs", "dims", "units", "doc"}
 	lookupKeys    = []string{"points", "extrapolate", "units", "doc"}
 	thresholdKeys = []string{"var", "level", "direction", "doc"}
 	loopKeys      = []string{"name", "path", "polarity", "doc"}
-	plotKeys      = []string{"file", "title", "vars", "thresholds"}
+	plotKeys      = []string{"file", "title", "vars", "thresholds", "scenarios"}
 	directions    = []string{Rising, Falling, Either}
 	keywords      = []string{"if", "then", "else", "and", "or", "not", "mod"}
 )
@@ -73,6 +73,7 @@ type reader struct {
 	errs syntax.ErrorList
 
 	defined map[string]*Var // every variable by name, first definition
+	dims    map[string]*Dimension
 }
 
 func newReader(file string, src []byte) *reader {
@@ -88,6 +89,7 @@ func newReader(file string, src []byte) *reader {
 		data:    data,
 		lay:     newLayout(data, base),
 		defined: make(map[string]*Var),
+		dims:    make(map[string]*Dimension),
 	}
 }
 
@@ -153,11 +155,13 @@ func (r *reader) read() *Model {
 			r.sim(&m.Sim, t)
 		}
 	}
+	r.dimensions(m, raw)
 	r.vars(m, raw)
 	r.flowUse(m)
 	thresholds := r.thresholds(m, raw)
 	r.loops(m, raw)
 	r.plots(m, raw, thresholds)
+	r.scenarios(m, raw)
 	return m
 }
 
@@ -389,23 +393,27 @@ func (r *reader) sim(s *Sim, t map[string]any) {
 		}
 		kc := c.child(k)
 		s.Pos[k] = r.valPos(kc)
-		if k == "method" {
+		if k == "method" || k == "non_negative" {
 			m, isStr := r.str(kc, v)
 			if !isStr {
 				continue
 			}
+			what, choices, dst := "method", Methods, &s.Method
+			if k == "non_negative" {
+				what, choices, dst = "non_negative rule", NonNegativeRules, &s.NonNegative
+			}
 			lm := strings.ToLower(m)
-			if !contains(Methods, lm) {
-				msg := fmt.Sprintf("unknown method %q", m)
-				if sug := syntax.Suggest(lm, Methods); sug != "" {
+			if !contains(choices, lm) {
+				msg := fmt.Sprintf("unknown %s %q", what, m)
+				if sug := syntax.Suggest(lm, choices); sug != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sug)
 				} else {
-					msg += fmt.Sprintf(" (use one of %s)", strings.Join(Methods, ", "))
+					msg += fmt.Sprintf(" (use one of %s)", strings.Join(choices, ", "))
 				}
 				r.errorf(s.Pos[k], kc, "%s", msg)
 				continue
 			}
-			s.Method = lm
+			*dst = lm
 			continue
 		}
 		f, good := r.num(kc, v)
@@ -590,6 +598,154 @@ func (r *reader) common(c loc, v *Var, t map[string]any) {
 	}
 }
 
+// dimensions reads the [dimensions] table: each entry names a dimension
+// and lists its elements.
+func (r *reader) dimensions(m *Model, raw map[string]any) {
+	x, ok := raw["dimensions"]
+	if !ok {
+		return
+	}
+	sc := loc{path: []string{"dimensions"}, key: "dimensions"}
+	t, ok := r.table(sc, x)
+	if !ok {
+		return
+	}
+	for _, name := range r.order("dimensions", t) {
+		c := sc.child(name)
+		if !r.checkName(c, name, "dimension") {
+			continue
+		}
+		d := &Dimension{Name: name, Pos: r.keyPos(c), Key: c.key}
+		m.Dimensions = append(m.Dimensions, d)
+		r.dims[name] = d
+		elems, pos, ok := r.stringList(c, t[name])
+		if ok && len(elems) == 0 {
+			r.errorf(r.valPos(c), c, "dimension %q has no elements: list them, as %s = [\"a\", \"b\"]", name, name)
+		}
+		seen := make(map[string]bool)
+		for i, e := range elems {
+			if msg := elementProblem(d, e, seen); msg != "" {
+				r.errorf(pos[i], c, "%s", msg)
+			}
+		}
+		d.Elements = elems
+	}
+}
+
+// arrayed reads the keys that make a variable arrayed: dims, and the
+// table of per-element entries named field+"s" (values, initials or eqs),
+// keyed by element ("e1", or "e1,e2" for two dimensions). It reports
+// whether that table is given, so that the caller does not ask for field.
+func (r *reader) arrayed(c loc, v *Var, t map[string]any, field string) bool {
+	plural := field + "s"
+	dx, hasDims := t["dims"]
+	px, hasPer := t[plural]
+	dimsOK := false
+	if hasDims {
+		dc := c.child("dims")
+		names, pos, ok := r.stringList(dc, dx)
+		if ok && len(names) == 0 {
+			r.errorf(r.valPos(dc), dc, "empty dims: list the %s's dimensions, or leave dims out for a scalar", v.Kind)
+			ok = false
+		}
+		seen := make(map[string]bool)
+		for i, name := range names {
+			switch {
+			case r.dims[name] == nil:
+				var known []string
+				for n := range r.dims {
+					known = append(known, n)
+				}
+				sort.Strings(known)
+				msg := fmt.Sprintf("unknown dimension %q", name)
+				if sug := syntax.Suggest(name, known); sug != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", sug)
+				} else if len(known) == 0 {
+					msg += "; declare it under [dimensions]"
+				}
+				r.errorf(pos[i], dc, "%s", msg)
+				ok = false
+			case seen[name]:
+				r.errorf(pos[i], dc, "dimension %q is listed twice", name)
+				ok = false
+			}
+			seen[name] = true
+		}
+		if ok {
+			v.Dims, dimsOK = names, true
+		}
+	}
+	if !hasPer {
+		return false
+	}
+	pc := c.child(plural)
+	if !hasDims {
+		r.errorf(r.valPos(pc), pc, "%s needs dims: the dimensions of the elements it names", plural)
+		return true
+	}
+	if _, both := t[field]; both {
+		r.errorf(r.valPos(pc), pc, "give either %s (for all elements) or %s (one per element), not both", field, plural)
+		return true
+	}
+	pt, ok := r.table(pc, px)
+	if !ok || !dimsOK {
+		return true
+	}
+	ds := make([]*Dimension, len(v.Dims))
+	for i, name := range v.Dims {
+		ds[i] = r.dims[name]
+	}
+	keys := make([]string, 0, len(pt))
+	for k := range pt {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	byName := make(map[string]ElementEq)
+	badKey := false
+	for _, k := range keys {
+		ec := pc.child(k)
+		elems := strings.Split(k, ",")
+		for i := range elems {
+			elems[i] = strings.TrimSpace(elems[i])
+		}
+		if msg := elementsProblem(ds, elems); msg != "" {
+			r.errorf(r.keyPos(ec), ec, "%s", msg)
+			badKey = true
+			continue
+		}
+		name := strings.Join(elems, ",")
+		if _, dup := byName[name]; dup {
+			r.errorf(r.keyPos(ec), ec, "element %s is given twice", name)
+			continue
+		}
+		var eq Equation
+		if field == "value" {
+			f, ok := r.num(ec, pt[k])
+			if !ok {
+				badKey = true
+				continue
+			}
+			eq = Equation{Text: ff(f), Pos: r.valPos(ec), Expr: &syntax.Num{Text: ff(f), Value: f}}
+		} else {
+			eq = r.equation(ec, pt[k])
+		}
+		byName[name] = ElementEq{Elements: elems, Eq: eq}
+	}
+	var missing []string
+	for _, tu := range tuples(ds) {
+		name := strings.Join(tu, ",")
+		if el, ok := byName[name]; ok {
+			v.ElementEqs = append(v.ElementEqs, el)
+		} else {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 && !badKey {
+		r.errorf(r.valPos(pc), pc, "%s", missingMessage(plural, missing))
+	}
+	return true
+}
+
 func (r *reader) param(c loc, v *Var, raw any) {
 	switch x := raw.(type) {
 	case int64, float64:
@@ -600,11 +756,13 @@ func (r *reader) param(c loc, v *Var, raw any) {
 	case map[string]any:
 		r.unknownKeys(c, x, paramKeys)
 		r.common(c, v, x)
+		perElement := r.arrayed(c, v, x, "value")
 		val, ok := x["value"]
-		if !ok {
-			r.errorf(v.Pos, c, "missing value (write %s = { value = 1, ... } or %s = 1)", v.Name, v.Name)
-		} else {
+		switch {
+		case ok:
 			v.Value, ok = r.num(c.child("value"), val)
+		case !perElement:
+			r.errorf(v.Pos, c, "missing value (write %s = { value = 1, ... } or %s = 1)", v.Name, v.Name)
 		}
 		valueOK := ok
 		var minOK, maxOK bool
@@ -624,15 +782,22 @@ func (r *reader) param(c loc, v *Var, raw any) {
 			r.errorf(v.FieldPos["max"], c.child("max"), "max (%s) is less than min (%s)", ff(*v.Max), ff(*v.Min))
 			return
 		}
-		if valueOK && (minOK && v.Value < *v.Min || maxOK && v.Value > *v.Max) {
-			lo, hi := "-inf", "+inf"
-			if minOK {
-				lo = ff(*v.Min)
-			}
-			if maxOK {
-				hi = ff(*v.Max)
-			}
+		lo, hi := "-inf", "+inf"
+		if minOK {
+			lo = ff(*v.Min)
+		}
+		if maxOK {
+			hi = ff(*v.Max)
+		}
+		outside := func(f float64) bool { return minOK && f < *v.Min || maxOK && f > *v.Max }
+		if valueOK && outside(v.Value) {
 			r.errorf(v.FieldPos["value"], c.child("value"), "value %s is outside its range [%s, %s]", ff(v.Value), lo, hi)
+		}
+		for _, el := range v.ElementEqs {
+			if f, _ := constant(el.Eq.Expr); outside(f) {
+				ec := c.child("values").child(strings.Join(el.Elements, ","))
+				r.errorf(el.Eq.Pos, ec, "value %s is outside its range [%s, %s]", ff(f), lo, hi)
+			}
 		}
 		return
 	}
@@ -642,9 +807,10 @@ func (r *reader) param(c loc, v *Var, raw any) {
 func (r *reader) stock(c loc, v *Var, t map[string]any) {
 	r.unknownKeys(c, t, stockKeys)
 	r.common(c, v, t)
+	perElement := r.arrayed(c, v, t, "initial")
 	if x, ok := t["initial"]; ok {
 		v.Eq = r.equation(c.child("initial"), x)
-	} else {
+	} else if !perElement {
 		r.errorf(v.Pos, c, "missing initial (the stock's initial value: a number or an equation)")
 	}
 	if x, ok := t["inflows"]; ok {
@@ -661,9 +827,10 @@ func (r *reader) stock(c loc, v *Var, t map[string]any) {
 func (r *reader) flowOrAux(c loc, v *Var, t map[string]any, keys []string) {
 	r.unknownKeys(c, t, keys)
 	r.common(c, v, t)
+	perElement := r.arrayed(c, v, t, "eq")
 	if x, ok := t["eq"]; ok {
 		v.Eq = r.equation(c.child("eq"), x)
-	} else {
+	} else if !perElement {
 		r.errorf(v.Pos, c, "missing eq (the %s's equation)", v.Kind)
 	}
 	if x, ok := t["non_negative"]; ok {
@@ -887,7 +1054,7 @@ func (r *reader) thresholds(m *Model, raw map[string]any) map[string]bool {
 		}
 		if v, ok := f["var"]; ok {
 			if th.Var, ok = r.str(c.child("var"), v); ok {
-				r.checkVar(c.child("var"), th.Var, th.FieldPos["var"])
+				r.checkVar(c.child("var"), th.Var, th.FieldPos["var"], false)
 			}
 		} else {
 			r.errorf(th.Pos, c, "missing var (the variable whose crossing to watch)")
@@ -920,17 +1087,39 @@ func (r *reader) thresholds(m *Model, raw map[string]any) map[string]bool {
 	return names
 }
 
-// checkVar reports name unless it is a variable other than a lookup.
-func (r *reader) checkVar(c loc, name string, pos syntax.Pos) bool {
-	if d := r.defined[name]; d != nil {
+// checkVar reports name unless it is a variable other than a lookup, or
+// an element of one (name[e1,e2]). With all set, an arrayed variable
+// written bare or as name[*] is allowed, standing for all its elements.
+func (r *reader) checkVar(c loc, name string, pos syntax.Pos, all bool) bool {
+	if d := r.defined[refBase(name)]; d != nil {
 		if d.Kind == Lookup {
-			r.errorf(pos, c, "%q is a lookup, not a variable with values over time", name)
+			r.errorf(pos, c, "%q is a lookup, not a variable with values over time", d.Name)
 			return false
 		}
-		return true
+		return r.checkElements(c, name, pos, all)
 	}
-	r.unknownName(c, "variable", name, pos)
+	r.unknownName(c, "variable", refBase(name), pos)
 	return false
+}
+
+// refBase returns the variable's name in a reference that may name an
+// element: population, or port for port[kazakhstan].
+func refBase(name string) string {
+	if base, _, ok := strings.Cut(name, "["); ok {
+		return strings.TrimSpace(base)
+	}
+	return name
+}
+
+// checkElements reports a reference to an arrayed variable that does not
+// name an element as it should.
+func (r *reader) checkElements(c loc, name string, pos syntax.Pos, all bool) bool {
+	_, msg := refProblem(name, func(n string) *Var { return r.defined[n] }, r.dims, all)
+	if msg != "" {
+		r.errorf(pos, c, "%s", msg)
+		return false
+	}
+	return true
 }
 
 func (r *reader) unknownName(c loc, what, name string, pos syntax.Pos) {
@@ -1016,8 +1205,10 @@ func (r *reader) loops(m *Model, raw map[string]any) {
 						continue
 					}
 					seen[name] = true
-					if r.defined[name] == nil {
-						r.unknownName(pc, "variable", name, pos[j])
+					if r.defined[refBase(name)] == nil {
+						r.unknownName(pc, "variable", refBase(name), pos[j])
+					} else {
+						r.checkElements(pc, name, pos[j], false)
 					}
 				}
 			}
@@ -1080,7 +1271,7 @@ func (r *reader) plots(m *Model, raw map[string]any, thresholds map[string]bool)
 					r.errorf(p.FieldPos["vars"], vc, "empty vars: list the variables to plot")
 				}
 				for j, name := range p.Vars {
-					r.checkVar(vc, name, pos[j])
+					r.checkVar(vc, name, pos[j], true)
 				}
 			}
 		} else {

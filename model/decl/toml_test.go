@@ -317,3 +317,14 @@ func TestFormatDoc(t *testing.T) {
 		t.Errorf("got %d vars, %d thresholds, %d loops, %d plots", len(m.Vars), len(m.Thresholds), len(m.Loops), len(m.Plots))
 	}
 }
+
+func TestSimNonNegativeRule(t *testing.T) {
+	m, err := ParseTOML("m.toml", []byte("[sim]\nnon_negative = \"clip_stock\"\n"))
+	if err != nil || m.Sim.NonNegative != "clip_stock" {
+		t.Fatalf("got %v, %v", m, err)
+	}
+	_, err = ParseTOML("m.toml", []byte("[sim]\nnon_negative = \"clip_stocks\"\n"))
+	if err == nil || !strings.Contains(err.Error(), `m.toml:2:16: sim.non_negative: unknown non_negative rule "clip_stocks" (did you mean "clip_stock"?)`) {
+		t.Errorf("got %v", err)
+	}
+}

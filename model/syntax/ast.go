@@ -64,12 +64,18 @@ type Call struct {
 	Rparen int
 }
 
-// Index is an element reference x[a, b] into an arrayed variable.
+// Index is an element reference x[a, b] into an arrayed variable. A
+// subscript written as the wildcard * (all elements of that dimension,
+// x[*] or x[region, *]) is an *Ident whose Name is Wildcard.
 type Index struct {
 	X      *Ident
 	Subs   []Expr
 	Rbrack int
 }
+
+// Wildcard is the Name of the Ident that stands for a subscript written
+// as *, meaning every element of that dimension.
+const Wildcard = "*"
 
 // If is a conditional: if Cond then Then else Else.
 type If struct {

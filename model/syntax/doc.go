@@ -20,8 +20,10 @@
 //	term    = unary { ("*" | "/" | "mod") unary }
 //	unary   = ("-" | "+" | "not" | "!") unary | power
 //	power   = primary [ "^" unary ]          (right-associative: 2^3^2 = 2^9)
-//	primary = number | name | name "(" [ args ] ")" | name "[" args "]"
+//	primary = number | name | name "(" [ args ] ")" | name "[" subs "]"
 //	        | "(" expr ")" | "if" ...        (an if may stand as an operand)
+//	subs    = sub { "," sub }
+//	sub     = expr | "*"                     (the wildcard: every element)
 //
 // Unary minus binds looser than "^", so -2^2 = -4, while 2^-1 = 0.5.
 // Keywords (if, then, else, and, or, not, mod) are matched without regard

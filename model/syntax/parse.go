@@ -215,13 +215,37 @@ func (p *parser) parseCall(fn *Ident) (Expr, error) {
 	return &Call{Fn: fn, Args: args, Rparen: rp}, nil
 }
 
-// parseIndex parses the subscripts of x; the current token is "[".
+// parseIndex parses the subscripts of x; the current token is "[". A
+// subscript is an expression or the wildcard "*", which stands alone
+// between "[" or "," and "," or "]" and becomes an Ident named "*".
 func (p *parser) parseIndex(x *Ident) (Expr, error) {
 	lbrack := p.tok
 	p.next()
-	subs, err := p.parseList(lbrack, RBRACK)
-	if err != nil {
-		return nil, err
+	var subs []Expr
+	for {
+		var sub Expr
+		if p.tok.kind == MUL {
+			sub = &Ident{At: p.tok.pos, Name: Wildcard}
+			p.next()
+			if p.tok.kind != COMMA && p.tok.kind != RBRACK {
+				return nil, p.errorf(p.tok.pos, `the wildcard "*" must stand alone as a subscript, followed by "," or "]"; found %s`, describe(p.tok))
+			}
+		} else {
+			var err error
+			if sub, err = p.parseExpr(); err != nil {
+				return nil, err
+			}
+		}
+		subs = append(subs, sub)
+		switch p.tok.kind {
+		case COMMA:
+			p.next()
+			continue
+		case RBRACK:
+		default:
+			return nil, p.closeError(lbrack, "]")
+		}
+		break
 	}
 	rb := p.tok.pos
 	p.next()

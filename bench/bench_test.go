@@ -1,0 +1,65 @@
+package bench
+
+import "testing"
+
+// root is the repository's root, seen from this package's directory.
+const root = ".."
+
+// TestSuiteLoads checks that every case loads and runs with every engine
+// it has (the engines' results are compared in bench/large,
+// bench/large/native, internal/ring/native and examples/gen). -short
+// skips the large model, which takes seconds to compile.
+func TestSuiteLoads(t *testing.T) {
+	for _, c := range Suite() {
+		if c.Name == "large" && testing.Short() {
+			continue
+		}
+		for _, e := range c.Engines() {
+			run, vars, err := c.Runner(root, e)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", c.Name, e, err)
+			}
+			if vars == 0 {
+				t.Errorf("%s/%s: no variables", c.Name, e)
+			}
+			if err := run(); err != nil {
+				t.Errorf("%s/%s: %v", c.Name, e, err)
+			}
+		}
+		if _, err := c.Steps(root); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// BenchmarkSuite runs every model of the suite with every engine it has,
+// side by side, and reports the time per variable-step beside the time
+// per run. Compare the engines of one model within one run of the
+// benchmark; the per-run times of different machines do not compare.
+//
+//	go test -run '^$' -bench Suite -benchmem ./bench/
+//	go test -run '^$' -bench 'Suite/large/' -benchmem ./bench/
+func BenchmarkSuite(b *testing.B) {
+	for _, c := range Suite() {
+		steps, err := c.Steps(root)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range c.Engines() {
+			name := c.Name + "/" + e
+			b.Run(name, func(b *testing.B) {
+				run, vars, err := c.Runner(root, e)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := run(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(vars*(steps+1)), "ns/var-step")
+			})
+		}
+	}
+}

@@ -1,0 +1,325 @@
+// Command benchtable runs stockflow's benchmark suite (package bench) in
+// one process and prints the table of docs/performance.md: for each model
+// and engine the time per run relative to the hand-written Go, the time
+// per variable-step, allocations per run and the peak resident memory of a
+// process that loads the model and runs it. With -sde it also runs
+// SDEverywhere's JavaScript build of the large model (bench/sde, installed
+// by bench/run.sh), compares its outputs with stockflow's, and reports the
+// ratios. Run it from the repository's root:
+//
+//	go run ./bench/cmd/benchtable [-sde] [-rounds 5] [-benchtime 0.5s] [-models REGEXP]
+//
+// Each engine of a model is timed with testing.Benchmark, the engines
+// taking turns for -rounds rounds; the table shows the fastest round of
+// each, the figure least disturbed by other work on the machine.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stockflow/stockflow/bench"
+	"github.com/stockflow/stockflow/bench/large"
+	"github.com/stockflow/stockflow/model"
+)
+
+func main() {
+	testing.Init()
+	sde := flag.Bool("sde", false, "also run SDEverywhere's JavaScript build of the large model (needs node and bench/sde/node_modules)")
+	rounds := flag.Int("rounds", 5, "rounds of timing; the fastest counts")
+	benchtime := flag.String("benchtime", "0.5s", "time per engine per round")
+	models := flag.String("models", "", "only the models whose names match this regular expression")
+	child := flag.String("child", "", "internal: load MODEL/ENGINE and run it, for its peak memory")
+	flag.Parse()
+	if *child != "" {
+		os.Exit(runChild(*child))
+	}
+	if err := flag.Set("test.benchtime", *benchtime); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(2)
+	}
+	if err := run(*rounds, *models, *sde); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(1)
+	}
+}
+
+// result is one model × engine.
+type result struct {
+	model, engine string
+	vars, steps   int
+	nsPerRun      []float64 // one per round
+	allocs, bytes int64
+	peakRSSKB     int64
+}
+
+func (r *result) best() float64 {
+	b := math.Inf(1)
+	for _, x := range r.nsPerRun {
+		b = math.Min(b, x)
+	}
+	return b
+}
+
+func run(rounds int, filter string, withSDE bool) error {
+	re, err := regexp.Compile(filter)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("machine: %d CPUs (%s), %s %s/%s, GOMAXPROCS %d\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
+	fmt.Printf("timing: %d rounds of %s per engine, fastest round shown; load average %s\n\n", rounds, flag.Lookup("test.benchtime").Value, loadAvg())
+	var all []*result
+	var sdeRow *sdeResult
+	for _, c := range bench.Suite() {
+		if !re.MatchString(c.Name) {
+			continue
+		}
+		steps, err := c.Steps(".")
+		if err != nil {
+			return fmt.Errorf("%s: %v", c.Name, err)
+		}
+		var rs []*result
+		var fns []func() error
+		for _, e := range c.Engines() {
+			f, vars, err := c.Runner(".", e)
+			if err != nil {
+				return fmt.Errorf("%s/%s: %v", c.Name, e, err)
+			}
+			rs = append(rs, &result{model: c.Name, engine: e, vars: vars, steps: steps + 1})
+			fns = append(fns, f)
+		}
+		for range rounds {
+			for i, f := range fns {
+				var failed error
+				br := testing.Benchmark(func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						if err := f(); err != nil {
+							failed = err
+							b.FailNow()
+						}
+					}
+				})
+				if failed != nil {
+					return fmt.Errorf("%s/%s: %v", c.Name, rs[i].engine, failed)
+				}
+				rs[i].nsPerRun = append(rs[i].nsPerRun, float64(br.NsPerOp()))
+				rs[i].allocs, rs[i].bytes = br.AllocsPerOp(), br.AllocedBytesPerOp()
+			}
+		}
+		for _, r := range rs {
+			r.peakRSSKB = peakRSS(r.model + "/" + r.engine)
+		}
+		all = append(all, rs...)
+		fmt.Fprintf(os.Stderr, "benchtable: %s done\n", c.Name)
+		if c.Name == "large" && withSDE {
+			sdeRow, err = runSDE(c)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	printTable(all)
+	if sdeRow != nil {
+		printSDE(sdeRow, all)
+	}
+	return nil
+}
+
+func printTable(all []*result) {
+	fmt.Println("| model | variables × steps | engine | time per run ÷ by hand | ÷ interpreted | ns per variable-step | allocs per run | bytes per run | peak RSS |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	find := func(model, engine string) *result {
+		for _, r := range all {
+			if r.model == model && r.engine == engine {
+				return r
+			}
+		}
+		return nil
+	}
+	for _, r := range all {
+		hand, interp := "—", "—"
+		if h := find(r.model, bench.ByHand); h != nil {
+			hand = fmt.Sprintf("%.2f×", r.best()/h.best())
+		}
+		if i := find(r.model, bench.Interpreted); i != nil && r.engine != bench.Interpreted {
+			interp = fmt.Sprintf("%.2f×", r.best()/i.best())
+		}
+		fmt.Printf("| %s | %d × %d | %s | %s | %s | %.2f | %d | %s | %s |\n", r.model, r.vars, r.steps, r.engine, hand, interp,
+			r.best()/float64(r.vars*r.steps), r.allocs, size(r.bytes), size(r.peakRSSKB*1024))
+	}
+	fmt.Println()
+}
+
+func size(b int64) string {
+	switch {
+	case b >= 10<<20:
+		return fmt.Sprintf("%d MB", b>>20)
+	case b >= 10<<10:
+		return fmt.Sprintf("%d kB", b>>10)
+	}
+	return fmt.Sprintf("%d B", b)
+}
+
+// peakRSS runs this command again as a child that loads one model with
+// one engine and runs it, and returns the child's peak resident memory.
+func peakRSS(which string) int64 {
+	self, err := os.Executable()
+	if err != nil {
+		return 0
+	}
+	cmd := exec.Command(self, "-child", which)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "benchtable: %s: %v\n", which, err)
+		return 0
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss // kilobytes on Linux
+	}
+	return 0
+}
+
+// runChild loads model/engine and runs it 20 times.
+func runChild(which string) int {
+	i := strings.LastIndex(which, "/")
+	name, engine := which[:i], which[i+1:]
+	for _, c := range bench.Suite() {
+		if c.Name != name {
+			continue
+		}
+		f, _, err := c.Runner(".", engine)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		for range 20 {
+			if err := f(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+		}
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "no model %q\n", name)
+	return 1
+}
+
+// sdeResult is what bench/sde/run.mjs reports.
+type sdeResult struct {
+	Node           string               `json:"node"`
+	GenerateMs     float64              `json:"generateMs"`
+	Runs           int                  `json:"runs"`
+	MsPerRunMin    float64              `json:"msPerRunMin"`
+	MsPerRunMedian float64              `json:"msPerRunMedian"`
+	MaxRSSKB       int64                `json:"maxRSSKB"`
+	Series         map[string][]float64 `json:"series"`
+
+	maxRelDiff float64 // largest |sde − stockflow| / max(1, |stockflow|)
+	worst      string
+	compared   int     // values compared
+	parseMs    float64 // stockflow's parse and compile
+}
+
+// runSDE runs the large model's .mdl in node and compares its outputs
+// with the interpreter's.
+func runSDE(c bench.Case) (*sdeResult, error) {
+	cfg := large.Default
+	names := make([]string, len(c.Outputs))
+	for i, n := range c.Outputs {
+		names[i] = large.VensimName(n)
+	}
+	seconds := 3.0
+	if d, err := time.ParseDuration(flag.Lookup("test.benchtime").Value.String()); err == nil {
+		seconds = math.Max(1, 2*d.Seconds())
+	}
+	cmd := exec.Command("node", filepath.Join("bench", "sde", "run.mjs"), filepath.Join("bench", "large", "testdata", "large.mdl"),
+		"--seconds", fmt.Sprint(seconds), "--outputs", strings.Join(names, ","))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("node bench/sde/run.mjs (install it with bench/run.sh): %v", err)
+	}
+	var r sdeResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		return nil, fmt.Errorf("bench/sde/run.mjs: %v", err)
+	}
+	t0 := time.Now()
+	m, err := model.Load(c.Path)
+	if err != nil {
+		return nil, err
+	}
+	r.parseMs = float64(time.Since(t0).Microseconds()) / 1000
+	res, err := m.Run(context.Background(), model.RunOptions{Vars: cfg.Outputs()})
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range c.Outputs {
+		got, want := r.Series[names[i]], res.Series(name)
+		if len(got) != len(want) {
+			return nil, fmt.Errorf("SDEverywhere gives %d values of %s, stockflow %d", len(got), name, len(want))
+		}
+		for k := range want {
+			r.compared++
+			d := math.Abs(got[k]-want[k]) / math.Max(1, math.Abs(want[k]))
+			if math.IsNaN(got[k]) || d > r.maxRelDiff || r.worst == "" {
+				r.maxRelDiff, r.worst = d, fmt.Sprintf("%s at t=%g: SDEverywhere %.17g, stockflow %.17g", name, res.Times[k], got[k], want[k])
+			}
+		}
+	}
+	return &r, nil
+}
+
+func printSDE(s *sdeResult, all []*result) {
+	fmt.Printf("SDEverywhere (@sdeverywhere/compile 0.7.28, runtime 0.2.6, node %s), large model, %d runs in one process:\n\n", s.Node, s.Runs)
+	fmt.Println("| engine | SDEverywhere JS time per run ÷ this engine's | peak RSS |")
+	fmt.Println("|---|---|---|")
+	for _, r := range all {
+		if r.model == "large" {
+			fmt.Printf("| stockflow %s | %.2f× | %s |\n", r.engine, s.MsPerRunMin*1e6/r.best(), size(r.peakRSSKB*1024))
+		}
+	}
+	fmt.Printf("| SDEverywhere JS | 1 | %s |\n\n", size(s.MaxRSSKB*1024))
+	fmt.Printf("SDEverywhere's fastest batch %.3g ms per run, median %.3g ms; parse and generate %.0f ms (stockflow's parse and compile: %.0f ms).\n", s.MsPerRunMin, s.MsPerRunMedian, s.GenerateMs, s.parseMs)
+	fmt.Printf("Outputs compared: %d values of %d variables; the largest difference, relative to max(1, |value|), is %.2g (%s).\n", s.compared, len(s.Series), s.maxRelDiff, s.worst)
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			if _, v, ok := strings.Cut(line, ":"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return "unknown CPU"
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+
+	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
+)
+
+var emergenceCmd = &command{
+	name:    "emergence",
+	args:    "MODEL [flags]",
+	short:   "when thresholds are crossed, which loops carry them, and when the run amplifies",
+	minArgs: 1,
+	maxArgs: 1,
+	setup:   setupEmergence,
+	long: `Emergence runs the model in the file MODEL and reports three signals:
+
+  thresholds        every crossing of each [thresholds.NAME] in its
+                    direction, interpolated between save points (on the
+                    solver's dense output with rk45), with the loops
+                    dominant just before and after it and the stability
+                    regime there;
+  dominance shifts  the times the dominant loop polarity changes (Loops
+                    That Matter), located where the balance of the
+                    reinforcing and balancing relative loop scores passes
+                    zero;
+  stability         the times the largest real part of the Jacobian's
+                    eigenvalues changes sign: amplifying (> 0) or damping
+                    (< 0). Zero eigenvalues of conserved totals (S + I + R)
+                    are left out.
+
+--json writes {"thresholds": [...], "dominance": {"loops": [...],
+"shifts": [...]}, "stability": {"conserved": [...], "sign_changes":
+[...]}}; see docs/emergence.md.
+
+Examples:
+
+	stockflow emergence examples/logistic/logistic.toml
+	stockflow emergence examples/sir/sir.toml --json --set beta=0.4
+`,
+}
+
+// emergenceFlags holds the flags of "stockflow emergence".
+type emergenceFlags struct {
+	sim       *runFlags
+	json      bool
+	maxLoops  int
+	maxLength int
+}
+
+func setupEmergence(fs *flag.FlagSet) func(context.Context, *output, []string) error {
+	f := &emergenceFlags{sim: simFlags(fs)}
+	fs.BoolVar(&f.json, "json", false, "write JSON instead of a report")
+	fs.IntVar(&f.maxLoops, "max-loops", loops.DefaultMaxLoops, "analyse at most `N` enumerated loops")
+	fs.IntVar(&f.maxLength, "max-length", 0, "enumerate only loops of at most `N` variables (default no limit)")
+	return f.run
+}
+
+// simFlags defines the flags that shape a run — --scenario, --set,
+// --method, --dt, --start, --stop, --save-every, --seed, --max-steps — as
+// "stockflow run" has them, and returns their holder; its options method
+// checks them and makes the run options.
+func simFlags(fs *flag.FlagSet) *runFlags {
+	f := &runFlags{fs: fs, set: setFlag{}}
+	fs.StringVar(&f.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set applies after it)")
+	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable)")
+	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
+	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
+	fs.Float64Var(&f.start, "start", 0, "start time `T` (default the model's)")
+	fs.Float64Var(&f.stop, "stop", 0, "stop time `T` (default the model's)")
+	fs.Float64Var(&f.saveEvery, "save-every", 0, "output interval `X`, a whole multiple of dt (default the model's)")
+	fs.Uint64Var(&f.seed, "seed", 0, "seed `N` for the random functions; the same seed gives the same run (default 1)")
+	fs.IntVar(&f.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
+	return f
+}
+
+// runOptions checks the run flags and makes the run options; out and
+// vars are the values of the command's own -o and --vars flags, if it
+// has them (run's checks of those look at the same flag set).
+func (f *runFlags) runOptions(out, vars string) (model.RunOptions, error) {
+	f.out, f.vars = out, vars
+	opt, _, err := f.options()
+	return opt, err
+}
+
+func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) error {
+	opt, err := f.sim.runOptions("", "")
+	if err != nil {
+		return err
+	}
+	if f.maxLoops <= 0 {
+		return usagef("--max-loops must be positive, not %d", f.maxLoops)
+	}
+	if f.maxLength < 0 {
+		return usagef("--max-length must be positive (or 0 for no limit), not %d", f.maxLength)
+	}
+	path := args[0]
+	m, err := load(path)
+	if err != nil {
+		return err
+	}
+	set := &loops.EmergenceSettings{Loops: loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength}}
+	e, err := loops.AnalyzeEmergence(ctx, m, opt, set)
+	if err != nil {
+		return &fileError{path, err}
+	}
+	if f.json {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(out.stdout, "%s\n", b)
+		return err
+	}
+	if m.Decl.Name != "" {
+		fmt.Fprintf(out.stdout, "model: %s\n", m.Decl.Name)
+	}
+	return e.WriteReport(out.stdout, 3)
+}

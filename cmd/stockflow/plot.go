@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/plots"
+)
+
+var plotCmd = &command{
+	name:    "plot",
+	args:    "MODEL [flags]",
+	short:   "draw a model's plots and its emergence dashboard as PNG, SVG or PDF",
+	minArgs: 1,
+	maxArgs: 1,
+	setup:   setupPlot,
+	long: `Plot runs the model in the file MODEL and draws pictures of the run.
+
+Without --vars or --phase, it draws every [[plots]] entry of the model
+into the directory -o (default the current one), each to the entry's file,
+and the emergence dashboard — the variables with the model's thresholds,
+the loop dominance and the linear stability on a shared time axis — to
+MODEL-dashboard.png (MODEL without its extension).
+
+--vars a,b draws those variables over time, with the thresholds on them,
+to the file -o (default MODEL.png); --phase x,y draws the phase portrait
+of y against x.
+
+The format follows the file's extension: .png (the default), .svg or .pdf.
+Each file is written whole or not at all. Plot prints the name of each
+file it writes.
+
+--watch keeps running: whenever MODEL is saved, plot draws everything
+again. A save that does not load or run prints its errors and leaves the
+last good pictures in place. Interrupt (Ctrl-C) to stop.
+
+Examples:
+
+	stockflow plot examples/logistic/logistic.toml -o out
+	stockflow plot examples/sir/sir.toml --vars infectious,recovered -o sir.svg
+	stockflow plot examples/predator-prey/predator_prey.toml --phase hares,lynx -o phase.png
+	stockflow plot examples/logistic/logistic.toml --watch
+`,
+}
+
+// plotFlags holds the flags of "stockflow plot".
+type plotFlags struct {
+	sim      *runFlags
+	out      string
+	vars     string
+	phase    string
+	watch    bool
+	interval time.Duration
+}
+
+func setupPlot(fs *flag.FlagSet) func(context.Context, *output, []string) error {
+	f := &plotFlags{sim: simFlags(fs)}
+	fs.StringVar(&f.out, "o", "", "write to `PATH`: a directory for the model's plots, a file for --vars and --phase")
+	fs.StringVar(&f.vars, "vars", "", "draw these variables over time, a comma-separated `LIST`")
+	fs.StringVar(&f.phase, "phase", "", "draw the phase portrait of `X,Y`")
+	fs.BoolVar(&f.watch, "watch", false, "draw again whenever the model file is saved, until interrupted")
+	fs.DurationVar(&f.interval, "interval", 500*time.Millisecond, "with --watch, how often to look at the file, a `DURATION`")
+	return f.run
+}
+
+// picture is one rendered file: its path and bytes.
+type picture struct {
+	path string
+	data []byte
+}
+
+func (f *plotFlags) run(ctx context.Context, out *output, args []string) error {
+	opt, err := f.sim.runOptions(f.out, f.vars)
+	if err != nil {
+		return err
+	}
+	vars, err := splitList("vars", f.vars, 1)
+	if err != nil {
+		return err
+	}
+	phase, err := splitList("phase", f.phase, 2)
+	if err != nil {
+		return err
+	}
+	if phase != nil && len(phase) != 2 {
+		return usagef("--phase needs two variables, X,Y")
+	}
+	if vars != nil && phase != nil {
+		return usagef("--vars and --phase draw different pictures: give one")
+	}
+	if f.interval <= 0 {
+		return usagef("--interval must be positive, not %v", f.interval)
+	}
+	path := args[0]
+	single := vars != nil || phase != nil
+	if single && f.out != "" {
+		if _, err := plots.FormatOf(f.out); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	r := &plotRender{path: path, opt: opt, vars: vars, phase: phase, out: f.out}
+	if !f.watch {
+		pics, err := r.render(ctx)
+		if err != nil {
+			return err
+		}
+		return writePictures(out.stdout, pics)
+	}
+	return watchFile(ctx, path, f.interval, func() error {
+		pics, err := r.render(ctx)
+		if err != nil {
+			return err
+		}
+		return writePictures(out.stdout, pics)
+	}, out.stderr)
+}
+
+// splitList splits a comma-separated flag value; nil if it is empty.
+func splitList(flagName, s string, least int) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []string
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	if len(out) < least {
+		return nil, usagef("--%s needs at least %d variable name(s)", flagName, least)
+	}
+	return out, nil
+}
+
+// plotRender draws the pictures "stockflow plot" asks for.
+type plotRender struct {
+	path  string
+	opt   model.RunOptions
+	vars  []string
+	phase []string
+	out   string
+}
+
+// render loads and runs the model and renders every picture, writing
+// nothing: a failure anywhere leaves the files as they were.
+func (r *plotRender) render(ctx context.Context) ([]picture, error) {
+	m, err := load(r.path)
+	if err != nil {
+		return nil, err
+	}
+	base := strings.TrimSuffix(filepath.Base(r.path), filepath.Ext(r.path))
+	if r.vars != nil || r.phase != nil {
+		res, err := m.Run(ctx, r.opt)
+		if err != nil {
+			return nil, &fileError{r.path, err}
+		}
+		var fig *plots.Figure
+		if r.phase != nil {
+			fig, err = plots.Phase(m, res, r.phase[0], r.phase[1])
+		} else {
+			var ths []string
+			for _, th := range m.Decl.Thresholds {
+				for _, v := range r.vars {
+					if th.Var == v {
+						ths = append(ths, th.Name)
+					}
+				}
+			}
+			fig, err = plots.TimeSeries(m, res, r.vars, ths)
+		}
+		if err != nil {
+			return nil, &fileError{r.path, err}
+		}
+		out := r.out
+		if out == "" {
+			out = base + ".png"
+		}
+		pic, err := encode(fig, out)
+		if err != nil {
+			return nil, err
+		}
+		return []picture{pic}, nil
+	}
+
+	dir := r.out
+	if dir == "" {
+		dir = "."
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("%s: not a directory (with neither --vars nor --phase, -o names the directory for the model's plots)", dir)
+	}
+	e, err := loops.AnalyzeEmergence(ctx, m, r.opt, nil)
+	if err != nil {
+		return nil, &fileError{r.path, err}
+	}
+	var pics []picture
+	for _, pl := range m.Decl.Plots {
+		fig, err := r.plot(ctx, m, e.Result, pl)
+		if err != nil {
+			return nil, &fileError{r.path, err}
+		}
+		pic, err := encode(fig, filepath.Join(dir, pl.File))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %v", r.path, pl.Key, err)
+		}
+		pics = append(pics, pic)
+	}
+	fig, err := plots.Dashboard(m, e, nil)
+	if err != nil {
+		return nil, &fileError{r.path, err}
+	}
+	pic, err := encode(fig, filepath.Join(dir, base+"-dashboard.png"))
+	if err != nil {
+		return nil, err
+	}
+	return append(pics, pic), nil
+}
+
+// plot draws one [[plots]] entry: from res, or, for an entry that names
+// scenarios, from a run of each (the run options apply to each, the
+// entry's scenario replacing --scenario).
+func (r *plotRender) plot(ctx context.Context, m *model.Model, res *model.Result, pl *decl.Plot) (*plots.Figure, error) {
+	if len(pl.Scenarios) == 0 {
+		return plots.ForPlot(m, res, pl)
+	}
+	opt := r.opt
+	opt.Vars = pl.Vars
+	runs, err := m.RunScenarios(ctx, opt, pl.Scenarios...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pl.Key, err)
+	}
+	return plots.ForScenarioPlot(m, pl, runs)
+}
+
+// encode renders a figure in the format of path's extension.
+func encode(fig *plots.Figure, path string) (picture, error) {
+	format, err := plots.FormatOf(path)
+	if err != nil {
+		return picture{}, err
+	}
+	b, err := fig.Encode(format)
+	if err != nil {
+		return picture{}, fmt.Errorf("%s: %v", path, err)
+	}
+	return picture{path, b}, nil
+}
+
+// writePictures writes each picture whole or not at all and prints its
+// name.
+func writePictures(w io.Writer, pics []picture) error {
+	for _, p := range pics {
+		if err := writeFileAtomic(p.path, func(w io.Writer) error {
+			_, err := io.Copy(w, bytes.NewReader(p.data))
+			return err
+		}); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "wrote %s\n", p.path)
+	}
+	return nil
+}
+
+// watchFile calls render now and again whenever the file at path changes
+// (its modification time or size), looking every interval, until ctx is
+// done; then it returns nil. render's errors are printed to stderr and
+// watching goes on, so that a broken save shows its errors and the last
+// good output stays.
+func watchFile(ctx context.Context, path string, interval time.Duration, render func() error, stderr io.Writer) error {
+	var lastMod time.Time
+	lastSize := int64(-1)
+	fmt.Fprintf(stderr, "stockflow: watching %s; interrupt to stop\n", path)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		fi, err := os.Stat(path)
+		switch {
+		case err != nil:
+			if lastSize != -2 {
+				printError(stderr, err)
+			}
+			lastSize = -2
+		case !fi.ModTime().Equal(lastMod) || fi.Size() != lastSize:
+			lastMod, lastSize = fi.ModTime(), fi.Size()
+			if err := render(); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				printError(stderr, err)
+				fmt.Fprintln(stderr, "stockflow: keeping the last good pictures; waiting for the next save")
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

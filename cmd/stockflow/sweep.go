@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/plots"
+)
+
+var sweepCmd = &command{
+	name:    "sweep",
+	args:    "MODEL --threshold NAME --x PARAM=LO:HI:N --y PARAM=LO:HI:N [flags]",
+	short:   "map when a threshold is crossed over a grid of two params",
+	minArgs: 1,
+	maxArgs: 1,
+	setup:   setupSweep,
+	long: `Sweep runs the model in the file MODEL once for every point of a grid of
+two params — N values of each, evenly spaced from LO to HI — and records
+when the run first crosses the threshold NAME (a [thresholds.NAME] of the
+model) in its direction. The runs share the compiled model and go in
+parallel, --workers at a time (default one per core).
+
+-o writes the tipping map: a heat map of the crossing time over the grid,
+"never crosses" in its own colour, with a colour bar; .png, .svg or .pdf
+by the file's extension. --csv writes the grid as CSV (X,Y,time, the time
+empty where the run never crosses; "-" for stdout). With neither, the CSV
+goes to stdout. Files are written whole or not at all.
+
+On a terminal, a progress bar shows on stderr.
+
+The other flags shape every run, as for "stockflow run"; --set fixes
+params that are not swept.
+
+Examples:
+
+	stockflow sweep examples/logistic/logistic.toml --threshold majority --x r=0.05:1:100 --y K=100:2000:100 -o map.png
+	stockflow sweep examples/sir/sir.toml --threshold peak_passed --x beta=0.1:0.6:50 --y duration=2:20:50 --csv grid.csv
+`,
+}
+
+// sweepFlags holds the flags of "stockflow sweep".
+type sweepFlags struct {
+	sim       *runFlags
+	threshold string
+	x, y      string
+	out       string
+	csv       string
+	workers   int
+	progress  string
+}
+
+func setupSweep(fs *flag.FlagSet) func(context.Context, *output, []string) error {
+	f := &sweepFlags{sim: simFlags(fs)}
+	fs.StringVar(&f.threshold, "threshold", "", "the model's threshold `NAME` whose first crossing is mapped")
+	fs.StringVar(&f.x, "x", "", "the horizontal axis: `PARAM=LO:HI:N`")
+	fs.StringVar(&f.y, "y", "", "the vertical axis: `PARAM=LO:HI:N`")
+	fs.StringVar(&f.out, "o", "", "write the tipping map to `FILE` (.png, .svg or .pdf)")
+	fs.StringVar(&f.csv, "csv", "", "write the grid as CSV to `FILE` (- for stdout)")
+	fs.IntVar(&f.workers, "workers", 0, "make `N` runs at once (default one per core)")
+	fs.StringVar(&f.progress, "progress", "auto", "show a progress bar on stderr: `WHEN` auto (on a terminal), always or never")
+	return f.run
+}
+
+func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error {
+	opt, err := f.sim.runOptions(f.out, "")
+	if err != nil {
+		return err
+	}
+	if f.threshold == "" {
+		return usagef("--threshold is required")
+	}
+	var axes [2]loops.Axis
+	for i, a := range []struct{ name, val string }{{"x", f.x}, {"y", f.y}} {
+		if a.val == "" {
+			return usagef("--%s is required", a.name)
+		}
+		if axes[i], err = loops.ParseAxis(a.val); err != nil {
+			return usagef("--%s: %v", a.name, err)
+		}
+	}
+	if f.workers < 0 {
+		return usagef("--workers must be positive (or 0 for one per core), not %d", f.workers)
+	}
+	if f.out != "" {
+		if _, err := plots.FormatOf(f.out); err != nil {
+			return usagef("%v", err)
+		}
+		if axes[0].N < 2 || axes[1].N < 2 {
+			return usagef("a tipping map needs at least 2 values on each axis")
+		}
+	}
+	var bar bool
+	switch f.progress {
+	case "auto":
+		bar = isTerminal(out.stderr)
+	case "always":
+		bar = true
+	case "never":
+	default:
+		return usagef("--progress must be auto, always or never, not %q", f.progress)
+	}
+	path := args[0]
+	m, err := load(path)
+	if err != nil {
+		return err
+	}
+	so := &loops.SweepOptions{Run: opt, Workers: f.workers}
+	var pb *progressBar
+	if bar {
+		pb = &progressBar{w: out.stderr, start: time.Now()}
+		so.Progress = pb.update
+	}
+	tp, err := loops.SweepThreshold(ctx, m, f.threshold, axes[0], axes[1], so)
+	if pb != nil {
+		pb.finish(err == nil)
+	}
+	if err != nil {
+		return &fileError{path, err}
+	}
+	if f.out != "" {
+		fig, err := plots.TippingMap(m, tp)
+		if err != nil {
+			return err
+		}
+		pic, err := encode(fig, f.out)
+		if err != nil {
+			return err
+		}
+		if err := writePictures(io.Discard, []picture{pic}); err != nil {
+			return err
+		}
+	}
+	switch {
+	case f.csv == "-" || (f.csv == "" && f.out == ""):
+		return tp.WriteCSV(out.stdout)
+	case f.csv != "":
+		return writeFileAtomic(f.csv, tp.WriteCSV)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	file, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar draws "[=====>    ]  45%  4500/10000 runs" on one line,
+// at most ten times a second.
+type progressBar struct {
+	w     io.Writer
+	start time.Time
+	mu    sync.Mutex
+	last  time.Time
+	done  int
+	total int
+}
+
+func (p *progressBar) update(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done, p.total = done, total
+	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || done == total {
+		p.last = now
+		p.draw()
+	}
+}
+
+func (p *progressBar) draw() {
+	const width = 30
+	frac := 0.0
+	if p.total > 0 {
+		frac = float64(p.done) / float64(p.total)
+	}
+	n := int(frac * width)
+	bar := strings.Repeat("=", n)
+	if n < width {
+		bar += ">" + strings.Repeat(" ", width-n-1)
+	}
+	fmt.Fprintf(p.w, "\r[%s] %3.0f%%  %d/%d runs", bar, 100*frac, p.done, p.total)
+}
+
+// finish ends the bar's line with the rate of the runs.
+func (p *progressBar) finish(ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ok {
+		p.draw()
+		secs := time.Since(p.start).Seconds()
+		fmt.Fprintf(p.w, "  %.1f s, %.0f runs/s on %d cores\n", secs, float64(p.done)/secs, runtime.GOMAXPROCS(0))
+		return
+	}
+	fmt.Fprintln(p.w)
+}

@@ -1,0 +1,104 @@
+package loops
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stockflow/stockflow/model"
+)
+
+// benchModel generates a model of n stocks, n flows and n aux (3n
+// variables) with dense feedback: each stock's net flow depends on its own
+// aux and on the aux of four other stocks spread around the model.
+func benchModel(n int) string {
+	var b strings.Builder
+	b.WriteString("[sim]\nstop = 50\ndt = 0.25\nmethod = \"euler\"\n")
+	for i := range n {
+		fmt.Fprintf(&b, "[stocks.s%d]\ninitial = %d\ninflows = [\"f%d\"]\n", i, 10+i%7, i)
+		fmt.Fprintf(&b, "[aux.a%d]\neq = \"s%d / (1 + 0.01 * s%d)\"\n", i, i, i)
+		terms := []string{fmt.Sprintf("0.05 * a%d", i)}
+		for _, k := range []int{1, 3, 7, 17} {
+			terms = append(terms, fmt.Sprintf("0.01 * a%d", (i+k*(1+i%3))%n))
+		}
+		fmt.Fprintf(&b, "[flows.f%d]\neq = \"%s - 0.06 * s%d\"\n", i, strings.Join(terms, " + "), i)
+	}
+	return b.String()
+}
+
+const benchN = 100 // 300 variables
+
+func benchSetup(b *testing.B) (*model.Model, *model.Trace) {
+	m, err := model.Parse("bench.toml", []byte(benchModel(benchN)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := m.Run(context.Background(), model.RunOptions{Trace: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m, res.Trace()
+}
+
+// BenchmarkRun is the run itself, for comparison: 200 Euler steps of the
+// 300-variable model, each saved.
+func BenchmarkRun(b *testing.B) {
+	m, _ := benchSetup(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Run(context.Background(), model.RunOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRunTrace is the run with the trace that dominance needs.
+func BenchmarkRunTrace(b *testing.B) {
+	m, _ := benchSetup(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Run(context.Background(), model.RunOptions{Trace: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFind enumerates the loops up to the default bound.
+func BenchmarkFind(b *testing.B) {
+	m, _ := benchSetup(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		l := Find(NewGraph(m), Options{})
+		if !l.Truncated {
+			b.Fatal("the bench model's loops were all listed; make it denser")
+		}
+	}
+}
+
+// BenchmarkAnalyze is dominance on a truncated list: link scores, loop
+// scores, the strongest-path search at every save point, periods.
+func BenchmarkAnalyze(b *testing.B) {
+	m, tr := benchSetup(b)
+	l := Find(NewGraph(m), Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Analyze(l, tr); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnalyzeListed is dominance on the listed loops only (a list
+// that is complete needs no search).
+func BenchmarkAnalyzeListed(b *testing.B) {
+	m, tr := benchSetup(b)
+	l := Find(NewGraph(m), Options{})
+	l.Truncated = false
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Analyze(l, tr); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

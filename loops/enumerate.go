@@ -1,0 +1,419 @@
+package loops
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
+
+	"github.com/stockflow/stockflow/model/decl"
+)
+
+// DefaultMaxLoops is the bound on the number of loops Find lists when
+// Options.MaxLoops is zero.
+const DefaultMaxLoops = 1000
+
+// Options bounds the loop enumeration. The zero value lists up to
+// DefaultMaxLoops loops of any length.
+type Options struct {
+	// MaxLoops bounds the number of loops listed. Zero means
+	// DefaultMaxLoops; a negative value means no bound.
+	MaxLoops int
+	// MaxLength bounds the number of variables in a loop. Zero means no
+	// bound.
+	MaxLength int
+}
+
+// Loop is a feedback loop: a closed path through the graph that visits
+// no variable twice.
+type Loop struct {
+	// ID is "L1", "L2", …: the loop's place in the list, which is sorted
+	// by length, then by the names of its variables.
+	ID string
+	// Name is the name of the model's [[loops]] entry for this loop, if
+	// it has one.
+	Name string
+	// Vars lists the loop's variables in causal order, each influencing
+	// the next and the last the first. It starts at the loop's stock that
+	// the model declares first, or, in a loop without a stock, at its
+	// first declared variable.
+	Vars []string
+	// Polarity is the structural polarity: the product of the signs of
+	// the loop's links, or Undetermined when one of them is unknown.
+	Polarity Polarity
+	// Partition numbers the loop's cycle partition (List.Partitions).
+	Partition int
+	// Discovered reports whether the loop was found by the strongest-path
+	// search of Analyze rather than by the enumeration.
+	Discovered bool
+
+	nodes []int // Vars as node indices
+	edges []int // edges[k] links nodes[k] to nodes[k+1], cyclically
+}
+
+// Len returns the number of variables (and of links) in the loop.
+func (l *Loop) Len() int { return len(l.Vars) }
+
+// String returns the loop as "L1 growth (R): population → births".
+func (l *Loop) String() string {
+	name := ""
+	if l.Name != "" {
+		name = " " + l.Name
+	}
+	return fmt.Sprintf("%s%s (%s): %s", l.ID, name, l.Polarity, strings.Join(l.Vars, " → "))
+}
+
+// List is the feedback loops of a model, as Find lists them.
+type List struct {
+	Graph *Graph
+	// Loops holds the loops sorted by length, then by the names of their
+	// variables; Loops[k].ID is "L" followed by k+1.
+	Loops []*Loop
+	// Truncated reports that a bound (Options.MaxLoops or MaxLength) may
+	// have cut the list short. Analyze then searches for the loops that
+	// matter among those not listed.
+	Truncated bool
+	// Partitions holds the variables of each cycle partition — a
+	// strongly connected component of the graph, within which loop scores
+	// are compared — in declaration order. Partitions holding listed
+	// loops come first, in the order of their first loop.
+	Partitions [][]string
+
+	part []int // per node: its partition, or -1
+}
+
+// Loop returns the loop with the given ID or name, or nil.
+func (l *List) Loop(idOrName string) *Loop {
+	for _, lp := range l.Loops {
+		if lp.ID == idOrName || (lp.Name != "" && lp.Name == idOrName) {
+			return lp
+		}
+	}
+	return nil
+}
+
+// Find lists the feedback loops of g. It searches each strongly connected
+// component with Johnson's algorithm, bounded by opt; the result is the
+// same on every call. Loops the model names in [[loops]] entries get
+// their names.
+func Find(g *Graph, opt Options) *List {
+	maxLoops := opt.MaxLoops
+	if maxLoops == 0 {
+		maxLoops = DefaultMaxLoops
+	}
+	n := len(g.Nodes)
+	succ := make([][]int, n)
+	for v := range n {
+		for _, k := range g.out[v] {
+			succ[v] = append(succ[v], g.index[g.Edges[k].To])
+		}
+	}
+	comps := components(succ)
+	part := make([]int, n)
+	for v := range part {
+		part[v] = -1
+	}
+	for c, comp := range comps {
+		for _, v := range comp {
+			part[v] = c
+		}
+	}
+
+	e := &enumerator{succ: succ, part: part, maxLen: opt.MaxLength, maxLoops: maxLoops,
+		blocked: make([]bool, n), b: make([][]int, n)}
+	for _, comp := range comps {
+		for _, s := range comp {
+			if e.stop {
+				break
+			}
+			e.start(s)
+		}
+	}
+
+	l := &List{Graph: g, Truncated: e.truncated}
+	for _, c := range e.found {
+		l.Loops = append(l.Loops, g.newLoop(c))
+	}
+	sortLoops(g, l.Loops)
+	// Number the partitions: those with listed loops first, in order of
+	// their first loop, then the rest in declaration order.
+	renum := make([]int, len(comps))
+	for c := range renum {
+		renum[c] = -1
+	}
+	next := 0
+	for _, lp := range l.Loops {
+		if c := part[lp.nodes[0]]; renum[c] < 0 {
+			renum[c] = next
+			next++
+		}
+	}
+	for c := range comps {
+		if renum[c] < 0 {
+			renum[c] = next
+			next++
+		}
+	}
+	l.Partitions = make([][]string, len(comps))
+	for c, comp := range comps {
+		names := make([]string, len(comp))
+		for k, v := range comp {
+			names[k] = g.Nodes[v].Name
+		}
+		l.Partitions[renum[c]] = names
+	}
+	l.part = make([]int, n)
+	for v := range part {
+		l.part[v] = -1
+		if part[v] >= 0 {
+			l.part[v] = renum[part[v]]
+		}
+	}
+	for k, lp := range l.Loops {
+		lp.ID = fmt.Sprintf("L%d", k+1)
+		lp.Partition = l.part[lp.nodes[0]]
+	}
+	l.name(g.m.Decl.Loops)
+	return l
+}
+
+// components returns the strongly connected components of the graph that
+// hold a cycle (two or more nodes, or one with a link to itself), each
+// sorted, in order of their first node.
+func components(succ [][]int) [][]int {
+	sg := simple.NewDirectedGraph()
+	for v := range succ {
+		sg.AddNode(simple.Node(v))
+	}
+	self := make([]bool, len(succ))
+	for v, ws := range succ {
+		for _, w := range ws {
+			if v == w {
+				self[v] = true
+				continue
+			}
+			sg.SetEdge(sg.NewEdge(simple.Node(v), simple.Node(w)))
+		}
+	}
+	var comps [][]int
+	for _, c := range topo.TarjanSCC(sg) {
+		if len(c) == 1 && !self[c[0].ID()] {
+			continue
+		}
+		comp := make([]int, len(c))
+		for k, nd := range c {
+			comp[k] = int(nd.ID())
+		}
+		slices.Sort(comp)
+		comps = append(comps, comp)
+	}
+	slices.SortFunc(comps, func(a, b []int) int { return a[0] - b[0] })
+	return comps
+}
+
+// enumerator is Johnson's circuit search with a bound on the number of
+// circuits and on their length. A search cut short by the length bound
+// leaves its nodes unblocked, so that no circuit within the bound is
+// missed.
+type enumerator struct {
+	succ     [][]int
+	part     []int
+	maxLen   int
+	maxLoops int
+
+	s         int
+	blocked   []bool
+	b         [][]int
+	stack     []int
+	found     [][]int
+	truncated bool
+	stop      bool
+}
+
+func (e *enumerator) allowed(w int) bool { return w >= e.s && e.part[w] == e.part[e.s] }
+
+func (e *enumerator) start(s int) {
+	e.s = s
+	for v := range e.blocked {
+		e.blocked[v] = false
+		e.b[v] = e.b[v][:0]
+	}
+	e.circuit(s)
+}
+
+func (e *enumerator) circuit(v int) bool {
+	f := false
+	e.stack = append(e.stack, v)
+	e.blocked[v] = true
+	for _, w := range e.succ[v] {
+		if e.stop {
+			break
+		}
+		if !e.allowed(w) {
+			continue
+		}
+		switch {
+		case w == e.s:
+			if e.maxLoops >= 0 && len(e.found) >= e.maxLoops {
+				e.truncated, e.stop = true, true
+				break
+			}
+			e.found = append(e.found, slices.Clone(e.stack))
+			f = true
+		case e.blocked[w]:
+		case e.maxLen > 0 && len(e.stack) >= e.maxLen:
+			// Any circuit through w is longer than the bound.
+			if !e.truncated && e.reaches(w) {
+				e.truncated = true
+			}
+			f = true
+		default:
+			if e.circuit(w) {
+				f = true
+			}
+		}
+	}
+	if f || e.stop {
+		e.unblock(v)
+	} else {
+		for _, w := range e.succ[v] {
+			if e.allowed(w) && !slices.Contains(e.b[w], v) {
+				e.b[w] = append(e.b[w], v)
+			}
+		}
+	}
+	e.stack = e.stack[:len(e.stack)-1]
+	return f
+}
+
+func (e *enumerator) unblock(u int) {
+	e.blocked[u] = false
+	for len(e.b[u]) > 0 {
+		w := e.b[u][len(e.b[u])-1]
+		e.b[u] = e.b[u][:len(e.b[u])-1]
+		if e.blocked[w] {
+			e.unblock(w)
+		}
+	}
+}
+
+// reaches reports whether w reaches the start without passing through
+// the current path: whether a circuit through w exists.
+func (e *enumerator) reaches(w int) bool {
+	seen := map[int]bool{w: true}
+	for _, v := range e.stack {
+		seen[v] = true
+	}
+	queue := []int{w}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, x := range e.succ[v] {
+			if x == e.s {
+				return true
+			}
+			if !seen[x] && e.allowed(x) {
+				seen[x] = true
+				queue = append(queue, x)
+			}
+		}
+	}
+	return false
+}
+
+// newLoop makes a loop of a circuit of node indices, rotated to its
+// canonical start.
+func (g *Graph) newLoop(c []int) *Loop {
+	c = canonical(g, c)
+	l := &Loop{nodes: c, Vars: make([]string, len(c)), edges: make([]int, len(c))}
+	sgns := make([]int, len(c))
+	for k, v := range c {
+		l.Vars[k] = g.Nodes[v].Name
+		w := c[(k+1)%len(c)]
+		l.edges[k] = g.edgeIndex(g.Nodes[v].Name, g.Nodes[w].Name)
+		sgns[k] = g.Edges[l.edges[k]].Sign
+	}
+	l.Polarity = polarityOf(sgns...)
+	return l
+}
+
+// canonical rotates a circuit to start at its first declared stock, or
+// at its first declared variable if it has no stock.
+func canonical(g *Graph, c []int) []int {
+	best := -1
+	for k, v := range c {
+		isStock := g.Nodes[v].Kind == decl.Stock
+		switch {
+		case best < 0:
+			best = k
+		case isStock && g.Nodes[c[best]].Kind != decl.Stock:
+			best = k
+		case isStock == (g.Nodes[c[best]].Kind == decl.Stock) && v < c[best]:
+			best = k
+		}
+	}
+	return append(slices.Clone(c[best:]), c[:best]...)
+}
+
+// loopKey identifies a loop by its canonically rotated nodes.
+func loopKey(vars []int) string {
+	b := make([]byte, 0, 4*len(vars))
+	for _, v := range vars {
+		b = strconv.AppendInt(b, int64(v), 36)
+		b = append(b, ',')
+	}
+	return string(b)
+}
+
+func sortLoops(g *Graph, ls []*Loop) {
+	slices.SortStableFunc(ls, func(a, b *Loop) int {
+		if a.Len() != b.Len() {
+			return a.Len() - b.Len()
+		}
+		return slices.Compare(a.Vars, b.Vars)
+	})
+}
+
+// name gives each listed loop the name of the [[loops]] entry that
+// declares it.
+func (l *List) name(entries []*decl.Loop) {
+	byKey := map[string]*Loop{}
+	for _, lp := range l.Loops {
+		byKey[loopKey(lp.nodes)] = lp
+	}
+	for _, en := range entries {
+		c, ok := l.Graph.circuit(en.Path)
+		if !ok {
+			continue
+		}
+		if lp := byKey[loopKey(canonical(l.Graph, c))]; lp != nil && lp.Name == "" {
+			lp.Name = en.Name
+		}
+	}
+}
+
+// circuit turns a path of names into node indices, if every name is a
+// node, none repeats and each links to the next and the last to the
+// first.
+func (g *Graph) circuit(path []string) ([]int, bool) {
+	if len(path) == 0 {
+		return nil, false
+	}
+	c := make([]int, len(path))
+	for k, name := range path {
+		v, ok := g.index[name]
+		if !ok || slices.Contains(c[:k], v) {
+			return nil, false
+		}
+		c[k] = v
+	}
+	for k := range c {
+		if g.edgeIndex(path[k], path[(k+1)%len(path)]) < 0 {
+			return nil, false
+		}
+	}
+	return c, true
+}

@@ -1,0 +1,281 @@
+package loops
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/stockflow/stockflow/model"
+)
+
+// LinkScores holds the Loops That Matter score of each link of a graph
+// that lies in a cycle partition, at each save point of a run.
+//
+// Timing: the score at save point i belongs to the interval from Times[i-1]
+// to Times[i]. A link into an aux or flow z compares the values at i-1 and
+// i. A link from a flow to its stock compares the flow's change from i-2
+// to i-1 with the change in the stock's increase from interval i-1 to
+// interval i, which is when that change of flow shows in the stock. The
+// scores at save points 0 and 1 are 0.
+type LinkScores struct {
+	Times []float64
+
+	g      *Graph
+	scores [][]float64 // per edge of g; nil for links outside the partitions
+}
+
+// Score returns the named link's scores at each save point, or nil when
+// the graph has no such link or the link lies in no cycle partition. The
+// slice is the LinkScores' own: do not modify it.
+func (s *LinkScores) Score(from, to string) []float64 {
+	k := s.g.edgeIndex(from, to)
+	if k < 0 {
+		return nil
+	}
+	return s.scores[k]
+}
+
+// ScoreLinks computes the score of every link of l's graph within a
+// cycle partition from the trace of a run of the graph's model.
+//
+// A link into an aux or flow z = f(x, …) scores |Δₓz/Δz|·sign(Δₓz/Δx),
+// where Δₓz is z's change with only x moved (0 when Δz or Δx is 0). A link
+// from an inflow i to its stock S scores |Δt·Δi/(ΔS(t) − ΔS(t−Δt))|, an
+// outflow the same with a minus sign (the corrected formula of Schoenberg,
+// Hayward and Eberlein 2023; 0 when the denominator is 0). A link that
+// passes through hidden builtin variables scores the product of the
+// scores along the hidden chain (the sum over chains, if there are
+// several).
+func ScoreLinks(l *List, tr *model.Trace) (*LinkScores, error) {
+	g := l.Graph
+	if tr == nil {
+		return nil, errors.New("no trace: run the model with RunOptions.Trace set")
+	}
+	if tr.Model() != g.m {
+		return nil, errors.New("the trace is of another model than the loops")
+	}
+	n := tr.Len()
+	ls := &LinkScores{Times: tr.Times, g: g, scores: make([][]float64, len(g.Edges))}
+	need := make([]bool, len(g.Edges))
+	for k, e := range g.Edges {
+		p := l.part[g.index[e.From]]
+		need[k] = p >= 0 && p == l.part[g.index[e.To]]
+	}
+	ex, err := scoreExpanded(g, tr, need)
+	if err != nil {
+		return nil, err
+	}
+	for k := range g.Edges {
+		if !need[k] {
+			continue
+		}
+		s := make([]float64, n)
+		for _, p := range g.paths[k] {
+			chain := make([][]float64, len(p))
+			for j, e := range p {
+				chain[j] = ex[[2]string{e.From, e.To}]
+			}
+			for i := 2; i < n; i++ {
+				prod := 1.0
+				for _, c := range chain {
+					prod *= c[i]
+				}
+				s[i] += prod
+			}
+		}
+		ls.scores[k] = s
+	}
+	return ls, nil
+}
+
+// scoreExpanded scores the links of the expanded graph that the needed
+// collapsed links pass through, keyed by {from, to}.
+func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]float64, error) {
+	n := tr.Len()
+	scores := map[[2]string][]float64{}
+	series := map[string][]float64{}
+	get := func(name string) ([]float64, error) {
+		if s, ok := series[name]; ok {
+			return s, nil
+		}
+		s, err := tr.Series(name)
+		if err != nil {
+			return nil, err
+		}
+		series[name] = s
+		return s, nil
+	}
+	// The links to score, grouped by target.
+	type target struct {
+		name string
+		ins  []model.Edge
+	}
+	var targets []*target
+	byName := map[string]*target{}
+	for k, paths := range g.paths {
+		if !need[k] {
+			continue
+		}
+		for _, p := range paths {
+			for _, e := range p {
+				key := [2]string{e.From, e.To}
+				if _, ok := scores[key]; ok {
+					continue
+				}
+				scores[key] = make([]float64, n)
+				t := byName[e.To]
+				if t == nil {
+					t = &target{name: e.To}
+					byName[e.To] = t
+					targets = append(targets, t)
+				}
+				t.ins = append(t.ins, e)
+			}
+		}
+	}
+	kinds := map[string]model.NodeKind{}
+	for _, nd := range g.m.Graph().Nodes {
+		kinds[nd.Name] = nd.Kind
+	}
+
+	type perturbed struct {
+		t  *target
+		p  *model.Perturbation
+		z  []float64
+		xs [][]float64
+		ls [][]float64
+	}
+	var ps []*perturbed
+	for _, t := range targets {
+		z, err := get(t.name)
+		if err != nil {
+			return nil, err
+		}
+		switch kinds[t.name] {
+		case model.NodeStock:
+			for _, e := range t.ins {
+				f, err := get(e.From)
+				if err != nil {
+					return nil, err
+				}
+				stockScores(scores[[2]string{e.From, e.To}], tr.Times, f, z, e.Sign)
+			}
+		case model.NodeFlow, model.NodeAux:
+			names := make([]string, len(t.ins))
+			pt := &perturbed{t: t, z: z}
+			for k, e := range t.ins {
+				names[k] = e.From
+				x, err := get(e.From)
+				if err != nil {
+					return nil, err
+				}
+				pt.xs = append(pt.xs, x)
+				pt.ls = append(pt.ls, scores[[2]string{e.From, e.To}])
+			}
+			p, err := tr.Perturb(t.name, names)
+			if err != nil {
+				return nil, err
+			}
+			pt.p = p
+			ps = append(ps, pt)
+		default:
+			// A discrete value (previous, delay) is its input, later: its
+			// one input accounts for all its change.
+			for _, e := range t.ins {
+				s := scores[[2]string{e.From, e.To}]
+				for i := 2; i < n; i++ {
+					if z[i] != z[i-1] {
+						s[i] = 1
+					}
+				}
+			}
+		}
+	}
+	var state, out []float64
+	var err error
+	for i := 2; i < n; i++ {
+		if len(ps) == 0 {
+			break
+		}
+		if state, err = tr.Snapshot(i-1, state); err != nil {
+			return nil, err
+		}
+		for _, pt := range ps {
+			if out, err = pt.p.At(i, state, out); err != nil {
+				return nil, err
+			}
+			dz := pt.z[i] - pt.z[i-1]
+			for k, x := range pt.xs {
+				dx := x[i] - x[i-1]
+				if dz == 0 || dx == 0 {
+					continue
+				}
+				dxz := out[k] - pt.z[i-1]
+				pt.ls[k][i] = finite(math.Abs(dxz/dz) * sign(dxz/dx))
+			}
+		}
+	}
+	return scores, nil
+}
+
+// stockScores fills s with the scores of the link from flow f to stock S
+// whose sign is +1 for an inflow and -1 for an outflow.
+func stockScores(s, times, f, S []float64, sgn int) {
+	if sgn == 0 {
+		return
+	}
+	for i := 2; i < len(s); i++ {
+		den := (S[i] - S[i-1]) - (S[i-1] - S[i-2])
+		if den == 0 {
+			continue
+		}
+		dt := times[i] - times[i-1]
+		s[i] = finite(float64(sgn) * math.Abs(dt*(f[i-1]-f[i-2])/den))
+	}
+}
+
+func sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
+// finite maps NaN to 0, so that one undefined score does not poison the
+// sums it enters.
+func finite(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return x
+}
+
+// loopScores returns the score of each loop at each save point: the
+// product of its links' scores.
+func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
+	n := len(ls.Times)
+	out := make([][]float64, len(loops))
+	for k, lp := range loops {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = 1
+		}
+		for _, e := range lp.edges {
+			es := ls.scores[e]
+			if es == nil {
+				return nil, fmt.Errorf("loop %s: link %s → %s has no scores", lp.ID, ls.g.Edges[e].From, ls.g.Edges[e].To)
+			}
+			for i := range s {
+				s[i] *= es[i]
+			}
+		}
+		for i := range min(2, n) {
+			s[i] = 0
+		}
+		out[k] = s
+	}
+	return out, nil
+}

@@ -1,0 +1,97 @@
+package model
+
+import "fmt"
+
+// Model returns the model the trace was made by.
+func (tr *Trace) Model() *Model { return tr.m }
+
+// Series returns a copy of the named variable's values (hidden ones too)
+// at every save point.
+func (tr *Trace) Series(name string) ([]float64, error) {
+	v, err := tr.lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(tr.states))
+	for i, s := range tr.states {
+		out[i] = s[v.slot]
+	}
+	return out, nil
+}
+
+// Snapshot copies every slot of the run at save point i (all variables,
+// hidden ones included) into buf, grown as needed, and returns it: the
+// buffer that Perturbation.At works on.
+func (tr *Trace) Snapshot(i int, buf []float64) ([]float64, error) {
+	if i < 0 || i >= len(tr.states) {
+		return buf, fmt.Errorf("save point %d is outside the trace [0, %d)", i, len(tr.states))
+	}
+	return append(buf[:0], tr.states[i]...), nil
+}
+
+// Perturbation evaluates the equation of one aux or flow z with each of
+// a list of inputs moved alone: the Δₓz of Loops That Matter for many x at
+// once, without copying the state for each. Make one with
+// Trace.Perturb; it is read-only and safe for concurrent use, but each
+// goroutine needs its own state buffer.
+type Perturbation struct {
+	tr  *Trace
+	z   *cvar
+	xs  []*cvar
+	fix bool // z's value is fixed for the run
+}
+
+// Perturb prepares evaluations of z's equation with each input in xs
+// moved alone (see Perturbation.At).
+func (tr *Trace) Perturb(z string, xs []string) (*Perturbation, error) {
+	zv, err := tr.lookup(z)
+	if err != nil {
+		return nil, err
+	}
+	if !zv.role.isFlowLike() {
+		return nil, fmt.Errorf("%q has no equation to evaluate: it is a %s", z, zv.role.nodeKind())
+	}
+	p := &Perturbation{tr: tr, z: zv, fix: zv.codeHi == zv.codeLo}
+	for _, x := range xs {
+		xv, err := tr.lookup(x)
+		if err != nil {
+			return nil, err
+		}
+		p.xs = append(p.xs, xv)
+	}
+	return p, nil
+}
+
+// At sets out[k] to the value of z evaluated on the state at save point
+// i-1 with only xs[k] at its value at save point i, for each k, and
+// returns out (grown as needed). The state buffer must hold the state at
+// save point i-1, as Trace.Snapshot returns it; At changes only scratch
+// slots in it, so the same buffer serves every Perturbation at that save
+// point.
+func (p *Perturbation) At(i int, state, out []float64) ([]float64, error) {
+	tr := p.tr
+	if i < 1 || i >= len(tr.states) {
+		return out, fmt.Errorf("save point %d is outside [1, %d)", i, len(tr.states))
+	}
+	if len(state) != len(tr.states[i]) {
+		return out, fmt.Errorf("the state buffer holds %d slots, want %d", len(state), len(tr.states[i]))
+	}
+	out = out[:0]
+	prev, cur := tr.states[i-1], tr.states[i]
+	zs := p.z.slot
+	prog := tr.m.prog
+	code := prog.flowCode[p.z.codeLo:p.z.codeHi]
+	for _, x := range p.xs {
+		if p.fix {
+			out = append(out, prev[zs])
+			continue
+		}
+		xs := x.slot
+		state[xs] = cur[xs]
+		exec(code, state, prog.tables)
+		out = append(out, state[zs])
+		state[xs] = prev[xs]
+		state[zs] = prev[zs]
+	}
+	return out, nil
+}

@@ -1,0 +1,839 @@
+package vensim
+
+import (
+	"errors"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// Parse reads the equations part of a Vensim .mdl file into a model
+// declaration. filename is used in positions and errors. Every problem
+// found is reported, as a syntax.ErrorList naming file, line and column;
+// the returned model, when not nil, holds what could be read.
+func Parse(filename string, src []byte) (*decl.Model, error) {
+	text := strings.ReplaceAll(string(src), "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	r := &reader{file: filename, src: text, dims: map[string]*dim{}, elems: map[string]string{}, vars: map[string]*vvar{}, macros: map[string]*macro{}, names: map[string]bool{}}
+	r.lineStarts()
+	r.read()
+	r.m.File = filename
+	if len(r.errs) > 0 {
+		r.errs.Sort()
+		r.errs.RemoveMultiples()
+		return r.m, r.errs
+	}
+	return r.m, nil
+}
+
+// reader holds the state of one Parse.
+type reader struct {
+	file   string
+	src    string
+	lines  []int
+	errs   syntax.ErrorList
+	m      *decl.Model
+	dims   map[string]*dim // by key
+	dimSeq []*dim
+	elems  map[string]string // element key → element name
+	vars   map[string]*vvar  // by key
+	seq    []*vvar
+	macros map[string]*macro
+	names  map[string]bool // canonical names taken
+	ctl    map[string]float64
+	nInst  int
+}
+
+// dim is a subscript range.
+type dim struct {
+	name     string
+	key      string
+	elems    []string // element names
+	mappings []mapping
+	d        *def
+	pos      syntax.Pos
+}
+
+// vvar is a variable being built from its definitions.
+type vvar struct {
+	name  string
+	key   string
+	defs  []*def
+	dims  []*dim
+	stock bool
+	kind  decl.Kind
+	flows struct{ in, out []string }
+	net   bool // the stock's rate is a flow of its own, <name>_net_flow
+	link  bool // a flow linked into a stock
+}
+
+// macro is a :MACRO: definition.
+type macro struct {
+	name   string
+	key    string
+	params []string // keys
+	defs   []*def
+}
+
+func (r *reader) lineStarts() {
+	r.lines = []int{0}
+	for i := 0; i < len(r.src); i++ {
+		if r.src[i] == '\n' {
+			r.lines = append(r.lines, i+1)
+		}
+	}
+}
+
+// posOf returns the file position of source offset off.
+func (r *reader) posOf(off int) syntax.Pos {
+	off = max(0, min(off, len(r.src)))
+	l := sort.Search(len(r.lines), func(i int) bool { return r.lines[i] > off }) - 1
+	return syntax.Pos{File: r.file, Line: l + 1, Col: off - r.lines[l] + 1}
+}
+
+// at returns the file position of offset off in entry e's equation text.
+func (r *reader) at(e *entry, off int) syntax.Pos {
+	if len(e.off) == 0 {
+		return syntax.Pos{File: r.file, Line: 1, Col: 1}
+	}
+	off = max(0, min(off, len(e.off)-1))
+	return r.posOf(e.off[off])
+}
+
+func (r *reader) errorf(e *entry, off int, key, format string, args ...any) {
+	r.errs.Addf(r.at(e, off), key, format, args...)
+}
+
+// read does the work of Parse.
+func (r *reader) read() {
+	r.m = &decl.Model{Sim: decl.DefaultSim()}
+	r.m.Sim.Pos = map[string]syntax.Pos{}
+	var defs []*def
+	var cur *macro
+	entries := split(r.src)
+	for i := range entries {
+		e := &entries[i]
+		for {
+			trim := strings.TrimLeft(e.eqn, " \t\n")
+			up := strings.ToUpper(trim)
+			k := len(e.eqn) - len(trim)
+			if strings.HasPrefix(up, ":END OF MACRO:") {
+				cut(e, k+len(":END OF MACRO:"))
+				cur = nil
+				continue
+			}
+			if strings.HasPrefix(up, ":MACRO:") {
+				cur = r.macroHeader(e, k)
+				continue
+			}
+			break
+		}
+		if strings.TrimSpace(e.eqn) == "" || strings.HasPrefix(strings.TrimSpace(e.eqn), "*") {
+			continue
+		}
+		d, err := parseDef(e)
+		if err != nil {
+			var pe *parseError
+			errors.As(err, &pe)
+			r.errorf(e, pe.pos, strings.TrimSpace(firstLine(e.eqn)), "%s", pe.msg)
+			continue
+		}
+		if cur != nil {
+			cur.defs = append(cur.defs, d)
+			continue
+		}
+		defs = append(defs, d)
+	}
+	// Subscript ranges first: everything else needs them.
+	var rest []*def
+	for _, d := range defs {
+		switch d.kind {
+		case dDim, dEquiv:
+			r.addDim(d)
+		case dSkip:
+		default:
+			rest = append(rest, d)
+		}
+	}
+	r.resolveEquivs()
+	r.control(rest)
+	for _, d := range rest {
+		if isControl(d.key) {
+			continue
+		}
+		r.addDef(d)
+	}
+	r.expandMacros()
+	for _, v := range r.seq {
+		r.shape(v)
+	}
+	r.linkFlows()
+	for _, d := range r.dimSeq {
+		r.m.Dimensions = append(r.m.Dimensions, &decl.Dimension{Name: d.name, Elements: d.elems, Pos: d.pos, Key: "dimensions." + d.name})
+	}
+	for _, v := range r.seq {
+		r.emitVar(v)
+	}
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "=\n(["); i > 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// cut removes the first k bytes of e's equation.
+func cut(e *entry, k int) {
+	k = min(k, len(e.eqn))
+	e.eqn = e.eqn[k:]
+	e.off = e.off[k:]
+}
+
+// macroHeader reads ":MACRO: NAME(a, b : out)" at offset k of e's
+// equation and removes it.
+func (r *reader) macroHeader(e *entry, k int) *macro {
+	rest := e.eqn[k+len(":MACRO:"):]
+	open := strings.IndexByte(rest, '(')
+	close := strings.IndexByte(rest, ')')
+	if open < 0 || close < open {
+		r.errorf(e, k, "macro", "malformed :MACRO: header: want :MACRO: NAME(arg1, arg2)")
+		cut(e, len(e.eqn))
+		return &macro{}
+	}
+	m := &macro{name: strings.TrimSpace(rest[:open])}
+	m.key = nameKey(m.name)
+	args, _, _ := strings.Cut(rest[open+1:close], ":")
+	for _, a := range strings.Split(args, ",") {
+		m.params = append(m.params, nameKey(a))
+	}
+	if r.macros[m.key] != nil {
+		r.errorf(e, k, m.name, "macro %s is defined twice", m.name)
+	}
+	r.macros[m.key] = m
+	cut(e, k+len(":MACRO:")+close+1)
+	return m
+}
+
+// isControl reports whether key names one of Vensim's control variables.
+func isControl(key string) bool {
+	switch key {
+	case "initial time", "final time", "time step", "saveper":
+		return true
+	}
+	return false
+}
+
+// control reads the simulation settings.
+func (r *reader) control(defs []*def) {
+	consts := map[string]*node{}
+	for _, d := range defs {
+		if d.kind == dEq && len(d.subs) == 0 {
+			consts[d.key] = d.rhs
+		}
+	}
+	var eval func(n *node, depth int) (float64, bool)
+	eval = func(n *node, depth int) (float64, bool) {
+		if n == nil || depth > 50 {
+			return 0, false
+		}
+		switch n.kind {
+		case nNum:
+			return n.num, true
+		case nParen:
+			return eval(n.x, depth+1)
+		case nUnary:
+			v, ok := eval(n.x, depth+1)
+			if n.text == "-" {
+				v = -v
+			}
+			return v, ok && n.text != "not"
+		case nRef:
+			if len(n.subs) == 0 {
+				return eval(consts[n.key], depth+1)
+			}
+		case nBinary:
+			a, ok1 := eval(n.x, depth+1)
+			b, ok2 := eval(n.y, depth+1)
+			if !ok1 || !ok2 {
+				return 0, false
+			}
+			switch n.text {
+			case "+":
+				return a + b, true
+			case "-":
+				return a - b, true
+			case "*":
+				return a * b, true
+			case "/":
+				return a / b, true
+			case "^":
+				return math.Pow(a, b), true
+			}
+		}
+		return 0, false
+	}
+	r.ctl = map[string]float64{}
+	for _, d := range defs {
+		if !isControl(d.key) {
+			continue
+		}
+		if d.kind != dEq {
+			r.errorf(d.e, d.pos, d.name, "%s must be a number", d.name)
+			continue
+		}
+		v, ok := eval(d.rhs, 0)
+		if !ok {
+			r.errorf(d.e, d.pos, d.name, "%s must be a constant expression (a variable %s is not supported)", d.name, d.name)
+			continue
+		}
+		r.ctl[d.key] = v
+		pos := r.at(d.e, d.pos)
+		switch d.key {
+		case "initial time":
+			r.m.Sim.Start = v
+			r.m.Sim.Pos["start"] = pos
+		case "final time":
+			r.m.Sim.Stop = v
+			r.m.Sim.Pos["stop"] = pos
+		case "time step":
+			r.m.Sim.DT = v
+			r.m.Sim.Pos["dt"] = pos
+		case "saveper":
+			r.m.Sim.SaveEvery = v
+			r.m.Sim.Pos["save_every"] = pos
+			if units := strings.TrimSpace(d.e.units); units != "" {
+				_ = units
+			}
+		}
+		if d.key == "time step" || d.key == "final time" {
+			if u := strings.TrimSpace(strings.Split(d.e.units, "[")[0]); u != "" && r.m.TimeUnits == "" {
+				r.m.TimeUnits = u
+			}
+		}
+	}
+}
+
+// unique returns a canonical name not yet taken, and takes it.
+func (r *reader) unique(name string) string {
+	if isReserved(name) {
+		name += "_"
+	}
+	n := name
+	for k := 2; r.names[strings.ToLower(n)]; k++ {
+		n = name + "_" + strconv.Itoa(k)
+	}
+	r.names[strings.ToLower(n)] = true
+	return n
+}
+
+// addDim records a subscript range.
+func (r *reader) addDim(d *def) {
+	if r.dims[d.key] != nil {
+		r.errorf(d.e, d.pos, d.name, "subscript range %s is defined twice", d.name)
+		return
+	}
+	dm := &dim{name: r.unique(CanonicalName(d.name)), key: d.key, d: d, mappings: d.mappings, pos: r.at(d.e, d.pos)}
+	r.dims[d.key] = dm
+	r.dimSeq = append(r.dimSeq, dm)
+}
+
+// resolveEquivs fills in the elements of every range: its own, those of
+// the ranges it lists, and those of ranges it is equivalent to.
+func (r *reader) resolveEquivs() {
+	var fill func(dm *dim, depth int) []string
+	fill = func(dm *dim, depth int) []string {
+		if dm.elems != nil || depth > 20 {
+			return dm.elems
+		}
+		d := dm.d
+		var out []string
+		if d.kind == dEquiv {
+			if t := r.dims[nameKey(d.equiv)]; t != nil {
+				out = append(out, fill(t, depth+1)...)
+			} else {
+				r.errorf(d.e, d.pos, d.name, "unknown subscript range %q", d.equiv)
+			}
+		}
+		for _, it := range d.items {
+			if len(it.names) == 1 {
+				if t := r.dims[nameKey(it.names[0])]; t != nil && t != dm {
+					out = append(out, fill(t, depth+1)...)
+					continue
+				}
+			}
+			for _, n := range it.names {
+				el := elementName(n)
+				if prev, ok := r.elems[nameKey(n)]; ok {
+					el = prev
+				} else {
+					r.elems[nameKey(n)] = el
+				}
+				out = append(out, el)
+			}
+		}
+		if out == nil {
+			out = []string{}
+		}
+		dm.elems = out
+		return out
+	}
+	for _, dm := range r.dimSeq {
+		fill(dm, 0)
+	}
+}
+
+// addDef adds a definition to its variable.
+func (r *reader) addDef(d *def) {
+	v := r.vars[d.key]
+	if v == nil {
+		v = &vvar{key: d.key}
+		r.vars[d.key] = v
+		r.seq = append(r.seq, v)
+		v.name = r.unique(CanonicalName(d.name))
+	}
+	v.defs = append(v.defs, d)
+}
+
+// resolved is a left-hand side subscript: a range or one element.
+type resolved struct {
+	dim  *dim
+	elem string
+	key  string
+}
+
+// lhs resolves a definition's subscripts.
+func (r *reader) lhs(d *def, subs []sub) ([]resolved, bool) {
+	out := make([]resolved, len(subs))
+	for i, s := range subs {
+		if dm := r.dims[s.key]; dm != nil {
+			out[i] = resolved{dim: dm, key: s.key}
+			continue
+		}
+		if el, ok := r.elems[s.key]; ok {
+			out[i] = resolved{elem: el}
+			continue
+		}
+		r.errorf(d.e, s.pos, d.name, "unknown subscript %q", s.text)
+		return nil, false
+	}
+	return out, true
+}
+
+// shape finds a variable's kind and dimensions.
+func (r *reader) shape(v *vvar) {
+	first := v.defs[0]
+	n := len(first.subs)
+	for _, d := range v.defs {
+		if len(d.subs) != n {
+			r.errorf(d.e, d.pos, d.name, "%s is defined with %d subscripts here and %d elsewhere", d.name, len(d.subs), n)
+			v.kind, v.dims = 0, nil
+			return
+		}
+		if d.kind == dEq && isInteg(d.rhs) {
+			v.stock = true
+		}
+	}
+	switch {
+	case first.kind == dLookup:
+		v.kind = decl.Lookup
+	case v.stock:
+		v.kind = decl.Stock
+	default:
+		v.kind = decl.Aux
+		if n == 0 && first.kind == dEq && isNumber(first.rhs) {
+			v.kind = decl.Param
+		}
+		if n > 0 {
+			allConst := true
+			for _, d := range v.defs {
+				if d.kind != dList && !(d.kind == dEq && isNumber(d.rhs)) {
+					allConst = false
+				}
+			}
+			if allConst {
+				v.kind = decl.Param
+			}
+		}
+	}
+	for _, d := range v.defs {
+		if v.stock && !(d.kind == dEq && isInteg(d.rhs)) {
+			r.errorf(d.e, d.pos, d.name, "%s is a stock (INTEG) in one definition but not in this one", d.name)
+		}
+		if (d.kind == dLookup) != (v.kind == decl.Lookup) {
+			r.errorf(d.e, d.pos, d.name, "%s is a lookup in one definition but not in this one", d.name)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	// Each position ranges over the smallest range holding every element
+	// the definitions name there.
+	v.dims = make([]*dim, n)
+	for i := 0; i < n; i++ {
+		used := map[string]bool{}
+		direct := map[*dim]bool{}
+		for _, d := range v.defs {
+			res, ok := r.lhs(d, d.subs[i:i+1])
+			if !ok {
+				v.kind, v.dims = 0, nil
+				return
+			}
+			if res[0].dim != nil {
+				direct[res[0].dim] = true
+				for _, e := range res[0].dim.elems {
+					used[e] = true
+				}
+			} else {
+				used[res[0].elem] = true
+			}
+		}
+		var best *dim
+		for _, dm := range r.dimSeq {
+			if !containsAll(dm.elems, used) {
+				continue
+			}
+			if best == nil || len(dm.elems) < len(best.elems) || len(dm.elems) == len(best.elems) && direct[dm] && !direct[best] {
+				best = dm
+			}
+		}
+		if best == nil {
+			d := v.defs[0]
+			r.errorf(d.e, d.subs[i].pos, d.name, "no subscript range holds every element %s is defined for", d.name)
+			v.kind, v.dims = 0, nil
+			return
+		}
+		v.dims[i] = best
+	}
+}
+
+func containsAll(elems []string, set map[string]bool) bool {
+	n := 0
+	for _, e := range elems {
+		if set[e] {
+			n++
+		}
+	}
+	return n == len(set)
+}
+
+func isInteg(n *node) bool {
+	return n != nil && n.kind == nCall && n.key == "integ"
+}
+
+func isNumber(n *node) bool {
+	switch n.kind {
+	case nNum:
+		return true
+	case nUnary:
+		return (n.text == "-" || n.text == "+") && isNumber(n.x)
+	}
+	return false
+}
+
+// linkFlows decides, for each scalar stock, whether its rate is a sum and
+// difference of aux that can become its flows.
+func (r *reader) linkFlows() {
+	type use struct{ in, out int }
+	uses := map[*vvar]*use{}
+	terms := map[*vvar][]struct {
+		v   *vvar
+		neg bool
+	}{}
+	for _, s := range r.seq {
+		if s.kind != decl.Stock || len(s.dims) > 0 || len(s.defs) != 1 || len(s.defs[0].rhs.args) != 2 {
+			continue
+		}
+		ok := true
+		seen := map[*vvar]bool{}
+		var list []struct {
+			v   *vvar
+			neg bool
+		}
+		var walk func(n *node, neg bool)
+		walk = func(n *node, neg bool) {
+			switch {
+			case n.kind == nParen && !neg:
+				walk(n.x, neg)
+			case n.kind == nBinary && (n.text == "+" || n.text == "-"):
+				walk(n.x, neg)
+				walk(n.y, neg != (n.text == "-"))
+			case n.kind == nUnary && n.text == "-":
+				walk(n.x, !neg)
+			case n.kind == nRef && len(n.subs) == 0:
+				f := r.vars[n.key]
+				if f == nil || f == s || seen[f] || len(f.dims) > 0 || f.stock || (f.kind != decl.Aux && f.kind != decl.Param) || len(f.defs) != 1 {
+					ok = false
+					return
+				}
+				seen[f] = true
+				list = append(list, struct {
+					v   *vvar
+					neg bool
+				}{f, neg})
+			default:
+				ok = false
+			}
+		}
+		walk(s.defs[0].rhs.args[0], false)
+		if !ok || len(list) == 0 {
+			continue
+		}
+		terms[s] = list
+		for _, t := range list {
+			u := uses[t.v]
+			if u == nil {
+				u = &use{}
+				uses[t.v] = u
+			}
+			if t.neg {
+				u.out++
+			} else {
+				u.in++
+			}
+		}
+	}
+	for _, s := range r.seq {
+		if s.kind != decl.Stock {
+			continue
+		}
+		list, ok := terms[s]
+		for _, t := range list {
+			if u := uses[t.v]; u.in > 1 || u.out > 1 {
+				ok = false
+			}
+		}
+		if !ok {
+			s.net = true
+			continue
+		}
+		for _, t := range list {
+			t.v.kind = decl.Flow
+			t.v.link = true
+			if t.neg {
+				s.flows.out = append(s.flows.out, t.v.name)
+			} else {
+				s.flows.in = append(s.flows.in, t.v.name)
+			}
+		}
+	}
+}
+
+// tuples returns the element tuples a left-hand side covers, less its
+// exceptions.
+func (r *reader) tuples(d *def, v *vvar) ([][]string, []map[string]string, bool) {
+	res, ok := r.lhs(d, d.subs)
+	if !ok {
+		return nil, nil, false
+	}
+	var excepts [][]resolved
+	for _, ex := range d.excepts {
+		er, ok := r.lhs(d, ex)
+		if !ok {
+			return nil, nil, false
+		}
+		if len(er) != len(res) {
+			r.errorf(d.e, ex[0].pos, d.name, ":EXCEPT: needs one subscript for each of %s's %d", d.name, len(res))
+			return nil, nil, false
+		}
+		excepts = append(excepts, er)
+	}
+	size := 1
+	for _, dm := range v.dims {
+		size *= max(1, len(dm.elems))
+		if size > maxElements {
+			r.errorf(d.e, d.pos, d.name, "%s has more than %d elements", d.name, maxElements)
+			return nil, nil, false
+		}
+	}
+	tuples := [][]string{{}}
+	binds := []map[string]string{{}}
+	for i, rs := range res {
+		var nt [][]string
+		var nb []map[string]string
+		elems := []string{rs.elem}
+		if rs.dim != nil {
+			elems = rs.dim.elems
+		}
+		for k, t := range tuples {
+			for _, e := range elems {
+				if !contains(v.dims[i].elems, e) {
+					continue
+				}
+				tt := append(append([]string(nil), t...), e)
+				b := map[string]string{}
+				for kk, vv := range binds[k] {
+					b[kk] = vv
+				}
+				if rs.dim != nil {
+					b[rs.key] = e
+				}
+				nt = append(nt, tt)
+				nb = append(nb, b)
+			}
+		}
+		tuples, binds = nt, nb
+	}
+	var ot [][]string
+	var ob []map[string]string
+next:
+	for k, t := range tuples {
+		for _, ex := range excepts {
+			match := true
+			for i, rs := range ex {
+				if rs.dim != nil && !contains(rs.dim.elems, t[i]) || rs.dim == nil && rs.elem != t[i] {
+					match = false
+				}
+			}
+			if match {
+				continue next
+			}
+		}
+		ot = append(ot, t)
+		ob = append(ob, binds[k])
+	}
+	return ot, ob, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// emitVar adds v, and anything made for it, to the model.
+func (r *reader) emitVar(v *vvar) {
+	if v.kind == 0 {
+		return
+	}
+	d0 := v.defs[0]
+	dv := &decl.Var{Kind: v.kind, Name: v.name, Key: v.kind.Section() + "." + v.name, Pos: r.at(d0.e, d0.pos),
+		Units: d0.e.units, Doc: d0.e.doc}
+	for _, d := range v.defs {
+		if dv.Units == "" {
+			dv.Units = d.e.units
+		}
+		if dv.Doc == "" {
+			dv.Doc = d.e.doc
+		}
+	}
+	if i := strings.Index(dv.Units, "["); i >= 0 {
+		dv.Units = strings.TrimSpace(dv.Units[:i])
+	}
+	for _, dm := range v.dims {
+		dv.Dims = append(dv.Dims, dm.name)
+	}
+	switch {
+	case v.kind == decl.Lookup && len(v.dims) == 0:
+		dv.Points = d0.tbl.points
+		r.m.Vars = append(r.m.Vars, dv)
+		return
+	case v.kind == decl.Lookup:
+		// decl has no arrayed lookups: one lookup per element.
+		for _, d := range v.defs {
+			ts, _, ok := r.tuples(d, v)
+			if !ok {
+				continue
+			}
+			for _, t := range ts {
+				lv := *dv
+				lv.Dims = nil
+				lv.Name = lookupElementName(v.name, t)
+				lv.Key = "lookups." + lv.Name
+				lv.Points = d.tbl.points
+				r.m.Vars = append(r.m.Vars, &lv)
+			}
+		}
+		return
+	}
+	var net *decl.Var
+	if v.kind == decl.Stock {
+		dv.Inflows, dv.Outflows = v.flows.in, v.flows.out
+		if v.net {
+			fname := r.unique(v.name + "_net_flow")
+			net = &decl.Var{Kind: decl.Flow, Name: fname, Key: "flows." + fname, Pos: dv.Pos, Dims: dv.Dims,
+				Doc: "the net rate of change of " + v.name}
+			dv.Inflows = []string{fname}
+		}
+	}
+	var extra []*decl.Var
+	for _, d := range v.defs {
+		if len(v.dims) == 0 {
+			c := &ctx{r: r, d: d, v: v, self: v.name, bind: map[string]string{}}
+			switch {
+			case v.kind == decl.Param && d.rhs != nil:
+				c.write(strconv.FormatFloat(numberValue(d.rhs), 'g', -1, 64), d.rhs.pos)
+				dv.Value = numberValue(d.rhs)
+			case v.kind == decl.Stock:
+				dv.Eq = c.integ(d.rhs, net)
+			default:
+				dv.Eq = c.equation(d.rhs)
+			}
+			extra = append(extra, c.extra...)
+			continue
+		}
+		ts, binds, ok := r.tuples(d, v)
+		if !ok {
+			continue
+		}
+		if d.kind == dList && len(d.nums) != len(ts) {
+			r.errorf(d.e, d.pos, d.name, "%s is given %d values for %d elements", d.name, len(d.nums), len(ts))
+			continue
+		}
+		for k, t := range ts {
+			c := &ctx{r: r, d: d, v: v, self: decl.ElementName(v.name, t), bind: binds[k], elems: t}
+			var eq decl.Equation
+			switch {
+			case d.kind == dList:
+				c.write(strconv.FormatFloat(d.nums[k], 'g', -1, 64), d.pos)
+				eq = c.finish()
+			case v.kind == decl.Stock:
+				eq = c.integ(d.rhs, nil)
+				if net != nil {
+					net.ElementEqs = append(net.ElementEqs, decl.ElementEq{Elements: t, Eq: c.rate})
+				}
+			default:
+				eq = c.equation(d.rhs)
+			}
+			dv.ElementEqs = append(dv.ElementEqs, decl.ElementEq{Elements: t, Eq: eq})
+			extra = append(extra, c.extra...)
+		}
+	}
+	r.m.Vars = append(r.m.Vars, extra...)
+	r.m.Vars = append(r.m.Vars, dv)
+	if net != nil {
+		r.m.Vars = append(r.m.Vars, net)
+	}
+}
+
+func numberValue(n *node) float64 {
+	switch n.kind {
+	case nNum:
+		return n.num
+	case nUnary:
+		if n.text == "-" {
+			return -numberValue(n.x)
+		}
+		return numberValue(n.x)
+	}
+	return 0
+}
+
+// lookupElementName names the scalar lookup made for one element of an
+// arrayed Vensim lookup.
+func lookupElementName(name string, elems []string) string {
+	return name + "_" + strings.Join(elems, "_")
+}
+
+// errorAt reports a problem in the definition being translated.
+func (r *reader) errorAt(d *def, off int, format string, args ...any) {
+	r.errorf(d.e, off, d.name, format, args...)
+}

@@ -1,0 +1,44 @@
+package vensim_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stockflow/stockflow/model/syntax"
+	"github.com/stockflow/stockflow/model/vensim"
+)
+
+// FuzzParse checks that no input makes Parse panic, and that every error
+// lies inside the input.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(suite, "tests", "*", "*.mdl"))
+	for i, p := range files {
+		if i%3 != 0 {
+			continue
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("x = 1 ~~|"))
+	f.Add([]byte(":MACRO: M(a)\nM = a*2 ~~|\n:END OF MACRO:\ny = M(3) ~~|"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		_, err := vensim.Parse("f.mdl", src)
+		var list syntax.ErrorList
+		if err != nil && errors.As(err, &list) {
+			lines := 1
+			for _, c := range src {
+				if c == '\n' || c == '\r' {
+					lines++
+				}
+			}
+			for _, e := range list {
+				if e.Pos.Line < 1 || e.Pos.Line > lines {
+					t.Fatalf("error outside the input (%d lines): %v", lines, e)
+				}
+			}
+		}
+	})
+}

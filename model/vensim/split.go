@@ -1,0 +1,108 @@
+package vensim
+
+import (
+	"strings"
+)
+
+// entry is one `lhs = rhs ~ units ~ doc |` of the file, with comments
+// removed and continuation lines joined.
+type entry struct {
+	eqn   string // the equation part
+	buf   []byte
+	off   []int // source offset of each byte of eqn, and one past the end
+	units string
+	doc   string
+}
+
+// sketchMarker starts the sketch, which the reader ignores; files write
+// it after two or three backslashes.
+const sketchMarker = `\---///`
+
+// split cuts the equations part of src (line endings already normalised to
+// \n) into entries.
+func split(src string) []entry {
+	if i := strings.Index(src, sketchMarker); i >= 0 {
+		for i > 0 && src[i-1] == '\\' {
+			i--
+		}
+		src = src[:i]
+	}
+	var out []entry
+	var cur entry
+	var units, doc strings.Builder
+	part := 0 // 0 equation, 1 units, 2 documentation
+	quoted := false
+	flush := func(end int) {
+		cur.off = append(cur.off, end)
+		cur.eqn, cur.buf = string(cur.buf), nil
+		cur.units = strings.TrimSpace(units.String())
+		cur.doc = strings.TrimSpace(doc.String())
+		if strings.TrimSpace(cur.eqn) != "" || cur.units != "" || cur.doc != "" {
+			out = append(out, cur)
+		}
+		cur = entry{}
+		units.Reset()
+		doc.Reset()
+		part = 0
+		quoted = false
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if part > 0 {
+			switch {
+			case c == '|':
+				flush(i)
+			case c == '~':
+				part++
+			case part == 1:
+				units.WriteByte(c)
+			default:
+				doc.WriteByte(c)
+			}
+			continue
+		}
+		switch {
+		case quoted && c == '\\' && i+1 < len(src) && src[i+1] == '"':
+			cur.buf = append(cur.buf, src[i:i+2]...)
+			cur.off = append(cur.off, i, i+1)
+			i++
+			continue
+		case c == '"':
+			quoted = !quoted
+		case !quoted && c == '{':
+			end := strings.IndexByte(src[i:], '}')
+			if end < 0 {
+				i = len(src)
+				continue
+			}
+			cur.buf = append(cur.buf, ' ')
+			cur.off = append(cur.off, i)
+			i += end
+			continue
+		case c == '\\':
+			// A continuation: \ then only white space to the end of line.
+			j := i + 1
+			for j < len(src) && (src[j] == ' ' || src[j] == '\t') {
+				j++
+			}
+			if j >= len(src) || src[j] == '\n' {
+				cur.buf = append(cur.buf, ' ')
+				cur.off = append(cur.off, i)
+				i = j
+				continue
+			}
+		case !quoted && c == '~':
+			part = 1
+			continue
+		case !quoted && c == '|':
+			flush(i)
+			continue
+		}
+		cur.buf = append(cur.buf, c)
+		cur.off = append(cur.off, i)
+	}
+	if strings.TrimSpace(string(cur.buf)) != "" {
+		flush(len(src))
+	}
+	return out
+}

@@ -1,0 +1,905 @@
+package vensim
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// naValue is the number Vensim uses for :NA:.
+const naValue = "-1.298074214633707e+33"
+
+// ctx translates the right-hand side of one definition, for one element
+// of an arrayed variable, into stockflow equation text.
+type ctx struct {
+	r     *reader
+	d     *def
+	v     *vvar
+	self  string            // the name of what is defined, element included
+	bind  map[string]string // range key → element; "key!" inside reductions
+	elems []string
+
+	text  []byte
+	offs  []int // entry offset of each byte of text
+	extra []*decl.Var
+	rate  decl.Equation
+	bad   bool
+}
+
+// write appends s, made at offset off of the entry's equation.
+func (c *ctx) write(s string, off int) {
+	c.text = append(c.text, s...)
+	for range len(s) {
+		c.offs = append(c.offs, off)
+	}
+}
+
+func (c *ctx) fail(off int, format string, args ...any) {
+	c.bad = true
+	c.r.errorAt(c.d, off, format, args...)
+}
+
+// finish turns the text written so far into an equation and resets.
+func (c *ctx) finish() decl.Equation {
+	text := string(c.text)
+	eq := decl.Equation{Text: text}
+	if len(c.offs) > 0 {
+		eq.Pos = c.r.at(c.d.e, c.offs[0])
+		eq.Map = make([]syntax.Pos, len(c.offs)+1)
+		for i, o := range c.offs {
+			eq.Map[i] = c.r.at(c.d.e, o)
+		}
+		eq.Map[len(c.offs)] = eq.Map[len(c.offs)-1]
+	} else {
+		eq.Pos = c.r.at(c.d.e, c.d.pos)
+	}
+	if !c.bad {
+		x, err := syntax.Parse(text)
+		if err != nil {
+			c.fail(c.d.pos, "cannot translate the equation (%v): %s", err, text)
+		} else {
+			eq.Expr = x
+		}
+	}
+	c.text, c.offs, c.bad = nil, nil, false
+	return eq
+}
+
+// equation translates an expression.
+func (c *ctx) equation(n *node) decl.Equation {
+	c.emit(n, 0, false)
+	return c.finish()
+}
+
+// integ translates INTEG(rate, initial): it returns the initial value and
+// leaves the rate in c.rate (and in net's equation, for a scalar stock).
+func (c *ctx) integ(n *node, net *decl.Var) decl.Equation {
+	if n == nil || len(n.args) != 2 {
+		if n == nil {
+			c.fail(c.d.pos, "a stock needs INTEG(rate, initial value)")
+			return c.finish()
+		}
+		c.fail(n.pos, "INTEG takes 2 arguments (rate, initial value), got %d", len(n.args))
+		return c.finish()
+	}
+	c.emit(n.args[0], 0, false)
+	c.rate = c.finish()
+	if net != nil {
+		net.Eq = c.rate
+	}
+	c.emit(n.args[1], 0, false)
+	return c.finish()
+}
+
+// precedence of stockflow's operators, for parentheses.
+func opPrec(op string) int {
+	switch op {
+	case "or":
+		return 1
+	case "and":
+		return 2
+	case "=", "<>":
+		return 3
+	case "<", ">", "<=", ">=":
+		return 4
+	case "+", "-":
+		return 5
+	case "*", "/":
+		return 6
+	case "^":
+		return 8
+	}
+	return 9
+}
+
+// emit writes n; parent is the precedence of the operator it is an
+// operand of (0 at the top or in an argument), right whether it is the
+// right operand.
+func (c *ctx) emit(n *node, parent int, right bool) {
+	if n == nil {
+		c.fail(c.d.pos, "%s needs an equation here (a list of values needs a subscripted variable)", c.d.name)
+		c.write("0", c.d.pos)
+		return
+	}
+	switch n.kind {
+	case nNum:
+		c.write(n.text, n.pos)
+	case nNA:
+		c.write("("+naValue+")", n.pos)
+	case nParen:
+		c.write("(", n.pos)
+		c.emit(n.x, 0, false)
+		c.write(")", n.pos)
+	case nUnary:
+		wrap := parent > 7 || parent == 7 && right
+		if wrap {
+			c.write("(", n.pos)
+		}
+		if n.text == "not" {
+			c.write("not ", n.pos)
+		} else {
+			c.write(n.text, n.pos)
+		}
+		c.emit(n.x, 7, true)
+		if wrap {
+			c.write(")", n.pos)
+		}
+	case nBinary:
+		p := opPrec(n.text)
+		wrap := p < parent || p == parent && right
+		if wrap {
+			c.write("(", n.pos)
+		}
+		if n.text == "^" {
+			c.emit(n.x, 9, false)
+			c.write("^", n.pos)
+			c.emit(n.y, 9, true)
+		} else {
+			c.emit(n.x, p, false)
+			op := " " + n.text + " "
+			c.write(op, n.pos)
+			c.emit(n.y, p, true)
+		}
+		if wrap {
+			c.write(")", n.pos)
+		}
+	case nRef:
+		c.ref(n)
+	case nCall:
+		c.call(n)
+	case nTabbed:
+		c.fail(n.pos, "TABBED ARRAY can only be the whole equation of a subscripted constant")
+		c.write("0", n.pos)
+	case nTable:
+		c.fail(n.pos, "a lookup table can only appear in WITH LOOKUP or a lookup definition")
+		c.write("0", n.pos)
+	}
+}
+
+// ref writes a reference to a variable, a control variable or time.
+func (c *ctx) ref(n *node) {
+	switch n.key {
+	case "time":
+		c.write("time", n.pos)
+		return
+	case "time step":
+		c.write("dt", n.pos)
+		return
+	case "initial time":
+		c.write("starttime", n.pos)
+		return
+	case "final time":
+		c.write("stoptime", n.pos)
+		return
+	case "saveper":
+		if v, ok := c.r.ctl["saveper"]; ok {
+			c.write(strconv.FormatFloat(v, 'g', -1, 64), n.pos)
+		} else {
+			c.write("dt", n.pos)
+		}
+		return
+	}
+	v := c.r.vars[n.key]
+	if v == nil {
+		el, ok := c.bind[n.key]
+		if !ok && c.r.dims[n.key] == nil {
+			el, ok = c.r.elems[n.key]
+		}
+		if ok && len(n.subs) == 0 {
+			// A range or an element used as a value: the element's
+			// position, from 1, in the first of the largest ranges
+			// holding it, so that equal elements compare equal.
+			var dm *dim
+			for _, d := range c.r.dimSeq {
+				if contains(d.elems, el) && (dm == nil || len(d.elems) > len(dm.elems)) {
+					dm = d
+				}
+			}
+			c.write(strconv.Itoa(indexOf(dm.elems, el)+1), n.pos)
+			return
+		}
+		c.fail(n.pos, "unknown variable %q", n.text)
+		c.write("0", n.pos)
+		return
+	}
+	if v.kind == decl.Lookup {
+		c.fail(n.pos, "%q is a lookup; call it as %s(x)", n.text, n.text)
+		c.write("0", n.pos)
+		return
+	}
+	name, ok := c.element(v, n)
+	if !ok {
+		c.write("0", n.pos)
+		return
+	}
+	c.write(name, n.pos)
+}
+
+// element resolves a reference to v (bare or subscripted) to the name of
+// one element, or v's name when v is scalar.
+func (c *ctx) element(v *vvar, n *node) (string, bool) {
+	if v.kind == 0 {
+		c.bad = true // its own definition was reported
+		return "", false
+	}
+	if len(v.dims) == 0 {
+		if len(n.subs) > 0 {
+			c.fail(n.pos, "%q is not subscripted", n.text)
+			return "", false
+		}
+		return v.name, true
+	}
+	elems := make([]string, len(v.dims))
+	for i, dm := range v.dims {
+		var el string
+		var ok bool
+		if len(n.subs) == 0 {
+			el, ok = c.resolve(dm.key, dm)
+			if !ok {
+				c.fail(n.pos, "%q is subscripted by %s, which the variable being defined is not", n.text, dm.name)
+				return "", false
+			}
+		} else {
+			if len(n.subs) != len(v.dims) {
+				c.fail(n.pos, "%q has %d subscripts, got %d", n.text, len(v.dims), len(n.subs))
+				return "", false
+			}
+			s := n.subs[i]
+			switch {
+			case s.bang:
+				el, ok = c.bind[s.key+"!"]
+				if !ok {
+					c.fail(s.pos, "%s! is allowed only inside SUM, PROD, VMIN, VMAX and VECTOR SELECT", s.text)
+					return "", false
+				}
+			case c.r.dims[s.key] != nil:
+				el, ok = c.resolve(s.key, dm)
+				if !ok {
+					c.fail(s.pos, "cannot tell which element of %s to use for the subscript %s here", dm.name, s.text)
+					return "", false
+				}
+			default:
+				el, ok = c.r.elems[s.key]
+				if !ok {
+					c.fail(s.pos, "unknown subscript %q", s.text)
+					return "", false
+				}
+			}
+		}
+		if !contains(dm.elems, el) {
+			c.fail(n.pos, "%q has no element %s (its range %s holds %s)", n.text, el, dm.name, strings.Join(dm.elems, ", "))
+			return "", false
+		}
+		elems[i] = el
+	}
+	return decl.ElementName(v.name, elems), true
+}
+
+// resolve finds the element that the range with key stands for here;
+// target is the range of the referenced variable at that position.
+func (c *ctx) resolve(key string, target *dim) (string, bool) {
+	if el, ok := c.bind[key]; ok {
+		return el, true
+	}
+	if el, ok := c.bind[key+"!"]; ok {
+		return el, true
+	}
+	dm := c.r.dims[key]
+	if dm == nil {
+		return "", false
+	}
+	// A mapping between the range and a bound one, either way.
+	for bkey, el := range c.bind {
+		if strings.HasSuffix(bkey, "!") {
+			continue
+		}
+		b := c.r.dims[bkey]
+		if b == nil {
+			continue
+		}
+		if e, ok := mapElement(b, dm, el); ok {
+			return e, true
+		}
+		if e, ok := mapElement(dm, b, el); ok {
+			return e, true
+		}
+	}
+	// A bound element that belongs to the range.
+	for _, k := range c.sortedBind() {
+		if el := c.bind[k]; contains(dm.elems, el) {
+			return el, true
+		}
+	}
+	return "", false
+}
+
+func (c *ctx) sortedBind() []string {
+	keys := make([]string, 0, len(c.bind))
+	for k := range c.bind {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+// mapElement maps element el of from to the corresponding element of to,
+// when from is mapped to to (from: ... -> to).
+func mapElement(from, to *dim, el string) (string, bool) {
+	_ = el
+	for _, m := range from.mappings {
+		if nameKey(m.target) != to.key {
+			continue
+		}
+		i := indexOf(from.elems, el)
+		if i < 0 {
+			return "", false
+		}
+		if len(m.elems) == 0 {
+			if i < len(to.elems) {
+				return to.elems[i], true
+			}
+			return "", false
+		}
+		if i < len(m.elems) {
+			return elementName(m.elems[i]), true
+		}
+	}
+	for _, m := range to.mappings {
+		if nameKey(m.target) != from.key {
+			continue
+		}
+		if len(m.elems) == 0 {
+			i := indexOf(from.elems, el)
+			if i >= 0 && i < len(to.elems) {
+				return to.elems[i], true
+			}
+			return "", false
+		}
+		for i, e := range m.elems {
+			if elementName(e) == el && i < len(to.elems) {
+				return to.elems[i], true
+			}
+		}
+	}
+	return "", false
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// args writes a function call name(a1, a2, ...).
+func (c *ctx) fn(name string, pos int, args ...*node) {
+	c.write(name+"(", pos)
+	for i, a := range args {
+		if i > 0 {
+			c.write(", ", pos)
+		}
+		c.emit(a, 0, false)
+	}
+	c.write(")", pos)
+}
+
+// tmpl writes a template: strings as they are, nodes in parentheses.
+func (c *ctx) tmpl(pos int, parts ...any) {
+	for _, p := range parts {
+		switch p := p.(type) {
+		case string:
+			c.write(p, pos)
+		case *node:
+			c.write("(", p.pos)
+			c.emit(p, 0, false)
+			c.write(")", p.pos)
+		}
+	}
+}
+
+// simple maps Vensim functions to stockflow builtins of the same meaning
+// and arguments.
+func simple(key string) string {
+	switch key {
+	case "abs", "exp", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "ln",
+		"integer", "modulo", "min", "max", "xidz", "zidz", "step", "ramp",
+		"delay1", "delay1i", "delay3", "delay3i", "smooth", "smoothi", "smooth3", "smooth3i",
+		"trend", "forecast":
+		return key
+	case "if then else":
+		return "if_then_else"
+	case "delay fixed":
+		return "delay"
+	case "initial":
+		return "init"
+	case "active initial":
+		return "active_initial"
+	case "random uniform":
+		return "random"
+	}
+	return ""
+}
+
+// arity gives the argument counts of the functions translated here.
+func arity(key string) (int, int, bool) {
+	switch key {
+	case "abs", "exp", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "ln", "integer", "initial", "game", "elmcount":
+		return 1, 1, true
+	case "modulo", "zidz", "step", "log", "power", "quantum", "pulse", "active initial", "smooth", "delay1", "delay3",
+		"lookup extrapolate", "lookup forward", "lookup backward":
+		return 2, 2, true
+	case "xidz", "if then else", "delay fixed", "delay1i", "delay3i", "smoothi", "smooth3i", "trend", "forecast", "sample if true", "random uniform":
+		return 3, 3, true
+	case "ramp":
+		return 3, 3, true
+	case "smooth3":
+		return 2, 2, true
+	case "delay n", "smooth n", "pulse train":
+		return 4, 4, true
+	case "min", "max":
+		return 2, 2, true
+	case "random normal":
+		return 5, 5, true
+	case "vector select":
+		return 5, 5, true
+	case "sum", "prod", "vmin", "vmax":
+		return 1, 1, true
+	}
+	return 0, 0, false
+}
+
+// call writes a function, lookup or macro call.
+func (c *ctx) call(n *node) {
+	if v := c.r.vars[n.key]; v != nil && v.kind == decl.Lookup {
+		if len(n.args) != 1 {
+			c.fail(n.pos, "lookup %s takes 1 argument, got %d", n.text, len(n.args))
+			c.write("0", n.pos)
+			return
+		}
+		c.write(c.lookupName(v, n), n.pos)
+		c.write("(", n.pos)
+		c.emit(n.args[0], 0, false)
+		c.write(")", n.pos)
+		return
+	}
+	if n.key == "with lookup" {
+		name := c.v.name + "_lookup"
+		if len(c.elems) > 0 {
+			name = lookupElementName(name, c.elems)
+		}
+		name = c.r.unique(name)
+		c.extra = append(c.extra, &decl.Var{Kind: decl.Lookup, Name: name, Key: "lookups." + name, Pos: c.r.at(c.d.e, n.pos),
+			Points: n.tbl.points, Doc: "the lookup of " + c.self})
+		c.write(name+"(", n.pos)
+		c.emit(n.args[0], 0, false)
+		c.write(")", n.pos)
+		return
+	}
+	lo, hi, known := arity(n.key)
+	if !known {
+		if n.key == "integ" {
+			c.fail(n.pos, "INTEG must be the whole equation of a stock")
+		} else {
+			c.fail(n.pos, "unsupported function %s", strings.ToUpper(n.text))
+		}
+		c.write("0", n.pos)
+		return
+	}
+	if len(n.args) < lo || len(n.args) > hi {
+		want := strconv.Itoa(lo)
+		if hi != lo {
+			want = fmt.Sprintf("%d to %d", lo, hi)
+		}
+		c.fail(n.pos, "%s takes %s arguments, got %d", strings.ToUpper(n.text), want, len(n.args))
+		c.write("0", n.pos)
+		return
+	}
+	a := n.args
+	p := n.pos
+	if s := simple(n.key); s != "" {
+		c.fn(s, p, a...)
+		return
+	}
+	switch n.key {
+	case "game":
+		c.tmpl(p, a[0])
+	case "log":
+		c.tmpl(p, "(ln", a[0], " / ln", a[1], ")")
+	case "power":
+		c.tmpl(p, a[0], "^", a[1])
+	case "quantum":
+		c.tmpl(p, "if_then_else(", a[1], " <= 0, ", a[0], ", ", a[1], " * integer(", a[0], " / ", a[1], "))")
+	case "pulse":
+		// Vensim: 1 from start for width (at least one dt), else 0.
+		c.tmpl(p, "if_then_else(time + dt/2 > ", a[0], " and time + dt/2 < ", a[0], " + max(", a[1], ", dt), 1, 0)")
+	case "pulse train":
+		c.tmpl(p, "if_then_else(time + dt/2 > ", a[0], " and time - dt/2 < ", a[3], " and modulo(time + dt/2 - ", a[0], ", ", a[2], ") < max(", a[1], ", dt), 1, 0)")
+	case "delay n", "smooth n":
+		// The order is fixed at the start (Vensim evaluates it once);
+		// a delay's order is cut so that each stage lasts at least dt.
+		order, ok := c.initValue(a[3], 0)
+		if !ok || order < 1 || order != math.Trunc(order) {
+			c.fail(a[3].pos, "the order of %s must be a whole number from 1, known at the start", strings.ToUpper(n.text))
+			c.write("0", p)
+			return
+		}
+		if n.key == "delay n" {
+			if T, ok := c.initValue(a[1], 0); ok && c.r.m.Sim.DT > 0 && T/order < c.r.m.Sim.DT {
+				order = max(1, math.Floor(T/c.r.m.Sim.DT+1e-9))
+			}
+		}
+		name := "delayn"
+		if n.key == "smooth n" {
+			name = "smthn"
+		}
+		c.write(name+"(", p)
+		c.emit(a[0], 0, false)
+		if n.key == "delay n" {
+			// Vensim's DELAY N sees a change of delay time one step late.
+			c.write(", previous(", p)
+			c.emit(a[1], 0, false)
+			c.write(")", p)
+		} else {
+			c.write(", ", p)
+			c.emit(a[1], 0, false)
+		}
+		c.write(", "+strconv.FormatFloat(order, 'g', -1, 64)+", ", p)
+		c.emit(a[2], 0, false)
+		c.write(")", p)
+	case "smooth3":
+		c.fn("smooth3", p, a...)
+	case "sample if true":
+		c.write("if_then_else(", p)
+		c.emit(a[0], 0, false)
+		c.write(", ", p)
+		c.emit(a[1], 0, false)
+		c.write(", previous("+c.self+", ", p)
+		c.emit(a[2], 0, false)
+		c.write("))", p)
+	case "random normal":
+		c.tmpl(p, "max(", a[0], ", min(", a[1], ", normal(", a[2], ", ", a[3], ", ", a[4], ")))")
+	case "lookup extrapolate", "lookup forward", "lookup backward":
+		c.lookupCall(n)
+	case "sum", "prod", "vmin", "vmax":
+		c.reduce(n)
+	case "elmcount":
+		dm := c.r.dims[a[0].key]
+		if a[0].kind != nRef || dm == nil {
+			c.fail(a[0].pos, "ELMCOUNT takes the name of a subscript range")
+			c.write("0", p)
+			return
+		}
+		c.write(strconv.Itoa(len(dm.elems)), p)
+	case "vector select":
+		c.vectorSelect(n)
+	}
+}
+
+// initValue evaluates x at the start time, when it depends only on
+// numbers, constants, control variables, Time and STEP.
+func (c *ctx) initValue(x *node, depth int) (float64, bool) {
+	if x == nil || depth > 100 {
+		return 0, false
+	}
+	switch x.kind {
+	case nNum:
+		return x.num, true
+	case nParen:
+		return c.initValue(x.x, depth+1)
+	case nUnary:
+		v, ok := c.initValue(x.x, depth+1)
+		switch x.text {
+		case "-":
+			return -v, ok
+		case "+":
+			return v, ok
+		}
+	case nBinary:
+		a, ok1 := c.initValue(x.x, depth+1)
+		b, ok2 := c.initValue(x.y, depth+1)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		switch x.text {
+		case "+":
+			return a + b, true
+		case "-":
+			return a - b, true
+		case "*":
+			return a * b, true
+		case "/":
+			return a / b, true
+		case "^":
+			return math.Pow(a, b), true
+		}
+	case nRef:
+		switch x.key {
+		case "time", "initial time":
+			return c.r.m.Sim.Start, true
+		case "time step":
+			return c.r.m.Sim.DT, true
+		case "final time":
+			return c.r.m.Sim.Stop, true
+		}
+		v := c.r.vars[x.key]
+		if v == nil || len(v.dims) > 0 || len(v.defs) != 1 || v.defs[0].kind != dEq || v.stock {
+			return 0, false
+		}
+		return c.initValue(v.defs[0].rhs, depth+1)
+	case nCall:
+		if x.key == "step" && len(x.args) == 2 {
+			h, ok1 := c.initValue(x.args[0], depth+1)
+			t, ok2 := c.initValue(x.args[1], depth+1)
+			if !ok1 || !ok2 {
+				return 0, false
+			}
+			if c.r.m.Sim.Start >= t {
+				return h, true
+			}
+			return 0, true
+		}
+	}
+	return 0, false
+}
+
+// lookupName returns the name of the lookup a call to v refers to.
+func (c *ctx) lookupName(v *vvar, n *node) string {
+	if len(v.dims) == 0 {
+		return v.name
+	}
+	ref := &node{kind: nRef, pos: n.pos, text: n.text, key: n.key, subs: n.subs}
+	saved := v.kind
+	v.kind = decl.Aux // resolve as a value reference
+	name, ok := c.element(v, ref)
+	v.kind = saved
+	if !ok {
+		return v.name
+	}
+	_, inner, _ := strings.Cut(strings.TrimSuffix(name, "]"), "[")
+	return lookupElementName(v.name, strings.Split(inner, ","))
+}
+
+// lookupCall writes LOOKUP EXTRAPOLATE(table, x), by a copy of the table
+// that extrapolates.
+func (c *ctx) lookupCall(n *node) {
+	t := n.args[0]
+	v := c.r.vars[t.key]
+	if t.kind != nRef || v == nil || v.kind != decl.Lookup {
+		c.fail(t.pos, "the first argument of %s must be a lookup", strings.ToUpper(n.text))
+		c.write("0", n.pos)
+		return
+	}
+	if n.key != "lookup extrapolate" {
+		c.fail(n.pos, "unsupported function %s", strings.ToUpper(n.text))
+		c.write("0", n.pos)
+		return
+	}
+	src := c.lookupName(v, t)
+	name := c.r.unique(src + "_extrapolate")
+	pts := v.defs[0].tbl.points
+	for _, d := range v.defs {
+		if ts, _, ok := c.r.tuples(d, v); ok && len(v.dims) > 0 {
+			for _, tu := range ts {
+				if lookupElementName(v.name, tu) == src {
+					pts = d.tbl.points
+				}
+			}
+		}
+	}
+	c.extra = append(c.extra, &decl.Var{Kind: decl.Lookup, Name: name, Key: "lookups." + name, Pos: c.r.at(c.d.e, n.pos),
+		Points: pts, Extrapolate: true, Doc: "lookup " + src + ", extrapolated"})
+	c.write(name+"(", n.pos)
+	c.emit(n.args[1], 0, false)
+	c.write(")", n.pos)
+}
+
+// bangs returns the ranges marked ! in x, in order of appearance.
+func (c *ctx) bangs(x *node) []*dim {
+	var out []*dim
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n == nil {
+			return
+		}
+		for _, s := range n.subs {
+			if s.bang {
+				if dm := c.r.dims[s.key]; dm != nil && !containsDim(out, dm) {
+					if _, bound := c.bind[s.key+"!"]; !bound {
+						out = append(out, dm)
+					}
+				}
+			}
+		}
+		if n.kind == nCall && (n.key == "sum" || n.key == "prod" || n.key == "vmin" || n.key == "vmax") {
+			return
+		}
+		walk(n.x)
+		walk(n.y)
+		for _, a := range n.args {
+			walk(a)
+		}
+	}
+	walk(x)
+	return out
+}
+
+func containsDim(list []*dim, d *dim) bool {
+	for _, x := range list {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+// small reports whether the combinations of elements of ds are few
+// enough to write out, and reports an error if not.
+func (c *ctx) small(ds []*dim, pos int) bool {
+	n := 1
+	for _, d := range ds {
+		n *= max(1, len(d.elems))
+		if n > maxElements || len(c.text) > 10*maxElements {
+			c.fail(pos, "the reduction ranges over more than %d elements", maxElements)
+			return false
+		}
+	}
+	return true
+}
+
+// each calls f once for each combination of elements of ds, with them
+// bound as "key!".
+func (c *ctx) each(ds []*dim, f func()) {
+	if len(ds) == 0 {
+		f()
+		return
+	}
+	d := ds[0]
+	for _, e := range d.elems {
+		old, had := c.bind[d.key+"!"]
+		c.bind[d.key+"!"] = e
+		c.each(ds[1:], f)
+		if had {
+			c.bind[d.key+"!"] = old
+		} else {
+			delete(c.bind, d.key+"!")
+		}
+	}
+}
+
+// reduce writes SUM, PROD, VMIN or VMAX over the ranges marked !.
+func (c *ctx) reduce(n *node) {
+	x := n.args[0]
+	ds := c.bangs(x)
+	if !c.small(ds, n.pos) {
+		c.write("0", n.pos)
+		return
+	}
+	sep, open, close := " + ", "(", ")"
+	switch n.key {
+	case "prod":
+		sep = " * "
+	case "vmin":
+		sep, open = ", ", "min("
+	case "vmax":
+		sep, open = ", ", "max("
+	}
+	c.write(open, n.pos)
+	first := true
+	count := 0
+	c.each(ds, func() {
+		if !first {
+			c.write(sep, n.pos)
+		}
+		first = false
+		count++
+		c.write("(", x.pos)
+		c.emit(x, 0, false)
+		c.write(")", x.pos)
+	})
+	if count == 1 && (n.key == "vmin" || n.key == "vmax") {
+		c.write(sep+"(", x.pos)
+		c.emit(x, 0, false)
+		c.write(")", x.pos)
+	}
+	c.write(close, n.pos)
+}
+
+// vectorSelect writes VECTOR SELECT(selection, values, missing, action,
+// error): the sum (action 0), product (1), min (2), max (3) or mean (4)
+// of the values whose selection is not 0, or missing when none is.
+func (c *ctx) vectorSelect(n *node) {
+	sel, val, missing, action := n.args[0], n.args[1], n.args[2], n.args[3]
+	ds := c.bangs(sel)
+	for _, d := range c.bangs(val) {
+		if !containsDim(ds, d) {
+			ds = append(ds, d)
+		}
+	}
+	if !c.small(ds, n.pos) {
+		c.write("0", n.pos)
+		return
+	}
+	act := 0.0
+	if isNumber(action) {
+		act = numberValue(action)
+	} else {
+		c.fail(action.pos, "the action of VECTOR SELECT must be a number written in the equation")
+	}
+	p := n.pos
+	terms := func(onSel, onNot string, join string) {
+		first := true
+		c.each(ds, func() {
+			if !first {
+				c.write(join, p)
+			}
+			first = false
+			c.tmpl(p, "if_then_else(", sel, " <> 0, ")
+			c.write(onSel, p)
+			c.tmpl(p, val, ", "+onNot+")")
+		})
+	}
+	c.write("if_then_else((", p)
+	first := true
+	c.each(ds, func() {
+		if !first {
+			c.write(" + ", p)
+		}
+		first = false
+		c.tmpl(p, "if_then_else(", sel, " <> 0, 1, 0)")
+	})
+	c.write(") = 0, ", p)
+	c.emit(missing, 0, false)
+	c.write(", ", p)
+	switch act {
+	case 0:
+		c.write("(", p)
+		terms("", "0", " + ")
+		c.write(")", p)
+	case 1:
+		c.write("(", p)
+		terms("", "1", " * ")
+		c.write(")", p)
+	case 2:
+		c.write("min(", p)
+		terms("", "inf", ", ")
+		c.write(", inf)", p)
+	case 3:
+		c.write("max(", p)
+		terms("", "-inf", ", ")
+		c.write(", -inf)", p)
+	default:
+		c.fail(action.pos, "VECTOR SELECT action %g is not supported (0 sum, 1 product, 2 min, 3 max)", act)
+		c.write("0", p)
+	}
+	c.write(")", p)
+}

@@ -1,0 +1,764 @@
+package xmile
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// Namespaces of XMILE: the OASIS standard's and the older one of the
+// draft that Stella 10 wrote.
+const (
+	Namespace      = "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"
+	NamespaceDraft = "http://www.systemdynamics.org/XMILE"
+)
+
+// maxModuleDepth bounds the nesting of modules, so that a model that
+// includes itself is an error and not an endless loop.
+const maxModuleDepth = 32
+
+// Parse reads an XMILE 1.0 model from src; filename is used in positions.
+// Problems come back as a syntax.ErrorList naming the file, line, column
+// and the key of the entry ("flows.Heat_Loss_to_Room.eq"). Problems the
+// reader worked around are in the model's Warnings.
+func Parse(filename string, src []byte) (*decl.Model, error) {
+	r := &reader{
+		doc:    newDoc(filename, src),
+		models: map[string]*node{},
+		used:   map[string]string{},
+		dims:   map[string]string{},
+		elems:  map[string]string{},
+	}
+	m := r.read()
+	if len(r.errs) > 0 {
+		r.errs.RemoveMultiples()
+		return nil, r.errs
+	}
+	r.warns.RemoveMultiples()
+	m.Warnings = r.warns
+	return m, nil
+}
+
+type reader struct {
+	doc   *doc
+	errs  syntax.ErrorList
+	warns syntax.ErrorList
+	d     dialect
+	m     *decl.Model
+
+	models map[string]*node  // named <model> elements, by key
+	used   map[string]string // declared names taken, lower case → the name
+	dims   map[string]string // dimension names, by key → declared name
+	elems  map[string]string // element names, by key → declared name
+	nonNeg [2]bool           // <behavior> defaults for stocks and flows
+	order  []*xvar           // every entity in declaration order, modules flattened
+}
+
+// scope is one instance of a model: the root, or a module's.
+type scope struct {
+	prefix string // prefix of the declared names: "" or "hares_"
+	path   string // for messages: "" or "hares."
+	vars   map[string]*xvar
+	mods   map[string]*scope
+	dims   map[string]string
+	elems  map[string]string
+}
+
+// xvar is one declared entity of a scope.
+type xvar struct {
+	n      *node
+	tag    string // stock, flow, aux, gf
+	raw    string // the name as written, escapes read
+	name   string // the declared, flattened name
+	lookup string // the name of its inline graphical function's lookup
+	sc     *scope
+	asFlow bool // a stock names it as an inflow or outflow
+
+	conn      *node  // the <connect> that gives its value
+	connScope *scope // the scope the connection's from is read in
+}
+
+func (s *scope) value(name string) (string, bool) {
+	if v, ok := s.vars[key(name)]; ok {
+		if v.tag == "gf" {
+			return "", false
+		}
+		return v.name, true
+	}
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		if m, ok := s.mods[key(name[:i])]; ok {
+			return m.value(name[i+1:])
+		}
+	}
+	return "", false
+}
+
+func (s *scope) function(name string) (string, bool) {
+	v, ok := s.vars[key(name)]
+	if !ok {
+		if i := strings.IndexByte(name, '.'); i > 0 {
+			if m, ok := s.mods[key(name[:i])]; ok {
+				return m.function(name[i+1:])
+			}
+		}
+		return "", false
+	}
+	switch {
+	case v.tag == "gf":
+		return v.name, true
+	case v.lookup != "":
+		return v.lookup, true
+	}
+	return "", false
+}
+
+func (s *scope) subscript(name string) (string, bool) {
+	k := key(name)
+	if d, ok := s.dims[k]; ok {
+		return d, true
+	}
+	e, ok := s.elems[k]
+	return e, ok
+}
+
+func (r *reader) pos(off int) syntax.Pos { return r.doc.pos(off) }
+
+func (r *reader) errorf(off int, key, format string, args ...any) {
+	r.errs.Addf(r.pos(off), key, format, args...)
+}
+
+func (r *reader) warnf(off int, key, format string, args ...any) {
+	r.warns.Addf(r.pos(off), key, format, args...)
+}
+
+func (r *reader) read() *decl.Model {
+	if !r.doc.parse(&r.errs, &r.warns) {
+		return nil
+	}
+	root := r.doc.root
+	if root.name != "xmile" {
+		r.errorf(root.start, "", "not an XMILE file: the root element is <%s>, not <xmile>", root.name)
+		return nil
+	}
+	if ns, ok := root.attr("xmlns"); ok && ns != Namespace && ns != NamespaceDraft {
+		r.warnf(root.start, "", "unknown XMILE namespace %q; read as XMILE 1.0", ns)
+	}
+	m := &decl.Model{File: r.doc.file, Sim: decl.DefaultSim()}
+	r.m = m
+	h := root.child("header")
+	m.Name = r.doc.str(h.child("name"))
+	vendor := strings.ToLower(r.doc.str(h.child("vendor")) + " " + r.doc.str(h.child("product")))
+	r.d.vensim = strings.Contains(vendor, "vensim") || strings.Contains(vendor, "ventana")
+	r.sim(root.child("sim_specs"))
+	r.behavior(root.child("behavior"))
+	r.dimensions(root.child("dimensions"))
+
+	var main *node
+	for _, mn := range root.all("model") {
+		name, _ := mn.attr("name")
+		if name == "" {
+			if main == nil {
+				main = mn
+			}
+			continue
+		}
+		if _, dup := r.models[key(name)]; !dup {
+			r.models[key(name)] = mn
+		}
+	}
+	if main == nil {
+		if ms := root.all("model"); len(ms) > 0 {
+			main = ms[0]
+		}
+	}
+	if main == nil {
+		r.errorf(root.start, "", "the file has no <model>")
+		return m
+	}
+	if d := main.child("doc"); d != nil {
+		m.Description = r.doc.str(d)
+	}
+	r.declare(main, "", "", 0)
+	for _, x := range r.order {
+		r.build(x)
+	}
+	return m
+}
+
+// sim reads <sim_specs>.
+func (r *reader) sim(n *node) {
+	s := &r.m.Sim
+	s.Pos = map[string]syntax.Pos{}
+	if n == nil {
+		r.warnf(0, "sim", "no <sim_specs>: simulating from %g to %g with dt %g", s.Start, s.Stop, s.DT)
+		s.SaveEvery = s.DT
+		return
+	}
+	r.m.TimeUnits, _ = n.attr("time_units")
+	num := func(name string, dst *float64) bool {
+		c := n.child(name)
+		if c == nil {
+			return false
+		}
+		text, offs := r.doc.trimmed(c)
+		s.Pos[name] = r.pos(offs[0])
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			r.errorf(offs[0], "sim."+name, "expected a number, got %q", text)
+			return false
+		}
+		*dst = f
+		return true
+	}
+	num("start", &s.Start)
+	num("stop", &s.Stop)
+	if num("dt", &s.DT) {
+		if rec, _ := n.child("dt").attr("reciprocal"); strings.EqualFold(strings.TrimSpace(rec), "true") {
+			if s.DT <= 0 {
+				r.errorf(n.child("dt").start, "sim.dt", "a reciprocal dt must be greater than 0, got %g", s.DT)
+			} else {
+				s.DT = 1 / s.DT
+			}
+		}
+		if s.DT <= 0 {
+			r.errorf(n.child("dt").start, "sim.dt", "dt must be greater than 0, got %g", s.DT)
+		}
+	}
+	if s.Stop <= s.Start {
+		r.errorf(n.start, "sim.stop", "stop (%g) must be greater than start (%g)", s.Stop, s.Start)
+	}
+	s.SaveEvery = s.DT
+	if method, ok := n.attr("method"); ok {
+		s.Pos["method"] = r.pos(n.start)
+		switch lm := strings.ToLower(strings.TrimSpace(method)); lm {
+		case "euler", "rk2", "rk4", "rk45":
+			s.Method = lm
+		case "gear":
+			s.Method = "rk45"
+			r.warnf(n.start, "sim.method", "method Gear is not supported; using rk45 (adaptive Runge-Kutta)")
+		default:
+			r.errorf(n.start, "sim.method", "unknown method %q (stockflow has Euler, RK2, RK4 and RK45)", method)
+		}
+	}
+}
+
+// boolText reads the text of a flag element such as <non_negative/>:
+// empty or "true" is true, "false" false.
+func (r *reader) boolText(n *node, key string) bool {
+	text, offs := r.doc.trimmed(n)
+	switch strings.ToLower(text) {
+	case "", "true":
+		return true
+	case "false":
+		return false
+	}
+	r.errorf(offs[0], key, "<%s> holds %q; expected nothing, true or false", n.name, text)
+	return false
+}
+
+// behavior reads the model-wide defaults of <behavior>.
+func (r *reader) behavior(n *node) {
+	if n == nil {
+		return
+	}
+	if c := n.child("non_negative"); c != nil {
+		b := r.boolText(c, "behavior")
+		r.nonNeg = [2]bool{b, b}
+	}
+	for i, tag := range []string{"stock", "flow"} {
+		if c := n.child(tag).child("non_negative"); c != nil {
+			r.nonNeg[i] = r.boolText(c, "behavior."+tag)
+		}
+	}
+}
+
+// dimensions reads the model-wide <dimensions>.
+func (r *reader) dimensions(n *node) {
+	for _, dn := range n.all("dim") {
+		raw, _ := dn.attr("name")
+		raw = unescapeName(raw)
+		if raw == "" {
+			r.errorf(dn.start, "dimensions", "a <dim> without a name")
+			continue
+		}
+		d := &decl.Dimension{Name: canon(raw), Pos: r.pos(dn.start)}
+		d.Key = "dimensions." + d.Name
+		if _, dup := r.dims[key(raw)]; dup {
+			r.errorf(dn.start, d.Key, "dimension %q is defined twice", raw)
+			continue
+		}
+		for _, en := range dn.all("elem") {
+			e, _ := en.attr("name")
+			d.Elements = append(d.Elements, r.element(e))
+		}
+		if len(d.Elements) == 0 {
+			size, _ := dn.attr("size")
+			k, err := strconv.Atoi(strings.TrimSpace(size))
+			if err != nil || k < 1 || k > 1_000_000 {
+				r.errorf(dn.start, d.Key, "dimension %q has no <elem> and no valid size", raw)
+				continue
+			}
+			for i := 1; i <= k; i++ {
+				d.Elements = append(d.Elements, r.element(strconv.Itoa(i)))
+			}
+		}
+		r.dims[key(raw)] = d.Name
+		r.m.Dimensions = append(r.m.Dimensions, d)
+	}
+}
+
+// element returns the declared name of a dimension's element: a number
+// stays as written, any other name is made canonical.
+func (r *reader) element(raw string) string {
+	raw = strings.TrimSpace(unescapeName(raw))
+	name := raw
+	if _, err := strconv.Atoi(raw); err != nil {
+		name = canon(raw)
+	}
+	r.elems[key(raw)] = name
+	return name
+}
+
+// unique returns name, or name with a number after it when another
+// variable already has it (without regard to case).
+func (r *reader) unique(name string, off int, raw string) string {
+	got := name
+	for i := 2; ; i++ {
+		if _, taken := r.used[strings.ToLower(got)]; !taken {
+			break
+		}
+		got = fmt.Sprintf("%s_%d", name, i)
+	}
+	if got != name {
+		r.warnf(off, "", "%q would be named %s, as %q already is; named %s", raw, name, r.used[strings.ToLower(name)], got)
+	}
+	r.used[strings.ToLower(got)] = raw
+	return got
+}
+
+// entities returns the entity elements of a <model>: the children of its
+// <variables>, or, in the older layout, its own.
+func entities(model *node) []*node {
+	var out []*node
+	for _, c := range model.children {
+		if c.prefix != "" {
+			continue
+		}
+		if c.name == "variables" {
+			for _, e := range c.children {
+				if e.prefix == "" && (variableTags[e.name] || e.name == "gf") {
+					out = append(out, e)
+				}
+			}
+			continue
+		}
+		if variableTags[c.name] || c.name == "gf" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// declare names every entity of model, instantiated with the given prefix,
+// recursing into modules, and returns the instance's scope.
+func (r *reader) declare(model *node, prefix, path string, depth int) *scope {
+	s := &scope{prefix: prefix, path: path, vars: map[string]*xvar{}, mods: map[string]*scope{}, dims: r.dims, elems: r.elems}
+	for _, n := range entities(model) {
+		if n.name == "group" {
+			continue
+		}
+		name, _ := n.attr("name")
+		raw := unescapeName(name)
+		if strings.TrimSpace(raw) == "" {
+			r.errorf(n.start, "", "<%s> without a name", n.name)
+			continue
+		}
+		k := key(raw)
+		if prev, dup := s.vars[k]; dup {
+			r.errorf(n.start, "", "%q is defined twice (first at line %d)", path+raw, r.pos(prev.n.start).Line)
+			continue
+		}
+		if _, dup := s.mods[k]; dup {
+			r.errorf(n.start, "", "%q is defined twice", path+raw)
+			continue
+		}
+		if n.name == "module" {
+			r.module(s, n, raw, depth)
+			continue
+		}
+		x := &xvar{n: n, tag: n.name, raw: raw, sc: s}
+		x.name = r.unique(prefix+canon(raw), n.start, path+raw)
+		if n.child("gf") != nil && n.name != "gf" {
+			x.lookup = r.unique(x.name+"_lookup", n.start, path+raw+" (its graphical function)")
+		}
+		s.vars[k] = x
+		r.order = append(r.order, x)
+	}
+	for _, x := range s.vars {
+		if x.tag != "stock" {
+			continue
+		}
+		for _, tag := range []string{"inflow", "outflow"} {
+			for _, f := range x.n.all(tag) {
+				if t, ok := s.vars[key(r.doc.str(f))]; ok {
+					t.asFlow = true
+				}
+			}
+		}
+	}
+	return s
+}
+
+// module instantiates the model a <module> names and wires its
+// connections.
+func (r *reader) module(s *scope, n *node, raw string, depth int) {
+	k := key(raw)
+	modelName := raw
+	if mn, ok := n.attr("model"); ok && strings.TrimSpace(mn) != "" {
+		modelName = unescapeName(mn)
+	}
+	sub, ok := r.models[key(modelName)]
+	if !ok {
+		r.errorf(n.start, "", "module %q: the file has no <model name=%q>", s.path+raw, modelName)
+		return
+	}
+	if depth >= maxModuleDepth {
+		r.errorf(n.start, "", "module %q: modules nest more than %d deep (does a model include itself?)", s.path+raw, maxModuleDepth)
+		return
+	}
+	child := r.declare(sub, s.prefix+canon(raw)+"_", s.path+raw+".", depth+1)
+	s.mods[k] = child
+	for _, c := range n.all("connect") {
+		to, _ := c.attr("to")
+		to = unescapeName(to)
+		if i := strings.IndexByte(to, '.'); i >= 0 && key(to[:i]) == k {
+			to = to[i+1:]
+		}
+		t, ok := child.vars[key(to)]
+		if !ok {
+			r.errorf(c.start, "", "module %q: <connect to=%q>: the module's model has no variable %q", s.path+raw, to, to)
+			continue
+		}
+		if t.conn != nil {
+			r.errorf(c.start, "", "module %q: %q is connected twice", s.path+raw, to)
+			continue
+		}
+		t.conn, t.connScope = c, s
+	}
+}
+
+// build makes the declared variables of x and adds them to the model.
+func (r *reader) build(x *xvar) {
+	n := x.n
+	kind := map[string]decl.Kind{"stock": decl.Stock, "flow": decl.Flow, "aux": decl.Aux, "gf": decl.Lookup}[x.tag]
+	if x.asFlow && kind == decl.Aux {
+		kind = decl.Flow
+		r.warnf(n.start, "", "aux %q is the inflow or outflow of a stock; read as a flow", x.sc.path+x.raw)
+	}
+	v := &decl.Var{Kind: kind, Name: x.name, Pos: r.pos(n.start), FieldPos: map[string]syntax.Pos{}}
+	v.Units = r.doc.str(n.child("units"))
+	v.Doc = r.doc.str(n.child("doc"))
+	v.Key = kind.Section() + "." + v.Name
+	if x.conn != nil {
+		r.connect(x, v)
+		return
+	}
+	r.arrayDims(x, v)
+	switch x.tag {
+	case "gf":
+		r.gf(n, v)
+	case "stock":
+		for _, tag := range []string{"conveyor", "queue"} {
+			if n.child(tag) != nil {
+				r.errorf(n.child(tag).start, v.Key, "%s stocks are not supported", tag)
+			}
+		}
+		v.Eq = r.varEq(x, v, "initial", "")
+		for _, f := range n.all("inflow") {
+			v.Inflows = append(v.Inflows, r.flowRef(x, v, f, "inflows"))
+		}
+		for _, f := range n.all("outflow") {
+			v.Outflows = append(v.Outflows, r.flowRef(x, v, f, "outflows"))
+		}
+		v.NonNegative = r.nonNeg[0]
+		if c := n.child("non_negative"); c != nil {
+			v.NonNegative = r.boolText(c, v.Key+".non_negative")
+		}
+	case "flow", "aux":
+		wrap := ""
+		if g := n.child("gf"); g != nil {
+			lv := &decl.Var{Kind: decl.Lookup, Name: x.lookup, Key: "lookups." + x.lookup, Pos: r.pos(g.start), FieldPos: map[string]syntax.Pos{}}
+			lv.Doc = fmt.Sprintf("the graphical function of %s", x.name)
+			r.gf(g, lv)
+			r.m.Vars = append(r.m.Vars, lv)
+			wrap = x.lookup
+		}
+		v.Eq = r.varEq(x, v, "eq", wrap)
+		if v.Kind == decl.Flow {
+			v.NonNegative = r.nonNeg[1]
+			if c := n.child("non_negative"); c != nil {
+				v.NonNegative = r.boolText(c, v.Key+".non_negative")
+			}
+		}
+		if v.Kind == decl.Aux && wrap == "" && v.Dims == nil && v.Eq.Expr != nil {
+			if f, ok := numValue(v.Eq.Expr); ok {
+				v.Kind = decl.Param
+				v.Key = "params." + v.Name
+				v.Value = f
+				v.FieldPos["value"] = v.Eq.Pos
+				v.Eq = decl.Equation{}
+			}
+		}
+	}
+	r.m.Vars = append(r.m.Vars, v)
+}
+
+// numValue returns the value of a number, signed or not.
+func numValue(x syntax.Expr) (float64, bool) {
+	switch x := syntax.Unparen(x).(type) {
+	case *syntax.Num:
+		return x.Value, true
+	case *syntax.Unary:
+		if n, ok := syntax.Unparen(x.X).(*syntax.Num); ok {
+			switch x.Op {
+			case syntax.SUB:
+				return -n.Value, true
+			case syntax.ADD:
+				return n.Value, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// connect makes x an aux whose value is the variable its <connect> names
+// in the enclosing model.
+func (r *reader) connect(x *xvar, v *decl.Var) {
+	c := x.conn
+	from, _ := c.attr("from")
+	from = unescapeName(strings.TrimSpace(from))
+	ref := strings.TrimPrefix(from, ".")
+	name, ok := x.connScope.value(ref)
+	if !ok {
+		r.errorf(c.start, v.Key, "<connect from=%q>: no variable %q in the enclosing model", from, ref)
+		return
+	}
+	v.Kind = decl.Aux
+	v.Key = "aux." + v.Name
+	p := r.pos(c.start)
+	v.Eq = decl.Equation{Text: name, Pos: p, Expr: &syntax.Ident{Name: name}, Map: make([]syntax.Pos, len(name)+1)}
+	for i := range v.Eq.Map {
+		v.Eq.Map[i] = p
+	}
+	v.FieldPos["eq"] = p
+	r.m.Vars = append(r.m.Vars, v)
+}
+
+// flowRef resolves a stock's <inflow> or <outflow>.
+func (r *reader) flowRef(x *xvar, v *decl.Var, f *node, field string) string {
+	text, offs := r.doc.trimmed(f)
+	if _, ok := v.FieldPos[field]; !ok {
+		v.FieldPos[field] = r.pos(offs[0])
+	}
+	t, ok := x.sc.vars[key(strings.Trim(text, `"`))]
+	if !ok {
+		r.errorf(offs[0], v.Key+"."+field, "no flow named %q", text)
+		return canon(text)
+	}
+	return t.name
+}
+
+// arrayDims reads the <dimensions> of an arrayed variable and its
+// per-element equations.
+func (r *reader) arrayDims(x *xvar, v *decl.Var) {
+	dn := x.n.child("dimensions")
+	if dn == nil {
+		return
+	}
+	for _, d := range dn.all("dim") {
+		name, _ := d.attr("name")
+		dname, ok := r.dims[key(unescapeName(name))]
+		if !ok {
+			r.errorf(d.start, v.Key+".dims", "unknown dimension %q", name)
+			continue
+		}
+		v.Dims = append(v.Dims, dname)
+	}
+	if v.Dims == nil {
+		v.Dims = []string{}
+	}
+	field := "eq"
+	if x.tag == "stock" {
+		field = "initial"
+	}
+	for _, en := range x.n.all("element") {
+		sub, _ := en.attr("subscript")
+		var elems []string
+		for _, e := range strings.Split(sub, ",") {
+			k := key(unescapeName(e))
+			name, ok := r.elems[k]
+			if !ok {
+				r.errorf(en.start, v.Key+".eqs", "unknown element %q", strings.TrimSpace(e))
+			}
+			elems = append(elems, name)
+		}
+		eq := r.equation(en.child("eqn"), x, v.Key+"."+field+"["+strings.Join(elems, ",")+"]", "")
+		v.ElementEqs = append(v.ElementEqs, decl.ElementEq{Elements: elems, Eq: eq})
+	}
+}
+
+// varEq reads a variable's <eqn>. An arrayed variable's eqn may be a list
+// of values, one per element, in the order of its elements.
+func (r *reader) varEq(x *xvar, v *decl.Var, field, wrap string) decl.Equation {
+	n := x.n.child("eqn")
+	fk := v.Key + "." + field
+	if n != nil {
+		v.FieldPos[field] = r.pos(n.inner)
+	}
+	if eqns := x.n.all("eqn"); len(eqns) > 1 && len(v.Dims) > 0 && len(v.ElementEqs) == 0 {
+		// Vensim's exporter writes an arrayed variable defined element
+		// by element as one <eqn> per element, in element order.
+		combos := r.combos(v.Dims)
+		if len(combos) != len(eqns) {
+			r.errorf(eqns[0].start, fk, "%d <eqn> elements for %d array elements", len(eqns), len(combos))
+			return decl.Equation{}
+		}
+		for i, en := range eqns {
+			v.ElementEqs = append(v.ElementEqs, decl.ElementEq{Elements: combos[i], Eq: r.equation(en, x, fk, "")})
+		}
+		return decl.Equation{}
+	}
+	if n != nil && len(v.Dims) > 0 && len(v.ElementEqs) == 0 {
+		text, offs := r.doc.trimmed(n)
+		if parts := splitList(text); parts != nil {
+			combos := r.combos(v.Dims)
+			if len(combos) != len(parts) {
+				r.errorf(offs[0], fk, "%d values for %d elements", len(parts), len(combos))
+				return decl.Equation{}
+			}
+			for i, p := range parts {
+				eq := r.equationText(text[p[0]:p[1]], offs[p[0]:p[1]+1], x, fk, "")
+				v.ElementEqs = append(v.ElementEqs, decl.ElementEq{Elements: combos[i], Eq: eq})
+			}
+			return decl.Equation{}
+		}
+	}
+	if n == nil {
+		if len(v.ElementEqs) > 0 {
+			return decl.Equation{}
+		}
+		if wrap != "" {
+			r.errorf(x.n.start, fk, "%q has a graphical function but no <eqn> for its input", x.raw)
+		}
+		return decl.Equation{}
+	}
+	return r.equation(n, x, fk, wrap)
+}
+
+// combos returns every element combination of dims, the last dimension
+// varying fastest.
+func (r *reader) combos(dims []string) [][]string {
+	out := [][]string{nil}
+	for _, dn := range dims {
+		var d *decl.Dimension
+		for _, dd := range r.m.Dimensions {
+			if dd.Name == dn {
+				d = dd
+			}
+		}
+		if d == nil {
+			return nil
+		}
+		var next [][]string
+		for _, c := range out {
+			for _, e := range d.Elements {
+				next = append(next, append(append([]string(nil), c...), e))
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+func (r *reader) equation(n *node, x *xvar, key, wrap string) decl.Equation {
+	if n == nil {
+		return decl.Equation{}
+	}
+	text, offs := r.doc.trimmed(n)
+	return r.equationText(text, offs, x, key, wrap)
+}
+
+// equationText translates and parses one equation whose bytes come from
+// the source offsets offs. With wrap set, the equation is the input of the
+// lookup named wrap: wrap(eqn).
+func (r *reader) equationText(text string, offs []int, x *xvar, key, wrap string) decl.Equation {
+	out, omap, err := translate(text, offs, x.sc, r.d)
+	if err != nil {
+		var pe *syntax.ParseError
+		if errors.As(err, &pe) {
+			r.errorf(offs[pe.Offset], key, "%s", pe.Msg)
+		} else {
+			r.errorf(offs[0], key, "%s", err)
+		}
+		return decl.Equation{}
+	}
+	// Trim what comments left.
+	lo, hi := 0, len(out)
+	for lo < hi && isSpace(out[lo]) {
+		lo++
+	}
+	for hi > lo && isSpace(out[hi-1]) {
+		hi--
+	}
+	out, omap = out[lo:hi], omap[lo:hi+1]
+	if out == "" {
+		return decl.Equation{}
+	}
+	if wrap != "" {
+		w := make([]int, 0, len(out)+len(wrap)+3)
+		for range len(wrap) + 1 {
+			w = append(w, omap[0])
+		}
+		w = append(w, omap[:len(out)]...)
+		w = append(w, omap[len(out)], omap[len(out)])
+		out, omap = wrap+"("+out+")", w
+	}
+	expr, err := syntax.Parse(out)
+	if err == nil {
+		if out2, omap2, ok := rewrite(out, omap, expr, r.d); ok {
+			out, omap = out2, omap2
+			expr, err = syntax.Parse(out)
+		}
+	}
+	eq := decl.Equation{Text: out, Pos: r.pos(omap[0]), Map: make([]syntax.Pos, len(omap))}
+	for i, o := range omap {
+		eq.Map[i] = r.pos(o)
+	}
+	if err != nil {
+		var pe *syntax.ParseError
+		if errors.As(err, &pe) {
+			r.errs.Add(eq.PosAt(pe.Offset), key, pe.Msg)
+		} else {
+			r.errs.Add(eq.Pos, key, err.Error())
+		}
+		return eq
+	}
+	bad := false
+	syntax.Walk(expr, func(e syntax.Expr) bool {
+		if c, ok := e.(*syntax.Call); ok && c.Fn.Name == modCall && !bad {
+			r.errs.Add(eq.PosAt(c.Fn.At), key, fmt.Sprintf("MOD takes 2 arguments, got %d", len(c.Args)))
+			bad = true
+		}
+		return !bad
+	})
+	if bad {
+		return eq
+	}
+	eq.Expr = expr
+	return eq
+}

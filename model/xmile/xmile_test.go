@@ -1,0 +1,235 @@
+package xmile_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
+	"github.com/stockflow/stockflow/model/xmile"
+)
+
+// doc wraps the variables of a model in a minimal XMILE file whose
+// variables start on line 5.
+func doc(header, vars string) string {
+	return `<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+<header>` + header + `</header>
+<sim_specs><start>0</start><stop>4</stop><dt>1</dt></sim_specs>
+<model><variables>
+` + vars + `
+</variables></model>
+</xmile>`
+}
+
+func run(t *testing.T, src string) *model.Result {
+	t.Helper()
+	m, err := model.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Run(context.Background(), model.RunOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestNames(t *testing.T) {
+	src := doc("", `<aux name="Characteristic Time"><eqn>10</eqn></aux>
+<aux name="heat  loss (W)"><eqn>"characteristic time" * CHARACTERISTIC_TIME</eqn></aux>
+<aux name="if"><eqn>heat_loss_W + "heat loss (W)"</eqn></aux>
+<aux name="2nd"><eqn>"if" + 1</eqn></aux>`)
+	m, err := xmile.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(m.Names(), " ")
+	if want := "Characteristic_Time heat_loss_W if_ _2nd"; got != want {
+		t.Errorf("names %q, want %q", got, want)
+	}
+	if got, want := m.Vars[1].Eq.Text, "Characteristic_Time * Characteristic_Time"; got != want {
+		t.Errorf("eq %q, want %q", got, want)
+	}
+	if got, want := m.Vars[2].Eq.Text, "heat_loss_W + heat_loss_W"; got != want {
+		t.Errorf("eq %q, want %q", got, want)
+	}
+	r := run(t, src)
+	if got := r.Series("_2nd")[0]; got != 201 {
+		t.Errorf("_2nd = %g, want 201", got)
+	}
+}
+
+func TestVendorIntMod(t *testing.T) {
+	vars := `<aux name="x"><eqn>-7.5</eqn></aux>
+<aux name="i"><eqn>INT(x)</eqn></aux>
+<aux name="m"><eqn>x MOD 2</eqn></aux>
+<aux name="f"><eqn>MOD(x, 2)</eqn></aux>`
+	for _, c := range []struct {
+		header     string
+		i, m, f    float64
+		wantModulo bool
+	}{
+		{"<vendor>isee systems, inc.</vendor><product>Stella</product>", -8, 0.5, 0.5, false},
+		{"<vendor>Ventana Systems, xmutil</vendor><product>Vensim, xmutil</product>", -7, -1.5, -1.5, true},
+	} {
+		src := doc(c.header, vars)
+		r := run(t, src)
+		if got := r.Series("i")[0]; got != c.i {
+			t.Errorf("%s: INT(-7.5) = %g, want %g", c.header, got, c.i)
+		}
+		if got := r.Series("m")[0]; got != c.m {
+			t.Errorf("%s: -7.5 MOD 2 = %g, want %g", c.header, got, c.m)
+		}
+		if got := r.Series("f")[0]; got != c.f {
+			t.Errorf("%s: MOD(-7.5, 2) = %g, want %g", c.header, got, c.f)
+		}
+		d, _ := xmile.Parse("t.xmile", []byte(src))
+		if got := strings.HasPrefix(d.Var("m").Eq.Text, "modulo("); got != c.wantModulo {
+			t.Errorf("%s: m's equation %q", c.header, d.Var("m").Eq.Text)
+		}
+	}
+}
+
+func TestGraphicalFunctions(t *testing.T) {
+	src := doc("", `<gf name="g" type="discrete"><xscale min="0" max="2"/><ypts>10;20;30</ypts></gf>
+<gf name="e" type="extrapolate"><xpts>0,1</xpts><ypts>0,2</ypts></gf>
+<aux name="d"><eqn>g(TIME/2)</eqn></aux>
+<aux name="x"><eqn>e(TIME)</eqn></aux>
+<aux name="inline"><eqn>TIME</eqn><gf><xscale min="0" max="1"/><ypts sep=";">0;1</ypts></gf></aux>
+<aux name="call"><eqn>inline(0.5)</eqn></aux>`)
+	src = strings.Replace(src, "<ypts>10;20;30", `<ypts sep=";">10;20;30`, 1)
+	r := run(t, src)
+	for _, c := range []struct {
+		name string
+		want []float64
+	}{
+		{"d", []float64{10, 10, 20, 20, 30}},
+		{"x", []float64{0, 2, 4, 6, 8}},
+		{"inline", []float64{0, 1, 1, 1, 1}},
+		{"call", []float64{0.5, 0.5, 0.5, 0.5, 0.5}},
+	} {
+		for i, w := range c.want {
+			if got := r.Series(c.name)[i]; math.Abs(got-w) > 1e-12 {
+				t.Errorf("%s(t=%g) = %g, want %g", c.name, r.Times[i], got, w)
+			}
+		}
+	}
+}
+
+func TestSimSpecs(t *testing.T) {
+	src := strings.Replace(doc("", `<aux name="a"><eqn>1</eqn></aux>`),
+		"<sim_specs><start>0</start><stop>4</stop><dt>1</dt></sim_specs>",
+		`<sim_specs method="RK4" time_units="Months"><start>1</start><stop>13</stop><dt reciprocal="true">4</dt></sim_specs>`, 1)
+	m, err := xmile.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Sim
+	if s.Start != 1 || s.Stop != 13 || s.DT != 0.25 || s.SaveEvery != 0.25 || s.Method != "rk4" || m.TimeUnits != "Months" {
+		t.Errorf("sim %+v, time units %q", s, m.TimeUnits)
+	}
+}
+
+func TestNonNegativeAndBehavior(t *testing.T) {
+	src := strings.Replace(doc("", `<stock name="s"><eqn>1</eqn><outflow>f</outflow></stock>
+<stock name="s2"><eqn>1</eqn><outflow>f2</outflow><non_negative>false</non_negative></stock>
+<flow name="f"><eqn>-1</eqn></flow>
+<flow name="f2"><eqn>-1</eqn><non_negative/></flow>
+<aux name="a"><eqn>TIME</eqn></aux>`), "<model>", "<behavior><stock><non_negative/></stock></behavior>\n<model>", 1)
+	m, err := xmile.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"s": true, "s2": false, "f": false, "f2": true} {
+		if got := m.Var(name).NonNegative; got != want {
+			t.Errorf("%s: non-negative %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestModules(t *testing.T) {
+	src := `<xmile xmlns="http://www.systemdynamics.org/XMILE" version="1.0">
+<sim_specs><start>0</start><stop>2</stop><dt>1</dt></sim_specs>
+<model><variables>
+<module name="pop"><connect to="rate" from=".growth rate"/></module>
+<aux name="growth rate"><eqn>0.5</eqn></aux>
+<aux name="twice"><eqn>2 * pop.people</eqn></aux>
+</variables></model>
+<model name="pop"><variables>
+<stock name="people"><eqn>100</eqn><inflow>births</inflow></stock>
+<flow name="births"><eqn>people * rate</eqn></flow>
+<aux name="rate"><eqn>{set from outside}</eqn></aux>
+</variables></model>
+</xmile>`
+	r := run(t, src)
+	if got := r.Series("pop_people"); got[1] != 150 || got[2] != 225 {
+		t.Errorf("pop_people = %v, want [100 150 225]", got)
+	}
+	if got := r.Series("twice")[2]; got != 450 {
+		t.Errorf("twice(2) = %g, want 450", got)
+	}
+}
+
+// badCases are inputs that must fail with the given error at the given
+// position.
+var badCases = []struct {
+	name, src string
+	line, col int
+	msg       string
+}{
+	{"not xml", "hello", 1, 6, "not an XMILE file: no root element"},
+	{"not xmile", "<model/>", 1, 1, "not an XMILE file: the root element is <model>, not <xmile>"},
+	{"mismatched", doc("", `<aux name="a"><eqn>1</eq></aux>`), 5, 21, "malformed XML: </eq> closes no open element (<eqn> opened at line 5 is still open)"},
+	{"closed by the wrong tag", doc("", `<aux name="a"><eqn>1</aux>`), 5, 21, "malformed XML: <eqn> opened at line 5 is closed by </aux>"},
+	{"unclosed at end", "<xmile>\n<model>", 2, 8, "malformed XML: <model> opened at line 2 is not closed at the end of the file"},
+	{"bad equation", doc("", `<aux name="a"><eqn>1 +</eqn></aux>`), 5, 23, "missing operand after \"+\""},
+	{"bad entity position", doc("", `<aux name="a"><eqn>1 &gt; * 2</eqn></aux>`), 5, 27, "missing operand after \">\""},
+	{"unknown variable", doc("", `<aux name="a b"><eqn>2 *
+  "a  c"</eqn></aux>`), 6, 3, `unknown variable "a_c"`},
+	{"unknown flow", doc("", `<stock name="s"><eqn>1</eqn><inflow>nope</inflow></stock>`), 5, 37, `no flow named "nope"`},
+	{"bad gf", doc("", `<gf name="g"><xpts>0,1</xpts><ypts>1,x</ypts></gf>`), 5, 38, `expected a number, got "x"`},
+	{"bad dt", strings.Replace(doc("", `<aux name="a"><eqn>1</eqn></aux>`), "<dt>1</dt>", "<dt>one</dt>", 1), 3, 46, `expected a number, got "one"`},
+	{"unterminated quote", doc("", `<aux name="a"><eqn>"a + 1</eqn></aux>`), 5, 20, "unterminated quoted name"},
+	{"module loop", `<xmile><model><variables><module name="m"/></variables></model><model name="m"><variables><module name="m"/></variables></model></xmile>`, 1, 91, "nest more than"},
+}
+
+func TestErrors(t *testing.T) {
+	for _, c := range badCases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := model.Parse("t.xmile", []byte(c.src))
+			var list syntax.ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("got %v, want an error list", err)
+			}
+			e := list[0]
+			if e.Pos.Line != c.line || e.Pos.Col != c.col || !strings.Contains(e.Msg, c.msg) {
+				t.Errorf("got %v, want %d:%d: ...%s...", e, c.line, c.col, c.msg)
+			}
+		})
+	}
+}
+
+// TestUnclosedVariable checks the repair of the malformed files of
+// tests/non_negative_flows: an unclosed <flow>.
+func TestUnclosedVariable(t *testing.T) {
+	src := doc("", `<flow name="f"><eqn>1</eqn>
+<stock name="s"><eqn>0</eqn><inflow>f</inflow></stock>`)
+	m, err := xmile.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Warnings) != 1 {
+		t.Fatalf("warnings %v, want 1", m.Warnings)
+	}
+	w := m.Warnings[0]
+	if want := `t.xmile:5:1: malformed XML: <flow name="f"> is not closed; read as closed before the <stock> at line 6`; w.Error() != want {
+		t.Errorf("warning %q, want %q", w.Error(), want)
+	}
+	if s := m.Var("s"); s == nil || s.Kind != decl.Stock || len(s.Inflows) != 1 {
+		t.Errorf("stock s not read: %+v", s)
+	}
+}

@@ -1,0 +1,28 @@
+// Package plots draws stockflow's results and loop analyses with
+// gonum.org/v1/plot: the phase after a model is run and analysed.
+//
+// In: a *model.Result, a *loops.Emergence (or its parts, a
+// *loops.Dominance and a *loops.Stability) or a *loops.Tipping. Out: a
+// *Figure, which describes a picture as data — the lines, stacked areas,
+// shaded periods, rules, markers and labels of each panel, and the axis
+// ranges and titles — before anything is drawn:
+//
+//	TimeSeries  variables over time, thresholds as lines, crossings
+//	            marked and labelled with their time
+//	Phase       one variable against another, arrows for the direction
+//	            of time
+//	Dominance   relative loop scores as stacked areas, reinforcing loops
+//	            in warm colours above zero, balancing ones in cool colours
+//	            below, dominant periods shaded
+//	Stability   the largest real part of the Jacobian's eigenvalues over
+//	            time, the zero line, amplifying and damping periods
+//	Dashboard   time series, dominance and stability stacked on a shared
+//	            time axis, crossing and shift times drawn across them
+//	TippingMap  the first crossing time of a threshold over a grid of two
+//	            params, "never crosses" in its own colour, a colour bar
+//
+// A Figure renders to an image.Image or PNG bytes (for notebooks), and
+// to PNG, SVG or PDF files chosen by the file's extension. The package
+// computes nothing of its own beyond laying the data out: the numbers come
+// from packages model and loops.
+package plots

@@ -1,0 +1,253 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
+)
+
+// MaxLoopsShown bounds the loops a dominance plot draws one by one; the
+// weaker ones are drawn together as "other loops".
+const MaxLoopsShown = 8
+
+// Dominance draws the loop dominance of one cycle partition of a run
+// (partition 0 is the first, holding the first listed loop): the
+// relative loop scores as stacked areas, reinforcing loops in warm
+// colours stacked up from zero, balancing ones in cool colours stacked
+// down, so that the height above zero is the reinforcing share and the
+// depth below it the balancing one; the periods each polarity dominates
+// shaded behind; each loop named in the legend. The scores of save point
+// i are drawn at Times[i-1] (loops.Dominance's timing convention).
+func Dominance(m *model.Model, d *loops.Dominance, partition int) (*Figure, error) {
+	p, err := dominancePanel(m, d, partition)
+	if err != nil {
+		return nil, err
+	}
+	return &Figure{Panels: []*Panel{p}}, nil
+}
+
+// loopFamily returns the polarity a loop is coloured by: its structural
+// polarity, else the one it showed, else the sign of its mean score.
+func loopFamily(d *loops.Dominance, k int) loops.Polarity {
+	lp := d.Loops[k]
+	if lp.Polarity == loops.Reinforcing || lp.Polarity == loops.Balancing {
+		return lp.Polarity
+	}
+	if k < len(d.Observed) {
+		if o := d.Observed[k].Polarity; o == loops.Reinforcing || o == loops.Balancing {
+			return o
+		}
+	}
+	var sum float64
+	for _, r := range d.Relative[k] {
+		sum += r
+	}
+	if sum < 0 {
+		return loops.Balancing
+	}
+	return loops.Reinforcing
+}
+
+// loopLabel names a loop for a legend: "L1 growth (R)", or its path when
+// it has no name.
+func loopLabel(lp *loops.Loop, pol loops.Polarity) string {
+	name := lp.Name
+	if name == "" {
+		name = strings.Join(lp.Vars, " → ")
+		if r := []rune(name); len(r) > 36 {
+			name = string(r[:35]) + "…"
+		}
+	}
+	return fmt.Sprintf("%s %s (%s)", lp.ID, name, pol)
+}
+
+func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, error) {
+	if d == nil {
+		return nil, errors.New("no dominance analysis")
+	}
+	n := len(d.Times)
+	p := &Panel{
+		Title:  "Loop dominance: relative loop scores",
+		XLabel: timeLabel(m),
+		YLabel: "relative loop score (R up, B down)",
+		Y:      Range{-1.05, 1.05},
+	}
+	if n > 0 {
+		p.X = Range{d.Times[0], d.Times[n-1]}
+	}
+	var members []int
+	for k, lp := range d.Loops {
+		if lp.Partition == partition {
+			members = append(members, k)
+		}
+	}
+	if len(members) == 0 || n < 3 {
+		p.Title += " (no feedback loops)"
+		p.HRules = []Rule{{At: 0, Color: hex(ruleGrey)}}
+		return p, nil
+	}
+	// Strongest first: by the largest magnitude of the relative score.
+	peak := func(k int) float64 {
+		var mx float64
+		for _, r := range d.Relative[k] {
+			mx = math.Max(mx, math.Abs(r))
+		}
+		return mx
+	}
+	slices.SortStableFunc(members, func(a, b int) int {
+		pa, pb := peak(a), peak(b)
+		switch {
+		case pa > pb:
+			return -1
+		case pa < pb:
+			return 1
+		}
+		return 0
+	})
+	shown, rest := members, []int(nil)
+	if len(members) > MaxLoopsShown {
+		shown, rest = members[:MaxLoopsShown-1], members[MaxLoopsShown-1:]
+	}
+	// Stack and list them in loop order (L1, L2, …).
+	shown = slices.Clone(shown)
+	slices.Sort(shown)
+	// Scores of save points 2 … n-1 sit at Times[1] … Times[n-2].
+	xs := d.Times[1 : n-1]
+	pos := make([]float64, len(xs))
+	neg := make([]float64, len(xs))
+	band := func(label string, c color.Color, rel func(i int) float64) {
+		upLo, upHi := make([]float64, len(xs)), make([]float64, len(xs))
+		dnLo, dnHi := make([]float64, len(xs)), make([]float64, len(xs))
+		var up, down bool
+		for i := range xs {
+			r := rel(i + 2)
+			if math.IsNaN(r) {
+				r = 0
+			}
+			upLo[i], dnHi[i] = pos[i], neg[i]
+			if r > 0 {
+				pos[i] += r
+				up = true
+			} else if r < 0 {
+				neg[i] += r
+				down = true
+			}
+			upHi[i], dnLo[i] = pos[i], neg[i]
+		}
+		if up {
+			p.Areas = append(p.Areas, Area{Label: label, X: xs, Lo: upLo, Hi: upHi, Color: c})
+			label = ""
+		}
+		if down {
+			p.Areas = append(p.Areas, Area{Label: label, X: xs, Lo: dnLo, Hi: dnHi, Color: c})
+		}
+	}
+	var nr, nb int
+	for _, k := range shown {
+		pol := loopFamily(d, k)
+		var c color.RGBA
+		if pol == loops.Balancing {
+			c = balancingColor(nb)
+			nb++
+		} else {
+			c = reinforcingColor(nr)
+			nr++
+		}
+		band(loopLabel(d.Loops[k], pol), alpha(c, 220), func(i int) float64 { return d.Relative[k][i] })
+	}
+	if len(rest) > 0 {
+		band(fmt.Sprintf("%d other loops", len(rest)), alpha(hex(otherGrey), 220), func(i int) float64 {
+			var s float64
+			for _, k := range rest {
+				s += d.Relative[k][i]
+			}
+			return s
+		})
+	}
+	for _, pd := range loops.DominantPeriods(d, partition) {
+		switch pd.Polarity {
+		case loops.Reinforcing:
+			p.Spans = append(p.Spans, Span{Label: "R dominant", From: pd.Start, To: pd.End, Color: warmShade()})
+		case loops.Balancing:
+			p.Spans = append(p.Spans, Span{Label: "B dominant", From: pd.Start, To: pd.End, Color: coolShade()})
+		}
+	}
+	p.HRules = []Rule{{At: 0, Color: hex(ruleGrey)}}
+	return p, nil
+}
+
+// Stability draws the linear stability of a run: the largest real part
+// of the Jacobian's eigenvalues over time (conserved totals' zeros left
+// out), the zero line, the amplifying (above zero) and damping (below)
+// periods shaded, and each sign change marked with its time.
+func Stability(m *model.Model, st *loops.Stability) (*Figure, error) {
+	p, err := stabilityPanel(m, st, true)
+	if err != nil {
+		return nil, err
+	}
+	headroom(p)
+	return &Figure{Panels: []*Panel{p}}, nil
+}
+
+func stabilityPanel(m *model.Model, st *loops.Stability, labels bool) (*Panel, error) {
+	if st == nil || len(st.Times) == 0 {
+		return nil, errors.New("no stability analysis")
+	}
+	n := len(st.Times)
+	u := timeUnits(m)
+	yl := "largest Re λ"
+	if u != "" {
+		yl += " (1/" + u + ")"
+	}
+	p := &Panel{
+		Title:  "Linear stability: largest real part of the Jacobian's eigenvalues",
+		XLabel: timeLabel(m),
+		YLabel: yl,
+		X:      Range{st.Times[0], st.Times[n-1]},
+		Lines:  []Line{{Label: "largest Re λ", X: st.Times, Y: st.MaxReal, Color: hex(crossingBlack)}},
+		HRules: []Rule{{At: 0, Color: hex(ruleGrey)}},
+	}
+	if len(st.Conserved) > 0 {
+		p.Title = "Linear stability (conserved " + strings.Join(st.Conserved, "; ") + " left out)"
+	}
+	lo, hi := extent(st.MaxReal)
+	lo, hi = math.Min(lo, 0), math.Max(hi, 0)
+	if math.IsNaN(lo) {
+		lo, hi = -1, 1
+	}
+	p.Y = padded(lo, hi)
+	// Shade the regimes between sign changes.
+	first := loops.Neutral
+	for _, r := range st.Regimes {
+		if r != loops.Neutral {
+			first = r
+			break
+		}
+	}
+	start, cur := st.Times[0], first
+	addSpan := func(from, to float64, r loops.Regime) {
+		switch r {
+		case loops.Amplifying:
+			p.Spans = append(p.Spans, Span{Label: "amplifying", From: from, To: to, Color: warmShade()})
+		case loops.Damping:
+			p.Spans = append(p.Spans, Span{Label: "damping", From: from, To: to, Color: coolShade()})
+		}
+	}
+	for _, sc := range st.SignChanges {
+		addSpan(start, sc.Time, cur)
+		start, cur = sc.Time, sc.To
+		label := ""
+		if labels {
+			label = "t = " + fmtTime(sc.Time)
+		}
+		p.VRules = append(p.VRules, Rule{At: sc.Time, Label: label, Color: hex(ruleGrey), Dashed: true})
+	}
+	addSpan(start, st.Times[n-1], cur)
+	return p, nil
+}

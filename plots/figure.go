@@ -1,0 +1,626 @@
+package plots
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Default sizes of a figure.
+const (
+	DefaultWidth       = 10 * vg.Inch  // the width of every figure
+	DefaultPanelHeight = 4.5 * vg.Inch // the height of a one-panel figure; more panels get 3.2 inches each
+	DefaultDPI         = 100           // PNG resolution: a 10-inch figure is 1000 pixels wide
+)
+
+// Figure is a picture described as data: panels stacked top to bottom
+// that share their horizontal axis, each holding what is drawn in it.
+// The plot functions of this package return one; change its fields
+// (titles, ranges, sizes) before rendering if need be.
+type Figure struct {
+	// Title, if any, is drawn above the panels.
+	Title string
+	// Panels are stacked top to bottom; their data areas line up.
+	Panels []*Panel
+	// Width and Height are the size of the picture. Zero means
+	// DefaultWidth, and DefaultPanelHeight for one panel (3.2 inches a
+	// panel for more).
+	Width, Height vg.Length
+	// DPI is the resolution of PNG output. Zero means DefaultDPI.
+	DPI int
+}
+
+// Panel is one plot of a figure.
+type Panel struct {
+	Title          string
+	XLabel, YLabel string
+	// X and Y are the ranges the axes show.
+	X, Y Range
+	// HideXTicks hides the tick labels and label of the horizontal axis
+	// (the upper panels of a stack that shares it).
+	HideXTicks bool
+
+	Spans   []Span   // shaded intervals of X, behind everything else
+	Areas   []Area   // filled bands, drawn in order
+	Lines   []Line   // curves
+	HRules  []Rule   // horizontal lines across the panel (thresholds, zero)
+	VRules  []Rule   // vertical lines across the panel (crossing and shift times)
+	Arrows  []Arrow  // arrow heads along a curve (the direction of time)
+	Markers []Marker // labelled points
+	Heat    *Heat    // a heat map with a colour bar
+}
+
+// Range is the span of an axis.
+type Range struct{ Min, Max float64 }
+
+// Line is a curve through the points (X[i], Y[i]); NaN values break it.
+type Line struct {
+	Label  string // legend entry; empty for none
+	X, Y   []float64
+	Color  color.Color
+	Dashed bool
+}
+
+// Area is the band between Lo and Hi over X: one layer of a stacked area
+// plot.
+type Area struct {
+	Label     string // legend entry; empty for none (as for a second band of the same loop)
+	X, Lo, Hi []float64
+	Color     color.Color
+}
+
+// Span shades the interval [From, To] of the horizontal axis over the
+// panel's whole height.
+type Span struct {
+	Label    string // legend entry; spans with the same label share one
+	From, To float64
+	Color    color.Color
+}
+
+// Rule is a straight line across a panel at a value of one axis, with a
+// label drawn beside it.
+type Rule struct {
+	At     float64
+	Label  string
+	Color  color.Color
+	Dashed bool
+}
+
+// Arrow is an arrow head at (X, Y) pointing along (DX, DY), in data
+// units.
+type Arrow struct {
+	X, Y, DX, DY float64
+	Color        color.Color
+}
+
+// Marker is a point drawn as a circle, with a label beside it.
+type Marker struct {
+	X, Y  float64
+	Label string
+	Color color.Color
+}
+
+// Heat is a heat map: Z[j][i] is the value of the cell centred at
+// (X[i], Y[j]). NaN cells take the NaN colour and a legend entry; a colour
+// bar beside the panel shows the scale.
+type Heat struct {
+	X, Y     []float64
+	Z        [][]float64
+	Min, Max float64 // the colour scale's range
+	ColorMap palette.ColorMap
+	// ScaleLabel names the coloured quantity, with its unit, under the
+	// colour bar.
+	ScaleLabel string
+	// NaN is the colour of NaN cells, which NaNLabel explains in the
+	// legend.
+	NaN      color.Color
+	NaNLabel string
+}
+
+// Size returns the figure's width and height in points, the defaults
+// filled in.
+func (f *Figure) Size() (w, h vg.Length) {
+	w, h = f.Width, f.Height
+	if w == 0 {
+		w = DefaultWidth
+	}
+	if h == 0 {
+		h = DefaultPanelHeight
+		if n := len(f.Panels); n > 1 {
+			h = vg.Length(n) * 3.2 * vg.Inch
+		}
+	}
+	return w, h
+}
+
+func (f *Figure) dpi() int {
+	if f.DPI > 0 {
+		return f.DPI
+	}
+	return DefaultDPI
+}
+
+// Image renders the figure as an image at its DPI.
+func (f *Figure) Image() (image.Image, error) {
+	w, h := f.Size()
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(f.dpi()), vgimg.UseBackgroundColor(color.White))
+	if err := f.draw(draw.New(c)); err != nil {
+		return nil, err
+	}
+	return c.Image(), nil
+}
+
+// PNG renders the figure as PNG bytes.
+func (f *Figure) PNG() ([]byte, error) {
+	img, err := f.Image()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Formats lists the file formats Encode and Save write.
+func Formats() []string { return []string{"png", "svg", "pdf"} }
+
+// FormatOf returns the format a file name's extension asks for: png, svg
+// or pdf; a name without an extension is png.
+func FormatOf(path string) (string, error) {
+	ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	switch ext {
+	case "":
+		return "png", nil
+	case "png", "svg", "pdf":
+		return ext, nil
+	}
+	return "", fmt.Errorf("%s: unknown image format %q (want .png, .svg or .pdf)", path, "."+ext)
+}
+
+// Encode renders the figure in a format: "png", "svg" or "pdf".
+func (f *Figure) Encode(format string) ([]byte, error) {
+	var b bytes.Buffer
+	if err := f.WriteTo(&b, format); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteTo renders the figure in a format ("png", "svg" or "pdf") to w.
+func (f *Figure) WriteTo(w io.Writer, format string) error {
+	if format == "png" {
+		b, err := f.PNG()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	wd, ht := f.Size()
+	var c vg.CanvasWriterTo
+	switch format {
+	case "svg":
+		c = vgsvg.New(wd, ht)
+	case "pdf":
+		c = vgpdf.New(wd, ht)
+	default:
+		return fmt.Errorf("unknown image format %q (want png, svg or pdf)", format)
+	}
+	dc := draw.New(c)
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	if err := f.draw(dc); err != nil {
+		return err
+	}
+	_, err := c.WriteTo(w)
+	return err
+}
+
+// Save renders the figure and writes it to a file, in the format its
+// extension names (.png, .svg or .pdf). The figure is rendered before the
+// file is opened, so a figure that cannot be drawn leaves it untouched.
+func (f *Figure) Save(path string) error {
+	format, err := FormatOf(path)
+	if err != nil {
+		return err
+	}
+	b, err := f.Encode(format)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// Styles.
+const (
+	fontSize      = 11
+	titleSize     = 13
+	smallFontSize = 9
+)
+
+func textStyle(size vg.Length, c color.Color) text.Style {
+	return text.Style{
+		Color:   c,
+		Font:    font.From(plot.DefaultFont, size),
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// draw lays the panels out on c: the title on top, a column on the right
+// for the legends (and colour bars), the panels stacked in the rest with
+// their data areas aligned.
+func (f *Figure) draw(c draw.Canvas) error {
+	if len(f.Panels) == 0 {
+		return errors.New("the figure has no panels")
+	}
+	pad := vg.Points(8)
+	c = draw.Crop(c, pad, -pad, pad, -pad)
+	if f.Title != "" {
+		st := textStyle(titleSize+2, color.Black)
+		st.XAlign, st.YAlign = draw.XCenter, draw.YTop
+		c.FillText(st, vg.Point{X: c.Center().X, Y: c.Max.Y}, f.Title)
+		c.Max.Y -= st.Rectangle(f.Title).Size().Y + pad
+	}
+	plots := make([][]*plot.Plot, len(f.Panels))
+	legends := make([]*plot.Legend, len(f.Panels))
+	var side vg.Length
+	for k, p := range f.Panels {
+		pl, lg, err := p.plot()
+		if err != nil {
+			return err
+		}
+		plots[k] = []*plot.Plot{pl}
+		legends[k] = lg
+		if w := legendWidth(lg); w > side {
+			side = w
+		}
+		if p.Heat != nil {
+			side = max(side, 1.1*vg.Inch)
+		}
+	}
+	if side > 0 {
+		side += pad
+	}
+	main := draw.Crop(c, 0, -side, 0, 0)
+	tiles := draw.Tiles{Rows: len(f.Panels), Cols: 1, PadY: vg.Points(6)}
+	canvases := plot.Align(plots, tiles, main)
+	for k, p := range f.Panels {
+		pc := canvases[k][0]
+		plots[k][0].Draw(pc)
+		if side == 0 {
+			continue
+		}
+		// The legend column beside the panel's data area.
+		data := plots[k][0].DataCanvas(pc)
+		col := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: main.Max.X + pad, Y: data.Min.Y},
+			Max: vg.Point{X: c.Max.X, Y: data.Max.Y},
+		}}
+		if p.Heat != nil {
+			drawColorBar(col, p.Heat, legends[k])
+			continue
+		}
+		if legends[k] != nil {
+			legends[k].Draw(col)
+		}
+	}
+	return nil
+}
+
+func legendWidth(lg *plot.Legend) vg.Length {
+	if lg == nil {
+		return 0
+	}
+	r := lg.Rectangle(draw.Canvas{})
+	return r.Max.X - r.Min.X
+}
+
+// plot builds the gonum plot of a panel and its legend (nil if it has no
+// entries).
+func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
+	pl := plot.New()
+	pl.Title.Text = p.Title
+	pl.Title.TextStyle.Font.Size = titleSize
+	pl.X.Label.Text = p.XLabel
+	pl.Y.Label.Text = p.YLabel
+	for _, a := range []*plot.Axis{&pl.X, &pl.Y} {
+		a.Label.TextStyle.Font.Size = fontSize
+		a.Tick.Label.Font.Size = fontSize - 1
+	}
+	pl.X.Min, pl.X.Max = p.X.Min, p.X.Max
+	pl.Y.Min, pl.Y.Max = p.Y.Min, p.Y.Max
+	if p.HideXTicks {
+		pl.X.Label.Text = ""
+		pl.X.Tick.Label.Color = color.Transparent
+	}
+	lg := plot.NewLegend()
+	lg.Top, lg.Left = true, true
+	lg.TextStyle.Font.Size = fontSize - 1
+	lg.ThumbnailWidth = vg.Points(16)
+	lg.Padding = vg.Points(3)
+	entries := 0
+	add := func(label string, th plot.Thumbnailer) {
+		if label != "" {
+			lg.Add(label, th)
+			entries++
+		}
+	}
+
+	if p.Heat == nil {
+		pl.Add(plotter.NewGrid())
+	}
+	if len(p.Spans) > 0 {
+		pl.Add(spans(p.Spans))
+		seen := map[string]bool{}
+		for _, s := range p.Spans {
+			if !seen[s.Label] {
+				seen[s.Label] = true
+				add(s.Label, swatch{s.Color})
+			}
+		}
+	}
+	if h := p.Heat; h != nil {
+		hm, err := heatMap(h)
+		if err != nil {
+			return nil, nil, err
+		}
+		pl.Add(hm)
+		pl.X.Min, pl.X.Max = p.X.Min, p.X.Max
+		pl.Y.Min, pl.Y.Max = p.Y.Min, p.Y.Max
+		if h.NaNLabel != "" {
+			add(h.NaNLabel, swatch{h.NaN})
+		}
+	}
+	for _, a := range p.Areas {
+		pts := make(plotter.XYs, 0, 2*len(a.X))
+		for i, x := range a.X {
+			pts = append(pts, plotter.XY{X: x, Y: a.Lo[i]})
+		}
+		for i := len(a.X) - 1; i >= 0; i-- {
+			pts = append(pts, plotter.XY{X: a.X[i], Y: a.Hi[i]})
+		}
+		if len(pts) < 3 {
+			continue
+		}
+		poly, err := plotter.NewPolygon(pts)
+		if err != nil {
+			return nil, nil, err
+		}
+		poly.Color = a.Color
+		poly.LineStyle.Width = 0
+		pl.Add(poly)
+		add(a.Label, swatch{a.Color})
+	}
+	for _, l := range p.Lines {
+		pts := make(plotter.XYs, 0, len(l.X))
+		var segs []plotter.XYs
+		for i, x := range l.X {
+			if y := l.Y[i]; math.IsNaN(x) || math.IsNaN(y) || math.IsInf(y, 0) {
+				if len(pts) > 0 {
+					segs = append(segs, pts)
+					pts = nil
+				}
+				continue
+			}
+			pts = append(pts, plotter.XY{X: x, Y: l.Y[i]})
+		}
+		if len(pts) > 0 {
+			segs = append(segs, pts)
+		}
+		var first *plotter.Line
+		for _, s := range segs {
+			ln, err := plotter.NewLine(s)
+			if err != nil {
+				return nil, nil, err
+			}
+			ln.Color = l.Color
+			ln.Width = vg.Points(2)
+			if l.Dashed {
+				ln.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+			}
+			pl.Add(ln)
+			if first == nil {
+				first = ln
+			}
+		}
+		if first != nil {
+			add(l.Label, first)
+		}
+	}
+	if len(p.HRules) > 0 || len(p.VRules) > 0 {
+		pl.Add(rules{h: p.HRules, v: p.VRules})
+	}
+	if len(p.Arrows) > 0 {
+		pl.Add(arrows(p.Arrows))
+	}
+	if len(p.Markers) > 0 {
+		pl.Add(markers(p.Markers))
+	}
+	// Restore the declared ranges: Add widens them to the data.
+	pl.X.Min, pl.X.Max = p.X.Min, p.X.Max
+	pl.Y.Min, pl.Y.Max = p.Y.Min, p.Y.Max
+	if entries == 0 {
+		return pl, nil, nil
+	}
+	return pl, &lg, nil
+}
+
+// swatch is a legend thumbnail: a filled rectangle.
+type swatch struct{ c color.Color }
+
+// Thumbnail implements plot.Thumbnailer.
+func (s swatch) Thumbnail(c *draw.Canvas) {
+	r := c.Rectangle
+	r.Min.Y += vg.Points(1)
+	r.Max.Y -= vg.Points(1)
+	pts := []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}}
+	c.FillPolygon(s.c, pts)
+}
+
+// spans draws shaded intervals over the data area's height.
+type spans []Span
+
+// Plot implements plot.Plotter.
+func (ss spans) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	for _, s := range ss {
+		a, b := math.Max(s.From, p.X.Min), math.Min(s.To, p.X.Max)
+		if !(a < b) {
+			continue
+		}
+		x0, x1 := trX(a), trX(b)
+		c.FillPolygon(s.Color, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+	}
+}
+
+// rules draws horizontal and vertical rules with their labels.
+type rules struct{ h, v []Rule }
+
+// Plot implements plot.Plotter.
+func (r rules) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	st := textStyle(smallFontSize, color.Black)
+	lineH := st.Rectangle("0").Size().Y * 1.25
+	for _, h := range r.h {
+		if h.At < p.Y.Min || h.At > p.Y.Max {
+			continue
+		}
+		y := trY(h.At)
+		c.StrokeLine2(ruleStyle(h), c.Min.X, y, c.Max.X, y)
+		if h.Label != "" {
+			ts := st
+			ts.Color = h.Color
+			ts.XAlign, ts.YAlign = draw.XRight, draw.YBottom
+			backedText(c, ts, vg.Point{X: c.Max.X - vg.Points(3), Y: y + vg.Points(2)}, h.Label)
+		}
+	}
+	// Vertical rules' labels at the top, in up to three rows so that close
+	// ones do not overprint; a label with no room is left out.
+	const rows = 3
+	var rowEnd [rows]vg.Length
+	for i := range rowEnd {
+		rowEnd[i] = c.Min.X - 1e6
+	}
+	for _, v := range r.v {
+		if v.At < p.X.Min || v.At > p.X.Max {
+			continue
+		}
+		x := trX(v.At)
+		c.StrokeLine2(ruleStyle(v), x, c.Min.Y, x, c.Max.Y)
+		if v.Label == "" {
+			continue
+		}
+		ts := st
+		ts.Color = v.Color
+		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
+		w := ts.Rectangle(v.Label).Size().X
+		x0 := x + vg.Points(3)
+		if x0+w > c.Max.X {
+			ts.XAlign = draw.XRight
+			x0 = x - vg.Points(3) - w
+		}
+		for row := range rows {
+			if x0 < rowEnd[row]+vg.Points(4) {
+				continue
+			}
+			rowEnd[row] = x0 + w
+			at := vg.Point{X: x0, Y: c.Max.Y - vg.Points(2) - vg.Length(row)*lineH}
+			if ts.XAlign == draw.XRight {
+				at.X = x0 + w
+			}
+			backedText(c, ts, at, v.Label)
+			break
+		}
+	}
+}
+
+// backedText draws text on a translucent white box, legible over lines
+// and shading.
+func backedText(c draw.Canvas, ts text.Style, at vg.Point, s string) {
+	r := ts.Rectangle(s)
+	box := vg.Rectangle{Min: vg.Point{X: at.X + r.Min.X - 1, Y: at.Y + r.Min.Y - 1}, Max: vg.Point{X: at.X + r.Max.X + 1, Y: at.Y + r.Max.Y + 1}}
+	c.FillPolygon(color.NRGBA{255, 255, 255, 220}, []vg.Point{box.Min, {X: box.Max.X, Y: box.Min.Y}, box.Max, {X: box.Min.X, Y: box.Max.Y}})
+	c.FillText(ts, at, s)
+}
+
+func ruleStyle(r Rule) draw.LineStyle {
+	s := draw.LineStyle{Color: r.Color, Width: vg.Points(1.2)}
+	if r.Dashed {
+		s.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	}
+	return s
+}
+
+// arrows draws arrow heads.
+type arrows []Arrow
+
+// Plot implements plot.Plotter.
+func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	size := vg.Points(9)
+	for _, a := range as {
+		x, y := trX(a.X), trY(a.Y)
+		dx := float64(trX(a.X+a.DX) - x)
+		dy := float64(trY(a.Y+a.DY) - y)
+		n := math.Hypot(dx, dy)
+		if n == 0 || math.IsNaN(n) || !c.Contains(vg.Point{X: x, Y: y}) {
+			continue
+		}
+		ux, uy := dx/n, dy/n
+		tip := vg.Point{X: x + vg.Length(ux)*size/2, Y: y + vg.Length(uy)*size/2}
+		back := vg.Point{X: x - vg.Length(ux)*size/2, Y: y - vg.Length(uy)*size/2}
+		l := vg.Point{X: back.X - vg.Length(uy)*size*0.4, Y: back.Y + vg.Length(ux)*size*0.4}
+		r := vg.Point{X: back.X + vg.Length(uy)*size*0.4, Y: back.Y - vg.Length(ux)*size*0.4}
+		c.FillPolygon(a.Color, []vg.Point{tip, l, r})
+	}
+}
+
+// markers draws labelled points.
+type markers []Marker
+
+// Plot implements plot.Plotter.
+func (ms markers) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	st := textStyle(smallFontSize, color.Black)
+	for _, m := range ms {
+		pt := vg.Point{X: trX(m.X), Y: trY(m.Y)}
+		if !c.Contains(pt) {
+			continue
+		}
+		c.DrawGlyph(draw.GlyphStyle{Color: m.Color, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}, pt)
+		c.DrawGlyph(draw.GlyphStyle{Color: color.White, Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}, pt)
+		if m.Label == "" {
+			continue
+		}
+		ts := st
+		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
+		at := vg.Point{X: pt.X + vg.Points(6), Y: pt.Y - vg.Points(4)}
+		w := ts.Rectangle(m.Label).Size().X
+		if at.X+w > c.Max.X {
+			ts.XAlign = draw.XRight
+			at.X = pt.X - vg.Points(6)
+		}
+		backedText(c, ts, at, m.Label)
+	}
+}

@@ -1,0 +1,289 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/plot/vg"
+
+	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/decl"
+)
+
+// timeUnits returns the model's time unit, or "".
+func timeUnits(m *model.Model) string {
+	if m == nil || m.Decl == nil {
+		return ""
+	}
+	return m.Decl.TimeUnits
+}
+
+// unitSuffix returns " (unit)", or "" for no unit.
+func unitSuffix(u string) string {
+	if u == "" || u == "dimensionless" {
+		return ""
+	}
+	return " (" + u + ")"
+}
+
+// timeLabel is the label of a time axis: "time (year)".
+func timeLabel(m *model.Model) string { return "time" + unitSuffix(timeUnits(m)) }
+
+// units returns a variable's declared units, or "".
+func units(m *model.Model, name string) string {
+	if m == nil || m.Decl == nil {
+		return ""
+	}
+	if v := m.Decl.Var(name); v != nil {
+		return v.Units
+	}
+	return ""
+}
+
+// paramLabel is the axis label of a param: "r (1/year)".
+func paramLabel(m *model.Model, name string) string { return name + unitSuffix(units(m, name)) }
+
+// valueLabel is the label of a value axis showing the named variables:
+// their names and, when they share them, their units.
+func valueLabel(m *model.Model, names []string) string {
+	us := map[string]bool{}
+	for _, n := range names {
+		us[units(m, n)] = true
+	}
+	label := strings.Join(names, ", ")
+	if len(names) > 3 {
+		label = "value"
+	}
+	if len(us) == 1 {
+		for u := range us {
+			label += unitSuffix(u)
+		}
+	}
+	return label
+}
+
+// padded returns [lo, hi] widened by 5% either side (1 either side of an
+// empty range), or [0, 1] for no finite values.
+func padded(lo, hi float64) Range {
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return Range{0, 1}
+	}
+	if hi == lo {
+		d := math.Max(math.Abs(lo)*0.1, 1)
+		return Range{lo - d, hi + d}
+	}
+	d := (hi - lo) * 0.05
+	return Range{lo - d, hi + d}
+}
+
+// extent returns the smallest and largest finite values of the slices.
+func extent(vs ...[]float64) (lo, hi float64) {
+	lo, hi = math.NaN(), math.NaN()
+	for _, v := range vs {
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				continue
+			}
+			if math.IsNaN(lo) || x < lo {
+				lo = x
+			}
+			if math.IsNaN(hi) || x > hi {
+				hi = x
+			}
+		}
+	}
+	return lo, hi
+}
+
+// fmtTime formats a time for a label, with two decimals (calendar years
+// too: 2029.47).
+func fmtTime(t float64) string {
+	if math.Abs(t) >= 1e6 {
+		return fmt.Sprintf("%.4g", t)
+	}
+	return fmt.Sprintf("%.2f", t)
+}
+
+// TimeSeries draws the named variables of a run over time (every stock,
+// flow and aux of the result when vars is empty). Each threshold named
+// in thresholds — entries of the model's [thresholds] — is drawn as a
+// dashed line at its level, and each of its crossings in its direction
+// is marked and labelled with its time. The model gives the title, the
+// units and the thresholds.
+func TimeSeries(m *model.Model, res *model.Result, vars, thresholds []string) (*Figure, error) {
+	p, err := seriesPanel(m, res, vars, thresholds, false)
+	if err != nil {
+		return nil, err
+	}
+	return &Figure{Panels: []*Panel{p}}, nil
+}
+
+// seriesPanel builds the time series panel; with rules, the crossings are
+// left for vertical rules across a dashboard rather than marked.
+func seriesPanel(m *model.Model, res *model.Result, vars, thresholds []string, dashboard bool) (*Panel, error) {
+	if res == nil || res.Len() == 0 {
+		return nil, errors.New("the result is empty")
+	}
+	if len(vars) == 0 {
+		for _, n := range res.Names {
+			if k := m.Kind(n); k == decl.Stock || k == decl.Flow || k == decl.Aux || k == 0 {
+				vars = append(vars, n)
+			}
+		}
+	}
+	p := &Panel{
+		Title:  seriesTitle(m, vars),
+		XLabel: timeLabel(m),
+		YLabel: valueLabel(m, vars),
+		X:      Range{res.Times[0], res.Times[len(res.Times)-1]},
+	}
+	var all [][]float64
+	for k, name := range vars {
+		ys := res.Series(name)
+		if ys == nil {
+			if _, err := res.At(name, res.Times[0]); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("the result has no variable %q", name)
+		}
+		all = append(all, ys)
+		p.Lines = append(p.Lines, Line{Label: name, X: res.Times, Y: ys, Color: seriesColor(k)})
+	}
+	var levels []float64
+	for _, name := range thresholds {
+		th := threshold(m, name)
+		if th == nil {
+			return nil, fmt.Errorf("the model has no threshold %q", name)
+		}
+		dir, err := model.ParseDirection(th.Direction)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", th.Key, err)
+		}
+		levels = append(levels, th.Level)
+		p.HRules = append(p.HRules, Rule{At: th.Level, Label: fmt.Sprintf("%s: %s = %g", th.Name, th.Var, th.Level), Color: hex(thresholdRed), Dashed: true})
+		if !res.Has(th.Var) {
+			continue
+		}
+		cs, err := res.Crossings(th.Var, th.Level, dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			p.Markers = append(p.Markers, Marker{X: c.Time, Y: th.Level, Label: "t = " + fmtTime(c.Time), Color: hex(thresholdRed)})
+		}
+	}
+	lo, hi := extent(append(all, levels)...)
+	p.Y = padded(lo, hi)
+	if lo >= 0 && (p.Y.Min < 0 || lo < (hi-lo)/2) {
+		// Values that cannot or do not stay far from zero read better
+		// from zero.
+		p.Y.Min = 0
+	}
+	if len(vars) == 1 && len(p.Lines) == 1 {
+		p.Lines[0].Label = vars[0]
+	}
+	return p, nil
+}
+
+func threshold(m *model.Model, name string) *decl.Threshold {
+	for _, th := range m.Decl.Thresholds {
+		if th.Name == name {
+			return th
+		}
+	}
+	return nil
+}
+
+func seriesTitle(m *model.Model, vars []string) string {
+	if m != nil && m.Decl != nil && m.Decl.Name != "" {
+		return m.Decl.Name
+	}
+	return strings.Join(vars, ", ")
+}
+
+// ForPlot draws one [[plots]] entry of the model from a run: its
+// variables and thresholds, under its title. An entry that names
+// scenarios needs a run of each: draw it with ForScenarioPlot.
+func ForPlot(m *model.Model, res *model.Result, pl *decl.Plot) (*Figure, error) {
+	if len(pl.Scenarios) > 0 {
+		return nil, fmt.Errorf("%s: an entry with scenarios needs a run of each (ForScenarioPlot)", pl.Key)
+	}
+	f, err := TimeSeries(m, res, pl.Vars, pl.Thresholds)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", pl.Key, err)
+	}
+	if pl.Title != "" {
+		f.Panels[0].Title = pl.Title
+	}
+	return f, nil
+}
+
+// Phase draws a phase portrait: variable y against variable x over a
+// run, with arrow heads along the curve showing the direction of time and
+// the start and end marked with their times.
+func Phase(m *model.Model, res *model.Result, x, y string) (*Figure, error) {
+	xs, ys := res.Series(x), res.Series(y)
+	for _, n := range []string{x, y} {
+		if res.Series(n) == nil {
+			return nil, fmt.Errorf("the result has no variable %q", n)
+		}
+	}
+	if len(xs) < 2 {
+		return nil, errors.New("a phase portrait needs at least two save points")
+	}
+	xlo, xhi := extent(xs)
+	ylo, yhi := extent(ys)
+	title := fmt.Sprintf("%s against %s", y, x)
+	if m != nil && m.Decl.Name != "" {
+		title = m.Decl.Name + ": " + title
+	}
+	p := &Panel{
+		Title:  title,
+		XLabel: x + unitSuffix(units(m, x)),
+		YLabel: y + unitSuffix(units(m, y)),
+		X:      padded(xlo, xhi),
+		Y:      padded(ylo, yhi),
+		Lines:  []Line{{X: xs, Y: ys, Color: seriesColor(0)}},
+	}
+	p.Arrows = phaseArrows(xs, ys, p.X, p.Y, 8)
+	n := len(xs) - 1
+	t0, t1 := res.Times[0], res.Times[n]
+	p.Markers = []Marker{
+		{X: xs[0], Y: ys[0], Label: "start, t = " + fmtTime(t0), Color: seriesColor(2)},
+		{X: xs[n], Y: ys[n], Label: "end, t = " + fmtTime(t1), Color: seriesColor(3)},
+	}
+	return &Figure{Panels: []*Panel{p}, Width: 8 * vg.Inch, Height: 6.5 * vg.Inch}, nil
+}
+
+// phaseArrows places count arrow heads along the curve, evenly by its
+// length on the axes' scales, pointing the way time runs.
+func phaseArrows(xs, ys []float64, xr, yr Range, count int) []Arrow {
+	sx, sy := xr.Max-xr.Min, yr.Max-yr.Min
+	cum := []float64{0}
+	for i := 1; i < len(xs); i++ {
+		d := math.Hypot((xs[i]-xs[i-1])/sx, (ys[i]-ys[i-1])/sy)
+		if math.IsNaN(d) {
+			d = 0
+		}
+		cum = append(cum, cum[i-1]+d)
+	}
+	total := cum[len(cum)-1]
+	if total == 0 {
+		return nil
+	}
+	var out []Arrow
+	for k := range count {
+		at := total * (float64(k) + 0.5) / float64(count)
+		i, _ := slices.BinarySearch(cum, at)
+		i = max(1, min(i, len(xs)-1))
+		out = append(out, Arrow{
+			X: (xs[i-1] + xs[i]) / 2, Y: (ys[i-1] + ys[i]) / 2,
+			DX: xs[i] - xs[i-1], DY: ys[i] - ys[i-1],
+			Color: seriesColor(0),
+		})
+	}
+	return out
+}

@@ -1,0 +1,120 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
+)
+
+// TippingMap draws a tipping map: the time a threshold is first crossed,
+// as a heat map over the grid of the two swept params, cells that never
+// cross in their own colour, and a colour bar. The model gives the units.
+func TippingMap(m *model.Model, tp *loops.Tipping) (*Figure, error) {
+	if tp == nil || len(tp.Times) == 0 || len(tp.Times[0]) == 0 {
+		return nil, errors.New("the tipping map is empty")
+	}
+	xs, ys := tp.X.Values(), tp.Y.Values()
+	lo, hi := tp.Range()
+	if math.IsNaN(lo) {
+		lo, hi = 0, 1
+	}
+	if hi <= lo {
+		hi = lo + 1
+	}
+	h := &Heat{
+		X: xs, Y: ys, Z: tp.Times,
+		Min: lo, Max: hi,
+		ColorMap:   viridis(),
+		ScaleLabel: "first crossing" + unitSuffix(timeUnits(m)),
+		NaN:        hex(neverGrey),
+		NaNLabel:   "never crosses",
+	}
+	dir := tp.Direction
+	if dir == "" {
+		dir = "either"
+	}
+	p := &Panel{
+		Title:  fmt.Sprintf("Tipping map of %s: when %s first crosses %s (%s)", tp.Threshold, tp.Var, jsonLevel(tp.Level), dir),
+		XLabel: paramLabel(m, tp.X.Param),
+		YLabel: paramLabel(m, tp.Y.Param),
+		X:      cellRange(xs),
+		Y:      cellRange(ys),
+		Heat:   h,
+	}
+	return &Figure{Panels: []*Panel{p}, Height: 6.5 * vg.Inch, Width: 9 * vg.Inch}, nil
+}
+
+// cellRange returns the range covered by cells centred on vs.
+func cellRange(vs []float64) Range {
+	if len(vs) == 1 {
+		w := math.Max(math.Abs(vs[0])*0.05, 0.5)
+		return Range{vs[0] - w, vs[0] + w}
+	}
+	d := (vs[len(vs)-1] - vs[0]) / float64(len(vs)-1) / 2
+	return Range{vs[0] - d, vs[len(vs)-1] + d}
+}
+
+// heatGrid adapts a Heat to plotter.GridXYZ.
+type heatGrid struct{ h *Heat }
+
+func (g heatGrid) Dims() (c, r int)   { return len(g.h.X), len(g.h.Y) }
+func (g heatGrid) Z(c, r int) float64 { return g.h.Z[r][c] }
+func (g heatGrid) X(c int) float64    { return g.h.X[c] }
+func (g heatGrid) Y(r int) float64    { return g.h.Y[r] }
+
+func heatMap(h *Heat) (*plotter.HeatMap, error) {
+	if len(h.Z) != len(h.Y) {
+		return nil, fmt.Errorf("heat map has %d rows of values for %d Y values", len(h.Z), len(h.Y))
+	}
+	for _, row := range h.Z {
+		if len(row) != len(h.X) {
+			return nil, fmt.Errorf("heat map has a row of %d values for %d X values", len(row), len(h.X))
+		}
+	}
+	if len(h.X) < 2 || len(h.Y) < 2 {
+		return nil, errors.New("a heat map needs at least two values on each axis")
+	}
+	cm := h.ColorMap
+	cm.SetMin(h.Min)
+	cm.SetMax(h.Max)
+	hm := plotter.NewHeatMap(heatGrid{h}, cm.Palette(256))
+	hm.Min, hm.Max = h.Min, h.Max
+	hm.NaN = h.NaN
+	hm.Rasterized = true // no seams between cells
+	hm.Underflow, hm.Overflow = h.NaN, h.NaN
+	return hm, nil
+}
+
+// drawColorBar draws a heat map's colour bar, labelled, in the column
+// col, and the legend (the NaN colour) under it.
+func drawColorBar(col draw.Canvas, h *Heat, lg *plot.Legend) {
+	if lg != nil {
+		r := lg.Rectangle(col)
+		lh := r.Max.Y - r.Min.Y
+		lc := col
+		lc.Max.Y = col.Min.Y + lh
+		lg.Draw(lc)
+		col.Min.Y += lh + vg.Points(14)
+	}
+	cm := h.ColorMap
+	cm.SetMin(h.Min)
+	cm.SetMax(h.Max)
+	bar := plot.New()
+	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
+	bar.HideX()
+	bar.Y.Label.Text = h.ScaleLabel
+	bar.Y.Label.TextStyle.Font.Size = fontSize
+	bar.Y.Tick.Label.Font.Size = fontSize - 1
+	bar.Y.Min, bar.Y.Max = h.Min, h.Max
+	bar.Draw(col)
+}
+
+func jsonLevel(x float64) string { return fmt.Sprintf("%g", x) }
