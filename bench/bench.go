@@ -100,7 +100,7 @@ func Suite() []Case {
 	for _, p := range conformance {
 		cases = append(cases, Case{
 			Name: "conformance/" + filepath.Base(filepath.Dir(p)),
-			Path: filepath.Join("model", "xmile", "testdata", "conformance", p),
+			Path: filepath.Join("testdata", "test-models", p),
 		})
 	}
 	return cases

@@ -2,9 +2,11 @@
 # render.sh draws the pictures of every example with "stockflow plot" and
 # writes them beside the models: each [[plots]] entry of each
 # examples/*/*.toml to its file, each model's emergence dashboard to
-# NAME-dashboard.png, and the XMILE teacup's temperature to
-# examples/xmile/teacup.png. Run it from anywhere after changing an
-# example or the plots package, look at the pictures, and commit them:
+# NAME-dashboard.png, the XMILE teacup's temperature to
+# examples/xmile/teacup.png, and the Middle Corridor's tipping map
+# ("stockflow sweep") to examples/middle-corridor/tipping.png. Run it from
+# anywhere after changing an example or the plots package, look at the
+# pictures, and commit them:
 #
 #     examples/render.sh
 set -eu
@@ -19,3 +21,5 @@ for model in examples/*/*.toml; do
 	"$bin/stockflow" plot "$model" -o "$(dirname "$model")"
 done
 "$bin/stockflow" plot examples/xmile/teacup.xmile --vars Teacup_Temperature -o examples/xmile/teacup.png
+"$bin/stockflow" sweep examples/middle-corridor/corridor.toml --threshold emergence \
+	--x integration_rate=0.02:0.3:25 --y threat_level=0:0.5:25 -o examples/middle-corridor/tipping.png

@@ -578,7 +578,7 @@ type arrows []Arrow
 // Plot implements plot.Plotter.
 func (as arrows) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	size := vg.Points(9)
+	size := vg.Points(12)
 	for _, a := range as {
 		x, y := trX(a.X), trY(a.Y)
 		dx := float64(trX(a.X+a.DX) - x)

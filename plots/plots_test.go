@@ -31,10 +31,10 @@ func logistic(t *testing.T) (*model.Model, *loops.Emergence) {
 	return m, e
 }
 
-// half is the time the logistic population reaches K/2, the crossing of
-// the majority threshold, the dominance shift and the stability sign
-// change.
-var half = math.Log(99) / 0.3
+// half is ln(99)/0.3, the time the logistic population reaches K/2: the
+// crossing of the majority threshold, the dominance shift and the
+// stability sign change.
+const half = 15.317066167115303
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 

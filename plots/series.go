@@ -258,8 +258,9 @@ func Phase(m *model.Model, res *model.Result, x, y string) (*Figure, error) {
 	return &Figure{Panels: []*Panel{p}, Width: 8 * vg.Inch, Height: 6.5 * vg.Inch}, nil
 }
 
-// phaseArrows places count arrow heads along the curve, evenly by its
-// length on the axes' scales, pointing the way time runs.
+// phaseArrows places up to count arrow heads along the curve, spread by
+// its length on the axes' scales and kept apart (a closed orbit run
+// several times gets each place once), pointing the way time runs.
 func phaseArrows(xs, ys []float64, xr, yr Range, count int) []Arrow {
 	sx, sy := xr.Max-xr.Min, yr.Max-yr.Min
 	cum := []float64{0}
@@ -275,15 +276,22 @@ func phaseArrows(xs, ys []float64, xr, yr Range, count int) []Arrow {
 		return nil
 	}
 	var out []Arrow
-	for k := range count {
-		at := total * (float64(k) + 0.5) / float64(count)
+	tries := 8 * count
+	for k := 0; k < tries && len(out) < count; k++ {
+		at := total * (float64(k) + 0.5) / float64(tries)
 		i, _ := slices.BinarySearch(cum, at)
 		i = max(1, min(i, len(xs)-1))
-		out = append(out, Arrow{
+		a := Arrow{
 			X: (xs[i-1] + xs[i]) / 2, Y: (ys[i-1] + ys[i]) / 2,
 			DX: xs[i] - xs[i-1], DY: ys[i] - ys[i-1],
 			Color: seriesColor(0),
-		})
+		}
+		apart := slices.IndexFunc(out, func(b Arrow) bool {
+			return math.Hypot((a.X-b.X)/sx, (a.Y-b.Y)/sy) < 0.7/float64(count)
+		}) < 0
+		if apart {
+			out = append(out, a)
+		}
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -62,15 +63,16 @@ func cellRange(vs []float64) Range {
 	return Range{vs[0] - d, vs[len(vs)-1] + d}
 }
 
-// heatGrid adapts a Heat to plotter.GridXYZ.
-type heatGrid struct{ h *Heat }
+// heatCells draws a heat map cell by cell: each a rectangle reaching
+// half way to its neighbours, widened by a hair so that no seam shows
+// between cells, in the colour of its value (NaN cells in the NaN
+// colour).
+type heatCells struct {
+	h  *Heat
+	cm palette.ColorMap
+}
 
-func (g heatGrid) Dims() (c, r int)   { return len(g.h.X), len(g.h.Y) }
-func (g heatGrid) Z(c, r int) float64 { return g.h.Z[r][c] }
-func (g heatGrid) X(c int) float64    { return g.h.X[c] }
-func (g heatGrid) Y(r int) float64    { return g.h.Y[r] }
-
-func heatMap(h *Heat) (*plotter.HeatMap, error) {
+func heatMap(h *Heat) (*heatCells, error) {
 	if len(h.Z) != len(h.Y) {
 		return nil, fmt.Errorf("heat map has %d rows of values for %d Y values", len(h.Z), len(h.Y))
 	}
@@ -85,12 +87,39 @@ func heatMap(h *Heat) (*plotter.HeatMap, error) {
 	cm := h.ColorMap
 	cm.SetMin(h.Min)
 	cm.SetMax(h.Max)
-	hm := plotter.NewHeatMap(heatGrid{h}, cm.Palette(256))
-	hm.Min, hm.Max = h.Min, h.Max
-	hm.NaN = h.NaN
-	hm.Rasterized = true // no seams between cells
-	hm.Underflow, hm.Overflow = h.NaN, h.NaN
-	return hm, nil
+	return &heatCells{h: h, cm: cm}, nil
+}
+
+// edges returns the cell boundaries around centres vs.
+func edges(vs []float64) []float64 {
+	e := make([]float64, len(vs)+1)
+	for i := 1; i < len(vs); i++ {
+		e[i] = (vs[i-1] + vs[i]) / 2
+	}
+	e[0] = vs[0] - (e[1] - vs[0])
+	e[len(vs)] = vs[len(vs)-1] + (vs[len(vs)-1] - e[len(vs)-1])
+	return e
+}
+
+// Plot implements plot.Plotter.
+func (hc *heatCells) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	xe, ye := edges(hc.h.X), edges(hc.h.Y)
+	hair := vg.Points(1)
+	for j, row := range hc.h.Z {
+		for i, z := range row {
+			col := hc.h.NaN
+			if !math.IsNaN(z) {
+				v := math.Max(hc.h.Min, math.Min(hc.h.Max, z))
+				if cc, err := hc.cm.At(v); err == nil {
+					col = cc
+				}
+			}
+			x0, x1 := trX(xe[i]), trX(xe[i+1])+hair
+			y0, y1 := trY(ye[j]), trY(ye[j+1])+hair
+			c.FillPolygon(col, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+		}
+	}
 }
 
 // drawColorBar draws a heat map's colour bar, labelled, in the column

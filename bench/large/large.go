@@ -1,19 +1,20 @@
 // Package large is the large model of stockflow's benchmark suite: a
 // regional economy of Regions × Sectors arrayed variables (population,
-// capital and inventory stocks, a smoothed demand, a third-order delivery
-// delay, three lookups, a step, reductions over the arrays), written three
-// ways with identical equations:
+// capital and inventory stocks, a smoothed demand, third-order delays of
+// investment and of perceived attractiveness, three lookups, a step,
+// sums over the arrays), written three ways with the same equations:
 //
 //   - TOML, stockflow's own format, with dimensions (Config.TOML);
 //   - Vensim .mdl with subscripts, SMOOTH and DELAY3, for SDEverywhere
-//     (Config.MDL);
+//     (Config.MDL; the investment delay is written out as DELAY3's three
+//     stocks, see investmentMDL);
 //   - plain Go loops over slices, written by hand: the practical limit an
-//     engine is measured against (Config.ByHand).
+//     engine is measured against (Hand).
 //
 // All three integrate by Euler and record the same outputs (Outputs) at
 // every save point. testdata/large.toml and testdata/large.mdl are
 // Default written out; native/ is the Go that stockflow gen writes for the
-// TOML (see bench/README.md to regenerate them).
+// TOML (bench/README.md says how to regenerate them).
 package large
 
 import (

@@ -1,6 +1,7 @@
 // Runs a Vensim .mdl model with SDEverywhere's JavaScript build and prints
-// one JSON object: the time to parse and generate, the time per run
-// (runModelSync, many runs in this process after a warm-up), the peak
+// one JSON object: the time to parse and generate, the time per run (wall
+// clock and CPU)
+// of runModelSync, many runs in this process after a warm-up, the peak
 // resident memory, and the recorded outputs, for cmd/benchtable to compare
 // with stockflow's.
 //
@@ -59,14 +60,19 @@ while (warm < 20 || performance.now() - t0 < 1000 * Math.min(1, seconds / 3)) {
   warm++
 }
 const batch = Math.max(1, Math.round(warm / ((performance.now() - t0) / 100))) // ~0.1 s batches
-const perRun = []
+// Wall-clock and CPU time (user + system, of the whole process) per run
+// of each batch.
+const perRun = [], cpuPerRun = []
 t0 = performance.now()
 while (performance.now() - t0 < 1000 * seconds) {
-  const b0 = performance.now()
+  const b0 = performance.now(), c0 = process.cpuUsage()
   for (let i = 0; i < batch; i++) run()
+  const c = process.cpuUsage(c0)
   perRun.push((performance.now() - b0) / batch)
+  cpuPerRun.push((c.user + c.system) / 1000 / batch)
 }
 perRun.sort((a, b) => a - b)
+cpuPerRun.sort((a, b) => a - b)
 const runs = perRun.length * batch
 
 const series = {}
@@ -79,6 +85,7 @@ console.log(JSON.stringify({
   runs,
   msPerRunMin: perRun[0],
   msPerRunMedian: perRun[Math.floor(perRun.length / 2)],
+  cpuMsPerRunMin: cpuPerRun[0],
   maxRSSKB: process.resourceUsage().maxRSS,
   series: Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, series[id]]))
 }))

@@ -13,9 +13,9 @@
 #     that requires it (the module proxy refuses @latest for some of these
 #     modules, and GoNB's own go.mod cannot be installed with go install
 #     MODULE@VERSION), and its helpers goimports and gopls, also pinned;
-#   - the GoNB kernel, pointed with --go_work at a go.work that uses this
-#     checkout, so that the notebook's cells import this stockflow rather
-#     than a published one.
+#   - the GoNB kernel, with --go_work naming this checkout and the display
+#     helper nbdisplay, so that the notebook's cells import this stockflow
+#     rather than a published one.
 #
 # The executed notebook is written to $OUT (default a temporary
 # directory); the source notebook is left as it is.
@@ -63,12 +63,11 @@ if ! command -v gopls >/dev/null 2>&1; then
 	go install "golang.org/x/tools/gopls@$GOPLS_VERSION"
 fi
 
-# 3. The kernel, building cells against this checkout.
-work="${XDG_CACHE_HOME:-$HOME/.cache}/stockflow-notebook/go.work"
-mkdir -p "$(dirname "$work")"
-printf 'go %s\n\nuse %s\n' "$(go env GOVERSION | sed 's/^go//')" "$root" >"$work"
-say "installing the gonb kernel (go.work: $work)"
-gonb --install --go_work="$work" --logtostderr 2>&1 | sed 's/^/notebook: gonb: /' >&2
+# 3. The kernel, its notebooks' go.work using this checkout and the
+# display helper (a module of its own, so that stockflow itself does not
+# depend on GoNB).
+say "installing the gonb kernel (go.work uses $root and $here/nbdisplay)"
+gonb --install --go_work="$root,$here/nbdisplay" --logtostderr 2>&1 | sed 's/^/notebook: gonb: /' >&2
 
 if [ "${1:-}" = "--install" ]; then
 	exit 0

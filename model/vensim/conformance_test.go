@@ -144,7 +144,7 @@ func runDir(t *testing.T, dir string) (bool, string) {
 				return nil, false
 			}
 			return res.Series(n), true
-		}, isControlColumn)
+		}, conformance.Options{Skip: isControlColumn})
 		if !rep.OK() {
 			return false, filepath.Base(mdl) + ": " + rep.String()
 		}

@@ -2,22 +2,22 @@ package xmile_test
 
 import (
 	"context"
-	"encoding/csv"
-	"fmt"
-	"math"
-	"os"
+	"errors"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/stockflow/stockflow/internal/conformance"
 	"github.com/stockflow/stockflow/model"
 )
 
-// The conformance suite is SDXorg/test-models (MIT; LICENSE and AUTHORS
-// in testdata/conformance), vendored for its XMILE tiers. The tiers are
-// those of the suite's TIERS.md; docs/conformance.md reports the results.
+// suite is where the SDXorg test-models are vendored (MIT; LICENSE and
+// AUTHORS beside the directories), the XMILE and the Vensim tiers alike.
+// The tiers are those of the suite's TIERS.md; docs/conformance.md
+// reports the results.
+const suite = "../../testdata/test-models"
+
 var tiers = []struct {
 	name string
 	dirs []string
@@ -70,7 +70,7 @@ var expectedFailures = map[string]string{
 }
 
 func TestConformance(t *testing.T) {
-	root := filepath.Join("testdata", "conformance")
+	root := filepath.Clean(suite)
 	for _, tier := range tiers {
 		passed := 0
 		for _, dir := range tier.dirs {
@@ -120,143 +120,47 @@ func conform(path, rel string) error {
 	if err != nil {
 		return err
 	}
-	want, err := readOutput(filepath.Dir(path))
+	want, err := conformance.ReadDir(filepath.Dir(path))
 	if err != nil {
 		return err
 	}
 	got := map[string][]float64{}
 	for _, n := range res.Names {
-		got[norm(n)] = res.Series(n)
+		got[conformance.NormName(n)] = res.Series(n)
 	}
+	// Vensim's control columns, when the file lacks them, are compared
+	// with the simulation settings.
 	sim := m.Decl.Sim
-	control := map[string]float64{"initial_time": sim.Start, "final_time": sim.Stop, "time_step": sim.DT, "saveper": sim.SaveEvery}
-	skip := map[string]bool{}
+	for name, v := range map[string]float64{"initial time": sim.Start, "final time": sim.Stop, "time step": sim.DT, "saveper": sim.SaveEvery} {
+		if _, ok := got[name]; !ok {
+			got[name] = constant(v, len(res.Times))
+		}
+	}
+	missing := map[string]bool{}
 	for _, n := range q.missing {
-		skip[norm(n)] = true
+		missing[conformance.NormName(n)] = true
 	}
-	var bad []string
-	for c, name := range want.names {
-		k := norm(name)
-		series, ok := got[k]
-		if !ok && skip[k] {
-			continue
-		}
-		cval, isControl := control[k]
-		if !ok && !isControl {
-			bad = append(bad, fmt.Sprintf("no column %q", name))
-			continue
-		}
-		for i, row := range want.rows {
-			w := row[c]
-			tm := want.times[i]
-			j := int(math.Round((tm - res.Times[0]) / sim.SaveEvery))
-			if j < 0 || j >= len(res.Times) || math.Abs(res.Times[j]-tm) > 1e-6*math.Max(1, math.Abs(tm)) {
-				bad = append(bad, fmt.Sprintf("no result at time %g", tm))
-				break
-			}
-			g := cval
-			if ok {
-				g = series[j]
-			}
-			if !(math.Abs(w-g) <= 1e-5+1e-5*math.Abs(w)) {
-				bad = append(bad, fmt.Sprintf("%s at t=%g: got %g, want %g", name, tm, g, w))
-				break
-			}
-		}
-	}
-	if len(bad) > 0 {
-		if len(bad) > 3 {
-			bad = append(bad[:3], fmt.Sprintf("and %d more", len(bad)-3))
-		}
-		return fmt.Errorf("%s", strings.Join(bad, "; "))
+	rep := conformance.Compare(want, res.Times, func(name string) ([]float64, bool) {
+		s, ok := got[conformance.NormName(name)]
+		return s, ok
+	}, conformance.Options{
+		Skip: func(name string) bool {
+			k := conformance.NormName(name)
+			_, ok := got[k]
+			return !ok && missing[k]
+		},
+		SaveEvery: sim.SaveEvery,
+	})
+	if !rep.OK() {
+		return errors.New(rep.String())
 	}
 	return nil
 }
 
-// norm makes a column name comparable: lower case, every run of
-// characters other than letters and digits one "_", none at the ends.
-func norm(s string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range strings.ToLower(s) {
-		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
-			if sep && b.Len() > 0 {
-				b.WriteByte('_')
-			}
-			sep = false
-			b.WriteRune(r)
-			continue
-		}
-		sep = true
+func constant(v float64, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = v
 	}
-	return b.String()
-}
-
-type output struct {
-	names []string    // value columns, time left out
-	times []float64   // per row
-	rows  [][]float64 // per row, per column
-}
-
-// readOutput reads the reference output.tab or output.csv of dir: CR line
-// ends made LF, blank cells filled from the row above.
-func readOutput(dir string) (*output, error) {
-	path := filepath.Join(dir, "output.tab")
-	comma := '\t'
-	src, err := os.ReadFile(path)
-	if err != nil {
-		path = filepath.Join(dir, "output.csv")
-		comma = ','
-		if src, err = os.ReadFile(path); err != nil {
-			return nil, err
-		}
-	}
-	text := strings.ReplaceAll(strings.ReplaceAll(string(src), "\r\n", "\n"), "\r", "\n")
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = comma
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	recs, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if len(recs) < 2 {
-		return nil, fmt.Errorf("%s: no rows", path)
-	}
-	out := &output{}
-	head := recs[0]
-	for len(head) > 0 && strings.TrimSpace(head[len(head)-1]) == "" {
-		head = head[:len(head)-1]
-	}
-	for _, h := range head[1:] {
-		out.names = append(out.names, strings.Trim(strings.TrimSpace(h), `"`))
-	}
-	prev := make([]float64, len(out.names))
-	for _, rec := range recs[1:] {
-		if len(rec) == 0 || strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		tm, err := strconv.ParseFloat(strings.TrimSpace(rec[0]), 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s: time %q: %v", path, rec[0], err)
-		}
-		row := make([]float64, len(out.names))
-		for c := range out.names {
-			cell := ""
-			if c+1 < len(rec) {
-				cell = strings.TrimSpace(rec[c+1])
-			}
-			if cell == "" {
-				row[c] = prev[c]
-				continue
-			}
-			if row[c], err = strconv.ParseFloat(cell, 64); err != nil {
-				return nil, fmt.Errorf("%s: %q: %v", path, cell, err)
-			}
-		}
-		prev = row
-		out.times = append(out.times, tm)
-		out.rows = append(out.rows, row)
-	}
-	return out, nil
+	return s
 }

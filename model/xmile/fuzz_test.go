@@ -13,7 +13,7 @@ import (
 // FuzzParse checks that the reader never panics and that every error and
 // warning it reports lies inside the input.
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/conformance/*/*/*.xmile")
+	seeds, _ := filepath.Glob("../../testdata/test-models/*/*/*.xmile")
 	for _, s := range seeds {
 		if src, err := os.ReadFile(s); err == nil && len(src) < 20000 {
 			f.Add(src)

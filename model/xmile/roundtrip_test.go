@@ -28,7 +28,7 @@ var sharedFlow = map[string]bool{
 // to the same numbers, exactly.
 func TestRoundTrip(t *testing.T) {
 	var files []string
-	for _, pat := range []string{"testdata/conformance/*/*/*.xmile", "testdata/conformance/*/*/*.stmx", "../../examples/*/*.toml"} {
+	for _, pat := range []string{"../../testdata/test-models/*/*/*.xmile", "../../testdata/test-models/*/*/*.stmx", "../../examples/*/*.toml"} {
 		m, _ := filepath.Glob(pat)
 		files = append(files, m...)
 	}
