@@ -65,6 +65,8 @@ var conformance = []string{
 	"tests/smooth_and_stock/test_smooth_and_stock.xmile",
 	"tests/delay_xmile/test_delay_xmile.xmile",
 	"tests/non_negative_flows/test_non_negative_flows.xmile",
+	"samples/Roessler_Chaos/roessler_chaos.mdl",
+	"samples/simple_harmonic_oscillator/simple_harmonic_oscillator.mdl",
 }
 
 // Suite returns the suite's models: the large model, the ring, the

@@ -150,6 +150,11 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 		p.inIdx = append(p.inIdx, in)
 		p.outIdx = append(p.outIdx, out)
 		p.rateLo = append(p.rateLo, int32(len(p.rateSlot)))
+		one := int32(-1)
+		if len(in) == 1 && len(out) == 0 {
+			one = in[0]
+		}
+		p.rateOne = append(p.rateOne, one)
 		for _, s := range in {
 			p.rateSlot = append(p.rateSlot, s)
 			p.rateSign = append(p.rateSign, 1)

@@ -91,10 +91,11 @@ type program struct {
 	rateLo   []int32
 	rateSlot []int32
 	rateSign []float64
-	prevs    []int // previous variables
-	pipes    []int // pipeline variables
-	randoms  []int // random draw variables
-	gridOnly bool  // discrete state or step-time functions: rk45 must land on the dt grid
+	rateOne  []int32 // per stock: the slot of its only inflow, or -1
+	prevs    []int   // previous variables
+	pipes    []int   // pipeline variables
+	randoms  []int   // random draw variables
+	gridOnly bool    // discrete state or step-time functions: rk45 must land on the dt grid
 
 	tables []table
 

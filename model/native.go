@@ -24,6 +24,10 @@ type Native struct {
 	// Init computes every value at the start time; Flow computes the aux
 	// and flows from time and state. Both work on the interpreter's slots.
 	Init, Flow func(v []float64, k *Kernel)
+	// Rates, when not nil, computes only what the stocks' rates and the
+	// discrete state need; a run that records only some variables uses it
+	// at every evaluation and Flow at save points.
+	Rates func(v []float64, k *Kernel)
 }
 
 // Kernel lets generated code hand single instructions back to the
@@ -36,6 +40,9 @@ func (k *Kernel) Init(i int, v []float64) { exec(k.p.initCode[i:i+1], v, k.p.tab
 
 // Flow executes instruction i of the interpreter's flow code on v.
 func (k *Kernel) Flow(i int, v []float64) { exec(k.p.flowCode[i:i+1], v, k.p.tables) }
+
+// Lookup returns the value of the model's lookup table i at x.
+func (k *Kernel) Lookup(i int, x float64) float64 { return k.p.tables[i].at(x) }
 
 // LoadNative compiles a model from its source, as Parse does, and attaches
 // generated code to it. It fails when the code was generated from another
@@ -101,9 +108,20 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	}
 	fmt.Fprintf(&b, "// Source is the model file.\nconst Source = %s\n\n", lit)
 	b.WriteString("// Load compiles the model and attaches the generated code.\nfunc Load() (*model.Model, error) {\n")
-	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode})\n}\n\n", p.layout())
-	writeFunc(&b, "initCode", "Init", p.initCode, p.nSlots)
-	writeFunc(&b, "flowCode", "Flow", p.flowCode, p.nSlots)
+	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode})\n}\n\n", p.layout())
+	writeFunc(&b, "initCode", "Init", p.initCode, nil, p.nSlots)
+	writeFunc(&b, "flowCode", "Flow", p.flowCode, nil, p.nSlots)
+	need := p.needs(nil)
+	rates := make([]bool, len(p.flowCode))
+	for _, i := range p.flowVars {
+		if need[i] == forRates {
+			v := p.vars[i]
+			for k := v.codeLo; k < v.codeHi; k++ {
+				rates[k] = true
+			}
+		}
+	}
+	writeFunc(&b, "ratesCode", "Flow", p.flowCode, rates, p.nSlots)
 	out, err := format.Source([]byte(b.String()))
 	if err != nil {
 		return fmt.Errorf("generated code does not format: %v", err)
@@ -113,11 +131,16 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	return bw.Flush()
 }
 
-func writeFunc(b *strings.Builder, name, kernel string, code []instr, nSlots int) {
+// writeFunc writes code as a Go function; when keep is not nil, only the
+// instructions it marks.
+func writeFunc(b *strings.Builder, name, kernel string, code []instr, keep []bool, nSlots int) {
 	fmt.Fprintf(b, "func %s(v []float64, k *model.Kernel) {\n", name)
 	fmt.Fprintf(b, "\tv = v[:%d:%d]\n", nSlots, nSlots)
 	b.WriteString("\t_ = k\n")
 	for i, in := range code {
+		if keep != nil && !keep[i] {
+			continue
+		}
 		d, a, bb, c := in.dst, in.a, in.b, in.c
 		switch in.op {
 		case opMov:
@@ -143,6 +166,26 @@ func writeFunc(b *strings.Builder, name, kernel string, code []instr, nSlots int
 				opSin: "Sin", opCos: "Cos", opTan: "Tan", opAsin: "Asin", opAcos: "Acos", opAtan: "Atan",
 				opFloor: "Floor", opTrunc: "Trunc"}[in.op]
 			fmt.Fprintf(b, "\tv[%d] = math.%s(v[%d])\n", d, fn, a)
+		case opMod:
+			fmt.Fprintf(b, "\tv[%d] = model.Mod(v[%d], v[%d])\n", d, a, bb)
+		case opFmod:
+			fmt.Fprintf(b, "\tv[%d] = math.Mod(v[%d], v[%d])\n", d, a, bb)
+		case opNot:
+			fmt.Fprintf(b, "\tv[%d] = model.Bool(v[%d] == 0)\n", d, a)
+		case opAnd:
+			fmt.Fprintf(b, "\tv[%d] = model.Bool(v[%d] != 0 && v[%d] != 0)\n", d, a, bb)
+		case opOr:
+			fmt.Fprintf(b, "\tv[%d] = model.Bool(v[%d] != 0 || v[%d] != 0)\n", d, a, bb)
+		case opSafeDiv:
+			fmt.Fprintf(b, "\tv[%d] = model.SafeDiv(v[%d], v[%d], v[%d])\n", d, a, bb, c)
+		case opLookup:
+			fmt.Fprintf(b, "\tv[%d] = k.Lookup(%d, v[%d])\n", d, bb, a)
+		case opStep:
+			fmt.Fprintf(b, "\tv[%d] = model.Step(v[%d], v[%d], v[%d], v[%d])\n", d, a, bb, slotTStep, slotDT)
+		case opRamp:
+			fmt.Fprintf(b, "\tv[%d] = model.Ramp(v[%d], v[%d], v[%d], v[%d])\n", d, a, bb, c, slotTime)
+		case opPulse:
+			fmt.Fprintf(b, "\tv[%d] = model.Pulse(v[%d], v[%d], v[%d], v[%d], v[%d])\n", d, a, bb, c, slotTStep, slotDT)
 		default:
 			fmt.Fprintf(b, "\tk.%s(%d, v)\n", kernel, i)
 		}

@@ -130,7 +130,9 @@ type run struct {
 	outSlots []int32
 	dynCode  []instr // when not nil: the part of flowCode the stocks' rates need
 	outCode  []instr // the rest of flowCode that the outputs need, run only at save points
-	res      *Result
+
+	nativeRates bool // generated code: Rates at each evaluation, Flow at save points
+	res         *Result
 }
 
 // Run simulates the model. It honours ctx: a cancelled run stops within a
@@ -319,6 +321,8 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 	v[slotTime] = t
 	copy(v[p.stockLo:int(p.stockLo)+r.n], y)
 	switch {
+	case r.nativeRates:
+		p.native.Rates(v, p.kernel)
 	case p.native != nil:
 		p.native.Flow(v, p.kernel)
 	case r.dynCode != nil:
@@ -343,21 +347,25 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 			avail -= out
 		}
 	}
-	lo := p.rateLo[0]
 	for i := range dy {
-		hi := p.rateLo[i+1]
+		if s := p.rateOne[i]; s >= 0 {
+			dy[i] = v[s] // a single inflow, as most stocks have
+			continue
+		}
 		d := 0.0
-		for k := lo; k < hi; k++ {
+		for k := p.rateLo[i]; k < p.rateLo[i+1]; k++ {
 			d += p.rateSign[k] * v[p.rateSlot[k]]
 		}
 		dy[i] = d
-		lo = hi
 	}
 }
 
 // record stores the outputs at time t; the slots hold the values at t.
 func (r *run) record(t float64) {
-	if len(r.outCode) > 0 {
+	switch {
+	case r.nativeRates:
+		r.p.native.Flow(r.v, r.p.kernel)
+	case len(r.outCode) > 0:
 		exec(r.outCode, r.v, r.p.tables)
 	}
 	res := r.res
@@ -453,20 +461,16 @@ func article(word string) string {
 	return "a " + word
 }
 
-// plan splits the flow code for a run that records only some variables:
-// what the stocks' rates (and the discrete state) need runs at every
-// evaluation, what only the outputs need runs at save points, and the rest
-// not at all. A run that records everything keeps the whole flow code.
-func (r *run) plan(outputs []string) {
-	p := r.p
-	if p.native != nil {
-		return
-	}
-	const (
-		unneeded = iota
-		forOutput
-		forRates
-	)
+// What the flow code of a run must compute, per variable.
+const (
+	unneeded  = iota
+	forOutput // only for a requested output: at save points
+	forRates  // for the stocks' rates or the discrete state: at every evaluation
+)
+
+// needs marks, for each variable, whether the stocks' rates need it, or
+// only the given outputs, or nothing.
+func (p *program) needs(outputs []string) []uint8 {
 	need := make([]uint8, len(p.vars))
 	var mark func(i int, level uint8)
 	mark = func(i int, level uint8) {
@@ -493,6 +497,36 @@ func (r *run) plan(outputs []string) {
 	for _, name := range outputs {
 		mark(p.byName[name], forOutput)
 	}
+	return need
+}
+
+// plan splits the flow code for a run that records only some variables:
+// what the stocks' rates (and the discrete state) need runs at every
+// evaluation, what only the outputs need runs at save points, and the rest
+// not at all. A run that records everything keeps the whole flow code.
+func (r *run) plan(outputs []string) {
+	p := r.p
+	if p.native != nil {
+		// Generated code has one function for the rates alone and one for
+		// everything; the second runs at save points when the outputs need
+		// more than the rates do (and the cut of non-negative outflows,
+		// which follows the rates, does not get in the way).
+		need := p.needs(outputs)
+		if p.native.Rates == nil || len(p.nonNeg) > 0 {
+			return
+		}
+		if r.s.saveK == 1 && r.s.method != "rk45" {
+			return // Flow runs at every save point anyway
+		}
+		for _, i := range p.flowVars {
+			if need[i] != forRates {
+				r.nativeRates = true
+				return
+			}
+		}
+		return
+	}
+	need := p.needs(outputs)
 	skipped := false
 	for _, i := range p.flowVars {
 		skipped = skipped || need[i] != forRates

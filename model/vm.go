@@ -193,8 +193,7 @@ func eval1(in *instr, v []float64, tables []table) float64 {
 	case opPow:
 		return math.Pow(a, v[in.b])
 	case opMod:
-		b := v[in.b]
-		return a - b*math.Floor(a/b)
+		return Mod(a, v[in.b])
 	case opNeg:
 		return -a
 	case opNot:
@@ -249,25 +248,15 @@ func eval1(in *instr, v []float64, tables []table) float64 {
 	case opMax:
 		return math.Max(a, v[in.b])
 	case opSafeDiv:
-		if v[in.b] == 0 {
-			return v[in.c]
-		}
-		return a / v[in.b]
+		return SafeDiv(a, v[in.b], v[in.c])
 	case opLookup:
 		return tables[in.b].at(a)
 	case opPulse:
-		return pulse(a, v[in.b], v[in.c], v[slotTStep], v[slotDT])
+		return Pulse(a, v[in.b], v[in.c], v[slotTStep], v[slotDT])
 	case opStep:
-		if v[slotTStep] >= v[in.b]-1e-9*v[slotDT] {
-			return a
-		}
-		return 0
+		return Step(a, v[in.b], v[slotTStep], v[slotDT])
 	case opRamp:
-		t, start, end := v[slotTime], v[in.b], v[in.c]
-		if t <= start {
-			return 0
-		}
-		return a * (math.Min(t, end) - start)
+		return Ramp(a, v[in.b], v[in.c], v[slotTime])
 	case opPoisson:
 		return poissonInv(a, v[in.b])
 	case opTrunc:
@@ -278,9 +267,43 @@ func eval1(in *instr, v []float64, tables []table) float64 {
 	return math.NaN()
 }
 
-// pulse is XMILE's PULSE at step time t: magnitude/dt during the one step
+// The functions below are the equation language's operations that take
+// more than an operator. The interpreter and the Go that stockflow gen
+// writes share them, so that both compute exactly the same.
+
+// Mod is the equation language's "a mod b": the remainder of a/b with the
+// sign of b (floored), as XMILE defines MOD.
+func Mod(a, b float64) float64 { return a - b*math.Floor(a/b) }
+
+// SafeDiv returns a/b, or alt when b is 0: safediv, xidz and zidz.
+func SafeDiv(a, b, alt float64) float64 {
+	if b == 0 {
+		return alt
+	}
+	return a / b
+}
+
+// Step is step(height, start) at step time t: 0 before start, height from
+// then on (start is matched to within a billionth of dt).
+func Step(height, start, t, dt float64) float64 {
+	if t >= start-1e-9*dt {
+		return height
+	}
+	return 0
+}
+
+// Ramp is ramp(slope, start, end) at time t: 0 until start, then rising
+// with slope until end.
+func Ramp(slope, start, end, t float64) float64 {
+	if t <= start {
+		return 0
+	}
+	return slope * (math.Min(t, end) - start)
+}
+
+// Pulse is XMILE's PULSE at step time t: magnitude/dt during the one step
 // that starts at first (and at first + k*interval when interval > 0).
-func pulse(magnitude, first, interval, t, dt float64) float64 {
+func Pulse(magnitude, first, interval, t, dt float64) float64 {
 	eps := 1e-9 * dt
 	if t < first-eps {
 		return 0

@@ -98,7 +98,7 @@ thresholds = ["majority"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "fa271d3482766719", Init: initCode, Flow: flowCode})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "fa271d3482766719", Init: initCode, Flow: flowCode, Rates: ratesCode})
 }
 
 func initCode(v []float64, k *model.Kernel) {
@@ -109,7 +109,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[13] = v[5] * v[8]
 	v[14] = v[12] - v[10]
 	v[9] = v[13] * v[14]
-	k.Init(5, v)
+	v[11] = k.Lookup(0, v[10])
 }
 
 func flowCode(v []float64, k *model.Kernel) {
@@ -119,5 +119,14 @@ func flowCode(v []float64, k *model.Kernel) {
 	v[13] = v[5] * v[8]
 	v[14] = v[12] - v[10]
 	v[9] = v[13] * v[14]
-	k.Flow(4, v)
+	v[11] = k.Lookup(0, v[10])
+}
+
+func ratesCode(v []float64, k *model.Kernel) {
+	v = v[:15:15]
+	_ = k
+	v[10] = v[8] / v[6]
+	v[13] = v[5] * v[8]
+	v[14] = v[12] - v[10]
+	v[9] = v[13] * v[14]
 }

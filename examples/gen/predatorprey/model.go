@@ -116,7 +116,7 @@ thresholds = ["hare_boom"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "1e1541dc9703465e", Init: initCode, Flow: flowCode})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "1e1541dc9703465e", Init: initCode, Flow: flowCode, Rates: ratesCode})
 }
 
 func initCode(v []float64, k *model.Kernel) {
@@ -159,4 +159,15 @@ func flowCode(v []float64, k *model.Kernel) {
 	v[24] = math.Log(v[12])
 	v[25] = v[5] * v[24]
 	v[17] = v[23] - v[25]
+}
+
+func ratesCode(v []float64, k *model.Kernel) {
+	v = v[:26:26]
+	_ = k
+	v[13] = v[5] * v[11]
+	v[18] = v[6] * v[11]
+	v[14] = v[18] * v[12]
+	v[18] = v[8] * v[11]
+	v[15] = v[18] * v[12]
+	v[16] = v[7] * v[12]
 }

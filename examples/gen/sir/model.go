@@ -117,7 +117,7 @@ vars = ["susceptible", "infectious", "recovered"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "a51127baefdef945", Init: initCode, Flow: flowCode})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "a51127baefdef945", Init: initCode, Flow: flowCode, Rates: ratesCode})
 }
 
 func initCode(v []float64, k *model.Kernel) {
@@ -144,4 +144,13 @@ func flowCode(v []float64, k *model.Kernel) {
 	v[13] = v[10] / v[8]
 	v[17] = v[10] + v[11]
 	v[15] = v[17] / v[5]
+}
+
+func ratesCode(v []float64, k *model.Kernel) {
+	v = v[:19:19]
+	_ = k
+	v[17] = v[7] * v[10]
+	v[18] = v[17] * v[9]
+	v[12] = v[18] / v[5]
+	v[13] = v[10] / v[8]
 }
