@@ -20,6 +20,7 @@ go build -o "$bin/stockflow" ./cmd/stockflow
 for model in examples/*/*.toml; do
 	"$bin/stockflow" plot "$model" -o "$(dirname "$model")"
 done
+"$bin/stockflow" plot examples/predator-prey/predator_prey.toml --phase hares,lynx -o examples/predator-prey/phase.png
 "$bin/stockflow" plot examples/xmile/teacup.xmile --vars Teacup_Temperature -o examples/xmile/teacup.png
 "$bin/stockflow" sweep examples/middle-corridor/corridor.toml --threshold emergence \
 	--x integration_rate=0.02:0.3:25 --y threat_level=0:0.5:25 -o examples/middle-corridor/tipping.png

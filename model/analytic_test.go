@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -521,5 +522,25 @@ eq = "10"
 	}
 	if _, err := m.Run(context.Background(), RunOptions{NonNegative: "clamp"}); err == nil {
 		t.Error("an unknown rule was accepted")
+	}
+}
+
+func TestCSVQuotesElementNames(t *testing.T) {
+	m := mustParse(t, `
+[dimensions]
+r = ["a", "b"]
+s = ["x", "y"]
+[aux.m]
+dims = ["r", "s"]
+eq = "1"
+`)
+	res := mustRun(t, m, RunOptions{Stop: 1})
+	var b strings.Builder
+	if err := res.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(b.String(), "\n")
+	if want := `time,"m[a,x]","m[a,y]","m[b,x]","m[b,y]"`; head != want {
+		t.Errorf("header %s, want %s", head, want)
 	}
 }

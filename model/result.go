@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Result holds the output of one run: the values of the requested
@@ -221,6 +222,10 @@ func (r *Result) Write(w io.Writer, f Format) error {
 		bw.WriteString("time")
 		for _, n := range r.Names {
 			bw.WriteByte(sep)
+			if sep == ',' && strings.ContainsAny(n, ",\"\n") {
+				// A 2-D element such as x[a,b]: quoted, as RFC 4180 says.
+				n = `"` + strings.ReplaceAll(n, `"`, `""`) + `"`
+			}
 			bw.WriteString(n)
 		}
 		bw.WriteByte('\n')

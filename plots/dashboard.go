@@ -78,6 +78,18 @@ func Dashboard(m *model.Model, e *loops.Emergence, vars []string) (*Figure, erro
 		return out
 	}
 	signs := stab.VRules
+	// Many events (an oscillating model shifts dominance twice a cycle)
+	// would bury the data under labels: past a few, the lines stay and the
+	// panel's title counts them instead.
+	const maxLabelled = 4
+	if len(shifts) > maxLabelled {
+		shifts = unlabelled(shifts)
+		dom.Title += fmt.Sprintf(" (%d dominance shifts, purple lines)", len(shifts))
+	}
+	if len(signs) > maxLabelled {
+		signs = unlabelled(signs)
+		stab.Title += fmt.Sprintf(" (%d sign changes, grey lines)", len(signs))
+	}
 	series.VRules = append(append(crossings, unlabelled(shifts)...), unlabelled(signs)...)
 	dom.VRules = append(append(unlabelled(crossings), shifts...), unlabelled(signs)...)
 	stab.VRules = append(append(unlabelled(crossings), unlabelled(shifts)...), signs...)

@@ -11,7 +11,7 @@ import (
 var convertCmd = &command{
 	name:    "convert",
 	args:    "MODEL [flags]",
-	short:   "write a model (XMILE or TOML) as a stockflow TOML file",
+	short:   "write a model (XMILE, Vensim or TOML) as a stockflow TOML file",
 	minArgs: 1,
 	maxArgs: 1,
 	setup:   setupConvert,

@@ -1,19 +1,23 @@
 // Command stockflow simulates system-dynamics models written as TOML
-// stock-and-flow files.
+// stock-and-flow files, or read from XMILE (.xmile, .stmx) and Vensim
+// (.mdl) files.
 //
 // Usage:
 //
 //	stockflow <command> [arguments]
 //
 // The commands are run (simulate a model and print its results), check
-// (load and compile a model and summarize it), help and version. Run
-// "stockflow help <command>" for the flags of each.
+// (load and compile a model and summarize it), convert (write a model as
+// TOML), loops (feedback loops and their dominance), emergence (threshold
+// crossings, dominance shifts, stability), plot (pictures of a run), sweep
+// (tipping maps over two params), gen (a model as Go code), version and
+// help. Run "stockflow help <command>" for the flags of each.
 //
 // Exit status: 0 on success, 1 when the model or the run failed, 2 when the
 // command line was wrong.
 //
-// The command is a thin layer over package model: it parses flags, calls
-// one library function, prints, and returns an exit code.
+// The command is a thin layer over the packages model, loops and plots: it
+// parses flags, calls library functions, prints, and returns an exit code.
 package main
 
 import (

@@ -130,12 +130,7 @@ func splitList(flagName, s string, least int) ([]string, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	var out []string
-	for v := range strings.SplitSeq(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
+	out := splitNames(s)
 	if len(out) < least {
 		return nil, usagef("--%s needs at least %d variable name(s)", flagName, least)
 	}

@@ -171,11 +171,7 @@ func (f *runFlags) options() (model.RunOptions, string, error) {
 		opt.Set = f.set
 	}
 	if given["vars"] {
-		for v := range strings.SplitSeq(f.vars, ",") {
-			if v = strings.TrimSpace(v); v != "" {
-				opt.Vars = append(opt.Vars, v)
-			}
-		}
+		opt.Vars = splitNames(f.vars)
 		if len(opt.Vars) == 0 {
 			return opt, "", usagef("--vars needs at least one variable name")
 		}

@@ -33,17 +33,20 @@ export PATH="$gobin:$PATH"
 say() { printf 'notebook: %s\n' "$*" >&2; }
 
 # 1. Jupyter, from Debian.
-if ! command -v jupyter-nbconvert >/dev/null 2>&1 || ! python3 -c 'import nbclient, ipykernel, jupyter_client' 2>/dev/null; then
+debs="jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"
+installed() { dpkg-query -W -f='${Status}\n' "$@" 2>/dev/null | grep -c '^install ok installed$'; }
+if [ "$(installed $debs)" -ne 4 ]; then
 	sudo=""
 	if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
-	say "installing jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"
+	say "installing $debs"
 	$sudo apt-get update -q
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel
+	# shellcheck disable=SC2086
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $debs
 fi
 
 # 2. GoNB and its helpers, at pinned versions.
-if ! { command -v gonb >/dev/null 2>&1 && gonb --version 2>&1 | grep -q "${GONB_VERSION#v}"; }; then
+# (gonb --version prints v0.11.1 for v0.11.3: ask the binary's build info.)
+if ! { command -v gonb >/dev/null 2>&1 && go version -m "$(command -v gonb)" | grep -q "mod[[:space:]]*github.com/janpfeifer/gonb[[:space:]]*$GONB_VERSION[[:space:]]"; }; then
 	say "installing gonb $GONB_VERSION"
 	tmp=$(mktemp -d)
 	(
@@ -73,7 +76,9 @@ if [ "${1:-}" = "--install" ]; then
 	exit 0
 fi
 
-# 4. Execute the notebook; nbconvert exits non-zero when a cell fails.
+# 4. Execute the notebook. nbconvert exits non-zero when a cell does not
+# compile; a cell whose program panics or exits non-zero is reported by
+# GoNB only as "exit status N" on the cell's stderr, so look for that too.
 out="${OUT:-$(mktemp -d)}"
 say "executing $here/corridor.ipynb into $out"
 cd "$here"
@@ -81,4 +86,15 @@ jupyter nbconvert --to notebook --execute \
 	--ExecutePreprocessor.kernel_name=gonb \
 	--ExecutePreprocessor.timeout=600 \
 	--output-dir "$out" corridor.ipynb
+python3 - "$out/corridor.ipynb" <<'PY'
+import json, sys
+failed = 0
+for i, cell in enumerate(json.load(open(sys.argv[1]))["cells"]):
+    for o in cell.get("outputs", []):
+        text = "".join(o.get("text", [])) if o["output_type"] == "stream" else ""
+        if o["output_type"] == "error" or (o.get("name") == "stderr" and ("exit status" in text or "panic:" in text)):
+            failed += 1
+            print(f"notebook: cell {i} failed:\n{text or o.get('evalue', '')}", file=sys.stderr)
+sys.exit(1 if failed else 0)
+PY
 say "ok: $out/corridor.ipynb"

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestSplitNames(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"a,b", []string{"a", "b"}},
+		{" a , , b ", []string{"a", "b"}},
+		{"x[r1,s1],y", []string{"x[r1,s1]", "y"}},
+		{"x[r1, s1], y[*]", []string{"x[r1, s1]", "y[*]"}},
+		{"", nil},
+		{"x]],a", []string{"x]]", "a"}},
+	} {
+		if got := splitNames(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("splitNames(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
