@@ -27,12 +27,16 @@ const (
 // than the best score with which a path has reached its node.
 func discover(l *List, ls *LinkScores) []*Loop {
 	g := l.Graph
-	known := map[string]bool{}
+	var known loopSet
 	for _, lp := range l.Loops {
-		known[loopKey(lp.nodes)] = true
+		known.add(lp.nodes, 0)
 	}
 	var targets []int
-	seen := map[int]bool{}
+	parts := 0
+	for _, p := range l.part {
+		parts = max(parts, p+1)
+	}
+	seen := make([]bool, parts)
 	for v, nd := range g.Nodes {
 		if p := l.part[v]; p >= 0 && nd.Kind == decl.Stock {
 			targets = append(targets, v)
@@ -46,42 +50,36 @@ func discover(l *List, ls *LinkScores) []*Loop {
 		}
 	}
 
-	s := &searcher{g: g, part: l.part, best: make([]float64, len(g.Nodes)), on: make([]bool, len(g.Nodes))}
-	var found []*Loop
+	s := &searcher{
+		g: g, part: l.part, known: &known, mk: &loopMaker{g: g, block: 1 << 12},
+		w: make([]float64, len(g.Edges)), out: make([][]int, len(g.Nodes)),
+		best: make([]float64, len(g.Nodes)), on: make([]bool, len(g.Nodes)),
+	}
 	step := max(1, (len(ls.Times)-2+searchPoints-1)/searchPoints)
-	for i := 2; i < len(ls.Times) && len(found) < maxDiscovered; i += step {
+	for i := 2; i < len(ls.Times) && len(s.found) < maxDiscovered; i += step {
 		// Out-links by decreasing weight at this save point.
-		s.out = make([][]int, len(g.Nodes))
+		for k, sc := range ls.scores {
+			if sc != nil {
+				s.w[k] = math.Abs(sc[i])
+			}
+		}
 		for v := range g.Nodes {
+			out := s.out[v][:0]
 			for _, k := range g.out[v] {
 				if sc := ls.scores[k]; sc != nil && sc[i] != 0 && !math.IsNaN(sc[i]) {
-					s.out[v] = append(s.out[v], k)
+					out = append(out, k)
 				}
 			}
-			slices.SortStableFunc(s.out[v], func(a, b int) int {
-				return cmp.Compare(math.Abs(ls.scores[b][i]), math.Abs(ls.scores[a][i]))
-			})
+			slices.SortStableFunc(out, func(a, b int) int { return cmp.Compare(s.w[b], s.w[a]) })
+			s.out[v] = out
 		}
-		s.i, s.scores = i, ls.scores
 		for _, t := range targets {
-			for v := range s.best {
-				s.best[v] = 0
-			}
-			s.target, s.loops = t, nil
+			clear(s.best)
+			s.target, s.tpart = t, l.part[t]
 			s.search(t, 1)
-			for _, c := range s.loops {
-				key := loopKey(canonical(g, c))
-				if known[key] {
-					continue
-				}
-				known[key] = true
-				lp := g.newLoop(c)
-				lp.Discovered = true
-				lp.Partition = l.part[lp.nodes[0]]
-				found = append(found, lp)
-			}
 		}
 	}
+	found := s.found
 	sortLoops(g, found)
 	for k, lp := range found {
 		lp.ID = fmt.Sprintf("L%d", len(l.Loops)+k+1)
@@ -89,40 +87,57 @@ func discover(l *List, ls *LinkScores) []*Loop {
 	return found
 }
 
+// searcher is the strongest-path search at one save point.
 type searcher struct {
-	g      *Graph
-	part   []int
-	out    [][]int
-	scores [][]float64
-	i      int
+	g     *Graph
+	part  []int
+	known *loopSet
+	mk    *loopMaker
+	found []*Loop
 
-	target int
-	best   []float64
-	on     []bool
-	path   []int
-	loops  [][]int
+	w   []float64 // per edge: the magnitude of its score
+	out [][]int   // per node: its out-links of nonzero score, heaviest first
+
+	target, tpart int
+	best          []float64
+	on            []bool
+	path          []int
 }
 
+// search goes on from v, which a path of the given score has reached
+// without passing through it or being pruned.
 func (s *searcher) search(v int, score float64) {
-	if s.on[v] {
-		if v == s.target {
-			s.loops = append(s.loops, slices.Clone(s.path))
-		}
-		return
-	}
-	if score <= s.best[v] {
-		return
-	}
 	s.best[v] = score
 	s.on[v] = true
 	s.path = append(s.path, v)
 	for _, k := range s.out[v] {
-		w := s.g.index[s.g.Edges[k].To]
-		if s.part[w] != s.part[s.target] {
+		w := s.g.to[k]
+		if s.part[w] != s.tpart {
 			continue
 		}
-		s.search(w, score*math.Abs(s.scores[k][s.i]))
+		sc := score * s.w[k]
+		switch {
+		case s.on[w]:
+			if w == s.target {
+				s.record()
+			}
+		case !(sc <= s.best[w]): // NaN goes on, as a path not pruned
+			s.search(w, sc)
+		}
 	}
 	s.path = s.path[:len(s.path)-1]
 	s.on[v] = false
+}
+
+// record adds the loop of the current path, unless it is known.
+func (s *searcher) record() {
+	b := canonicalStart(s.g, s.path)
+	if s.known.has(s.path, b) {
+		return
+	}
+	lp := s.mk.make(s.path)
+	s.known.add(lp.nodes, 0)
+	lp.Discovered = true
+	lp.Partition = s.part[lp.nodes[0]]
+	s.found = append(s.found, lp)
 }

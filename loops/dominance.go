@@ -1,7 +1,6 @@
 package loops
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -89,47 +88,54 @@ func Analyze(l *List, tr *model.Trace) (*Dominance, error) {
 	if d.Score, err = loopScores(ls, d.Loops); err != nil {
 		return nil, err
 	}
-	d.relative(len(l.Partitions))
+	members := make([][]int, len(l.Partitions))
+	for k, lp := range d.Loops {
+		if p := lp.Partition; p >= 0 && p < len(members) {
+			members[p] = append(members[p], k)
+		}
+	}
+	d.relative(members)
 	for _, s := range d.Score {
 		d.Observed = append(d.Observed, observe(d.Times, s))
 	}
+	var dm dominator
 	for p := range l.Partitions {
-		d.dominate(p)
+		dm.dominate(d, p, members[p])
 	}
 	return d, nil
 }
 
-// relative normalises the scores within each partition.
-func (d *Dominance) relative(parts int) {
+// relative normalises the scores within each partition, given the
+// indices of its loops.
+func (d *Dominance) relative(members [][]int) {
 	n := len(d.Times)
 	d.Relative = make([][]float64, len(d.Loops))
+	flat := make([]float64, len(d.Loops)*n)
 	for k := range d.Relative {
-		d.Relative[k] = make([]float64, n)
+		d.Relative[k] = flat[k*n : (k+1)*n : (k+1)*n]
 	}
-	for p := range parts {
-		var members []int
-		for k, lp := range d.Loops {
-			if lp.Partition == p {
-				members = append(members, k)
+	sum := make([]float64, n)
+	infs := make([]int, n)
+	for _, ks := range members {
+		clear(sum)
+		clear(infs)
+		for _, k := range ks {
+			for i, s := range d.Score[k] {
+				if math.IsInf(s, 0) {
+					infs[i]++
+				}
+				sum[i] += math.Abs(s)
 			}
 		}
-		for i := range n {
-			sum, infs := 0.0, 0
-			for _, k := range members {
-				s := d.Score[k][i]
-				if math.IsInf(s, 0) {
-					infs++
-				}
-				sum += math.Abs(s)
-			}
-			for _, k := range members {
-				s := d.Score[k][i]
+		for _, k := range ks {
+			rel := d.Relative[k]
+			for i, s := range d.Score[k] {
 				switch {
-				case infs > 0 && math.IsInf(s, 0):
-					d.Relative[k][i] = sign(s) / float64(infs)
-				case infs > 0 || sum == 0:
+				case infs[i] > 0 && math.IsInf(s, 0):
+					rel[i] = sign(s) / float64(infs[i])
+				case infs[i] > 0 || sum[i] == 0:
 				default:
-					d.Relative[k][i] = s / sum
+					rel[i] = s / sum[i]
 				}
 			}
 		}
@@ -161,23 +167,50 @@ func observe(times, s []float64) Observed {
 	return o
 }
 
-// dominate finds the dominant periods and shifts of partition p.
-func (d *Dominance) dominate(p int) {
-	var members []int
-	for k, lp := range d.Loops {
-		if lp.Partition == p {
-			members = append(members, k)
-		}
-	}
+// dominator finds dominant periods, with buffers kept from one
+// partition to the next.
+type dominator struct {
+	pos, neg []float64
+	cands    []cand
+	cur, at  []int // the loops of the current period, and at a save point
+}
+
+// cand is a loop of the dominant polarity and the magnitude of its
+// relative score.
+type cand struct {
+	k int
+	r float64
+}
+
+// stronger reports whether a comes before b: a larger score, or the same
+// and a smaller index.
+func stronger(a, b cand) bool { return a.r > b.r || (a.r == b.r && a.k < b.k) }
+
+// dominate finds the dominant periods and shifts of partition p, whose
+// loops are members.
+func (dm *dominator) dominate(d *Dominance, p int, members []int) {
 	n := len(d.Times)
 	if len(members) == 0 || n < 3 {
 		return
 	}
+	// The sums of the positive and negative relative scores, added in
+	// the order of the loops.
+	dm.pos = append(dm.pos[:0], make([]float64, n)...)
+	dm.neg = append(dm.neg[:0], make([]float64, n)...)
+	for _, k := range members {
+		for i, r := range d.Relative[k][2:] {
+			if r > 0 {
+				dm.pos[i+2] += r
+			} else {
+				dm.neg[i+2] -= r
+			}
+		}
+	}
 	var cur *Period
 	count := 0
 	for i := 2; i < n; i++ {
-		pol, ids, share := d.dominantAt(members, i)
-		if cur == nil || pol != cur.Polarity || !slices.Equal(ids, cur.Loops) {
+		pol, share := dm.dominantAt(d, members, i)
+		if cur == nil || pol != cur.Polarity || !slices.Equal(dm.at, dm.cur) {
 			start := d.Times[i-1]
 			if cur == nil {
 				start = d.Times[0]
@@ -188,7 +221,15 @@ func (d *Dominance) dominate(p int) {
 					d.Shifts = append(d.Shifts, Shift{Partition: p, Time: start, From: cur.Polarity, To: pol})
 				}
 			}
+			var ids []string
+			if len(dm.at) > 0 {
+				ids = make([]string, len(dm.at))
+				for j, k := range dm.at {
+					ids[j] = d.Loops[k].ID
+				}
+			}
 			cur = &Period{Partition: p, Start: start, Polarity: pol, Loops: ids}
+			dm.cur = append(dm.cur[:0], dm.at...)
 			count = 0
 		}
 		cur.End = d.Times[i]
@@ -199,50 +240,61 @@ func (d *Dominance) dominate(p int) {
 	d.Periods = append(d.Periods, *cur)
 }
 
-// dominantAt returns the dominant polarity of the loops at save point i,
-// the smallest set of loops of that polarity whose relative scores reach a
-// share of 0.5, strongest first, and their share.
-func (d *Dominance) dominantAt(members []int, i int) (Polarity, []string, float64) {
-	pos, neg := 0.0, 0.0
-	for _, k := range members {
-		r := d.Relative[k][i]
-		if r > 0 {
-			pos += r
-		} else {
-			neg -= r
-		}
-	}
+// dominantAt returns the dominant polarity of the loops at save point i
+// and the share of the smallest set of loops of that polarity whose
+// relative scores reach a share of 0.5, and leaves that set in dm.at,
+// strongest first. It takes the strongest loops off a heap rather than
+// sorting them all.
+func (dm *dominator) dominantAt(d *Dominance, members []int, i int) (Polarity, float64) {
+	dm.at = dm.at[:0]
+	pos, neg := dm.pos[i], dm.neg[i]
 	if pos == 0 && neg == 0 {
-		return Undetermined, nil, 0
+		return Undetermined, 0
 	}
 	pol, sg := Reinforcing, 1.0
 	if neg > pos {
 		pol, sg = Balancing, -1.0
 	}
-	type cand struct {
-		k int
-		r float64
-	}
-	var cands []cand
+	h := dm.cands[:0]
 	for _, k := range members {
 		if r := d.Relative[k][i]; sign(r) == sg {
-			cands = append(cands, cand{k, math.Abs(r)})
+			h = append(h, cand{k, math.Abs(r)})
 		}
 	}
-	slices.SortFunc(cands, func(a, b cand) int {
-		if c := cmp.Compare(b.r, a.r); c != 0 {
-			return c
-		}
-		return a.k - b.k
-	})
-	var ids []string
+	dm.cands = h
+	for j := len(h)/2 - 1; j >= 0; j-- {
+		siftDown(h, j)
+	}
 	share := 0.0
-	for _, c := range cands {
-		ids = append(ids, d.Loops[c.k].ID)
+	for len(h) > 0 {
+		c := h[0]
+		dm.at = append(dm.at, c.k)
 		share += c.r
 		if share >= 0.5 {
 			break
 		}
+		last := len(h) - 1
+		h[0] = h[last]
+		h = h[:last]
+		siftDown(h, 0)
 	}
-	return pol, ids, share
+	return pol, share
+}
+
+// siftDown restores the heap order of h (the strongest first) below j.
+func siftDown(h []cand, j int) {
+	for {
+		c := 2*j + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && stronger(h[c+1], h[c]) {
+			c++
+		}
+		if !stronger(h[c], h[j]) {
+			return
+		}
+		h[j], h[c] = h[c], h[j]
+		j = c
+	}
 }

@@ -3,7 +3,6 @@ package loops
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/graph/simple"
@@ -108,7 +107,7 @@ func Find(g *Graph, opt Options) *List {
 	succ := make([][]int, n)
 	for v := range n {
 		for _, k := range g.out[v] {
-			succ[v] = append(succ[v], g.index[g.Edges[k].To])
+			succ[v] = append(succ[v], g.to[k])
 		}
 	}
 	comps := components(succ)
@@ -123,7 +122,8 @@ func Find(g *Graph, opt Options) *List {
 	}
 
 	e := &enumerator{succ: succ, part: part, maxLen: opt.MaxLength, maxLoops: maxLoops,
-		blocked: make([]bool, n), b: make([][]int, n)}
+		blocked: make([]bool, n), b: make([][]int, n), seen: make([]int, n),
+		mk: &loopMaker{g: g, block: 1 << 14}}
 	for _, comp := range comps {
 		for _, s := range comp {
 			if e.stop {
@@ -133,10 +133,7 @@ func Find(g *Graph, opt Options) *List {
 		}
 	}
 
-	l := &List{Graph: g, Truncated: e.truncated}
-	for _, c := range e.found {
-		l.Loops = append(l.Loops, g.newLoop(c))
-	}
+	l := &List{Graph: g, Truncated: e.truncated, Loops: e.found}
 	sortLoops(g, l.Loops)
 	// Number the partitions: those with listed loops first, in order of
 	// their first loop, then the rest in declaration order.
@@ -228,9 +225,14 @@ type enumerator struct {
 	blocked   []bool
 	b         [][]int
 	stack     []int
-	found     [][]int
+	mk        *loopMaker
+	found     []*Loop
 	truncated bool
 	stop      bool
+
+	seen  []int // per node: the call of reaches that last saw it
+	calls int
+	queue []int
 }
 
 func (e *enumerator) allowed(w int) bool { return w >= e.s && e.part[w] == e.part[e.s] }
@@ -261,7 +263,7 @@ func (e *enumerator) circuit(v int) bool {
 				e.truncated, e.stop = true, true
 				break
 			}
-			e.found = append(e.found, slices.Clone(e.stack))
+			e.found = append(e.found, e.mk.make(e.stack))
 			f = true
 		case e.blocked[w]:
 		case e.maxLen > 0 && len(e.stack) >= e.maxLen:
@@ -303,21 +305,20 @@ func (e *enumerator) unblock(u int) {
 // reaches reports whether w reaches the start without passing through
 // the current path: whether a circuit through w exists.
 func (e *enumerator) reaches(w int) bool {
-	seen := map[int]bool{w: true}
+	e.calls++
+	e.seen[w] = e.calls
 	for _, v := range e.stack {
-		seen[v] = true
+		e.seen[v] = e.calls
 	}
-	queue := []int{w}
-	for len(queue) > 0 {
-		v := queue[0]
-		queue = queue[1:]
-		for _, x := range e.succ[v] {
+	e.queue = append(e.queue[:0], w)
+	for q := 0; q < len(e.queue); q++ {
+		for _, x := range e.succ[e.queue[q]] {
 			if x == e.s {
 				return true
 			}
-			if !seen[x] && e.allowed(x) {
-				seen[x] = true
-				queue = append(queue, x)
+			if e.seen[x] != e.calls && e.allowed(x) {
+				e.seen[x] = e.calls
+				e.queue = append(e.queue, x)
 			}
 		}
 	}
@@ -327,22 +328,62 @@ func (e *enumerator) reaches(w int) bool {
 // newLoop makes a loop of a circuit of node indices, rotated to its
 // canonical start.
 func (g *Graph) newLoop(c []int) *Loop {
-	c = canonical(g, c)
-	l := &Loop{nodes: c, Vars: make([]string, len(c)), edges: make([]int, len(c))}
-	sgns := make([]int, len(c))
-	for k, v := range c {
-		l.Vars[k] = g.Nodes[v].Name
-		w := c[(k+1)%len(c)]
-		l.edges[k] = g.edgeIndex(g.Nodes[v].Name, g.Nodes[w].Name)
-		sgns[k] = g.Edges[l.edges[k]].Sign
+	return (&loopMaker{g: g}).make(c)
+}
+
+// loopMaker makes loops, carving their slices out of blocks of block
+// elements (or each its own, when block is 0).
+type loopMaker struct {
+	g     *Graph
+	block int
+	ints  []int
+	names []string
+}
+
+func (mk *loopMaker) grabInts(n int) []int {
+	if len(mk.ints) < n {
+		mk.ints = make([]int, max(n, mk.block))
 	}
-	l.Polarity = polarityOf(sgns...)
+	s := mk.ints[:n:n]
+	mk.ints = mk.ints[n:]
+	return s
+}
+
+// make makes the loop of circuit c, which it does not keep.
+func (mk *loopMaker) make(c []int) *Loop {
+	g, n := mk.g, len(c)
+	if len(mk.names) < n {
+		mk.names = make([]string, max(n, mk.block))
+	}
+	l := &Loop{nodes: mk.grabInts(n), Vars: mk.names[:n:n], edges: mk.grabInts(n)}
+	mk.names = mk.names[n:]
+	b := canonicalStart(g, c)
+	copy(l.nodes, c[b:])
+	copy(l.nodes[n-b:], c[:b])
+	p := 1
+	for k, v := range l.nodes {
+		l.Vars[k] = g.Nodes[v].Name
+		w := l.nodes[0]
+		if k+1 < n {
+			w = l.nodes[k+1]
+		}
+		l.edges[k] = g.edgeBetween(v, w)
+		p *= g.Edges[l.edges[k]].Sign
+	}
+	l.Polarity = polarityOf(p)
 	return l
 }
 
 // canonical rotates a circuit to start at its first declared stock, or
 // at its first declared variable if it has no stock.
 func canonical(g *Graph, c []int) []int {
+	b := canonicalStart(g, c)
+	return append(slices.Clone(c[b:]), c[:b]...)
+}
+
+// canonicalStart returns the index in c at which its canonical rotation
+// starts.
+func canonicalStart(g *Graph, c []int) int {
 	best := -1
 	for k, v := range c {
 		isStock := g.Nodes[v].Kind == decl.Stock
@@ -355,42 +396,98 @@ func canonical(g *Graph, c []int) []int {
 			best = k
 		}
 	}
-	return append(slices.Clone(c[best:]), c[:best]...)
+	return best
 }
 
-// loopKey identifies a loop by its canonically rotated nodes.
-func loopKey(vars []int) string {
-	b := make([]byte, 0, 4*len(vars))
-	for _, v := range vars {
-		b = strconv.AppendInt(b, int64(v), 36)
-		b = append(b, ',')
+// loopSet is a set of circuits in canonical rotation, for telling the
+// loops found apart without building a key of each.
+type loopSet struct {
+	byHash map[uint64][][]int
+}
+
+// hashRotated hashes c rotated to start at b.
+func hashRotated(c []int, b int) uint64 {
+	h := uint64(14695981039346656037)
+	for k := range c {
+		v := c[(b+k)%len(c)]
+		h ^= uint64(v)
+		h *= 1099511628211
 	}
-	return string(b)
+	return h
 }
 
+// add adds the loop of circuit c rotated to start at b, keeping c, and
+// reports whether it was new.
+func (s *loopSet) add(c []int, b int) bool {
+	if s.byHash == nil {
+		s.byHash = map[uint64][][]int{}
+	}
+	h := hashRotated(c, b)
+	for _, o := range s.byHash[h] {
+		if equalRotated(o, c, b) {
+			return false
+		}
+	}
+	s.byHash[h] = append(s.byHash[h], c)
+	return true
+}
+
+// has reports whether the set holds the loop of circuit c rotated to
+// start at b.
+func (s *loopSet) has(c []int, b int) bool {
+	for _, o := range s.byHash[hashRotated(c, b)] {
+		if equalRotated(o, c, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalRotated reports whether a equals c rotated to start at b.
+func equalRotated(a, c []int, b int) bool {
+	if len(a) != len(c) {
+		return false
+	}
+	for k, v := range a {
+		if c[(b+k)%len(c)] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// sortLoops sorts loops by length, then by the names of their variables.
 func sortLoops(g *Graph, ls []*Loop) {
 	slices.SortStableFunc(ls, func(a, b *Loop) int {
 		if a.Len() != b.Len() {
 			return a.Len() - b.Len()
 		}
-		return slices.Compare(a.Vars, b.Vars)
+		// Names are unique, so comparing their ranks compares them.
+		for k, v := range a.nodes {
+			if w := b.nodes[k]; v != w {
+				return g.rank[v] - g.rank[w]
+			}
+		}
+		return 0
 	})
 }
 
 // name gives each listed loop the name of the [[loops]] entry that
 // declares it.
 func (l *List) name(entries []*decl.Loop) {
-	byKey := map[string]*Loop{}
-	for _, lp := range l.Loops {
-		byKey[loopKey(lp.nodes)] = lp
-	}
 	for _, en := range entries {
 		c, ok := l.Graph.circuit(en.Path)
 		if !ok {
 			continue
 		}
-		if lp := byKey[loopKey(canonical(l.Graph, c))]; lp != nil && lp.Name == "" {
-			lp.Name = en.Name
+		b := canonicalStart(l.Graph, c)
+		for _, lp := range l.Loops {
+			if equalRotated(lp.nodes, c, b) {
+				if lp.Name == "" {
+					lp.Name = en.Name
+				}
+				break
+			}
 		}
 	}
 }

@@ -27,6 +27,8 @@ type Graph struct {
 	m     *model.Model
 	index map[string]int
 	out   [][]int // per node: indices into Edges of its out-links
+	to    []int   // per edge: the node index of its To
+	rank  []int   // per node: its place in the order of the names
 	paths [][]path
 }
 
@@ -131,8 +133,18 @@ func NewGraph(m *model.Model) *Graph {
 		}
 		e.Sign = sa.linkSign(e.From, e.To)
 		g.out[k.from] = append(g.out[k.from], len(g.Edges))
+		g.to = append(g.to, k.to)
 		g.Edges = append(g.Edges, e)
 		g.paths = append(g.paths, links[k])
+	}
+	byName := make([]int, len(g.Nodes))
+	for v := range byName {
+		byName[v] = v
+	}
+	slices.SortFunc(byName, func(a, b int) int { return strings.Compare(g.Nodes[a].Name, g.Nodes[b].Name) })
+	g.rank = make([]int, len(g.Nodes))
+	for r, v := range byName {
+		g.rank[v] = r
 	}
 	return g
 }
@@ -172,12 +184,21 @@ func (g *Graph) Out(name string) []Edge {
 }
 
 func (g *Graph) edgeIndex(from, to string) int {
-	i, ok := g.index[from]
+	v, ok := g.index[from]
 	if !ok {
 		return -1
 	}
-	for _, k := range g.out[i] {
-		if g.Edges[k].To == to {
+	w, ok := g.index[to]
+	if !ok {
+		return -1
+	}
+	return g.edgeBetween(v, w)
+}
+
+// edgeBetween returns the index of the link from node v to node w, or -1.
+func (g *Graph) edgeBetween(v, w int) int {
+	for _, k := range g.out[v] {
+		if g.to[k] == w {
 			return k
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/stockflow/stockflow/model"
 )
@@ -57,19 +58,27 @@ func ScoreLinks(l *List, tr *model.Trace) (*LinkScores, error) {
 	n := tr.Len()
 	ls := &LinkScores{Times: tr.Times, g: g, scores: make([][]float64, len(g.Edges))}
 	need := make([]bool, len(g.Edges))
-	for k, e := range g.Edges {
-		p := l.part[g.index[e.From]]
-		need[k] = p >= 0 && p == l.part[g.index[e.To]]
+	needed := 0
+	for v, out := range g.out {
+		for _, k := range out {
+			p := l.part[v]
+			need[k] = p >= 0 && p == l.part[g.to[k]]
+			if need[k] {
+				needed++
+			}
+		}
 	}
 	ex, err := scoreExpanded(g, tr, need)
 	if err != nil {
 		return nil, err
 	}
+	flat := make([]float64, needed*n)
 	for k := range g.Edges {
 		if !need[k] {
 			continue
 		}
-		s := make([]float64, n)
+		s := flat[:n:n]
+		flat = flat[n:]
 		for _, p := range g.paths[k] {
 			chain := make([][]float64, len(p))
 			for j, e := range p {
@@ -93,6 +102,7 @@ func ScoreLinks(l *List, tr *model.Trace) (*LinkScores, error) {
 func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]float64, error) {
 	n := tr.Len()
 	scores := map[[2]string][]float64{}
+	var flat []float64 // room for more scores
 	series := map[string][]float64{}
 	get := func(name string) ([]float64, error) {
 		if s, ok := series[name]; ok {
@@ -122,7 +132,11 @@ func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]floa
 				if _, ok := scores[key]; ok {
 					continue
 				}
-				scores[key] = make([]float64, n)
+				if len(flat) < n {
+					flat = make([]float64, 256*n)
+				}
+				scores[key] = flat[:n:n]
+				flat = flat[n:]
 				t := byName[e.To]
 				if t == nil {
 					t = &target{name: e.To}
@@ -254,28 +268,60 @@ func finite(x float64) float64 {
 }
 
 // loopScores returns the score of each loop at each save point: the
-// product of its links' scores.
+// product of its links' scores, multiplied in the loop's order. Loops that
+// begin with the same links share the products of those links: the loops
+// are taken in the order of their links, so that each needs only the
+// products past the links it shares with the one before.
 func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 	n := len(ls.Times)
 	out := make([][]float64, len(loops))
+	flat := make([]float64, len(loops)*n)
+	maxLen := 0
 	for k, lp := range loops {
-		s := make([]float64, n)
-		for i := range s {
-			s[i] = 1
-		}
+		out[k] = flat[k*n : (k+1)*n : (k+1)*n]
 		for _, e := range lp.edges {
-			es := ls.scores[e]
-			if es == nil {
+			if ls.scores[e] == nil {
 				return nil, fmt.Errorf("loop %s: link %s → %s has no scores", lp.ID, ls.g.Edges[e].From, ls.g.Edges[e].To)
 			}
-			for i := range s {
-				s[i] *= es[i]
+		}
+		maxLen = max(maxLen, len(lp.edges))
+	}
+	if n <= 2 {
+		return out, nil // the scores at save points 0 and 1 are 0
+	}
+	order := make([]int, len(loops))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortFunc(order, func(a, b int) int { return slices.Compare(loops[a].edges, loops[b].edges) })
+
+	// prod[d] holds the product of the first d+1 links of the loop at
+	// hand, at save points 2 to n-1.
+	m := n - 2
+	prod := make([]float64, maxLen*m)
+	var prev []int
+	for _, k := range order {
+		es := loops[k].edges
+		d := 0
+		for d < len(es) && d < len(prev) && es[d] == prev[d] {
+			d++
+		}
+		for ; d < len(es); d++ {
+			sc := ls.scores[es[d]][2:n]
+			row := prod[d*m : (d+1)*m]
+			if d == 0 {
+				copy(row, sc)
+				continue
+			}
+			up := prod[(d-1)*m : d*m]
+			for i := range row {
+				row[i] = up[i] * sc[i]
 			}
 		}
-		for i := range min(2, n) {
-			s[i] = 0
+		if len(es) > 0 {
+			copy(out[k][2:], prod[(len(es)-1)*m:len(es)*m])
 		}
-		out[k] = s
+		prev = es
 	}
 	return out, nil
 }

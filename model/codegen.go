@@ -168,6 +168,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 		}
 	}
 	p.rateLo = append(p.rateLo, int32(len(p.rateSlot)))
+	p.markRates()
 	if len(p.prevs)+len(p.pipes)+len(p.randoms) > 0 {
 		p.gridOnly = true
 	}
@@ -176,10 +177,12 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 // assign emits code computing x into v's slot.
 func (c *compiler) assign(v *cvar, x syntax.Expr) {
 	c.tempNext = 0
+	lo := len(*c.code)
 	r := c.expr(v, x, v.slot)
 	if r != v.slot {
 		c.emit(instr{op: opMov, dst: v.slot, a: r})
 	}
+	*c.code = append((*c.code)[:lo], fuse((*c.code)[lo:])...)
 	if v.nonNeg && (v.role == rFlow) {
 		c.emit(instr{op: opMax, dst: v.slot, a: v.slot, b: c.konst(0)})
 	}

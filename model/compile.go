@@ -92,6 +92,7 @@ type program struct {
 	rateSlot []int32
 	rateSign []float64
 	rateOne  []int32 // per stock: the slot of its only inflow, or -1
+	rateNeed []uint8 // per variable: forRates if the rates need it, else unneeded
 	prevs    []int   // previous variables
 	pipes    []int   // pipeline variables
 	randoms  []int   // random draw variables

@@ -28,6 +28,9 @@ type Native struct {
 	// discrete state need; a run that records only some variables uses it
 	// at every evaluation and Flow at save points.
 	Rates func(v []float64, k *Kernel)
+	// Derivs, when not nil, sets each stock's rate of change in dy from
+	// its flows' slots in v.
+	Derivs func(v, dy []float64)
 }
 
 // Kernel lets generated code hand single instructions back to the
@@ -108,7 +111,7 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	}
 	fmt.Fprintf(&b, "// Source is the model file.\nconst Source = %s\n\n", lit)
 	b.WriteString("// Load compiles the model and attaches the generated code.\nfunc Load() (*model.Model, error) {\n")
-	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode})\n}\n\n", p.layout())
+	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})\n}\n\n", p.layout())
 	writeFunc(&b, "initCode", "Init", p.initCode, nil, p.nSlots)
 	writeFunc(&b, "flowCode", "Flow", p.flowCode, nil, p.nSlots)
 	need := p.needs(nil)
@@ -122,6 +125,7 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 		}
 	}
 	writeFunc(&b, "ratesCode", "Flow", p.flowCode, rates, p.nSlots)
+	writeDerivs(&b, p)
 	out, err := format.Source([]byte(b.String()))
 	if err != nil {
 		return fmt.Errorf("generated code does not format: %v", err)
@@ -187,6 +191,10 @@ func writeFunc(b *strings.Builder, name, kernel string, code []instr, keep []boo
 		case opPulse:
 			fmt.Fprintf(b, "\tv[%d] = model.Pulse(v[%d], v[%d], v[%d], v[%d], v[%d])\n", d, a, bb, c, slotTStep, slotDT)
 		default:
+			if in.op >= opFused && in.op < opFusedEnd {
+				fmt.Fprintf(b, "\tv[%d] = %s\n", d, fusedGo(in))
+				continue
+			}
 			fmt.Fprintf(b, "\tk.%s(%d, v)\n", kernel, i)
 		}
 	}
@@ -209,4 +217,50 @@ func isGoIdent(s string) bool {
 		return false
 	}
 	return true
+}
+
+// fusedGo writes a fused instruction as a Go expression, rounding the
+// inner operation to float64 as the interpreter does.
+func fusedGo(in instr) string {
+	op1, op2, right := unfuse(in.op)
+	sym := map[opcode]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/"}
+	inner := fmt.Sprintf("float64(v[%d] %s v[%d])", in.a, sym[op1], in.b)
+	fn := map[opcode]string{opMin: "model.Min", opMax: "model.Max"}[op2]
+	switch {
+	case fn != "" && right:
+		return fmt.Sprintf("%s(v[%d], %s)", fn, in.c, inner)
+	case fn != "":
+		return fmt.Sprintf("%s(%s, v[%d])", fn, inner, in.c)
+	case right:
+		return fmt.Sprintf("v[%d] %s %s", in.c, sym[op2], inner)
+	}
+	return fmt.Sprintf("%s %s v[%d]", inner, sym[op2], in.c)
+}
+
+// writeDerivs writes the stocks' rates of change as sums of their flows.
+func writeDerivs(b *strings.Builder, p *program) {
+	n := len(p.stocks)
+	fmt.Fprintf(b, "func derivs(v, dy []float64) {\n\tv = v[:%d:%d]\n\tdy = dy[:%d:%d]\n", p.nSlots, p.nSlots, n, n)
+	for i := range p.stocks {
+		var terms strings.Builder
+		for k := p.rateLo[i]; k < p.rateLo[i+1]; k++ {
+			switch {
+			case p.rateSign[k] < 0:
+				fmt.Fprintf(&terms, " - v[%d]", p.rateSlot[k])
+			case terms.Len() == 0:
+				fmt.Fprintf(&terms, "v[%d]", p.rateSlot[k])
+			default:
+				fmt.Fprintf(&terms, " + v[%d]", p.rateSlot[k])
+			}
+		}
+		expr := terms.String()
+		switch {
+		case expr == "":
+			expr = "0"
+		case strings.HasPrefix(expr, " - "):
+			expr = "-" + expr[3:]
+		}
+		fmt.Fprintf(b, "\tdy[%d] = %s\n", i, expr)
+	}
+	b.WriteString("}\n\n")
 }

@@ -347,6 +347,10 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 			avail -= out
 		}
 	}
+	if p.native != nil && p.native.Derivs != nil {
+		p.native.Derivs(v, dy)
+		return
+	}
 	for i := range dy {
 		if s := p.rateOne[i]; s >= 0 {
 			dy[i] = v[s] // a single inflow, as most stocks have
@@ -471,33 +475,40 @@ const (
 // needs marks, for each variable, whether the stocks' rates need it, or
 // only the given outputs, or nothing.
 func (p *program) needs(outputs []string) []uint8 {
-	need := make([]uint8, len(p.vars))
-	var mark func(i int, level uint8)
-	mark = func(i int, level uint8) {
-		if need[i] >= level {
-			return
-		}
-		need[i] = level
-		for _, j := range p.vars[i].deps {
-			mark(j, level)
-		}
+	need := slices.Clone(p.rateNeed)
+	for _, name := range outputs {
+		p.mark(need, p.byName[name], forOutput)
 	}
+	return need
+}
+
+// mark raises variable i, and what its equation uses, to level.
+func (p *program) mark(need []uint8, i int, level uint8) {
+	if need[i] >= level {
+		return
+	}
+	need[i] = level
+	for _, j := range p.vars[i].deps {
+		p.mark(need, j, level)
+	}
+}
+
+// markRates computes rateNeed: what the stocks' rates and the discrete
+// state need at every evaluation. Compile calls it once.
+func (p *program) markRates() {
+	p.rateNeed = make([]uint8, len(p.vars))
 	for _, i := range p.stocks {
 		v := p.vars[i]
 		for _, j := range v.inflows {
-			mark(j, forRates)
+			p.mark(p.rateNeed, j, forRates)
 		}
 		for _, j := range v.outflows {
-			mark(j, forRates)
+			p.mark(p.rateNeed, j, forRates)
 		}
 	}
-	for _, i := range append(append([]int(nil), p.prevs...), p.pipes...) {
-		mark(p.vars[i].input, forRates)
+	for _, i := range append(slices.Clone(p.prevs), p.pipes...) {
+		p.mark(p.rateNeed, p.vars[i].input, forRates)
 	}
-	for _, name := range outputs {
-		mark(p.byName[name], forOutput)
-	}
-	return need
 }
 
 // plan splits the flow code for a run that records only some variables:

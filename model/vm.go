@@ -47,6 +47,12 @@ const (
 	opPoisson // dst = inverse Poisson CDF(mean a, uniform b)
 	opTrunc   // dst = a truncated toward zero
 	opFmod    // dst = a - b*trunc(a/b), the sign of a
+
+	// opFused is the first of the fused arithmetic instructions: two
+	// operations in one, dst = (a op1 b) op2 c or c op2 (a op1 b); see
+	// fuse.go for the numbering.
+	opFused
+	opFusedEnd = opFused + 48
 )
 
 // pure reports whether the op depends only on its operands, so that it
@@ -179,6 +185,87 @@ func exec(code []instr, v []float64, tables []table) {
 			v[in.dst] = Bool(v[in.a] > v[in.b])
 		case opLt:
 			v[in.dst] = Bool(v[in.a] < v[in.b])
+		// Fused pairs of arithmetic (fuse.go).
+		case opFused + 0: // (a + b) + c
+			v[in.dst] = float64(v[in.a]+v[in.b]) + v[in.c]
+		case opFused + 2: // (a + b) - c
+			v[in.dst] = float64(v[in.a]+v[in.b]) - v[in.c]
+		case opFused + 3: // c - (a + b)
+			v[in.dst] = v[in.c] - float64(v[in.a]+v[in.b])
+		case opFused + 4: // (a + b) * c
+			v[in.dst] = float64(v[in.a]+v[in.b]) * v[in.c]
+		case opFused + 6: // (a + b) / c
+			v[in.dst] = float64(v[in.a]+v[in.b]) / v[in.c]
+		case opFused + 7: // c / (a + b)
+			v[in.dst] = v[in.c] / float64(v[in.a]+v[in.b])
+		case opFused + 8: // min(a + b, c)
+			v[in.dst] = Min(float64(v[in.a]+v[in.b]), v[in.c])
+		case opFused + 9: // min(c, a + b)
+			v[in.dst] = Min(v[in.c], float64(v[in.a]+v[in.b]))
+		case opFused + 10: // max(a + b, c)
+			v[in.dst] = Max(float64(v[in.a]+v[in.b]), v[in.c])
+		case opFused + 11: // max(c, a + b)
+			v[in.dst] = Max(v[in.c], float64(v[in.a]+v[in.b]))
+		case opFused + 12: // (a - b) + c
+			v[in.dst] = float64(v[in.a]-v[in.b]) + v[in.c]
+		case opFused + 14: // (a - b) - c
+			v[in.dst] = float64(v[in.a]-v[in.b]) - v[in.c]
+		case opFused + 15: // c - (a - b)
+			v[in.dst] = v[in.c] - float64(v[in.a]-v[in.b])
+		case opFused + 16: // (a - b) * c
+			v[in.dst] = float64(v[in.a]-v[in.b]) * v[in.c]
+		case opFused + 18: // (a - b) / c
+			v[in.dst] = float64(v[in.a]-v[in.b]) / v[in.c]
+		case opFused + 19: // c / (a - b)
+			v[in.dst] = v[in.c] / float64(v[in.a]-v[in.b])
+		case opFused + 20: // min(a - b, c)
+			v[in.dst] = Min(float64(v[in.a]-v[in.b]), v[in.c])
+		case opFused + 21: // min(c, a - b)
+			v[in.dst] = Min(v[in.c], float64(v[in.a]-v[in.b]))
+		case opFused + 22: // max(a - b, c)
+			v[in.dst] = Max(float64(v[in.a]-v[in.b]), v[in.c])
+		case opFused + 23: // max(c, a - b)
+			v[in.dst] = Max(v[in.c], float64(v[in.a]-v[in.b]))
+		case opFused + 24: // (a * b) + c
+			v[in.dst] = float64(v[in.a]*v[in.b]) + v[in.c]
+		case opFused + 26: // (a * b) - c
+			v[in.dst] = float64(v[in.a]*v[in.b]) - v[in.c]
+		case opFused + 27: // c - (a * b)
+			v[in.dst] = v[in.c] - float64(v[in.a]*v[in.b])
+		case opFused + 28: // (a * b) * c
+			v[in.dst] = float64(v[in.a]*v[in.b]) * v[in.c]
+		case opFused + 30: // (a * b) / c
+			v[in.dst] = float64(v[in.a]*v[in.b]) / v[in.c]
+		case opFused + 31: // c / (a * b)
+			v[in.dst] = v[in.c] / float64(v[in.a]*v[in.b])
+		case opFused + 32: // min(a * b, c)
+			v[in.dst] = Min(float64(v[in.a]*v[in.b]), v[in.c])
+		case opFused + 33: // min(c, a * b)
+			v[in.dst] = Min(v[in.c], float64(v[in.a]*v[in.b]))
+		case opFused + 34: // max(a * b, c)
+			v[in.dst] = Max(float64(v[in.a]*v[in.b]), v[in.c])
+		case opFused + 35: // max(c, a * b)
+			v[in.dst] = Max(v[in.c], float64(v[in.a]*v[in.b]))
+		case opFused + 36: // (a / b) + c
+			v[in.dst] = float64(v[in.a]/v[in.b]) + v[in.c]
+		case opFused + 38: // (a / b) - c
+			v[in.dst] = float64(v[in.a]/v[in.b]) - v[in.c]
+		case opFused + 39: // c - (a / b)
+			v[in.dst] = v[in.c] - float64(v[in.a]/v[in.b])
+		case opFused + 40: // (a / b) * c
+			v[in.dst] = float64(v[in.a]/v[in.b]) * v[in.c]
+		case opFused + 42: // (a / b) / c
+			v[in.dst] = float64(v[in.a]/v[in.b]) / v[in.c]
+		case opFused + 43: // c / (a / b)
+			v[in.dst] = v[in.c] / float64(v[in.a]/v[in.b])
+		case opFused + 44: // min(a / b, c)
+			v[in.dst] = Min(float64(v[in.a]/v[in.b]), v[in.c])
+		case opFused + 45: // min(c, a / b)
+			v[in.dst] = Min(v[in.c], float64(v[in.a]/v[in.b]))
+		case opFused + 46: // max(a / b, c)
+			v[in.dst] = Max(float64(v[in.a]/v[in.b]), v[in.c])
+		case opFused + 47: // max(c, a / b)
+			v[in.dst] = Max(v[in.c], float64(v[in.a]/v[in.b]))
 		default:
 			v[in.dst] = eval1(in, v, tables)
 		}

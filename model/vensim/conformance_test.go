@@ -69,7 +69,6 @@ var expectedFailures = map[string]string{
 // expectedFailuresA are the mdl-A directories that do not pass yet; the
 // tier's goal is that none does.
 var expectedFailuresA = map[string]string{
-	"delays":                 "DELAY N whose delay time changes: Vensim lags each stage's delay time by one step per stage",
 	"samples/Roessler_Chaos": "the reference was computed in single precision; the chaotic system amplifies float32 rounding past the gate after t≈30 (docs/conformance.md)",
 }
 

@@ -558,21 +558,14 @@ func (c *ctx) call(n *node) {
 				order = max(1, math.Floor(T/c.r.m.Sim.DT+1e-9))
 			}
 		}
-		name := "delayn"
-		if n.key == "smooth n" {
-			name = "smthn"
-		}
-		c.write(name+"(", p)
-		c.emit(a[0], 0, false)
 		if n.key == "delay n" {
-			// Vensim's DELAY N sees a change of delay time one step late.
-			c.write(", previous(", p)
-			c.emit(a[1], 0, false)
-			c.write(")", p)
-		} else {
-			c.write(", ", p)
-			c.emit(a[1], 0, false)
+			c.delayN(p, a, order)
+			return
 		}
+		c.write("smthn(", p)
+		c.emit(a[0], 0, false)
+		c.write(", ", p)
+		c.emit(a[1], 0, false)
 		c.write(", "+strconv.FormatFloat(order, 'g', -1, 64)+", ", p)
 		c.emit(a[2], 0, false)
 		c.write(")", p)
@@ -603,6 +596,50 @@ func (c *ctx) call(n *node) {
 	case "vector select":
 		c.vectorSelect(n)
 	}
+}
+
+// delayN writes Vensim's DELAY N(in, T, init, n) of order n: stages
+// 1..n-1 drain at stock/(T/n) with the current T; the output is the last
+// stage over T/n with the T of the step before, and it is what drains the
+// last stage. So the output depends only on earlier values of T and the
+// delay conserves what enters it, as Vensim's help for DELAY N says, and
+// it matches Vensim's output in the suite's tests/delays, where PySD's
+// rule (stage k reads T from k steps before) is the same for n = 2. In
+// stockflow's terms: delayn(in, T·(n-1)/n, n-1, init), whose stages last
+// T/n, draining into delay1(·, previous(T)/n, init).
+func (c *ctx) delayN(p int, a []*node, order float64) {
+	c.write("delay1(", p)
+	if order == 1 {
+		c.emit(a[0], 0, false)
+		c.write(", ", p)
+		c.prev(a[1])
+		c.write(", ", p)
+	} else {
+		n := strconv.FormatFloat(order, 'g', -1, 64)
+		m := strconv.FormatFloat(order-1, 'g', -1, 64)
+		c.write("delayn(", p)
+		c.emit(a[0], 0, false)
+		c.write(", ", p)
+		c.emit(a[1], 6, false)
+		c.write(" * "+m+" / "+n+", "+m+", ", p)
+		c.emit(a[2], 0, false)
+		c.write("), ", p)
+		c.prev(a[1])
+		c.write(" / "+n+", ", p)
+	}
+	c.emit(a[2], 0, false)
+	c.write(")", p)
+}
+
+// prev writes previous(x), or x alone when x is a number.
+func (c *ctx) prev(x *node) {
+	if x.kind == nNum {
+		c.write(x.text, x.pos)
+		return
+	}
+	c.write("previous(", x.pos)
+	c.emit(x, 0, false)
+	c.write(")", x.pos)
 }
 
 // initValue evaluates x at the start time, when it depends only on

@@ -98,7 +98,7 @@ thresholds = ["majority"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "fa271d3482766719", Init: initCode, Flow: flowCode, Rates: ratesCode})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "e628943c9496e6d7", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
@@ -107,8 +107,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[8] = v[7]
 	v[10] = v[8] / v[6]
 	v[13] = v[5] * v[8]
-	v[14] = v[12] - v[10]
-	v[9] = v[13] * v[14]
+	v[9] = float64(v[12]-v[10]) * v[13]
 	v[11] = k.Lookup(0, v[10])
 }
 
@@ -117,8 +116,7 @@ func flowCode(v []float64, k *model.Kernel) {
 	_ = k
 	v[10] = v[8] / v[6]
 	v[13] = v[5] * v[8]
-	v[14] = v[12] - v[10]
-	v[9] = v[13] * v[14]
+	v[9] = float64(v[12]-v[10]) * v[13]
 	v[11] = k.Lookup(0, v[10])
 }
 
@@ -127,6 +125,11 @@ func ratesCode(v []float64, k *model.Kernel) {
 	_ = k
 	v[10] = v[8] / v[6]
 	v[13] = v[5] * v[8]
-	v[14] = v[12] - v[10]
-	v[9] = v[13] * v[14]
+	v[9] = float64(v[12]-v[10]) * v[13]
+}
+
+func derivs(v, dy []float64) {
+	v = v[:15:15]
+	dy = dy[:1:1]
+	dy[0] = v[9]
 }

@@ -116,7 +116,7 @@ thresholds = ["hare_boom"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "1e1541dc9703465e", Init: initCode, Flow: flowCode, Rates: ratesCode})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "c961e0ec7b9d7bf8", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
@@ -125,49 +125,44 @@ func initCode(v []float64, k *model.Kernel) {
 	v[11] = v[9]
 	v[12] = v[10]
 	v[13] = v[5] * v[11]
-	v[18] = v[6] * v[11]
-	v[14] = v[18] * v[12]
-	v[18] = v[8] * v[11]
-	v[15] = v[18] * v[12]
+	v[14] = float64(v[6]*v[11]) * v[12]
+	v[15] = float64(v[8]*v[11]) * v[12]
 	v[16] = v[7] * v[12]
 	v[18] = v[8] * v[11]
 	v[19] = math.Log(v[11])
-	v[20] = v[7] * v[19]
-	v[21] = v[18] - v[20]
-	v[22] = v[6] * v[12]
-	v[23] = v[21] + v[22]
+	v[21] = v[18] - float64(v[7]*v[19])
+	v[23] = float64(v[6]*v[12]) + v[21]
 	v[24] = math.Log(v[12])
-	v[25] = v[5] * v[24]
-	v[17] = v[23] - v[25]
+	v[17] = v[23] - float64(v[5]*v[24])
 }
 
 func flowCode(v []float64, k *model.Kernel) {
 	v = v[:26:26]
 	_ = k
 	v[13] = v[5] * v[11]
-	v[18] = v[6] * v[11]
-	v[14] = v[18] * v[12]
-	v[18] = v[8] * v[11]
-	v[15] = v[18] * v[12]
+	v[14] = float64(v[6]*v[11]) * v[12]
+	v[15] = float64(v[8]*v[11]) * v[12]
 	v[16] = v[7] * v[12]
 	v[18] = v[8] * v[11]
 	v[19] = math.Log(v[11])
-	v[20] = v[7] * v[19]
-	v[21] = v[18] - v[20]
-	v[22] = v[6] * v[12]
-	v[23] = v[21] + v[22]
+	v[21] = v[18] - float64(v[7]*v[19])
+	v[23] = float64(v[6]*v[12]) + v[21]
 	v[24] = math.Log(v[12])
-	v[25] = v[5] * v[24]
-	v[17] = v[23] - v[25]
+	v[17] = v[23] - float64(v[5]*v[24])
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
 	v = v[:26:26]
 	_ = k
 	v[13] = v[5] * v[11]
-	v[18] = v[6] * v[11]
-	v[14] = v[18] * v[12]
-	v[18] = v[8] * v[11]
-	v[15] = v[18] * v[12]
+	v[14] = float64(v[6]*v[11]) * v[12]
+	v[15] = float64(v[8]*v[11]) * v[12]
 	v[16] = v[7] * v[12]
+}
+
+func derivs(v, dy []float64) {
+	v = v[:26:26]
+	dy = dy[:2:2]
+	dy[0] = v[13] - v[14]
+	dy[1] = v[15] - v[16]
 }

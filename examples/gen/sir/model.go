@@ -117,7 +117,7 @@ vars = ["susceptible", "infectious", "recovered"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "a51127baefdef945", Init: initCode, Flow: flowCode, Rates: ratesCode})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "26a8d85dff9c836a", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
@@ -126,31 +126,34 @@ func initCode(v []float64, k *model.Kernel) {
 	v[9] = v[5] - v[6]
 	v[10] = v[6]
 	v[11] = v[16]
-	v[17] = v[7] * v[10]
-	v[18] = v[17] * v[9]
+	v[18] = float64(v[7]*v[10]) * v[9]
 	v[12] = v[18] / v[5]
 	v[13] = v[10] / v[8]
 	v[14] = v[7] * v[8]
-	v[17] = v[10] + v[11]
-	v[15] = v[17] / v[5]
+	v[15] = float64(v[10]+v[11]) / v[5]
 }
 
 func flowCode(v []float64, k *model.Kernel) {
 	v = v[:19:19]
 	_ = k
-	v[17] = v[7] * v[10]
-	v[18] = v[17] * v[9]
+	v[18] = float64(v[7]*v[10]) * v[9]
 	v[12] = v[18] / v[5]
 	v[13] = v[10] / v[8]
-	v[17] = v[10] + v[11]
-	v[15] = v[17] / v[5]
+	v[15] = float64(v[10]+v[11]) / v[5]
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
 	v = v[:19:19]
 	_ = k
-	v[17] = v[7] * v[10]
-	v[18] = v[17] * v[9]
+	v[18] = float64(v[7]*v[10]) * v[9]
 	v[12] = v[18] / v[5]
 	v[13] = v[10] / v[8]
+}
+
+func derivs(v, dy []float64) {
+	v = v[:19:19]
+	dy = dy[:3:3]
+	dy[0] = -v[12]
+	dy[1] = v[12] - v[13]
+	dy[2] = v[13]
 }

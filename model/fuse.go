@@ -1,0 +1,83 @@
+package model
+
+// Fusing: an equation compiles to a tree of three-address instructions in
+// which each temporary is written once and read once, by the instruction
+// that follows. Two such arithmetic instructions become one fused
+// instruction, dst = (a op1 b) op2 c (or c op2 (a op1 b)), which saves a
+// trip round the interpreter's loop and a store and load of the
+// temporary. The inner result is rounded to float64 before op2 (an
+// explicit conversion, which Go never fuses into a multiply-add), so a
+// fused instruction computes exactly what the pair did.
+//
+// Numbering: opFused + (op1*6 + op2)*2 + side, with op1 one of add, sub,
+// mul, div (0-3), op2 one of add, sub, mul, div, min, max (0-5), and side
+// 1 when the pair's result is op2's right operand. Add and mul, exactly
+// commutative in IEEE arithmetic, always use side 0.
+
+var fuseInner = [...]opcode{opAdd, opSub, opMul, opDiv}
+var fuseOuter = [...]opcode{opAdd, opSub, opMul, opDiv, opMin, opMax}
+
+// fusedOp returns the fused opcode for op1 then op2, or false.
+func fusedOp(op1, op2 opcode, right bool) (opcode, bool) {
+	i := indexOp(fuseInner[:], op1)
+	j := indexOp(fuseOuter[:], op2)
+	if i < 0 || j < 0 {
+		return 0, false
+	}
+	if op2 == opAdd || op2 == opMul {
+		right = false // exactly commutative; min and max are not, for ±0
+	}
+	side := 0
+	if right {
+		side = 1
+	}
+	return opFused + opcode((i*6+j)*2+side), true
+}
+
+// unfuse returns the two operations and the side of a fused opcode.
+func unfuse(op opcode) (op1, op2 opcode, right bool) {
+	k := int(op - opFused)
+	return fuseInner[k/12], fuseOuter[k/2%6], k%2 == 1
+}
+
+func indexOp(ops []opcode, op opcode) int {
+	for i, o := range ops {
+		if o == op {
+			return i
+		}
+	}
+	return -1
+}
+
+// fuse rewrites code in place, fusing each arithmetic instruction that
+// writes a temporary with the arithmetic instruction right after it that
+// reads it, and returns the shortened code.
+func fuse(code []instr) []instr {
+	out := code[:0]
+	for i := 0; i < len(code); i++ {
+		in := code[i]
+		if i+1 < len(code) && in.dst >= tempMark {
+			next := code[i+1]
+			var right bool
+			var other int32
+			ok := true
+			switch {
+			case next.a == in.dst && next.b != in.dst:
+				other = next.b
+			case next.b == in.dst && next.a != in.dst:
+				other, right = next.a, true
+			default:
+				ok = false
+			}
+			if ok {
+				if op, fusable := fusedOp(in.op, next.op, right); fusable {
+					out = append(out, instr{op: op, dst: next.dst, a: in.a, b: in.b, c: other})
+					i++
+					continue
+				}
+			}
+		}
+		out = append(out, in)
+	}
+	return out
+}
