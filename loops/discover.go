@@ -29,7 +29,7 @@ func discover(l *List, ls *LinkScores) []*Loop {
 	g := l.Graph
 	var known loopSet
 	for _, lp := range l.Loops {
-		known.add(lp.nodes, 0)
+		known.add(lp.nodes)
 	}
 	var targets []int
 	parts := 0
@@ -52,30 +52,31 @@ func discover(l *List, ls *LinkScores) []*Loop {
 
 	s := &searcher{
 		g: g, part: l.part, known: &known, mk: &loopMaker{g: g, block: 1 << 12},
-		w: make([]float64, len(g.Edges)), out: make([][]int, len(g.Nodes)),
-		best: make([]float64, len(g.Nodes)), on: make([]bool, len(g.Nodes)),
+		out: make([][]arc, len(g.Nodes)), nodes: make([]nodeState, len(g.Nodes)),
+		pos: make([]int, len(g.Nodes)),
+	}
+	for v := range s.pos {
+		s.pos[v] = -1
 	}
 	step := max(1, (len(ls.Times)-2+searchPoints-1)/searchPoints)
 	for i := 2; i < len(ls.Times) && len(s.found) < maxDiscovered; i += step {
-		// Out-links by decreasing weight at this save point.
-		for k, sc := range ls.scores {
-			if sc != nil {
-				s.w[k] = math.Abs(sc[i])
-			}
-		}
+		// Out-links by decreasing weight at this save point. (A link
+		// with a score lies in a partition.)
 		for v := range g.Nodes {
 			out := s.out[v][:0]
 			for _, k := range g.out[v] {
-				if sc := ls.scores[k]; sc != nil && sc[i] != 0 && !math.IsNaN(sc[i]) {
-					out = append(out, k)
+				if sc := ls.scores[k]; sc != nil && sc[i] != 0 && !math.IsNaN(sc[i]) && l.part[g.to[k]] == l.part[v] {
+					out = append(out, arc{to: g.to[k], k: k, w: math.Abs(sc[i])})
 				}
 			}
-			slices.SortStableFunc(out, func(a, b int) int { return cmp.Compare(s.w[b], s.w[a]) })
+			slices.SortStableFunc(out, func(a, b arc) int { return cmp.Compare(b.w, a.w) })
 			s.out[v] = out
 		}
 		for _, t := range targets {
-			clear(s.best)
-			s.target, s.tpart = t, l.part[t]
+			for v := range s.nodes {
+				s.nodes[v].best = 0
+			}
+			s.target = t
 			s.search(t, 1)
 		}
 	}
@@ -95,48 +96,64 @@ type searcher struct {
 	mk    *loopMaker
 	found []*Loop
 
-	w   []float64 // per edge: the magnitude of its score
-	out [][]int   // per node: its out-links of nonzero score, heaviest first
+	out    [][]arc // per node: its out-links of nonzero score, heaviest first
+	target int
+	nodes  []nodeState
+	path   []int  // the nodes of the path
+	links  []int  // the links between them
+	pos    []int  // per node on the path: its place in it
+	hash   uint64 // circuitHash(path)
+}
 
-	target, tpart int
-	best          []float64
-	on            []bool
-	path          []int
+// arc is a link out of a node at a save point: the node it leads to, its
+// index in the graph, and the magnitude of its score.
+type arc struct {
+	to, k int
+	w     float64
+}
+
+// nodeState is the search's record of a node: the best score with which
+// a path has reached it, and whether it lies on the path.
+type nodeState struct {
+	best float64
+	on   bool
 }
 
 // search goes on from v, which a path of the given score has reached
-// without passing through it or being pruned.
+// without passing through it or being pruned. (A link followed stays in
+// the target's partition: the out-links hold no other.)
 func (s *searcher) search(v int, score float64) {
-	s.best[v] = score
-	s.on[v] = true
+	s.nodes[v] = nodeState{best: score, on: true}
+	s.pos[v] = len(s.path)
 	s.path = append(s.path, v)
-	for _, k := range s.out[v] {
-		w := s.g.to[k]
-		if s.part[w] != s.tpart {
-			continue
-		}
-		sc := score * s.w[k]
-		switch {
-		case s.on[w]:
-			if w == s.target {
+	s.hash += nodeHash(v)
+	for _, a := range s.out[v] {
+		sc := score * a.w
+		switch nw := &s.nodes[a.to]; {
+		case nw.on:
+			if a.to == s.target {
+				s.links = append(s.links, a.k)
 				s.record()
+				s.links = s.links[:len(s.links)-1]
 			}
-		case !(sc <= s.best[w]): // NaN goes on, as a path not pruned
-			s.search(w, sc)
+		case !(sc <= nw.best): // NaN goes on, as a path not pruned
+			s.links = append(s.links, a.k)
+			s.search(a.to, sc)
+			s.links = s.links[:len(s.links)-1]
 		}
 	}
+	s.hash -= nodeHash(v)
 	s.path = s.path[:len(s.path)-1]
-	s.on[v] = false
+	s.nodes[v].on = false
 }
 
 // record adds the loop of the current path, unless it is known.
 func (s *searcher) record() {
-	b := canonicalStart(s.g, s.path)
-	if s.known.has(s.path, b) {
+	if s.known.has(s.path, s.hash, s.pos) {
 		return
 	}
-	lp := s.mk.make(s.path)
-	s.known.add(lp.nodes, 0)
+	lp := s.mk.make(s.path, s.links)
+	s.known.add(lp.nodes)
 	lp.Discovered = true
 	lp.Partition = s.part[lp.nodes[0]]
 	s.found = append(s.found, lp)

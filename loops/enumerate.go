@@ -123,7 +123,7 @@ func Find(g *Graph, opt Options) *List {
 
 	e := &enumerator{succ: succ, part: part, maxLen: opt.MaxLength, maxLoops: maxLoops,
 		blocked: make([]bool, n), b: make([][]int, n), seen: make([]int, n),
-		mk: &loopMaker{g: g, block: 1 << 14}}
+		out: g.out, mk: &loopMaker{g: g, block: 1 << 14}}
 	for _, comp := range comps {
 		for _, s := range comp {
 			if e.stop {
@@ -225,6 +225,8 @@ type enumerator struct {
 	blocked   []bool
 	b         [][]int
 	stack     []int
+	out       [][]int // per node: the links to succ
+	links     []int   // the links along stack
 	mk        *loopMaker
 	found     []*Loop
 	truncated bool
@@ -250,7 +252,7 @@ func (e *enumerator) circuit(v int) bool {
 	f := false
 	e.stack = append(e.stack, v)
 	e.blocked[v] = true
-	for _, w := range e.succ[v] {
+	for j, w := range e.succ[v] {
 		if e.stop {
 			break
 		}
@@ -263,7 +265,7 @@ func (e *enumerator) circuit(v int) bool {
 				e.truncated, e.stop = true, true
 				break
 			}
-			e.found = append(e.found, e.mk.make(e.stack))
+			e.found = append(e.found, e.mk.make(e.stack, append(e.links, e.out[v][j])))
 			f = true
 		case e.blocked[w]:
 		case e.maxLen > 0 && len(e.stack) >= e.maxLen:
@@ -273,9 +275,11 @@ func (e *enumerator) circuit(v int) bool {
 			}
 			f = true
 		default:
+			e.links = append(e.links, e.out[v][j])
 			if e.circuit(w) {
 				f = true
 			}
+			e.links = e.links[:len(e.links)-1]
 		}
 	}
 	if f || e.stop {
@@ -328,7 +332,7 @@ func (e *enumerator) reaches(w int) bool {
 // newLoop makes a loop of a circuit of node indices, rotated to its
 // canonical start.
 func (g *Graph) newLoop(c []int) *Loop {
-	return (&loopMaker{g: g}).make(c)
+	return (&loopMaker{g: g}).make(c, nil)
 }
 
 // loopMaker makes loops, carving their slices out of blocks of block
@@ -349,8 +353,9 @@ func (mk *loopMaker) grabInts(n int) []int {
 	return s
 }
 
-// make makes the loop of circuit c, which it does not keep.
-func (mk *loopMaker) make(c []int) *Loop {
+// make makes the loop of circuit c, whose links are es (or, if es is
+// nil, found in the graph); it keeps neither.
+func (mk *loopMaker) make(c, es []int) *Loop {
 	g, n := mk.g, len(c)
 	if len(mk.names) < n {
 		mk.names = make([]string, max(n, mk.block))
@@ -360,14 +365,20 @@ func (mk *loopMaker) make(c []int) *Loop {
 	b := canonicalStart(g, c)
 	copy(l.nodes, c[b:])
 	copy(l.nodes[n-b:], c[:b])
+	if es != nil {
+		copy(l.edges, es[b:])
+		copy(l.edges[n-b:], es[:b])
+	}
 	p := 1
 	for k, v := range l.nodes {
 		l.Vars[k] = g.Nodes[v].Name
-		w := l.nodes[0]
-		if k+1 < n {
-			w = l.nodes[k+1]
+		if es == nil {
+			w := l.nodes[0]
+			if k+1 < n {
+				w = l.nodes[k+1]
+			}
+			l.edges[k] = g.edgeBetween(v, w)
 		}
-		l.edges[k] = g.edgeBetween(v, w)
 		p *= g.Edges[l.edges[k]].Sign
 	}
 	l.Polarity = polarityOf(p)
@@ -400,43 +411,46 @@ func canonicalStart(g *Graph, c []int) int {
 }
 
 // loopSet is a set of circuits in canonical rotation, for telling the
-// loops found apart without building a key of each.
+// loops found apart without building a key of each. A circuit's hash is
+// the sum of its nodes' hashes, which a path can keep up as it grows: it
+// does not depend on the rotation (nor on the order).
 type loopSet struct {
 	byHash map[uint64][][]int
 }
 
-// hashRotated hashes c rotated to start at b.
-func hashRotated(c []int, b int) uint64 {
-	h := uint64(14695981039346656037)
-	for k := range c {
-		v := c[(b+k)%len(c)]
-		h ^= uint64(v)
-		h *= 1099511628211
+// nodeHash mixes a node index (the finaliser of splitmix64).
+func nodeHash(v int) uint64 {
+	h := uint64(v) + 0x9e3779b97f4a7c15
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9
+	h = (h ^ (h >> 27)) * 0x94d049bb133111eb
+	return h ^ (h >> 31)
+}
+
+func circuitHash(c []int) uint64 {
+	var h uint64
+	for _, v := range c {
+		h += nodeHash(v)
 	}
 	return h
 }
 
-// add adds the loop of circuit c rotated to start at b, keeping c, and
-// reports whether it was new.
-func (s *loopSet) add(c []int, b int) bool {
+// add adds the circuit c, in canonical rotation, and keeps it.
+func (s *loopSet) add(c []int) {
 	if s.byHash == nil {
 		s.byHash = map[uint64][][]int{}
 	}
-	h := hashRotated(c, b)
-	for _, o := range s.byHash[h] {
-		if equalRotated(o, c, b) {
-			return false
-		}
-	}
+	h := circuitHash(c)
 	s.byHash[h] = append(s.byHash[h], c)
-	return true
 }
 
-// has reports whether the set holds the loop of circuit c rotated to
-// start at b.
-func (s *loopSet) has(c []int, b int) bool {
-	for _, o := range s.byHash[hashRotated(c, b)] {
-		if equalRotated(o, c, b) {
+// has reports whether the set holds circuit c, in any rotation, given its
+// hash and the place in c of each of its nodes.
+func (s *loopSet) has(c []int, h uint64, pos []int) bool {
+	for _, o := range s.byHash[h] {
+		if len(o) != len(c) {
+			continue
+		}
+		if b := pos[o[0]]; b >= 0 && b < len(c) && c[b] == o[0] && equalRotated(o, c, b) {
 			return true
 		}
 	}

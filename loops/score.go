@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/stockflow/stockflow/model"
 )
@@ -270,13 +269,12 @@ func finite(x float64) float64 {
 // loopScores returns the score of each loop at each save point: the
 // product of its links' scores, multiplied in the loop's order. Loops that
 // begin with the same links share the products of those links: the loops
-// are taken in the order of their links, so that each needs only the
-// products past the links it shares with the one before.
+// are put in a trie by their links, and a walk through it multiplies the
+// scores of each link of the trie once.
 func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 	n := len(ls.Times)
 	out := make([][]float64, len(loops))
 	flat := make([]float64, len(loops)*n)
-	maxLen := 0
 	for k, lp := range loops {
 		out[k] = flat[k*n : (k+1)*n : (k+1)*n]
 		for _, e := range lp.edges {
@@ -284,44 +282,66 @@ func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 				return nil, fmt.Errorf("loop %s: link %s → %s has no scores", lp.ID, ls.g.Edges[e].From, ls.g.Edges[e].To)
 			}
 		}
-		maxLen = max(maxLen, len(lp.edges))
 	}
 	if n <= 2 {
 		return out, nil // the scores at save points 0 and 1 are 0
 	}
-	order := make([]int, len(loops))
-	for k := range order {
-		order[k] = k
-	}
-	slices.SortFunc(order, func(a, b int) int { return slices.Compare(loops[a].edges, loops[b].edges) })
 
-	// prod[d] holds the product of the first d+1 links of the loop at
-	// hand, at save points 2 to n-1.
+	// The trie: node 0 is the root; each other node is a link following
+	// its parent's, and ends the loops listed from its first loop.
+	type node struct{ edge, child, next, first int32 }
+	trie := []node{{child: -1, next: -1, first: -1}}
+	nextLoop := make([]int32, len(loops))
+	maxLen := 0
+	for k, lp := range loops {
+		cur := int32(0)
+		for _, e := range lp.edges {
+			c := trie[cur].child
+			for c >= 0 && trie[c].edge != int32(e) {
+				c = trie[c].next
+			}
+			if c < 0 {
+				c = int32(len(trie))
+				trie = append(trie, node{edge: int32(e), child: -1, next: trie[cur].child, first: -1})
+				trie[cur].child = c
+			}
+			cur = c
+		}
+		nextLoop[k] = trie[cur].first
+		trie[cur].first = int32(k)
+		maxLen = max(maxLen, len(lp.edges))
+	}
+
+	// prod[d] holds the product of the links of the trie node at depth
+	// d+1 on the walk's path and its ancestors, at save points 2 to n-1.
 	m := n - 2
 	prod := make([]float64, maxLen*m)
-	var prev []int
-	for _, k := range order {
-		es := loops[k].edges
-		d := 0
-		for d < len(es) && d < len(prev) && es[d] == prev[d] {
-			d++
-		}
-		for ; d < len(es); d++ {
-			sc := ls.scores[es[d]][2:n]
-			row := prod[d*m : (d+1)*m]
-			if d == 0 {
-				copy(row, sc)
-				continue
-			}
+	type visit struct{ node, depth int32 }
+	var stack []visit
+	for c := trie[0].child; c >= 0; c = trie[c].next {
+		stack = append(stack, visit{c, 0})
+	}
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		nd, d := trie[v.node], int(v.depth)
+		row := prod[d*m : (d+1)*m]
+		sc := ls.scores[nd.edge][2:n]
+		if d == 0 {
+			copy(row, sc)
+		} else {
 			up := prod[(d-1)*m : d*m]
+			up, sc = up[:len(row)], sc[:len(row)]
 			for i := range row {
 				row[i] = up[i] * sc[i]
 			}
 		}
-		if len(es) > 0 {
-			copy(out[k][2:], prod[(len(es)-1)*m:len(es)*m])
+		for k := nd.first; k >= 0; k = nextLoop[k] {
+			copy(out[k][2:], row)
 		}
-		prev = es
+		for c := nd.child; c >= 0; c = trie[c].next {
+			stack = append(stack, visit{c, v.depth + 1})
+		}
 	}
 	return out, nil
 }

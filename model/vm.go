@@ -181,6 +181,10 @@ func exec(code []instr, v []float64, tables []table) {
 			} else {
 				v[in.dst] = v[in.c]
 			}
+		case opLookup:
+			v[in.dst] = tables[in.b].at(v[in.a])
+		case opSafeDiv:
+			v[in.dst] = SafeDiv(v[in.a], v[in.b], v[in.c])
 		case opGt:
 			v[in.dst] = Bool(v[in.a] > v[in.b])
 		case opLt:
