@@ -290,7 +290,12 @@ func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 	// The trie: node 0 is the root; each other node is a link following
 	// its parent's, and ends the loops listed from its first loop.
 	type node struct{ edge, child, next, first int32 }
-	trie := []node{{child: -1, next: -1, first: -1}}
+	total := 0
+	for _, lp := range loops {
+		total += len(lp.edges)
+	}
+	trie := make([]node, 1, 1+total)
+	trie[0] = node{child: -1, next: -1, first: -1}
 	nextLoop := make([]int32, len(loops))
 	maxLen := 0
 	for k, lp := range loops {
@@ -330,11 +335,7 @@ func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 		if d == 0 {
 			copy(row, sc)
 		} else {
-			up := prod[(d-1)*m : d*m]
-			up, sc = up[:len(row)], sc[:len(row)]
-			for i := range row {
-				row[i] = up[i] * sc[i]
-			}
+			mulInto(row, prod[(d-1)*m:d*m], sc)
 		}
 		for k := nd.first; k >= 0; k = nextLoop[k] {
 			copy(out[k][2:], row)
@@ -344,4 +345,20 @@ func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// mulInto sets dst[i] = a[i]*b[i].
+func mulInto(dst, a, b []float64) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	i := 0
+	for ; i+4 <= len(dst); i += 4 {
+		d, x, y := dst[i:i+4:i+4], a[i:i+4:i+4], b[i:i+4:i+4]
+		d[0] = x[0] * y[0]
+		d[1] = x[1] * y[1]
+		d[2] = x[2] * y[2]
+		d[3] = x[3] * y[3]
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = a[i] * b[i]
+	}
 }
