@@ -470,8 +470,21 @@ func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 	if len(e.Dominance.Loops) == 0 {
 		fmt.Fprintf(&b, "  none\n")
 	}
-	for _, lp := range e.Dominance.Loops {
-		fmt.Fprintf(&b, "  %s\n", lp)
+	star := false
+	for k, lp := range e.Dominance.Loops {
+		pol := string(lp.Polarity)
+		if lp.Polarity == Undetermined && k < len(e.Dominance.Observed) && e.Dominance.Observed[k].Polarity != Undetermined {
+			pol = string(e.Dominance.Observed[k].Polarity) + "*"
+			star = true
+		}
+		name := ""
+		if lp.Name != "" {
+			name = " " + lp.Name
+		}
+		fmt.Fprintf(&b, "  %s%s (%s): %s\n", lp.ID, name, pol, strings.Join(lp.Vars, " → "))
+	}
+	if star {
+		fmt.Fprintf(&b, "  * observed during the run: the equations alone do not decide it\n")
 	}
 	fmt.Fprintf(&b, "thresholds:\n")
 	if len(e.Thresholds) == 0 {
