@@ -35,8 +35,8 @@ func split(src string) []entry {
 	flush := func(end int) {
 		cur.off = append(cur.off, end)
 		cur.eqn, cur.buf = string(cur.buf), nil
-		cur.units = strings.TrimSpace(units.String())
-		cur.doc = strings.TrimSpace(doc.String())
+		cur.units = joinLines(units.String())
+		cur.doc = joinLines(doc.String())
 		if strings.TrimSpace(cur.eqn) != "" || cur.units != "" || cur.doc != "" {
 			out = append(out, cur)
 		}
@@ -105,4 +105,28 @@ func split(src string) []entry {
 		flush(len(src))
 	}
 	return out
+}
+
+// joinLines tidies units or documentation text: Vensim's line
+// continuations (a backslash at the end of a line) and the indentation of
+// the line after them become one space; other line breaks stay, without
+// their indentation.
+func joinLines(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if i > 0 {
+			if b.Len() > 0 && strings.HasSuffix(b.String(), "\\") {
+				str := strings.TrimRight(strings.TrimSuffix(b.String(), "\\"), " \t")
+				b.Reset()
+				b.WriteString(str)
+				b.WriteByte(' ')
+			} else if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(l)
+	}
+	return strings.TrimSpace(b.String())
 }
