@@ -263,18 +263,7 @@ func (r *reader) control(defs []*def) {
 			if !ok1 || !ok2 {
 				return 0, false
 			}
-			switch n.text {
-			case "+":
-				return a + b, true
-			case "-":
-				return a - b, true
-			case "*":
-				return a * b, true
-			case "/":
-				return a / b, true
-			case "^":
-				return math.Pow(a, b), true
-			}
+			return arith(n.text, a, b)
 		}
 		return 0, false
 	}
@@ -836,4 +825,22 @@ func lookupElementName(name string, elems []string) string {
 // errorAt reports a problem in the definition being translated.
 func (r *reader) errorAt(d *def, off int, format string, args ...any) {
 	r.errorf(d.e, off, d.name, format, args...)
+}
+
+// arith applies the arithmetic operator op to a and b, for the constant
+// expressions the reader evaluates itself.
+func arith(op string, a, b float64) (float64, bool) {
+	switch op {
+	case "+":
+		return a + b, true
+	case "-":
+		return a - b, true
+	case "*":
+		return a * b, true
+	case "/":
+		return a / b, true
+	case "^":
+		return math.Pow(a, b), true
+	}
+	return 0, false
 }

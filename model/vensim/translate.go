@@ -667,18 +667,7 @@ func (c *ctx) initValue(x *node, depth int) (float64, bool) {
 		if !ok1 || !ok2 {
 			return 0, false
 		}
-		switch x.text {
-		case "+":
-			return a + b, true
-		case "-":
-			return a - b, true
-		case "*":
-			return a * b, true
-		case "/":
-			return a / b, true
-		case "^":
-			return math.Pow(a, b), true
-		}
+		return arith(x.text, a, b)
 	case nRef:
 		switch x.key {
 		case "time", "initial time":
