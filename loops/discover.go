@@ -55,30 +55,9 @@ func discover(l *List, ls *LinkScores) []*Loop {
 		out: make([][]arc, len(g.Nodes)), nodes: make([]nodeState, len(g.Nodes)),
 		pos: make([]int, len(g.Nodes)),
 	}
-	for v := range s.pos {
-		s.pos[v] = -1
-	}
 	step := max(1, (len(ls.Times)-2+searchPoints-1)/searchPoints)
 	for i := 2; i < len(ls.Times) && len(s.found) < maxDiscovered; i += step {
-		// Out-links by decreasing weight at this save point. (A link
-		// with a score lies in a partition.)
-		for v := range g.Nodes {
-			out := s.out[v][:0]
-			for _, k := range g.out[v] {
-				if sc := ls.scores[k]; sc != nil && sc[i] != 0 && !math.IsNaN(sc[i]) && l.part[g.to[k]] == l.part[v] {
-					out = append(out, arc{to: g.to[k], k: k, w: math.Abs(sc[i])})
-				}
-			}
-			slices.SortStableFunc(out, func(a, b arc) int { return cmp.Compare(b.w, a.w) })
-			s.out[v] = out
-		}
-		for _, t := range targets {
-			for v := range s.nodes {
-				s.nodes[v].best = 0
-			}
-			s.target = t
-			s.search(t, 1)
-		}
+		s.at(ls, l.part, i, targets)
 	}
 	found := s.found
 	sortLoops(g, found)
@@ -88,11 +67,35 @@ func discover(l *List, ls *LinkScores) []*Loop {
 	return found
 }
 
-// searcher is the strongest-path search at one save point.
+// at searches at save point i from each target.
+func (s *searcher) at(ls *LinkScores, part []int, i int, targets []int) {
+	g := s.g
+	// Out-links by decreasing weight at this save point. (A link with a
+	// score lies in a partition.)
+	for v := range g.Nodes {
+		out := s.out[v][:0]
+		for _, k := range g.out[v] {
+			if sc := ls.scores[k]; sc != nil && sc[i] != 0 && !math.IsNaN(sc[i]) && part[g.to[k]] == part[v] {
+				out = append(out, arc{to: g.to[k], k: k, w: math.Abs(sc[i])})
+			}
+		}
+		slices.SortStableFunc(out, func(a, b arc) int { return cmp.Compare(b.w, a.w) })
+		s.out[v] = out
+	}
+	for _, t := range targets {
+		for v := range s.nodes {
+			s.nodes[v].best = 0
+		}
+		s.target = t
+		s.search(t, 1)
+	}
+}
+
+// searcher is the strongest-path search.
 type searcher struct {
 	g     *Graph
 	part  []int
-	known *loopSet
+	known *loopSet // the loops listed and found
 	mk    *loopMaker
 	found []*Loop
 

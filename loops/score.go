@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/stockflow/stockflow/model"
 )
@@ -204,29 +206,36 @@ func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]floa
 			}
 		}
 	}
-	var state, out []float64
-	var err error
-	for i := 2; i < n; i++ {
-		if len(ps) == 0 {
-			break
-		}
-		if state, err = tr.Snapshot(i-1, state); err != nil {
-			return nil, err
-		}
-		for _, pt := range ps {
-			if out, err = pt.p.At(i, state, out); err != nil {
-				return nil, err
+	if len(ps) == 0 {
+		return scores, nil
+	}
+	// Each stretch of save points has its own state buffer.
+	errs := inStretches(2, n, func(lo, hi int) error {
+		var state, out []float64
+		var err error
+		for i := lo; i < hi; i++ {
+			if state, err = tr.Snapshot(i-1, state); err != nil {
+				return err
 			}
-			dz := pt.z[i] - pt.z[i-1]
-			for k, x := range pt.xs {
-				dx := x[i] - x[i-1]
-				if dz == 0 || dx == 0 {
-					continue
+			for _, pt := range ps {
+				if out, err = pt.p.At(i, state, out); err != nil {
+					return err
 				}
-				dxz := out[k] - pt.z[i-1]
-				pt.ls[k][i] = finite(math.Abs(dxz/dz) * sign(dxz/dx))
+				dz := pt.z[i] - pt.z[i-1]
+				for k, x := range pt.xs {
+					dx := x[i] - x[i-1]
+					if dz == 0 || dx == 0 {
+						continue
+					}
+					dxz := out[k] - pt.z[i-1]
+					pt.ls[k][i] = finite(math.Abs(dxz/dz) * sign(dxz/dx))
+				}
 			}
 		}
+		return nil
+	})
+	if len(errs) > 0 {
+		return nil, errs[0]
 	}
 	return scores, nil
 }
@@ -318,32 +327,37 @@ func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 	}
 
 	// prod[d] holds the product of the links of the trie node at depth
-	// d+1 on the walk's path and its ancestors, at save points 2 to n-1.
-	m := n - 2
-	prod := make([]float64, maxLen*m)
-	type visit struct{ node, depth int32 }
-	var stack []visit
-	for c := trie[0].child; c >= 0; c = trie[c].next {
-		stack = append(stack, visit{c, 0})
-	}
-	for len(stack) > 0 {
-		v := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		nd, d := trie[v.node], int(v.depth)
-		row := prod[d*m : (d+1)*m]
-		sc := ls.scores[nd.edge][2:n]
-		if d == 0 {
-			copy(row, sc)
-		} else {
-			mulInto(row, prod[(d-1)*m:d*m], sc)
+	// d+1 on the walk's path and its ancestors, at the save points of a
+	// stretch.
+	// Each stretch of save points walks the trie on its own.
+	inStretches(2, n, func(lo, hi int) error {
+		m := hi - lo
+		prod := make([]float64, maxLen*m)
+		type visit struct{ node, depth int32 }
+		var stack []visit
+		for c := trie[0].child; c >= 0; c = trie[c].next {
+			stack = append(stack, visit{c, 0})
 		}
-		for k := nd.first; k >= 0; k = nextLoop[k] {
-			copy(out[k][2:], row)
+		for len(stack) > 0 {
+			v := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			nd, d := trie[v.node], int(v.depth)
+			row := prod[d*m : (d+1)*m]
+			sc := ls.scores[nd.edge][lo:hi]
+			if d == 0 {
+				copy(row, sc)
+			} else {
+				mulInto(row, prod[(d-1)*m:d*m], sc)
+			}
+			for k := nd.first; k >= 0; k = nextLoop[k] {
+				copy(out[k][lo:hi], row)
+			}
+			for c := nd.child; c >= 0; c = trie[c].next {
+				stack = append(stack, visit{c, v.depth + 1})
+			}
 		}
-		for c := nd.child; c >= 0; c = trie[c].next {
-			stack = append(stack, visit{c, v.depth + 1})
-		}
-	}
+		return nil
+	})
 	return out, nil
 }
 
@@ -361,4 +375,32 @@ func mulInto(dst, a, b []float64) {
 	for ; i < len(dst); i++ {
 		dst[i] = a[i] * b[i]
 	}
+}
+
+// inStretches splits the save points [lo, hi) into as many stretches as
+// there are processors (runtime.GOMAXPROCS), calls f on each at once,
+// and returns f's error for each stretch, in order, if any.
+func inStretches(lo, hi int, f func(lo, hi int) error) []error {
+	const minStretch = 16
+	parts := min(runtime.GOMAXPROCS(0), (hi-lo)/minStretch)
+	if parts <= 1 {
+		if err := f(lo, hi); err != nil {
+			return []error{err}
+		}
+		return nil
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		a, b := lo+(hi-lo)*p/parts, lo+(hi-lo)*(p+1)/parts
+		wg.Go(func() { errs[p] = f(a, b) })
+	}
+	wg.Wait()
+	var out []error
+	for _, err := range errs {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	return out
 }
