@@ -129,3 +129,14 @@ func ExampleResult_WriteJSON() {
 	res.WriteJSON(os.Stdout)
 	// Output: {"time":[0,10,20],"series":{"crowding":[0.01,0.1686647836094331,0.8029571456804988]}}
 }
+
+func ExampleResult_ThresholdCrossings() {
+	m, err := model.Load("../examples/logistic/logistic.toml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, _ := m.Run(context.Background(), model.RunOptions{Method: "rk45"})
+	cs, _ := res.ThresholdCrossings("majority")
+	fmt.Printf("majority reached at t=%.3f\n", cs[0].Time)
+	// Output: majority reached at t=15.317
+}

@@ -24,6 +24,7 @@ type Result struct {
 	cols  [][]float64
 	index map[string]int
 	trace *Trace
+	model *Model
 
 	// refine, when not nil, locates a crossing of a variable between two
 	// save points more precisely than linear interpolation (rk45's dense
@@ -181,6 +182,34 @@ func (r *Result) Crossings(name string, level float64, dir Direction) ([]Crossin
 		out = append(out, Crossing{Time: t, Direction: d})
 	}
 	return out, nil
+}
+
+// ThresholdCrossings returns the crossings of the model's threshold
+// [thresholds.NAME]: the times its variable crosses its level in its
+// direction, as Crossings finds them.
+func (r *Result) ThresholdCrossings(name string) ([]Crossing, error) {
+	if r.model == nil {
+		return nil, errors.New("the result has no model")
+	}
+	var names []string
+	for _, th := range r.model.Decl.Thresholds {
+		if th.Name == name {
+			dir, err := ParseDirection(th.Direction)
+			if err != nil {
+				return nil, err
+			}
+			if !r.Has(th.Var) {
+				return nil, fmt.Errorf("threshold %q is on %q, which the run did not record", name, th.Var)
+			}
+			return r.Crossings(th.Var, th.Level, dir)
+		}
+		names = append(names, th.Name)
+	}
+	msg := fmt.Sprintf("the model has no threshold %q", name)
+	if s := suggest(name, names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return nil, errors.New(msg)
 }
 
 // Format says how Write prints a result.

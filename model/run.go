@@ -251,6 +251,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 		r.outSlots = append(r.outSlots, p.vars[p.byName[name]].slot)
 	}
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
+	r.res.model = m
 	if opt.Trace {
 		r.res.trace = &Trace{m: m, s: s}
 	} else {
