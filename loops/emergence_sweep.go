@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/model/syntax"
@@ -170,53 +172,51 @@ func SweepThreshold(ctx context.Context, m *model.Model, threshold string, x, y 
 		tp.Times[j] = make([]float64, len(xs))
 	}
 
+	// The workers share the compiled model and take the grid's cells in
+	// turn from one atomic counter; each has its own run options and
+	// param set, and writes each run's crossing time straight into its
+	// cell of the map, so that nothing else of a run outlives it. No
+	// lock is taken per run unless Progress is set.
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	cells := make(chan int)
-	done := make(chan struct{}, workers)
-	var wg sync.WaitGroup
-	for range workers {
+	var (
+		next atomic.Int64
+		mu   sync.Mutex // guards done, and serialises Progress
+		done int
+		wg   sync.WaitGroup
+	)
+	for range min(workers, total) {
 		wg.Go(func() {
 			ro := o.Run
 			ro.Trace, ro.All = false, false
 			ro.Vars = []string{tp.Var}
 			set := make(map[string]float64, len(o.Run.Set)+2)
-			for k := range cells {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= total || ctx.Err() != nil {
+					return
+				}
 				i, j := k%len(xs), k/len(xs)
 				clear(set)
-				for n, v := range o.Run.Set {
-					set[n] = v
-				}
+				maps.Copy(set, o.Run.Set)
 				set[x.Param], set[y.Param] = xs[i], ys[j]
 				ro.Set = set
 				t, err := firstCrossing(ctx, m, ro, tp.Var, tp.Level, dir)
 				if err != nil {
 					cancel(fmt.Errorf("%s=%s, %s=%s: %w", x.Param, jsonNum(xs[i]), y.Param, jsonNum(ys[j]), err))
-					continue
+					return
 				}
 				tp.Times[j][i] = t
-				done <- struct{}{}
+				if o.Progress != nil {
+					mu.Lock()
+					done++
+					o.Progress(done, total)
+					mu.Unlock()
+				}
 			}
 		})
 	}
-	go func() {
-		defer close(cells)
-		for k := range total {
-			select {
-			case cells <- k:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(done) }()
-	n := 0
-	for range done {
-		n++
-		if o.Progress != nil {
-			o.Progress(n, total)
-		}
-	}
+	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
 	}
