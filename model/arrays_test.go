@@ -368,3 +368,30 @@ eq = "sum(cap[*])"
 		t.Errorf("total = %g, want 10 after setting every element of cap to 5", got)
 	}
 }
+
+func TestVarsWholeArray(t *testing.T) {
+	m, err := Parse("a.toml", []byte(`
+[dimensions]
+region = ["a", "b"]
+[params]
+cap = { dims = ["region"], values = { a = 1, b = 2 } }
+[aux.x]
+dims = ["region"]
+eq = "cap[region] * 2"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vars := range [][]string{{"x"}, {"x[*]"}} {
+		r, err := m.Run(context.Background(), RunOptions{Vars: vars})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.Names, []string{"x[a]", "x[b]"}) {
+			t.Errorf("Vars %q gave columns %q", vars, r.Names)
+		}
+	}
+	if _, err := m.Run(context.Background(), RunOptions{Vars: []string{"x[*"}}); err == nil {
+		t.Error("x[* was accepted")
+	}
+}

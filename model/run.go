@@ -223,6 +223,11 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	if opt.Vars != nil {
 		for _, name := range opt.Vars {
 			i, ok := p.byName[name]
+			if elems := m.elementsOf(arrayBase(name)); !ok && len(elems) > 0 {
+				// An arrayed variable, bare or as x[*]: all its elements.
+				outNames = append(outNames, elems...)
+				continue
+			}
 			if !ok || strings.HasPrefix(name, "$") {
 				msg := fmt.Sprintf("unknown variable %q", name)
 				if sg := suggest(name, append(m.Names(), m.paramNames()...)); sg != "" {
@@ -594,4 +599,19 @@ func (m *Model) elementsOf(name string) []string {
 		}
 	}
 	return out
+}
+
+// arrayBase returns x for "x" and for "x[*]" or "x[*,*]", and "" for
+// anything else: the names that stand for all of an array's elements.
+func arrayBase(name string) string {
+	base, subs, ok := strings.Cut(name, "[")
+	if !ok {
+		return name
+	}
+	for _, s := range strings.Split(strings.TrimSuffix(subs, "]"), ",") {
+		if strings.TrimSpace(s) != "*" || !strings.HasSuffix(subs, "]") {
+			return ""
+		}
+	}
+	return base
 }
