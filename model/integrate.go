@@ -22,6 +22,12 @@ func (r *run) fixed(ctx context.Context) error {
 	s := r.s
 	n := r.n
 	y := r.stocks()
+	if s.method == "euler" && n > 0 {
+		// Euler evaluates only at the state itself, so the state can live
+		// in the slots, and eval need not copy it there.
+		lo := int(r.p.stockLo)
+		y = r.v[lo : lo+n : lo+n]
+	}
 	if err := r.checkFinite(s.start, y); err != nil {
 		return err
 	}

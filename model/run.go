@@ -325,7 +325,9 @@ func (r *run) draw() {
 func (r *run) eval(t, h float64, y, dy []float64) {
 	p, v := r.p, r.v
 	v[slotTime] = t
-	copy(v[p.stockLo:int(p.stockLo)+r.n], y)
+	if r.n > 0 && &y[0] != &v[p.stockLo] {
+		copy(v[p.stockLo:int(p.stockLo)+r.n], y)
+	}
 	switch {
 	case r.nativeRates:
 		p.native.Rates(v, p.kernel)
