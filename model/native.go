@@ -113,18 +113,21 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	b.WriteString("// Load compiles the model and attaches the generated code.\nfunc Load() (*model.Model, error) {\n")
 	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})\n}\n\n", p.layout())
 	writeFunc(&b, "initCode", "Init", p.initCode, nil, p.nSlots)
-	writeFunc(&b, "flowCode", "Flow", p.flowCode, nil, p.nSlots)
+	// What the rates need is closed under dependence, so the flow code is
+	// the rates' code followed by the rest, each in the flow code's order.
 	need := p.needs(nil)
 	rates := make([]bool, len(p.flowCode))
+	rest := make([]bool, len(p.flowCode))
 	for _, i := range p.flowVars {
-		if need[i] == forRates {
-			v := p.vars[i]
-			for k := v.codeLo; k < v.codeHi; k++ {
-				rates[k] = true
-			}
+		v := p.vars[i]
+		for k := v.codeLo; k < v.codeHi; k++ {
+			rates[k] = need[i] == forRates
+			rest[k] = !rates[k]
 		}
 	}
+	b.WriteString("func flowCode(v []float64, k *model.Kernel) {\n\tratesCode(v, k)\n\trestCode(v, k)\n}\n\n")
 	writeFunc(&b, "ratesCode", "Flow", p.flowCode, rates, p.nSlots)
+	writeFunc(&b, "restCode", "Flow", p.flowCode, rest, p.nSlots)
 	writeDerivs(&b, p)
 	out, err := format.Source([]byte(b.String()))
 	if err != nil {

@@ -112,12 +112,8 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	v = v[:15:15]
-	_ = k
-	v[10] = v[8] / v[6]
-	v[13] = v[5] * v[8]
-	v[9] = float64(v[12]-v[10]) * v[13]
-	v[11] = k.Lookup(0, v[10])
+	ratesCode(v, k)
+	restCode(v, k)
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
@@ -126,6 +122,12 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[10] = v[8] / v[6]
 	v[13] = v[5] * v[8]
 	v[9] = float64(v[12]-v[10]) * v[13]
+}
+
+func restCode(v []float64, k *model.Kernel) {
+	v = v[:15:15]
+	_ = k
+	v[11] = k.Lookup(0, v[10])
 }
 
 func derivs(v, dy []float64) {

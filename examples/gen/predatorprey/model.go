@@ -137,18 +137,8 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	v = v[:26:26]
-	_ = k
-	v[13] = v[5] * v[11]
-	v[14] = float64(v[6]*v[11]) * v[12]
-	v[15] = float64(v[8]*v[11]) * v[12]
-	v[16] = v[7] * v[12]
-	v[18] = v[8] * v[11]
-	v[19] = math.Log(v[11])
-	v[21] = v[18] - float64(v[7]*v[19])
-	v[23] = float64(v[6]*v[12]) + v[21]
-	v[24] = math.Log(v[12])
-	v[17] = v[23] - float64(v[5]*v[24])
+	ratesCode(v, k)
+	restCode(v, k)
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
@@ -158,6 +148,17 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[14] = float64(v[6]*v[11]) * v[12]
 	v[15] = float64(v[8]*v[11]) * v[12]
 	v[16] = v[7] * v[12]
+}
+
+func restCode(v []float64, k *model.Kernel) {
+	v = v[:26:26]
+	_ = k
+	v[18] = v[8] * v[11]
+	v[19] = math.Log(v[11])
+	v[21] = v[18] - float64(v[7]*v[19])
+	v[23] = float64(v[6]*v[12]) + v[21]
+	v[24] = math.Log(v[12])
+	v[17] = v[23] - float64(v[5]*v[24])
 }
 
 func derivs(v, dy []float64) {

@@ -134,12 +134,8 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	v = v[:19:19]
-	_ = k
-	v[18] = float64(v[7]*v[10]) * v[9]
-	v[12] = v[18] / v[5]
-	v[13] = v[10] / v[8]
-	v[15] = float64(v[10]+v[11]) / v[5]
+	ratesCode(v, k)
+	restCode(v, k)
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
@@ -148,6 +144,12 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[18] = float64(v[7]*v[10]) * v[9]
 	v[12] = v[18] / v[5]
 	v[13] = v[10] / v[8]
+}
+
+func restCode(v []float64, k *model.Kernel) {
+	v = v[:19:19]
+	_ = k
+	v[15] = float64(v[10]+v[11]) / v[5]
 }
 
 func derivs(v, dy []float64) {
