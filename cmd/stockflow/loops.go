@@ -12,8 +12,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/stockflow/stockflow/loops"
-	"github.com/stockflow/stockflow/model"
-	"github.com/stockflow/stockflow/model/decl"
 )
 
 var loopsCmd = &command{
@@ -63,18 +61,15 @@ type loopsFlags struct {
 	dominance bool
 	maxLoops  int
 	maxLength int
-	method    string
-	set       setFlag
+	sim       *runFlags
 }
 
 func setupLoops(fs *flag.FlagSet) func(context.Context, *output, []string) error {
-	f := &loopsFlags{fs: fs, set: setFlag{}}
+	f := &loopsFlags{fs: fs, sim: simFlags(fs)}
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
 	fs.BoolVar(&f.dominance, "dominance", false, "run the model and report the dominant loops over time")
 	fs.IntVar(&f.maxLoops, "max-loops", loops.DefaultMaxLoops, "list at most `N` loops")
 	fs.IntVar(&f.maxLength, "max-length", 0, "list only loops of at most `N` variables (default no limit)")
-	fs.StringVar(&f.method, "method", "", "integration `METHOD` of the run: euler, rk2, rk4 or rk45 (default the model's)")
-	fs.Var(f.set, "set", "override a param for the run: `NAME=VALUE` (repeatable)")
 	return f.run
 }
 
@@ -117,9 +112,11 @@ type jsonLoops struct {
 }
 
 func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error {
-	if f.method != "" && !slices.Contains(decl.Methods, f.method) {
-		return usagef("unknown method %q (want %s)", f.method, strings.Join(decl.Methods, ", "))
+	opt, err := f.sim.runOptions("", "")
+	if err != nil {
+		return err
 	}
+	opt.Trace = true
 	if f.maxLoops <= 0 {
 		return usagef("--max-loops must be positive, not %d", f.maxLoops)
 	}
@@ -140,10 +137,6 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 	observed := map[*loops.Loop]loops.Polarity{}
 	needRun := f.dominance || slices.ContainsFunc(ls, func(l *loops.Loop) bool { return l.Polarity == loops.Undetermined })
 	if needRun {
-		opt := model.RunOptions{Method: f.method, Trace: true}
-		if len(f.set) > 0 {
-			opt.Set = f.set
-		}
 		res, err := m.Run(ctx, opt)
 		if err != nil {
 			return &fileError{path, err}
