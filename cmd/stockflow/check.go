@@ -24,7 +24,7 @@ var checkCmd = &command{
 If the model is sound, check prints a summary: its name, how many stocks,
 flows, aux, params and lookups it declares (an arrayed variable counts
 once), its dimensions and arrayed variables with their number of
-elements, its thresholds, loops and plots (each if any), its simulation
+elements, its thresholds, loops, plots and scenarios (each if any), its simulation
 settings, and "ok".
 
 Otherwise check prints every error it finds, one per line, as
@@ -94,7 +94,7 @@ func setupCheck(*flag.FlagSet) func(context.Context, *output, []string) error {
 		for _, c := range []struct {
 			key string
 			n   int
-		}{{"thresholds", len(d.Thresholds)}, {"loops", len(d.Loops)}, {"plots", len(d.Plots)}} {
+		}{{"thresholds", len(d.Thresholds)}, {"loops", len(d.Loops)}, {"plots", len(d.Plots)}, {"scenarios", len(d.Scenarios)}} {
 			if c.n > 0 {
 				line(c.key, "%d", c.n)
 			}
