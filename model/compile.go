@@ -604,7 +604,7 @@ func (c *compiler) walkCheck(v *cvar, e syntax.Expr, names, fnames []string) boo
 	case *syntax.Ident:
 		c.checkIdent(v, e, names)
 	case *syntax.Index:
-		c.errorAt(v, e.Start(), "arrays are not supported yet: %s", syntax.Print(e))
+		c.errorAt(v, e.Start(), "%s: a subscript of a variable that has no dimensions", syntax.Print(e))
 		return false
 	case *syntax.Call:
 		c.checkCall(v, e, fnames)
