@@ -64,10 +64,7 @@ var quirks = map[string]struct {
 // expectedFailures lists the files that do not pass, with the reason; the
 // same table is in docs/conformance.md. A listed file that passes fails
 // the test, so that the table stays true.
-var expectedFailures = map[string]string{
-	"tests/logicals/test_logicals.stmx": "broken as shipped: xmutil wrote ( IF false_input not THEN 1 ELSE 0 ), a postfix not; " +
-		"the directory's two .xmile files pass",
-}
+var expectedFailures = map[string]string{}
 
 func TestConformance(t *testing.T) {
 	root := filepath.Clean(suite)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -719,6 +720,7 @@ func (r *reader) equationText(text string, offs []int, x *xvar, key, wrap string
 	if out == "" {
 		return decl.Equation{}
 	}
+	out, omap = r.postfixNot(out, omap, key)
 	if wrap != "" {
 		w := make([]int, 0, len(out)+len(wrap)+3)
 		for range len(wrap) + 1 {
@@ -761,4 +763,30 @@ func (r *reader) equationText(text string, offs []int, x *xvar, key, wrap string
 	}
 	eq.Expr = expr
 	return eq
+}
+
+// xmutilNot is the condition xmutil writes for Vensim's
+// IF THEN ELSE(:NOT: x, ...): "IF x not THEN", a postfix not.
+var xmutilNot = regexp.MustCompile(`(?i)\bif\s+([A-Za-z_][A-Za-z0-9_]*)\s+(not)\s+then\b`)
+
+// postfixNot repairs xmutil's "IF x not THEN" into "IF not x THEN", with
+// a warning: the only reading of it, and otherwise a syntax error.
+func (r *reader) postfixNot(out string, omap []int, key string) (string, []int) {
+	m := xmutilNot.FindStringSubmatchIndex(out)
+	if m == nil {
+		return out, omap
+	}
+	x0, x1, n0, n1 := m[2], m[3], m[4], m[5]
+	var b strings.Builder
+	var w []int
+	put := func(s string, offs []int) {
+		b.WriteString(s)
+		w = append(w, offs...)
+	}
+	put(out[:x0], omap[:x0])
+	put(out[n0:n1]+" ", append(append([]int(nil), omap[n0:n1]...), omap[n1]))
+	put(out[x0:x1], omap[x0:x1])
+	put(out[n1:], omap[n1:])
+	r.warnf(omap[n0], key, "read xmutil's %q as \"not %s\"", out[m[0]:m[1]], out[x0:x1])
+	return r.postfixNot(b.String(), w, key)
 }

@@ -233,3 +233,24 @@ func TestUnclosedVariable(t *testing.T) {
 		t.Errorf("stock s not read: %+v", s)
 	}
 }
+
+func TestPostfixNotRepaired(t *testing.T) {
+	src := `<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+<header><vendor>Ventana</vendor><product version="1">xmutil</product></header>
+<sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
+<model><variables>
+<aux name="a"><eqn>0</eqn></aux>
+<aux name="b"><eqn>IF a not THEN 1 ELSE 2</eqn></aux>
+</variables></model></xmile>`
+	d, err := xmile.Parse("m.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := d.Var("b")
+	if b == nil || syntax.Print(b.Eq.Expr) != "if not a then 1 else 2" {
+		t.Fatalf("b = %v", b)
+	}
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0].Msg, `"not a"`) || d.Warnings[0].Pos.Line != 6 {
+		t.Errorf("warnings %v", d.Warnings)
+	}
+}
