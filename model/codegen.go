@@ -36,6 +36,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 		}
 	}
 	p.consts = make([]float64, slot)
+	c.alias(flowOrder)
 	c.lits = map[int32]bool{}
 	c.hoisted = map[int32]bool{}
 	c.fixedVars = map[int32]bool{}
@@ -88,6 +89,9 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	c.code = &initCode
 	for _, i := range initOrder {
 		v := p.vars[i]
+		if v.aliasOf != nil {
+			continue // shares its source's slot
+		}
 		switch v.role {
 		case rFlow, rAux, rHiddenFlow:
 			if v.initEq != nil {
@@ -102,6 +106,12 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	c.code = &flowCode
 	c.hoist = &initCode
 	for _, i := range flowOrder {
+		if v := p.vars[i]; v.aliasOf != nil {
+			if v.aliasOf.role.isFlowLike() && c.varying[p.byName[v.aliasOf.name]] {
+				v.deps = []int{p.byName[v.aliasOf.name]}
+			}
+			continue
+		}
 		if c.varying[i] {
 			v := p.vars[i]
 			v.codeLo = int32(len(flowCode))
@@ -415,4 +425,41 @@ func (c *compiler) call(v *cvar, x *syntax.Call, want int32) int32 {
 		return c.op(opPoisson, want, a[0], a[1])
 	}
 	return c.konst(math.NaN()) // unreachable after check
+}
+
+// alias is copy propagation: an aux or flow whose equation is just the
+// name of another variable (as the output of a smooth or a delay is)
+// shares that variable's slot and has no code of its own. Flows that are
+// cut or clipped to stay non-negative keep their own slots, since the cut
+// writes to them.
+func (c *compiler) alias(flowOrder []int) {
+	p := c.p
+	cut := map[int]bool{}
+	for _, i := range p.stocks {
+		if v := p.vars[i]; v.nonNeg {
+			for _, j := range v.outflows {
+				cut[j] = true
+			}
+		}
+	}
+	for _, i := range flowOrder {
+		v := p.vars[i]
+		if !v.role.isFlowLike() || v.nonNeg || v.initEq != nil || cut[i] {
+			continue
+		}
+		id, ok := syntax.Unparen(v.eq).(*syntax.Ident)
+		if !ok {
+			continue
+		}
+		j, ok := p.byName[id.Name]
+		if !ok || p.vars[j].role == rLookup {
+			continue
+		}
+		src := p.vars[j]
+		v.aliasRef = src // what the equation names, for loop scores
+		if src.aliasOf != nil {
+			src = src.aliasOf
+		}
+		v.slot, v.aliasOf = src.slot, src
+	}
 }

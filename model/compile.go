@@ -64,6 +64,8 @@ type cvar struct {
 
 	codeLo, codeHi int32 // flows and aux: their instructions in program.flowCode
 	deps           []int // flows and aux: the varying flows and aux their equation uses
+	aliasOf        *cvar // flows and aux whose equation is another variable's name: the variable whose slot they share
+	aliasRef       *cvar // and the variable the equation names (aliasOf, or another alias of it)
 	builtin        string
 }
 

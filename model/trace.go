@@ -192,6 +192,13 @@ func (tr *Trace) Partial(z, x string, i int, scratch []float64) (float64, []floa
 		return 0, scratch, fmt.Errorf("%q has no equation to evaluate: it is a %s", z, zv.role.nodeKind())
 	}
 	prev := tr.states[i-1]
+	if zv.aliasOf != nil {
+		// z's equation is its source's name: z moves with it alone.
+		if xv == zv.aliasRef {
+			return tr.states[i][zv.slot], scratch, nil
+		}
+		return prev[zv.slot], scratch, nil
+	}
 	if zv.codeHi == zv.codeLo {
 		return prev[zv.slot], scratch, nil
 	}

@@ -82,6 +82,15 @@ func (p *Perturbation) At(i int, state, out []float64) ([]float64, error) {
 	prog := tr.m.prog
 	code := prog.flowCode[p.z.codeLo:p.z.codeHi]
 	for _, x := range p.xs {
+		if a := p.z.aliasOf; a != nil {
+			// z's equation is its source's name: z moves with it alone.
+			if x == p.z.aliasRef {
+				out = append(out, cur[zs])
+			} else {
+				out = append(out, prev[zs])
+			}
+			continue
+		}
 		if p.fix {
 			out = append(out, prev[zs])
 			continue
