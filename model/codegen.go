@@ -147,8 +147,6 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	}
 	p.nSlots = int(base + c.tempMax)
 	p.initCode, p.flowCode = initCode, flowCode
-	p.tempLo = base
-	p.fastCode = vectorize(flowCode, base)
 
 	for _, i := range p.stocks {
 		v := p.vars[i]

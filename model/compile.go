@@ -81,8 +81,6 @@ type program struct {
 	initCode []instr // computes every value at the start time, in dependency order
 	flowCode []instr // computes aux and flows from time and state
 	flowVars []int   // the variables flowCode computes, in its order
-	fastCode []instr // flowCode with runs over array elements vectorised, for runs
-	tempLo   int32   // the first slot of the temporaries
 
 	stocks  []int // indices of stocks, user then hidden; stock i lives at slot stockBase+i
 	stockLo int32

@@ -336,7 +336,7 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 	case r.dynCode != nil:
 		exec(r.dynCode, v, p.tables)
 	default:
-		exec(p.fastCode, v, p.tables)
+		exec(p.flowCode, v, p.tables)
 	}
 	for _, i := range p.nonNeg {
 		if r.s.clip {
@@ -572,7 +572,7 @@ func (r *run) plan(outputs []string) {
 			}
 		}
 	}
-	r.dynCode, r.outCode = vectorize(dyn, p.tempLo), vectorize(out, p.tempLo)
+	r.dynCode, r.outCode = dyn, out
 }
 
 // clipStocks sets non-negative stocks that went below zero to zero, under

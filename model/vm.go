@@ -55,16 +55,6 @@ const (
 	opFusedEnd = opFused + 48
 )
 
-// Vector instructions (vector.go) repeat one operation over c elements:
-// v[dst+k] = v[a+k*sa] op v[b+k*sb] for k from 0 to c-1.
-const (
-	opVecMov opcode = opFusedEnd + 1 + iota
-	opVecAdd
-	opVecSub
-	opVecMul
-	opVecDiv
-)
-
 // pure reports whether the op depends only on its operands, so that it
 // can be folded when they are constant.
 func (op opcode) pure() bool {
@@ -78,7 +68,6 @@ func (op opcode) pure() bool {
 // instr is one three-address instruction: v[dst] = op(v[a], v[b], v[c]).
 type instr struct {
 	op      opcode
-	sa, sb  int8 // vector instructions: the strides of a and b (0 or 1)
 	dst     int32
 	a, b, c int32
 }
@@ -200,30 +189,6 @@ func exec(code []instr, v []float64, tables []table) {
 			v[in.dst] = Bool(v[in.a] > v[in.b])
 		case opLt:
 			v[in.dst] = Bool(v[in.a] < v[in.b])
-		case opVecMov:
-			for k := int32(0); k < in.c; k++ {
-				v[in.dst+k] = v[in.a+k*int32(in.sa)]
-			}
-		case opVecAdd:
-			sa, sb := int32(in.sa), int32(in.sb)
-			for k := int32(0); k < in.c; k++ {
-				v[in.dst+k] = v[in.a+k*sa] + v[in.b+k*sb]
-			}
-		case opVecSub:
-			sa, sb := int32(in.sa), int32(in.sb)
-			for k := int32(0); k < in.c; k++ {
-				v[in.dst+k] = v[in.a+k*sa] - v[in.b+k*sb]
-			}
-		case opVecMul:
-			sa, sb := int32(in.sa), int32(in.sb)
-			for k := int32(0); k < in.c; k++ {
-				v[in.dst+k] = v[in.a+k*sa] * v[in.b+k*sb]
-			}
-		case opVecDiv:
-			sa, sb := int32(in.sa), int32(in.sb)
-			for k := int32(0); k < in.c; k++ {
-				v[in.dst+k] = v[in.a+k*sa] / v[in.b+k*sb]
-			}
 		// Fused pairs of arithmetic (fuse.go).
 		case opFused + 0: // (a + b) + c
 			v[in.dst] = float64(v[in.a]+v[in.b]) + v[in.c]
