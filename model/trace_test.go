@@ -73,3 +73,37 @@ func TestRates(t *testing.T) {
 		t.Error("a state of the wrong length was accepted")
 	}
 }
+
+// TestPartialOfAlias checks an aux whose equation is another variable's
+// name (it shares that variable's slot): moving that variable alone moves
+// the aux with it, and moving anything else does not.
+func TestPartialOfAlias(t *testing.T) {
+	m := mustParse(t, logistic+`
+[aux.pop_copy]
+eq = "population"
+`)
+	if v := m.prog.vars[m.prog.byName["pop_copy"]]; v.aliasOf == nil {
+		t.Fatal("pop_copy is not an alias of population")
+	}
+	tr := mustRun(t, m, RunOptions{Trace: true}).Trace()
+	got, _, err := tr.Partial("pop_copy", "population", 10, nil)
+	want, _ := tr.Value("population", 10)
+	if err != nil || got != want {
+		t.Errorf("Partial(pop_copy, population) = %g, %v; want %g", got, err, want)
+	}
+	got, _, _ = tr.Partial("pop_copy", "births", 10, nil)
+	if want, _ := tr.Value("population", 9); got != want {
+		t.Errorf("Partial(pop_copy, births) = %g, want %g", got, want)
+	}
+	p, err := tr.Perturb("pop_copy", []string{"population", "births"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, _ := tr.Snapshot(9, nil)
+	out, err := p.At(10, state, nil)
+	w10, _ := tr.Value("population", 10)
+	w9, _ := tr.Value("population", 9)
+	if err != nil || out[0] != w10 || out[1] != w9 {
+		t.Errorf("Perturb.At = %v, %v; want [%g %g]", out, err, w10, w9)
+	}
+}
