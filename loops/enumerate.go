@@ -385,13 +385,6 @@ func (mk *loopMaker) make(c, es []int) *Loop {
 	return l
 }
 
-// canonical rotates a circuit to start at its first declared stock, or
-// at its first declared variable if it has no stock.
-func canonical(g *Graph, c []int) []int {
-	b := canonicalStart(g, c)
-	return append(slices.Clone(c[b:]), c[:b]...)
-}
-
 // canonicalStart returns the index in c at which its canonical rotation
 // starts.
 func canonicalStart(g *Graph, c []int) int {

@@ -362,7 +362,7 @@ func (c *compiler) expandCall(owner *cvar, name string, x *syntax.Call) syntax.E
 	case "smth3", "smooth3", "smooth3i":
 		return c.smooth(owner, at, a[0], a[1], arg(2), 3)
 	case "smthn":
-		n, ok := c.order_(owner, a[2])
+		n, ok := c.stageCount(owner, a[2])
 		if !ok {
 			return num(0, at)
 		}
@@ -372,7 +372,7 @@ func (c *compiler) expandCall(owner *cvar, name string, x *syntax.Call) syntax.E
 	case "delay3", "delay3i":
 		return c.delayN(owner, at, a[0], a[1], arg(2), 3)
 	case "delayn":
-		n, ok := c.order_(owner, a[2])
+		n, ok := c.stageCount(owner, a[2])
 		if !ok {
 			return num(0, at)
 		}
@@ -437,9 +437,9 @@ func (c *compiler) expandCall(owner *cvar, name string, x *syntax.Call) syntax.E
 	return nil
 }
 
-// order_ evaluates the stage count of smthn or delayn, which must be a
+// stageCount evaluates the stage count of smthn or delayn, which must be a
 // whole number written in the equation.
-func (c *compiler) order_(owner *cvar, x syntax.Expr) (int, bool) {
+func (c *compiler) stageCount(owner *cvar, x syntax.Expr) (int, bool) {
 	val, ok := constValue(x)
 	if !ok || val < 1 || val > 1000 || val != math.Trunc(val) {
 		c.errorAt(owner, x.Start(), "the order of smthn and delayn must be a whole number from 1 to 1000 written in the equation, got %s", syntax.Print(x))
