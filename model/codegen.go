@@ -2,14 +2,19 @@ package model
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
 // Temporaries are numbered from tempMark during code generation and moved
-// after the constants when the layout is known.
-const tempMark = 1 << 30
+// after the constants when the layout is known; the stocks' rates are
+// numbered from rateMark and moved after the temporaries.
+const (
+	tempMark = 1 << 30
+	rateMark = 1 << 29
+)
 
 // generate lays out the slots and writes the init and flow code.
 func (c *compiler) generate(flowOrder, initOrder []int) {
@@ -126,14 +131,21 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 		}
 	}
 
-	// Relocate the temporaries after the constants.
+	rateCode, rateBlocks := c.rates()
+
+	// Relocate the temporaries after the constants, and the rates after
+	// the temporaries.
 	base := int32(len(p.consts))
+	p.tempLo, p.dyLo = base, base+c.tempMax
 	reloc := func(s *int32) {
-		if *s >= tempMark {
+		switch {
+		case *s >= tempMark:
 			*s = base + *s - tempMark
+		case *s >= rateMark:
+			*s = p.dyLo + *s - rateMark
 		}
 	}
-	for _, code := range [][]instr{initCode, flowCode} {
+	for _, code := range [][]instr{initCode, flowCode, rateCode} {
 		for k := range code {
 			in := &code[k]
 			reloc(&in.dst)
@@ -145,8 +157,26 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 			}
 		}
 	}
-	p.nSlots = int(base + c.tempMax)
+	p.nSlots = int(p.dyLo) + len(p.stocks)
 	p.initCode, p.flowCode = initCode, flowCode
+	p.rateCode, p.rateBlocks = rateCode, rateBlocks
+
+	// Runs of array elements become loops; their temporaries, one slot
+	// per element, go after everything else (vector.go).
+	z := &vectorizer{code: flowCode, tempLo: base, tempHi: base + c.tempMax}
+	for _, i := range p.flowVars {
+		v := p.vars[i]
+		z.blocks = append(z.blocks, [2]int32{v.codeLo, v.codeHi})
+	}
+	p.flowRuns = z.runs()
+	var vecTemps int32
+	for k := range p.flowRuns {
+		vecTemps = max(vecTemps, z.lower(&p.flowRuns[k], &p.vecs, int32(p.nSlots)))
+	}
+	p.nSlots += int(vecTemps)
+	p.fastCode = p.lowerFlow(nil)
+	rz := &vectorizer{code: rateCode, blocks: rateBlocks, tempLo: base, tempHi: base + c.tempMax}
+	p.fastRates = rz.lowerAll(&p.vecs)
 
 	for _, i := range p.stocks {
 		v := p.vars[i]
@@ -182,6 +212,67 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	if len(p.prevs)+len(p.pipes)+len(p.randoms) > 0 {
 		p.gridOnly = true
 	}
+}
+
+// rates writes the code that computes each stock's rate of change, the
+// sum of its inflows less its outflows, into its rate slot (numbered from
+// rateMark): one block per stock, the blocks of an array's elements (and
+// of each stage of arrayed delays) together.
+func (c *compiler) rates() ([]instr, [][2]int32) {
+	p := c.p
+	order := make([]int, len(p.stocks))
+	first := map[string]int{}
+	for k, i := range p.stocks {
+		order[k] = k
+		f := family(p.vars[i].name)
+		if _, ok := first[f]; !ok {
+			first[f] = k
+		}
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		return first[family(p.vars[p.stocks[x]].name)] - first[family(p.vars[p.stocks[y]].name)]
+	})
+	var code []instr
+	var blocks [][2]int32
+	for _, k := range order {
+		v := p.vars[p.stocks[k]]
+		dy := int32(rateMark + k)
+		lo := int32(len(code))
+		var terms []int32 // slots, outflows as ^slot
+		for _, j := range v.inflows {
+			terms = append(terms, p.vars[j].slot)
+		}
+		for _, j := range v.outflows {
+			terms = append(terms, ^p.vars[j].slot)
+		}
+		switch {
+		case len(terms) == 0:
+			code = append(code, instr{op: opMov, dst: dy, a: c.konst(0)})
+		case terms[0] >= 0:
+			code = append(code, instr{op: opMov, dst: dy, a: terms[0]})
+		default:
+			code = append(code, instr{op: opNeg, dst: dy, a: ^terms[0]})
+		}
+		if len(terms) > 1 {
+			// dy = t0 ± t1, then dy = dy ± t2 ...
+			code = code[:len(code)-1]
+			acc := terms[0]
+			if acc < 0 {
+				code = append(code, instr{op: opNeg, dst: dy, a: ^acc})
+				acc = dy
+			}
+			for _, t := range terms[1:] {
+				op := opAdd
+				if t < 0 {
+					op, t = opSub, ^t
+				}
+				code = append(code, instr{op: op, dst: dy, a: acc, b: t})
+				acc = dy
+			}
+		}
+		blocks = append(blocks, [2]int32{lo, int32(len(code))})
+	}
+	return code, blocks
 }
 
 // assign emits code computing x into v's slot.
@@ -262,7 +353,7 @@ func (c *compiler) op(op opcode, want int32, args ...int32) int32 {
 			scratch[k+1] = c.p.consts[a]
 		}
 		in := instr{op: op, dst: 0, a: 1, b: 2, c: 3}
-		exec([]instr{in}, scratch[:], nil)
+		exec([]instr{in}, scratch[:], nil, nil)
 		return c.konst(scratch[0])
 	}
 	if c.hoist != nil && want < 0 && op.pure() {

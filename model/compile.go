@@ -81,6 +81,19 @@ type program struct {
 	initCode []instr // computes every value at the start time, in dependency order
 	flowCode []instr // computes aux and flows from time and state
 	flowVars []int   // the variables flowCode computes, in its order
+	flowRuns []vrun  // runs of flowVars whose code is the same, as loops (vector.go)
+	fastCode []instr // flowCode with the runs as vector instructions
+	vecs     []vinstr
+
+	// rateCode computes the stocks' rates into the slots from dyLo, one
+	// block per stock (rateBlocks), the blocks of an array's elements
+	// together; fastRates is it with the runs as vector instructions.
+	// Neither is used when stocks are non-negative.
+	rateCode   []instr
+	rateBlocks [][2]int32
+	fastRates  []instr
+	dyLo       int32
+	tempLo     int32 // the first slot of the temporaries, which end at dyLo
 
 	stocks  []int // indices of stocks, user then hidden; stock i lives at slot stockBase+i
 	stockLo int32
@@ -790,6 +803,10 @@ func (c *compiler) order() (flowOrder, initOrder []int) {
 // (edges[i] lists what i depends on), ties broken by index, which is
 // declaration order. Cycles are reported as errors, one per cycle.
 func (c *compiler) sort(nodes []int, deps map[int][]int, what, hint string) ([]int, bool) {
+	if order, ok := c.familyOrder(nodes, deps); ok {
+		return order, true
+	}
+	// There is a cycle: find and report it.
 	g := simple.NewDirectedGraph()
 	for _, i := range nodes {
 		g.AddNode(simple.Node(i))
@@ -839,6 +856,130 @@ func (c *compiler) sort(nodes []int, deps map[int][]int, what, hint string) ([]i
 		out[k] = int(n.ID())
 	}
 	return out, true
+}
+
+// familyOrder orders nodes after what they depend on (Kahn's algorithm),
+// keeping the elements of an array together: among the nodes that are
+// ready, it takes the next element of the array it took last, if one is
+// ready, and otherwise the node declared first. Arrays then compile to
+// runs of like code that become loops (vector.go). It reports false if
+// the nodes have a cycle.
+func (c *compiler) familyOrder(nodes []int, deps map[int][]int) ([]int, bool) {
+	in := make(map[int]int, len(nodes))      // node → its unsorted dependencies
+	users := make(map[int][]int, len(nodes)) // node → the nodes that depend on it
+	for _, i := range nodes {
+		in[i] += 0
+		for _, j := range deps[i] {
+			if j == i {
+				return nil, false
+			}
+			in[i]++
+			users[j] = append(users[j], i)
+		}
+	}
+	family := func(i int) string { return family(c.p.vars[i].name) }
+	var ready intHeap
+	byFamily := map[string]*intHeap{}
+	push := func(i int) {
+		ready.push(i)
+		f := family(i)
+		if byFamily[f] == nil {
+			byFamily[f] = &intHeap{}
+		}
+		byFamily[f].push(i)
+	}
+	for _, i := range nodes {
+		if in[i] == 0 {
+			push(i)
+		}
+	}
+	done := make(map[int]bool, len(nodes))
+	out := make([]int, 0, len(nodes))
+	cur := ""
+	for len(out) < len(nodes) {
+		i := -1
+		if h := byFamily[cur]; h != nil {
+			for len(*h) > 0 && i < 0 {
+				if j := h.pop(); !done[j] {
+					i = j
+				}
+			}
+		}
+		for i < 0 && len(ready) > 0 {
+			if j := ready.pop(); !done[j] {
+				i = j
+			}
+		}
+		if i < 0 {
+			return nil, false // what is left is a cycle or depends on one
+		}
+		done[i] = true
+		out = append(out, i)
+		cur = family(i)
+		for _, u := range users[i] {
+			if in[u]--; in[u] == 0 {
+				push(u)
+			}
+		}
+	}
+	return out, true
+}
+
+// family returns the name of the array a variable is an element of: its
+// name without subscripts, and for a hidden variable without the counter
+// that makes its name unique ("$x[a]·smth1·7" gives "$x·smth1").
+func family(name string) string {
+	if k := strings.LastIndex(name, "·"); k > 0 && strings.HasPrefix(name, "$") {
+		if _, err := strconv.Atoi(name[k+len("·"):]); err == nil {
+			name = name[:k]
+		}
+	}
+	lo := strings.IndexByte(name, '[')
+	hi := strings.IndexByte(name, ']')
+	if lo < 0 || hi < lo {
+		return name
+	}
+	return name[:lo] + name[hi+1:]
+}
+
+// intHeap is a min-heap of ints.
+type intHeap []int
+
+func (h *intHeap) push(x int) {
+	*h = append(*h, x)
+	s := *h
+	for k := len(s) - 1; k > 0; {
+		p := (k - 1) / 2
+		if s[p] <= s[k] {
+			break
+		}
+		s[p], s[k] = s[k], s[p]
+		k = p
+	}
+}
+
+func (h *intHeap) pop() int {
+	s := *h
+	top := s[0]
+	n := len(s) - 1
+	s[0] = s[n]
+	s = s[:n]
+	for k := 0; ; {
+		m := k
+		if l := 2*k + 1; l < n && s[l] < s[m] {
+			m = l
+		}
+		if r := 2*k + 2; r < n && s[r] < s[m] {
+			m = r
+		}
+		if m == k {
+			break
+		}
+		s[k], s[m] = s[m], s[k]
+		k = m
+	}
+	*h = s
+	return top
 }
 
 // cycleThrough returns a cycle within the strongly connected set comp,

@@ -39,9 +39,9 @@ func TestFusedOps(t *testing.T) {
 						pair[1].a, pair[1].b = 3, 4
 					}
 					w := append([]float64(nil), v...)
-					exec(pair, w, nil)
+					exec(pair, w, nil, nil)
 					g := append([]float64(nil), v...)
-					exec([]instr{{op: f, dst: 5, a: 1, b: 2, c: 3}}, g, nil)
+					exec([]instr{{op: f, dst: 5, a: 1, b: 2, c: 3}}, g, nil, nil)
 					if math.Float64bits(g[5]) != math.Float64bits(w[5]) && !(math.IsNaN(g[5]) && math.IsNaN(w[5])) {
 						t.Fatalf("fused %d (%d then %d, right %v) on %v: %v, the pair gives %v", f, op1, op2, right, v[1:4], g[5], w[5])
 					}

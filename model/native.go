@@ -39,10 +39,10 @@ type Native struct {
 type Kernel struct{ p *program }
 
 // Init executes instruction i of the interpreter's init code on v.
-func (k *Kernel) Init(i int, v []float64) { exec(k.p.initCode[i:i+1], v, k.p.tables) }
+func (k *Kernel) Init(i int, v []float64) { exec(k.p.initCode[i:i+1], v, k.p.tables, nil) }
 
 // Flow executes instruction i of the interpreter's flow code on v.
-func (k *Kernel) Flow(i int, v []float64) { exec(k.p.flowCode[i:i+1], v, k.p.tables) }
+func (k *Kernel) Flow(i int, v []float64) { exec(k.p.flowCode[i:i+1], v, k.p.tables, nil) }
 
 // Lookup returns the value of the model's lookup table i at x.
 func (k *Kernel) Lookup(i int, x float64) float64 { return k.p.tables[i].at(x) }

@@ -183,7 +183,11 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	slices.Sort(names)
 	for _, name := range names {
 		i, ok := p.byName[name]
-		if elems := m.elementsOf(name); !ok && len(elems) > 0 {
+		var elems []string
+		if !ok {
+			elems = m.elementsOf(name)
+		}
+		if len(elems) > 0 {
 			// An arrayed param named bare: every element takes the value.
 			for _, e := range elems {
 				if v := p.vars[p.byName[e]]; v.role == rParam {
@@ -223,7 +227,11 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	if opt.Vars != nil {
 		for _, name := range opt.Vars {
 			i, ok := p.byName[name]
-			if elems := m.elementsOf(arrayBase(name)); !ok && len(elems) > 0 {
+			var elems []string
+			if !ok {
+				elems = m.elementsOf(arrayBase(name))
+			}
+			if len(elems) > 0 {
 				// An arrayed variable, bare or as x[*]: all its elements.
 				outNames = append(outNames, elems...)
 				continue
@@ -268,7 +276,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	if p.native != nil {
 		p.native.Init(r.v, p.kernel)
 	} else {
-		exec(p.initCode, r.v, p.tables)
+		exec(p.initCode, r.v, p.tables, nil)
 	}
 	r.pending = make([]float64, len(p.prevs)+len(p.pipes))
 	r.rings = make([][]float64, len(p.pipes))
@@ -334,9 +342,9 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 	case p.native != nil:
 		p.native.Flow(v, p.kernel)
 	case r.dynCode != nil:
-		exec(r.dynCode, v, p.tables)
+		exec(r.dynCode, v, p.tables, p.vecs)
 	default:
-		exec(p.flowCode, v, p.tables)
+		exec(p.fastCode, v, p.tables, p.vecs)
 	}
 	for _, i := range p.nonNeg {
 		if r.s.clip {
@@ -359,6 +367,11 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 		p.native.Derivs(v, dy)
 		return
 	}
+	if len(p.nonNeg) == 0 {
+		exec(p.fastRates, v, p.tables, p.vecs)
+		copy(dy, v[p.dyLo:int(p.dyLo)+len(dy)])
+		return
+	}
 	for i := range dy {
 		if s := p.rateOne[i]; s >= 0 {
 			dy[i] = v[s] // a single inflow, as most stocks have
@@ -378,7 +391,7 @@ func (r *run) record(t float64) {
 	case r.nativeRates:
 		r.p.native.Flow(r.v, r.p.kernel)
 	case len(r.outCode) > 0:
-		exec(r.outCode, r.v, r.p.tables)
+		exec(r.outCode, r.v, r.p.tables, r.p.vecs)
 	}
 	res := r.res
 	res.Times = append(res.Times, t)
@@ -553,26 +566,50 @@ func (r *run) plan(outputs []string) {
 	if !skipped {
 		return
 	}
-	dyn := make([]instr, 0, len(p.flowCode)) // not nil: eval runs it even when empty
-	var out []instr
-	for _, i := range p.flowVars {
-		v := p.vars[i]
-		code := p.flowCode[v.codeLo:v.codeHi]
-		switch need[i] {
-		case forRates:
-			dyn = append(dyn, code...)
-		case forOutput:
-			if len(p.nonNeg) > 0 {
-				// Outflows are cut after the rates' code runs; an output
-				// computed from one at a save point would see the cut
-				// value, where a full run's sees the uncut one.
-				dyn = append(dyn, code...)
-			} else {
-				out = append(out, code...)
-			}
-		}
+	// Outflows are cut after the rates' code runs; an output computed from
+	// one at a save point would see the cut value, where a full run's sees
+	// the uncut one: with non-negative stocks, outputs are computed with
+	// the rates.
+	cut := len(p.nonNeg) > 0
+	dyn := p.lowerFlow(func(k int) bool {
+		n := need[p.flowVars[k]]
+		return n == forRates || n == forOutput && cut
+	})
+	out := p.lowerFlow(func(k int) bool { return need[p.flowVars[k]] == forOutput && !cut })
+	if dyn == nil {
+		dyn = []instr{} // not nil: eval runs it even when empty
 	}
 	r.dynCode, r.outCode = dyn, out
+}
+
+// lowerFlow returns the code computing the flow variables keep selects
+// (by their index in flowVars; all when keep is nil), in flowCode's
+// order, with runs of array elements as vector instructions when keep
+// selects the whole run.
+func (p *program) lowerFlow(keep func(k int) bool) []instr {
+	var out []instr
+	r := 0
+	for k := 0; k < len(p.flowVars); {
+		if r < len(p.flowRuns) && p.flowRuns[r].first == k {
+			run := &p.flowRuns[r]
+			r++
+			all := true
+			for q := k; q < k+run.size() && keep != nil; q++ {
+				all = all && keep(q)
+			}
+			if all {
+				out = append(out, run.vec...)
+				k += run.size()
+				continue
+			}
+		}
+		if keep == nil || keep(k) {
+			v := p.vars[p.flowVars[k]]
+			out = append(out, p.flowCode[v.codeLo:v.codeHi]...)
+		}
+		k++
+	}
+	return out
 }
 
 // clipStocks sets non-negative stocks that went below zero to zero, under

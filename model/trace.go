@@ -205,6 +205,6 @@ func (tr *Trace) Partial(z, x string, i int, scratch []float64) (float64, []floa
 	scratch = append(scratch[:0], prev...)
 	scratch[xv.slot] = tr.states[i][xv.slot]
 	p := tr.m.prog
-	exec(p.flowCode[zv.codeLo:zv.codeHi], scratch, p.tables)
+	exec(p.flowCode[zv.codeLo:zv.codeHi], scratch, p.tables, nil)
 	return scratch[zv.slot], scratch, nil
 }

@@ -97,7 +97,7 @@ func (p *Perturbation) At(i int, state, out []float64) ([]float64, error) {
 		}
 		xs := x.slot
 		state[xs] = cur[xs]
-		exec(code, state, prog.tables)
+		exec(code, state, prog.tables, nil)
 		out = append(out, state[zs])
 		state[xs] = prev[xs]
 		state[zs] = prev[zs]

@@ -53,6 +53,9 @@ const (
 	// fuse.go for the numbering.
 	opFused
 	opFusedEnd = opFused + 48
+
+	// opVec runs vecs[a], a vector instruction (vector.go).
+	opVec = opFusedEnd
 )
 
 // pure reports whether the op depends only on its operands, so that it
@@ -120,6 +123,14 @@ func (t *table) at(x float64) float64 {
 	return ys[lo] + (x-xs[lo])*(ys[hi]-ys[lo])/(xs[hi]-xs[lo])
 }
 
+// pick is the equation language's "if a then b else c".
+func pick(a, b, c float64) float64 {
+	if a != 0 {
+		return b
+	}
+	return c
+}
+
 // Bool returns 1 for true and 0 for false: the value of a comparison or a
 // logical operator in an equation.
 func Bool(b bool) float64 {
@@ -154,11 +165,14 @@ func Max(a, b float64) float64 {
 	return math.NaN()
 }
 
-// exec runs code over the slots v. It allocates nothing.
-func exec(code []instr, v []float64, tables []table) {
+// exec runs code over the slots v; vecs holds the vector instructions
+// the code's opVec instructions run. It allocates nothing.
+func exec(code []instr, v []float64, tables []table, vecs []vinstr) {
 	for i := range code {
 		in := &code[i]
 		switch in.op {
+		case opVec:
+			execVec(&vecs[in.a], v, tables)
 		case opMov:
 			v[in.dst] = v[in.a]
 		case opAdd:

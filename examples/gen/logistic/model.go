@@ -98,11 +98,11 @@ thresholds = ["majority"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "e628943c9496e6d7", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "86a8021db44d6564", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
-	v = v[:15:15]
+	v = v[:16:16]
 	_ = k
 	v[8] = v[7]
 	v[10] = v[8] / v[6]
@@ -117,7 +117,7 @@ func flowCode(v []float64, k *model.Kernel) {
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
-	v = v[:15:15]
+	v = v[:16:16]
 	_ = k
 	v[10] = v[8] / v[6]
 	v[13] = v[5] * v[8]
@@ -125,13 +125,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 }
 
 func restCode(v []float64, k *model.Kernel) {
-	v = v[:15:15]
+	v = v[:16:16]
 	_ = k
 	v[11] = k.Lookup(0, v[10])
 }
 
 func derivs(v, dy []float64) {
-	v = v[:15:15]
+	v = v[:16:16]
 	dy = dy[:1:1]
 	dy[0] = v[9]
 }

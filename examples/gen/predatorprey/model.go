@@ -116,11 +116,11 @@ thresholds = ["hare_boom"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "c961e0ec7b9d7bf8", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "b3d5b0ec549baf2", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
-	v = v[:26:26]
+	v = v[:28:28]
 	_ = k
 	v[11] = v[9]
 	v[12] = v[10]
@@ -142,7 +142,7 @@ func flowCode(v []float64, k *model.Kernel) {
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
-	v = v[:26:26]
+	v = v[:28:28]
 	_ = k
 	v[13] = v[5] * v[11]
 	v[14] = float64(v[6]*v[11]) * v[12]
@@ -151,7 +151,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 }
 
 func restCode(v []float64, k *model.Kernel) {
-	v = v[:26:26]
+	v = v[:28:28]
 	_ = k
 	v[18] = v[8] * v[11]
 	v[19] = math.Log(v[11])
@@ -162,7 +162,7 @@ func restCode(v []float64, k *model.Kernel) {
 }
 
 func derivs(v, dy []float64) {
-	v = v[:26:26]
+	v = v[:28:28]
 	dy = dy[:2:2]
 	dy[0] = v[13] - v[14]
 	dy[1] = v[15] - v[16]

@@ -117,11 +117,11 @@ vars = ["susceptible", "infectious", "recovered"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "26a8d85dff9c836a", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "458a2f8a83d467c0", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
-	v = v[:19:19]
+	v = v[:22:22]
 	_ = k
 	v[9] = v[5] - v[6]
 	v[10] = v[6]
@@ -139,7 +139,7 @@ func flowCode(v []float64, k *model.Kernel) {
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
-	v = v[:19:19]
+	v = v[:22:22]
 	_ = k
 	v[18] = float64(v[7]*v[10]) * v[9]
 	v[12] = v[18] / v[5]
@@ -147,13 +147,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 }
 
 func restCode(v []float64, k *model.Kernel) {
-	v = v[:19:19]
+	v = v[:22:22]
 	_ = k
 	v[15] = float64(v[10]+v[11]) / v[5]
 }
 
 func derivs(v, dy []float64) {
-	v = v[:19:19]
+	v = v[:22:22]
 	dy = dy[:3:3]
 	dy[0] = -v[12]
 	dy[1] = v[12] - v[13]

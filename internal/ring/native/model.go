@@ -2277,11 +2277,11 @@ eq = "s249 / tau"
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "a59d087bdf81f7d0", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "617619c94fe49752", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
-	v = v[:1267:1267]
+	v = v[:1517:1517]
 	_ = k
 	v[8] = v[1008]
 	v[260] = v[8] / v[6]
@@ -4041,7 +4041,7 @@ func flowCode(v []float64, k *model.Kernel) {
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
-	v = v[:1267:1267]
+	v = v[:1517:1517]
 	_ = k
 	v[259] = v[5] * v[257]
 	v[260] = v[8] / v[6]
@@ -4796,12 +4796,12 @@ func ratesCode(v []float64, k *model.Kernel) {
 }
 
 func restCode(v []float64, k *model.Kernel) {
-	v = v[:1267:1267]
+	v = v[:1517:1517]
 	_ = k
 }
 
 func derivs(v, dy []float64) {
-	v = v[:1267:1267]
+	v = v[:1517:1517]
 	dy = dy[:250:250]
 	dy[0] = v[258]
 	dy[1] = v[261]

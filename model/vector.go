@@ -1,0 +1,347 @@
+package model
+
+//go:generate go run ./internal/vecgen -o vec_gen.go
+
+// Vectorising. Arrays expand into one scalar variable per element, and
+// the elements of an array sit in consecutive slots and share one
+// equation, so their code is the same but for slots that advance by fixed
+// strides from one element to the next. A run of such blocks (a block is
+// one variable's code, or one stock's rate) becomes a loop:
+//
+//   - the interpreter runs each instruction of the block over all the
+//     elements before the next (a vector instruction, execVec), so it
+//     dispatches once per instruction of the equation instead of once per
+//     instruction and element; the temporaries of the block get one slot
+//     per element for that;
+//   - stockflow gen writes a Go for loop over the elements, with the
+//     temporaries as local variables.
+//
+// Each element computes exactly the operations it did before, so results
+// are identical bit for bit. The loop runs over i < n1 and j < n2, element
+// k = i*n2 + j, and each operand's slot is base + i*s1 + j*s2: two levels,
+// so that an element of x[region, sector] may read y[region] (stride 0
+// across sectors) or z[sector] (stride 0 across regions).
+
+// minRun is the fewest blocks worth a loop.
+const minRun = 3
+
+// vinstr is a vector instruction: op over the slots base + i*s1 + j*s2
+// of dst, a, b and c, for i < n1 and j < n2.
+type vinstr struct {
+	op     opcode
+	kind   int8 // -1, or: dst contiguous (s2 1), operand f contiguous if bit f-1 is set, else s2 0
+	n1, n2 int32
+	base   [4]int32
+	s1, s2 [4]int32
+}
+
+// A vrun is a run of blocks with the same code: blocks first to first+n1*n2.
+type vrun struct {
+	first  int
+	n1, n2 int32
+	body   []instr    // the first block's code
+	s1, s2 [][4]int32 // per instruction of body: the strides of dst, a, b, c
+	vec    []instr    // the interpreter's code for the run
+}
+
+// size returns the number of blocks in the run.
+func (r *vrun) size() int { return int(r.n1 * r.n2) }
+
+// fieldsOf returns an instruction's dst, a, b and c.
+func fieldsOf(in *instr) [4]int32 { return [4]int32{in.dst, in.a, in.b, in.c} }
+
+// slotFields reports which of an instruction's fields are slots it reads
+// or writes (dst is always written) and which are literals (the table of
+// a lookup).
+func slotFields(op opcode) (slot, lit [4]bool) {
+	slot[0] = true
+	switch {
+	case op >= opFused && op < opFusedEnd:
+		slot[1], slot[2], slot[3] = true, true, true
+		return
+	}
+	switch op {
+	case opMov, opNeg, opNot, opAbs, opExp, opLn, opLog10, opSqrt, opSin, opCos, opTan, opAsin, opAcos,
+		opAtan, opFloor, opTrunc:
+		slot[1] = true
+	case opLookup:
+		slot[1], lit[2] = true, true
+	case opIf, opSafeDiv, opPulse, opRamp:
+		slot[1], slot[2], slot[3] = true, true, true
+	default:
+		slot[1], slot[2] = true, true
+	}
+	return
+}
+
+// vectorizer finds runs in code split into blocks.
+type vectorizer struct {
+	code           []instr
+	blocks         [][2]int32 // code[lo:hi] of each block
+	tempLo, tempHi int32      // the slots of temporaries
+}
+
+func (z *vectorizer) isTemp(s int32) bool { return s >= z.tempLo && s < z.tempHi }
+
+// runs returns the runs of blocks worth a loop, in order.
+func (z *vectorizer) runs() []vrun {
+	var out []vrun
+	for b := 0; b < len(z.blocks); {
+		m := 1
+		for b+m < len(z.blocks) && z.sameShape(b, b+m) {
+			m++
+		}
+		if m < minRun || !z.tempsLocal(b) {
+			b += m
+			continue
+		}
+		r := z.fit(b, m)
+		if r.size() < minRun || !z.independent(r) {
+			b++
+			continue
+		}
+		out = append(out, r)
+		b += r.size()
+	}
+	return out
+}
+
+// sameShape reports whether blocks j and k have the same operations, the
+// same temporaries and literals in the same places, and other slots in
+// the same places as each other.
+func (z *vectorizer) sameShape(j, k int) bool {
+	bj, bk := z.blocks[j], z.blocks[k]
+	if bj[1]-bj[0] != bk[1]-bk[0] || bj[1] == bj[0] {
+		return false
+	}
+	for i := int32(0); i < bj[1]-bj[0]; i++ {
+		x, y := &z.code[bj[0]+i], &z.code[bk[0]+i]
+		if x.op != y.op {
+			return false
+		}
+		slot, lit := slotFields(x.op)
+		fx, fy := fieldsOf(x), fieldsOf(y)
+		for f := range 4 {
+			switch {
+			case lit[f] && fx[f] != fy[f]:
+				return false
+			case slot[f] && z.isTemp(fx[f]) != z.isTemp(fy[f]):
+				return false
+			case slot[f] && z.isTemp(fx[f]) && fx[f] != fy[f]:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// tempsLocal reports whether block b writes every temporary before it
+// reads it, so that each element may have temporaries of its own.
+func (z *vectorizer) tempsLocal(b int) bool {
+	written := map[int32]bool{}
+	for _, in := range z.code[z.blocks[b][0]:z.blocks[b][1]] {
+		slot, _ := slotFields(in.op)
+		f := fieldsOf(&in)
+		for k := 1; k < 4; k++ {
+			if slot[k] && z.isTemp(f[k]) && !written[f[k]] {
+				return false
+			}
+		}
+		if z.isTemp(in.dst) {
+			written[in.dst] = true
+		}
+	}
+	return true
+}
+
+// fit finds the longest run of the m same-shaped blocks from b whose
+// slots are base + i*s1 + j*s2: one level if they allow, else two.
+func (z *vectorizer) fit(b, m int) vrun {
+	lo, hi := z.blocks[b][0], z.blocks[b][1]
+	L := int(hi - lo)
+	at := func(k, i, f int) int32 { // field f of instruction i of block b+k
+		return fieldsOf(&z.code[z.blocks[b+k][0]+int32(i)])[f]
+	}
+	varies := func(i, f int) bool {
+		slot, lit := slotFields(z.code[lo+int32(i)].op)
+		return slot[f] && !lit[f] && !z.isTemp(at(0, i, f))
+	}
+	// step reports whether block k is block k0 advanced by n strides s.
+	step := func(k, k0, n int, s [][4]int32) bool {
+		for i := range L {
+			for f := range 4 {
+				if varies(i, f) && at(k, i, f) != at(k0, i, f)+int32(n)*s[i][f] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	// affine reports whether blocks k0, k0+1, ..., k0+n-1 advance by the
+	// strides s from block k0.
+	affine := func(k0, n int, s [][4]int32) bool {
+		for k := 1; k < n; k++ {
+			if !step(k0+k, k0, k, s) {
+				return false
+			}
+		}
+		return true
+	}
+	stride := func(k int) [][4]int32 { // from block 0 to block k
+		s := make([][4]int32, L)
+		for i := range L {
+			for f := range 4 {
+				if varies(i, f) {
+					s[i][f] = at(k, i, f) - at(0, i, f)
+				}
+			}
+		}
+		return s
+	}
+	s2 := stride(1)
+	p := 2
+	for p < m && step(p, 0, p, s2) {
+		p++
+	}
+	r := vrun{first: b, n1: 1, n2: int32(p), body: z.code[lo:hi], s1: make([][4]int32, L), s2: s2}
+	if p == m || 2*p > m {
+		return r
+	}
+	s1 := stride(p)
+	g := 1
+	for (g+1)*p <= m && step(g*p, 0, g, s1) && affine(g*p, p, s2) {
+		g++
+	}
+	if g >= 2 {
+		r.n1, r.s1 = int32(g), s1
+	}
+	return r
+}
+
+// independent reports whether no block of the run reads or writes a slot
+// (other than a temporary) that another block writes: the elements may
+// then be computed in any order, a whole instruction at a time.
+func (z *vectorizer) independent(r vrun) bool {
+	writer := map[int32]int{}
+	n := r.size()
+	for k := range n {
+		bl := z.blocks[r.first+k]
+		for _, in := range z.code[bl[0]:bl[1]] {
+			if z.isTemp(in.dst) {
+				continue
+			}
+			if w, ok := writer[in.dst]; ok && w != k {
+				return false
+			}
+			writer[in.dst] = k
+		}
+	}
+	for k := range n {
+		bl := z.blocks[r.first+k]
+		for _, in := range z.code[bl[0]:bl[1]] {
+			slot, lit := slotFields(in.op)
+			f := fieldsOf(&in)
+			for q := 1; q < 4; q++ {
+				if !slot[q] || lit[q] || z.isTemp(f[q]) {
+					continue
+				}
+				if w, ok := writer[f[q]]; ok && w != k {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// flatten makes a two-level loop one level when each operand's outer
+// stride is n2 inner strides, and sets kind.
+func (x *vinstr) flatten() {
+	slot, _ := slotFields(x.op)
+	flat := true
+	for f := range 4 {
+		flat = flat && (!slot[f] || x.s1[f] == x.n2*x.s2[f])
+	}
+	if flat && x.n1 > 1 {
+		x.n2 *= x.n1
+		x.n1, x.s1 = 1, [4]int32{}
+	}
+	x.kind = -1
+	if x.s2[0] != 1 {
+		return
+	}
+	var kind int8
+	for f := 1; f < 4; f++ {
+		switch {
+		case !slot[f] || x.s2[f] == 0:
+		case x.s2[f] == 1:
+			kind |= 1 << (f - 1)
+		default:
+			return
+		}
+	}
+	x.kind = kind
+}
+
+// lowerAll returns the interpreter's code for all the blocks, with the
+// runs as vector instructions (which need no temporaries of their own:
+// the blocks may not use any).
+func (z *vectorizer) lowerAll(vecs *[]vinstr) []instr {
+	var out []instr
+	runs := z.runs()
+	for b := 0; b < len(z.blocks); {
+		if len(runs) > 0 && runs[0].first == b {
+			z.lower(&runs[0], vecs, -1)
+			out = append(out, runs[0].vec...)
+			b += runs[0].size()
+			runs = runs[1:]
+			continue
+		}
+		out = append(out, z.code[z.blocks[b][0]:z.blocks[b][1]]...)
+		b++
+	}
+	return out
+}
+
+// lower writes the interpreter's code for run r: a vector instruction per
+// instruction of the block, appended to *vecs, with the block's
+// temporaries given one slot per element from tempBase on. It returns the
+// slots the temporaries take.
+func (z *vectorizer) lower(r *vrun, vecs *[]vinstr, tempBase int32) int32 {
+	n := int32(r.size())
+	temps := map[int32]int32{} // temporary → its first element's slot
+	for _, in := range r.body {
+		if z.isTemp(in.dst) {
+			if _, ok := temps[in.dst]; !ok {
+				temps[in.dst] = tempBase + int32(len(temps))*n
+			}
+		}
+	}
+	r.vec = nil
+	for i, in := range r.body {
+		slot, _ := slotFields(in.op)
+		x := vinstr{op: in.op, n1: r.n1, n2: r.n2, base: fieldsOf(&in), s1: r.s1[i], s2: r.s2[i]}
+		for f := range 4 {
+			if slot[f] && z.isTemp(x.base[f]) {
+				x.base[f], x.s1[f], x.s2[f] = temps[x.base[f]], r.n2, 1
+			}
+		}
+		x.flatten()
+		if !vectorOp(in.op) {
+			// One instruction per element, in the same order.
+			for i1 := range r.n1 {
+				for j := range r.n2 {
+					var f [4]int32
+					for q := range 4 {
+						f[q] = x.base[q] + i1*x.s1[q] + j*x.s2[q]
+					}
+					r.vec = append(r.vec, instr{op: in.op, dst: f[0], a: f[1], b: f[2], c: f[3]})
+				}
+			}
+			continue
+		}
+		r.vec = append(r.vec, instr{op: opVec, a: int32(len(*vecs))})
+		*vecs = append(*vecs, x)
+	}
+	return int32(len(temps)) * n
+}
