@@ -176,7 +176,8 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	p.nSlots += int(vecTemps)
 	p.fastCode = p.lowerFlow(nil)
 	rz := &vectorizer{code: rateCode, blocks: rateBlocks, tempLo: base, tempHi: base + c.tempMax}
-	p.fastRates = rz.lowerAll(&p.vecs)
+	p.rateRuns = rz.runs()
+	p.fastRates = rz.lowerAll(p.rateRuns, &p.vecs)
 
 	for _, i := range p.stocks {
 		v := p.vars[i]

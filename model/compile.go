@@ -91,6 +91,7 @@ type program struct {
 	// Neither is used when stocks are non-negative.
 	rateCode   []instr
 	rateBlocks [][2]int32
+	rateRuns   []vrun
 	fastRates  []instr
 	dyLo       int32
 	tempLo     int32 // the first slot of the temporaries, which end at dyLo

@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -112,23 +113,33 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	fmt.Fprintf(&b, "// Source is the model file.\nconst Source = %s\n\n", lit)
 	b.WriteString("// Load compiles the model and attaches the generated code.\nfunc Load() (*model.Model, error) {\n")
 	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})\n}\n\n", p.layout())
-	writeFunc(&b, "initCode", "Init", p.initCode, nil, p.nSlots)
+	g := &goWriter{b: &b, p: p, nSlots: p.nSlots, dyLo: -1}
+	g.kernel, g.code = "Init", p.initCode
+	g.begin("initCode")
+	g.scalar(0, int32(len(p.initCode)))
+	b.WriteString("}\n\n")
 	// What the rates need is closed under dependence, so the flow code is
 	// the rates' code followed by the rest, each in the flow code's order.
 	need := p.needs(nil)
-	rates := make([]bool, len(p.flowCode))
-	rest := make([]bool, len(p.flowCode))
-	for _, i := range p.flowVars {
-		v := p.vars[i]
-		for k := v.codeLo; k < v.codeHi; k++ {
-			rates[k] = need[i] == forRates
-			rest[k] = !rates[k]
-		}
-	}
 	b.WriteString("func flowCode(v []float64, k *model.Kernel) {\n\tratesCode(v, k)\n\trestCode(v, k)\n}\n\n")
-	writeFunc(&b, "ratesCode", "Flow", p.flowCode, rates, p.nSlots)
-	writeFunc(&b, "restCode", "Flow", p.flowCode, rest, p.nSlots)
-	writeDerivs(&b, p)
+	g.kernel, g.code = "Flow", p.flowCode
+	blocks := make([][2]int32, len(p.flowVars))
+	for k, i := range p.flowVars {
+		blocks[k] = [2]int32{p.vars[i].codeLo, p.vars[i].codeHi}
+	}
+	for _, f := range []struct {
+		name  string
+		rates bool
+	}{{"ratesCode", true}, {"restCode", false}} {
+		g.begin(f.name)
+		g.blocks(blocks, p.flowRuns, func(k int) bool { return (need[p.flowVars[k]] == forRates) == f.rates })
+		b.WriteString("}\n\n")
+	}
+	// The rates: dy holds the slots from dyLo.
+	fmt.Fprintf(&b, "func derivs(v, dy []float64) {\n\tv = v[:%d:%d]\n\tdy = dy[:%d:%d]\n", p.nSlots, p.nSlots, len(p.stocks), len(p.stocks))
+	g.code, g.dyLo, g.kernel = p.rateCode, p.dyLo, ""
+	g.blocks(p.rateBlocks, p.rateRuns, nil)
+	b.WriteString("}\n\n")
 	out, err := format.Source([]byte(b.String()))
 	if err != nil {
 		return fmt.Errorf("generated code does not format: %v", err)
@@ -138,70 +149,200 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	return bw.Flush()
 }
 
-// writeFunc writes code as a Go function; when keep is not nil, only the
-// instructions it marks.
-func writeFunc(b *strings.Builder, name, kernel string, code []instr, keep []bool, nSlots int) {
-	fmt.Fprintf(b, "func %s(v []float64, k *model.Kernel) {\n", name)
-	fmt.Fprintf(b, "\tv = v[:%d:%d]\n", nSlots, nSlots)
-	b.WriteString("\t_ = k\n")
-	for i, in := range code {
-		if keep != nil && !keep[i] {
-			continue
-		}
-		d, a, bb, c := in.dst, in.a, in.b, in.c
-		switch in.op {
-		case opMov:
-			fmt.Fprintf(b, "\tv[%d] = v[%d]\n", d, a)
-		case opAdd, opSub, opMul, opDiv:
-			sym := map[opcode]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/"}[in.op]
-			fmt.Fprintf(b, "\tv[%d] = v[%d] %s v[%d]\n", d, a, sym, bb)
-		case opNeg:
-			fmt.Fprintf(b, "\tv[%d] = -v[%d]\n", d, a)
-		case opMin:
-			fmt.Fprintf(b, "\tv[%d] = model.Min(v[%d], v[%d])\n", d, a, bb)
-		case opMax:
-			fmt.Fprintf(b, "\tv[%d] = model.Max(v[%d], v[%d])\n", d, a, bb)
-		case opIf:
-			fmt.Fprintf(b, "\tif v[%d] != 0 {\n\t\tv[%d] = v[%d]\n\t} else {\n\t\tv[%d] = v[%d]\n\t}\n", a, d, bb, d, c)
-		case opEq, opNe, opLt, opLe, opGt, opGe:
-			sym := map[opcode]string{opEq: "==", opNe: "!=", opLt: "<", opLe: "<=", opGt: ">", opGe: ">="}[in.op]
-			fmt.Fprintf(b, "\tv[%d] = model.Bool(v[%d] %s v[%d])\n", d, a, sym, bb)
-		case opPow:
-			fmt.Fprintf(b, "\tv[%d] = math.Pow(v[%d], v[%d])\n", d, a, bb)
-		case opAbs, opExp, opLn, opLog10, opSqrt, opSin, opCos, opTan, opAsin, opAcos, opAtan, opFloor, opTrunc:
-			fn := map[opcode]string{opAbs: "Abs", opExp: "Exp", opLn: "Log", opLog10: "Log10", opSqrt: "Sqrt",
-				opSin: "Sin", opCos: "Cos", opTan: "Tan", opAsin: "Asin", opAcos: "Acos", opAtan: "Atan",
-				opFloor: "Floor", opTrunc: "Trunc"}[in.op]
-			fmt.Fprintf(b, "\tv[%d] = math.%s(v[%d])\n", d, fn, a)
-		case opMod:
-			fmt.Fprintf(b, "\tv[%d] = model.Mod(v[%d], v[%d])\n", d, a, bb)
-		case opFmod:
-			fmt.Fprintf(b, "\tv[%d] = math.Mod(v[%d], v[%d])\n", d, a, bb)
-		case opNot:
-			fmt.Fprintf(b, "\tv[%d] = model.Bool(v[%d] == 0)\n", d, a)
-		case opAnd:
-			fmt.Fprintf(b, "\tv[%d] = model.Bool(v[%d] != 0 && v[%d] != 0)\n", d, a, bb)
-		case opOr:
-			fmt.Fprintf(b, "\tv[%d] = model.Bool(v[%d] != 0 || v[%d] != 0)\n", d, a, bb)
-		case opSafeDiv:
-			fmt.Fprintf(b, "\tv[%d] = model.SafeDiv(v[%d], v[%d], v[%d])\n", d, a, bb, c)
-		case opLookup:
-			fmt.Fprintf(b, "\tv[%d] = k.Lookup(%d, v[%d])\n", d, bb, a)
-		case opStep:
-			fmt.Fprintf(b, "\tv[%d] = model.Step(v[%d], v[%d], v[%d], v[%d])\n", d, a, bb, slotTStep, slotDT)
-		case opRamp:
-			fmt.Fprintf(b, "\tv[%d] = model.Ramp(v[%d], v[%d], v[%d], v[%d])\n", d, a, bb, c, slotTime)
-		case opPulse:
-			fmt.Fprintf(b, "\tv[%d] = model.Pulse(v[%d], v[%d], v[%d], v[%d], v[%d])\n", d, a, bb, c, slotTStep, slotDT)
-		default:
-			if in.op >= opFused && in.op < opFusedEnd {
-				fmt.Fprintf(b, "\tv[%d] = %s\n", d, fusedGo(in))
+// goWriter writes compiled code as Go: straight-line statements, and a
+// for loop for each run of array elements (vector.go), whose temporaries
+// become local variables.
+type goWriter struct {
+	b      *strings.Builder
+	p      *program
+	code   []instr
+	kernel string // the Kernel method that runs an instruction Go is not written for: Init or Flow ("" for none)
+	nSlots int
+	dyLo   int32 // derivs: slots from dyLo are dy's; -1 elsewhere
+}
+
+// begin opens a function over the slots v.
+func (g *goWriter) begin(name string) {
+	fmt.Fprintf(g.b, "func %s(v []float64, k *model.Kernel) {\n\tv = v[:%d:%d]\n\t_ = k\n", name, g.nSlots, g.nSlots)
+}
+
+// slot returns the Go for slot s, plus offset, an expression of the loop
+// variables ("" outside loops).
+func (g *goWriter) slot(s int32, offset string) string {
+	arr := "v"
+	if g.dyLo >= 0 && s >= g.dyLo {
+		arr, s = "dy", s-g.dyLo
+	}
+	if s == 0 && offset != "" {
+		return fmt.Sprintf("%s[%s]", arr, offset[1:])
+	}
+	return fmt.Sprintf("%s[%d%s]", arr, s, offset)
+}
+
+// blocks writes the blocks keep selects (all when keep is nil), in order,
+// and the runs it selects whole as loops.
+func (g *goWriter) blocks(blocks [][2]int32, runs []vrun, keep func(k int) bool) {
+	for k := 0; k < len(blocks); {
+		if len(runs) > 0 && runs[0].first == k {
+			r := &runs[0]
+			runs = runs[1:]
+			all := true
+			for q := k; q < k+r.size() && keep != nil; q++ {
+				all = all && keep(q)
+			}
+			if all && g.loop(r) {
+				k += r.size()
 				continue
 			}
-			fmt.Fprintf(b, "\tk.%s(%d, v)\n", kernel, i)
+		}
+		if keep == nil || keep(k) {
+			g.scalar(blocks[k][0], blocks[k][1])
+		}
+		k++
+	}
+}
+
+// scalar writes code[lo:hi] one statement per instruction.
+func (g *goWriter) scalar(lo, hi int32) {
+	for i := lo; i < hi; i++ {
+		in := g.code[i]
+		f := fieldsOf(&in)
+		st, ok := goStmt(in, func(q int) string { return g.slot(f[q], "") })
+		if !ok {
+			st = fmt.Sprintf("k.%s(%d, v)", g.kernel, i)
+		}
+		fmt.Fprintf(g.b, "\t%s\n", st)
+	}
+}
+
+// loop writes run r as a for loop, or reports false if Go is not written
+// for one of its instructions.
+func (g *goWriter) loop(r *vrun) bool {
+	isTemp := func(s int32) bool { return s >= g.p.tempLo && s < g.p.dyLo }
+	read := map[int32]bool{}
+	for _, in := range r.body {
+		if _, ok := goStmt(in, func(int) string { return "x" }); !ok {
+			return false
+		}
+		slot, _ := slotFields(in.op)
+		f := fieldsOf(&in)
+		for q := 1; q < 4; q++ {
+			if slot[q] && isTemp(f[q]) {
+				read[f[q]] = true
+			}
 		}
 	}
-	b.WriteString("}\n\n")
+	ind := "\t"
+	if r.n1 > 1 {
+		fmt.Fprintf(g.b, "\tfor i := 0; i < %d; i++ {\n", r.n1)
+		ind = "\t\t"
+	}
+	fmt.Fprintf(g.b, "%sfor j := 0; j < %d; j++ {\n", ind, r.n2)
+	var temps []string
+	for s := range read {
+		temps = append(temps, fmt.Sprintf("t%d", s))
+	}
+	slices.Sort(temps)
+	if len(temps) > 0 {
+		fmt.Fprintf(g.b, "%s\tvar %s float64\n", ind, strings.Join(temps, ", "))
+	}
+	for i, in := range r.body {
+		f := fieldsOf(&in)
+		slot, _ := slotFields(in.op)
+		st, _ := goStmt(in, func(q int) string {
+			switch {
+			case !slot[q]:
+				return strconv.Itoa(int(f[q]))
+			case isTemp(f[q]) && q == 0 && !read[f[q]]:
+				return "_"
+			case isTemp(f[q]):
+				return fmt.Sprintf("t%d", f[q])
+			}
+			return g.slot(f[q], offset(r.s1[i][q], r.s2[i][q]))
+		})
+		fmt.Fprintf(g.b, "%s\t%s\n", ind, strings.ReplaceAll(st, "\n", "\n"+ind+"\t"))
+	}
+	fmt.Fprintf(g.b, "%s}\n", ind)
+	if r.n1 > 1 {
+		g.b.WriteString("\t}\n")
+	}
+	return true
+}
+
+// offset returns "+i*s1+j*s2" without the terms that are zero.
+func offset(s1, s2 int32) string {
+	var o strings.Builder
+	for _, t := range []struct {
+		v string
+		s int32
+	}{{"i", s1}, {"j", s2}} {
+		switch {
+		case t.s == 1:
+			fmt.Fprintf(&o, "+%s", t.v)
+		case t.s != 0:
+			fmt.Fprintf(&o, "+%s*%d", t.v, t.s)
+		}
+	}
+	return o.String()
+}
+
+// goStmt returns the Go statement for an instruction whose fields are
+// written as ref(0) (dst), ref(1) (a), ref(2) and ref(3), or false if Go
+// is not written for it.
+func goStmt(in instr, ref func(f int) string) (string, bool) {
+	d, a, bb, c := ref(0), ref(1), ref(2), ref(3)
+	var e string
+	switch in.op {
+	case opMov:
+		e = a
+	case opAdd, opSub, opMul, opDiv:
+		sym := map[opcode]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/"}[in.op]
+		e = fmt.Sprintf("%s %s %s", a, sym, bb)
+	case opNeg:
+		e = "-" + a
+	case opMin:
+		e = fmt.Sprintf("model.Min(%s, %s)", a, bb)
+	case opMax:
+		e = fmt.Sprintf("model.Max(%s, %s)", a, bb)
+	case opIf:
+		return fmt.Sprintf("if %s != 0 {\n\t%s = %s\n} else {\n\t%s = %s\n}", a, d, bb, d, c), true
+	case opEq, opNe, opLt, opLe, opGt, opGe:
+		sym := map[opcode]string{opEq: "==", opNe: "!=", opLt: "<", opLe: "<=", opGt: ">", opGe: ">="}[in.op]
+		e = fmt.Sprintf("model.Bool(%s %s %s)", a, sym, bb)
+	case opPow:
+		e = fmt.Sprintf("math.Pow(%s, %s)", a, bb)
+	case opAbs, opExp, opLn, opLog10, opSqrt, opSin, opCos, opTan, opAsin, opAcos, opAtan, opFloor, opTrunc:
+		fn := map[opcode]string{opAbs: "Abs", opExp: "Exp", opLn: "Log", opLog10: "Log10", opSqrt: "Sqrt",
+			opSin: "Sin", opCos: "Cos", opTan: "Tan", opAsin: "Asin", opAcos: "Acos", opAtan: "Atan",
+			opFloor: "Floor", opTrunc: "Trunc"}[in.op]
+		e = fmt.Sprintf("math.%s(%s)", fn, a)
+	case opMod:
+		e = fmt.Sprintf("model.Mod(%s, %s)", a, bb)
+	case opFmod:
+		e = fmt.Sprintf("math.Mod(%s, %s)", a, bb)
+	case opNot:
+		e = fmt.Sprintf("model.Bool(%s == 0)", a)
+	case opAnd:
+		e = fmt.Sprintf("model.Bool(%s != 0 && %s != 0)", a, bb)
+	case opOr:
+		e = fmt.Sprintf("model.Bool(%s != 0 || %s != 0)", a, bb)
+	case opSafeDiv:
+		e = fmt.Sprintf("model.SafeDiv(%s, %s, %s)", a, bb, c)
+	case opLookup:
+		e = fmt.Sprintf("k.Lookup(%d, %s)", in.b, a)
+	case opStep:
+		e = fmt.Sprintf("model.Step(%s, %s, v[%d], v[%d])", a, bb, slotTStep, slotDT)
+	case opRamp:
+		e = fmt.Sprintf("model.Ramp(%s, %s, %s, v[%d])", a, bb, c, slotTime)
+	case opPulse:
+		e = fmt.Sprintf("model.Pulse(%s, %s, %s, v[%d], v[%d])", a, bb, c, slotTStep, slotDT)
+	default:
+		if in.op < opFused || in.op >= opFusedEnd {
+			return "", false
+		}
+		e = fusedGo(in, a, bb, c)
+	}
+	return d + " = " + e, true
 }
 
 func isGoIdent(s string) bool {
@@ -222,48 +363,21 @@ func isGoIdent(s string) bool {
 	return true
 }
 
-// fusedGo writes a fused instruction as a Go expression, rounding the
-// inner operation to float64 as the interpreter does.
-func fusedGo(in instr) string {
+// fusedGo writes a fused instruction over the operands a, b and c as a Go
+// expression, rounding the inner operation to float64 as the interpreter
+// does.
+func fusedGo(in instr, a, b, c string) string {
 	op1, op2, right := unfuse(in.op)
 	sym := map[opcode]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/"}
-	inner := fmt.Sprintf("float64(v[%d] %s v[%d])", in.a, sym[op1], in.b)
+	inner := fmt.Sprintf("float64(%s %s %s)", a, sym[op1], b)
 	fn := map[opcode]string{opMin: "model.Min", opMax: "model.Max"}[op2]
 	switch {
 	case fn != "" && right:
-		return fmt.Sprintf("%s(v[%d], %s)", fn, in.c, inner)
+		return fmt.Sprintf("%s(%s, %s)", fn, c, inner)
 	case fn != "":
-		return fmt.Sprintf("%s(%s, v[%d])", fn, inner, in.c)
+		return fmt.Sprintf("%s(%s, %s)", fn, inner, c)
 	case right:
-		return fmt.Sprintf("v[%d] %s %s", in.c, sym[op2], inner)
+		return fmt.Sprintf("%s %s %s", c, sym[op2], inner)
 	}
-	return fmt.Sprintf("%s %s v[%d]", inner, sym[op2], in.c)
-}
-
-// writeDerivs writes the stocks' rates of change as sums of their flows.
-func writeDerivs(b *strings.Builder, p *program) {
-	n := len(p.stocks)
-	fmt.Fprintf(b, "func derivs(v, dy []float64) {\n\tv = v[:%d:%d]\n\tdy = dy[:%d:%d]\n", p.nSlots, p.nSlots, n, n)
-	for i := range p.stocks {
-		var terms strings.Builder
-		for k := p.rateLo[i]; k < p.rateLo[i+1]; k++ {
-			switch {
-			case p.rateSign[k] < 0:
-				fmt.Fprintf(&terms, " - v[%d]", p.rateSlot[k])
-			case terms.Len() == 0:
-				fmt.Fprintf(&terms, "v[%d]", p.rateSlot[k])
-			default:
-				fmt.Fprintf(&terms, " + v[%d]", p.rateSlot[k])
-			}
-		}
-		expr := terms.String()
-		switch {
-		case expr == "":
-			expr = "0"
-		case strings.HasPrefix(expr, " - "):
-			expr = "-" + expr[3:]
-		}
-		fmt.Fprintf(b, "\tdy[%d] = %s\n", i, expr)
-	}
-	b.WriteString("}\n\n")
+	return fmt.Sprintf("%s %s %s", inner, sym[op2], c)
 }

@@ -286,12 +286,11 @@ func (x *vinstr) flatten() {
 // lowerAll returns the interpreter's code for all the blocks, with the
 // runs as vector instructions (which need no temporaries of their own:
 // the blocks may not use any).
-func (z *vectorizer) lowerAll(vecs *[]vinstr) []instr {
+func (z *vectorizer) lowerAll(runs []vrun, vecs *[]vinstr) []instr {
 	var out []instr
-	runs := z.runs()
 	for b := 0; b < len(z.blocks); {
 		if len(runs) > 0 && runs[0].first == b {
-			z.lower(&runs[0], vecs, -1)
+			z.lower(&runs[0], vecs, -1) // sets runs[0].vec
 			out = append(out, runs[0].vec...)
 			b += runs[0].size()
 			runs = runs[1:]
