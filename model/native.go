@@ -29,6 +29,10 @@ type Native struct {
 	// discrete state need; a run that records only some variables uses it
 	// at every evaluation and Flow at save points.
 	Rates func(v []float64, k *Kernel)
+	// Rest, when not nil, computes what Flow computes and Rates does not,
+	// from what Rates computed: a run that records only some variables
+	// uses it at save points, right after Rates.
+	Rest func(v []float64, k *Kernel)
 	// Derivs, when not nil, sets each stock's rate of change in dy from
 	// its flows' slots in v.
 	Derivs func(v, dy []float64)
@@ -112,7 +116,7 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	}
 	fmt.Fprintf(&b, "// Source is the model file.\nconst Source = %s\n\n", lit)
 	b.WriteString("// Load compiles the model and attaches the generated code.\nfunc Load() (*model.Model, error) {\n")
-	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})\n}\n\n", p.layout())
+	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})\n}\n\n", p.layout())
 	g := &goWriter{b: &b, p: p, nSlots: p.nSlots, dyLo: -1}
 	g.kernel, g.code = "Init", p.initCode
 	g.begin("initCode")

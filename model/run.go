@@ -385,9 +385,12 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 	}
 }
 
-// record stores the outputs at time t; the slots hold the values at t.
+// record stores the outputs at time t; the slots hold the values at t,
+// what the rates need computed by eval at t.
 func (r *run) record(t float64) {
 	switch {
+	case r.nativeRates && r.p.native.Rest != nil:
+		r.p.native.Rest(r.v, r.p.kernel)
 	case r.nativeRates:
 		r.p.native.Flow(r.v, r.p.kernel)
 	case len(r.outCode) > 0:
@@ -443,8 +446,16 @@ func (r *run) advance() {
 
 // checkFinite returns an error if a stock is NaN or infinite.
 func (r *run) checkFinite(t float64, y []float64) error {
-	for i, x := range y {
-		if x-x != 0 { // NaN or ±Inf
+	// x-x is 0 for finite x and NaN for NaN and ±Inf; four at a time
+	// take one branch, and the slow loop finds which one it was.
+	i := 0
+	for ; i+4 <= len(y); i += 4 {
+		if (y[i]-y[i])+(y[i+1]-y[i+1])+(y[i+2]-y[i+2])+(y[i+3]-y[i+3]) != 0 {
+			break
+		}
+	}
+	for ; i < len(y); i++ {
+		if x := y[i]; x-x != 0 {
 			return r.nonFinite(t, i, x)
 		}
 	}

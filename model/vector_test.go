@@ -255,3 +255,50 @@ func TestVectorisedConformance(t *testing.T) {
 		t.Errorf("%d runs in all, want at least 20", runs)
 	}
 }
+
+// TestTableScanMatchesSearch checks the linear scan of short tables finds
+// the segment the binary search of long ones does, steps (repeated x) and
+// the points themselves included.
+func TestTableScanMatchesSearch(t *testing.T) {
+	search := func(xs, ys []float64, x float64) float64 {
+		lo, hi := 0, len(xs)-1
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			if xs[mid] <= x {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return ys[lo] + (x-xs[lo])*(ys[hi]-ys[lo])/(xs[hi]-xs[lo])
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 2; n <= 20; n++ {
+		for range 50 {
+			xs, ys := make([]float64, n), make([]float64, n)
+			x := 0.0
+			for k := range xs {
+				if k == 0 || rng.IntN(4) > 0 {
+					x += float64(rng.IntN(3) + 1)
+				}
+				xs[k], ys[k] = x, rng.NormFloat64()
+			}
+			if xs[n-1] == xs[0] {
+				continue
+			}
+			tb := table{xs: xs, ys: ys}
+			for range 40 {
+				x := xs[0] + rng.Float64()*(xs[n-1]-xs[0])
+				if rng.IntN(3) == 0 {
+					x = xs[rng.IntN(n)]
+				}
+				if x <= xs[0] || x >= xs[n-1] {
+					continue
+				}
+				if got, want := tb.at(x), search(xs, ys, x); math.Float64bits(got) != math.Float64bits(want) {
+					t.Fatalf("xs %v ys %v at %v: %v, binary search gives %v", xs, ys, x, got, want)
+				}
+			}
+		}
+	}
+}

@@ -169,7 +169,7 @@ eq = "if output > 0 then shipments / output else 0"
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "7c8de3dc63e00bbd", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "7c8de3dc63e00bbd", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {

@@ -98,7 +98,7 @@ thresholds = ["majority"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "86a8021db44d6564", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "86a8021db44d6564", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {

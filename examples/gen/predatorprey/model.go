@@ -116,7 +116,7 @@ thresholds = ["hare_boom"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "b3d5b0ec549baf2", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "b3d5b0ec549baf2", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {

@@ -117,7 +117,7 @@ vars = ["susceptible", "infectious", "recovered"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "458a2f8a83d467c0", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "458a2f8a83d467c0", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {

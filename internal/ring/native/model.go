@@ -2277,7 +2277,7 @@ eq = "s249 / tau"
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "617619c94fe49752", Init: initCode, Flow: flowCode, Rates: ratesCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "617619c94fe49752", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
