@@ -169,7 +169,7 @@ eq = "if output > 0 then shipments / output else 0"
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "7c8de3dc63e00bbd", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "7934ea9cade5afb1", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
@@ -10327,6 +10327,11 @@ func ratesCode(v []float64, k *model.Kernel) {
 			v[2281+i*5+j] = v[277+i] * v[267+j]
 		}
 	}
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 250; j++ {
+			v[3281+i*1000+j] = v[977+j] * v[10+i*-2]
+		}
+	}
 	for i := 0; i < 50; i++ {
 		for j := 0; j < 5; j++ {
 			var t7884, t7885, t7887 float64
@@ -10480,11 +10485,23 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	for i := 0; i < 50; i++ {
 		for j := 0; j < 5; j++ {
-			v[2781+i*5+j] = v[2281+i*5+j] * v[2127+i]
+			v[4531+i*5+j] = v[327+i*5+j] / v[272+j]
 		}
 	}
-	for j := 0; j < 250; j++ {
-		v[3281+j] = v[977+j] * v[10]
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 50; j++ {
+			v[5532+i+j*4] = v[827+i+j*3] / v[6984+i*50+j]
+		}
+	}
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 250; j++ {
+			v[5982+i+j*4] = v[1227+i+j*3] / v[7134+i*250+j]
+		}
+	}
+	for i := 0; i < 50; i++ {
+		for j := 0; j < 5; j++ {
+			v[2781+i*5+j] = v[2281+i*5+j] * v[2127+i]
+		}
 	}
 	for j := 0; j < 250; j++ {
 		v[3531+j] = model.SafeDiv(v[577+j], v[3281+j], v[6982])
@@ -10498,22 +10515,9 @@ func ratesCode(v []float64, k *model.Kernel) {
 		v[4031+j] = model.Min(v[2781+j], float64(v[577+j]/v[11]))
 	}
 	for j := 0; j < 250; j++ {
-		v[4281+j] = v[977+j] * v[8]
-	}
-	for i := 0; i < 50; i++ {
-		for j := 0; j < 5; j++ {
-			v[4531+i*5+j] = v[327+i*5+j] / v[272+j]
-		}
-	}
-	for j := 0; j < 250; j++ {
 		var t7885 float64
 		t7885 = float64(v[4281+j]-v[327+j]) / v[5]
 		v[4781+j] = model.Max(v[6982], float64(v[4531+j]+t7885))
-	}
-	for i := 0; i < 3; i++ {
-		for j := 0; j < 50; j++ {
-			v[5532+i+j*4] = v[827+i+j*3] / v[6984+i*50+j]
-		}
 	}
 	for j := 0; j < 50; j++ {
 		var t7884 float64
@@ -10522,11 +10526,6 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	for j := 0; j < 250; j++ {
 		v[5731+j] = float64(v[2781+j]-v[977+j]) / v[6]
-	}
-	for i := 0; i < 3; i++ {
-		for j := 0; j < 250; j++ {
-			v[5982+i+j*4] = v[1227+i+j*3] / v[7134+i*250+j]
-		}
 	}
 }
 

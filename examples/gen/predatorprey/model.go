@@ -116,7 +116,7 @@ thresholds = ["hare_boom"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "b3d5b0ec549baf2", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "1f0d66811cf50b96", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
@@ -145,9 +145,9 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v = v[:28:28]
 	_ = k
 	v[13] = v[5] * v[11]
+	v[16] = v[7] * v[12]
 	v[14] = float64(v[6]*v[11]) * v[12]
 	v[15] = float64(v[8]*v[11]) * v[12]
-	v[16] = v[7] * v[12]
 }
 
 func restCode(v []float64, k *model.Kernel) {
