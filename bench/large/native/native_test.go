@@ -46,39 +46,19 @@ func TestNativeMatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	nr, err := nm.Run(ctx, model.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ir, err := im.Run(ctx, model.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range ir.Names {
-		a, b := nr.Series(name), ir.Series(name)
-		for i := range a {
-			if math.Abs(a[i]-b[i]) > 1e-12*math.Max(1, math.Abs(b[i])) {
-				t.Fatalf("%s at t=%g: generated %.17g, interpreted %.17g", name, ir.Times[i], a[i], b[i])
-			}
-		}
-	}
-	// Recording only the outputs, the generated code runs the rates' part
-	// at every step and the rest only at save points (every fourth step).
-	outs := model.RunOptions{Vars: large.Default.Outputs()}
-	nr, err = nm.Run(ctx, outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ir, err = im.Run(ctx, outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range outs.Vars {
-		a, b := nr.Series(name), ir.Series(name)
-		for i := range b {
-			if math.Abs(a[i]-b[i]) > 1e-12*math.Max(1, math.Abs(b[i])) {
-				t.Fatalf("outputs only: %s at t=%g: generated %.17g, interpreted %.17g", name, ir.Times[i], a[i], b[i])
+	// Recording everything, and recording only the outputs: then the
+	// generated code runs the rates' part at every step and the rest only
+	// at save points (every fourth step).
+	var nr *model.Result
+	for _, opt := range []model.RunOptions{{}, {Vars: large.Default.Outputs()}} {
+		var ir *model.Result
+		nr, ir = run(t, nm, opt), run(t, im, opt)
+		for _, name := range ir.Names {
+			a, b := nr.Series(name), ir.Series(name)
+			for i := range b {
+				if math.Abs(a[i]-b[i]) > 1e-12*math.Max(1, math.Abs(b[i])) {
+					t.Fatalf("%d outputs: %s at t=%g: generated %.17g, interpreted %.17g", len(ir.Names), name, ir.Times[i], a[i], b[i])
+				}
 			}
 		}
 	}
@@ -91,4 +71,13 @@ func TestNativeMatches(t *testing.T) {
 			}
 		}
 	}
+}
+
+func run(t *testing.T, m *model.Model, opt model.RunOptions) *model.Result {
+	t.Helper()
+	r, err := m.Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
