@@ -383,30 +383,27 @@ func (c *compiler) rates() ([]instr, [][2]int32) {
 		for _, j := range v.outflows {
 			terms = append(terms, ^p.vars[j].slot)
 		}
-		switch {
-		case len(terms) == 0:
-			code = append(code, instr{op: opMov, dst: dy, a: c.konst(0)})
-		case terms[0] >= 0:
-			code = append(code, instr{op: opMov, dst: dy, a: terms[0]})
-		default:
-			code = append(code, instr{op: opNeg, dst: dy, a: ^terms[0]})
+		acc := int32(-1) // the slot holding the sum so far; none yet
+		for _, t := range terms {
+			switch {
+			case acc < 0 && t >= 0:
+				acc = t // the first term, an inflow: nothing to compute yet
+			case acc < 0:
+				code = append(code, instr{op: opNeg, dst: dy, a: ^t})
+			case t >= 0:
+				code = append(code, instr{op: opAdd, dst: dy, a: acc, b: t})
+			default:
+				code = append(code, instr{op: opSub, dst: dy, a: acc, b: ^t})
+			}
+			if len(code) > int(lo) {
+				acc = dy
+			}
 		}
-		if len(terms) > 1 {
-			// dy = t0 ± t1, then dy = dy ± t2 ...
-			code = code[:len(code)-1]
-			acc := terms[0]
-			if acc < 0 {
-				code = append(code, instr{op: opNeg, dst: dy, a: ^acc})
-				acc = dy
-			}
-			for _, t := range terms[1:] {
-				op := opAdd
-				if t < 0 {
-					op, t = opSub, ^t
-				}
-				code = append(code, instr{op: op, dst: dy, a: acc, b: t})
-				acc = dy
-			}
+		switch {
+		case acc < 0:
+			code = append(code, instr{op: opMov, dst: dy, a: c.konst(0)})
+		case acc != dy:
+			code = append(code, instr{op: opMov, dst: dy, a: acc})
 		}
 		blocks = append(blocks, [2]int32{lo, int32(len(code))})
 	}

@@ -804,10 +804,6 @@ func (c *compiler) order() (flowOrder, initOrder []int) {
 // (edges[i] lists what i depends on), ties broken by index, which is
 // declaration order. Cycles are reported as errors, one per cycle.
 func (c *compiler) sort(nodes []int, deps map[int][]int, what, hint string) ([]int, bool) {
-	if order, ok := c.familyOrder(nodes, deps); ok {
-		return order, true
-	}
-	// There is a cycle: find and report it.
 	g := simple.NewDirectedGraph()
 	for _, i := range nodes {
 		g.AddNode(simple.Node(i))
@@ -855,73 +851,6 @@ func (c *compiler) sort(nodes []int, deps map[int][]int, what, hint string) ([]i
 	out := make([]int, len(sorted))
 	for k, n := range sorted {
 		out[k] = int(n.ID())
-	}
-	return out, true
-}
-
-// familyOrder orders nodes after what they depend on (Kahn's algorithm),
-// keeping the elements of an array together: among the nodes that are
-// ready, it takes the next element of the array it took last, if one is
-// ready, and otherwise the node declared first. Arrays then compile to
-// runs of like code that become loops (vector.go). It reports false if
-// the nodes have a cycle.
-func (c *compiler) familyOrder(nodes []int, deps map[int][]int) ([]int, bool) {
-	in := make(map[int]int, len(nodes))      // node → its unsorted dependencies
-	users := make(map[int][]int, len(nodes)) // node → the nodes that depend on it
-	for _, i := range nodes {
-		in[i] += 0
-		for _, j := range deps[i] {
-			if j == i {
-				return nil, false
-			}
-			in[i]++
-			users[j] = append(users[j], i)
-		}
-	}
-	family := func(i int) string { return family(c.p.vars[i].name) }
-	var ready intHeap
-	byFamily := map[string]*intHeap{}
-	push := func(i int) {
-		ready.push(i)
-		f := family(i)
-		if byFamily[f] == nil {
-			byFamily[f] = &intHeap{}
-		}
-		byFamily[f].push(i)
-	}
-	for _, i := range nodes {
-		if in[i] == 0 {
-			push(i)
-		}
-	}
-	done := make(map[int]bool, len(nodes))
-	out := make([]int, 0, len(nodes))
-	cur := ""
-	for len(out) < len(nodes) {
-		i := -1
-		if h := byFamily[cur]; h != nil {
-			for len(*h) > 0 && i < 0 {
-				if j := h.pop(); !done[j] {
-					i = j
-				}
-			}
-		}
-		for i < 0 && len(ready) > 0 {
-			if j := ready.pop(); !done[j] {
-				i = j
-			}
-		}
-		if i < 0 {
-			return nil, false // what is left is a cycle or depends on one
-		}
-		done[i] = true
-		out = append(out, i)
-		cur = family(i)
-		for _, u := range users[i] {
-			if in[u]--; in[u] == 0 {
-				push(u)
-			}
-		}
 	}
 	return out, true
 }

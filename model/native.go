@@ -186,24 +186,7 @@ func (g *goWriter) slot(s int32, offset string) string {
 // blocks writes the blocks keep selects (all when keep is nil), in order,
 // and the runs it selects whole as loops.
 func (g *goWriter) blocks(blocks [][2]int32, runs []vrun, keep func(k int) bool) {
-	for k := 0; k < len(blocks); {
-		if len(runs) > 0 && runs[0].first == k {
-			r := &runs[0]
-			runs = runs[1:]
-			all := true
-			for q := k; q < k+r.size() && keep != nil; q++ {
-				all = all && keep(q)
-			}
-			if all && g.loop(r) {
-				k += r.size()
-				continue
-			}
-		}
-		if keep == nil || keep(k) {
-			g.scalar(blocks[k][0], blocks[k][1])
-		}
-		k++
-	}
+	walkBlocks(len(blocks), runs, keep, g.loop, func(k int) { g.scalar(blocks[k][0], blocks[k][1]) })
 }
 
 // scalar writes code[lo:hi] one statement per instruction.

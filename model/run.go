@@ -599,27 +599,13 @@ func (r *run) plan(outputs []string) {
 // selects the whole run.
 func (p *program) lowerFlow(keep func(k int) bool) []instr {
 	var out []instr
-	r := 0
-	for k := 0; k < len(p.flowVars); {
-		if r < len(p.flowRuns) && p.flowRuns[r].first == k {
-			run := &p.flowRuns[r]
-			r++
-			all := true
-			for q := k; q < k+run.size() && keep != nil; q++ {
-				all = all && keep(q)
-			}
-			if all {
-				out = append(out, run.vec...)
-				k += run.size()
-				continue
-			}
-		}
-		if keep == nil || keep(k) {
-			v := p.vars[p.flowVars[k]]
-			out = append(out, p.flowCode[v.codeLo:v.codeHi]...)
-		}
-		k++
-	}
+	walkBlocks(len(p.flowVars), p.flowRuns, keep, func(r *vrun) bool {
+		out = append(out, r.vec...)
+		return true
+	}, func(k int) {
+		v := p.vars[p.flowVars[k]]
+		out = append(out, p.flowCode[v.codeLo:v.codeHi]...)
+	})
 	return out
 }
 

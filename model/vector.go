@@ -283,22 +283,43 @@ func (x *vinstr) flatten() {
 	x.kind = kind
 }
 
+// walkBlocks visits, in order, the blocks 0 to n-1 that keep selects (all
+// when keep is nil): each run of runs that keep selects whole goes to
+// loop, which may decline it by returning false, and every other block
+// to one.
+func walkBlocks(n int, runs []vrun, keep func(k int) bool, loop func(r *vrun) bool, one func(k int)) {
+	for k := 0; k < n; {
+		if len(runs) > 0 && runs[0].first == k {
+			r := &runs[0]
+			runs = runs[1:]
+			all := true
+			for q := k; q < k+r.size() && keep != nil; q++ {
+				all = all && keep(q)
+			}
+			if all && loop(r) {
+				k += r.size()
+				continue
+			}
+		}
+		if keep == nil || keep(k) {
+			one(k)
+		}
+		k++
+	}
+}
+
 // lowerAll returns the interpreter's code for all the blocks, with the
 // runs as vector instructions (which need no temporaries of their own:
 // the blocks may not use any).
 func (z *vectorizer) lowerAll(runs []vrun, vecs *[]vinstr) []instr {
 	var out []instr
-	for b := 0; b < len(z.blocks); {
-		if len(runs) > 0 && runs[0].first == b {
-			z.lower(&runs[0], vecs, -1) // sets runs[0].vec
-			out = append(out, runs[0].vec...)
-			b += runs[0].size()
-			runs = runs[1:]
-			continue
-		}
-		out = append(out, z.code[z.blocks[b][0]:z.blocks[b][1]]...)
-		b++
-	}
+	walkBlocks(len(z.blocks), runs, nil, func(r *vrun) bool {
+		z.lower(r, vecs, -1) // sets r.vec
+		out = append(out, r.vec...)
+		return true
+	}, func(k int) {
+		out = append(out, z.code[z.blocks[k][0]:z.blocks[k][1]]...)
+	})
 	return out
 }
 
