@@ -52,7 +52,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 			c.fixedVars[v.slot] = true
 		}
 	}
-	c.constSlot = map[float64]int32{}
+	c.constSlot = map[uint64]int32{}
 
 	// Which aux and flows change during a run.
 	c.varying = make([]bool, len(p.vars))
@@ -426,16 +426,11 @@ func (c *compiler) assign(v *cvar, x syntax.Expr) {
 
 func (c *compiler) emit(in instr) { *c.code = append(*c.code, in) }
 
-// konst returns the slot of a constant, adding it if new.
+// konst returns the slot of a constant, adding it if new. Constants are
+// told apart by their bits, so NaN, -Inf, -0 and +0 each get their own.
 func (c *compiler) konst(x float64) int32 {
-	key := x
-	if math.IsNaN(x) {
-		key = math.Inf(-1) // NaN is never equal to itself; -Inf stands for it
-		if s, ok := c.constSlot[key]; ok && math.IsNaN(c.p.consts[s]) {
-			return s
-		}
-	}
-	if s, ok := c.constSlot[key]; ok && (c.p.consts[s] == x || math.IsNaN(x)) {
+	key := math.Float64bits(x)
+	if s, ok := c.constSlot[key]; ok {
 		return s
 	}
 	s := int32(len(c.p.consts))

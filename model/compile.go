@@ -128,7 +128,7 @@ type compiler struct {
 	hidden  int
 
 	// during codegen
-	constSlot map[float64]int32
+	constSlot map[uint64]int32
 	tempNext  int32
 	tempMax   int32
 	code      *[]instr

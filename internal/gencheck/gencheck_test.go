@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,26 +17,46 @@ import (
 	"github.com/stockflow/stockflow/model"
 )
 
-// suite is where the SDXorg test-models are vendored; repoRoot is the
-// module the temporary module replaces stockflow with.
+// suite is where the SDXorg test-models are vendored; own holds models
+// of this package's own, whose final values are checked exactly; repoRoot
+// is the module the temporary module replaces stockflow with.
 const (
 	suite    = "../../testdata/test-models"
+	own      = "testdata"
 	repoRoot = "../.."
 )
 
-// candidate is one model file of the suite that loads and runs.
+// wantFinal holds, for a model in own, the value each variable must have
+// at the final time in both the generated and the interpreted run, bit
+// for bit (any NaN matches NaN).
+var wantFinal = map[string]map[string]float64{
+	"special_values.toml": {
+		"neginf":           math.Inf(-1),
+		"nan":              math.NaN(),
+		"posinf":           math.Inf(1),
+		"poszero":          0,
+		"negzero":          math.Copysign(0, -1),
+		"neg_over_negzero": math.Inf(-1),
+		"pos_over_poszero": math.Inf(1),
+	},
+}
+
+// candidate is one model file that loads and runs.
 type candidate struct {
 	rel, pkg string
 	methods  []string
+	want     map[string]float64 // final values, from wantFinal
 }
 
 // TestGeneratedMatchesInterpreterOnConformanceModels generates Go for
-// every model file of the conformance suite that loads and runs, builds
-// all of it as one program in a temporary module and has that program
-// run each model natively and interpreted, under euler and rk4 (and rk45
-// when the model has no discrete or random state), comparing every
-// series at every save point to 1e-12 relative (max(1,|x|)). Euler runs
-// once more recording a single variable, so that the generated
+// every model file of the conformance suite that loads and runs, and for
+// the models in testdata, builds all of it as one program in a temporary
+// module and has that program run each model natively and interpreted,
+// under euler and rk4 (and rk45 when the model has no discrete or random
+// state), comparing every series at every save point to 1e-12 relative
+// (max(1,|x|)), zeros by their sign too. The models in testdata must also
+// end at the values wantFinal gives, bit for bit, in both runs. Euler
+// runs once more recording a single variable, so that the generated
 // rates-only code is exercised too.
 func TestGeneratedMatchesInterpreterOnConformanceModels(t *testing.T) {
 	if testing.Short() {
@@ -66,16 +87,31 @@ func TestGeneratedMatchesInterpreterOnConformanceModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	sort.Strings(files)
+	nSuite := len(files)
+	for rel := range wantFinal {
+		files = append(files, filepath.Join(own, rel))
+	}
+	sort.Strings(files[nSuite:])
 
 	dir := t.TempDir()
 	var cands []candidate
 	var skipped []string
-	for _, path := range files {
+	for k, path := range files {
 		rel := filepath.ToSlash(strings.TrimPrefix(path, suiteDir+string(filepath.Separator)))
+		if k >= nSuite {
+			rel = filepath.ToSlash(strings.TrimPrefix(path, own+string(filepath.Separator)))
+		}
 		c, why := prepare(path, rel, fmt.Sprintf("m%03d", len(cands)), dir)
 		if why != "" {
+			if k >= nSuite {
+				t.Errorf("%s: %s", path, why)
+			}
 			skipped = append(skipped, rel+": "+why)
 			continue
+		}
+		if k >= nSuite {
+			c.rel = "own/" + rel
+			c.want = wantFinal[rel]
 		}
 		cands = append(cands, c)
 	}
@@ -186,7 +222,7 @@ func writeMain(dir, root string, cands []candidate) error {
 	}
 	b.WriteString(")\n\nvar models = []generated{\n")
 	for _, c := range cands {
-		fmt.Fprintf(&b, "\t{%q, %s.Filename, %s.Source, %s.Load, %#v},\n", c.rel, c.pkg, c.pkg, c.pkg, c.methods)
+		fmt.Fprintf(&b, "\t{%q, %s.Filename, %s.Source, %s.Load, %#v, %s},\n", c.rel, c.pkg, c.pkg, c.pkg, c.methods, bitsLiteral(c.want))
 	}
 	b.WriteString("}\n\nfunc main() {\n\tif !check(models) {\n\t\tos.Exit(1)\n\t}\n}\n")
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(b.String()), 0o644); err != nil {
@@ -211,6 +247,7 @@ type generated struct {
 	rel, filename, source string
 	load                  func() (*model.Model, error)
 	methods               []string
+	want                  map[string]uint64 // final values' bits
 }
 
 func check(models []generated) bool {
@@ -271,9 +308,25 @@ func compare(g generated) error {
 				return fmt.Errorf("%s: %s: native %d values, interpreted %d", r.name, name, len(a), len(b))
 			}
 			for i := range b {
-				same := a[i] == b[i] || math.IsNaN(a[i]) && math.IsNaN(b[i])
-				if !same && !(math.Abs(a[i]-b[i]) <= 1e-12*math.Max(1, math.Abs(b[i]))) {
+				same := a[i] == b[i] && math.Signbit(a[i]) == math.Signbit(b[i]) || math.IsNaN(a[i]) && math.IsNaN(b[i])
+				if !same && !(a[i] != b[i] && math.Abs(a[i]-b[i]) <= 1e-12*math.Max(1, math.Abs(b[i]))) {
 					return fmt.Errorf("%s: %s(t=%g): native %.17g, interpreted %.17g", r.name, name, ir.Times[i], a[i], b[i])
+				}
+			}
+		}
+		for name, bits := range g.want {
+			want := math.Float64frombits(bits)
+			for _, res := range []struct {
+				how string
+				r   *model.Result
+			}{{"native", nr}, {"interpreted", ir}} {
+				s := res.r.Series(name)
+				if len(s) == 0 {
+					continue // not recorded in this run
+				}
+				got := s[len(s)-1]
+				if math.Float64bits(got) != bits && !(math.IsNaN(got) && math.IsNaN(want)) {
+					return fmt.Errorf("%s: %s %s at the end = %v (sign bit %v), want %v (sign bit %v)", r.name, res.how, name, got, math.Signbit(got), want, math.Signbit(want))
 				}
 			}
 		}
@@ -281,6 +334,26 @@ func compare(g generated) error {
 	return nil
 }
 `
+
+// bitsLiteral writes want as a Go map of each value's bits, so that NaN,
+// the infinities and -0 survive being printed.
+func bitsLiteral(want map[string]float64) string {
+	if want == nil {
+		return "nil"
+	}
+	names := make([]string, 0, len(want))
+	for name := range want {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("map[string]uint64{")
+	for _, name := range names {
+		fmt.Fprintf(&b, "%q: %#x, ", name, math.Float64bits(want[name]))
+	}
+	b.WriteString("}")
+	return b.String()
+}
 
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
