@@ -136,6 +136,16 @@ type Heat struct {
 	NaNLabel string
 }
 
+// SetTitle titles the figure: the panel of a one-panel figure, or else
+// the figure above its panels.
+func (f *Figure) SetTitle(title string) {
+	if len(f.Panels) == 1 {
+		f.Panels[0].Title = title
+		return
+	}
+	f.Title = title
+}
+
 // Size returns the figure's width and height in points, the defaults
 // filled in.
 func (f *Figure) Size() (w, h vg.Length) {
@@ -347,6 +357,7 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 	for _, a := range []*plot.Axis{&pl.X, &pl.Y} {
 		a.Label.TextStyle.Font.Size = fontSize
 		a.Tick.Label.Font.Size = fontSize - 1
+		a.Tick.Marker = roundTicks{}
 	}
 	pl.X.Min, pl.X.Max = p.X.Min, p.X.Max
 	pl.Y.Min, pl.Y.Max = p.Y.Min, p.Y.Max

@@ -396,3 +396,16 @@ func TestFormats(t *testing.T) {
 		t.Error("an empty figure rendered")
 	}
 }
+
+func TestSetTitle(t *testing.T) {
+	one := &Figure{Panels: []*Panel{{Title: "old"}}}
+	one.SetTitle("new")
+	if one.Title != "" || one.Panels[0].Title != "new" {
+		t.Errorf("one panel: figure title %q, panel title %q; want the panel titled new", one.Title, one.Panels[0].Title)
+	}
+	two := &Figure{Panels: []*Panel{{Title: "a"}, {Title: "b"}}}
+	two.SetTitle("new")
+	if two.Title != "new" || two.Panels[0].Title != "a" {
+		t.Errorf("two panels: figure title %q, first panel %q; want the figure titled new", two.Title, two.Panels[0].Title)
+	}
+}

@@ -216,7 +216,7 @@ func ForPlot(m *model.Model, res *model.Result, pl *decl.Plot) (*Figure, error) 
 		return nil, fmt.Errorf("%s: %v", pl.Key, err)
 	}
 	if pl.Title != "" {
-		f.Panels[0].Title = pl.Title
+		f.SetTitle(pl.Title)
 	}
 	return f, nil
 }

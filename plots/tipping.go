@@ -142,6 +142,7 @@ func drawColorBar(col draw.Canvas, h *Heat, lg *plot.Legend) {
 	bar.Y.Label.Text = h.ScaleLabel
 	bar.Y.Label.TextStyle.Font.Size = fontSize
 	bar.Y.Tick.Label.Font.Size = fontSize - 1
+	bar.Y.Tick.Marker = roundTicks{}
 	bar.Y.Min, bar.Y.Max = h.Min, h.Max
 	bar.Draw(col)
 }
