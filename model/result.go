@@ -216,9 +216,10 @@ func (r *Result) ThresholdCrossings(name string) ([]Crossing, error) {
 type Format struct {
 	// Kind is "csv" (the default), "tsv" or "json".
 	Kind string
-	// Digits, when positive, prints numbers with that many significant
-	// digits; zero (the default) prints the shortest form that reads back
-	// to the same float64.
+	// Digits, when positive, prints the series' values with that many
+	// significant digits; zero (the default) prints the shortest form that
+	// reads back to the same float64. Times are always printed in that
+	// shortest form, so that save points never merge.
 	Digits int
 }
 
@@ -228,8 +229,9 @@ func (r *Result) WriteCSV(w io.Writer) error { return r.Write(w, Format{Kind: "c
 
 // WriteJSON writes the result as a JSON object
 // {"time": [...], "series": {"name": [...], ...}} with the series in
-// column order. NaN and infinities, which JSON cannot hold, are written as
-// null.
+// column order. NaN, +Inf and -Inf, which JSON numbers cannot hold, are
+// written as the strings "NaN", "Infinity" and "-Infinity" (as in the
+// JSON mapping of Protocol Buffers).
 func (r *Result) WriteJSON(w io.Writer) error { return r.Write(w, Format{Kind: "json"}) }
 
 // Write writes the result in the given format.
@@ -241,6 +243,7 @@ func (r *Result) Write(w io.Writer, f Format) error {
 		}
 		return strconv.AppendFloat(buf, x, 'g', -1, 64)
 	}
+	exact := func(buf []byte, x float64) []byte { return strconv.AppendFloat(buf, x, 'g', -1, 64) }
 	var buf []byte
 	switch f.Kind {
 	case "", "csv", "tsv":
@@ -259,7 +262,7 @@ func (r *Result) Write(w io.Writer, f Format) error {
 		}
 		bw.WriteByte('\n')
 		for i, t := range r.Times {
-			buf = num(buf[:0], t)
+			buf = exact(buf[:0], t)
 			for _, c := range r.cols {
 				buf = append(buf, sep)
 				buf = num(buf, c[i])
@@ -268,25 +271,28 @@ func (r *Result) Write(w io.Writer, f Format) error {
 			bw.Write(buf)
 		}
 	case "json":
-		jnum := func(buf []byte, x float64) []byte {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return append(buf, "null"...)
-			}
-			return num(buf, x)
-		}
-		list := func(xs []float64) {
+		list := func(xs []float64, num func([]byte, float64) []byte) {
 			buf = append(buf[:0], '[')
 			for i, x := range xs {
 				if i > 0 {
 					buf = append(buf, ',')
 				}
-				buf = jnum(buf, x)
+				switch {
+				case math.IsNaN(x):
+					buf = append(buf, `"NaN"`...)
+				case math.IsInf(x, 1):
+					buf = append(buf, `"Infinity"`...)
+				case math.IsInf(x, -1):
+					buf = append(buf, `"-Infinity"`...)
+				default:
+					buf = num(buf, x)
+				}
 			}
 			buf = append(buf, ']')
 			bw.Write(buf)
 		}
 		bw.WriteString("{\"time\":")
-		list(r.Times)
+		list(r.Times, exact)
 		bw.WriteString(",\"series\":{")
 		for i, n := range r.Names {
 			if i > 0 {
@@ -294,7 +300,7 @@ func (r *Result) Write(w io.Writer, f Format) error {
 			}
 			bw.WriteString(strconv.Quote(n))
 			bw.WriteByte(':')
-			list(r.cols[i])
+			list(r.cols[i], num)
 		}
 		bw.WriteString("}}\n")
 	default:
