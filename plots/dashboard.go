@@ -41,11 +41,11 @@ func Dashboard(m *model.Model, e *loops.Emergence, vars []string) (*Figure, erro
 			}
 		}
 	}
-	series, err := seriesPanel(m, e.Result, vars, ths, true)
+	series, err := seriesPanels(m, e.Result, vars, ths)
 	if err != nil {
 		return nil, err
 	}
-	series.Title = "Variables and thresholds"
+	series[0].Title = "Variables and thresholds"
 	part := 0
 	if len(m.Decl.Thresholds) > 0 {
 		part = e.Partition(m.Decl.Thresholds[0].Var)
@@ -90,21 +90,23 @@ func Dashboard(m *model.Model, e *loops.Emergence, vars []string) (*Figure, erro
 		signs = unlabelled(signs)
 		stab.Title += fmt.Sprintf(" (%d sign changes, grey lines)", len(signs))
 	}
-	series.VRules = append(append(crossings, unlabelled(shifts)...), unlabelled(signs)...)
+	for _, p := range series {
+		p.VRules = append(append(slices.Clone(crossings), unlabelled(shifts)...), unlabelled(signs)...)
+	}
 	dom.VRules = append(append(unlabelled(crossings), shifts...), unlabelled(signs)...)
 	stab.VRules = append(append(unlabelled(crossings), unlabelled(shifts)...), signs...)
 
-	x := series.X
-	for _, p := range []*Panel{series, dom, stab} {
-		p.X = x
+	panels := append(slices.Clone(series), dom, stab)
+	for _, p := range panels {
+		p.X = series[0].X
+		p.HideXTicks = p != stab
 		headroom(p)
 	}
-	series.HideXTicks, dom.HideXTicks = true, true
 	title := "Emergence"
 	if m.Decl.Name != "" {
 		title += ": " + m.Decl.Name
 	}
-	return &Figure{Title: title, Panels: []*Panel{series, dom, stab}}, nil
+	return &Figure{Title: title, Panels: panels}, nil
 }
 
 // headroom raises the top of a panel's vertical range to leave room for

@@ -74,10 +74,34 @@ type Range struct{ Min, Max float64 }
 
 // Line is a curve through the points (X[i], Y[i]); NaN values break it.
 type Line struct {
-	Label  string // legend entry; empty for none
-	X, Y   []float64
-	Color  color.Color
-	Dashed bool
+	Label string // legend entry; empty for none
+	X, Y  []float64
+	Color color.Color
+	Dash  Dash
+}
+
+// Dash is the pattern a line is drawn in.
+type Dash int
+
+// The patterns of a line, in the order coinciding lines take them.
+const (
+	Solid Dash = iota
+	Dashed
+	Dotted
+	DashDotted
+)
+
+// dashes returns the dash lengths of a pattern (nil for solid).
+func (d Dash) dashes() []vg.Length {
+	switch d {
+	case Dashed:
+		return []vg.Length{vg.Points(7), vg.Points(4)}
+	case Dotted:
+		return []vg.Length{vg.Points(2), vg.Points(3)}
+	case DashDotted:
+		return []vg.Length{vg.Points(7), vg.Points(3), vg.Points(2), vg.Points(3)}
+	}
+	return nil
 }
 
 // Area is the band between Lo and Hi over X: one layer of a stacked area
@@ -447,9 +471,7 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 			}
 			ln.Color = l.Color
 			ln.Width = vg.Points(2)
-			if l.Dashed {
-				ln.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
-			}
+			ln.Dashes = l.Dash.dashes()
 			pl.Add(ln)
 			if first == nil {
 				first = ln

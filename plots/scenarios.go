@@ -95,6 +95,7 @@ func Scenarios(m *model.Model, v string, names []string, runs []*model.Result, t
 	if p.Y.Min > 0 && lo >= 0 && lo < (hi-lo) {
 		p.Y.Min = 0
 	}
+	distinguishCoinciding(p.Lines, p.Y)
 	return &Figure{Panels: []*Panel{p}}, nil
 }
 

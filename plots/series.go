@@ -21,9 +21,9 @@ func timeUnits(m *model.Model) string {
 	return m.Decl.TimeUnits
 }
 
-// unitSuffix returns " (unit)", or "" for no unit.
+// unitSuffix returns " (unit)", or "" for no unit declared.
 func unitSuffix(u string) string {
-	if u == "" || u == "dimensionless" {
+	if u == "" {
 		return ""
 	}
 	return " (" + u + ")"
@@ -108,22 +108,30 @@ func fmtTime(t float64) string {
 }
 
 // TimeSeries draws the named variables of a run over time (every stock,
-// flow and aux of the result when vars is empty). Each threshold named
-// in thresholds — entries of the model's [thresholds] — is drawn as a
-// dashed line at its level, and each of its crossings in its direction
-// is marked and labelled with its time. The model gives the title, the
-// units and the thresholds.
+// flow and aux of the result when vars is empty). Variables of different
+// units are drawn as small multiples: one panel per unit, stacked on the
+// shared time axis in the order the units first appear, the model's name
+// above them, each panel's value axis labelled with its unit. Each
+// threshold named in thresholds — entries of the model's [thresholds] —
+// is drawn as a dashed line at its level in the panel of its variable's
+// unit, and each of its crossings in its direction is marked and
+// labelled with its time. A line that runs on top of another is dashed
+// (or dotted) so that both stay visible.
 func TimeSeries(m *model.Model, res *model.Result, vars, thresholds []string) (*Figure, error) {
-	p, err := seriesPanel(m, res, vars, thresholds, false)
+	ps, err := seriesPanels(m, res, vars, thresholds)
 	if err != nil {
 		return nil, err
 	}
-	return &Figure{Panels: []*Panel{p}}, nil
+	f := &Figure{Panels: ps}
+	if len(ps) > 1 {
+		f.Title, ps[0].Title = ps[0].Title, ""
+	}
+	return f, nil
 }
 
-// seriesPanel builds the time series panel; with rules, the crossings are
-// left for vertical rules across a dashboard rather than marked.
-func seriesPanel(m *model.Model, res *model.Result, vars, thresholds []string, dashboard bool) (*Panel, error) {
+// seriesPanels builds the time series panels, one per unit of the
+// variables.
+func seriesPanels(m *model.Model, res *model.Result, vars, thresholds []string) ([]*Panel, error) {
 	if res == nil || res.Len() == 0 {
 		return nil, errors.New("the result is empty")
 	}
@@ -134,13 +142,24 @@ func seriesPanel(m *model.Model, res *model.Result, vars, thresholds []string, d
 			}
 		}
 	}
-	p := &Panel{
-		Title:  seriesTitle(m, vars),
-		XLabel: timeLabel(m),
-		YLabel: valueLabel(m, vars),
-		X:      Range{res.Times[0], res.Times[len(res.Times)-1]},
+	x := Range{res.Times[0], res.Times[len(res.Times)-1]}
+	// One panel per unit, in the order of first appearance.
+	var ps []*Panel
+	var names [][]string
+	var data [][][]float64
+	var unitOf []string
+	panelOf := func(u string) int {
+		for i, pu := range unitOf {
+			if pu == u {
+				return i
+			}
+		}
+		unitOf = append(unitOf, u)
+		ps = append(ps, &Panel{XLabel: timeLabel(m), X: x})
+		names = append(names, nil)
+		data = append(data, nil)
+		return len(ps) - 1
 	}
-	var all [][]float64
 	for k, name := range vars {
 		ys := res.Series(name)
 		if ys == nil {
@@ -149,10 +168,12 @@ func seriesPanel(m *model.Model, res *model.Result, vars, thresholds []string, d
 			}
 			return nil, fmt.Errorf("the result has no variable %q", name)
 		}
-		all = append(all, ys)
-		p.Lines = append(p.Lines, Line{Label: name, X: res.Times, Y: ys, Color: seriesColor(k)})
+		i := panelOf(units(m, name))
+		names[i] = append(names[i], name)
+		data[i] = append(data[i], ys)
+		ps[i].Lines = append(ps[i].Lines, Line{Label: name, X: res.Times, Y: ys, Color: seriesColor(k)})
 	}
-	var levels []float64
+	levels := make([][]float64, len(ps))
 	for _, name := range thresholds {
 		th := threshold(m, name)
 		if th == nil {
@@ -162,7 +183,13 @@ func seriesPanel(m *model.Model, res *model.Result, vars, thresholds []string, d
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", th.Key, err)
 		}
-		levels = append(levels, th.Level)
+		// The panel of the threshold's variable's unit, or the first.
+		i := slices.Index(unitOf, units(m, th.Var))
+		if i < 0 {
+			i = 0
+		}
+		p := ps[i]
+		levels[i] = append(levels[i], th.Level)
 		p.HRules = append(p.HRules, Rule{At: th.Level, Label: fmt.Sprintf("%s: %s = %g", th.Name, th.Var, th.Level), Color: hex(thresholdRed), Dashed: true})
 		if !res.Has(th.Var) {
 			continue
@@ -175,17 +202,60 @@ func seriesPanel(m *model.Model, res *model.Result, vars, thresholds []string, d
 			p.Markers = append(p.Markers, Marker{X: c.Time, Y: th.Level, Label: "t = " + fmtTime(c.Time), Color: hex(thresholdRed)})
 		}
 	}
-	lo, hi := extent(append(all, levels)...)
-	p.Y = padded(lo, hi)
-	if lo >= 0 && (p.Y.Min < 0 || lo < (hi-lo)/2) {
-		// Values that cannot or do not stay far from zero read better
-		// from zero.
-		p.Y.Min = 0
+	for i, p := range ps {
+		p.YLabel = valueLabel(m, names[i])
+		lo, hi := extent(append(data[i], levels[i])...)
+		p.Y = padded(lo, hi)
+		if lo >= 0 && (p.Y.Min < 0 || lo < (hi-lo)/2) {
+			// Values that cannot or do not stay far from zero read better
+			// from zero.
+			p.Y.Min = 0
+		}
+		distinguishCoinciding(p.Lines, p.Y)
+		p.HideXTicks = i < len(ps)-1
 	}
-	if len(vars) == 1 && len(p.Lines) == 1 {
-		p.Lines[0].Label = vars[0]
+	ps[0].Title = seriesTitle(m, vars)
+	return ps, nil
+}
+
+// distinguishCoinciding dashes each line that runs on top of an earlier
+// one — within 1% of the value range over at least a quarter of the
+// time — dotted if it covers two, so that the one beneath shows
+// through (a min() of arrayed capacities hides the smallest of them).
+// Lines are drawn in order, so the dashed one is the one on top.
+func distinguishCoinciding(lines []Line, y Range) {
+	tol := 0.01 * (y.Max - y.Min)
+	for j := range lines {
+		covered := 0
+		for i := range j {
+			if coincide(lines[i], lines[j], tol) {
+				covered++
+			}
+		}
+		if covered > 0 && lines[j].Dash == Solid {
+			lines[j].Dash = Dash(min(covered, int(DashDotted)))
+		}
 	}
-	return p, nil
+}
+
+// coincide reports whether two lines over the same times lie within tol
+// of each other at a quarter or more of their points.
+func coincide(a, b Line, tol float64) bool {
+	if len(a.X) != len(b.X) || len(a.X) == 0 || !slices.Equal(a.X, b.X) {
+		return false
+	}
+	close, both := 0, 0
+	for i := range a.X {
+		ya, yb := a.Y[i], b.Y[i]
+		if math.IsNaN(ya) || math.IsNaN(yb) || math.IsInf(ya, 0) || math.IsInf(yb, 0) {
+			continue
+		}
+		both++
+		if math.Abs(ya-yb) <= tol {
+			close++
+		}
+	}
+	return both > 0 && 4*close >= both
 }
 
 func threshold(m *model.Model, name string) *decl.Threshold {
