@@ -15,7 +15,7 @@ var convertCmd = &command{
 	minArgs: 1,
 	maxArgs: 1,
 	setup:   setupConvert,
-	long: `Convert reads the model in the file MODEL (.xmile, .stmx, .xml or .toml),
+	long: `Convert reads the model in the file MODEL (.xmile, .stmx, .xml, .mdl or .toml),
 checks that it compiles, and writes it in stockflow's TOML format:
 variables in the order the file declares them, each in a table of its
 own, with their units and docs. The converted model simulates to the
@@ -29,6 +29,7 @@ repair, say) go to stderr.
 Examples:
 
 	stockflow convert teacup.xmile -o teacup.toml
+	stockflow convert teacup.mdl -o teacup.toml
 	stockflow convert model.stmx
 `,
 }

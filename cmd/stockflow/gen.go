@@ -14,7 +14,7 @@ import (
 
 var genCmd = &command{
 	name:    "gen",
-	args:    "MODEL",
+	args:    "MODEL -o DIR",
 	short:   "generate Go code that runs a model at native speed",
 	minArgs: 1,
 	maxArgs: 1,

@@ -93,6 +93,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		return help(rest, stdout, stderr)
+	case "-version", "--version":
+		name = "version"
 	}
 	cmd := lookup(name)
 	if cmd == nil {
@@ -128,6 +130,10 @@ func help(args []string, stdout, stderr io.Writer) int {
 			c.printHelp(stdout)
 			return exitOK
 		}
+		if args[0] == "help" {
+			fmt.Fprint(stdout, helpHelp)
+			return exitOK
+		}
 		fmt.Fprintf(stderr, "stockflow help: unknown command %q\n", args[0])
 		fmt.Fprintln(stderr, `Run "stockflow help" for the list of commands.`)
 		return exitUsage
@@ -136,6 +142,13 @@ func help(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "usage: stockflow help [COMMAND]")
 	return exitUsage
 }
+
+// helpHelp is what "stockflow help help" prints.
+const helpHelp = `usage: stockflow help [COMMAND]
+
+Help prints the list of commands, or with COMMAND the usage, description
+and flags of that command ("stockflow COMMAND --help" prints the same).
+`
 
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, `stockflow simulates system-dynamics models written as TOML stock-and-flow files.
@@ -152,7 +165,8 @@ The commands are:
 	}
 	fmt.Fprintf(w, "\t%-10s %s\n", "help", "print help about a command")
 	fmt.Fprint(w, `
-Use "stockflow help <command>" or "stockflow <command> --help" for more about a command.
+Use "stockflow help <command>" or "stockflow <command> --help" for more about a command,
+"stockflow --version" for the version.
 
 Exit status: 0 on success, 1 when the model or the run failed, 2 when the
 command line was wrong.

@@ -27,7 +27,8 @@ var plotCmd = &command{
 	long: `Plot runs the model in the file MODEL and draws pictures of the run.
 
 Without --vars or --phase, it draws every [[plots]] entry of the model
-into the directory -o (default the current one), each to the entry's file,
+into the directory -o (default the current one; created if need be),
+each to the entry's file,
 and the emergence dashboard — the variables with the model's thresholds,
 the loop dominance and the linear stability on a shared time axis — to
 MODEL-dashboard.png (MODEL without its extension).
@@ -191,7 +192,7 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 	if dir == "" {
 		dir = "."
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("%s: not a directory (with neither --vars nor --phase, -o names the directory for the model's plots)", dir)
 	}
 	e, err := loops.AnalyzeEmergence(ctx, m, r.opt, nil)
@@ -250,10 +251,13 @@ func encode(fig *plots.Figure, path string) (picture, error) {
 	return picture{path, b}, nil
 }
 
-// writePictures writes each picture whole or not at all and prints its
-// name.
+// writePictures writes each picture whole or not at all, creating its
+// directory if need be, and prints its name.
 func writePictures(w io.Writer, pics []picture) error {
 	for _, p := range pics {
+		if err := os.MkdirAll(filepath.Dir(p.path), 0o777); err != nil {
+			return err
+		}
 		if err := writeFileAtomic(p.path, func(w io.Writer) error {
 			_, err := io.Copy(w, bytes.NewReader(p.data))
 			return err
