@@ -110,20 +110,24 @@ func (f *plotFlags) run(ctx context.Context, out *output, args []string) error {
 		}
 	}
 	r := &plotRender{path: path, opt: opt, vars: vars, phase: phase, out: f.out}
-	if !f.watch {
+	draw := func() error {
 		pics, err := r.render(ctx)
 		if err != nil {
 			return err
+		}
+		if !single && f.out != "" {
+			// -o names the directory for the model's plots: create it once
+			// there is something to put in it.
+			if err := os.MkdirAll(f.out, 0o777); err != nil {
+				return err
+			}
 		}
 		return writePictures(out.stdout, pics)
 	}
-	return watchFile(ctx, path, f.interval, func() error {
-		pics, err := r.render(ctx)
-		if err != nil {
-			return err
-		}
-		return writePictures(out.stdout, pics)
-	}, out.stderr)
+	if !f.watch {
+		return draw()
+	}
+	return watchFile(ctx, path, f.interval, draw, out.stderr)
 }
 
 // splitList splits a comma-separated flag value; nil if it is empty.
@@ -251,13 +255,10 @@ func encode(fig *plots.Figure, path string) (picture, error) {
 	return picture{path, b}, nil
 }
 
-// writePictures writes each picture whole or not at all, creating its
-// directory if need be, and prints its name.
+// writePictures writes each picture whole or not at all and prints its
+// name.
 func writePictures(w io.Writer, pics []picture) error {
 	for _, p := range pics {
-		if err := os.MkdirAll(filepath.Dir(p.path), 0o777); err != nil {
-			return err
-		}
 		if err := writeFileAtomic(p.path, func(w io.Writer) error {
 			_, err := io.Copy(w, bytes.NewReader(p.data))
 			return err
