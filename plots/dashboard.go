@@ -20,6 +20,9 @@ import (
 // The variables drawn are vars, or when vars is empty those of the
 // model's thresholds, or its stocks if it declares none.
 func Dashboard(m *model.Model, e *loops.Emergence, vars []string) (*Figure, error) {
+	if err := checkModel(m); err != nil {
+		return nil, err
+	}
 	if e == nil || e.Result == nil {
 		return nil, errors.New("no emergence analysis")
 	}

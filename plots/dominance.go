@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"errors"
 	"fmt"
 	"image/color"
 	"math"
@@ -25,6 +24,9 @@ const MaxLoopsShown = 8
 // shaded behind; each loop named in the legend. The scores of save point
 // i are drawn at Times[i-1] (loops.Dominance's timing convention).
 func Dominance(m *model.Model, d *loops.Dominance, partition int) (*Figure, error) {
+	if err := checkModel(m); err != nil {
+		return nil, err
+	}
 	p, err := dominancePanel(m, d, partition)
 	if err != nil {
 		return nil, err
@@ -68,8 +70,8 @@ func loopLabel(lp *loops.Loop, pol loops.Polarity) string {
 }
 
 func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, error) {
-	if d == nil {
-		return nil, errors.New("no dominance analysis")
+	if err := checkDominance(d); err != nil {
+		return nil, err
 	}
 	n := len(d.Times)
 	p := &Panel{
@@ -187,6 +189,9 @@ func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, 
 // out), the zero line, the amplifying (above zero) and damping (below)
 // periods shaded, and each sign change marked with its time.
 func Stability(m *model.Model, st *loops.Stability) (*Figure, error) {
+	if err := checkModel(m); err != nil {
+		return nil, err
+	}
 	p, err := stabilityPanel(m, st, true)
 	if err != nil {
 		return nil, err
@@ -196,8 +201,8 @@ func Stability(m *model.Model, st *loops.Stability) (*Figure, error) {
 }
 
 func stabilityPanel(m *model.Model, st *loops.Stability, labels bool) (*Panel, error) {
-	if st == nil || len(st.Times) == 0 {
-		return nil, errors.New("no stability analysis")
+	if err := checkStability(st); err != nil {
+		return nil, err
 	}
 	n := len(st.Times)
 	u := timeUnits(m)

@@ -69,10 +69,60 @@ type Panel struct {
 	Heat    *Heat    // a heat map with a colour bar
 }
 
-// Range is the span of an axis.
+// Range is the span of an axis. Any values may be given: a range that
+// cannot be drawn as it is (empty, reversed, NaN, infinite, or too narrow
+// for its magnitude to be told apart in floating point) is drawn as
+// Drawable returns it.
 type Range struct{ Min, Max float64 }
 
-// Line is a curve through the points (X[i], Y[i]); NaN values break it.
+// Limits of a drawable range.
+const (
+	// maxAbs bounds the ends of a drawn range: beyond it, the tick
+	// computations overflow.
+	maxAbs = 1e300
+	// minRelWidth is the narrowest a range may be relative to the size
+	// of its ends: narrower, its ticks cannot be told apart.
+	minRelWidth = 1e-9
+	// minWidth is the narrowest a range may be at all.
+	minWidth = 1e-300
+)
+
+// Drawable returns the range as it is drawn: r itself when it is finite,
+// increasing and wide enough to hold distinct ticks; otherwise a range
+// that is, near r. NaN ends take the other end's value (both NaN give
+// [0, 1]), infinite and huge ends are clamped to ±1e300, reversed ends
+// are swapped, and a range narrower than 1e-9 of its magnitude is widened
+// to 5% of its middle either side ([-1, 1] about zero).
+func (r Range) Drawable() Range {
+	lo, hi := r.Min, r.Max
+	switch {
+	case math.IsNaN(lo) && math.IsNaN(hi):
+		return Range{0, 1}
+	case math.IsNaN(lo):
+		lo = hi
+	case math.IsNaN(hi):
+		hi = lo
+	}
+	lo = math.Max(-maxAbs, math.Min(maxAbs, lo))
+	hi = math.Max(-maxAbs, math.Min(maxAbs, hi))
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	mag := math.Max(math.Abs(lo), math.Abs(hi))
+	need := math.Max(mag*minRelWidth, minWidth)
+	if hi-lo >= need {
+		return Range{lo, hi}
+	}
+	mid := lo/2 + hi/2
+	if math.Abs(mid) < minWidth {
+		return Range{-1, 1}
+	}
+	half := math.Abs(mid) * 0.05
+	return Range{mid - half, mid + half}
+}
+
+// Line is a curve through the points (X[i], Y[i]); NaN and infinite
+// values break it.
 type Line struct {
 	Label string // legend entry; empty for none
 	X, Y  []float64
@@ -193,8 +243,38 @@ func (f *Figure) dpi() int {
 	return DefaultDPI
 }
 
+// MaxPixels bounds the size of a PNG figure: its width times its height
+// in pixels at its DPI (100 megapixels, 400 MB of image).
+const MaxPixels = 100_000_000
+
+// checkSize returns an error for a figure whose size or DPI cannot be
+// drawn: negative or not finite, or, for an image (raster), more than
+// MaxPixels.
+func (f *Figure) checkSize(raster bool) error {
+	w, h := f.Size()
+	for _, l := range []vg.Length{w, h} {
+		if !(l > 0) || math.IsInf(float64(l), 0) {
+			return fmt.Errorf("the figure's size %v × %v is not positive and finite", w, h)
+		}
+	}
+	if !raster {
+		return nil
+	}
+	if f.DPI < 0 {
+		return fmt.Errorf("the figure's DPI %d is negative", f.DPI)
+	}
+	px := float64(w/vg.Inch) * float64(h/vg.Inch) * float64(f.dpi()) * float64(f.dpi())
+	if px > MaxPixels {
+		return fmt.Errorf("the figure of %.3g pixels is too large (at most %d: reduce its size or DPI)", px, MaxPixels)
+	}
+	return nil
+}
+
 // Image renders the figure as an image at its DPI.
 func (f *Figure) Image() (image.Image, error) {
+	if err := f.checkSize(true); err != nil {
+		return nil, err
+	}
 	w, h := f.Size()
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(f.dpi()), vgimg.UseBackgroundColor(color.White))
 	if err := f.draw(draw.New(c)); err != nil {
@@ -249,6 +329,9 @@ func (f *Figure) WriteTo(w io.Writer, format string) error {
 			return err
 		}
 		_, err = w.Write(b)
+		return err
+	}
+	if err := f.checkSize(false); err != nil {
 		return err
 	}
 	wd, ht := f.Size()
@@ -383,8 +466,9 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 		a.Tick.Label.Font.Size = fontSize - 1
 		a.Tick.Marker = roundTicks{}
 	}
-	pl.X.Min, pl.X.Max = p.X.Min, p.X.Max
-	pl.Y.Min, pl.Y.Max = p.Y.Min, p.Y.Max
+	xr, yr := p.X.Drawable(), p.Y.Drawable()
+	pl.X.Min, pl.X.Max = xr.Min, xr.Max
+	pl.Y.Min, pl.Y.Max = yr.Min, yr.Max
 	if p.HideXTicks {
 		pl.X.Label.Text = ""
 		pl.X.Tick.Label.Color = color.Transparent
@@ -421,19 +505,24 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 			return nil, nil, err
 		}
 		pl.Add(hm)
-		pl.X.Min, pl.X.Max = p.X.Min, p.X.Max
-		pl.Y.Min, pl.Y.Max = p.Y.Min, p.Y.Max
 		if h.NaNLabel != "" {
 			add(h.NaNLabel, swatch{h.NaN})
 		}
 	}
 	for _, a := range p.Areas {
-		pts := make(plotter.XYs, 0, 2*len(a.X))
-		for i, x := range a.X {
-			pts = append(pts, plotter.XY{X: x, Y: a.Lo[i]})
+		// Points that are not finite are left out; a band ends where its
+		// shortest slice does.
+		n := min(len(a.X), len(a.Lo), len(a.Hi))
+		pts := make(plotter.XYs, 0, 2*n)
+		for i := range n {
+			if finite(a.X[i], a.Lo[i], a.Hi[i]) {
+				pts = append(pts, plotter.XY{X: a.X[i], Y: a.Lo[i]})
+			}
 		}
-		for i := len(a.X) - 1; i >= 0; i-- {
-			pts = append(pts, plotter.XY{X: a.X[i], Y: a.Hi[i]})
+		for i := n - 1; i >= 0; i-- {
+			if finite(a.X[i], a.Lo[i], a.Hi[i]) {
+				pts = append(pts, plotter.XY{X: a.X[i], Y: a.Hi[i]})
+			}
 		}
 		if len(pts) < 3 {
 			continue
@@ -450,8 +539,8 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 	for _, l := range p.Lines {
 		pts := make(plotter.XYs, 0, len(l.X))
 		var segs []plotter.XYs
-		for i, x := range l.X {
-			if y := l.Y[i]; math.IsNaN(x) || math.IsNaN(y) || math.IsInf(y, 0) {
+		for i, x := range l.X[:min(len(l.X), len(l.Y))] {
+			if !finite(x, l.Y[i]) {
 				if len(pts) > 0 {
 					segs = append(segs, pts)
 					pts = nil
@@ -491,12 +580,22 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 		pl.Add(markers(p.Markers))
 	}
 	// Restore the declared ranges: Add widens them to the data.
-	pl.X.Min, pl.X.Max = p.X.Min, p.X.Max
-	pl.Y.Min, pl.Y.Max = p.Y.Min, p.Y.Max
+	pl.X.Min, pl.X.Max = xr.Min, xr.Max
+	pl.Y.Min, pl.Y.Max = yr.Min, yr.Max
 	if entries == 0 {
 		return pl, nil, nil
 	}
 	return pl, &lg, nil
+}
+
+// finite reports whether every x is neither NaN nor infinite.
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // swatch is a legend thumbnail: a filled rectangle.

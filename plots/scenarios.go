@@ -17,6 +17,9 @@ import (
 // on v are marked in the run's colour, and their times (or "never")
 // added to the run's legend entry.
 func Scenarios(m *model.Model, v string, names []string, runs []*model.Result, thresholds []string) (*Figure, error) {
+	if err := checkModel(m); err != nil {
+		return nil, err
+	}
 	if len(names) == 0 || len(names) != len(runs) {
 		return nil, fmt.Errorf("want one run per scenario, got %d scenarios and %d runs", len(names), len(runs))
 	}
@@ -103,6 +106,9 @@ func Scenarios(m *model.Model, v string, names []string, runs []*model.Result, t
 // is the run of pl.Scenarios[i]. The entry's title, if any, replaces the
 // default one.
 func ForScenarioPlot(m *model.Model, pl *decl.Plot, runs []*model.Result) (*Figure, error) {
+	if pl == nil {
+		return nil, errors.New("no plot entry")
+	}
 	if len(pl.Vars) != 1 {
 		return nil, fmt.Errorf("%s: a plot of scenarios draws one variable, not %d", pl.Key, len(pl.Vars))
 	}

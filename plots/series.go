@@ -118,6 +118,9 @@ func fmtTime(t float64) string {
 // labelled with its time. A line that runs on top of another is dashed
 // (or dotted) so that both stay visible.
 func TimeSeries(m *model.Model, res *model.Result, vars, thresholds []string) (*Figure, error) {
+	if err := checkModel(m); err != nil {
+		return nil, err
+	}
 	ps, err := seriesPanels(m, res, vars, thresholds)
 	if err != nil {
 		return nil, err
@@ -278,6 +281,9 @@ func seriesTitle(m *model.Model, vars []string) string {
 // variables and thresholds, under its title. An entry that names
 // scenarios needs a run of each: draw it with ForScenarioPlot.
 func ForPlot(m *model.Model, res *model.Result, pl *decl.Plot) (*Figure, error) {
+	if pl == nil {
+		return nil, errors.New("no plot entry")
+	}
 	if len(pl.Scenarios) > 0 {
 		return nil, fmt.Errorf("%s: an entry with scenarios needs a run of each (ForScenarioPlot)", pl.Key)
 	}
@@ -295,6 +301,12 @@ func ForPlot(m *model.Model, res *model.Result, pl *decl.Plot) (*Figure, error) 
 // run, with arrow heads along the curve showing the direction of time and
 // the start and end marked with their times.
 func Phase(m *model.Model, res *model.Result, x, y string) (*Figure, error) {
+	if err := checkModel(m); err != nil {
+		return nil, err
+	}
+	if res == nil || res.Len() == 0 {
+		return nil, errors.New("the result is empty")
+	}
 	xs, ys := res.Series(x), res.Series(y)
 	for _, n := range []string{x, y} {
 		if res.Series(n) == nil {
@@ -307,7 +319,7 @@ func Phase(m *model.Model, res *model.Result, x, y string) (*Figure, error) {
 	xlo, xhi := extent(xs)
 	ylo, yhi := extent(ys)
 	title := fmt.Sprintf("%s against %s", y, x)
-	if m != nil && m.Decl.Name != "" {
+	if m.Decl.Name != "" {
 		title = m.Decl.Name + ": " + title
 	}
 	p := &Panel{

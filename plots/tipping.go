@@ -19,8 +19,11 @@ import (
 // as a heat map over the grid of the two swept params, cells that never
 // cross in their own colour, and a colour bar. The model gives the units.
 func TippingMap(m *model.Model, tp *loops.Tipping) (*Figure, error) {
-	if tp == nil || len(tp.Times) == 0 || len(tp.Times[0]) == 0 {
-		return nil, errors.New("the tipping map is empty")
+	if err := checkModel(m); err != nil {
+		return nil, err
+	}
+	if err := checkTipping(tp); err != nil {
+		return nil, err
 	}
 	xs, ys := tp.X.Values(), tp.Y.Values()
 	lo, hi := tp.Range()
@@ -53,8 +56,36 @@ func TippingMap(m *model.Model, tp *loops.Tipping) (*Figure, error) {
 	return &Figure{Panels: []*Panel{p}, Height: 6.5 * vg.Inch, Width: 9 * vg.Inch}, nil
 }
 
-// cellRange returns the range covered by cells centred on vs.
+// distinct reports whether cells centred on vs can be drawn where they
+// are: the values finite, strictly increasing and far enough apart for
+// their magnitude (not, say, 1e20 and 1.000000000000001e20).
+func distinct(vs []float64) bool {
+	for i, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) || i > 0 && !(v > vs[i-1]) {
+			return false
+		}
+	}
+	r := centredRange(vs)
+	return len(vs) > 0 && r.Drawable() == r
+}
+
+// cellRange returns the range covered by cells centred on vs. Values
+// that cannot be drawn where they are (see distinct) get the drawable
+// range nearest theirs, their cells spread evenly across it.
 func cellRange(vs []float64) Range {
+	if len(vs) == 0 {
+		return Range{0, 1}
+	}
+	if !distinct(vs) {
+		lo, hi := extent(vs)
+		return padded(lo, hi).Drawable()
+	}
+	return centredRange(vs)
+}
+
+// centredRange returns the range covered by cells centred on vs,
+// increasing values.
+func centredRange(vs []float64) Range {
 	if len(vs) == 1 {
 		w := math.Max(math.Abs(vs[0])*0.05, 0.5)
 		return Range{vs[0] - w, vs[0] + w}
@@ -68,8 +99,9 @@ func cellRange(vs []float64) Range {
 // between cells, in the colour of its value (NaN cells in the NaN
 // colour).
 type heatCells struct {
-	h  *Heat
-	cm palette.ColorMap
+	h     *Heat
+	cm    palette.ColorMap
+	scale Range // the colour scale's range, drawable
 }
 
 func heatMap(h *Heat) (*heatCells, error) {
@@ -85,14 +117,26 @@ func heatMap(h *Heat) (*heatCells, error) {
 		return nil, errors.New("a heat map needs at least two values on each axis")
 	}
 	cm := h.ColorMap
-	cm.SetMin(h.Min)
-	cm.SetMax(h.Max)
-	return &heatCells{h: h, cm: cm}, nil
+	if cm == nil {
+		cm = viridis()
+	}
+	scale := Range{h.Min, h.Max}.Drawable()
+	cm.SetMin(scale.Min)
+	cm.SetMax(scale.Max)
+	return &heatCells{h: h, cm: cm, scale: scale}, nil
 }
 
-// edges returns the cell boundaries around centres vs.
-func edges(vs []float64) []float64 {
+// edges returns the cell boundaries around centres vs; centres that
+// cannot be drawn where they are (see distinct) get cells of equal width
+// across r instead.
+func edges(vs []float64, r Range) []float64 {
 	e := make([]float64, len(vs)+1)
+	if !distinct(vs) {
+		for i := range e {
+			e[i] = r.Min + (r.Max-r.Min)*float64(i)/float64(len(vs))
+		}
+		return e
+	}
 	for i := 1; i < len(vs); i++ {
 		e[i] = (vs[i-1] + vs[i]) / 2
 	}
@@ -104,13 +148,14 @@ func edges(vs []float64) []float64 {
 // Plot implements plot.Plotter.
 func (hc *heatCells) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	xe, ye := edges(hc.h.X), edges(hc.h.Y)
+	xe := edges(hc.h.X, Range{p.X.Min, p.X.Max})
+	ye := edges(hc.h.Y, Range{p.Y.Min, p.Y.Max})
 	hair := vg.Points(1)
 	for j, row := range hc.h.Z {
 		for i, z := range row {
 			col := hc.h.NaN
 			if !math.IsNaN(z) {
-				v := math.Max(hc.h.Min, math.Min(hc.h.Max, z))
+				v := math.Max(hc.scale.Min, math.Min(hc.scale.Max, z))
 				if cc, err := hc.cm.At(v); err == nil {
 					col = cc
 				}
@@ -134,8 +179,12 @@ func drawColorBar(col draw.Canvas, h *Heat, lg *plot.Legend) {
 		col.Min.Y += lh + vg.Points(14)
 	}
 	cm := h.ColorMap
-	cm.SetMin(h.Min)
-	cm.SetMax(h.Max)
+	if cm == nil {
+		cm = viridis()
+	}
+	scale := Range{h.Min, h.Max}.Drawable()
+	cm.SetMin(scale.Min)
+	cm.SetMax(scale.Max)
 	bar := plot.New()
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
 	bar.HideX()
@@ -143,7 +192,7 @@ func drawColorBar(col draw.Canvas, h *Heat, lg *plot.Legend) {
 	bar.Y.Label.TextStyle.Font.Size = fontSize
 	bar.Y.Tick.Label.Font.Size = fontSize - 1
 	bar.Y.Tick.Marker = roundTicks{}
-	bar.Y.Min, bar.Y.Max = h.Min, h.Max
+	bar.Y.Min, bar.Y.Max = scale.Min, scale.Max
 	bar.Draw(col)
 }
 
