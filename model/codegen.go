@@ -45,6 +45,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	p.consts = make([]float64, slot)
 	c.alias(flowOrder)
 	c.lits = map[int32]bool{}
+	p.lits = c.lits
 	c.hoisted = map[int32]bool{}
 	c.fixedVars = map[int32]bool{}
 	for _, v := range p.vars {
@@ -155,7 +156,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 			reloc(&in.a)
 			reloc(&in.b)
 			reloc(&in.c)
-			if in.op == opPulse || in.op == opStep {
+			if opTable[in.op].grid {
 				p.gridOnly = true
 			}
 		}

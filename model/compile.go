@@ -115,6 +115,7 @@ type program struct {
 	gridOnly bool    // discrete state or step-time functions: rk45 must land on the dt grid
 
 	tables []table
+	lits   map[int32]bool // the slots of literal constants, for disassembly
 
 	native *Native // generated code, when the model was loaded with LoadNative
 	kernel *Kernel // the interpreter, for instructions native code leaves to it

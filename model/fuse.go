@@ -9,13 +9,12 @@ package model
 // explicit conversion, which Go never fuses into a multiply-add), so a
 // fused instruction computes exactly what the pair did.
 //
-// Numbering: opFused + (op1*6 + op2)*2 + side, with op1 one of add, sub,
-// mul, div (0-3), op2 one of add, sub, mul, div, min, max (0-5), and side
-// 1 when the pair's result is op2's right operand. Add and mul, exactly
-// commutative in IEEE arithmetic, always use side 0.
-
-var fuseInner = [...]opcode{opAdd, opSub, opMul, opDiv}
-var fuseOuter = [...]opcode{opAdd, opSub, opMul, opDiv, opMin, opMax}
+// Numbering: opFused + (op1*6 + op2)*2 + side, with op1 the index of the
+// inner operation in fuseInner (add, sub, mul, div), op2 the index of the
+// outer one in fuseOuter (add, sub, mul, div, min, max), and side 1 when
+// the pair's result is op2's right operand. Add and mul, exactly
+// commutative in IEEE arithmetic, always use side 0. internal/opgen
+// writes the fused instructions in this numbering.
 
 // fusedOp returns the fused opcode for op1 then op2, or false.
 func fusedOp(op1, op2 opcode, right bool) (opcode, bool) {
@@ -32,12 +31,6 @@ func fusedOp(op1, op2 opcode, right bool) (opcode, bool) {
 		side = 1
 	}
 	return opFused + opcode((i*6+j)*2+side), true
-}
-
-// unfuse returns the two operations and the side of a fused opcode.
-func unfuse(op opcode) (op1, op2 opcode, right bool) {
-	k := int(op - opFused)
-	return fuseInner[k/12], fuseOuter[k/2%6], k%2 == 1
 }
 
 func indexOp(ops []opcode, op opcode) int {

@@ -20,8 +20,12 @@ func TestFusedOps(t *testing.T) {
 				if !ok {
 					t.Fatalf("no fused op for %d, %d", op1, op2)
 				}
-				if u1, u2, _ := unfuse(f); u1 != op1 || u2 != op2 {
-					t.Fatalf("unfuse(%d) = %d, %d; want %d, %d", f, u1, u2, op1, op2)
+				want := op1.String() + op2.String()
+				if right && op2 != opAdd && op2 != opMul {
+					want += "r"
+				}
+				if f.String() != want {
+					t.Fatalf("fusedOp(%v, %v, %t) = %v, want %s", op1, op2, right, f, want)
 				}
 				seen++
 				for k := 0; k < 200; k++ {

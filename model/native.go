@@ -235,11 +235,8 @@ func (g *goWriter) loop(r *vrun) bool {
 	}
 	for i, in := range r.body {
 		f := fieldsOf(&in)
-		slot, _ := slotFields(in.op)
 		st, _ := goStmt(in, func(q int) string {
 			switch {
-			case !slot[q]:
-				return strconv.Itoa(int(f[q]))
 			case isTemp(f[q]) && q == 0 && !read[f[q]]:
 				return "_"
 			case isTemp(f[q]):
@@ -273,63 +270,26 @@ func offset(s1, s2 int32) string {
 	return o.String()
 }
 
-// goStmt returns the Go statement for an instruction whose fields are
-// written as ref(0) (dst), ref(1) (a), ref(2) and ref(3), or false if Go
-// is not written for it.
+// goStmt returns the Go statement for an instruction whose slot fields
+// are written as ref(0) (dst), ref(1) (a), ref(2) and ref(3), or false if
+// Go is not written for it.
 func goStmt(in instr, ref func(f int) string) (string, bool) {
-	d, a, bb, c := ref(0), ref(1), ref(2), ref(3)
-	var e string
-	switch in.op {
-	case opMov:
-		e = a
-	case opAdd, opSub, opMul, opDiv:
-		sym := map[opcode]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/"}[in.op]
-		e = fmt.Sprintf("%s %s %s", a, sym, bb)
-	case opNeg:
-		e = "-" + a
-	case opMin:
-		e = fmt.Sprintf("model.Min(%s, %s)", a, bb)
-	case opMax:
-		e = fmt.Sprintf("model.Max(%s, %s)", a, bb)
-	case opIf:
-		return fmt.Sprintf("if %s != 0 {\n\t%s = %s\n} else {\n\t%s = %s\n}", a, d, bb, d, c), true
-	case opEq, opNe, opLt, opLe, opGt, opGe:
-		sym := map[opcode]string{opEq: "==", opNe: "!=", opLt: "<", opLe: "<=", opGt: ">", opGe: ">="}[in.op]
-		e = fmt.Sprintf("model.Bool(%s %s %s)", a, sym, bb)
-	case opPow:
-		e = fmt.Sprintf("math.Pow(%s, %s)", a, bb)
-	case opAbs, opExp, opLn, opLog10, opSqrt, opSin, opCos, opTan, opAsin, opAcos, opAtan, opFloor, opTrunc:
-		fn := map[opcode]string{opAbs: "Abs", opExp: "Exp", opLn: "Log", opLog10: "Log10", opSqrt: "Sqrt",
-			opSin: "Sin", opCos: "Cos", opTan: "Tan", opAsin: "Asin", opAcos: "Acos", opAtan: "Atan",
-			opFloor: "Floor", opTrunc: "Trunc"}[in.op]
-		e = fmt.Sprintf("math.%s(%s)", fn, a)
-	case opMod:
-		e = fmt.Sprintf("model.Mod(%s, %s)", a, bb)
-	case opFmod:
-		e = fmt.Sprintf("math.Mod(%s, %s)", a, bb)
-	case opNot:
-		e = fmt.Sprintf("model.Bool(%s == 0)", a)
-	case opAnd:
-		e = fmt.Sprintf("model.Bool(%s != 0 && %s != 0)", a, bb)
-	case opOr:
-		e = fmt.Sprintf("model.Bool(%s != 0 || %s != 0)", a, bb)
-	case opSafeDiv:
-		e = fmt.Sprintf("model.SafeDiv(%s, %s, %s)", a, bb, c)
-	case opLookup:
-		e = fmt.Sprintf("k.Lookup(%d, %s)", in.b, a)
-	case opStep:
-		e = fmt.Sprintf("model.Step(%s, %s, v[%d], v[%d])", a, bb, slotTStep, slotDT)
-	case opRamp:
-		e = fmt.Sprintf("model.Ramp(%s, %s, %s, v[%d])", a, bb, c, slotTime)
-	case opPulse:
-		e = fmt.Sprintf("model.Pulse(%s, %s, %s, v[%d], v[%d])", a, bb, c, slotTStep, slotDT)
-	default:
-		if in.op < opFused || in.op >= opFusedEnd {
-			return "", false
-		}
-		e = fusedGo(in, a, bb, c)
+	t := opTable[in.op].gen
+	if t == "" {
+		return "", false
 	}
-	return d + " = " + e, true
+	slot, _ := slotFields(in.op)
+	f := fieldsOf(&in)
+	var repl [8]string
+	for q, ph := range [4]string{"$D", "$A", "$B", "$C"} {
+		repl[2*q] = ph
+		if slot[q] {
+			repl[2*q+1] = ref(q)
+		} else {
+			repl[2*q+1] = strconv.Itoa(int(f[q]))
+		}
+	}
+	return strings.NewReplacer(repl[:]...).Replace(t), true
 }
 
 func isGoIdent(s string) bool {
@@ -348,23 +308,4 @@ func isGoIdent(s string) bool {
 		return false
 	}
 	return true
-}
-
-// fusedGo writes a fused instruction over the operands a, b and c as a Go
-// expression, rounding the inner operation to float64 as the interpreter
-// does.
-func fusedGo(in instr, a, b, c string) string {
-	op1, op2, right := unfuse(in.op)
-	sym := map[opcode]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/"}
-	inner := fmt.Sprintf("float64(%s %s %s)", a, sym[op1], b)
-	fn := map[opcode]string{opMin: "model.Min", opMax: "model.Max"}[op2]
-	switch {
-	case fn != "" && right:
-		return fmt.Sprintf("%s(%s, %s)", fn, c, inner)
-	case fn != "":
-		return fmt.Sprintf("%s(%s, %s)", fn, inner, c)
-	case right:
-		return fmt.Sprintf("%s %s %s", c, sym[op2], inner)
-	}
-	return fmt.Sprintf("%s %s %s", inner, sym[op2], c)
 }

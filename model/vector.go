@@ -1,6 +1,6 @@
 package model
 
-//go:generate go run ./internal/vecgen -o vec_gen.go
+//go:generate go run ./internal/opgen -o ops_gen.go
 
 // Vectorising. Arrays expand into one scalar variable per element, and
 // the elements of an array sit in consecutive slots and share one
@@ -46,33 +46,6 @@ type vrun struct {
 
 // size returns the number of blocks in the run.
 func (r *vrun) size() int { return int(r.n1 * r.n2) }
-
-// fieldsOf returns an instruction's dst, a, b and c.
-func fieldsOf(in *instr) [4]int32 { return [4]int32{in.dst, in.a, in.b, in.c} }
-
-// slotFields reports which of an instruction's fields are slots it reads
-// or writes (dst is always written) and which are literals (the table of
-// a lookup).
-func slotFields(op opcode) (slot, lit [4]bool) {
-	slot[0] = true
-	switch {
-	case op >= opFused && op < opFusedEnd:
-		slot[1], slot[2], slot[3] = true, true, true
-		return
-	}
-	switch op {
-	case opMov, opNeg, opNot, opAbs, opExp, opLn, opLog10, opSqrt, opSin, opCos, opTan, opAsin, opAcos,
-		opAtan, opFloor, opTrunc:
-		slot[1] = true
-	case opLookup:
-		slot[1], lit[2] = true, true
-	case opIf, opSafeDiv, opPulse, opRamp:
-		slot[1], slot[2], slot[3] = true, true, true
-	default:
-		slot[1], slot[2] = true, true
-	}
-	return
-}
 
 // vectorizer finds runs in code split into blocks.
 type vectorizer struct {

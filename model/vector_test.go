@@ -12,26 +12,26 @@ import (
 	"testing"
 )
 
-// TestVecGenCurrent checks vec_gen.go is what internal/vecgen writes.
-func TestVecGenCurrent(t *testing.T) {
+// TestOpGenCurrent checks ops_gen.go is what internal/opgen writes.
+func TestOpGenCurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go run")
 	}
-	out := filepath.Join(t.TempDir(), "vec_gen.go")
-	cmd := oexec.Command("go", "run", "./internal/vecgen", "-o", out)
+	out := filepath.Join(t.TempDir(), "ops_gen.go")
+	cmd := oexec.Command("go", "run", "./internal/opgen", "-o", out)
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go run ./internal/vecgen: %v\n%s", err, msg)
+		t.Fatalf("go run ./internal/opgen: %v\n%s", err, msg)
 	}
 	want, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("vec_gen.go")
+	got, err := os.ReadFile("ops_gen.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Error("vec_gen.go is stale: run go generate ./model")
+		t.Error("ops_gen.go is stale: run go generate ./model")
 	}
 }
 
@@ -102,7 +102,7 @@ func TestExecVecMatchesExec(t *testing.T) {
 					exec([]instr{{op: opVec}}, got, tables, []vinstr{x})
 					for k := range got {
 						if math.Float64bits(got[k]) != math.Float64bits(want[k]) && !(math.IsNaN(got[k]) && math.IsNaN(want[k])) {
-							t.Fatalf("op %d, layouts %s/%s/%s (kind %d): slot %d is %v, scalar code gives %v",
+							t.Fatalf("%v, layouts %s/%s/%s (kind %d): slot %d is %v, scalar code gives %v",
 								op, layouts[la].name, layouts[lb].name, layouts[lc].name, x.kind, k, got[k], want[k])
 						}
 					}
@@ -144,7 +144,8 @@ func checkVectorised(t *testing.T, name string, p *program) int {
 	exec(p.fastCode, fast, p.tables, p.vecs)
 	for k := range int(p.tempLo) {
 		if math.Float64bits(fast[k]) != math.Float64bits(scalar[k]) && !(math.IsNaN(fast[k]) && math.IsNaN(scalar[k])) {
-			t.Fatalf("%s: slot %d is %v vectorised, %v scalar", name, k, fast[k], scalar[k])
+			t.Fatalf("%s: slot %d (%s) is %v vectorised, %v scalar\nscalar code:\n%s\nvectorised:\n%s",
+				name, k, p.slotNames()(int32(k)), fast[k], scalar[k], p.disasm(p.flowCode), p.disasm(p.fastCode))
 		}
 	}
 	if len(p.nonNeg) > 0 {

@@ -27,6 +27,11 @@ once), its dimensions and arrayed variables with their number of
 elements, its thresholds, loops, plots and scenarios (each if any), its simulation
 settings, and "ok".
 
+With --disasm, check prints instead the code the model compiles to, one
+instruction a line (as "mul population birth_rate → births"): what the
+interpreter computes at the start time, for the aux and flows, and for
+the stocks' rates.
+
 Otherwise check prints every error it finds, one per line, as
 
 	file:line:col: key: message
@@ -35,11 +40,15 @@ and exits with status 1.
 `,
 }
 
-func setupCheck(*flag.FlagSet) func(context.Context, *output, []string) error {
+func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error {
+	disasm := fs.Bool("disasm", false, "print the compiled code instead of the summary")
 	return func(ctx context.Context, out *output, args []string) error {
 		m, err := load(args[0])
 		if err != nil {
 			return err
+		}
+		if *disasm {
+			return m.Disassemble(out.stdout)
 		}
 		// The [[loops]] entries must name loops the model has, with the
 		// polarity they have.

@@ -1,0 +1,364 @@
+// Command opgen writes model/ops_gen.go from the table of the
+// interpreter's instructions below: the opcodes, their properties (which
+// fields are slots, whether folding may evaluate them, the Go that
+// stockflow gen writes for them), the interpreter's loop (exec and
+// eval1) and its vector instructions (execVec).
+//
+// An instruction's meaning is written once, as a row of ops; everything
+// that runs or writes an instruction reads that row. Each vector
+// operation gets a loop of its own, with the operation written out
+// inside it, because a loop that switched on the operation per element
+// would pay most of what vectorising saves; Go's generics cannot produce
+// these loops (a type parameter's methods are not inlined), hence a
+// generator. Run it with
+//
+//	go generate ./model
+//
+// and commit the result; a test in package model checks it is current.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/format"
+	"log"
+	"os"
+	"strings"
+)
+
+// An op is one instruction, dst = op(a, b, c).
+//
+// Its Go is written over the operands $A, $B and $C (slot values, or the
+// literal of a literal field), the destination $D, and the fixed slots
+// $TIME, $TSTEP and $DT. Names of package model's exported helpers carry
+// the prefix "model.", which code inside package model drops.
+type op struct {
+	name string // the Go constant is "op" + name
+	asm  string // the disassembler's mnemonic
+	args int    // operands read from slots: a, then b, then c
+	lit  int    // 0, or the field (2 for b) that holds a literal rather than a slot
+	// pure reports whether the result depends only on the operands, so
+	// that the compiler may fold it when they are constant.
+	pure bool
+	// grid reports whether the instruction reads the time of the step
+	// (pulse, step): rk45 must then land on the dt grid.
+	grid bool
+	// hot puts the instruction in exec's own switch; the rest go to
+	// eval1, which keeps the hot loop small.
+	hot bool
+	// expr is the value as a Go expression, for the interpreter and its
+	// vector loops.
+	expr string
+	// stmt, when set, is the instruction as a Go statement, used instead
+	// of "$D = expr" by exec and stockflow gen.
+	stmt string
+	// gen is the Go that stockflow gen writes when it differs from stmt
+	// or "$D = expr"; "-" means none, and the generated code hands the
+	// instruction back to the interpreter.
+	gen string
+	// novec leaves the instruction out of execVec: a run of it executes
+	// one scalar instruction per element.
+	novec bool
+}
+
+var ops = []op{
+	{name: "Mov", asm: "mov", args: 1, pure: true, hot: true, expr: "$A"},
+	{name: "Add", asm: "add", args: 2, pure: true, hot: true, expr: "$A + $B"},
+	{name: "Sub", asm: "sub", args: 2, pure: true, hot: true, expr: "$A - $B"},
+	{name: "Mul", asm: "mul", args: 2, pure: true, hot: true, expr: "$A * $B"},
+	{name: "Div", asm: "div", args: 2, pure: true, hot: true, expr: "$A / $B"},
+	{name: "Pow", asm: "pow", args: 2, pure: true, expr: "math.Pow($A, $B)"},
+	{name: "Mod", asm: "mod", args: 2, pure: true, expr: "model.Mod($A, $B)"},
+	{name: "Neg", asm: "neg", args: 1, pure: true, hot: true, expr: "-$A"},
+	{name: "Not", asm: "not", args: 1, pure: true, expr: "model.Bool($A == 0)"},
+	{name: "Eq", asm: "eq", args: 2, pure: true, expr: "model.Bool($A == $B)"},
+	{name: "Ne", asm: "ne", args: 2, pure: true, expr: "model.Bool($A != $B)"},
+	{name: "Lt", asm: "lt", args: 2, pure: true, hot: true, expr: "model.Bool($A < $B)"},
+	{name: "Le", asm: "le", args: 2, pure: true, expr: "model.Bool($A <= $B)"},
+	{name: "Gt", asm: "gt", args: 2, pure: true, hot: true, expr: "model.Bool($A > $B)"},
+	{name: "Ge", asm: "ge", args: 2, pure: true, expr: "model.Bool($A >= $B)"},
+	{name: "And", asm: "and", args: 2, pure: true, expr: "model.Bool($A != 0 && $B != 0)"},
+	{name: "Or", asm: "or", args: 2, pure: true, expr: "model.Bool($A != 0 || $B != 0)"},
+	{name: "If", asm: "if", args: 3, pure: true, hot: true, expr: "pick($A, $B, $C)",
+		stmt: "if $A != 0 {\n\t$D = $B\n} else {\n\t$D = $C\n}"},
+	{name: "Abs", asm: "abs", args: 1, pure: true, expr: "math.Abs($A)"},
+	{name: "Exp", asm: "exp", args: 1, pure: true, expr: "math.Exp($A)"},
+	{name: "Ln", asm: "ln", args: 1, pure: true, expr: "math.Log($A)"},
+	{name: "Log10", asm: "log10", args: 1, pure: true, expr: "math.Log10($A)"},
+	{name: "Sqrt", asm: "sqrt", args: 1, pure: true, expr: "math.Sqrt($A)"},
+	{name: "Sin", asm: "sin", args: 1, pure: true, expr: "math.Sin($A)"},
+	{name: "Cos", asm: "cos", args: 1, pure: true, expr: "math.Cos($A)"},
+	{name: "Tan", asm: "tan", args: 1, pure: true, expr: "math.Tan($A)"},
+	{name: "Asin", asm: "asin", args: 1, pure: true, expr: "math.Asin($A)"},
+	{name: "Acos", asm: "acos", args: 1, pure: true, expr: "math.Acos($A)"},
+	{name: "Atan", asm: "atan", args: 1, pure: true, expr: "math.Atan($A)"},
+	{name: "Floor", asm: "floor", args: 1, pure: true, expr: "math.Floor($A)"},
+	{name: "Min", asm: "min", args: 2, pure: true, hot: true, expr: "model.Min($A, $B)"},
+	{name: "Max", asm: "max", args: 2, pure: true, hot: true, expr: "model.Max($A, $B)"},
+	{name: "SafeDiv", asm: "safediv", args: 3, pure: true, hot: true, expr: "model.SafeDiv($A, $B, $C)"},
+	// b is the table's index; lookups are not folded, since folding
+	// runs without the tables.
+	{name: "Lookup", asm: "lookup", args: 1, lit: 2, hot: true, expr: "tables[$B].at($A)", gen: "$D = k.Lookup($B, $A)"},
+	{name: "Pulse", asm: "pulse", args: 3, grid: true, expr: "model.Pulse($A, $B, $C, $TSTEP, $DT)"},
+	{name: "Step", asm: "step", args: 2, grid: true, expr: "model.Step($A, $B, $TSTEP, $DT)"},
+	{name: "Ramp", asm: "ramp", args: 3, expr: "model.Ramp($A, $B, $C, $TIME)"},
+	{name: "Poisson", asm: "poisson", args: 2, expr: "poissonInv($A, $B)", gen: "-"},
+	{name: "Trunc", asm: "trunc", args: 1, pure: true, expr: "math.Trunc($A)"},
+	{name: "Fmod", asm: "fmod", args: 2, pure: true, expr: "math.Mod($A, $B)"},
+}
+
+// The fused instructions, dst = (a op1 b) op2 c or c op2 (a op1 b),
+// numbered opFused + (op1*6 + op2)*2 + side (model/fuse.go), the inner
+// result rounded to float64 before op2 so that a fused instruction
+// computes exactly what the pair did.
+var (
+	fuseInner = []struct{ asm, sym string }{{"add", "+"}, {"sub", "-"}, {"mul", "*"}, {"div", "/"}}
+	fuseOuter = []struct{ asm, sym string }{{"add", "+"}, {"sub", "-"}, {"mul", "*"}, {"div", "/"}, {"min", "model.Min"}, {"max", "model.Max"}}
+)
+
+// A fusedOp is a fused instruction: its number after opFused and its row.
+type fusedOp struct {
+	k int
+	op
+}
+
+// fused lists the fused instructions the compiler makes. Add and mul,
+// exactly commutative, never take the right side.
+func fused() []fusedOp {
+	var out []fusedOp
+	for i, o1 := range fuseInner {
+		for j, o2 := range fuseOuter {
+			for side := 0; side < 2; side++ {
+				if side == 1 && (o2.sym == "+" || o2.sym == "*") {
+					continue
+				}
+				in := "float64($A " + o1.sym + " $B)"
+				var e string
+				switch {
+				case len(o2.sym) > 1 && side == 1:
+					e = o2.sym + "($C, " + in + ")"
+				case len(o2.sym) > 1:
+					e = o2.sym + "(" + in + ", $C)"
+				case side == 1:
+					e = "$C " + o2.sym + " " + in
+				default:
+					e = in + " " + o2.sym + " $C"
+				}
+				asm := o1.asm + o2.asm
+				if side == 1 {
+					asm += "r"
+				}
+				out = append(out, fusedOp{(i*6+j)*2 + side, op{asm: asm, args: 3, pure: true, hot: true, expr: e}})
+			}
+		}
+	}
+	return out
+}
+
+const numFused = 48 // 4 inner × 6 outer × 2 sides
+
+// local returns Go written for package model: without the "model."
+// prefix, and with the fixed slots by name.
+func local(s string) string {
+	return strings.NewReplacer("model.", "", "$TIME", "v[slotTime]", "$TSTEP", "v[slotTStep]", "$DT", "v[slotDT]").Replace(s)
+}
+
+// constName returns the Go constant of row k of all: "opAdd", "opFused + 3".
+func constName(o op, fk int) string {
+	if fk >= 0 {
+		return fmt.Sprintf("opFused + %d", fk)
+	}
+	return "op" + o.name
+}
+
+func main() {
+	out := flag.String("o", "ops_gen.go", "the file to write")
+	flag.Parse()
+	var b bytes.Buffer
+	b.WriteString("// Code generated by go run ./internal/opgen; DO NOT EDIT.\n\npackage model\n\nimport \"math\"\n\n")
+
+	// The opcodes.
+	b.WriteString("// The opcodes; internal/opgen's table says what each does.\nconst (\n")
+	for k, o := range ops {
+		if k == 0 {
+			fmt.Fprintf(&b, "\top%s opcode = iota\n", o.name)
+		} else {
+			fmt.Fprintf(&b, "\top%s\n", o.name)
+		}
+	}
+	b.WriteString(`
+	// opFused is the first of the fused arithmetic instructions: two
+	// operations in one, dst = (a op1 b) op2 c or c op2 (a op1 b); see
+	// fuse.go for the numbering.
+	opFused
+	opFusedEnd = opFused + ` + fmt.Sprint(numFused) + `
+
+	// opVec runs vecs[a], a vector instruction (vector.go).
+	opVec = opFusedEnd
+	numOps = opVec + 1
+)
+
+`)
+	var inner, outer []string
+	for _, o := range fuseInner {
+		inner = append(inner, "op"+strings.ToUpper(o.asm[:1])+o.asm[1:])
+	}
+	for _, o := range fuseOuter {
+		outer = append(outer, "op"+strings.ToUpper(o.asm[:1])+o.asm[1:])
+	}
+	fmt.Fprintf(&b, "// The operations fused instructions combine, in their numbering (fuse.go).\nvar (\n\tfuseInner = [...]opcode{%s}\n\tfuseOuter = [...]opcode{%s}\n)\n\n",
+		strings.Join(inner, ", "), strings.Join(outer, ", "))
+	type row struct {
+		op
+		name string // constant
+		fk   int    // fused number, or -1
+	}
+	var all []row
+	for _, o := range ops {
+		all = append(all, row{o, constName(o, -1), -1})
+	}
+	for _, f := range fused() {
+		all = append(all, row{f.op, constName(f.op, f.k), f.k})
+	}
+
+	// The properties.
+	b.WriteString("// opTable holds each opcode's properties (opInfo).\nvar opTable = [numOps]opInfo{\n")
+	for _, r := range all {
+		gen := r.gen
+		switch {
+		case gen == "-":
+			gen = ""
+		case gen != "":
+		case r.stmt != "":
+			gen = r.stmt
+		default:
+			gen = "$D = " + r.expr
+		}
+		gen = strings.NewReplacer("$TIME", "v[0]", "$TSTEP", "v[1]", "$DT", "v[2]").Replace(gen)
+		fmt.Fprintf(&b, "\t%s: {name: %q, args: %d, lit: %d, pure: %t, grid: %t, vec: %t, gen: %q},\n",
+			r.name, r.asm, r.args, r.lit, r.pure, r.grid, !r.novec, gen)
+	}
+	b.WriteString("\topVec: {name: \"vec\", lit: 1},\n}\n\n")
+
+	// exec and eval1.
+	field := strings.NewReplacer("$D", "v[in.dst]", "$A", "v[in.a]", "$B", "v[in.b]", "$C", "v[in.c]")
+	litField := strings.NewReplacer("$B", "in.b")
+	b.WriteString(`// exec runs code over the slots v; vecs holds the vector instructions
+// the code's opVec instructions run. It allocates nothing.
+func exec(code []instr, v []float64, tables []table, vecs []vinstr) {
+	for i := range code {
+		in := &code[i]
+		switch in.op {
+		case opVec:
+			execVec(&vecs[in.a], v, tables)
+`)
+	for _, r := range all {
+		if !r.hot {
+			continue
+		}
+		fmt.Fprintf(&b, "\t\tcase %s:", r.name)
+		if r.fk >= 0 {
+			fmt.Fprintf(&b, " // %s", r.asm)
+		}
+		b.WriteString("\n")
+		st := r.stmt
+		if st == "" {
+			st = "$D = " + r.expr
+		}
+		if r.lit == 2 {
+			st = litField.Replace(st)
+		}
+		fmt.Fprintf(&b, "\t\t\t%s\n", strings.ReplaceAll(field.Replace(local(st)), "\n", "\n\t\t\t"))
+	}
+	b.WriteString(`		default:
+			v[in.dst] = eval1(in, v, tables)
+		}
+	}
+}
+
+// eval1 evaluates the less common instructions; keeping them out of exec's
+// switch keeps the hot loop small.
+func eval1(in *instr, v []float64, tables []table) float64 {
+	switch in.op {
+`)
+	for _, r := range all {
+		if r.hot {
+			continue
+		}
+		e := r.expr
+		if r.lit == 2 {
+			e = litField.Replace(e)
+		}
+		fmt.Fprintf(&b, "\tcase %s:\n\t\treturn %s\n", r.name, field.Replace(local(e)))
+	}
+	b.WriteString("\t}\n\treturn math.NaN()\n}\n\n")
+
+	// execVec.
+	b.WriteString(`// execVec runs the vector instruction x: for i < n1 and j < n2, the
+// operation over the slots base + i*s1 + j*s2 of each operand.
+func execVec(x *vinstr, v []float64, tables []table) {
+	switch x.op {
+`)
+	fields := []string{"d", "a", "b", "c"}
+	for _, r := range all {
+		if r.novec {
+			continue
+		}
+		expr := local(r.expr)
+		fmt.Fprintf(&b, "\tcase %s:\n", r.name)
+		n := r.args + 1
+		if r.lit == 2 {
+			b.WriteString("\t\tt := &tables[x.base[2]]\n")
+			expr = strings.ReplaceAll(expr, "tables[$B]", "t")
+		}
+		for f := 0; f < n; f++ {
+			fmt.Fprintf(&b, "\t\t%[1]s0, %[1]s1, %[1]s2 := x.base[%[2]d], x.s1[%[2]d], x.s2[%[2]d]\n", fields[f], f)
+		}
+		b.WriteString("\t\tfor i := int32(0); i < x.n1; i++ {\n")
+		var init, step []string
+		for f := 0; f < n; f++ {
+			init = append(init, fmt.Sprintf("%[1]s0+i*%[1]s1", fields[f]))
+			step = append(step, fmt.Sprintf("%[1]s += %[1]s2", fields[f]))
+		}
+		fmt.Fprintf(&b, "\t\t\t%s := %s\n", strings.Join(fields[:n], ", "), strings.Join(init, ", "))
+		// Fast loops: the destination contiguous, each operand either
+		// contiguous or the same slot throughout (kind has bit f-1 set
+		// when operand f is contiguous).
+		b.WriteString("\t\t\tswitch x.kind {\n")
+		for kind := 0; kind < 1<<r.args; kind++ {
+			fmt.Fprintf(&b, "\t\t\tcase %d:\n", kind)
+			b.WriteString("\t\t\t\tdd := v[d : d+x.n2]\n")
+			repl := []string{}
+			for f := 1; f < n; f++ {
+				name := fields[f]
+				ph := "$" + strings.ToUpper(name)
+				if kind&(1<<(f-1)) != 0 {
+					fmt.Fprintf(&b, "\t\t\t\t%[1]s%[1]s := v[%[1]s : %[1]s+x.n2]\n\t\t\t\t%[1]s%[1]s = %[1]s%[1]s[:len(dd)]\n", name)
+					repl = append(repl, ph, name+name+"[j]")
+				} else {
+					fmt.Fprintf(&b, "\t\t\t\t%[1]sv := v[%[1]s]\n", name)
+					repl = append(repl, ph, name+"v")
+				}
+			}
+			e := strings.NewReplacer(repl...).Replace(expr)
+			fmt.Fprintf(&b, "\t\t\t\tfor j := range dd {\n\t\t\t\t\tdd[j] = %s\n\t\t\t\t}\n", e)
+		}
+		b.WriteString("\t\t\tdefault:\n")
+		b.WriteString("\t\t\t\tfor j := int32(0); j < x.n2; j++ {\n")
+		e := strings.NewReplacer("$A", "v[a]", "$B", "v[b]", "$C", "v[c]").Replace(expr)
+		fmt.Fprintf(&b, "\t\t\t\t\tv[d] = %s\n", e)
+		for _, s := range step {
+			fmt.Fprintf(&b, "\t\t\t\t\t%s\n", s)
+		}
+		b.WriteString("\t\t\t\t}\n\t\t\t}\n\t\t}\n")
+	}
+	b.WriteString("\t}\n}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		log.Fatalf("opgen: %v\n%s", err, b.Bytes())
+	}
+	if err := os.WriteFile(*out, src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
