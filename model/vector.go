@@ -52,24 +52,36 @@ type vectorizer struct {
 	code           []instr
 	blocks         [][2]int32 // code[lo:hi] of each block
 	tempLo, tempHi int32      // the slots of temporaries
+	seen           slotMarks  // what the blocks of the run being fitted write and read
+	looked         int        // blocks compared or admitted so far: the work runs did, for tests
 }
 
 func (z *vectorizer) isTemp(s int32) bool { return s >= z.tempLo && s < z.tempHi }
 
-// runs returns the runs of blocks worth a loop, in order.
+// runs returns the runs of blocks worth a loop, in order. It takes time
+// linear in the code: each block is compared with the first of its shape
+// once, and fitting a run from a block stops at the first block that
+// breaks the strides or depends on an earlier one, so a long chain of
+// blocks that each read the one before costs a few blocks per block.
 func (z *vectorizer) runs() []vrun {
 	var out []vrun
+	end := 0 // blocks b to end-1 have the shape of block b
 	for b := 0; b < len(z.blocks); {
-		m := 1
-		for b+m < len(z.blocks) && z.sameShape(b, b+m) {
-			m++
+		if end <= b {
+			// sameShape compares a projection of the blocks, so it is an
+			// equivalence: the blocks from b+1 to end-1 have one shape.
+			end = b + 1
+			for end < len(z.blocks) && z.sameShape(b, end) {
+				end++
+			}
 		}
+		m := end - b
 		if m < minRun || !z.tempsLocal(b) {
-			b += m
+			b = end
 			continue
 		}
 		r := z.fit(b, m)
-		if r.size() < minRun || !z.independent(r) {
+		if r.size() < minRun {
 			b++
 			continue
 		}
@@ -83,6 +95,7 @@ func (z *vectorizer) runs() []vrun {
 // same temporaries and literals in the same places, and other slots in
 // the same places as each other.
 func (z *vectorizer) sameShape(j, k int) bool {
+	z.looked++
 	bj, bk := z.blocks[j], z.blocks[k]
 	if bj[1]-bj[0] != bk[1]-bk[0] || bj[1] == bj[0] {
 		return false
@@ -128,7 +141,9 @@ func (z *vectorizer) tempsLocal(b int) bool {
 }
 
 // fit finds the longest run of the m same-shaped blocks from b whose
-// slots are base + i*s1 + j*s2: one level if they allow, else two.
+// slots are base + i*s1 + j*s2 (one level if they allow, else two) and
+// whose blocks are independent of each other (admit). It looks at no
+// block past the first that fails.
 func (z *vectorizer) fit(b, m int) vrun {
 	lo, hi := z.blocks[b][0], z.blocks[b][1]
 	L := int(hi - lo)
@@ -141,6 +156,7 @@ func (z *vectorizer) fit(b, m int) vrun {
 	}
 	// step reports whether block k is block k0 advanced by n strides s.
 	step := func(k, k0, n int, s [][4]int32) bool {
+		z.looked++
 		for i := range L {
 			for f := range 4 {
 				if varies(i, f) && at(k, i, f) != at(k0, i, f)+int32(n)*s[i][f] {
@@ -150,11 +166,16 @@ func (z *vectorizer) fit(b, m int) vrun {
 		}
 		return true
 	}
-	// affine reports whether blocks k0, k0+1, ..., k0+n-1 advance by the
-	// strides s from block k0.
-	affine := func(k0, n int, s [][4]int32) bool {
+	// row reports whether blocks k0, k0+1, ..., k0+n-1 advance by the
+	// strides s from block k0 and are independent of the blocks before.
+	row := func(k0, n int, s [][4]int32) bool {
 		for k := 1; k < n; k++ {
 			if !step(k0+k, k0, k, s) {
+				return false
+			}
+		}
+		for k := range n {
+			if !z.admit(b + k0 + k) {
 				return false
 			}
 		}
@@ -171,18 +192,20 @@ func (z *vectorizer) fit(b, m int) vrun {
 		}
 		return s
 	}
+	z.seen.reset(z.code)
+	z.admit(b)
 	s2 := stride(1)
-	p := 2
-	for p < m && step(p, 0, p, s2) {
+	p := 1
+	for p < m && step(p, 0, p, s2) && z.admit(b+p) {
 		p++
 	}
 	r := vrun{first: b, n1: 1, n2: int32(p), body: z.code[lo:hi], s1: make([][4]int32, L), s2: s2}
-	if p == m || 2*p > m {
+	if p == 1 || p == m || 2*p > m {
 		return r
 	}
 	s1 := stride(p)
 	g := 1
-	for (g+1)*p <= m && step(g*p, 0, g, s1) && affine(g*p, p, s2) {
+	for (g+1)*p <= m && step(g*p, 0, g, s1) && row(g*p, p, s2) {
 		g++
 	}
 	if g >= 2 {
@@ -191,41 +214,71 @@ func (z *vectorizer) fit(b, m int) vrun {
 	return r
 }
 
-// independent reports whether no block of the run reads or writes a slot
-// (other than a temporary) that another block writes: the elements may
-// then be computed in any order, a whole instruction at a time.
-func (z *vectorizer) independent(r vrun) bool {
-	writer := map[int32]int{}
-	n := r.size()
-	for k := range n {
-		bl := z.blocks[r.first+k]
-		for _, in := range z.code[bl[0]:bl[1]] {
-			if z.isTemp(in.dst) {
-				continue
-			}
-			if w, ok := writer[in.dst]; ok && w != k {
+// admit reports whether block k neither reads nor writes a slot (other
+// than a temporary) that a block admitted to the run before writes, nor
+// writes one that such a block reads, and if so admits it. The elements
+// of a run of such blocks may be computed in any order, a whole
+// instruction at a time.
+func (z *vectorizer) admit(k int) bool {
+	z.looked++
+	code := z.code[z.blocks[k][0]:z.blocks[k][1]]
+	for _, in := range code {
+		if !z.isTemp(in.dst) && (z.seen.wasWritten(in.dst) || z.seen.wasRead(in.dst)) {
+			return false
+		}
+		slot, lit := slotFields(in.op)
+		f := fieldsOf(&in)
+		for q := 1; q < 4; q++ {
+			if slot[q] && !lit[q] && !z.isTemp(f[q]) && z.seen.wasWritten(f[q]) {
 				return false
 			}
-			writer[in.dst] = k
 		}
 	}
-	for k := range n {
-		bl := z.blocks[r.first+k]
-		for _, in := range z.code[bl[0]:bl[1]] {
-			slot, lit := slotFields(in.op)
-			f := fieldsOf(&in)
-			for q := 1; q < 4; q++ {
-				if !slot[q] || lit[q] || z.isTemp(f[q]) {
-					continue
-				}
-				if w, ok := writer[f[q]]; ok && w != k {
-					return false
-				}
+	for _, in := range code {
+		if !z.isTemp(in.dst) {
+			z.seen.markWritten(in.dst)
+		}
+		slot, lit := slotFields(in.op)
+		f := fieldsOf(&in)
+		for q := 1; q < 4; q++ {
+			if slot[q] && !lit[q] && !z.isTemp(f[q]) {
+				z.seen.markRead(f[q])
 			}
 		}
 	}
 	return true
 }
+
+// slotMarks records which slots the blocks of a run write and read. A
+// mark holds the generation it was made in, so that starting over is one
+// increment, not a clearing of every slot.
+type slotMarks struct {
+	gen         int32
+	wrote, read []int32 // per slot: the generation it was last written, read in
+}
+
+// reset forgets every mark, sizing the marks for the slots code uses.
+func (s *slotMarks) reset(code []instr) {
+	if s.wrote == nil {
+		n := int32(0)
+		for k := range code {
+			slot, lit := slotFields(code[k].op)
+			f := fieldsOf(&code[k])
+			for q := range 4 {
+				if slot[q] && !lit[q] {
+					n = max(n, f[q]+1)
+				}
+			}
+		}
+		s.wrote, s.read = make([]int32, n), make([]int32, n)
+	}
+	s.gen++
+}
+
+func (s *slotMarks) wasWritten(slot int32) bool { return s.wrote[slot] == s.gen }
+func (s *slotMarks) wasRead(slot int32) bool    { return s.read[slot] == s.gen }
+func (s *slotMarks) markWritten(slot int32)     { s.wrote[slot] = s.gen }
+func (s *slotMarks) markRead(slot int32)        { s.read[slot] = s.gen }
 
 // flatten makes a two-level loop one level when each operand's outer
 // stride is n2 inner strides, and sets kind.
