@@ -3,8 +3,10 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/stockflow/stockflow/model/decl"
@@ -94,11 +96,50 @@ func Compile(d *decl.Model) (*Model, error) {
 		return nil, err
 	}
 	p, errs := compile(d, false)
+	simErrs, warns := checkSim(d)
+	errs = append(errs, simErrs...)
 	if len(errs) > 0 {
 		errs.RemoveMultiples()
 		return nil, errs
 	}
+	if len(warns) > 0 {
+		// The caller's declaration is left as it was.
+		s := *src
+		s.Warnings = append(slices.Clip(src.Warnings), warns...)
+		src = &s
+	}
 	return &Model{Decl: d, Source: src, prog: p}, nil
+}
+
+// checkSim checks the time settings every reader gives: a dt that the
+// times of the run can resolve, and a stop the last save point reaches
+// (a warning when it does not).
+func checkSim(d *decl.Model) (errs syntax.ErrorList, warns []*syntax.Error) {
+	s := d.Sim
+	at := func(keys ...string) syntax.Pos {
+		for _, k := range keys {
+			if p, ok := s.Pos[k]; ok {
+				return p
+			}
+		}
+		return syntax.Pos{File: d.File}
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	if !finite(s.Start) || !finite(s.Stop) || !(s.DT > 0 && finite(s.DT)) || !(s.Stop > s.Start) {
+		return nil, nil // the readers report these
+	}
+	if msg := decl.CheckTimeResolution(s.Start, s.Stop, s.DT); msg != "" {
+		errs.Addf(at("dt", "start", "stop"), "sim.dt", "%s", msg)
+		return errs, nil
+	}
+	save := s.SaveEvery
+	if save == 0 {
+		save = s.DT
+	}
+	if msg := decl.EndsEarly(s.Start, s.Stop, s.DT, save); msg != "" {
+		warns = append(warns, &syntax.Error{Pos: at("stop", "dt", "start"), Key: "sim.stop", Msg: msg})
+	}
+	return nil, warns
 }
 
 // Names returns the names of the model's stocks, flows and aux in

@@ -20,6 +20,9 @@ type Result struct {
 	Times []float64
 	// Method is the integration method the run used.
 	Method string
+	// Warnings are problems with the run's settings that did not stop
+	// it, such as a stop that the last save point falls short of.
+	Warnings []string
 
 	cols  [][]float64
 	index map[string]int

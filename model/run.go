@@ -101,12 +101,22 @@ func (m *Model) settings(opt RunOptions) (settings, error) {
 	case s.maxSteps < 0:
 		return s, fmt.Errorf("the step limit must be positive, got %d", s.maxSteps)
 	}
+	if msg := decl.CheckTimeResolution(s.start, s.stop, s.dt); msg != "" {
+		return s, errors.New(msg)
+	}
+	if s.method == "rk45" {
+		for _, msg := range []string{decl.CheckRelTol(s.relTol), decl.CheckAbsTol(s.absTol)} {
+			if msg != "" {
+				return s, errors.New(msg)
+			}
+		}
+	}
 	k := math.Round(s.save / s.dt)
 	if k < 1 || math.Abs(k*s.dt-s.save) > 1e-9*s.save {
 		return s, fmt.Errorf("save_every (%s) must be a whole multiple of dt (%s)", fmtNum(s.save), fmtNum(s.dt))
 	}
 	s.saveK = int(k)
-	steps := math.Floor((s.stop-s.start)/s.dt + 1e-9)
+	steps := decl.Steps(s.start, s.stop, s.dt)
 	if steps > float64(s.maxSteps) {
 		return s, fmt.Errorf("the run would take %.4g steps, more than the limit of %d; use a larger dt or raise the limit (RunOptions.MaxSteps, --max-steps)", steps, s.maxSteps)
 	}
@@ -265,6 +275,9 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	}
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
 	r.res.model = m
+	if msg := decl.EndsEarly(s.start, s.stop, s.dt, s.save); msg != "" {
+		r.res.Warnings = append(r.res.Warnings, msg)
+	}
 	if opt.Trace {
 		r.res.trace = &Trace{m: m, s: s}
 	} else {

@@ -103,8 +103,11 @@ var badCases = []struct {
 	{"save_every zero", "[sim]\nsave_every = 0\n", 2, 14, "sim.save_every", "save_every must be greater than 0"},
 	{"unknown method", "[sim]\nmethod = \"rk-4\"\n", 2, 10, "sim.method", `unknown method "rk-4" (did you mean "rk4"?)`},
 	{"unknown method far", "[sim]\nmethod = \"gear\"\n", 2, 10, "sim.method", "use one of euler, rk2, rk4, rk45"},
-	{"rel_tol zero", "[sim]\nrel_tol = 0\n", 2, 11, "sim.rel_tol", "rel_tol must be greater than 0"},
+	{"rel_tol zero", "[sim]\nrel_tol = 0\n", 2, 11, "sim.rel_tol", "rel_tol must be from 1e-14 to 0.1, got 0"},
+	{"rel_tol huge", "[sim]\nrel_tol = 1e300\n", 2, 11, "sim.rel_tol", "rel_tol must be from 1e-14 to 0.1, got 1e+300"},
+	{"rel_tol below float64", "[sim]\nrel_tol = 1e-17\n", 2, 11, "sim.rel_tol", "rel_tol must be from 1e-14 to 0.1"},
 	{"abs_tol negative", "[sim]\nabs_tol = -1e-9\n", 2, 11, "sim.abs_tol", "abs_tol must be greater than 0"},
+	{"abs_tol huge", "[sim]\nabs_tol = 1e300\n", 2, 11, "sim.abs_tol", "abs_tol must be greater than 0 and at most 1 (rel_tol governs large values), got 1e+300"},
 	{"max_step negative", "[sim]\nmax_step = -1\n", 2, 12, "sim.max_step", "max_step must not be negative"},
 
 	// Params.

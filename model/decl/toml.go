@@ -451,11 +451,11 @@ func (r *reader) sim(s *Sim, t map[string]any) {
 	if ok["save_every"] && s.SaveEvery <= 0 {
 		bad("save_every", "save_every must be greater than 0, got %s", ff(s.SaveEvery))
 	}
-	if ok["rel_tol"] && s.RelTol <= 0 {
-		bad("rel_tol", "rel_tol must be greater than 0, got %s", ff(s.RelTol))
+	if msg := CheckRelTol(s.RelTol); ok["rel_tol"] && msg != "" {
+		bad("rel_tol", "%s", msg)
 	}
-	if ok["abs_tol"] && s.AbsTol <= 0 {
-		bad("abs_tol", "abs_tol must be greater than 0, got %s", ff(s.AbsTol))
+	if msg := CheckAbsTol(s.AbsTol); ok["abs_tol"] && msg != "" {
+		bad("abs_tol", "%s", msg)
 	}
 	if ok["max_step"] && s.MaxStep < 0 {
 		bad("max_step", "max_step must not be negative, got %s (0 means no limit)", ff(s.MaxStep))
