@@ -105,7 +105,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	m, tr := benchSetup(b)
 	l := Find(NewGraph(m), Options{})
 	vsRun(b, m, func() {
-		if _, err := Analyze(l, tr); err != nil {
+		if _, err := Analyze(l, tr, nil); err != nil {
 			b.Fatal(err)
 		}
 	})
@@ -118,7 +118,7 @@ func BenchmarkAnalyzeListed(b *testing.B) {
 	l := Find(NewGraph(m), Options{})
 	l.Truncated = false
 	vsRun(b, m, func() {
-		if _, err := Analyze(l, tr); err != nil {
+		if _, err := Analyze(l, tr, nil); err != nil {
 			b.Fatal(err)
 		}
 	})

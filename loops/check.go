@@ -70,7 +70,7 @@ func Check(ctx context.Context, m *model.Model) syntax.ErrorList {
 			l.part[v] = 0
 		}
 	}
-	ls, err := ScoreLinks(l, res.Trace())
+	ls, err := ScoreLinks(l, res.Trace(), Continuous)
 	if err != nil {
 		return errs
 	}
@@ -79,7 +79,7 @@ func Check(ctx context.Context, m *model.Model) syntax.ErrorList {
 		return errs
 	}
 	for k, p := range undecided {
-		o := observe(ls.Times, scores[k])
+		o := observe(ls, scores[k])
 		if want := Polarity(p.en.Polarity); o.Polarity != Undetermined && o.Polarity != want && (want == Reinforcing || want == Balancing) {
 			errs.Addf(p.en.Pos, p.en.Key, "loop %q was %s throughout a run, not %s as declared",
 				p.en.Name, polarityWords[o.Polarity], polarityWords[want])

@@ -55,8 +55,8 @@ func discover(l *List, ls *LinkScores) []*Loop {
 		out: make([][]arc, len(g.Nodes)), nodes: make([]nodeState, len(g.Nodes)),
 		pos: make([]int, len(g.Nodes)),
 	}
-	step := max(1, (len(ls.Times)-2+searchPoints-1)/searchPoints)
-	for i := 2; i < len(ls.Times) && len(s.found) < maxDiscovered; i += step {
+	step := max(1, (len(ls.Times)-ls.first+searchPoints-1)/searchPoints)
+	for i := ls.first; i < len(ls.Times) && len(s.found) < maxDiscovered; i += step {
 		s.at(ls, l.part, i, targets)
 	}
 	found := s.found

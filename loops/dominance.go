@@ -11,10 +11,10 @@ import (
 // contributes to the behaviour at each save point, and which loops
 // dominate when.
 //
-// Timing: the scores at save point i belong to the interval from
-// Times[i-1] to Times[i] (see LinkScores); the scores at save points 0 and
-// 1 are 0, for want of history. A change first seen in the scores at save
-// point i is reported at Times[i-1], the start of that interval.
+// Timing: the scores at save point i are placed at Links.At(i): Times[i]
+// for continuous scores; for discrete ones Times[i-1], the start of the
+// interval they cover (see LinkScores), and the scores at save points 0
+// and 1 are 0, for want of history.
 type Dominance struct {
 	Times []float64
 	// Loops holds the loops analysed: the listed ones, then any that the
@@ -37,6 +37,9 @@ type Dominance struct {
 	// Shifts lists the changes of dominant polarity, by partition then
 	// time.
 	Shifts []Shift
+	// Margin and MinDuration are the settings the periods were found
+	// with (defaults filled in).
+	Margin, MinDuration float64
 
 	trace *model.Trace
 }
@@ -49,26 +52,49 @@ type Observed struct {
 	Changes  []float64
 }
 
-// Period is a run of save points over which the same loops dominate a
-// partition.
+// Period is a stretch of time over which one polarity dominates a
+// partition, or over which dominance is contested.
+//
+// A polarity dominates at a time when its loops' relative scores make up
+// a share of at least 0.5 + Margin of the partition's; for a period, it
+// must do so for at least MinDuration, or the stretch counts as
+// contested. A contested stretch shorter than MinDuration between two
+// periods of the same polarity belongs to them.
 type Period struct {
 	Partition  int
 	Start, End float64
-	// Polarity is the polarity whose loops' relative scores sum larger in
-	// magnitude, or Undetermined when every score is 0.
+	// Polarity is the dominant polarity; for a contested period, the
+	// one whose loops' share is the larger on average over it.
+	// Undetermined means every loop score was 0.
 	Polarity Polarity
+	// Contested reports that neither polarity dominated by the margin
+	// for long enough.
+	Contested bool
 	// Loops lists the IDs of the smallest set of loops of that polarity,
-	// strongest first, whose relative scores reach a share of 0.5.
+	// strongest first by their mean relative score over the period,
+	// whose mean shares reach 0.5 (for a contested period: half of the
+	// polarity's share).
 	Loops []string
-	// Share is the mean over the period of those loops' summed share.
+	// Rivals lists, for a contested period, the loops of the other
+	// polarity chosen the same way.
+	Rivals []string
+	// Share is the mean over the period of the Loops' summed share.
 	Share float64
 }
 
-// Shift is a change of the dominant polarity of a partition.
+// Shift is a change of the dominant polarity of a partition: from one
+// period in which a polarity dominates to the next in which the other
+// does, perhaps with a contested period between them.
 type Shift struct {
 	Partition int
-	Time      float64
-	From, To  Polarity
+	// Time is where the balance of the relative loop scores — the sum of
+	// the reinforcing ones less that of the balancing ones — last passes
+	// zero before the new polarity takes hold, interpolated linearly
+	// between save points.
+	Time     float64
+	From, To Polarity
+
+	before, after int // the indices in Dominance.Periods of the periods either side
 }
 
 // Analyze computes the loop dominance of a run of l's model, from its
@@ -76,8 +102,12 @@ type Shift struct {
 // l was truncated, a strongest-path search (Eberlein and Schoenberg 2020)
 // at each save point adds the loops that matter most among those not
 // listed; it is a heuristic and may miss some.
-func Analyze(l *List, tr *model.Trace) (*Dominance, error) {
-	ls, err := ScoreLinks(l, tr)
+func Analyze(l *List, tr *model.Trace, set *Settings) (*Dominance, error) {
+	var st Settings
+	if set != nil {
+		st = *set
+	}
+	ls, err := ScoreLinks(l, tr, st.Scores)
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +126,11 @@ func Analyze(l *List, tr *model.Trace) (*Dominance, error) {
 	}
 	d.relative(members)
 	for _, s := range d.Score {
-		d.Observed = append(d.Observed, observe(d.Times, s))
+		d.Observed = append(d.Observed, observe(ls, s))
 	}
-	var dm dominator
+	d.Margin, d.MinDuration = st.margin(), st.minDuration(tr.Times)
 	for p := range l.Partitions {
-		dm.dominate(d, p, members[p])
+		d.dominate(p, members[p])
 	}
 	return d, nil
 }
@@ -143,16 +173,16 @@ func (d *Dominance) relative(members [][]int) {
 }
 
 // observe returns the polarity a score series showed.
-func observe(times, s []float64) Observed {
+func observe(ls *LinkScores, s []float64) Observed {
 	var o Observed
 	last := 0.0
-	for i := 2; i < len(s); i++ {
+	for i := ls.first; i < len(s); i++ {
 		sg := sign(s[i])
 		if sg == 0 {
 			continue
 		}
 		if last != 0 && sg != last {
-			o.Changes = append(o.Changes, times[i-1])
+			o.Changes = append(o.Changes, ls.At(i))
 		}
 		last = sg
 	}
@@ -167,134 +197,293 @@ func observe(times, s []float64) Observed {
 	return o
 }
 
-// dominator finds dominant periods, with buffers kept from one
-// partition to the next.
-type dominator struct {
-	pos, neg []float64
-	cands    []cand
-	cur, at  []int // the loops of the current period, and at a save point
+// Settings adjusts Analyze. The zero value (or nil) is ready to use.
+type Settings struct {
+	// Scores is how link scores are computed (default Continuous).
+	Scores ScoreMethod
+	// Step is the analysis step: the interval of the trace that
+	// TraceOptions asks for, on which Continuous scores are evaluated
+	// (default the run's dt). For a fixed-step method it must be a
+	// whole multiple of dt. Discrete scores ignore it: they are taken
+	// over the run's save interval.
+	Step float64
+	// Margin is how far above 0.5 a polarity's share of the relative
+	// loop scores must be for it to dominate (default DefaultMargin;
+	// negative means 0).
+	Margin float64
+	// MinDuration is how long a polarity must dominate for a period
+	// and a shift to count (default DefaultMinDuration of the run's
+	// length; negative means 0).
+	MinDuration float64
 }
 
-// cand is a loop of the dominant polarity and the magnitude of its
-// relative score.
-type cand struct {
-	k int
-	r float64
+// DefaultMargin is the margin by which a polarity's share must exceed 0.5
+// to dominate, when Settings.Margin is 0: 55 % against 45 %.
+const DefaultMargin = 0.05
+
+// DefaultMinDuration is the shortest dominant period, as a fraction of
+// the run's length, when Settings.MinDuration is 0.
+const DefaultMinDuration = 0.01
+
+func (s Settings) margin() float64 {
+	switch {
+	case s.Margin == 0:
+		return DefaultMargin
+	case s.Margin < 0:
+		return 0
+	}
+	return s.Margin
 }
 
-// stronger reports whether a comes before b: a larger score, or the same
-// and a smaller index.
-func stronger(a, b cand) bool { return a.r > b.r || (a.r == b.r && a.k < b.k) }
+func (s Settings) minDuration(times []float64) float64 {
+	switch {
+	case s.MinDuration < 0:
+		return 0
+	case s.MinDuration > 0:
+		return s.MinDuration
+	case len(times) == 0:
+		return 0
+	}
+	return DefaultMinDuration * (times[len(times)-1] - times[0])
+}
+
+// stretch is a run of save points [lo, hi] in one state, from time
+// start to end.
+type stretch struct {
+	lo, hi     int
+	start, end float64
+	pol        Polarity
+	contested  bool
+}
 
 // dominate finds the dominant periods and shifts of partition p, whose
 // loops are members.
-func (dm *dominator) dominate(d *Dominance, p int, members []int) {
+func (d *Dominance) dominate(p int, members []int) {
+	ls := d.Links
 	n := len(d.Times)
-	if len(members) == 0 || n < 3 {
+	if len(members) == 0 || n <= ls.first {
 		return
 	}
-	// The sums of the positive and negative relative scores, added in
-	// the order of the loops.
-	dm.pos = append(dm.pos[:0], make([]float64, n)...)
-	dm.neg = append(dm.neg[:0], make([]float64, n)...)
-	for _, k := range members {
-		for i, r := range d.Relative[k][2:] {
-			if r > 0 {
-				dm.pos[i+2] += r
+	// f[i] is the balance over the total: 2·(R's share) − 1.
+	f := make([]float64, n)
+	undet := make([]bool, n)
+	for i := ls.first; i < n; i++ {
+		pos, neg := 0.0, 0.0
+		for _, k := range members {
+			if r := d.Relative[k][i]; r > 0 {
+				pos += r
 			} else {
-				dm.neg[i+2] -= r
+				neg -= r
 			}
 		}
-	}
-	var cur *Period
-	count := 0
-	for i := 2; i < n; i++ {
-		pol, share := dm.dominantAt(d, members, i)
-		if cur == nil || pol != cur.Polarity || !slices.Equal(dm.at, dm.cur) {
-			start := d.Times[i-1]
-			if cur == nil {
-				start = d.Times[0]
-			} else {
-				cur.Share /= float64(count)
-				d.Periods = append(d.Periods, *cur)
-				if pol != cur.Polarity {
-					d.Shifts = append(d.Shifts, Shift{Partition: p, Time: start, From: cur.Polarity, To: pol})
-				}
-			}
-			var ids []string
-			if len(dm.at) > 0 {
-				ids = make([]string, len(dm.at))
-				for j, k := range dm.at {
-					ids[j] = d.Loops[k].ID
-				}
-			}
-			cur = &Period{Partition: p, Start: start, Polarity: pol, Loops: ids}
-			dm.cur = append(dm.cur[:0], dm.at...)
-			count = 0
+		if pos+neg == 0 {
+			undet[i] = true
+			continue
 		}
-		cur.End = d.Times[i]
-		cur.Share += share
-		count++
+		f[i] = (pos - neg) / (pos + neg)
 	}
-	cur.Share /= float64(count)
-	d.Periods = append(d.Periods, *cur)
+	m2 := 2 * d.Margin
+	state := func(i int) (Polarity, bool) {
+		switch {
+		case undet[i]:
+			return Undetermined, false
+		case f[i] >= m2 && f[i] > 0:
+			return Reinforcing, false
+		case f[i] <= -m2 && f[i] < 0:
+			return Balancing, false
+		}
+		return "", true
+	}
+	// The boundary between save points i and i+1 in different states:
+	// where f passes the level that divides them.
+	boundary := func(i int, a, b stretch) float64 {
+		t0, t1 := ls.At(i), ls.At(i+1)
+		level := 0.0
+		switch {
+		case a.pol == Undetermined || b.pol == Undetermined:
+			return (t0 + t1) / 2
+		case a.pol == Reinforcing || b.pol == Reinforcing:
+			if a.contested || b.contested {
+				level = m2
+			}
+		default:
+			level = -m2
+		}
+		return t0 + (t1-t0)*crossAt(f[i], f[i+1], level)
+	}
+	var runs []stretch
+	for i := ls.first; i < n; i++ {
+		pol, c := state(i)
+		if k := len(runs) - 1; k >= 0 && runs[k].pol == pol && runs[k].contested == c {
+			runs[k].hi = i
+			continue
+		}
+		runs = append(runs, stretch{lo: i, hi: i, pol: pol, contested: c})
+	}
+	runs[0].start = d.Times[0]
+	for k := 1; k < len(runs); k++ {
+		t := boundary(runs[k-1].hi, runs[k-1], runs[k])
+		runs[k-1].end, runs[k].start = t, t
+	}
+	runs[len(runs)-1].end = d.Times[n-1]
+
+	// Too short to count: a dominant stretch becomes contested; a
+	// contested or undetermined one between two of the same polarity
+	// joins them.
+	for k := range runs {
+		if r := &runs[k]; !r.contested && r.pol != Undetermined && r.end-r.start < d.MinDuration {
+			r.contested = true
+		}
+	}
+	runs = mergeStretches(runs)
+	for k := 1; k+1 < len(runs); k++ {
+		r := &runs[k]
+		a, b := runs[k-1], runs[k+1]
+		if (r.contested || r.pol == Undetermined) && r.end-r.start < d.MinDuration &&
+			!a.contested && !b.contested && a.pol == b.pol && a.pol != Undetermined {
+			r.pol, r.contested = a.pol, false
+		}
+	}
+	runs = mergeStretches(runs)
+
+	var last *stretch
+	lastK := 0
+	for k := range runs {
+		r := &runs[k]
+		d.Periods = append(d.Periods, d.period(p, members, r))
+		if r.contested || r.pol == Undetermined {
+			continue
+		}
+		if last != nil && last.pol != r.pol {
+			d.Shifts = append(d.Shifts, Shift{Partition: p, Time: lastZero(ls, f, last.hi, r.lo, last.end, r.start),
+				From: last.pol, To: r.pol, before: lastK, after: len(d.Periods) - 1})
+		}
+		last, lastK = r, len(d.Periods)-1
+	}
 }
 
-// dominantAt returns the dominant polarity of the loops at save point i
-// and the share of the smallest set of loops of that polarity whose
-// relative scores reach a share of 0.5, and leaves that set in dm.at,
-// strongest first. It takes the strongest loops off a heap rather than
-// sorting them all.
-func (dm *dominator) dominantAt(d *Dominance, members []int, i int) (Polarity, float64) {
-	dm.at = dm.at[:0]
-	pos, neg := dm.pos[i], dm.neg[i]
-	if pos == 0 && neg == 0 {
-		return Undetermined, 0
+// mergeStretches joins neighbouring stretches in the same state.
+func mergeStretches(runs []stretch) []stretch {
+	out := runs[:0]
+	for _, r := range runs {
+		if k := len(out) - 1; k >= 0 && out[k].pol == r.pol && out[k].contested == r.contested {
+			out[k].hi, out[k].end = r.hi, r.end
+			continue
+		}
+		out = append(out, r)
 	}
-	pol, sg := Reinforcing, 1.0
-	if neg > pos {
-		pol, sg = Balancing, -1.0
+	return out
+}
+
+// crossAt returns where, as a fraction of the way from a to b, the
+// straight line between them passes level (clamped to [0, 1]).
+func crossAt(a, b, level float64) float64 {
+	if a == b {
+		return 0.5
 	}
-	h := dm.cands[:0]
-	for _, k := range members {
-		if r := d.Relative[k][i]; sign(r) == sg {
-			h = append(h, cand{k, math.Abs(r)})
+	return min(max((a-level)/(a-b), 0), 1)
+}
+
+// lastZero returns the time at which f last passes zero between save
+// points lo and hi (the last of one dominant period, the first of the
+// next), interpolated; if it never does, the middle of the time from t0
+// to t1.
+func lastZero(ls *LinkScores, f []float64, lo, hi int, t0, t1 float64) float64 {
+	for i := hi - 1; i >= lo; i-- {
+		a, b := f[i], f[i+1]
+		if a == 0 && b == 0 {
+			continue
+		}
+		if (a >= 0) != (b >= 0) || b == 0 {
+			ta, tb := ls.At(i), ls.At(i+1)
+			return ta + (tb-ta)*crossAt(a, b, 0)
 		}
 	}
-	dm.cands = h
-	for j := len(h)/2 - 1; j >= 0; j-- {
-		siftDown(h, j)
+	return (t0 + t1) / 2
+}
+
+// period makes the Period of the stretch r of partition p.
+func (d *Dominance) period(p int, members []int, r *stretch) Period {
+	pd := Period{Partition: p, Start: r.start, End: r.end, Polarity: r.pol, Contested: r.contested}
+	mean := make([]float64, len(members))
+	for j, k := range members {
+		for i := r.lo; i <= r.hi; i++ {
+			mean[j] += d.Relative[k][i]
+		}
+		mean[j] /= float64(r.hi - r.lo + 1)
 	}
+	if pd.Contested {
+		sum := 0.0
+		for _, m := range mean {
+			sum += m
+		}
+		pd.Polarity = Reinforcing
+		if sum < 0 {
+			pd.Polarity = Balancing
+		}
+	}
+	if pd.Polarity == Undetermined {
+		return pd
+	}
+	sg := 1.0
+	if pd.Polarity == Balancing {
+		sg = -1
+	}
+	pd.Loops, pd.Share = d.strongest(members, mean, sg, pd.Contested)
+	if pd.Contested {
+		pd.Rivals, _ = d.strongest(members, mean, -sg, true)
+	}
+	return pd
+}
+
+// strongest returns the IDs of the smallest set of loops whose relative
+// scores have sign sg, strongest first, whose shares reach 0.5 (half of
+// their polarity's share, if half), and the shares' sum.
+func (d *Dominance) strongest(members []int, rel []float64, sg float64, half bool) ([]string, float64) {
+	var idx []int
+	total := 0.0
+	for j, r := range rel {
+		if r*sg > 0 {
+			idx = append(idx, j)
+			total += math.Abs(r)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return compareFloat(math.Abs(rel[b]), math.Abs(rel[a])) })
+	goal := 0.5
+	if half {
+		goal = total / 2
+	}
+	var ids []string
 	share := 0.0
-	for len(h) > 0 {
-		c := h[0]
-		dm.at = append(dm.at, c.k)
-		share += c.r
-		if share >= 0.5 {
+	for _, j := range idx {
+		ids = append(ids, d.Loops[members[j]].ID)
+		share += math.Abs(rel[j])
+		if share >= goal {
 			break
 		}
-		last := len(h) - 1
-		h[0] = h[last]
-		h = h[:last]
-		siftDown(h, 0)
 	}
-	return pol, share
+	return ids, share
 }
 
-// siftDown restores the heap order of h (the strongest first) below j.
-func siftDown(h []cand, j int) {
-	for {
-		c := 2*j + 1
-		if c >= len(h) {
-			return
-		}
-		if c+1 < len(h) && stronger(h[c+1], h[c]) {
-			c++
-		}
-		if !stronger(h[c], h[j]) {
-			return
-		}
-		h[j], h[c] = h[c], h[j]
-		j = c
+// TraceOptions returns opt made for a run whose trace Analyze scores:
+// with Trace set and, for Continuous scores, saving every set.Step (the
+// run's dt by default), so that the scores are evaluated on the
+// integration grid, whatever the model's save interval. Set may be nil.
+func TraceOptions(m *model.Model, opt model.RunOptions, set *Settings) model.RunOptions {
+	var st Settings
+	if set != nil {
+		st = *set
 	}
+	opt.Trace = true
+	if st.Scores == Discrete {
+		return opt
+	}
+	opt.SaveEvery = st.Step
+	if opt.SaveEvery == 0 {
+		opt.SaveEvery = opt.DT
+	}
+	if opt.SaveEvery == 0 {
+		opt.SaveEvery = m.Decl.Sim.DT
+	}
+	return opt
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strings"
 
@@ -20,6 +19,8 @@ type EmergenceSettings struct {
 	Loops Options
 	// Stability adjusts the linear stability analysis.
 	Stability StabilitySettings
+	// Dominance adjusts the loop dominance analysis.
+	Dominance Settings
 }
 
 // Emergence is the emergence analysis of one run of a model: when its
@@ -65,9 +66,9 @@ type ThresholdCrossing struct {
 	// dominant just before and just after the crossing, in the cycle
 	// partition that holds the threshold's variable (in every partition,
 	// if none holds it), strongest first: the smallest set of loops of the
-	// dominant polarity whose relative scores, interpolated to the time,
-	// reach a share of 0.5 (as for DominanceShift.Time, the scores of save
-	// point i are placed at Times[i-1]).
+	// polarity ahead whose relative scores, averaged over the
+	// Dominance.MinDuration before or after the crossing, reach a share
+	// of 0.5.
 	DominantBefore []string `json:"dominant_before"`
 	DominantAfter  []string `json:"dominant_after"`
 	// Regime is the linear stability regime at the crossing.
@@ -75,14 +76,11 @@ type ThresholdCrossing struct {
 }
 
 // DominanceShift is a change of the dominant loop polarity of a cycle
-// partition (Dominance.Shifts), its time refined.
+// partition (Dominance.Shifts), with the loops either side.
 type DominanceShift struct {
 	// Time is where the balance of the relative loop scores — the sum
-	// of the reinforcing ones less that of the balancing ones — passes
-	// zero, interpolated linearly between save points, with the scores
-	// of save point i placed at Times[i-1] as Dominance's timing
-	// convention has it. Dominance.Shifts reports the same shift at the
-	// save point before.
+	// of the reinforcing ones less that of the balancing ones — last
+	// passes zero before the new polarity takes hold (Shift.Time).
 	Time      float64  `json:"time"`
 	From      Polarity `json:"from"`
 	To        Polarity `json:"to"`
@@ -93,8 +91,8 @@ type DominanceShift struct {
 	DominantAfter  []string `json:"dominant_after"`
 }
 
-// AnalyzeEmergence runs the model with opt (its Trace, Vars and All are
-// set: every variable is recorded), finds its feedback loops, and analyses
+// AnalyzeEmergence runs the model with opt (made TraceOptions, its Vars
+// and All set: every variable is recorded on the analysis grid), finds its feedback loops, and analyses
 // the run's threshold crossings, loop dominance and linear stability.
 // Settings may be nil.
 func AnalyzeEmergence(ctx context.Context, m *model.Model, opt model.RunOptions, settings *EmergenceSettings) (*Emergence, error) {
@@ -102,13 +100,14 @@ func AnalyzeEmergence(ctx context.Context, m *model.Model, opt model.RunOptions,
 	if settings != nil {
 		set = *settings
 	}
-	opt.Trace, opt.Vars, opt.All = true, nil, true
+	opt = TraceOptions(m, opt, &set.Dominance)
+	opt.Vars, opt.All = nil, true
 	res, err := m.Run(ctx, opt)
 	if err != nil {
 		return nil, err
 	}
 	list := Find(NewGraph(m), set.Loops)
-	dom, err := Analyze(list, res.Trace())
+	dom, err := Analyze(list, res.Trace(), &set.Dominance)
 	if err != nil {
 		return nil, err
 	}
@@ -122,12 +121,12 @@ func AnalyzeEmergence(ctx context.Context, m *model.Model, opt model.RunOptions,
 	e := &Emergence{Result: res, Dominance: dom, Stability: st, list: list}
 	for _, s := range dom.Shifts {
 		e.Shifts = append(e.Shifts, DominanceShift{
-			Time:           refineShift(dom, s),
+			Time:           s.Time,
 			From:           s.From,
 			To:             s.To,
 			Partition:      s.Partition,
-			DominantBefore: dominantLoopsAt(dom, []int{s.Partition}, s.Time, -1),
-			DominantAfter:  dominantLoopsAt(dom, []int{s.Partition}, s.Time, +1),
+			DominantBefore: nonNilIDs(dom.Periods[s.before].Loops),
+			DominantAfter:  nonNilIDs(dom.Periods[s.after].Loops),
 		})
 	}
 	slices.SortStableFunc(e.Shifts, func(a, b DominanceShift) int { return compareFloat(a.Time, b.Time) })
@@ -170,151 +169,102 @@ func partitionsOf(l *List, name string) []int {
 	return all
 }
 
-// dominantLoopsAt returns the IDs of the loops of the dominant periods
-// of the given partitions that end (side < 0) or start (side > 0) at
-// time t, or hold it, strongest first within each partition.
-func dominantLoopsAt(d *Dominance, parts []int, t float64, side int) []string {
-	ids := []string{}
-	for _, p := range parts {
-		var best *Period
-		for k := range d.Periods {
-			pd := &d.Periods[k]
-			if pd.Partition != p {
-				continue
-			}
-			in := pd.Start <= t && t < pd.End
-			if side < 0 {
-				in = pd.Start < t && t <= pd.End
-			}
-			if in {
-				best = pd
-				break
-			}
-		}
-		if best == nil {
-			// Before the first period or after the last: the nearest.
-			for k := range d.Periods {
-				pd := &d.Periods[k]
-				if pd.Partition == p && (best == nil || (t > pd.End && pd.End >= best.End) || (t < pd.Start && pd.Start < best.Start)) {
-					best = pd
-				}
-			}
-		}
-		if best != nil {
-			for _, id := range best.Loops {
-				if !slices.Contains(ids, id) {
-					ids = append(ids, id)
-				}
-			}
-		}
+func nonNilIDs(ids []string) []string {
+	if ids == nil {
+		return []string{}
 	}
-	return ids
+	return slices.Clone(ids)
 }
 
 // dominantLoopsNear returns the IDs of the loops dominant in the given
-// partitions at time t, from relative scores interpolated linearly with
-// those of save point i placed at Times[i-1]; side < 0 looks just before
-// t, side > 0 just after (which differ only at a save point).
+// partitions just before (side < 0) or just after (side > 0) time t:
+// from the mean relative scores over the MinDuration before or after t,
+// the smallest set of loops of the polarity ahead whose mean shares
+// reach 0.5 (all of that polarity's loops, if they fall short),
+// strongest first.
 func dominantLoopsNear(d *Dominance, parts []int, t float64, side int) []string {
 	ids := []string{}
-	n := len(d.Times)
-	if n < 3 {
-		return ids
-	}
-	// Scores of save points 2 … n-1 sit at Times[1] … Times[n-2].
-	at := d.Times[1 : n-1]
-	j, found := slices.BinarySearch(at, t)
-	var lo, hi int
-	var f float64
-	switch {
-	case found && side < 0 && j > 0:
-		lo, hi, f = j-1, j, 1
-	case found:
-		lo, hi = j, j
-	case j == 0:
-		lo, hi = 0, 0
-	case j >= len(at):
-		lo, hi = len(at)-1, len(at)-1
-	default:
-		lo, hi = j-1, j
-		f = (t - at[lo]) / (at[hi] - at[lo])
-	}
+	t0, t1 := d.window(t, side)
 	for _, p := range parts {
-		type score struct {
-			id string
-			r  float64
-		}
-		var pos, neg float64
-		var rs []score
+		var members []int
+		var rel []float64
+		sum := 0.0
 		for k, lp := range d.Loops {
 			if lp.Partition != p {
 				continue
 			}
-			r := d.Relative[k][lo+2]*(1-f) + d.Relative[k][hi+2]*f
-			if r > 0 {
-				pos += r
-			} else {
-				neg -= r
-			}
-			rs = append(rs, score{lp.ID, r})
+			members = append(members, k)
+			r := d.meanRelative(k, t0, t1)
+			rel = append(rel, r)
+			sum += r
 		}
-		if pos == 0 && neg == 0 {
+		if sum == 0 && !slices.ContainsFunc(rel, func(r float64) bool { return r != 0 }) {
 			continue
 		}
 		sg := 1.0
-		if neg > pos {
+		if sum < 0 {
 			sg = -1
 		}
-		rs = slices.DeleteFunc(rs, func(s score) bool { return s.r*sg <= 0 })
-		slices.SortStableFunc(rs, func(a, b score) int { return compareFloat(math.Abs(b.r), math.Abs(a.r)) })
-		share := 0.0
-		for _, s := range rs {
-			if !slices.Contains(ids, s.id) {
-				ids = append(ids, s.id)
-			}
-			share += math.Abs(s.r)
-			if share >= 0.5 {
-				break
+		got, _ := d.strongest(members, rel, sg, false)
+		for _, id := range got {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
 			}
 		}
 	}
 	return ids
 }
 
-// balance returns, for a cycle partition, the sum at each save point of
-// the relative scores of its loops: positive where reinforcing loops
-// dominate, negative where balancing ones do.
-func (d *Dominance) balance(p int) []float64 {
-	b := make([]float64, len(d.Times))
-	for k, lp := range d.Loops {
-		if lp.Partition != p {
-			continue
-		}
-		for i, r := range d.Relative[k] {
-			b[i] += r
-		}
+// window returns the stretch of time just before (side < 0) or after
+// (side > 0) t over which dominance there is judged: MinDuration long
+// (one save interval, if MinDuration is 0), within the run.
+func (d *Dominance) window(t float64, side int) (float64, float64) {
+	n := len(d.Times)
+	w := d.MinDuration
+	if w <= 0 && n > 1 {
+		w = (d.Times[n-1] - d.Times[0]) / float64(n-1)
 	}
-	return b
+	lo, hi := d.Links.At(d.Links.first), d.Times[n-1]
+	if side < 0 {
+		return max(t-w, lo), max(t, lo)
+	}
+	return min(t, hi), min(t+w, hi)
 }
 
-// refineShift locates a dominance shift where the partition's balance of
-// relative scores passes zero. The scores at save point i are placed at
-// Times[i-1] (Dominance's timing convention; the stock link scores are
-// centred there, and the known answers of logistic growth and Bass
-// diffusion agree to a small fraction of the save interval).
-func refineShift(d *Dominance, s Shift) float64 {
-	i, ok := slices.BinarySearch(d.Times, s.Time)
-	if !ok || i+1 >= len(d.Times) || i < 2 {
-		return s.Time
+// meanRelative returns the mean of loop k's relative score over [t0, t1],
+// the scores joined by straight lines between the times they are placed
+// at (the score at t0 if t0 == t1).
+func (d *Dominance) meanRelative(k int, t0, t1 float64) float64 {
+	ls := d.Links
+	n := len(d.Times)
+	r := d.Relative[k]
+	if n <= ls.first {
+		return 0
 	}
-	// The new polarity first shows at save point i+1; the old one at i.
-	b := d.balance(s.Partition)
-	a, c := b[i], b[i+1]
-	if a == c || math.Signbit(a) == math.Signbit(c) && a != 0 && c != 0 {
-		return s.Time
+	at := func(t float64) float64 { // the interpolated score at t
+		i := ls.first
+		for i+1 < n && ls.At(i+1) <= t {
+			i++
+		}
+		if i+1 >= n || ls.At(i) >= t {
+			return r[i]
+		}
+		a, b := ls.At(i), ls.At(i+1)
+		return r[i] + (r[i+1]-r[i])*(t-a)/(b-a)
 	}
-	t0, t1 := d.Times[i-1], d.Times[i]
-	return t0 + (t1-t0)*a/(a-c)
+	if t1 <= t0 {
+		return at(t0)
+	}
+	// Trapezoids between t0, the placed times inside, and t1.
+	sum, prevT, prevR := 0.0, t0, at(t0)
+	for i := ls.first; i < n; i++ {
+		if ti := ls.At(i); ti > t0 && ti < t1 {
+			sum += (ti - prevT) * (prevR + r[i]) / 2
+			prevT, prevR = ti, r[i]
+		}
+	}
+	sum += (t1 - prevT) * (prevR + at(t1)) / 2
+	return sum / (t1 - t0)
 }
 
 // Partition returns the cycle partition that holds the named variable,
@@ -330,44 +280,14 @@ func (e *Emergence) Partition(name string) int {
 	return 0
 }
 
-// DominantPeriods returns the periods over which one polarity dominates
-// a cycle partition: Dominance.Periods of the partition merged where the
-// polarity stays the same, their boundaries moved to the refined shift
-// times (DominanceShift.Time). Each period's Loops lists the loops that
-// dominated some part of it, in order of first appearance, and its Share
-// is the duration-weighted mean of the merged periods' shares.
+// DominantPeriods returns the dominant and contested periods of a cycle
+// partition (Dominance.Periods of the partition), in time order.
 func DominantPeriods(d *Dominance, partition int) []Period {
 	var out []Period
 	for _, pd := range d.Periods {
-		if pd.Partition != partition {
-			continue
-		}
-		if n := len(out); n > 0 && out[n-1].Polarity == pd.Polarity {
-			last := &out[n-1]
-			w0, w1 := last.End-last.Start, pd.End-pd.Start
-			if w0+w1 > 0 {
-				last.Share = (last.Share*w0 + pd.Share*w1) / (w0 + w1)
-			}
-			last.End = pd.End
-			for _, id := range pd.Loops {
-				if !slices.Contains(last.Loops, id) {
-					last.Loops = append(last.Loops, id)
-				}
-			}
-			continue
-		}
-		pd.Loops = slices.Clone(pd.Loops)
-		out = append(out, pd)
-	}
-	for _, s := range d.Shifts {
-		if s.Partition != partition {
-			continue
-		}
-		t := refineShift(d, s)
-		for k := 1; k < len(out); k++ {
-			if out[k].Start == s.Time && out[k-1].End == s.Time {
-				out[k-1].End, out[k].Start = t, t
-			}
+		if pd.Partition == partition {
+			pd.Loops, pd.Rivals = slices.Clone(pd.Loops), slices.Clone(pd.Rivals)
+			out = append(out, pd)
 		}
 	}
 	return out

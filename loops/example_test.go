@@ -74,17 +74,18 @@ func ExampleFind() {
 }
 
 // Loop dominance: the reinforcing loop drives growth until the population
-// reaches K/2 (at t = ln(99)/0.3 ≈ 15.3), the balancing loop after.
+// reaches K/2 (at t = ln(99)/0.3 ≈ 15.317), the balancing loop after;
+// while neither has 55 % of the score, dominance is contested.
 func ExampleAnalyze() {
 	m, err := model.Parse("logistic.toml", []byte(logistic))
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := m.Run(context.Background(), model.RunOptions{Trace: true})
+	res, err := m.Run(context.Background(), loops.TraceOptions(m, model.RunOptions{}, nil))
 	if err != nil {
 		log.Fatal(err)
 	}
-	d, err := loops.Analyze(loops.Find(loops.NewGraph(m), loops.Options{}), res.Trace())
+	d, err := loops.Analyze(loops.Find(loops.NewGraph(m), loops.Options{}), res.Trace(), nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,17 +93,22 @@ func ExampleAnalyze() {
 		fmt.Printf("%s observed %s\n", l.ID, d.Observed[k].Polarity)
 	}
 	for _, p := range d.Periods {
-		fmt.Printf("%g to %g: %s %v share %.2f\n", p.Start, p.End, p.Polarity, p.Loops, p.Share)
+		if p.Contested {
+			fmt.Printf("%.2f to %.2f: contested, %v against %v\n", p.Start, p.End, p.Loops, p.Rivals)
+			continue
+		}
+		fmt.Printf("%.2f to %.2f: %s %v share %.2f\n", p.Start, p.End, p.Polarity, p.Loops, p.Share)
 	}
 	for _, s := range d.Shifts {
-		fmt.Printf("shift at %g: %s → %s\n", s.Time, s.From, s.To)
+		fmt.Printf("shift at %.3f: %s → %s\n", s.Time, s.From, s.To)
 	}
 	// Output:
 	// L1 observed R
 	// L2 observed B
-	// 0 to 15.5: R [L1] share 0.85
-	// 15.5 to 40: B [L2] share 0.90
-	// shift at 15.5: R → B
+	// 0.00 to 14.65: R [L1] share 0.87
+	// 14.65 to 15.99: contested, [L1] against [L2]
+	// 15.99 to 40.00: B [L2] share 0.92
+	// shift at 15.317: R → B
 }
 
 // A [[loops]] entry whose declared polarity is wrong.

@@ -13,18 +13,28 @@ import (
 // LinkScores holds the Loops That Matter score of each link of a graph
 // that lies in a cycle partition, at each save point of a run.
 //
-// Timing: the score at save point i belongs to the interval from Times[i-1]
-// to Times[i]. A link into an aux or flow z compares the values at i-1 and
-// i. A link from a flow to its stock compares the flow's change from i-2
-// to i-1 with the change in the stock's increase from interval i-1 to
-// interval i, which is when that change of flow shows in the stock. The
-// scores at save points 0 and 1 are 0.
+// Timing: a Continuous score at save point i belongs to Times[i]. A
+// Discrete score at save point i belongs to the interval from Times[i-1]
+// to Times[i]: a link into an aux or flow z compares the values at i-1
+// and i; a link from a flow to its stock compares the flow's change from
+// i-2 to i-1 with the change in the stock's increase from interval i-1 to
+// interval i, which is when that change of flow shows in the stock; the
+// scores at save points 0 and 1 are 0, and the score at i is placed at
+// Times[i-1] (At).
 type LinkScores struct {
 	Times []float64
+	// Method is how the scores were computed.
+	Method ScoreMethod
 
 	g      *Graph
 	scores [][]float64 // per edge of g; nil for links outside the partitions
+	first  int         // the first save point with a score
+	lag    int         // the score at save point i is placed at Times[i-lag]
 }
+
+// At returns the time at which the scores of save point i are placed:
+// Times[i] for Continuous scores, Times[i-1] for Discrete ones.
+func (s *LinkScores) At(i int) float64 { return s.Times[max(i-s.lag, 0)] }
 
 // Score returns the named link's scores at each save point, or nil when
 // the graph has no such link or the link lies in no cycle partition. The
@@ -38,9 +48,11 @@ func (s *LinkScores) Score(from, to string) []float64 {
 }
 
 // ScoreLinks computes the score of every link of l's graph within a
-// cycle partition from the trace of a run of the graph's model.
+// cycle partition from the trace of a run of the graph's model, by the
+// given method (empty means Continuous).
 //
-// A link into an aux or flow z = f(x, …) scores |Δₓz/Δz|·sign(Δₓz/Δx),
+// Continuous scores are defined at ScoreMethod's Continuous. Discrete
+// ones are these: a link into an aux or flow z = f(x, …) scores |Δₓz/Δz|·sign(Δₓz/Δx),
 // where Δₓz is z's change with only x moved (0 when Δz or Δx is 0). A link
 // from an inflow i to its stock S scores |Δt·Δi/(ΔS(t) − ΔS(t−Δt))|, an
 // outflow the same with a minus sign (the corrected formula of Schoenberg,
@@ -48,7 +60,7 @@ func (s *LinkScores) Score(from, to string) []float64 {
 // passes through hidden builtin variables scores the product of the
 // scores along the hidden chain (the sum over chains, if there are
 // several).
-func ScoreLinks(l *List, tr *model.Trace) (*LinkScores, error) {
+func ScoreLinks(l *List, tr *model.Trace, method ScoreMethod) (*LinkScores, error) {
 	g := l.Graph
 	if tr == nil {
 		return nil, errors.New("no trace: run the model with RunOptions.Trace set")
@@ -57,7 +69,15 @@ func ScoreLinks(l *List, tr *model.Trace) (*LinkScores, error) {
 		return nil, errors.New("the trace is of another model than the loops")
 	}
 	n := tr.Len()
-	ls := &LinkScores{Times: tr.Times, g: g, scores: make([][]float64, len(g.Edges))}
+	ls := &LinkScores{Times: tr.Times, Method: method, g: g, scores: make([][]float64, len(g.Edges))}
+	switch method {
+	case "", Continuous:
+		ls.Method = Continuous
+	case Discrete:
+		ls.first, ls.lag = 2, 1
+	default:
+		return nil, fmt.Errorf("unknown score method %q: want %q or %q", method, Continuous, Discrete)
+	}
 	need := make([]bool, len(g.Edges))
 	needed := 0
 	for v, out := range g.out {
@@ -69,7 +89,11 @@ func ScoreLinks(l *List, tr *model.Trace) (*LinkScores, error) {
 			}
 		}
 	}
-	ex, err := scoreExpanded(g, tr, need)
+	score := scoreExpanded
+	if ls.Method == Continuous {
+		score = scoreContinuous
+	}
+	ex, err := score(g, tr, need)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +109,7 @@ func ScoreLinks(l *List, tr *model.Trace) (*LinkScores, error) {
 			for j, e := range p {
 				chain[j] = ex[[2]string{e.From, e.To}]
 			}
-			for i := 2; i < n; i++ {
+			for i := ls.first; i < n; i++ {
 				prod := 1.0
 				for _, c := range chain {
 					prod *= c[i]
@@ -292,8 +316,8 @@ func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 			}
 		}
 	}
-	if n <= 2 {
-		return out, nil // the scores at save points 0 and 1 are 0
+	if n <= ls.first {
+		return out, nil // no save point has scores
 	}
 
 	// The trie: node 0 is the root; each other node is a link following
@@ -330,7 +354,7 @@ func loopScores(ls *LinkScores, loops []*Loop) ([][]float64, error) {
 	// d+1 on the walk's path and its ancestors, at the save points of a
 	// stretch.
 	// Each stretch of save points walks the trie on its own.
-	inStretches(2, n, func(lo, hi int) error {
+	inStretches(ls.first, n, func(lo, hi int) error {
 		m := hi - lo
 		prod := make([]float64, maxLen*m)
 		type visit struct{ node, depth int32 }

@@ -162,7 +162,7 @@ func TestDiscovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := Find(NewGraph(m), Options{MaxLength: 2})
-	d, err := Analyze(l, res.Trace())
+	d, err := Analyze(l, res.Trace(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,31 +228,44 @@ eq = "smth1(level, 3)"
 		t.Fatal(err)
 	}
 	tr := res.Trace()
-	ls, err := ScoreLinks(l, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The hidden chain: level → rate → smooth stock → perceived.
 	path := g.paths[g.edgeIndex("level", "perceived")][0]
 	if len(path) != 3 {
 		t.Fatalf("hidden path %v, want 3 links", path)
 	}
-	ex, err := scoreExpanded(g, tr, []bool{true, true, true, true, true, true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := ls.Score("level", "perceived")
-	for i := 2; i < tr.Len(); i++ {
-		want := 1.0
-		for _, e := range path {
-			want *= ex[[2]string{e.From, e.To}][i]
+	for _, method := range []ScoreMethod{Discrete, Continuous} {
+		ls, err := ScoreLinks(l, tr, method)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if got[i] != want {
-			t.Fatalf("score at %d = %g, want the product %g", i, got[i], want)
+		expand := scoreExpanded
+		if method == Continuous {
+			expand = scoreContinuous
 		}
-	}
-	if ls.Score("goal", "adjust") != nil {
-		t.Error("a link outside every loop has scores")
+		ex, err := expand(g, tr, []bool{true, true, true, true, true, true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ls.Score("level", "perceived")
+		nonzero := 0
+		for i := ls.first; i < tr.Len(); i++ {
+			want := 1.0
+			for _, e := range path {
+				want *= ex[[2]string{e.From, e.To}][i]
+			}
+			if got[i] != want {
+				t.Fatalf("%s score at %d = %g, want the product %g", method, i, got[i], want)
+			}
+			if got[i] != 0 {
+				nonzero++
+			}
+		}
+		if nonzero == 0 {
+			t.Errorf("%s scores of level → perceived are all 0", method)
+		}
+		if ls.Score("goal", "adjust") != nil {
+			t.Error("a link outside every loop has scores")
+		}
 	}
 }
 

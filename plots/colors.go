@@ -49,6 +49,9 @@ const (
 func warmShade() color.NRGBA { return alpha(hex(0xd62728), 28) }
 func coolShade() color.NRGBA { return alpha(hex(0x1f77b4), 28) }
 
+// contestedShade marks the periods in which neither polarity dominates.
+func contestedShade() color.NRGBA { return alpha(hex(0x7f7f7f), 40) }
+
 // viridis returns the viridis colour map (dark purple to yellow,
 // perceptually uniform, legible in grey and to colour-blind readers).
 func viridis() palette.ColorMap {

@@ -21,8 +21,8 @@ const MaxLoopsShown = 8
 // colours stacked up from zero, balancing ones in cool colours stacked
 // down, so that the height above zero is the reinforcing share and the
 // depth below it the balancing one; the periods each polarity dominates
-// shaded behind; each loop named in the legend. The scores of save point
-// i are drawn at Times[i-1] (loops.Dominance's timing convention).
+// shaded behind, and the contested ones in grey; each loop named in the
+// legend. The scores of save point i are drawn at d.Links.At(i).
 func Dominance(m *model.Model, d *loops.Dominance, partition int) (*Figure, error) {
 	if err := checkModel(m); err != nil {
 		return nil, err
@@ -119,8 +119,13 @@ func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, 
 	// Stack and list them in loop order (L1, L2, …).
 	shown = slices.Clone(shown)
 	slices.Sort(shown)
-	// Scores of save points 2 … n-1 sit at Times[1] … Times[n-2].
-	xs := d.Times[1 : n-1]
+	// The scores of save point i sit at d.Links.At(i), from the first
+	// save point with scores.
+	first := scoredFrom(d)
+	xs := make([]float64, 0, n-first)
+	for i := first; i < n; i++ {
+		xs = append(xs, d.Links.At(i))
+	}
 	pos := make([]float64, len(xs))
 	neg := make([]float64, len(xs))
 	band := func(label string, c color.Color, rel func(i int) float64) {
@@ -128,7 +133,7 @@ func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, 
 		dnLo, dnHi := make([]float64, len(xs)), make([]float64, len(xs))
 		var up, down bool
 		for i := range xs {
-			r := rel(i + 2)
+			r := rel(i + first)
 			if math.IsNaN(r) {
 				r = 0
 			}
@@ -173,10 +178,12 @@ func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, 
 		})
 	}
 	for _, pd := range loops.DominantPeriods(d, partition) {
-		switch pd.Polarity {
-		case loops.Reinforcing:
+		switch {
+		case pd.Contested:
+			p.Spans = append(p.Spans, Span{Label: "contested", From: pd.Start, To: pd.End, Color: contestedShade()})
+		case pd.Polarity == loops.Reinforcing:
 			p.Spans = append(p.Spans, Span{Label: "R dominant", From: pd.Start, To: pd.End, Color: warmShade()})
-		case loops.Balancing:
+		case pd.Polarity == loops.Balancing:
 			p.Spans = append(p.Spans, Span{Label: "B dominant", From: pd.Start, To: pd.End, Color: coolShade()})
 		}
 	}
@@ -255,4 +262,13 @@ func stabilityPanel(m *model.Model, st *loops.Stability, labels bool) (*Panel, e
 	}
 	addSpan(start, st.Times[n-1], cur)
 	return p, nil
+}
+
+// scoredFrom returns the first save point with loop scores: 0 for
+// continuous scores, 2 for discrete ones.
+func scoredFrom(d *loops.Dominance) int {
+	if d.Links != nil && d.Links.Method == loops.Discrete {
+		return min(2, len(d.Times))
+	}
+	return 0
 }

@@ -57,8 +57,10 @@ func TestTimeSeriesData(t *testing.T) {
 	if p.Y.Min != 0 || !(p.Y.Max > 1000 && p.Y.Max < 1100) {
 		t.Errorf("y range %v, want [0, just over 1000]", p.Y)
 	}
-	if len(p.Lines) != 1 || p.Lines[0].Label != "population" || len(p.Lines[0].Y) != 81 || p.Lines[0].Y[0] != 10 {
-		t.Errorf("lines %+v, want population's 81 values from 10", p.Lines)
+	// The emergence run records every dt (0.125), the grid of its loop
+	// scores.
+	if len(p.Lines) != 1 || p.Lines[0].Label != "population" || len(p.Lines[0].Y) != 321 || p.Lines[0].Y[0] != 10 {
+		t.Errorf("lines %+v, want population's 321 values from 10", p.Lines)
 	}
 	if len(p.HRules) != 1 || p.HRules[0].At != 500 || !strings.Contains(p.HRules[0].Label, "majority") {
 		t.Errorf("rules %+v, want the majority threshold at 500", p.HRules)
@@ -98,8 +100,8 @@ func TestDominanceData(t *testing.T) {
 	if down.Label != "L2 crowding (B)" || down.Color != alpha(balancingColor(0), 220) {
 		t.Errorf("second band %q in %v, want L2 crowding (B) in the first cool colour", down.Label, down.Color)
 	}
-	if len(up.X) != 79 || up.X[0] != 0.5 || up.X[78] != 39.5 {
-		t.Errorf("bands span %d points from %g to %g, want 79 from 0.5 to 39.5", len(up.X), up.X[0], up.X[len(up.X)-1])
+	if len(up.X) != 321 || up.X[0] != 0 || up.X[320] != 40 {
+		t.Errorf("bands span %d points from %g to %g, want 321 from 0 to 40 (every dt)", len(up.X), up.X[0], up.X[len(up.X)-1])
 	}
 	for i := range up.X {
 		if up.Lo[i] != 0 || down.Hi[i] != 0 || up.Hi[i] < 0 || down.Lo[i] > 0 {
@@ -109,10 +111,13 @@ func TestDominanceData(t *testing.T) {
 			t.Fatalf("t=%g: the bands add to %g, want 1", up.X[i], up.Hi[i]-down.Lo[i])
 		}
 	}
-	// Dominant periods: R until the shift at K/2, then B.
-	if len(p.Spans) != 2 || p.Spans[0].Label != "R dominant" || p.Spans[1].Label != "B dominant" ||
-		!near(p.Spans[0].To, half, 1e-3) || p.Spans[1].From != p.Spans[0].To || p.Spans[1].To != 40 {
-		t.Errorf("spans %+v, want R dominant then B dominant from %.3f", p.Spans, half)
+	// Dominant periods: R until growth's share falls to 0.55 (P = 450),
+	// contested until crowding's reaches 0.55 (P = 550), then B.
+	at := func(P float64) float64 { return math.Log(P/(1000-P)*99) / 0.3 }
+	if len(p.Spans) != 3 || p.Spans[0].Label != "R dominant" || p.Spans[1].Label != "contested" || p.Spans[2].Label != "B dominant" ||
+		!near(p.Spans[0].To, at(450), 1e-3) || p.Spans[1].From != p.Spans[0].To || !near(p.Spans[1].To, at(550), 1e-3) ||
+		p.Spans[2].From != p.Spans[1].To || p.Spans[2].To != 40 {
+		t.Errorf("spans %+v, want R dominant, contested from %.3f, B dominant from %.3f", p.Spans, at(450), at(550))
 	}
 }
 

@@ -50,10 +50,11 @@ type emergenceFlags struct {
 	json      bool
 	maxLoops  int
 	maxLength int
+	dom       *dominanceFlags
 }
 
 func setupEmergence(fs *flag.FlagSet) func(context.Context, *output, []string) error {
-	f := &emergenceFlags{sim: simFlags(fs)}
+	f := &emergenceFlags{sim: simFlags(fs), dom: newDominanceFlags(fs)}
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a report")
 	fs.IntVar(&f.maxLoops, "max-loops", loops.DefaultMaxLoops, "analyse at most `N` enumerated loops")
 	fs.IntVar(&f.maxLength, "max-length", 0, "enumerate only loops of at most `N` variables (default no limit)")
@@ -98,12 +99,16 @@ func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) er
 	if f.maxLength < 0 {
 		return usagef("--max-length must be positive (or 0 for no limit), not %d", f.maxLength)
 	}
+	dom, err := f.dom.settings()
+	if err != nil {
+		return err
+	}
 	path := args[0]
 	m, err := load(path)
 	if err != nil {
 		return err
 	}
-	set := &loops.EmergenceSettings{Loops: loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength}}
+	set := &loops.EmergenceSettings{Loops: loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength}, Dominance: dom}
 	e, err := loops.AnalyzeEmergence(ctx, m, opt, set)
 	if err != nil {
 		return &fileError{path, err}

@@ -36,8 +36,14 @@ run.
 With --dominance, loops runs the model and prints the dominant periods
 (Loops That Matter): from when to when which polarity dominates, the
 smallest set of loops that makes up half of the loops' combined score, and
-that set's mean share; then the shifts of dominant polarity. A period's
-scores cover the save interval before each save point.
+that set's mean share; then the shifts of dominant polarity. The scores are
+continuous-time ones, evaluated on the integration grid (--analysis-step
+to choose another), so they do not change with --save-every; --scores
+discrete gives the discrete LTM of the papers, over the save interval, as
+Stella and Simlin compute it. A polarity dominates when its share is at
+least 0.5 + --margin for at least --min-duration; anything closer is
+"contested", with both sides' loops named, and a shift counts only when
+the new polarity holds that long.
 
 The enumeration stops at --max-loops loops and skips loops longer than
 --max-length; the output says when a bound cut the list short. Dominance
@@ -62,10 +68,11 @@ type loopsFlags struct {
 	maxLoops  int
 	maxLength int
 	sim       *runFlags
+	dom       *dominanceFlags
 }
 
 func setupLoops(fs *flag.FlagSet) func(context.Context, *output, []string) error {
-	f := &loopsFlags{fs: fs, sim: simFlags(fs)}
+	f := &loopsFlags{fs: fs, sim: simFlags(fs), dom: newDominanceFlags(fs)}
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
 	fs.BoolVar(&f.dominance, "dominance", false, "run the model and report the dominant loops over time")
 	fs.IntVar(&f.maxLoops, "max-loops", loops.DefaultMaxLoops, "list at most `N` loops")
@@ -89,7 +96,9 @@ type jsonPeriod struct {
 	Start     float64  `json:"start"`
 	End       float64  `json:"end"`
 	Polarity  string   `json:"polarity"`
+	Contested bool     `json:"contested,omitempty"`
 	Loops     []string `json:"loops"`
+	Rivals    []string `json:"rivals,omitempty"`
 	Share     float64  `json:"share"`
 }
 
@@ -116,7 +125,10 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 	if err != nil {
 		return err
 	}
-	opt.Trace = true
+	set, err := f.dom.settings()
+	if err != nil {
+		return err
+	}
 	if f.maxLoops <= 0 {
 		return usagef("--max-loops must be positive, not %d", f.maxLoops)
 	}
@@ -137,11 +149,11 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 	observed := map[*loops.Loop]loops.Polarity{}
 	needRun := f.dominance || slices.ContainsFunc(ls, func(l *loops.Loop) bool { return l.Polarity == loops.Undetermined })
 	if needRun {
-		res, err := m.Run(ctx, opt)
+		res, err := m.Run(ctx, loops.TraceOptions(m, opt, &set))
 		if err != nil {
 			return &fileError{path, err}
 		}
-		if dom, err = loops.Analyze(list, res.Trace()); err != nil {
+		if dom, err = loops.Analyze(list, res.Trace(), &set); err != nil {
 			return &fileError{path, err}
 		}
 		if f.dominance {
@@ -172,7 +184,7 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 			jd := &jsonDominance{Periods: []jsonPeriod{}, Shifts: []jsonShift{}}
 			for _, p := range dom.Periods {
 				jd.Periods = append(jd.Periods, jsonPeriod{Partition: p.Partition, Start: p.Start, End: p.End,
-					Polarity: string(p.Polarity), Loops: nonNil(p.Loops), Share: round3(p.Share)})
+					Polarity: string(p.Polarity), Contested: p.Contested, Loops: nonNil(p.Loops), Rivals: p.Rivals, Share: round3(p.Share)})
 			}
 			for _, s := range dom.Shifts {
 				jd.Shifts = append(jd.Shifts, jsonShift{Partition: s.Partition, Time: s.Time, From: string(s.From), To: string(s.To)})
@@ -249,7 +261,12 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 		if loopsCol == "" {
 			loopsCol = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", num(p.Start), num(p.End), p.Polarity, num(round3(p.Share)), loopsCol)
+		pol := string(p.Polarity)
+		if p.Contested {
+			pol = "contested"
+			loopsCol += " against " + strings.Join(p.Rivals, " ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", num(round3(p.Start)), num(round3(p.End)), pol, num(round3(p.Share)), loopsCol)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -264,7 +281,7 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 		if multi {
 			where = fmt.Sprintf(" (partition %d)", s.Partition+1)
 		}
-		fmt.Fprintf(w, "  at %s: %s → %s%s\n", num(s.Time), s.From, s.To, where)
+		fmt.Fprintf(w, "  at %s: %s → %s%s\n", num(round3(s.Time)), s.From, s.To, where)
 	}
 	return nil
 }
