@@ -119,12 +119,12 @@ func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, 
 	// Stack and list them in loop order (L1, L2, …).
 	shown = slices.Clone(shown)
 	slices.Sort(shown)
-	// The scores of save point i sit at d.Links.At(i), from the first
+	// The scores of save point i sit at scoreTime(d, i), from the first
 	// save point with scores.
 	first := scoredFrom(d)
 	xs := make([]float64, 0, n-first)
 	for i := first; i < n; i++ {
-		xs = append(xs, d.Links.At(i))
+		xs = append(xs, scoreTime(d, i))
 	}
 	pos := make([]float64, len(xs))
 	neg := make([]float64, len(xs))
@@ -262,6 +262,15 @@ func stabilityPanel(m *model.Model, st *loops.Stability, labels bool) (*Panel, e
 	}
 	addSpan(start, st.Times[n-1], cur)
 	return p, nil
+}
+
+// scoreTime returns the time the scores of save point i are placed at:
+// d.Links.At(i), or Times[i] for an analysis made without link scores.
+func scoreTime(d *loops.Dominance, i int) float64 {
+	if d.Links == nil {
+		return d.Times[i]
+	}
+	return d.Links.At(i)
 }
 
 // scoredFrom returns the first save point with loop scores: 0 for
