@@ -43,7 +43,7 @@ type Figure struct {
 	Panels []*Panel
 	// Width and Height are the size of the picture. Zero means
 	// DefaultWidth, and DefaultPanelHeight for one panel (3.2 inches a
-	// panel for more).
+	// panel for more, plus the panels' own heights).
 	Width, Height vg.Length
 	// DPI is the resolution of PNG output. Zero means DefaultDPI.
 	DPI int
@@ -58,6 +58,12 @@ type Panel struct {
 	// HideXTicks hides the tick labels and label of the horizontal axis
 	// (the upper panels of a stack that shares it).
 	HideXTicks bool
+	// YTicks, if any, replace the round ticks of the vertical axis (the
+	// rows of an event strip).
+	YTicks []Tick
+	// Height is the panel's height in a figure of several; zero shares
+	// what the panels with a height leave among the others.
+	Height vg.Length
 
 	Spans   []Span   // shaded intervals of X, behind everything else
 	Areas   []Area   // filled bands, drawn in order
@@ -67,6 +73,12 @@ type Panel struct {
 	Arrows  []Arrow  // arrow heads along a curve (the direction of time)
 	Markers []Marker // labelled points
 	Heat    *Heat    // a heat map with a colour bar
+}
+
+// Tick is a labelled tick of an axis.
+type Tick struct {
+	Value float64
+	Label string
 }
 
 // Range is the span of an axis. Any values may be given: a range that
@@ -186,12 +198,23 @@ type Arrow struct {
 	Color        color.Color
 }
 
-// Marker is a point drawn as a circle, with a label beside it.
+// Marker is a point drawn as a circle (or a bar), with a label beside
+// it.
 type Marker struct {
 	X, Y  float64
 	Label string
 	Color color.Color
+	Glyph Glyph
 }
+
+// Glyph is the shape of a marker.
+type Glyph int
+
+// The shapes of a marker.
+const (
+	Circle Glyph = iota // a ring
+	Bar                 // a short vertical bar: an event on a time strip
+)
 
 // Heat is a heat map: Z[j][i] is the value of the cell centred at
 // (X[i], Y[j]). NaN cells take the NaN colour and a legend entry; a colour
@@ -230,7 +253,14 @@ func (f *Figure) Size() (w, h vg.Length) {
 	if h == 0 {
 		h = DefaultPanelHeight
 		if n := len(f.Panels); n > 1 {
-			h = vg.Length(n) * 3.2 * vg.Inch
+			h = 0
+			for _, p := range f.Panels {
+				if p.Height > 0 {
+					h += p.Height
+				} else {
+					h += 3.2 * vg.Inch
+				}
+			}
 		}
 	}
 	return w, h
@@ -384,31 +414,68 @@ func textStyle(size vg.Length, c color.Color) text.Style {
 	}
 }
 
-// draw lays the panels out on c: the title on top, a column on the right
-// for the legends (and colour bars), the panels stacked in the rest with
-// their data areas aligned.
+// draw renders the figure on c as arrange lays it out.
 func (f *Figure) draw(c draw.Canvas) error {
-	if len(f.Panels) == 0 {
-		return errors.New("the figure has no panels")
+	ar, err := f.arrange(c)
+	if err != nil {
+		return err
 	}
+	if f.Title != "" {
+		c.FillText(ar.titleStyle, ar.titleAt, f.Title)
+	}
+	for k, p := range f.Panels {
+		ar.plots[k].Draw(ar.canvases[k])
+		col := ar.columns[k]
+		switch {
+		case col.Canvas == nil:
+		case p.Heat != nil:
+			drawColorBar(col, p.Heat, ar.legends[k])
+		case ar.legends[k] != nil:
+			ar.legends[k].Draw(col)
+		}
+	}
+	return nil
+}
+
+// arrangement is a figure laid out on a canvas.
+type arrangement struct {
+	titleStyle text.Style
+	titleAt    vg.Point
+	plots      []*plot.Plot
+	legends    []*plot.Legend // nil for a panel without
+	canvases   []draw.Canvas  // the panels'
+	columns    []draw.Canvas  // beside each panel's data area, for its legend; none if no panel has one
+}
+
+// dataCanvas returns the data area of panel k.
+func (ar *arrangement) dataCanvas(k int) draw.Canvas {
+	return ar.plots[k].DataCanvas(ar.canvases[k])
+}
+
+// arrange lays the figure out on c: the title on top, a column on the
+// right for the legends (and colour bars), the panels stacked in the rest
+// with their data areas aligned.
+func (f *Figure) arrange(c draw.Canvas) (*arrangement, error) {
+	if len(f.Panels) == 0 {
+		return nil, errors.New("the figure has no panels")
+	}
+	ar := &arrangement{}
 	pad := vg.Points(8)
 	c = draw.Crop(c, pad, -pad, pad, -pad)
 	if f.Title != "" {
 		st := textStyle(titleSize+2, color.Black)
 		st.XAlign, st.YAlign = draw.XCenter, draw.YTop
-		c.FillText(st, vg.Point{X: c.Center().X, Y: c.Max.Y}, f.Title)
+		ar.titleStyle, ar.titleAt = st, vg.Point{X: c.Center().X, Y: c.Max.Y}
 		c.Max.Y -= st.Rectangle(f.Title).Size().Y + pad
 	}
-	plots := make([][]*plot.Plot, len(f.Panels))
-	legends := make([]*plot.Legend, len(f.Panels))
 	var side vg.Length
-	for k, p := range f.Panels {
+	for _, p := range f.Panels {
 		pl, lg, err := p.plot()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		plots[k] = []*plot.Plot{pl}
-		legends[k] = lg
+		ar.plots = append(ar.plots, pl)
+		ar.legends = append(ar.legends, lg)
 		if w := legendWidth(lg); w > side {
 			side = w
 		}
@@ -420,29 +487,54 @@ func (f *Figure) draw(c draw.Canvas) error {
 		side += pad
 	}
 	main := draw.Crop(c, 0, -side, 0, 0)
-	tiles := draw.Tiles{Rows: len(f.Panels), Cols: 1, PadY: vg.Points(6)}
-	canvases := plot.Align(plots, tiles, main)
-	for k, p := range f.Panels {
-		pc := canvases[k][0]
-		plots[k][0].Draw(pc)
-		if side == 0 {
-			continue
-		}
-		// The legend column beside the panel's data area.
-		data := plots[k][0].DataCanvas(pc)
-		col := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: main.Max.X + pad, Y: data.Min.Y},
-			Max: vg.Point{X: c.Max.X, Y: data.Max.Y},
-		}}
-		if p.Heat != nil {
-			drawColorBar(col, p.Heat, legends[k])
-			continue
-		}
-		if legends[k] != nil {
-			legends[k].Draw(col)
+	ar.canvases = stack(f.Panels, ar.plots, main, vg.Points(6))
+	ar.columns = make([]draw.Canvas, len(f.Panels))
+	if side > 0 {
+		for k := range f.Panels {
+			data := ar.dataCanvas(k)
+			ar.columns[k] = draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: main.Max.X + pad, Y: data.Min.Y},
+				Max: vg.Point{X: c.Max.X, Y: data.Max.Y},
+			}}
 		}
 	}
-	return nil
+	return ar, nil
+}
+
+// stack divides c among the panels top to bottom, pad apart, each panel
+// with a height getting it and the others sharing the rest equally, and
+// lines up their data areas' left and right edges.
+func stack(ps []*Panel, plots []*plot.Plot, c draw.Canvas, pad vg.Length) []draw.Canvas {
+	free := c.Max.Y - c.Min.Y - pad*vg.Length(len(ps)-1)
+	shared := 0
+	for _, p := range ps {
+		if p.Height > 0 && len(ps) > 1 {
+			free -= p.Height
+		} else {
+			shared++
+		}
+	}
+	out := make([]draw.Canvas, len(ps))
+	top := c.Max.Y
+	var left, right vg.Length
+	for k, p := range ps {
+		h := p.Height
+		if h <= 0 || len(ps) == 1 {
+			h = free / vg.Length(max(shared, 1))
+		}
+		pc := c
+		pc.Max.Y, pc.Min.Y = top, top-h
+		top -= h + pad
+		out[k] = pc
+		data := plots[k].DataCanvas(pc)
+		left = max(left, data.Min.X-pc.Min.X)
+		right = max(right, pc.Max.X-data.Max.X)
+	}
+	for k := range out {
+		data := plots[k].DataCanvas(out[k])
+		out[k] = draw.Crop(out[k], left-(data.Min.X-out[k].Min.X), -(right - (out[k].Max.X - data.Max.X)), 0, 0)
+	}
+	return out
 }
 
 func legendWidth(lg *plot.Legend) vg.Length {
@@ -469,6 +561,13 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 	xr, yr := p.X.Drawable(), p.Y.Drawable()
 	pl.X.Min, pl.X.Max = xr.Min, xr.Max
 	pl.Y.Min, pl.Y.Max = yr.Min, yr.Max
+	if len(p.YTicks) > 0 {
+		var ts plot.ConstantTicks
+		for _, t := range p.YTicks {
+			ts = append(ts, plot.Tick{Value: t.Value, Label: t.Label})
+		}
+		pl.Y.Tick.Marker = ts
+	}
 	if p.HideXTicks {
 		pl.X.Label.Text = ""
 		pl.X.Tick.Label.Color = color.Transparent
@@ -571,7 +670,7 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 		}
 	}
 	if len(p.HRules) > 0 || len(p.VRules) > 0 {
-		pl.Add(rules{h: p.HRules, v: p.VRules})
+		pl.Add(rules{p})
 	}
 	if len(p.Arrows) > 0 {
 		pl.Add(arrows(p.Arrows))
@@ -626,43 +725,69 @@ func (ss spans) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
-// rules draws horizontal and vertical rules with their labels.
-type rules struct{ h, v []Rule }
+// rules draws a panel's horizontal and vertical rules with their labels,
+// placed clear of its markers, their labels and its lines.
+type rules struct{ p *Panel }
 
 // Plot implements plot.Plotter.
-func (r rules) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	st := textStyle(smallFontSize, color.Black)
-	lineH := st.Rectangle("0").Size().Y * 1.25
-	for _, h := range r.h {
-		if h.At < p.Y.Min || h.At > p.Y.Max {
-			continue
-		}
-		y := trY(h.At)
-		c.StrokeLine2(ruleStyle(h), c.Min.X, y, c.Max.X, y)
-		if h.Label != "" {
-			ts := st
-			ts.Color = h.Color
-			ts.XAlign, ts.YAlign = draw.XRight, draw.YBottom
-			backedText(c, ts, vg.Point{X: c.Max.X - vg.Points(3), Y: y + vg.Points(2)}, h.Label)
+func (r rules) Plot(c draw.Canvas, pl *plot.Plot) {
+	trX, trY := pl.Transforms(&c)
+	for _, h := range r.p.HRules {
+		if h.At >= pl.Y.Min && h.At <= pl.Y.Max {
+			y := trY(h.At)
+			c.StrokeLine2(ruleStyle(h), c.Min.X, y, c.Max.X, y)
 		}
 	}
-	// Vertical rules' labels at the top, in up to three rows so that close
-	// ones do not overprint; a label with no room is left out.
+	for _, v := range r.p.VRules {
+		if v.At >= pl.X.Min && v.At <= pl.X.Max {
+			x := trX(v.At)
+			c.StrokeLine2(ruleStyle(v), x, c.Min.Y, x, c.Max.Y)
+		}
+	}
+	for _, l := range r.layout(c, pl) {
+		backedText(c, l.style, l.at, l.text)
+	}
+}
+
+// label is a label placed on a canvas: its text drawn with style at at,
+// covering box.
+type label struct {
+	text  string
+	style text.Style
+	at    vg.Point
+	box   vg.Rectangle
+}
+
+func placedLabel(ts text.Style, at vg.Point, s string) label {
+	r := ts.Rectangle(s)
+	return label{text: s, style: ts, at: at, box: vg.Rectangle{
+		Min: vg.Point{X: at.X + r.Min.X, Y: at.Y + r.Min.Y},
+		Max: vg.Point{X: at.X + r.Max.X, Y: at.Y + r.Max.Y},
+	}}
+}
+
+// layout places the rules' labels on the data canvas c: the vertical
+// rules' at the top, in up to three rows so that close ones do not
+// overprint (a label with no room is left out); then each horizontal
+// rule's beside its line, at the first place — right end above the line,
+// then below it, then 4 points further left, then all that again with the
+// label on two lines — that covers the fewest markers, other labels,
+// vertical rules and line segments.
+func (r rules) layout(c draw.Canvas, pl *plot.Plot) []label {
+	trX, trY := pl.Transforms(&c)
+	st := textStyle(smallFontSize, color.Black)
+	lineH := st.Rectangle("0").Size().Y * 1.25
+	var out []label
 	const rows = 3
 	var rowEnd [rows]vg.Length
 	for i := range rowEnd {
 		rowEnd[i] = c.Min.X - 1e6
 	}
-	for _, v := range r.v {
-		if v.At < p.X.Min || v.At > p.X.Max {
+	for _, v := range r.p.VRules {
+		if v.At < pl.X.Min || v.At > pl.X.Max || v.Label == "" {
 			continue
 		}
 		x := trX(v.At)
-		c.StrokeLine2(ruleStyle(v), x, c.Min.Y, x, c.Max.Y)
-		if v.Label == "" {
-			continue
-		}
 		ts := st
 		ts.Color = v.Color
 		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
@@ -681,10 +806,133 @@ func (r rules) Plot(c draw.Canvas, p *plot.Plot) {
 			if ts.XAlign == draw.XRight {
 				at.X = x0 + w
 			}
-			backedText(c, ts, at, v.Label)
+			out = append(out, placedLabel(ts, at, v.Label))
 			break
 		}
 	}
+
+	// What a horizontal rule's label must keep clear of.
+	var boxes []vg.Rectangle
+	for _, l := range out {
+		boxes = append(boxes, l.box)
+	}
+	for _, m := range r.p.Markers {
+		pt := vg.Point{X: trX(m.X), Y: trY(m.Y)}
+		rad := vg.Points(5)
+		boxes = append(boxes, vg.Rectangle{Min: vg.Point{X: pt.X - rad, Y: pt.Y - rad}, Max: vg.Point{X: pt.X + rad, Y: pt.Y + rad}})
+		if l, ok := markerLabel(c, m, pt); ok {
+			boxes = append(boxes, l.box)
+		}
+	}
+	var xs []vg.Length
+	for _, v := range r.p.VRules {
+		xs = append(xs, trX(v.At))
+	}
+	var segs [][2]vg.Point
+	for _, ln := range r.p.Lines {
+		for i := 1; i < min(len(ln.X), len(ln.Y)); i++ {
+			a := vg.Point{X: trX(ln.X[i-1]), Y: trY(ln.Y[i-1])}
+			b := vg.Point{X: trX(ln.X[i]), Y: trY(ln.Y[i])}
+			if finitePoint(a) && finitePoint(b) {
+				segs = append(segs, [2]vg.Point{a, b})
+			}
+		}
+	}
+	cost := func(box vg.Rectangle) int {
+		n := 0
+		if box.Min.X < c.Min.X || box.Max.X > c.Max.X || box.Min.Y < c.Min.Y || box.Max.Y > c.Max.Y {
+			n += 1000
+		}
+		for _, b := range boxes {
+			if overlaps(box, b) {
+				n += 100
+			}
+		}
+		for _, x := range xs {
+			if x >= box.Min.X && x <= box.Max.X {
+				n += 100
+			}
+		}
+		for _, s := range segs {
+			if segmentHits(s[0], s[1], box) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, h := range r.p.HRules {
+		if h.At < pl.Y.Min || h.At > pl.Y.Max || h.Label == "" {
+			continue
+		}
+		y := trY(h.At)
+		ts := st
+		ts.Color = h.Color
+		ts.XAlign = draw.XLeft
+		// The label on one line, else broken after its name where that
+		// finds a clear place.
+		texts := []string{h.Label}
+		if name, rest, ok := strings.Cut(h.Label, ": "); ok {
+			texts = append(texts, name+":\n"+rest)
+		}
+		var best label
+		bestCost := -1
+		for _, txt := range texts {
+			w := ts.Rectangle(txt).Size().X
+			for x0 := c.Max.X - vg.Points(3) - w; x0 >= c.Min.X+vg.Points(3) || bestCost < 0; x0 -= vg.Points(4) {
+				for _, above := range []bool{true, false} {
+					at := vg.Point{X: x0, Y: y + vg.Points(2)}
+					ts.YAlign = draw.YBottom
+					if !above {
+						ts.YAlign, at.Y = draw.YTop, y-vg.Points(2)
+					}
+					l := placedLabel(ts, at, txt)
+					if n := cost(l.box); bestCost < 0 || n < bestCost {
+						best, bestCost = l, n
+					}
+				}
+				if bestCost == 0 {
+					break
+				}
+			}
+			if bestCost == 0 {
+				break
+			}
+		}
+		out = append(out, best)
+		boxes = append(boxes, best.box)
+	}
+	return out
+}
+
+func finitePoint(p vg.Point) bool {
+	x, y := float64(p.X), float64(p.Y)
+	return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(x, 0) && !math.IsInf(y, 0)
+}
+
+// overlaps reports whether two rectangles share more than an edge.
+func overlaps(a, b vg.Rectangle) bool {
+	return a.Min.X < b.Max.X && b.Min.X < a.Max.X && a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y
+}
+
+// segmentHits reports whether the segment from a to b passes through the
+// rectangle r (Liang–Barsky clipping).
+func segmentHits(a, b vg.Point, r vg.Rectangle) bool {
+	t0, t1 := 0.0, 1.0
+	dx, dy := float64(b.X-a.X), float64(b.Y-a.Y)
+	clip := func(p, q float64) bool {
+		if p == 0 {
+			return q >= 0
+		}
+		t := q / p
+		if p < 0 {
+			t0 = math.Max(t0, t)
+		} else {
+			t1 = math.Min(t1, t)
+		}
+		return t0 <= t1
+	}
+	return clip(-dx, float64(a.X-r.Min.X)) && clip(dx, float64(r.Max.X-a.X)) &&
+		clip(-dy, float64(a.Y-r.Min.Y)) && clip(dy, float64(r.Max.Y-a.Y))
 }
 
 // backedText draws text on a translucent white box, legible over lines
@@ -734,25 +982,37 @@ type markers []Marker
 // Plot implements plot.Plotter.
 func (ms markers) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	st := textStyle(smallFontSize, color.Black)
 	for _, m := range ms {
 		pt := vg.Point{X: trX(m.X), Y: trY(m.Y)}
 		if !c.Contains(pt) {
 			continue
 		}
-		c.DrawGlyph(draw.GlyphStyle{Color: m.Color, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}, pt)
-		c.DrawGlyph(draw.GlyphStyle{Color: color.White, Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}, pt)
-		if m.Label == "" {
+		if m.Glyph == Bar {
+			h := vg.Points(7)
+			c.StrokeLine2(draw.LineStyle{Color: m.Color, Width: vg.Points(2)}, pt.X, pt.Y-h, pt.X, pt.Y+h)
 			continue
 		}
-		ts := st
-		ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
-		at := vg.Point{X: pt.X + vg.Points(6), Y: pt.Y - vg.Points(4)}
-		w := ts.Rectangle(m.Label).Size().X
-		if at.X+w > c.Max.X {
-			ts.XAlign = draw.XRight
-			at.X = pt.X - vg.Points(6)
+		c.DrawGlyph(draw.GlyphStyle{Color: m.Color, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}, pt)
+		c.DrawGlyph(draw.GlyphStyle{Color: color.White, Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}, pt)
+		if l, ok := markerLabel(c, m, pt); ok {
+			backedText(c, l.style, l.at, l.text)
 		}
-		backedText(c, ts, at, m.Label)
 	}
+}
+
+// markerLabel places a marker's label below and to the right of the
+// point pt, or to its left where the right has no room.
+func markerLabel(c draw.Canvas, m Marker, pt vg.Point) (label, bool) {
+	if m.Label == "" || m.Glyph == Bar {
+		return label{}, false
+	}
+	ts := textStyle(smallFontSize, color.Black)
+	ts.XAlign, ts.YAlign = draw.XLeft, draw.YTop
+	at := vg.Point{X: pt.X + vg.Points(6), Y: pt.Y - vg.Points(4)}
+	w := ts.Rectangle(m.Label).Size().X
+	if at.X+w > c.Max.X {
+		ts.XAlign = draw.XRight
+		at.X = pt.X - vg.Points(6)
+	}
+	return placedLabel(ts, at, m.Label), true
 }

@@ -244,7 +244,7 @@ func distinguishCoinciding(lines []Line, y Range) {
 // coincide reports whether two lines over the same times lie within tol
 // of each other at a quarter or more of their points.
 func coincide(a, b Line, tol float64) bool {
-	if len(a.X) != len(b.X) || len(a.X) == 0 || !slices.Equal(a.X, b.X) {
+	if len(a.X) == 0 || !slices.Equal(a.X, b.X) || len(a.Y) != len(a.X) || len(b.Y) != len(b.X) {
 		return false
 	}
 	close, both := 0, 0
