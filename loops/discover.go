@@ -62,7 +62,7 @@ func discover(l *List, ls *LinkScores) []*Loop {
 	found := s.found
 	sortLoops(g, found)
 	for k, lp := range found {
-		lp.ID = fmt.Sprintf("L%d", len(l.Loops)+k+1)
+		lp.ID, lp.Label = LoopID(lp.Vars), fmt.Sprintf("L%d", len(l.Loops)+k+1)
 	}
 	return found
 }

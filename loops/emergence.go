@@ -297,15 +297,8 @@ func DominantPeriods(d *Dominance, partition int) []Period {
 // enumeration was bounded, discovered), in ID order.
 func (e *Emergence) Loops() []*Loop { return e.Dominance.Loops }
 
-// Loop returns the loop with the given ID or name, or nil.
-func (e *Emergence) Loop(idOrName string) *Loop {
-	for _, lp := range e.Dominance.Loops {
-		if lp.ID == idOrName || (lp.Name != "" && lp.Name == idOrName) {
-			return lp
-		}
-	}
-	return nil
-}
+// Loop returns the loop with the given ID, label or name, or nil.
+func (e *Emergence) Loop(key string) *Loop { return findLoop(e.Dominance.Loops, key) }
 
 // emergenceJSON is the JSON form of an Emergence.
 type emergenceJSON struct {
@@ -322,6 +315,7 @@ type emergenceJSON struct {
 
 type loopJSON struct {
 	ID       string   `json:"id"`
+	Label    string   `json:"label"`
 	Name     string   `json:"name,omitempty"`
 	Polarity Polarity `json:"polarity"`
 	Vars     []string `json:"vars"`
@@ -332,7 +326,7 @@ type loopJSON struct {
 //	{"thresholds": [{"name", "var", "level", "direction",
 //	                 "crossings": [{"time", "direction", "dominant_before",
 //	                                "dominant_after", "regime"}]}],
-//	 "dominance": {"loops": [{"id", "name", "polarity", "vars"}],
+//	 "dominance": {"loops": [{"id", "label", "name", "polarity", "vars"}],
 //	               "shifts": [{"time", "from", "to", "partition",
 //	                           "dominant_before", "dominant_after"}]},
 //	 "stability": {"conserved": [...], "sign_changes": [{"time", "from", "to"}]}}
@@ -346,7 +340,7 @@ func (e *Emergence) MarshalJSON() ([]byte, error) {
 	}
 	j.Dominance.Loops = []loopJSON{}
 	for _, lp := range e.Dominance.Loops {
-		j.Dominance.Loops = append(j.Dominance.Loops, loopJSON{lp.ID, lp.Name, lp.Polarity, lp.Vars})
+		j.Dominance.Loops = append(j.Dominance.Loops, loopJSON{lp.ID, lp.Label, lp.Name, lp.Polarity, lp.Vars})
 	}
 	j.Dominance.Shifts = e.Shifts
 	if j.Dominance.Shifts == nil {
@@ -380,8 +374,8 @@ func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 		out := make([]string, len(ids))
 		for i, id := range ids {
 			out[i] = id
-			if lp := e.Loop(id); lp != nil && lp.Name != "" {
-				out[i] += " " + lp.Name
+			if lp := e.Loop(id); lp != nil {
+				out[i] = lp.Title()
 			}
 		}
 		return strings.Join(out, ", ")
@@ -397,11 +391,7 @@ func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 			pol = string(e.Dominance.Observed[k].Polarity) + "*"
 			star = true
 		}
-		name := ""
-		if lp.Name != "" {
-			name = " " + lp.Name
-		}
-		fmt.Fprintf(&b, "  %s%s (%s): %s\n", lp.ID, name, pol, strings.Join(lp.Vars, " → "))
+		fmt.Fprintf(&b, "  %s (%s): %s\n", lp.Title(), pol, strings.Join(lp.Vars, " → "))
 	}
 	if star {
 		fmt.Fprintf(&b, "  * observed during the run: the equations alone do not decide it\n")

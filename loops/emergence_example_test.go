@@ -27,14 +27,21 @@ func ExampleAnalyzeEmergence() {
 			fmt.Printf("%s crossed %s at t=%.2f\n", th.Name, c.Direction, c.Time)
 		}
 	}
+	title := func(ids []string) []string {
+		var out []string
+		for _, id := range ids {
+			out = append(out, e.Loop(id).Title())
+		}
+		return out
+	}
 	for _, s := range e.Shifts {
-		fmt.Printf("dominance %s → %s at t=%.2f: %v → %v\n", s.From, s.To, s.Time, s.DominantBefore, s.DominantAfter)
+		fmt.Printf("dominance %s → %s at t=%.2f: %q → %q\n", s.From, s.To, s.Time, title(s.DominantBefore), title(s.DominantAfter))
 	}
 	for _, s := range e.Stability.SignChanges {
 		fmt.Printf("%s → %s at t=%.2f\n", s.From, s.To, s.Time)
 	}
 	// Output:
 	// majority crossed rising at t=15.32
-	// dominance R → B at t=15.32: [L1] → [L2]
+	// dominance R → B at t=15.32: ["L1 growth"] → ["L2 crowding"]
 	// amplifying → damping at t=15.32
 }

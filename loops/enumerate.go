@@ -2,6 +2,7 @@ package loops
 
 import (
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 
@@ -29,9 +30,15 @@ type Options struct {
 // Loop is a feedback loop: a closed path through the graph that visits
 // no variable twice.
 type Loop struct {
-	// ID is "L1", "L2", …: the loop's place in the list, which is sorted
-	// by length, then by the names of its variables.
+	// ID identifies the loop by its variables alone: 12 hexadecimal
+	// digits of a hash of its canonical cycle (LoopID). It stays the same
+	// whatever the bounds of the enumeration, the scenario, the run or
+	// the analysis, as long as the loop's variables keep their names.
 	ID string
+	// Label is "L1", "L2", …: the loop's place in the list, which is
+	// sorted by length, then by the names of its variables, for display.
+	// It can change with the list's bounds; ID does not.
+	Label string
 	// Name is the name of the model's [[loops]] entry for this loop, if
 	// it has one.
 	Name string
@@ -58,18 +65,46 @@ func (l *Loop) Len() int { return len(l.Vars) }
 
 // String returns the loop as "L1 growth (R): population → births".
 func (l *Loop) String() string {
-	name := ""
-	if l.Name != "" {
-		name = " " + l.Name
+	return fmt.Sprintf("%s (%s): %s", l.Title(), l.Polarity, strings.Join(l.Vars, " → "))
+}
+
+// Title returns the loop's label and name, as "L1 growth", or its label
+// alone if it has no name.
+func (l *Loop) Title() string {
+	if l.Name == "" {
+		return l.Label
 	}
-	return fmt.Sprintf("%s%s (%s): %s", l.ID, name, l.Polarity, strings.Join(l.Vars, " → "))
+	return l.Label + " " + l.Name
+}
+
+// LoopID returns the ID of the loop through the named variables, in
+// causal order: the first 12 hexadecimal digits of the FNV-1a hash of
+// the cycle read from its least variable name, names joined by " → ".
+func LoopID(vars []string) string {
+	if len(vars) == 0 {
+		return ""
+	}
+	first := 0
+	for k, v := range vars {
+		if v < vars[first] {
+			first = k
+		}
+	}
+	h := fnv.New64a()
+	for k := range vars {
+		if k > 0 {
+			h.Write([]byte(" → "))
+		}
+		h.Write([]byte(vars[(first+k)%len(vars)]))
+	}
+	return fmt.Sprintf("%012x", h.Sum64()>>16)
 }
 
 // List is the feedback loops of a model, as Find lists them.
 type List struct {
 	Graph *Graph
 	// Loops holds the loops sorted by length, then by the names of their
-	// variables; Loops[k].ID is "L" followed by k+1.
+	// variables; Loops[k].Label is "L" followed by k+1.
 	Loops []*Loop
 	// Truncated reports that a bound (Options.MaxLoops or MaxLength) may
 	// have cut the list short. Analyze then searches for the loops that
@@ -84,10 +119,12 @@ type List struct {
 	part []int // per node: its partition, or -1
 }
 
-// Loop returns the loop with the given ID or name, or nil.
-func (l *List) Loop(idOrName string) *Loop {
-	for _, lp := range l.Loops {
-		if lp.ID == idOrName || (lp.Name != "" && lp.Name == idOrName) {
+// Loop returns the loop with the given ID, label or name, or nil.
+func (l *List) Loop(key string) *Loop { return findLoop(l.Loops, key) }
+
+func findLoop(ls []*Loop, key string) *Loop {
+	for _, lp := range ls {
+		if lp.ID == key || lp.Label == key || (lp.Name != "" && lp.Name == key) {
 			return lp
 		}
 	}
@@ -170,7 +207,7 @@ func Find(g *Graph, opt Options) *List {
 		}
 	}
 	for k, lp := range l.Loops {
-		lp.ID = fmt.Sprintf("L%d", k+1)
+		lp.ID, lp.Label = LoopID(lp.Vars), fmt.Sprintf("L%d", k+1)
 		lp.Partition = l.part[lp.nodes[0]]
 	}
 	l.name(g.m.Decl.Loops)

@@ -89,15 +89,23 @@ func ExampleAnalyze() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	label := map[string]string{} // loop ID → L1, L2, …
 	for k, l := range d.Loops {
-		fmt.Printf("%s observed %s\n", l.ID, d.Observed[k].Polarity)
+		label[l.ID] = l.Label
+		fmt.Printf("%s observed %s\n", l.Label, d.Observed[k].Polarity)
+	}
+	labels := func(ids []string) (out []string) {
+		for _, id := range ids {
+			out = append(out, label[id])
+		}
+		return out
 	}
 	for _, p := range d.Periods {
 		if p.Contested {
-			fmt.Printf("%.2f to %.2f: contested, %v against %v\n", p.Start, p.End, p.Loops, p.Rivals)
+			fmt.Printf("%.2f to %.2f: contested, %v against %v\n", p.Start, p.End, labels(p.Loops), labels(p.Rivals))
 			continue
 		}
-		fmt.Printf("%.2f to %.2f: %s %v share %.2f\n", p.Start, p.End, p.Polarity, p.Loops, p.Share)
+		fmt.Printf("%.2f to %.2f: %s %v share %.2f\n", p.Start, p.End, p.Polarity, labels(p.Loops), p.Share)
 	}
 	for _, s := range d.Shifts {
 		fmt.Printf("shift at %.3f: %s → %s\n", s.Time, s.From, s.To)

@@ -204,7 +204,7 @@ func TestLotkaVolterra(t *testing.T) {
 			var got []string
 			count := map[Polarity]int{}
 			for k, lp := range l.Loops {
-				got = append(got, fmt.Sprintf("%s %s %s", lp.ID, lp.Polarity, strings.Join(lp.Vars, ",")))
+				got = append(got, fmt.Sprintf("%s %s %s", lp.Label, lp.Polarity, strings.Join(lp.Vars, ",")))
 				count[lp.Polarity]++
 				if o := d.Observed[k].Polarity; o != lp.Polarity {
 					t.Errorf("%s observed %s, structural %s", lp.ID, o, lp.Polarity)

@@ -183,7 +183,7 @@ func refDiscover(l *List, ls *LinkScores) []*Loop {
 	}
 	refSortLoops(found)
 	for k, lp := range found {
-		lp.ID = fmt.Sprintf("L%d", len(l.Loops)+k+1)
+		lp.ID, lp.Label = LoopID(lp.Vars), fmt.Sprintf("L%d", len(l.Loops)+k+1)
 	}
 	return found
 }
@@ -246,7 +246,7 @@ func sameLoops(t *testing.T, what string, got, want []*Loop) {
 	}
 	for k := range got {
 		g, w := got[k], want[k]
-		if g.ID != w.ID || !slices.Equal(g.Vars, w.Vars) || !slices.Equal(g.nodes, w.nodes) ||
+		if g.ID != w.ID || g.Label != w.Label || !slices.Equal(g.Vars, w.Vars) || !slices.Equal(g.nodes, w.nodes) ||
 			!slices.Equal(g.edges, w.edges) || g.Polarity != w.Polarity || g.Partition != w.Partition ||
 			g.Discovered != w.Discovered || g.Name != w.Name {
 			t.Fatalf("%s: loop %d is %v %v, want %v %v", what, k, g, g.edges, w, w.edges)
@@ -287,7 +287,7 @@ func TestReference(t *testing.T) {
 				want := make([]*Loop, len(l.Loops))
 				for k, lp := range l.Loops {
 					want[k] = refNewLoop(g, lp.nodes)
-					want[k].ID, want[k].Name, want[k].Partition = lp.ID, lp.Name, lp.Partition
+					want[k].ID, want[k].Label, want[k].Name, want[k].Partition = lp.ID, lp.Label, lp.Name, lp.Partition
 				}
 				refSortLoops(want)
 				sameLoops(t, "Find", l.Loops, want)

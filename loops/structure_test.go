@@ -121,7 +121,7 @@ func TestEnumerationBounds(t *testing.T) {
 		t.Fatalf("%d loops, truncated %v; want %d, complete", len(all.Loops), all.Truncated, want)
 	}
 	for k, l := range all.Loops {
-		if l.ID != fmt.Sprintf("L%d", k+1) || l.Vars[0] != "s"+strings.TrimPrefix(l.Vars[0], "s") || !strings.HasPrefix(l.Vars[0], "s") {
+		if l.Label != fmt.Sprintf("L%d", k+1) || l.ID != LoopID(l.Vars) || l.Vars[0] != "s"+strings.TrimPrefix(l.Vars[0], "s") || !strings.HasPrefix(l.Vars[0], "s") {
 			t.Fatalf("loop %d: %v", k, l)
 		}
 		if k > 0 && l.Len() < all.Loops[k-1].Len() {
@@ -151,6 +151,41 @@ func TestEnumerationBounds(t *testing.T) {
 	if l := Find(g, Options{MaxLoops: -1}); len(l.Loops) != len(all.Loops) {
 		t.Errorf("no bound: %d loops, want %d", len(l.Loops), len(all.Loops))
 	}
+	// Each loop keeps its ID whatever the bounds, and no two share one.
+	ids := map[string][]string{}
+	for _, l := range all.Loops {
+		if other, ok := ids[l.ID]; ok {
+			t.Fatalf("%v and %v share the ID %s", other, l.Vars, l.ID)
+		}
+		ids[l.ID] = l.Vars
+	}
+	for _, cut := range []*List{short, few} {
+		for _, l := range cut.Loops {
+			if !slices.Equal(ids[l.ID], l.Vars) {
+				t.Errorf("%s (%s) is %v when the list is cut short, %v when it is not", l.ID, l.Label, l.Vars, ids[l.ID])
+			}
+		}
+	}
+}
+
+// TestLoopID: a loop's ID depends on its cycle, not on the variable it
+// is read from; the same variables in another order are another loop.
+func TestLoopID(t *testing.T) {
+	a := LoopID([]string{"population", "crowding", "births"})
+	if len(a) != 12 {
+		t.Errorf("ID %q, want 12 hexadecimal digits", a)
+	}
+	for _, rot := range [][]string{{"crowding", "births", "population"}, {"births", "population", "crowding"}} {
+		if b := LoopID(rot); b != a {
+			t.Errorf("%v: ID %s, want %s as for its rotation", rot, b, a)
+		}
+	}
+	if b := LoopID([]string{"population", "births", "crowding"}); b == a {
+		t.Errorf("the reverse cycle has the same ID %s", a)
+	}
+	if b := LoopID([]string{"population", "births"}); b == a {
+		t.Errorf("a shorter loop has the same ID %s", a)
+	}
 }
 
 // TestDiscovery: with the list cut short, the strongest-path search finds
@@ -168,8 +203,8 @@ func TestDiscovery(t *testing.T) {
 	}
 	var found int
 	for k, lp := range d.Loops {
-		if lp.ID != fmt.Sprintf("L%d", k+1) {
-			t.Errorf("loop %d has ID %s", k, lp.ID)
+		if lp.Label != fmt.Sprintf("L%d", k+1) || lp.ID != LoopID(lp.Vars) {
+			t.Errorf("loop %d has label %s, ID %s", k, lp.Label, lp.ID)
 		}
 		if lp.Discovered {
 			found++

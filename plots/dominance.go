@@ -66,7 +66,7 @@ func loopLabel(lp *loops.Loop, pol loops.Polarity) string {
 			name = string(r[:35]) + "…"
 		}
 	}
-	return fmt.Sprintf("%s %s (%s)", lp.ID, name, pol)
+	return fmt.Sprintf("%s %s (%s)", lp.Label, name, pol)
 }
 
 func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, error) {

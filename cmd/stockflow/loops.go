@@ -21,10 +21,12 @@ var loopsCmd = &command{
 	minArgs: 1,
 	maxArgs: 1,
 	setup:   setupLoops,
-	long: `Loops lists the feedback loops of the model in the file MODEL: their id
+	long: `Loops lists the feedback loops of the model in the file MODEL: their label
 (L1, L2, ... sorted by length, then by the names of their variables), the
 name of the model's [[loops]] entry for each, their polarity (R reinforcing,
-B balancing, U undetermined), their length and their variables in causal
+B balancing, U undetermined), their length, their id (a hash of the loop's
+variables, the same whatever the bounds, the run or the scenario; the
+JSON's loop lists refer to loops by it) and their variables in causal
 order. Smooth and delay builtins count as one link from their input to
 the variable that calls them.
 
@@ -83,6 +85,7 @@ func setupLoops(fs *flag.FlagSet) func(context.Context, *output, []string) error
 // jsonLoop is one loop in the JSON output.
 type jsonLoop struct {
 	ID         string   `json:"id"`
+	Label      string   `json:"label"`
 	Name       string   `json:"name,omitempty"`
 	Polarity   string   `json:"polarity"`
 	Structural string   `json:"structural"`
@@ -177,7 +180,7 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 		j := jsonLoops{Loops: []jsonLoop{}, Truncated: list.Truncated}
 		for _, l := range ls {
 			p, _ := polarity(l)
-			j.Loops = append(j.Loops, jsonLoop{ID: l.ID, Name: l.Name, Polarity: p, Structural: string(l.Polarity),
+			j.Loops = append(j.Loops, jsonLoop{ID: l.ID, Label: l.Label, Name: l.Name, Polarity: p, Structural: string(l.Polarity),
 				Length: l.Len(), Variables: l.Vars, Discovered: l.Discovered})
 		}
 		if f.dominance {
@@ -206,7 +209,7 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 		fmt.Fprintln(w, "no feedback loops")
 	} else {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "id\tname\tpolarity\tlength\tvariables")
+		fmt.Fprintln(tw, "loop\tname\tpolarity\tlength\tid\tvariables")
 		star := false
 		for _, l := range ls {
 			p, obs := polarity(l)
@@ -221,7 +224,7 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 			if l.Discovered {
 				name += " (discovered)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", l.ID, name, p, l.Len(), strings.Join(l.Vars, " → "))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", l.Label, name, p, l.Len(), l.ID, strings.Join(l.Vars, " → "))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -257,14 +260,11 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 		if multi {
 			fmt.Fprintf(tw, "%d\t", p.Partition+1)
 		}
-		loopsCol := strings.Join(p.Loops, " ")
-		if loopsCol == "" {
-			loopsCol = "-"
-		}
+		loopsCol := titles(dom, p.Loops)
 		pol := string(p.Polarity)
 		if p.Contested {
 			pol = "contested"
-			loopsCol += " against " + strings.Join(p.Rivals, " ")
+			loopsCol += " against " + titles(dom, p.Rivals)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", num(round3(p.Start)), num(round3(p.End)), pol, num(round3(p.Share)), loopsCol)
 	}
@@ -284,6 +284,24 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 		fmt.Fprintf(w, "  at %s: %s → %s%s\n", num(round3(s.Time)), s.From, s.To, where)
 	}
 	return nil
+}
+
+// titles returns the labels and names of the loops with the given IDs,
+// comma-separated, or "-" for none.
+func titles(d *loops.Dominance, ids []string) string {
+	if len(ids) == 0 {
+		return "-"
+	}
+	out := make([]string, len(ids))
+	for k, id := range ids {
+		out[k] = id
+		for _, lp := range d.Loops {
+			if lp.ID == id {
+				out[k] = lp.Title()
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
