@@ -1,78 +1,163 @@
 package model
 
-import "sort"
+import (
+	"math"
+	"sort"
 
-// builtin describes a function of the equation language.
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// A builtin is a function of the equation language, and everything the
+// compiler knows about it: how it is called, whether it varies in time of
+// itself, and how it compiles, either by expansion into hidden variables
+// (a stateful builtin, expand.go) or to an instruction, whose row in the
+// table of instructions (internal/opgen) gives its Go form.
 type builtin struct {
+	name     string
 	min, max int    // argument counts; max < 0 means any number
 	sig      string // the signature, for messages
 	doc      string
+	// tableArg reports whether the first argument names a lookup table
+	// rather than giving a value (lookup).
+	tableArg bool
+	// varies reports whether the value changes with time even when the
+	// arguments do not.
+	varies bool
+	// whole reports whether the call may only be the whole equation of an
+	// aux or flow, which the compiler takes apart before anything else.
+	whole bool
+	// internal marks the functions that expansion writes and users do not.
+	internal bool
+
+	// expand, for a stateful builtin, returns what replaces the call: an
+	// expression over the hidden variables it adds. Its arguments are
+	// expanded already.
+	expand func(c *compiler, owner *cvar, at int, args []syntax.Expr) syntax.Expr
+
+	// op is the instruction that computes a stateless builtin from the
+	// slots of its arguments in order; omitted[k] is the operand of
+	// argument min+k when the call leaves it out. With fold, a builtin of
+	// any number of arguments folds op over them from the left.
+	op      opcode
+	omitted []float64
+	fold    bool
+	// lower, when not nil, compiles the call instead of op, given the
+	// slots of its value arguments (the table argument is left out).
+	lower func(c *compiler, x *syntax.Call, args []int32, want int32) int32
+
+	// units is the rule that gives the call's units from its arguments';
+	// the units check fills the rules in, and the zero value checks
+	// nothing.
+	units unitsRule
 }
 
-// builtins is the function table, by lower-case name. It is read-only.
-var builtins = map[string]builtin{
-	"abs":            {1, 1, "abs(x)", "absolute value"},
-	"arccos":         {1, 1, "arccos(x)", "inverse cosine, in radians"},
-	"arcsin":         {1, 1, "arcsin(x)", "inverse sine, in radians"},
-	"arctan":         {1, 1, "arctan(x)", "inverse tangent, in radians"},
-	"cos":            {1, 1, "cos(x)", "cosine of x radians"},
-	"sin":            {1, 1, "sin(x)", "sine of x radians"},
-	"tan":            {1, 1, "tan(x)", "tangent of x radians"},
-	"exp":            {1, 1, "exp(x)", "e to the power x"},
-	"ln":             {1, 1, "ln(x)", "natural logarithm"},
-	"log10":          {1, 1, "log10(x)", "base-10 logarithm"},
-	"sqrt":           {1, 1, "sqrt(x)", "square root"},
-	"int":            {1, 1, "int(x)", "largest integer not above x (floor)"},
-	"integer":        {1, 1, "integer(x)", "x truncated toward zero (Vensim's INTEGER)"},
-	"modulo":         {2, 2, "modulo(a, b)", "remainder of a/b with the sign of a (Vensim's MODULO)"},
-	"max":            {1, -1, "max(a, b, ...)", "largest argument"},
-	"min":            {1, -1, "min(a, b, ...)", "smallest argument"},
-	"inf":            {0, 0, "inf", "positive infinity"},
-	"pi":             {0, 0, "pi", "3.14159..."},
-	"time":           {0, 0, "time", "the current time"},
-	"dt":             {0, 0, "dt", "the time step"},
-	"starttime":      {0, 0, "starttime", "the start time"},
-	"stoptime":       {0, 0, "stoptime", "the stop time"},
-	"exprnd":         {1, 2, "exprnd(mean[, seed])", "exponentially distributed random number"},
-	"lognormal":      {2, 3, "lognormal(mean, sd[, seed])", "lognormal random number with that mean and standard deviation"},
-	"normal":         {2, 3, "normal(mean, sd[, seed])", "normally distributed random number"},
-	"poisson":        {1, 2, "poisson(mean[, seed])", "Poisson distributed random number"},
-	"random":         {2, 3, "random(min, max[, seed])", "uniformly distributed random number"},
-	"delay":          {2, 3, "delay(input, delay_time[, initial])", "exact pipeline delay"},
-	"delay1":         {2, 3, "delay1(input, delay_time[, initial])", "first-order material delay"},
-	"delay3":         {2, 3, "delay3(input, delay_time[, initial])", "third-order material delay"},
-	"delayn":         {3, 4, "delayn(input, delay_time, n[, initial])", "n-th order material delay"},
-	"smth1":          {2, 3, "smth1(input, averaging_time[, initial])", "first-order exponential smooth"},
-	"smth3":          {2, 3, "smth3(input, averaging_time[, initial])", "third-order exponential smooth"},
-	"smthn":          {3, 4, "smthn(input, averaging_time, n[, initial])", "n-th order exponential smooth"},
-	"smooth":         {2, 3, "smooth(input, averaging_time[, initial])", "Vensim's name for smth1"},
-	"smoothi":        {3, 3, "smoothi(input, averaging_time, initial)", "Vensim's name for smth1 with an initial value"},
-	"smooth3":        {2, 3, "smooth3(input, averaging_time[, initial])", "Vensim's name for smth3"},
-	"smooth3i":       {3, 3, "smooth3i(input, averaging_time, initial)", "Vensim's name for smth3 with an initial value"},
-	"delay1i":        {3, 3, "delay1i(input, delay_time, initial)", "Vensim's name for delay1 with an initial value"},
-	"delay3i":        {3, 3, "delay3i(input, delay_time, initial)", "Vensim's name for delay3 with an initial value"},
-	"trend":          {2, 3, "trend(input, averaging_time[, initial_trend])", "fractional rate of change of input"},
-	"forcst":         {3, 4, "forcst(input, averaging_time, horizon[, initial_trend])", "input extrapolated horizon ahead by its trend"},
-	"forecast":       {3, 4, "forecast(input, averaging_time, horizon[, initial_trend])", "Vensim's name for forcst"},
-	"pulse":          {2, 3, "pulse(magnitude, first_time[, interval])", "magnitude/dt for one dt at first_time, repeating every interval"},
-	"ramp":           {2, 3, "ramp(slope, start_time[, end_time])", "rises with slope from start_time until end_time"},
-	"step":           {2, 2, "step(height, step_time)", "0 before step_time, height from then on"},
-	"init":           {1, 1, "init(x)", "the value of x at the start time"},
-	"active_initial": {2, 2, "active_initial(active, initial)", "initial at the start time, active afterwards (Vensim's ACTIVE INITIAL); only as the whole equation of an aux or flow"},
-	"previous":       {1, 2, "previous(x[, initial])", "the value of x one dt earlier"},
-	"safediv":        {2, 3, "safediv(a, b[, alt])", "a/b, or alt (default 0) when b is 0"},
-	"xidz":           {3, 3, "xidz(a, b, x)", "a/b, or x when b is 0"},
-	"zidz":           {2, 2, "zidz(a, b)", "a/b, or 0 when b is 0"},
-	"if_then_else":   {3, 3, "if_then_else(c, a, b)", "a if c is not 0, else b"},
-	"lookup":         {2, 2, "lookup(table, x)", "the lookup table's value at x"},
+// unitsRule says how a builtin's units follow from its arguments'.
+type unitsRule uint8
+
+// builtinList is every builtin. It is read-only.
+var builtinList = []builtin{
+	{name: "abs", min: 1, max: 1, sig: "abs(x)", doc: "absolute value", op: opAbs},
+	{name: "arccos", min: 1, max: 1, sig: "arccos(x)", doc: "inverse cosine, in radians", op: opAcos},
+	{name: "arcsin", min: 1, max: 1, sig: "arcsin(x)", doc: "inverse sine, in radians", op: opAsin},
+	{name: "arctan", min: 1, max: 1, sig: "arctan(x)", doc: "inverse tangent, in radians", op: opAtan},
+	{name: "cos", min: 1, max: 1, sig: "cos(x)", doc: "cosine of x radians", op: opCos},
+	{name: "sin", min: 1, max: 1, sig: "sin(x)", doc: "sine of x radians", op: opSin},
+	{name: "tan", min: 1, max: 1, sig: "tan(x)", doc: "tangent of x radians", op: opTan},
+	{name: "exp", min: 1, max: 1, sig: "exp(x)", doc: "e to the power x", op: opExp},
+	{name: "ln", min: 1, max: 1, sig: "ln(x)", doc: "natural logarithm", op: opLn},
+	{name: "log10", min: 1, max: 1, sig: "log10(x)", doc: "base-10 logarithm", op: opLog10},
+	{name: "sqrt", min: 1, max: 1, sig: "sqrt(x)", doc: "square root", op: opSqrt},
+	{name: "int", min: 1, max: 1, sig: "int(x)", doc: "largest integer not above x (floor)", op: opFloor},
+	{name: "integer", min: 1, max: 1, sig: "integer(x)", doc: "x truncated toward zero (Vensim's INTEGER)", op: opTrunc},
+	{name: "modulo", min: 2, max: 2, sig: "modulo(a, b)", doc: "remainder of a/b with the sign of a (Vensim's MODULO)", op: opFmod},
+	{name: "max", min: 1, max: -1, sig: "max(a, b, ...)", doc: "largest argument", op: opMax, fold: true},
+	{name: "min", min: 1, max: -1, sig: "min(a, b, ...)", doc: "smallest argument", op: opMin, fold: true},
+	{name: "inf", sig: "inf", doc: "positive infinity", lower: lowerConst(math.Inf(1))},
+	{name: "pi", sig: "pi", doc: "3.14159...", lower: lowerConst(math.Pi)},
+	{name: "time", sig: "time", doc: "the current time", varies: true, lower: lowerSlot(slotTime)},
+	{name: "dt", sig: "dt", doc: "the time step", lower: lowerSlot(slotDT)},
+	{name: "starttime", sig: "starttime", doc: "the start time", lower: lowerSlot(slotStart)},
+	{name: "stoptime", sig: "stoptime", doc: "the stop time", lower: lowerSlot(slotStop)},
+	{name: "exprnd", min: 1, max: 2, sig: "exprnd(mean[, seed])", doc: "exponentially distributed random number", expand: expandExprnd},
+	{name: "lognormal", min: 2, max: 3, sig: "lognormal(mean, sd[, seed])", doc: "lognormal random number with that mean and standard deviation", expand: expandLognormal},
+	{name: "normal", min: 2, max: 3, sig: "normal(mean, sd[, seed])", doc: "normally distributed random number", expand: expandNormal},
+	{name: "poisson", min: 1, max: 2, sig: "poisson(mean[, seed])", doc: "Poisson distributed random number", expand: expandPoisson},
+	{name: "random", min: 2, max: 3, sig: "random(min, max[, seed])", doc: "uniformly distributed random number", expand: expandRandom},
+	{name: "delay", min: 2, max: 3, sig: "delay(input, delay_time[, initial])", doc: "exact pipeline delay", expand: expandDelay},
+	{name: "delay1", min: 2, max: 3, sig: "delay1(input, delay_time[, initial])", doc: "first-order material delay", expand: expandDelayN(1)},
+	{name: "delay3", min: 2, max: 3, sig: "delay3(input, delay_time[, initial])", doc: "third-order material delay", expand: expandDelayN(3)},
+	{name: "delayn", min: 3, max: 4, sig: "delayn(input, delay_time, n[, initial])", doc: "n-th order material delay", expand: expandDelayN(0)},
+	{name: "smth1", min: 2, max: 3, sig: "smth1(input, averaging_time[, initial])", doc: "first-order exponential smooth", expand: expandSmooth(1)},
+	{name: "smth3", min: 2, max: 3, sig: "smth3(input, averaging_time[, initial])", doc: "third-order exponential smooth", expand: expandSmooth(3)},
+	{name: "smthn", min: 3, max: 4, sig: "smthn(input, averaging_time, n[, initial])", doc: "n-th order exponential smooth", expand: expandSmooth(0)},
+	{name: "smooth", min: 2, max: 3, sig: "smooth(input, averaging_time[, initial])", doc: "Vensim's name for smth1", expand: expandSmooth(1)},
+	{name: "smoothi", min: 3, max: 3, sig: "smoothi(input, averaging_time, initial)", doc: "Vensim's name for smth1 with an initial value", expand: expandSmooth(1)},
+	{name: "smooth3", min: 2, max: 3, sig: "smooth3(input, averaging_time[, initial])", doc: "Vensim's name for smth3", expand: expandSmooth(3)},
+	{name: "smooth3i", min: 3, max: 3, sig: "smooth3i(input, averaging_time, initial)", doc: "Vensim's name for smth3 with an initial value", expand: expandSmooth(3)},
+	{name: "delay1i", min: 3, max: 3, sig: "delay1i(input, delay_time, initial)", doc: "Vensim's name for delay1 with an initial value", expand: expandDelayN(1)},
+	{name: "delay3i", min: 3, max: 3, sig: "delay3i(input, delay_time, initial)", doc: "Vensim's name for delay3 with an initial value", expand: expandDelayN(3)},
+	{name: "trend", min: 2, max: 3, sig: "trend(input, averaging_time[, initial_trend])", doc: "fractional rate of change of input", expand: expandTrend},
+	{name: "forcst", min: 3, max: 4, sig: "forcst(input, averaging_time, horizon[, initial_trend])", doc: "input extrapolated horizon ahead by its trend", expand: expandForecast},
+	{name: "forecast", min: 3, max: 4, sig: "forecast(input, averaging_time, horizon[, initial_trend])", doc: "Vensim's name for forcst", expand: expandForecast},
+	{name: "pulse", min: 2, max: 3, sig: "pulse(magnitude, first_time[, interval])", doc: "magnitude/dt for one dt at first_time, repeating every interval", varies: true, op: opPulse, omitted: []float64{0}},
+	{name: "ramp", min: 2, max: 3, sig: "ramp(slope, start_time[, end_time])", doc: "rises with slope from start_time until end_time", varies: true, op: opRamp, omitted: []float64{math.Inf(1)}},
+	{name: "step", min: 2, max: 2, sig: "step(height, step_time)", doc: "0 before step_time, height from then on", varies: true, op: opStep},
+	{name: "init", min: 1, max: 1, sig: "init(x)", doc: "the value of x at the start time", expand: expandInit},
+	{name: "active_initial", min: 2, max: 2, sig: "active_initial(active, initial)", doc: "initial at the start time, active afterwards (Vensim's ACTIVE INITIAL); only as the whole equation of an aux or flow", whole: true},
+	{name: "previous", min: 1, max: 2, sig: "previous(x[, initial])", doc: "the value of x one dt earlier", expand: expandPrevious},
+	{name: "safediv", min: 2, max: 3, sig: "safediv(a, b[, alt])", doc: "a/b, or alt (default 0) when b is 0", op: opSafeDiv, omitted: []float64{0}},
+	{name: "xidz", min: 3, max: 3, sig: "xidz(a, b, x)", doc: "a/b, or x when b is 0", op: opSafeDiv},
+	{name: "zidz", min: 2, max: 2, sig: "zidz(a, b)", doc: "a/b, or 0 when b is 0", op: opSafeDiv, omitted: []float64{0}},
+	{name: "if_then_else", min: 3, max: 3, sig: "if_then_else(c, a, b)", doc: "a if c is not 0, else b", op: opIf},
+	{name: "lookup", min: 2, max: 2, sig: "lookup(table, x)", doc: "the lookup table's value at x", tableArg: true, lower: lowerLookup},
+	// The inverse Poisson CDF at a uniform draw, which poisson expands to.
+	{name: "$poisson", min: 2, max: 2, internal: true, op: opPoisson},
 }
 
-// builtinNames returns the names of all builtins, sorted.
+// builtins indexes builtinList by lower-case name. It is read-only.
+var builtins = func() map[string]*builtin {
+	m := make(map[string]*builtin, len(builtinList))
+	for i := range builtinList {
+		m[builtinList[i].name] = &builtinList[i]
+	}
+	return m
+}()
+
+// builtinNames returns the names of the builtins users may call, sorted.
 func builtinNames() []string {
-	names := make([]string, 0, len(builtins))
-	for n := range builtins {
-		names = append(names, n)
+	names := make([]string, 0, len(builtinList))
+	for _, b := range builtinList {
+		if !b.internal {
+			names = append(names, b.name)
+		}
 	}
 	sort.Strings(names)
 	return names
+}
+
+// valueArgs returns the arguments of a call that are values, leaving out
+// a lookup table's name; b may be nil (a call of a lookup by its name).
+func (b *builtin) valueArgs(args []syntax.Expr) []syntax.Expr {
+	if b != nil && b.tableArg && len(args) > 0 {
+		return args[1:]
+	}
+	return args
+}
+
+// lowerConst compiles a named constant.
+func lowerConst(x float64) func(*compiler, *syntax.Call, []int32, int32) int32 {
+	return func(c *compiler, _ *syntax.Call, _ []int32, _ int32) int32 { return c.konst(x) }
+}
+
+// lowerSlot compiles a builtin read from a fixed slot (time, dt, ...).
+func lowerSlot(s int32) func(*compiler, *syntax.Call, []int32, int32) int32 {
+	return func(*compiler, *syntax.Call, []int32, int32) int32 { return s }
+}
+
+// lowerLookup compiles lookup(table, x): the table is an instruction's
+// literal.
+func lowerLookup(c *compiler, x *syntax.Call, args []int32, want int32) int32 {
+	id := x.Args[0].(*syntax.Ident)
+	t := c.p.vars[c.p.byName[id.Name]].table
+	return c.op(opLookup, want, args[0], int32(t))
 }

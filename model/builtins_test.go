@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -190,5 +191,55 @@ eq = "delay1(send, 4)"
 	got, _ := r.At("receive", 9)
 	if want := 10.0 / 4 * math.Exp(-8.0/4); math.Abs(got-want) > 0.02*want {
 		t.Errorf("receive(9) = %g, want about %g", got, want)
+	}
+}
+
+// TestBuiltinRecords checks that every builtin compiles one way:
+// expanded, lowered by a function, as an instruction, or (only
+// active_initial) taken apart as a whole equation.
+func TestBuiltinRecords(t *testing.T) {
+	for _, b := range builtinList {
+		ways := 0
+		for _, ok := range []bool{b.expand != nil, b.lower != nil, b.op != opMov, b.whole} {
+			if ok {
+				ways++
+			}
+		}
+		if ways != 1 {
+			t.Errorf("%s compiles %d ways, want 1", b.name, ways)
+		}
+		// A call with n arguments gets omitted[n-min:]: min+len(omitted)
+		// operands whatever n is.
+		if b.op != opMov && !b.fold && (b.min+len(b.omitted) != int(opTable[b.op].args) || b.max-b.min > len(b.omitted)) {
+			t.Errorf("%s: %d to %d arguments and %d omitted do not fill %v's %d operands", b.name, b.min, b.max, len(b.omitted), b.op, opTable[b.op].args)
+		}
+		if got := builtins[b.name]; got == nil || got.name != b.name {
+			t.Errorf("builtins[%q] is not its record", b.name)
+		}
+	}
+}
+
+// TestStageCountsApart checks that each smthn and delayn call expands
+// into the number of stages its own third argument gives.
+func TestStageCountsApart(t *testing.T) {
+	m, err := Parse("t.toml", []byte(`
+[sim]
+stop = 1
+[aux.a]
+eq = "smthn(time, 2, 2) + smthn(time, 2, 4) + delayn(time, 1, 3) + delayn(time, 1, 1)"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, n := range m.Graph().Nodes {
+		if n.Kind == NodeStock {
+			stage, _, _ := strings.Cut(n.Builtin, ".")
+			count[stage]++
+		}
+	}
+	want := map[string]int{"smooth2": 2, "smooth4": 4, "delay3": 3, "delay1": 1}
+	if fmt.Sprint(count) != fmt.Sprint(want) {
+		t.Errorf("hidden stocks by builtin: %v, want %v", count, want)
 	}
 }

@@ -83,8 +83,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 					vary = true
 				}
 			case *syntax.Call:
-				switch strings.ToLower(e.Fn.Name) {
-				case "pulse", "step", "ramp", "time":
+				if b, ok := builtins[strings.ToLower(e.Fn.Name)]; ok && b.varies {
 					vary = true
 				}
 			}
@@ -517,12 +516,6 @@ var binops = map[syntax.Token]opcode{
 	syntax.GTR: opGt, syntax.GEQ: opGe, syntax.AND: opAnd, syntax.OR: opOr,
 }
 
-var unaryFuncs = map[string]opcode{
-	"abs": opAbs, "exp": opExp, "ln": opLn, "log10": opLog10, "sqrt": opSqrt,
-	"sin": opSin, "cos": opCos, "tan": opTan, "arcsin": opAsin, "arccos": opAcos,
-	"arctan": opAtan, "int": opFloor, "integer": opTrunc,
-}
-
 // expr emits code for x and returns the slot holding its value.
 func (c *compiler) expr(v *cvar, x syntax.Expr, want int32) int32 {
 	p := c.p
@@ -573,80 +566,41 @@ func (c *compiler) expr(v *cvar, x syntax.Expr, want int32) int32 {
 	return c.konst(math.NaN()) // unreachable after check
 }
 
+// call emits code for a call of a lookup or of a stateless builtin
+// (stateful ones are expanded already) and returns the slot holding its
+// value.
 func (c *compiler) call(v *cvar, x *syntax.Call, want int32) int32 {
 	p := c.p
-	args := func() []int32 {
-		s := make([]int32, len(x.Args))
-		for i, a := range x.Args {
-			s[i] = c.expr(v, a, -1)
-		}
-		return s
-	}
 	if i, ok := p.byName[x.Fn.Name]; ok && p.vars[i].role == rLookup {
 		a := c.expr(v, x.Args[0], -1)
 		return c.op(opLookup, want, a, int32(p.vars[i].table))
 	}
-	name := strings.ToLower(x.Fn.Name)
-	if op, ok := unaryFuncs[name]; ok {
-		return c.op(op, want, c.expr(v, x.Args[0], -1))
+	b, ok := builtins[strings.ToLower(x.Fn.Name)]
+	if !ok || b.expand != nil || b.whole {
+		return c.konst(math.NaN()) // unreachable after check and expansion
 	}
-	switch name {
-	case "time", "dt", "starttime", "stoptime", "pi", "inf":
-		return c.expr(v, &syntax.Ident{At: x.Fn.At, Name: name}, want)
-	case "min", "max":
-		op := opMin
-		if name == "max" {
-			op = opMax
-		}
-		a := args()
-		r := a[0]
-		for k := 1; k < len(a); k++ {
+	var args []int32
+	for _, a := range b.valueArgs(x.Args) {
+		args = append(args, c.expr(v, a, -1))
+	}
+	switch {
+	case b.lower != nil:
+		return b.lower(c, x, args, want)
+	case b.fold:
+		r := args[0]
+		for k := 1; k < len(args); k++ {
 			w := int32(-1)
-			if k == len(a)-1 {
+			if k == len(args)-1 {
 				w = want
 			}
-			r = c.op(op, w, r, a[k])
+			r = c.op(b.op, w, r, args[k])
 		}
 		return r
-	case "safediv", "xidz", "zidz":
-		a := args()
-		alt := c.konst(0)
-		if len(a) == 3 {
-			alt = a[2]
-		}
-		return c.op(opSafeDiv, want, a[0], a[1], alt)
-	case "if_then_else":
-		a := args()
-		return c.op(opIf, want, a[0], a[1], a[2])
-	case "lookup":
-		id := x.Args[0].(*syntax.Ident)
-		t := p.vars[p.byName[id.Name]].table
-		return c.op(opLookup, want, c.expr(v, x.Args[1], -1), int32(t))
-	case "pulse":
-		a := args()
-		interval := c.konst(0)
-		if len(a) == 3 {
-			interval = a[2]
-		}
-		return c.op(opPulse, want, a[0], a[1], interval)
-	case "modulo":
-		a := args()
-		return c.op(opFmod, want, a[0], a[1])
-	case "step":
-		a := args()
-		return c.op(opStep, want, a[0], a[1])
-	case "ramp":
-		a := args()
-		end := c.konst(math.Inf(1))
-		if len(a) == 3 {
-			end = a[2]
-		}
-		return c.op(opRamp, want, a[0], a[1], end)
-	case "$poisson":
-		a := args()
-		return c.op(opPoisson, want, a[0], a[1])
 	}
-	return c.konst(math.NaN()) // unreachable after check
+	for _, x := range b.omitted[len(x.Args)-b.min:] {
+		args = append(args, c.konst(x))
+	}
+	return c.op(b.op, want, args...)
 }
 
 // alias is copy propagation: an aux or flow whose equation is just the

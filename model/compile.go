@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -280,306 +279,6 @@ func (c *compiler) declare() {
 	}
 }
 
-// expandAll replaces each stateful builtin call by a reference to hidden
-// variables that implement it.
-func (c *compiler) expandAll() {
-	n := len(c.p.vars)
-	for i := 0; i < n; i++ {
-		v := c.p.vars[i]
-		switch v.role {
-		case rFlow, rAux:
-			if x, ok := syntax.Unparen(v.eq).(*syntax.Call); ok && strings.EqualFold(x.Fn.Name, "active_initial") && len(x.Args) == 2 {
-				v.eq, v.initEq = x.Args[0], c.expand(v, x.Args[1])
-			}
-			v.eq = c.expand(v, v.eq)
-		case rStock:
-			v.init = c.expand(v, v.init)
-		}
-	}
-}
-
-// newHidden adds a hidden variable made for the call at offset at in
-// owner's equation.
-func (c *compiler) newHidden(owner *cvar, r role, what string) *cvar {
-	c.hidden++
-	h := &cvar{
-		name:    fmt.Sprintf("$%s·%s·%d", owner.name, what, c.hidden),
-		role:    r,
-		src:     owner.src,
-		key:     owner.key,
-		builtin: what,
-		seed:    -1,
-	}
-	c.add(h)
-	return h
-}
-
-func ident(name string, at int) *syntax.Ident { return &syntax.Ident{At: at, Name: name} }
-
-func num(x float64, at int) *syntax.Num {
-	return &syntax.Num{At: at, Text: strconv.FormatFloat(x, 'g', -1, 64), Value: x}
-}
-
-func bin(x syntax.Expr, op syntax.Token, y syntax.Expr) syntax.Expr {
-	return &syntax.Binary{X: x, Op: op, OpAt: x.Start(), Y: y}
-}
-
-func call(name string, at int, args ...syntax.Expr) syntax.Expr {
-	return &syntax.Call{Fn: ident(name, at), Args: args, Rparen: at}
-}
-
-// expand rewrites x bottom-up, expanding stateful builtins.
-func (c *compiler) expand(owner *cvar, x syntax.Expr) syntax.Expr {
-	switch x := x.(type) {
-	case *syntax.Unary:
-		return &syntax.Unary{At: x.At, Op: x.Op, X: c.expand(owner, x.X)}
-	case *syntax.Binary:
-		return &syntax.Binary{X: c.expand(owner, x.X), Op: x.Op, OpAt: x.OpAt, Y: c.expand(owner, x.Y)}
-	case *syntax.Paren:
-		return &syntax.Paren{Lparen: x.Lparen, X: c.expand(owner, x.X), Rparen: x.Rparen}
-	case *syntax.If:
-		return &syntax.If{At: x.At, Cond: c.expand(owner, x.Cond), Then: c.expand(owner, x.Then), Else: c.expand(owner, x.Else)}
-	case *syntax.Index:
-		return x
-	case *syntax.Call:
-		args := make([]syntax.Expr, len(x.Args))
-		for i, a := range x.Args {
-			args[i] = c.expand(owner, a)
-		}
-		y := &syntax.Call{Fn: x.Fn, Args: args, Rparen: x.Rparen}
-		name := strings.ToLower(x.Fn.Name)
-		b, ok := builtins[name]
-		if !ok || len(args) < b.min || (b.max >= 0 && len(args) > b.max) {
-			return y // check reports it
-		}
-		if r := c.expandCall(owner, name, y); r != nil {
-			return r
-		}
-		return y
-	}
-	return x
-}
-
-// expandCall returns the expansion of a stateful builtin, or nil when the
-// call is not stateful.
-func (c *compiler) expandCall(owner *cvar, name string, x *syntax.Call) syntax.Expr {
-	at := x.Start()
-	a := x.Args
-	arg := func(i int) syntax.Expr {
-		if i < len(a) {
-			return a[i]
-		}
-		return nil
-	}
-	switch name {
-	case "smth1", "smooth", "smoothi":
-		return c.smooth(owner, at, a[0], a[1], arg(2), 1)
-	case "smth3", "smooth3", "smooth3i":
-		return c.smooth(owner, at, a[0], a[1], arg(2), 3)
-	case "smthn":
-		n, ok := c.stageCount(owner, a[2])
-		if !ok {
-			return num(0, at)
-		}
-		return c.smooth(owner, at, a[0], a[1], arg(3), n)
-	case "delay1", "delay1i":
-		return c.delayN(owner, at, a[0], a[1], arg(2), 1)
-	case "delay3", "delay3i":
-		return c.delayN(owner, at, a[0], a[1], arg(2), 3)
-	case "delayn":
-		n, ok := c.stageCount(owner, a[2])
-		if !ok {
-			return num(0, at)
-		}
-		return c.delayN(owner, at, a[0], a[1], arg(3), n)
-	case "trend":
-		avg := c.trendAverage(owner, at, a[0], a[1], arg(2))
-		return call("zidz", at, bin(a[0], syntax.SUB, avg), bin(a[1], syntax.MUL, call("abs", at, avg)))
-	case "forcst", "forecast":
-		avg := c.trendAverage(owner, at, a[0], a[1], arg(3))
-		tr := call("zidz", at, bin(a[0], syntax.SUB, avg), bin(a[1], syntax.MUL, call("abs", at, avg)))
-		return bin(a[0], syntax.MUL, bin(num(1, at), syntax.ADD, bin(tr, syntax.MUL, a[2])))
-	case "delay":
-		in := c.recorded(owner, at, a[0], "delay")
-		dt := c.newHidden(owner, rInitial, "delay_time")
-		dt.init = a[1]
-		p := c.newHidden(owner, rPipeline, "delay")
-		p.input = c.p.byName[in.name]
-		p.delayT = c.p.byName[dt.name]
-		p.init = arg(2)
-		if p.init == nil {
-			p.init = a[0]
-		}
-		c.p.pipes = append(c.p.pipes, c.p.byName[p.name])
-		return ident(p.name, at)
-	case "previous":
-		in := c.recorded(owner, at, a[0], "previous")
-		p := c.newHidden(owner, rPrevious, "previous")
-		p.input = c.p.byName[in.name]
-		p.init = arg(1)
-		if p.init == nil {
-			p.init = a[0]
-		}
-		c.p.prevs = append(c.p.prevs, c.p.byName[p.name])
-		return ident(p.name, at)
-	case "init":
-		h := c.newHidden(owner, rInitial, "init")
-		h.init = a[0]
-		return ident(h.name, at)
-	case "random":
-		u := c.draw(owner, rUniform, arg(2))
-		return bin(a[0], syntax.ADD, bin(&syntax.Paren{Lparen: at, X: bin(a[1], syntax.SUB, a[0]), Rparen: at}, syntax.MUL, ident(u, at)))
-	case "normal":
-		z := c.draw(owner, rNormal, arg(2))
-		return bin(a[0], syntax.ADD, bin(a[1], syntax.MUL, ident(z, at)))
-	case "exprnd":
-		u := c.draw(owner, rUniform, arg(1))
-		return bin(&syntax.Unary{At: at, Op: syntax.SUB, X: a[0]}, syntax.MUL, call("ln", at, bin(num(1, at), syntax.SUB, ident(u, at))))
-	case "lognormal":
-		// mean m and standard deviation s of the lognormal itself:
-		// mu = ln(m^2/sqrt(s^2+m^2)), sigma = sqrt(ln(1+s^2/m^2)).
-		z := c.draw(owner, rNormal, arg(2))
-		m, s := a[0], a[1]
-		m2 := bin(m, syntax.MUL, m)
-		s2 := bin(s, syntax.MUL, s)
-		mu := call("ln", at, bin(m2, syntax.QUO, call("sqrt", at, bin(s2, syntax.ADD, m2))))
-		sigma := call("sqrt", at, call("ln", at, bin(num(1, at), syntax.ADD, bin(s2, syntax.QUO, m2))))
-		return call("exp", at, bin(mu, syntax.ADD, bin(sigma, syntax.MUL, ident(z, at))))
-	case "poisson":
-		u := c.draw(owner, rUniform, arg(1))
-		return call("$poisson", at, a[0], ident(u, at))
-	}
-	return nil
-}
-
-// stageCount evaluates the stage count of smthn or delayn, which must be a
-// whole number written in the equation.
-func (c *compiler) stageCount(owner *cvar, x syntax.Expr) (int, bool) {
-	val, ok := constValue(x)
-	if !ok || val < 1 || val > 1000 || val != math.Trunc(val) {
-		c.errorAt(owner, x.Start(), "the order of smthn and delayn must be a whole number from 1 to 1000 written in the equation, got %s", syntax.Print(x))
-		return 0, false
-	}
-	return int(val), true
-}
-
-// constValue evaluates an expression of number literals and arithmetic.
-func constValue(x syntax.Expr) (float64, bool) {
-	switch x := x.(type) {
-	case *syntax.Num:
-		return x.Value, true
-	case *syntax.Paren:
-		return constValue(x.X)
-	case *syntax.Unary:
-		v, ok := constValue(x.X)
-		if ok && x.Op == syntax.SUB {
-			return -v, true
-		}
-		return v, ok && x.Op == syntax.ADD
-	case *syntax.Binary:
-		a, ok1 := constValue(x.X)
-		b, ok2 := constValue(x.Y)
-		if !ok1 || !ok2 {
-			return 0, false
-		}
-		switch x.Op {
-		case syntax.ADD:
-			return a + b, true
-		case syntax.SUB:
-			return a - b, true
-		case syntax.MUL:
-			return a * b, true
-		case syntax.QUO:
-			return a / b, true
-		}
-	}
-	return 0, false
-}
-
-// smooth expands an n-th order exponential smooth into n hidden stocks.
-func (c *compiler) smooth(owner *cvar, at int, input, T, init syntax.Expr, n int) syntax.Expr {
-	if init == nil {
-		init = input
-	}
-	stage := T
-	if n > 1 {
-		stage = &syntax.Paren{Lparen: at, X: bin(T, syntax.QUO, num(float64(n), at)), Rparen: at}
-	}
-	prev := input
-	var s *cvar
-	for i := 0; i < n; i++ {
-		s = c.newHidden(owner, rHiddenStock, fmt.Sprintf("smooth%d.%d", n, i+1))
-		s.init = init
-		f := c.newHidden(owner, rHiddenFlow, fmt.Sprintf("smooth%d.%d.rate", n, i+1))
-		f.eq = bin(&syntax.Paren{Lparen: at, X: bin(prev, syntax.SUB, ident(s.name, at)), Rparen: at}, syntax.QUO, stage)
-		s.inflows = []int{c.p.byName[f.name]}
-		prev = ident(s.name, at)
-	}
-	return ident(s.name, at)
-}
-
-// delayN expands an n-th order material delay into a chain of n hidden
-// stocks; its value is the outflow of the last.
-func (c *compiler) delayN(owner *cvar, at int, input, T, init syntax.Expr, n int) syntax.Expr {
-	if init == nil {
-		init = input
-	}
-	stage := T
-	if n > 1 {
-		stage = &syntax.Paren{Lparen: at, X: bin(T, syntax.QUO, num(float64(n), at)), Rparen: at}
-	}
-	in := c.newHidden(owner, rHiddenFlow, fmt.Sprintf("delay%d.in", n))
-	in.eq = input
-	inflow := c.p.byName[in.name]
-	var out *cvar
-	for i := 0; i < n; i++ {
-		s := c.newHidden(owner, rHiddenStock, fmt.Sprintf("delay%d.%d", n, i+1))
-		s.init = bin(init, syntax.MUL, stage)
-		out = c.newHidden(owner, rHiddenFlow, fmt.Sprintf("delay%d.%d.out", n, i+1))
-		out.eq = bin(ident(s.name, at), syntax.QUO, stage)
-		s.inflows = []int{inflow}
-		s.outflows = []int{c.p.byName[out.name]}
-		inflow = c.p.byName[out.name]
-	}
-	return ident(out.name, at)
-}
-
-// trendAverage is the smoothed input behind trend and forcst, started so
-// that the initial trend is initTrend (default 0).
-func (c *compiler) trendAverage(owner *cvar, at int, input, T, initTrend syntax.Expr) syntax.Expr {
-	var init syntax.Expr = input
-	if initTrend != nil {
-		init = bin(input, syntax.QUO, &syntax.Paren{Lparen: at, X: bin(num(1, at), syntax.ADD, bin(initTrend, syntax.MUL, T)), Rparen: at})
-	}
-	return c.smooth(owner, at, input, T, init, 1)
-}
-
-// recorded makes a hidden variable holding x, so that its value can be
-// recorded at the start of each step.
-func (c *compiler) recorded(owner *cvar, at int, x syntax.Expr, what string) *cvar {
-	h := c.newHidden(owner, rHiddenFlow, what+".input")
-	h.eq = x
-	return h
-}
-
-// draw makes a random draw variable, refreshed at each step.
-func (c *compiler) draw(owner *cvar, r role, seed syntax.Expr) string {
-	h := c.newHidden(owner, r, "random")
-	if seed != nil {
-		s, ok := constValue(seed)
-		if !ok {
-			c.errorAt(owner, seed.Start(), "a random function's seed must be a number written in the equation")
-		} else {
-			h.seed = int64(s)
-			if h.seed < 0 {
-				h.seed = -h.seed
-			}
-		}
-	}
-	c.p.randoms = append(c.p.randoms, c.p.byName[h.name])
-	return h.name
-}
-
 // exprs returns the expressions of v: its equation and its initial value.
 func (v *cvar) exprs() []syntax.Expr {
 	var xs []syntax.Expr
@@ -625,11 +324,7 @@ func (c *compiler) walkCheck(v *cvar, e syntax.Expr, names, fnames []string) boo
 		return false
 	case *syntax.Call:
 		c.checkCall(v, e, fnames)
-		args := e.Args
-		if strings.EqualFold(e.Fn.Name, "lookup") && len(args) > 0 {
-			args = args[1:] // the table's name
-		}
-		for _, a := range args {
+		for _, a := range builtins[strings.ToLower(e.Fn.Name)].valueArgs(e.Args) {
 			syntax.Walk(a, func(e syntax.Expr) bool { return c.walkCheck(v, e, names, fnames) })
 		}
 		return false
@@ -663,9 +358,6 @@ func (c *compiler) checkIdent(v *cvar, e *syntax.Ident, names []string) {
 
 func (c *compiler) checkCall(v *cvar, e *syntax.Call, fnames []string) {
 	name := e.Fn.Name
-	if name == "$poisson" {
-		return
-	}
 	if i, ok := c.p.byName[name]; ok {
 		cv := c.p.vars[i]
 		if cv.role != rLookup {
@@ -702,14 +394,14 @@ func (c *compiler) checkCall(v *cvar, e *syntax.Call, fnames []string) {
 		c.errorAt(v, e.Fn.At, "%s takes %s argument%s, got %d: %s", strings.ToLower(name), want, plural, n, b.sig)
 		return
 	}
-	if strings.ToLower(name) == "active_initial" {
-		c.errorAt(v, e.Fn.At, "active_initial must be the whole equation of an aux or flow")
+	if b.whole {
+		c.errorAt(v, e.Fn.At, "%s must be the whole equation of an aux or flow", b.name)
 		return
 	}
-	if strings.ToLower(name) == "lookup" {
+	if b.tableArg {
 		id, ok := e.Args[0].(*syntax.Ident)
 		if i, found := c.p.byName[identName(id)]; !ok || !found || c.p.vars[i].role != rLookup {
-			c.errorAt(v, e.Args[0].Start(), "the first argument of lookup must be the name of a lookup")
+			c.errorAt(v, e.Args[0].Start(), "the first argument of %s must be the name of a lookup", b.name)
 		}
 	}
 }
@@ -730,11 +422,7 @@ func (c *compiler) refs(x syntax.Expr, f func(i int)) {
 				f(i)
 			}
 		case *syntax.Call:
-			args := e.Args
-			if strings.ToLower(e.Fn.Name) == "lookup" && len(args) > 0 {
-				args = args[1:]
-			}
-			for _, a := range args {
+			for _, a := range builtins[strings.ToLower(e.Fn.Name)].valueArgs(e.Args) {
 				c.refs(a, f)
 			}
 			return false
