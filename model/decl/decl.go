@@ -211,6 +211,13 @@ type Var struct {
 	// Params.
 	Value    float64
 	Min, Max *float64 // optional range, for sweeps
+	// Dist names the distribution a sensitivity study draws the param
+	// from: "uniform", "triangular", "normal" or "lognormal", truncated to
+	// [Min, Max]; empty means uniform over [Min, Max]. Mode (triangular),
+	// Mean and SD (normal, lognormal: of the param itself) are its
+	// parameters as the file gives them; nil Mode or Mean means Value.
+	Dist           string
+	Mode, Mean, SD *float64
 
 	// Stocks.
 	Inflows  []string

@@ -52,7 +52,7 @@ func ParseTOML(filename string, src []byte) (*Model, error) {
 var (
 	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "thresholds", "loops", "plots", "scenarios"}
 	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step", "non_negative"}
-	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max"}
+	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max", "dist", "mode", "mean", "sd"}
 	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative"}
 	flowKeys      = []string{"eq", "eqs", "dims", "units", "doc", "non_negative"}
 	auxKeys       = []string{"eq", "eqs", "dims", "units", "doc"}
@@ -799,6 +799,7 @@ func (r *reader) param(c loc, v *Var, raw any) {
 				r.errorf(el.Eq.Pos, ec, "value %s is outside its range [%s, %s]", ff(f), lo, hi)
 			}
 		}
+		r.dist(c, v, x, minOK && maxOK, valueOK)
 		return
 	}
 	r.typeError(c, "a number or a table { value = ... }", raw)

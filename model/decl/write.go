@@ -143,6 +143,17 @@ func (t *tomlWriter) variable(v *Var) {
 		if v.Max != nil {
 			t.line("max = %s", num(*v.Max))
 		}
+		if v.Dist != "" {
+			t.line("dist = %s", quote(v.Dist))
+		}
+		for _, p := range []struct {
+			key string
+			x   *float64
+		}{{"mode", v.Mode}, {"mean", v.Mean}, {"sd", v.SD}} {
+			if p.x != nil {
+				t.line("%s = %s", p.key, num(*p.x))
+			}
+		}
 	case Stock:
 		t.eq("initial", v.Eq, v.ElementEqs, "initials")
 		if len(v.Inflows) > 0 {
