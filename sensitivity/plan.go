@@ -1,0 +1,152 @@
+package sensitivity
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distmv"
+	"gonum.org/v1/gonum/stat/samplemv"
+)
+
+// Random streams drawn from the seed: one for the sample plan, one for
+// Morris's trajectories, one for Sobol's bootstrap. Each is a PCG
+// generator seeded with (seed, stream), so the same seed gives the same
+// numbers on any machine.
+const (
+	streamPlan = iota + 1
+	streamMorris
+	streamBootstrap
+)
+
+// plan is a study's sample plan: every run's params as probabilities
+// (each mapped to a value through its param's truncated quantile
+// function), and for Morris the step that leads to each run.
+type plan struct {
+	spec  *Spec
+	quant []func(float64) float64
+	d     int       // params
+	rows  int       // runs
+	unit  []float64 // rows × d probabilities, row-major
+	// Morris: the param a run's step moved (-1 for the first run of a
+	// trajectory) and the signed size of the step, in probability.
+	moved []int
+	step  []float64
+}
+
+// newPlan makes the sample plan of spec. It depends on nothing but the
+// spec, so that every shard of a study makes the same plan.
+func newPlan(spec *Spec) (*plan, error) {
+	p := &plan{spec: spec, d: len(spec.Params)}
+	for _, par := range spec.Params {
+		q, err := par.quantiler()
+		if err != nil {
+			return nil, fmt.Errorf("param %s: %v", par.Name, err)
+		}
+		p.quant = append(p.quant, q)
+	}
+	n, d := spec.Samples, p.d
+	src := rand.NewPCG(spec.Seed, streamPlan)
+	switch spec.Method {
+	case MonteCarlo:
+		p.rows = n
+		p.unit = unitSample(n, d, spec.Sampler, src)
+	case Sobol:
+		// Saltelli's scheme: two independent samples A and B (the halves
+		// of one sample of 2d columns), then for each base point j and
+		// param i the point AB_i: A_j with its i-th coordinate from B_j.
+		// Runs go base point by base point: A_j, B_j, AB_1, …, AB_d.
+		ab := unitSample(n, 2*d, spec.Sampler, src)
+		p.rows = n * (d + 2)
+		p.unit = make([]float64, 0, p.rows*d)
+		for j := range n {
+			a, b := ab[j*2*d:j*2*d+d], ab[j*2*d+d:(j+1)*2*d]
+			p.unit = append(p.unit, a...)
+			p.unit = append(p.unit, b...)
+			for i := range d {
+				p.unit = append(p.unit, a...)
+				p.unit[len(p.unit)-d+i] = b[i]
+			}
+		}
+	case Morris:
+		p.morris(rand.New(rand.NewPCG(spec.Seed, streamMorris)))
+	default:
+		return nil, fmt.Errorf("unknown method %q (want %s, %s or %s)", spec.Method, MonteCarlo, Sobol, Morris)
+	}
+	return p, nil
+}
+
+// unitSample returns n points of the unit hypercube of d dimensions,
+// row-major: a Latin hypercube ("lhs"), independent uniform draws
+// ("random") or a scrambled Halton sequence ("halton").
+func unitSample(n, d int, sampler string, src rand.Source) []float64 {
+	batch := mat.NewDense(n, d, nil)
+	switch sampler {
+	case Halton:
+		samplemv.Halton{Kind: samplemv.Owen, Q: distmv.NewUnitUniform(d, nil), Src: src}.Sample(batch)
+	case Random:
+		samplemv.IID{Dist: distmv.NewUnitUniform(d, src)}.Sample(batch)
+	default:
+		samplemv.LatinHypercube{Q: distmv.NewUnitUniform(d, nil), Src: src}.Sample(batch)
+	}
+	return batch.RawMatrix().Data
+}
+
+// morris lays out Spec.Samples trajectories of Morris's elementary-effects
+// design on a grid of Levels probabilities, the centres of Levels equal
+// bins ((k+½)/Levels), so that every point maps to a finite value of any
+// distribution. Each trajectory starts at a random grid point and moves
+// one param at a time, in random order, by half the levels (a step of ½
+// in probability), up or down as the start allows.
+func (p *plan) morris(rng *rand.Rand) {
+	n, d, levels := p.spec.Samples, p.d, p.spec.Levels
+	jump := levels / 2
+	p.rows = n * (d + 1)
+	p.unit = make([]float64, 0, p.rows*d)
+	p.moved = make([]int, 0, p.rows)
+	p.step = make([]float64, 0, p.rows)
+	grid := func(k int) float64 { return (float64(k) + 0.5) / float64(levels) }
+	at := make([]int, d)
+	for range n {
+		for i := range at {
+			at[i] = rng.IntN(levels)
+		}
+		row := func() {
+			for i := range at {
+				p.unit = append(p.unit, grid(at[i]))
+			}
+		}
+		row()
+		p.moved = append(p.moved, -1)
+		p.step = append(p.step, 0)
+		for _, i := range rng.Perm(d) {
+			from := at[i]
+			if at[i]+jump < levels {
+				at[i] += jump
+			} else {
+				at[i] -= jump
+			}
+			row()
+			p.moved = append(p.moved, i)
+			p.step = append(p.step, grid(at[i])-grid(from))
+		}
+	}
+}
+
+// values writes the param values of run r into dst.
+func (p *plan) values(r int, dst []float64) {
+	for i, u := range p.unit[r*p.d : (r+1)*p.d] {
+		dst[i] = p.quant[i](u)
+	}
+}
+
+// samples reports whether run r is a draw from the params' joint
+// distribution, which the shares, quantiles and bands describe: every run
+// of a Monte Carlo study and of a Morris design, and the A and B runs of a
+// Sobol study (not its AB runs, which mix the two).
+func (p *plan) samples(r int) bool {
+	if p.spec.Method != Sobol {
+		return true
+	}
+	return r%(p.d+2) < 2
+}
