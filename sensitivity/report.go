@@ -139,7 +139,7 @@ func (r *Result) WriteText(w io.Writer, top int) error {
 	bw := bufio.NewWriter(w)
 	s := &r.Spec
 	name := map[string]string{MonteCarlo: "Monte Carlo", Sobol: "Sobol (Saltelli design)", Morris: "Morris (elementary effects)"}[s.Method]
-	sampler := map[string]string{LHS: "Latin hypercube", Random: "random"}[s.Sampler]
+	sampler := map[string]string{LHS: "Latin hypercube", Random: "random", Halton: "scrambled Halton", "": "Morris trajectories"}[s.Sampler]
 	fmt.Fprintf(bw, "model:    %s\n", s.Model)
 	fmt.Fprintf(bw, "study:    %s, %d runs (%s, seed %d) over %d params\n", name, r.Runs, sampler, s.Seed, len(s.Params))
 	if r.Draws != r.Runs {

@@ -144,7 +144,10 @@ type Spec struct {
 	Thresholds []Threshold `json:"thresholds"`
 	Vars       []string    `json:"vars"`
 	Outputs    []Output    `json:"outputs"`
-	Run        RunSpec     `json:"run"`
+	// Units holds the declared units of the thresholds' variables, of
+	// Vars and of the outputs' variables, for labels.
+	Units map[string]string `json:"units,omitempty"`
+	Run   RunSpec           `json:"run"`
 }
 
 // RunSpec records the run options every run of a study shares.
@@ -261,6 +264,21 @@ func NewSpec(m *model.Model, opt *Options) (*Spec, error) {
 		}
 	}
 	s.Outputs = append([]Output{}, o.Outputs...)
+	s.Units = map[string]string{}
+	unit := func(name string) {
+		if v := m.Decl.Var(name); v != nil && v.Units != "" {
+			s.Units[name] = v.Units
+		}
+	}
+	for _, th := range s.Thresholds {
+		unit(th.Var)
+	}
+	for _, v := range s.Vars {
+		unit(v)
+	}
+	for _, out := range s.Outputs {
+		unit(out.Var)
+	}
 	r := o.Run
 	s.Run = RunSpec{Scenario: r.Scenario, Set: r.Set, Method: r.Method, DT: r.DT, SaveEvery: r.SaveEvery}
 	if r.Start != 0 || r.StartSet {

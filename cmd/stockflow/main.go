@@ -10,7 +10,8 @@
 // (load and compile a model and summarize it), convert (write a model as
 // TOML), loops (feedback loops and their dominance), emergence (threshold
 // crossings, dominance shifts, stability), plot (pictures of a run), sweep
-// (tipping maps over two params), gen (a model as Go code), version and
+// (tipping maps over two params), sensitivity (Monte Carlo and global
+// sensitivity of threshold crossings), gen (a model as Go code), version and
 // help. Run "stockflow help <command>" for the flags of each.
 //
 // Exit status: 0 on success, 1 when the model or the run failed, 2 when the
@@ -46,6 +47,7 @@ var commands = []*command{
 	emergenceCmd,
 	plotCmd,
 	sweepCmd,
+	sensitivityCmd,
 	genCmd,
 	versionCmd,
 }
