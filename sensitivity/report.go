@@ -140,7 +140,9 @@ func (r *Result) WriteText(w io.Writer, top int) error {
 	s := &r.Spec
 	name := map[string]string{MonteCarlo: "Monte Carlo", Sobol: "Sobol (Saltelli design)", Morris: "Morris (elementary effects)"}[s.Method]
 	sampler := map[string]string{LHS: "Latin hypercube", Random: "random", Halton: "scrambled Halton", "": "Morris trajectories"}[s.Sampler]
-	fmt.Fprintf(bw, "model:    %s\n", s.Model)
+	if s.Model != "" {
+		fmt.Fprintf(bw, "model:    %s\n", s.Model)
+	}
 	fmt.Fprintf(bw, "study:    %s, %d runs (%s, seed %d) over %d params\n", name, r.Runs, sampler, s.Seed, len(s.Params))
 	if r.Draws != r.Runs {
 		fmt.Fprintf(bw, "          %d of the runs are draws from the params' distributions; the shares and quantiles are theirs\n", r.Draws)

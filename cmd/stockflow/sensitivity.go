@@ -133,6 +133,16 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 	if f.workers < 0 {
 		return usagef("--workers must be positive (or 0 for one per core), not %d", f.workers)
 	}
+	switch f.method {
+	case sensitivity.MonteCarlo, sensitivity.Sobol, sensitivity.Morris:
+	default:
+		return usagef("unknown method %q (want mc, sobol or morris)", f.method)
+	}
+	switch f.sampler {
+	case "", sensitivity.LHS, sensitivity.Random, sensitivity.Halton:
+	default:
+		return usagef("unknown sampler %q (want lhs, random or halton)", f.sampler)
+	}
 	if f.samples < 2 {
 		return usagef("--samples must be at least 2, not %d", f.samples)
 	}
