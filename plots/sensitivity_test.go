@@ -83,8 +83,8 @@ func TestIndicesChart(t *testing.T) {
 		}
 		p := fig.Panels[0]
 		// The two most influential params, the first on top.
-		if len(p.YNames) != 2 || p.YNames[1] != res.Indices[0].Param || p.YNames[0] != res.Indices[1].Param {
-			t.Errorf("%s: names %v, want the top two of %+v, first on top", method, p.YNames, res.Indices[:2])
+		if len(p.YTicks) != 2 || p.YTicks[1] != (Tick{1, res.Indices[0].Param}) || p.YTicks[0] != (Tick{0, res.Indices[1].Param}) {
+			t.Errorf("%s: ticks %v, want the top two of %+v, first on top", method, p.YTicks, res.Indices[:2])
 		}
 		want := res.Indices[0].Total
 		if method == sensitivity.Morris {
