@@ -73,6 +73,45 @@ type ThresholdCrossing struct {
 	DominantAfter  []string `json:"dominant_after"`
 	// Regime is the linear stability regime at the crossing.
 	Regime Regime `json:"regime"`
+	// Before and After explain the crossing: how the loops stood over
+	// the Dominance.MinDuration before it and after it.
+	Before Standing `json:"before"`
+	After  Standing `json:"after"`
+}
+
+// Standing is how the loops of the cycle partitions that hold a
+// threshold's variable stood over a stretch of time, from their relative
+// scores averaged over it.
+type Standing struct {
+	From float64 `json:"from"`
+	To   float64 `json:"to"`
+	// Polarity is the polarity whose loops' share is the larger
+	// (Undetermined if every score was 0).
+	Polarity Polarity `json:"polarity"`
+	// Margin is by how much that share exceeds 0.5: 0 for a tie, 0.5
+	// when the other polarity has no share at all.
+	Margin float64 `json:"margin"`
+	// Contested reports that the margin is below Dominance.Margin.
+	Contested bool `json:"contested"`
+	// TopReinforcing and TopBalancing are the strongest reinforcing and
+	// balancing loops, or nil if there is none with a share.
+	TopReinforcing *LoopShare `json:"top_reinforcing"`
+	TopBalancing   *LoopShare `json:"top_balancing"`
+	// Named lists the loops the model names in [[loops]] entries, in
+	// the order of the entries.
+	Named []LoopShare `json:"named"`
+}
+
+// LoopShare is a loop and its mean relative score over a stretch of time.
+type LoopShare struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Name  string `json:"name,omitempty"`
+	// Vars is the loop's path.
+	Vars []string `json:"vars"`
+	// Relative is the mean relative score, in [-1, 1]: positive when
+	// the loop reinforced, negative when it balanced.
+	Relative float64 `json:"relative"`
 }
 
 // DominanceShift is a change of the dominant loop polarity of a cycle
@@ -149,6 +188,8 @@ func AnalyzeEmergence(ctx context.Context, m *model.Model, opt model.RunOptions,
 				DominantBefore: dominantLoopsNear(dom, parts, c.Time, -1),
 				DominantAfter:  dominantLoopsNear(dom, parts, c.Time, +1),
 				Regime:         st.RegimeAt(c.Time),
+				Before:         dom.standing(parts, c.Time, -1),
+				After:          dom.standing(parts, c.Time, +1),
 			})
 		}
 		e.Thresholds = append(e.Thresholds, tc)
@@ -213,6 +254,61 @@ func dominantLoopsNear(d *Dominance, parts []int, t float64, side int) []string 
 		}
 	}
 	return ids
+}
+
+// standing returns how the loops of the given partitions stood just
+// before (side < 0) or after (side > 0) time t.
+func (d *Dominance) standing(parts []int, t float64, side int) Standing {
+	t0, t1 := d.window(t, side)
+	st := Standing{From: t0, To: t1, Polarity: Undetermined, Named: []LoopShare{}}
+	var pos, neg float64
+	var topR, topB float64
+	var named []int
+	share := func(k int, r float64) *LoopShare {
+		lp := d.Loops[k]
+		return &LoopShare{ID: lp.ID, Label: lp.Label, Name: lp.Name, Vars: lp.Vars, Relative: r}
+	}
+	rel := make([]float64, len(d.Loops))
+	for k, lp := range d.Loops {
+		if !slices.Contains(parts, lp.Partition) {
+			continue
+		}
+		r := d.meanRelative(k, t0, t1)
+		rel[k] = r
+		switch {
+		case r > 0:
+			pos += r
+			if r > topR {
+				topR, st.TopReinforcing = r, share(k, r)
+			}
+		case r < 0:
+			neg -= r
+			if -r > topB {
+				topB, st.TopBalancing = -r, share(k, r)
+			}
+		}
+		if lp.Name != "" {
+			named = append(named, k)
+		}
+	}
+	order := map[string]int{}
+	if d.trace != nil {
+		for k, en := range d.trace.Model().Decl.Loops {
+			order[en.Name] = k
+		}
+	}
+	slices.SortStableFunc(named, func(a, b int) int { return order[d.Loops[a].Name] - order[d.Loops[b].Name] })
+	for _, k := range named {
+		st.Named = append(st.Named, *share(k, rel[k]))
+	}
+	if total := pos + neg; total > 0 {
+		st.Polarity, st.Margin = Reinforcing, pos/total-0.5
+		if neg > pos {
+			st.Polarity, st.Margin = Balancing, neg/total-0.5
+		}
+		st.Contested = st.Margin < d.Margin
+	}
+	return st
 }
 
 // window returns the stretch of time just before (side < 0) or after
@@ -325,7 +421,11 @@ type loopJSON struct {
 //
 //	{"thresholds": [{"name", "var", "level", "direction",
 //	                 "crossings": [{"time", "direction", "dominant_before",
-//	                                "dominant_after", "regime"}]}],
+//	                                "dominant_after", "regime",
+//	                                "before": {"from", "to", "polarity", "margin", "contested",
+//	                                           "top_reinforcing": {"id", "label", "name", "vars", "relative"},
+//	                                           "top_balancing": {...}, "named": [{...}]},
+//	                                "after": {...}}]}],
 //	 "dominance": {"loops": [{"id", "label", "name", "polarity", "vars"}],
 //	               "shifts": [{"time", "from", "to", "partition",
 //	                           "dominant_before", "dominant_after"}]},
@@ -408,6 +508,14 @@ func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 		for _, c := range th.Crossings {
 			fmt.Fprintf(&b, "    crossed %s at t=%s (%s); dominant before: %s; after: %s\n",
 				c.Direction, tm(c.Time), c.Regime, names(c.DominantBefore), names(c.DominantAfter))
+			e.explain(&b, "before", c.Before, tm)
+			e.explain(&b, "after", c.After, tm)
+			if len(c.Before.Named) > 0 {
+				fmt.Fprintf(&b, "      named loops, relative score before → after:\n")
+				for k, ls := range c.Before.Named {
+					fmt.Fprintf(&b, "        %s (%s): %s → %s\n", ls.Name, ls.Label, score(ls.Relative), score(c.After.Named[k].Relative))
+				}
+			}
 		}
 	}
 	fmt.Fprintf(&b, "dominance shifts:\n")
@@ -435,3 +543,39 @@ func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 }
 
 func fmtLevel(x float64) string { return jsonNum(x) }
+
+// score formats a relative score with its sign.
+func score(r float64) string { return fmt.Sprintf("%+.3f", r) }
+
+// explain writes a Standing in words.
+func (e *Emergence) explain(b *strings.Builder, side string, st Standing, tm func(float64) string) {
+	fmt.Fprintf(b, "      %s (t=%s to %s): ", side, tm(st.From), tm(st.To))
+	if st.Polarity == Undetermined {
+		fmt.Fprintf(b, "no loop scores\n")
+		return
+	}
+	other := Balancing
+	if st.Polarity == Balancing {
+		other = Reinforcing
+	}
+	verdict := st.Polarity + " dominant"
+	if st.Contested {
+		verdict = "contested"
+	}
+	fmt.Fprintf(b, "%s, %s %.0f%% against %s %.0f%% (margin %.3f)\n", verdict,
+		st.Polarity, 100*(0.5+st.Margin), other, 100*(0.5-st.Margin), st.Margin)
+	for _, top := range []struct {
+		what string
+		ls   *LoopShare
+	}{{"strongest R", st.TopReinforcing}, {"strongest B", st.TopBalancing}} {
+		if top.ls == nil {
+			fmt.Fprintf(b, "        %s: none\n", top.what)
+			continue
+		}
+		title := top.ls.Label
+		if top.ls.Name != "" {
+			title += " " + top.ls.Name
+		}
+		fmt.Fprintf(b, "        %s: %s %s: %s\n", top.what, title, score(top.ls.Relative), strings.Join(top.ls.Vars, " → "))
+	}
+}

@@ -260,3 +260,153 @@ func TestEmergenceCancelled(t *testing.T) {
 func contextWithCancel(t *testing.T) (context.Context, context.CancelFunc) {
 	return context.WithCancel(t.Context())
 }
+
+// TestEmergenceSettingsAgree runs every example with a threshold four
+// ways — as its file says, saved every dt, with rk45, and with euler at a
+// dt of 1/128 — and checks that the explanation of each crossing does not
+// depend on them: the same polarity ahead and the same strongest loop
+// just before and just after, and dominance shift counts within one of
+// each other. Logistic growth shifts at ln(99)/0.3 and Bass diffusion at
+// ln(q/p)/(p+q) within 0.05 under all four.
+func TestEmergenceSettingsAgree(t *testing.T) {
+	examples := []struct {
+		file  string
+		shift float64 // the known time of the only shift, or 0
+	}{
+		{"../examples/middle-corridor/corridor.toml", 0},
+		{"../examples/logistic/logistic.toml", math.Log(99) / 0.3},
+		{"../examples/bass/bass.toml", math.Log(0.38/0.03) / (0.03 + 0.38)},
+		{"../examples/sir/sir.toml", 0},
+		{"../examples/arrays/regions.toml", 0},
+		{"../examples/predator-prey/predator_prey.toml", 0},
+	}
+	type crossing struct {
+		before, after   Polarity
+		strongestBefore string
+		strongestAfter  string
+	}
+	for _, ex := range examples {
+		t.Run(ex.file[strings.LastIndex(ex.file, "/")+1:], func(t *testing.T) {
+			m, err := model.Load(ex.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			settings := []struct {
+				name string
+				opt  model.RunOptions
+			}{
+				{"as the file says", model.RunOptions{}},
+				{"saved every dt", model.RunOptions{SaveEvery: m.Decl.Sim.DT}},
+				{"rk45", model.RunOptions{Method: "rk45"}},
+				{"euler dt 1/128", model.RunOptions{Method: "euler", DT: 0.0078125}},
+			}
+			var base []crossing
+			baseShifts := 0
+			for k, s := range settings {
+				e, err := AnalyzeEmergence(t.Context(), m, s.opt, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []crossing
+				for _, th := range e.Thresholds {
+					for _, c := range th.Crossings {
+						if len(c.DominantBefore) == 0 || len(c.DominantAfter) == 0 {
+							t.Fatalf("%s: crossing at %g has no dominant loops", s.name, c.Time)
+						}
+						got = append(got, crossing{before: c.Before.Polarity, after: c.After.Polarity,
+							strongestBefore: c.DominantBefore[0], strongestAfter: c.DominantAfter[0]})
+					}
+				}
+				if ex.shift != 0 {
+					if len(e.Shifts) != 1 || math.Abs(e.Shifts[0].Time-ex.shift) > 0.05 {
+						t.Errorf("%s: shifts %+v, want one at %.4f ± 0.05", s.name, e.Shifts, ex.shift)
+					}
+				}
+				if k == 0 {
+					base, baseShifts = got, len(e.Shifts)
+					if len(base) == 0 {
+						t.Fatalf("%s: no crossing", s.name)
+					}
+					continue
+				}
+				if len(got) != len(base) {
+					t.Fatalf("%s: %d crossings, want %d as with the file's settings", s.name, len(got), len(base))
+				}
+				for j := range got {
+					g, w := got[j], base[j]
+					if g.before != w.before || g.after != w.after {
+						t.Errorf("%s: crossing %d: %s before, %s after; the file's settings give %s, %s", s.name, j, g.before, g.after, w.before, w.after)
+					}
+					if g.strongestBefore != w.strongestBefore || g.strongestAfter != w.strongestAfter {
+						t.Errorf("%s: crossing %d: strongest loops %s, %s; the file's settings give %s, %s",
+							s.name, j, e.Loop(g.strongestBefore), e.Loop(g.strongestAfter), e.Loop(w.strongestBefore), e.Loop(w.strongestAfter))
+					}
+				}
+				if n := len(e.Shifts); n < baseShifts-1 || n > baseShifts+1 {
+					t.Errorf("%s: %d dominance shifts; the file's settings give %d", s.name, n, baseShifts)
+				}
+			}
+		})
+	}
+}
+
+// TestEmergenceExplanation: logistic growth crosses its majority
+// threshold, P = K/2, exactly when dominance shifts, so the explanation
+// there is a near tie: growth's share 1 − P/K just above a half before,
+// just below after, contested on both sides; growth the strongest
+// reinforcing loop, crowding the strongest balancing one; the named loops
+// in the order of the [[loops]] entries.
+func TestEmergenceExplanation(t *testing.T) {
+	m, err := model.Load("../examples/logistic/logistic.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := AnalyzeEmergence(t.Context(), m, model.RunOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.Thresholds[0].Crossings[0]
+	growth, crowding := e.Loop("growth"), e.Loop("crowding")
+	for _, side := range []struct {
+		name string
+		st   Standing
+		pol  Polarity
+	}{{"before", c.Before, Reinforcing}, {"after", c.After, Balancing}} {
+		st := side.st
+		if st.Polarity != side.pol || !st.Contested || st.Margin <= 0 || st.Margin >= e.Dominance.Margin {
+			t.Errorf("%s: %s ahead by %g, contested %v; want %s ahead by less than %g, contested", side.name, st.Polarity, st.Margin, st.Contested, side.pol, e.Dominance.Margin)
+		}
+		if w := e.Dominance.MinDuration; math.Abs(st.To-st.From-w) > 1e-9 || (st.To != c.Time && st.From != c.Time) {
+			t.Errorf("%s: window %g to %g, want %g long, beside the crossing at %g", side.name, st.From, st.To, w, c.Time)
+		}
+		if st.TopReinforcing == nil || st.TopReinforcing.ID != growth.ID || st.TopBalancing == nil || st.TopBalancing.ID != crowding.ID {
+			t.Errorf("%s: strongest R %+v, B %+v; want growth and crowding", side.name, st.TopReinforcing, st.TopBalancing)
+		}
+		if len(st.Named) != 2 || st.Named[0].Name != "growth" || st.Named[1].Name != "crowding" ||
+			math.Abs(st.Named[0].Relative+-st.Named[1].Relative-1) > 1e-9 || st.Named[0].Relative != st.TopReinforcing.Relative {
+			t.Errorf("%s: named %+v, want growth then crowding, shares adding to 1", side.name, st.Named)
+		}
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"before":{"from":`, `"contested":true,"top_reinforcing":{"id":"` + growth.ID + `","label":"L1","name":"growth","vars":["population","births"],"relative":0.5`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("JSON %s lacks %s", b, want)
+		}
+	}
+	var buf bytes.Buffer
+	if err := e.WriteReport(&buf, 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"      before (t=14.917 to 15.317): contested, R 51% against B 49% (margin 0.015)\n",
+		"        strongest B: L2 crowding -0.485: population → crowding → births\n",
+		"        growth (L1): +0.515 → +0.485\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("report\n%s\nlacks %q", buf.String(), want)
+		}
+	}
+}
