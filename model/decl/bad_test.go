@@ -53,6 +53,13 @@ var badCases = []struct {
 	{"unknown key in second loop", flowModel + "[[loops]]\nname = \"a\"\npath = [\"births\"]\npolarity = \"R\"\n\n[[loops]]\nname = \"b\"\npaths = [\"births\"]\npath = [\"births\"]\npolarity = \"B\"\n", 17, 1, "loops[2].paths", `unknown key "paths" (did you mean "path"?)`},
 	{"unknown key far from all", "[aux.a]\neq = \"1\"\nzzzzzz = 1\n", 3, 1, "aux.a.zzzzzz", "known keys: eq, eqs, dims, units, doc"},
 
+	// Nesting past MaxNesting, in a 40 KB file: the layout pass took
+	// minutes and gigabytes, quadratic in the depth.
+	{"arrays nested 20,000 deep", "[aux.a]\neq = \"1\"\nunits = " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n", 3, 71, "aux.a.units", "nest more than 64 levels deep"},
+	{"inline tables nested 20,000 deep", "[aux.a]\nunits = " + strings.Repeat("{a=", 20000) + "1" + strings.Repeat("}", 20000) + "\n", 2, 193, "aux.a.units", "nest more than 64 levels deep"},
+	{"dotted key of 20,000 parts", "[aux.a]\nunits." + strings.Repeat("a.", 20000) + "a = 1\n", 2, 1, "aux.a.units", "nest more than 64 levels deep"},
+	{"table header of 20,000 parts", "[" + strings.Repeat("a.", 20000) + "a]\n", 1, 1, "a.a.a", "nest more than 64 levels deep"},
+
 	// Names.
 	{"name starts with digit", "[aux.2x]\neq = \"1\"\n", 1, 1, "aux.2x", `invalid aux name "2x"`},
 	{"name with hyphen", "[params]\nmy-rate = 1\n", 2, 1, "params.my-rate", `invalid param name "my-rate"`},

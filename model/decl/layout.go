@@ -32,7 +32,21 @@ type layout struct {
 	lines []int // offset of the first byte of each line
 	spans map[string]span
 	aot   map[string]int // [[array of tables]] path → entries seen
+
+	// deep is the offset of the first key or value nested more than
+	// MaxNesting levels deep, -1 if there is none; deepKey is its path's
+	// first parts, dotted. The scan stops there.
+	deep    int
+	deepKey string
 }
+
+// MaxNesting bounds how deep the keys and values of a model file nest:
+// the parts of a dotted key or table header, plus the arrays and inline
+// tables around a value. A model needs five or six levels (lookup points
+// under [lookups.name] are four); the bound keeps a hostile file, arrays
+// nested 20,000 deep in 40 KB, from costing time and memory quadratic in
+// its depth.
+const MaxNesting = 64
 
 const pathSep = "\x00"
 
@@ -45,6 +59,7 @@ func newLayout(src string, base int) *layout {
 		lines: []int{0},
 		spans: make(map[string]span),
 		aot:   make(map[string]int),
+		deep:  -1,
 	}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
@@ -53,6 +68,19 @@ func newLayout(src string, base int) *layout {
 	}
 	l.scan()
 	return l
+}
+
+// tooDeep reports whether path nests more than MaxNesting levels, and
+// records the first place that does at off.
+func (l *layout) tooDeep(path []string, off int) bool {
+	if len(path) <= MaxNesting {
+		return false
+	}
+	if l.deep < 0 {
+		l.deep = off
+		l.deepKey = strings.Join(path[:3], ".")
+	}
+	return true
 }
 
 // pos converts a byte offset into a file position. Offsets outside the
@@ -138,6 +166,9 @@ func (l *layout) scan() {
 		switch {
 		case l.has(i, "[["):
 			parts, j := l.readKey(i + 2)
+			if l.tooDeep(parts, start) {
+				return
+			}
 			i = j
 			path := l.resolve(parts[:max(0, len(parts)-1)])
 			if len(parts) > 0 {
@@ -152,6 +183,9 @@ func (l *layout) scan() {
 			l.spans[joinPath(table)] = span{start, start}
 		case l.at(i) == '[':
 			parts, j := l.readKey(i + 1)
+			if l.tooDeep(parts, start) {
+				return
+			}
 			i = j
 			table = l.resolve(parts)
 			l.implied(table, 0, start)
@@ -167,6 +201,9 @@ func (l *layout) scan() {
 				i = l.skipSpace(i+1, false)
 			}
 			path := append(append([]string(nil), table...), parts...)
+			if l.tooDeep(path, start) {
+				return
+			}
 			l.implied(path, len(table), start)
 			l.record(path, span{start, i})
 			i = l.value(path, i)
@@ -268,6 +305,9 @@ func (l *layout) readKey(i int) ([]string, int) {
 // arrays and the keys of inline tables under path, and returns the offset
 // just past it.
 func (l *layout) value(path []string, i int) int {
+	if l.deep >= 0 {
+		return len(l.src)
+	}
 	switch {
 	case l.has(i, `"""`), l.has(i, `'''`):
 		q := l.src[i]
@@ -316,6 +356,9 @@ func (l *layout) value(path []string, i int) int {
 				return len(l.src)
 			}
 			elem := append(append([]string(nil), path...), strconv.Itoa(n))
+			if l.tooDeep(elem, i) {
+				return len(l.src)
+			}
 			l.spans[joinPath(elem)] = span{i, i}
 			j := l.value(elem, i)
 			i = max(j, i+1)
@@ -345,6 +388,9 @@ func (l *layout) value(path []string, i int) int {
 				i = l.skipSpace(i+1, false)
 			}
 			key := append(append([]string(nil), path...), parts...)
+			if l.tooDeep(key, start) {
+				return len(l.src)
+			}
 			l.implied(key, len(path), start)
 			l.record(key, span{start, i})
 			j = l.value(key, i)

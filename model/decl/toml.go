@@ -129,6 +129,11 @@ func (r *reader) errorf(pos syntax.Pos, c loc, format string, args ...any) {
 }
 
 func (r *reader) read() *Model {
+	if r.lay.deep >= 0 {
+		r.errs.Addf(r.lay.pos(r.file, r.lay.deep), r.lay.deepKey,
+			"keys and values nest more than %d levels deep here; a model needs a few (is a bracket or a dot repeated?)", MaxNesting)
+		return nil
+	}
 	var raw map[string]any
 	md, err := toml.NewDecoder(strings.NewReader(r.data)).Decode(&raw)
 	if err != nil {
