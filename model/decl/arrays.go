@@ -169,12 +169,14 @@ func isReduction(call *syntax.Call, lookups map[string]bool) bool {
 	return false
 }
 
-// Limits on the size of an expanded model, so that a small file cannot
-// ask for an unbounded amount of memory.
-const (
-	maxElements = 100_000   // scalar variables made from arrayed ones
-	maxNodes    = 2_000_000 // expression nodes made by rewriting equations
-)
+// MaxElements bounds the scalar variables a model's arrayed variables
+// expand to, and the variables and module instances an XMILE file's
+// modules expand to, so that a small file cannot ask for an unbounded
+// amount of memory.
+const MaxElements = 100_000
+
+// maxNodes bounds the expression nodes made by rewriting equations.
+const maxNodes = 2_000_000
 
 // expander holds the state of one Expand call.
 type expander struct {
@@ -388,12 +390,12 @@ func (x *expander) checkVars() {
 		n := 1
 		for _, d := range x.varDims(v) {
 			n *= max(1, len(d.Elements))
-			if n > maxElements {
+			if n > MaxElements {
 				break
 			}
 		}
-		if elements += n; elements > maxElements {
-			x.errs.Addf(dimsPos, dimsKey, "the arrayed variables have more than %d elements together; stockflow expands each to a scalar and cannot run a model this large", maxElements)
+		if elements += n; elements > MaxElements {
+			x.errs.Addf(dimsPos, dimsKey, "the arrayed variables have more than %d elements together; stockflow expands each to a scalar and cannot run a model this large", MaxElements)
 			return
 		}
 		if len(v.ElementEqs) == 0 {
@@ -909,8 +911,8 @@ func (x *expander) reduce(call *syntax.Call, sc *scope) syntax.Expr {
 	for i, d := range dims {
 		ds[i] = x.dims[d]
 		size *= max(1, len(ds[i].Elements))
-		if size > maxElements {
-			sc.errorf(x, at, "%s ranges over more than %d elements", name, maxElements)
+		if size > MaxElements {
+			sc.errorf(x, at, "%s ranges over more than %d elements", name, MaxElements)
 			return &syntax.Num{At: at, Text: "0"}
 		}
 	}

@@ -58,6 +58,7 @@ type reader struct {
 	elems  map[string]string // element names, by key → declared name
 	nonNeg [2]bool           // <behavior> defaults for stocks and flows
 	order  []*xvar           // every entity in declaration order, modules flattened
+	count  int               // variables and module instances declared so far
 }
 
 // scope is one instance of a model: the root, or a module's.
@@ -372,6 +373,12 @@ func (r *reader) declare(model *node, prefix, path string, depth int) *scope {
 	for _, n := range entities(model) {
 		if n.name == "group" {
 			continue
+		}
+		if r.count++; r.count > decl.MaxElements {
+			if r.count == decl.MaxElements+1 {
+				r.errorf(n.start, "", "the modules expand to more than %d variables and module instances; stockflow flattens each instance and cannot run a model this large", decl.MaxElements)
+			}
+			return s
 		}
 		name, _ := n.attr("name")
 		raw := unescapeName(name)

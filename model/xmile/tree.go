@@ -175,10 +175,8 @@ func (d *doc) parse(errs, warns *syntax.ErrorList) bool {
 					return false
 				}
 			}
-			for cur != open {
-				d.recover(cur, off, warns)
-				cur = cur.parent
-			}
+			d.recoverChain(cur, open, off, warns)
+			cur = open
 			cur.innerEnd = off
 			cur = cur.parent
 		}
@@ -197,10 +195,38 @@ func (d *doc) parse(errs, warns *syntax.ErrorList) bool {
 	return true
 }
 
+// recoverChain closes the unclosed variable elements from cur up to, not
+// including, its ancestor open, which an end tag at off closes. Each is
+// taken to end just before its first child that is itself a variable
+// element, or at off: those children, and the ones after, become children
+// of its parent, and so, as the elements close one after another from the
+// innermost, of open. The nodes move once, straight to open, in the order
+// closing them one at a time would leave them in, so that 32,000 nested
+// unclosed elements cost time linear in their number.
+func (d *doc) recoverChain(cur, open *node, off int, warns *syntax.ErrorList) {
+	var chain []*node // innermost first
+	for n := cur; n != open; n = n.parent {
+		chain = append(chain, n)
+	}
+	split := make([]int, len(chain)) // chain[j] keeps its children before split[j]
+	for j, n := range chain {
+		split[j] = d.recover(n, off, warns)
+	}
+	for j := len(chain) - 1; j >= 0; j-- {
+		n := chain[j]
+		for _, m := range n.children[split[j]:] {
+			m.parent = open
+			open.children = append(open.children, m)
+		}
+		n.children = n.children[:split[j]]
+	}
+}
+
 // recover closes the unclosed variable element n: its end is taken to be
-// just before its first child that is itself a variable element (those
-// children and the ones after become n's siblings), or at off.
-func (d *doc) recover(n *node, off int, warns *syntax.ErrorList) {
+// just before its first child that is itself a variable element, or at
+// off. It returns the index of that child, len(n.children) if there is
+// none.
+func (d *doc) recover(n *node, off int, warns *syntax.ErrorList) int {
 	name, _ := n.attr("name")
 	what := "<" + n.name + ">"
 	if name != "" {
@@ -208,20 +234,14 @@ func (d *doc) recover(n *node, off int, warns *syntax.ErrorList) {
 	}
 	for i, c := range n.children {
 		if c.prefix == "" && variableTags[c.name] {
-			moved := n.children[i:]
-			n.children = n.children[:i]
 			n.innerEnd = c.start
-			p := n.parent
-			for _, m := range moved {
-				m.parent = p
-			}
-			p.children = append(p.children, moved...)
 			warns.Add(d.pos(n.start), "", fmt.Sprintf("malformed XML: %s is not closed; read as closed before the <%s> at line %d", what, c.name, d.pos(c.start).Line))
-			return
+			return i
 		}
 	}
 	n.innerEnd = off
 	warns.Add(d.pos(n.start), "", fmt.Sprintf("malformed XML: %s is not closed; read as closed at line %d", what, d.pos(off).Line))
+	return len(n.children)
 }
 
 func qname(n xml.Name) string {

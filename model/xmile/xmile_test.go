@@ -3,7 +3,9 @@ package xmile_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -231,6 +233,60 @@ func TestUnclosedVariable(t *testing.T) {
 	}
 	if s := m.Var("s"); s == nil || s.Kind != decl.Stock || len(s.Inflows) != 1 {
 		t.Errorf("stock s not read: %+v", s)
+	}
+}
+
+// TestUnclosedNested checks the repair of 32,000 <aux> elements none of
+// which is closed, so that each nests in the one before: each is read as
+// closed before the next, with its own equation, in time linear in their
+// number (closing them one at a time moved every later element once per
+// level, and took minutes).
+func TestUnclosedNested(t *testing.T) {
+	const n = 32000
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "<aux name=\"a%d\"><eqn>time + %d</eqn>\n", i, i)
+	}
+	m, err := xmile.Parse("t.xmile", []byte(doc("", b.String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Vars) != n || len(m.Warnings) != n {
+		t.Fatalf("%d variables and %d warnings, want %d of each", len(m.Vars), len(m.Warnings), n)
+	}
+	for i, v := range m.Vars {
+		if want := fmt.Sprintf("a%d", i); v.Name != want || v.Eq.Text != "time + "+strconv.Itoa(i) {
+			t.Fatalf("variable %d is %s = %q, want %s = time + %d", i, v.Name, v.Eq.Text, want, i)
+		}
+	}
+	if got, want := m.Warnings[1].Error(), `t.xmile:6:1: malformed XML: <aux name="a1"> is not closed; read as closed before the <aux> at line 7`; got != want {
+		t.Errorf("warning %q, want %q", got, want)
+	}
+}
+
+// TestModuleInstancesBounded checks that modules instantiating modules
+// stop at decl.MaxElements instances: 30 models, each instantiating the
+// next twice, would flatten to 2^30 instances.
+func TestModuleInstancesBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<xmile><sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
+<model><variables><module name="a" model="m1"/><module name="b" model="m1"/></variables></model>
+`)
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&b, `<model name="m%d"><variables><aux name="x"><eqn>1</eqn></aux>`, i)
+		if i < 30 {
+			fmt.Fprintf(&b, `<module name="a" model="m%d"/><module name="b" model="m%d"/>`, i+1, i+1)
+		}
+		b.WriteString("</variables></model>\n")
+	}
+	b.WriteString("</xmile>\n")
+	_, err := xmile.Parse("t.xmile", []byte(b.String()))
+	var list syntax.ErrorList
+	if !errors.As(err, &list) || len(list) != 1 {
+		t.Fatalf("got %v, want one error", err)
+	}
+	if want := fmt.Sprintf("the modules expand to more than %d variables and module instances", decl.MaxElements); !strings.Contains(list[0].Msg, want) {
+		t.Errorf("got %q, want …%s…", list[0].Msg, want)
 	}
 }
 
