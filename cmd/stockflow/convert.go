@@ -38,6 +38,11 @@ func setupConvert(fs *flag.FlagSet) func(context.Context, *output, []string) err
 	var out string
 	fs.StringVar(&out, "o", "", "write the TOML to `FILE` instead of stdout, whole or not at all")
 	return func(ctx context.Context, o *output, args []string) error {
+		if out != "" {
+			if err := notInput("-o", out, args[0]); err != nil {
+				return err
+			}
+		}
 		m, err := load(args[0])
 		if err != nil {
 			return err
@@ -50,7 +55,7 @@ func setupConvert(fs *flag.FlagSet) func(context.Context, *output, []string) err
 		if out == "" {
 			return decl.WriteTOML(o.stdout, d)
 		}
-		return writeFileAtomic(out, func(w io.Writer) error { return decl.WriteTOML(w, d) })
+		return writeFile(ctx, out, func(w io.Writer) error { return decl.WriteTOML(w, d) })
 	}
 }
 

@@ -69,6 +69,7 @@ func simFlags(fs *flag.FlagSet) *runFlags {
 	f := &runFlags{fs: fs, set: setFlag{}}
 	fs.StringVar(&f.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set applies after it)")
 	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable)")
+	fs.BoolVar(&f.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
 	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
 	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
 	fs.Float64Var(&f.start, "start", 0, "start time `T` (default the model's)")
@@ -106,6 +107,9 @@ func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) er
 	path := args[0]
 	m, err := load(path)
 	if err != nil {
+		return err
+	}
+	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
 	}
 	set := &loops.EmergenceSettings{Loops: loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength}, Dominance: dom}

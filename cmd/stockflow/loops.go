@@ -143,6 +143,9 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 	if err != nil {
 		return err
 	}
+	if err := f.sim.checkSet(m, out.stderr); err != nil {
+		return err
+	}
 	list := loops.Find(loops.NewGraph(m), loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength})
 
 	// Loops whose polarity the equations leave open get the polarity of a

@@ -31,6 +31,8 @@ import (
 	"os/signal"
 	"regexp"
 	"strings"
+	"syscall"
+	"time"
 )
 
 func main() {
@@ -65,6 +67,12 @@ const (
 // was wrong. It never panics: a panic, which is a bug, is reported as an
 // internal error with exit code 1.
 func Main(args []string, stdout, stderr io.Writer) int {
+	// Control characters in names read from a model are escaped in
+	// messages, and on a terminal in the output too (see escaper).
+	stderr = newEscaper(stderr)
+	if isTerminal(stdout) {
+		stdout = newEscaper(stdout)
+	}
 	return guard(stderr, func() int { return dispatch(args, stdout, stderr) })
 }
 
@@ -82,9 +90,11 @@ func guard(stderr io.Writer, f func() int) (code int) {
 	return f()
 }
 
-// dispatch finds the command named by args[0] and runs it.
+// dispatch finds the command named by args[0] and runs it. An
+// interrupt (Ctrl-C), SIGTERM or SIGHUP cancels the command: it stops,
+// removing any file it was writing, and stockflow exits with status 1.
 func dispatch(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
 	if len(args) == 0 {
@@ -108,7 +118,32 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, `Run "stockflow help" for the list of commands.`)
 		return exitUsage
 	}
-	return cmd.main(ctx, rest, stdout, stderr)
+	return cancellable(ctx, stderr, func() int { return cmd.main(ctx, rest, stdout, stderr) })
+}
+
+// interruptGrace is how long a cancelled command has to stop and remove
+// its temporary files before stockflow returns without it.
+const interruptGrace = 2 * time.Second
+
+// cancellable runs f and returns its exit code, or, when ctx is done and
+// f has not returned within interruptGrace (it may be blocked writing to
+// a pipe nobody reads), reports the interrupt and returns exit code 1
+// without waiting for it.
+func cancellable(ctx context.Context, stderr io.Writer, f func() int) int {
+	done := make(chan int, 1)
+	go func() { done <- guard(stderr, f) }()
+	select {
+	case code := <-done:
+		return code
+	case <-ctx.Done():
+	}
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(interruptGrace):
+		fmt.Fprintln(stderr, "stockflow: interrupted")
+		return exitFail
+	}
 }
 
 // lookup returns the command with the given name, or nil.

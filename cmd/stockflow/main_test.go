@@ -97,8 +97,8 @@ func TestWriteFileAtomic(t *testing.T) {
 		io.WriteString(w, "partial")
 		return errors.New("disk on fire")
 	}
-	if err := writeFileAtomic(path, failing); err == nil {
-		t.Fatal("writeFileAtomic succeeded with a failing writer")
+	if err := writeFile(t.Context(), path, failing); err == nil {
+		t.Fatal("writeFile succeeded with a failing writer")
 	}
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("after a failed write, stat %s: %v, want no file", path, err)
@@ -107,14 +107,14 @@ func TestWriteFileAtomic(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(path, failing); err == nil {
-		t.Fatal("writeFileAtomic succeeded with a failing writer")
+	if err := writeFile(t.Context(), path, failing); err == nil {
+		t.Fatal("writeFile succeeded with a failing writer")
 	}
 	if got, _ := os.ReadFile(path); string(got) != "old\n" {
 		t.Errorf("after a failed write the file holds %q, want %q", got, "old\n")
 	}
 
-	if err := writeFileAtomic(path, func(w io.Writer) error {
+	if err := writeFile(t.Context(), path, func(w io.Writer) error {
 		_, err := io.WriteString(w, "new\n")
 		return err
 	}); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/stockflow/stockflow/loops"
 	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
 	"github.com/stockflow/stockflow/plots"
 )
 
@@ -109,7 +110,7 @@ func (f *plotFlags) run(ctx context.Context, out *output, args []string) error {
 			return usagef("%v", err)
 		}
 	}
-	r := &plotRender{path: path, opt: opt, vars: vars, phase: phase, out: f.out}
+	r := &plotRender{path: path, opt: opt, vars: vars, phase: phase, out: f.out, sim: f.sim, stderr: out.stderr}
 	draw := func() error {
 		pics, err := r.render(ctx)
 		if err != nil {
@@ -122,7 +123,7 @@ func (f *plotFlags) run(ctx context.Context, out *output, args []string) error {
 				return err
 			}
 		}
-		return writePictures(out.stdout, pics)
+		return writePictures(ctx, out.stdout, pics, path)
 	}
 	if !f.watch {
 		return draw()
@@ -149,6 +150,10 @@ type plotRender struct {
 	vars  []string
 	phase []string
 	out   string
+	// sim and stderr check the --set values against the model
+	// (runFlags.checkSet).
+	sim    *runFlags
+	stderr io.Writer
 }
 
 // render loads and runs the model and renders every picture, writing
@@ -156,6 +161,9 @@ type plotRender struct {
 func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 	m, err := load(r.path)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.sim.checkSet(m, r.stderr); err != nil {
 		return nil, err
 	}
 	base := strings.TrimSuffix(filepath.Base(r.path), filepath.Ext(r.path))
@@ -205,6 +213,10 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 	}
 	var pics []picture
 	for _, pl := range m.Decl.Plots {
+		if !filepath.IsLocal(pl.File) {
+			return nil, &syntax.Error{Pos: pl.FieldPos["file"], Key: pl.Key + ".file",
+				Msg: fmt.Sprintf("file %q leaves the output directory: give a relative path inside it (no \"..\", not absolute)", pl.File)}
+		}
 		fig, err := r.plot(ctx, m, e.Result, pl)
 		if err != nil {
 			return nil, &fileError{r.path, err}
@@ -256,10 +268,15 @@ func encode(fig *plots.Figure, path string) (picture, error) {
 }
 
 // writePictures writes each picture whole or not at all and prints its
-// name.
-func writePictures(w io.Writer, pics []picture) error {
+// name. It writes none if one of them would replace an input file.
+func writePictures(ctx context.Context, w io.Writer, pics []picture, inputs ...string) error {
 	for _, p := range pics {
-		if err := writeFileAtomic(p.path, func(w io.Writer) error {
+		if err := notInput("plot", p.path, inputs...); err != nil {
+			return err
+		}
+	}
+	for _, p := range pics {
+		if err := writeFile(ctx, p.path, func(w io.Writer) error {
 			_, err := io.Copy(w, bytes.NewReader(p.data))
 			return err
 		}); err != nil {

@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -53,21 +50,24 @@ var formats = []string{"csv", "tsv", "json"}
 
 // runFlags holds the flags of "stockflow run".
 type runFlags struct {
-	fs        *flag.FlagSet
-	out       string
-	format    string
-	set       setFlag
-	scenario  string
-	method    string
-	dt        float64
-	start     float64
-	stop      float64
-	saveEvery float64
-	vars      string
-	all       bool
-	digits    int
-	seed      uint64
-	maxSteps  int
+	fs     *flag.FlagSet
+	out    string
+	format string
+	set    setFlag
+	// allowOutOfRange turns a --set value outside the param's declared
+	// range from an error into a warning.
+	allowOutOfRange bool
+	scenario        string
+	method          string
+	dt              float64
+	start           float64
+	stop            float64
+	saveEvery       float64
+	vars            string
+	all             bool
+	digits          int
+	seed            uint64
+	maxSteps        int
 }
 
 func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
@@ -76,6 +76,7 @@ func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	fs.StringVar(&f.format, "format", "", "output `FORMAT`: csv, tsv or json (default from -o's extension, else csv)")
 	fs.StringVar(&f.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set applies after it)")
 	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable)")
+	fs.BoolVar(&f.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
 	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
 	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
 	fs.Float64Var(&f.start, "start", 0, "start time `T` (default the model's)")
@@ -95,8 +96,16 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 		return err
 	}
 	path := args[0]
+	if f.out != "" {
+		if err := notInput("-o", f.out, path); err != nil {
+			return err
+		}
+	}
 	m, err := load(path)
 	if err != nil {
+		return err
+	}
+	if err := f.checkSet(m, out.stderr); err != nil {
 		return err
 	}
 	res, err := m.Run(ctx, opt)
@@ -110,7 +119,7 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 	if f.out == "" {
 		return res.Write(out.stdout, format)
 	}
-	return writeFileAtomic(f.out, func(w io.Writer) error { return res.Write(w, format) })
+	return writeFile(ctx, f.out, func(w io.Writer) error { return res.Write(w, format) })
 }
 
 // options checks the flags and turns them into run options and an output
@@ -138,6 +147,8 @@ func (f *runFlags) options() (model.RunOptions, string, error) {
 		return opt, "", usagef("-o needs a file name")
 	}
 
+	// Any case, as in [sim]: RK4 is rk4.
+	f.method = strings.ToLower(f.method)
 	if f.method != "" && !slices.Contains(decl.Methods, f.method) {
 		return opt, "", usagef("unknown method %q (want %s)", f.method, strings.Join(decl.Methods, ", "))
 	}
@@ -185,6 +196,44 @@ func (f *runFlags) options() (model.RunOptions, string, error) {
 	return opt, kind, nil
 }
 
+// checkSet checks the --set values against the min and max the model
+// declares for each param, the rule a scenario's values follow: a value
+// outside is an error, or with --allow-out-of-range a warning on stderr.
+// Names the model does not have are left for the run to report.
+func (f *runFlags) checkSet(m *model.Model, stderr io.Writer) error {
+	names := make([]string, 0, len(f.set))
+	for n := range f.set {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		x := f.set[name]
+		v := m.Decl.Var(name)
+		if v == nil {
+			if base, _, ok := strings.Cut(name, "["); ok {
+				v = m.Decl.Var(base)
+			}
+		}
+		if v == nil || v.Kind != decl.Param || !(v.Min != nil && x < *v.Min || v.Max != nil && x > *v.Max) {
+			continue
+		}
+		lo, hi := "-inf", "+inf"
+		if v.Min != nil {
+			lo = strconv.FormatFloat(*v.Min, 'g', -1, 64)
+		}
+		if v.Max != nil {
+			hi = strconv.FormatFloat(*v.Max, 'g', -1, 64)
+		}
+		msg := fmt.Sprintf("--set %s=%s is outside the range [%s, %s] that params.%s declares", name, strconv.FormatFloat(x, 'g', -1, 64), lo, hi, v.Name)
+		if f.allowOutOfRange {
+			fmt.Fprintf(stderr, "stockflow: warning: %s\n", msg)
+			continue
+		}
+		return usagef("%s: a run must stay within the values the param is documented for; widen min or max in the model if the value is meaningful, or give --allow-out-of-range", msg)
+	}
+	return nil
+}
+
 // setFlag is the value of the repeatable --set NAME=VALUE flag.
 type setFlag map[string]float64
 
@@ -214,60 +263,4 @@ func (s setFlag) Set(arg string) error {
 	}
 	s[name] = x
 	return nil
-}
-
-// writeFileAtomic writes a file whole or not at all: write fills a
-// temporary file in the same directory, which then replaces path. On any
-// error the temporary file is removed and path is left as it was. A new
-// file gets mode 0644; a replaced one keeps its mode.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return &fs.PathError{Op: "write", Path: path, Err: errors.New("is a directory")}
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return pathError(path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = pathError(path, err)
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
-	}
-	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		mode = fi.Mode().Perm()
-	}
-	if err := f.Chmod(mode); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
-
-// pathError restates an error met while writing path (perhaps through a
-// temporary file) as being about path itself.
-func pathError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		err = le.Err
-	}
-	return &fs.PathError{Op: "write", Path: path, Err: err}
 }

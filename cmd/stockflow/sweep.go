@@ -108,14 +108,24 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 		return usagef("--progress must be auto, always or never, not %q", f.progress)
 	}
 	path := args[0]
+	for _, o := range []struct{ flag, file string }{{"-o", f.out}, {"--csv", f.csv}} {
+		if o.file != "" && o.file != "-" {
+			if err := notInput(o.flag, o.file, path); err != nil {
+				return err
+			}
+		}
+	}
 	m, err := load(path)
 	if err != nil {
+		return err
+	}
+	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
 	}
 	so := &loops.SweepOptions{Run: opt, Workers: f.workers}
 	var pb *progressBar
 	if bar {
-		pb = &progressBar{w: out.stderr, start: time.Now()}
+		pb = &progressBar{w: raw(out.stderr), start: time.Now()}
 		so.Progress = pb.update
 	}
 	tp, err := loops.SweepThreshold(ctx, m, f.threshold, axes[0], axes[1], so)
@@ -134,7 +144,7 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 		if err != nil {
 			return err
 		}
-		if err := writePictures(io.Discard, []picture{pic}); err != nil {
+		if err := writePictures(ctx, io.Discard, []picture{pic}, path); err != nil {
 			return err
 		}
 	}
@@ -142,14 +152,14 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 	case f.csv == "-" || (f.csv == "" && f.out == ""):
 		return tp.WriteCSV(out.stdout)
 	case f.csv != "":
-		return writeFileAtomic(f.csv, tp.WriteCSV)
+		return writeFile(ctx, f.csv, tp.WriteCSV)
 	}
 	return nil
 }
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
-	file, ok := w.(*os.File)
+	file, ok := raw(w).(*os.File)
 	if !ok {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -1261,6 +1262,8 @@ func (r *reader) plots(m *Model, raw map[string]any, thresholds map[string]bool)
 					r.errorf(p.FieldPos["file"], ec.child("file"), "empty file name")
 				case !strings.HasSuffix(strings.ToLower(p.File), ".png"):
 					r.errorf(p.FieldPos["file"], ec.child("file"), "file %q must end in .png", p.File)
+				case !filepath.IsLocal(p.File):
+					r.errorf(p.FieldPos["file"], ec.child("file"), "file %q leaves the output directory: give a relative path inside it (no \"..\", not absolute)", p.File)
 				}
 			}
 		} else {
