@@ -106,6 +106,7 @@ func setupSensitivity(fs *flag.FlagSet) func(context.Context, *output, []string)
 	s := f.sim
 	fs.StringVar(&s.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set and the study's params apply after it)")
 	fs.Var(s.set, "set", "fix a param in every run: `NAME=VALUE` (repeatable)")
+	fs.BoolVar(&s.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
 	fs.StringVar(&s.method, "integrator", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
 	fs.Float64Var(&s.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
 	fs.Float64Var(&s.start, "start", 0, "start time `T` (default the model's)")
@@ -121,7 +122,7 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 		return usagef("--top must not be negative, not %d", f.top)
 	}
 	if args[0] == "merge" {
-		return f.merge(out, args[1:])
+		return f.merge(ctx, out, args[1:])
 	}
 	if len(args) > 1 {
 		return usagef("unexpected argument %q", args[1])
@@ -191,9 +192,12 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 	if err != nil {
 		return err
 	}
+	if err := f.sim.checkSet(m, out.stderr); err != nil {
+		return err
+	}
 	var pb *progressBar
 	if bar {
-		pb = &progressBar{w: out.stderr, start: time.Now()}
+		pb = &progressBar{w: raw(out.stderr), start: time.Now()}
 		so.Progress = pb.update
 	}
 	runs, err := sensitivity.RunShard(ctx, m, so, shard)
@@ -211,7 +215,7 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 			return err
 		}
 		file := filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d.json", shard.K, shard.N))
-		if err := writeFileAtomic(file, runs.WriteJSON); err != nil {
+		if err := writeFile(ctx, file, runs.WriteJSON); err != nil {
 			return err
 		}
 		fmt.Fprintf(out.stdout, "wrote %s (runs %d to %d of %d)\n", file, runs.Shard.K*runs.Total/runs.Shard.N, (runs.Shard.K+1)*runs.Total/runs.Shard.N-1, runs.Total)
@@ -221,11 +225,11 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 	if err != nil {
 		return err
 	}
-	return f.report(out, res)
+	return f.report(ctx, out, res)
 }
 
 // merge implements "stockflow sensitivity merge FILES...".
-func (f *sensitivityFlags) merge(out *output, files []string) error {
+func (f *sensitivityFlags) merge(ctx context.Context, out *output, files []string) error {
 	if len(files) == 0 {
 		return usagef("merge needs the shards' files")
 	}
@@ -250,11 +254,11 @@ func (f *sensitivityFlags) merge(out *output, files []string) error {
 	if err != nil {
 		return err
 	}
-	return f.report(out, res)
+	return f.report(ctx, out, res)
 }
 
 // report prints the result (text or JSON) and draws its pictures into -o.
-func (f *sensitivityFlags) report(out *output, res *sensitivity.Result) error {
+func (f *sensitivityFlags) report(ctx context.Context, out *output, res *sensitivity.Result) error {
 	if f.out != "" {
 		pics, err := sensitivityPictures(res, f.out, f.top)
 		if err != nil {
@@ -267,7 +271,7 @@ func (f *sensitivityFlags) report(out *output, res *sensitivity.Result) error {
 		if f.json {
 			w = out.stderr
 		}
-		if err := writePictures(w, pics); err != nil {
+		if err := writePictures(ctx, w, pics); err != nil {
 			return err
 		}
 	}
