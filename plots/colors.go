@@ -26,14 +26,17 @@ func seriesColor(k int) color.RGBA {
 // reinforcingColor and balancingColor return the k-th colour of the warm
 // family of reinforcing loops and of the cool family of balancing ones.
 func reinforcingColor(k int) color.RGBA {
-	cs := [...]uint32{0xd62728, 0xff7f0e, 0xe377c2, 0x8c564b, 0xf2b701, 0xff9896, 0xc49c94}
-	return hex(cs[k%len(cs)])
+	cs := [familySize]uint32{0xd62728, 0xff7f0e, 0xe377c2, 0x8c564b, 0xf2b701, 0xff9896, 0xc49c94, 0xad494a, 0xe7ba52, 0x843c39}
+	return hex(cs[k%familySize])
 }
 
 func balancingColor(k int) color.RGBA {
-	cs := [...]uint32{0x1f77b4, 0x17becf, 0x2ca02c, 0x9467bd, 0xaec7e8, 0x98df8a, 0x393b79}
-	return hex(cs[k%len(cs)])
+	cs := [familySize]uint32{0x1f77b4, 0x17becf, 0x2ca02c, 0x9467bd, 0xaec7e8, 0x98df8a, 0x393b79, 0x6b6ecf, 0x637939, 0x9edae5}
+	return hex(cs[k%familySize])
 }
+
+// familySize is the number of colours in each loop family.
+const familySize = 10
 
 // Colours of things that are not data series, as 0xRRGGBB.
 const (

@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"cmp"
+	"hash/fnv"
 	"fmt"
 	"image/color"
 	"math"
@@ -12,8 +14,112 @@ import (
 )
 
 // MaxLoopsShown bounds the loops a dominance plot draws one by one; the
-// weaker ones are drawn together as "other loops".
+// weaker ones are drawn together as "other loops". The loops the model
+// names in [[loops]] entries are always drawn one by one, and when they
+// fill the bound, the strongest minUnnamedShown unnamed loops beside them.
 const MaxLoopsShown = 8
+
+// minUnnamedShown is how many of the strongest unnamed loops a dominance
+// plot draws beside the named ones, however many those are.
+const minUnnamedShown = 3
+
+// chooseLoops returns the loops of members a dominance plot draws one by
+// one — the named loops, in the order of their [[loops]] entries, then
+// the strongest unnamed ones by the peak magnitude of their relative
+// score, in label order — and the rest, drawn together.
+func chooseLoops(m *model.Model, d *loops.Dominance, members []int) (shown, rest []int) {
+	order := map[string]int{}
+	for k, en := range m.Decl.Loops {
+		order[en.Name] = k
+	}
+	var named, unnamed []int
+	for _, k := range members {
+		if _, ok := order[d.Loops[k].Name]; ok && d.Loops[k].Name != "" {
+			named = append(named, k)
+		} else {
+			unnamed = append(unnamed, k)
+		}
+	}
+	slices.SortStableFunc(named, func(a, b int) int { return order[d.Loops[a].Name] - order[d.Loops[b].Name] })
+	peak := func(k int) float64 {
+		var mx float64
+		for _, r := range d.Relative[k] {
+			if !math.IsNaN(r) {
+				mx = math.Max(mx, math.Abs(r))
+			}
+		}
+		return mx
+	}
+	slices.SortStableFunc(unnamed, func(a, b int) int { return cmp.Compare(peak(b), peak(a)) })
+	room := max(MaxLoopsShown-len(named), minUnnamedShown)
+	if len(unnamed) <= room+1 {
+		room = len(unnamed) // one more loop rather than "1 other loop"
+	}
+	top := slices.Clone(unnamed[:room])
+	slices.Sort(top)
+	return append(named, top...), unnamed[room:]
+}
+
+// loopColors returns the colour of each loop to draw, in its polarity's
+// family, the same in every run and scenario of the model: the named
+// loops take the family's colours in the order of their [[loops]]
+// entries; each unnamed loop the colour its ID picks among those they
+// leave, or the next one free, so that it keeps its colour from run to
+// run while no two loops drawn share one (until a family runs out).
+func loopColors(m *model.Model, d *loops.Dominance, shown []int) []color.RGBA {
+	out := make([]color.RGBA, len(shown))
+	taken := map[loops.Polarity][]bool{loops.Reinforcing: make([]bool, familySize), loops.Balancing: make([]bool, familySize)}
+	next := map[loops.Polarity]int{}
+	family := func(pol loops.Polarity, k int) color.RGBA {
+		if pol == loops.Balancing {
+			return balancingColor(k)
+		}
+		return reinforcingColor(k)
+	}
+	order := map[string]int{}
+	for k, en := range m.Decl.Loops {
+		order[en.Name] = k
+	}
+	for j, k := range shown {
+		lp := d.Loops[k]
+		if _, ok := order[lp.Name]; !ok || lp.Name == "" {
+			continue
+		}
+		pol := loopFamily(d, k)
+		if pol != loops.Balancing {
+			pol = loops.Reinforcing
+		}
+		c := next[pol] % familySize
+		next[pol]++
+		taken[pol][c] = true
+		out[j] = family(pol, c)
+	}
+	// The unnamed loops in the order of their IDs, each taking the free
+	// colour its ID picks, or the next free one after it.
+	var unnamed []int
+	for j, k := range shown {
+		if lp := d.Loops[k]; lp.Name == "" || !hasKey(order, lp.Name) {
+			unnamed = append(unnamed, j)
+		}
+	}
+	slices.SortFunc(unnamed, func(a, b int) int { return strings.Compare(d.Loops[shown[a]].ID, d.Loops[shown[b]].ID) })
+	for _, j := range unnamed {
+		k := shown[j]
+		pol := loopFamily(d, k)
+		if pol != loops.Balancing {
+			pol = loops.Reinforcing
+		}
+		h := fnv.New32a()
+		h.Write([]byte(d.Loops[k].ID))
+		c := int(h.Sum32() % familySize)
+		for probe := 0; probe < familySize && taken[pol][c]; probe++ {
+			c = (c + 1) % familySize
+		}
+		taken[pol][c] = true
+		out[j] = family(pol, c)
+	}
+	return out
+}
 
 // Dominance draws the loop dominance of one cycle partition of a run
 // (partition 0 is the first, holding the first listed loop): the
@@ -56,8 +162,13 @@ func loopFamily(d *loops.Dominance, k int) loops.Polarity {
 	return loops.Reinforcing
 }
 
-// loopLabel names a loop for a legend: "L1 growth (R)", or its path when
-// it has no name.
+func hasKey(m map[string]int, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// loopLabel names a loop for a legend: "L1 growth (R)", with its full
+// name, or its path, shortened, when it has no name.
 func loopLabel(lp *loops.Loop, pol loops.Polarity) string {
 	name := lp.Name
 	if name == "" {
@@ -94,31 +205,8 @@ func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, 
 		p.HRules = []Rule{{At: 0, Color: hex(ruleGrey)}}
 		return p, nil
 	}
-	// Strongest first: by the largest magnitude of the relative score.
-	peak := func(k int) float64 {
-		var mx float64
-		for _, r := range d.Relative[k] {
-			mx = math.Max(mx, math.Abs(r))
-		}
-		return mx
-	}
-	slices.SortStableFunc(members, func(a, b int) int {
-		pa, pb := peak(a), peak(b)
-		switch {
-		case pa > pb:
-			return -1
-		case pa < pb:
-			return 1
-		}
-		return 0
-	})
-	shown, rest := members, []int(nil)
-	if len(members) > MaxLoopsShown {
-		shown, rest = members[:MaxLoopsShown-1], members[MaxLoopsShown-1:]
-	}
-	// Stack and list them in loop order (L1, L2, …).
-	shown = slices.Clone(shown)
-	slices.Sort(shown)
+	shown, rest := chooseLoops(m, d, members)
+	colors := loopColors(m, d, shown)
 	// The scores of save point i sit at scoreTime(d, i), from the first
 	// save point with scores.
 	first := scoredFrom(d)
@@ -155,18 +243,8 @@ func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, 
 			p.Areas = append(p.Areas, Area{Label: label, X: xs, Lo: dnLo, Hi: dnHi, Color: c})
 		}
 	}
-	var nr, nb int
-	for _, k := range shown {
-		pol := loopFamily(d, k)
-		var c color.RGBA
-		if pol == loops.Balancing {
-			c = balancingColor(nb)
-			nb++
-		} else {
-			c = reinforcingColor(nr)
-			nr++
-		}
-		band(loopLabel(d.Loops[k], pol), alpha(c, 220), func(i int) float64 { return d.Relative[k][i] })
+	for j, k := range shown {
+		band(loopLabel(d.Loops[k], loopFamily(d, k)), alpha(colors[j], 220), func(i int) float64 { return d.Relative[k][i] })
 	}
 	if len(rest) > 0 {
 		band(fmt.Sprintf("%d other loops", len(rest)), alpha(hex(otherGrey), 220), func(i int) float64 {
