@@ -2,8 +2,8 @@ package plots
 
 import (
 	"cmp"
-	"hash/fnv"
 	"fmt"
+	"hash/fnv"
 	"image/color"
 	"math"
 	"slices"
