@@ -183,7 +183,7 @@ func SweepThreshold(ctx context.Context, m *model.Model, threshold string, x, y 
 		next atomic.Int64
 		mu   sync.Mutex // guards done, and serialises Progress
 		done int
-		wg   sync.WaitGroup
+		wg   workGroup
 	)
 	for range min(workers, total) {
 		wg.Go(func() {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 
 	"github.com/stockflow/stockflow/model"
 )
@@ -414,7 +413,7 @@ func inStretches(lo, hi int, f func(lo, hi int) error) []error {
 		return nil
 	}
 	errs := make([]error, parts)
-	var wg sync.WaitGroup
+	var wg workGroup
 	for p := range parts {
 		a, b := lo+(hi-lo)*p/parts, lo+(hi-lo)*(p+1)/parts
 		wg.Go(func() { errs[p] = f(a, b) })

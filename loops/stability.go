@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
@@ -200,7 +199,7 @@ func AnalyzeStability(tr *model.Trace, settings *StabilitySettings) (*Stability,
 	st.Conserved = conserved
 
 	// Each worker takes every w-th save point.
-	var wg sync.WaitGroup
+	var wg workGroup
 	errs := make([]error, set.Workers)
 	for w := range set.Workers {
 		wg.Go(func() {

@@ -15,7 +15,7 @@
 // help. Run "stockflow help <command>" for the flags of each.
 //
 // Exit status: 0 on success, 1 when the model or the run failed, 2 when the
-// command line was wrong.
+// command line was wrong, 3 on an internal error (a bug).
 //
 // The command is a thin layer over the packages model, loops and plots: it
 // parses flags, calls library functions, prints, and returns an exit code.
@@ -56,16 +56,17 @@ var commands = []*command{
 
 // Exit codes.
 const (
-	exitOK    = 0 // success
-	exitFail  = 1 // the model or the run failed
-	exitUsage = 2 // the command line was wrong
+	exitOK       = 0 // success
+	exitFail     = 1 // the model or the run failed
+	exitUsage    = 2 // the command line was wrong
+	exitInternal = 3 // a bug: an internal error, reported in one line
 )
 
 // Main runs stockflow with the command-line arguments args (without the
 // program name), writing to stdout and stderr, and returns the exit code:
 // 0 on success, 1 when the model or the run failed, 2 when the command line
-// was wrong. It never panics: a panic, which is a bug, is reported as an
-// internal error with exit code 1.
+// was wrong, 3 on an internal error. It never panics: a panic, which is a
+// bug, is reported in one line as an internal error with exit code 3.
 func Main(args []string, stdout, stderr io.Writer) int {
 	// Control characters in names read from a model are escaped in
 	// messages, and on a terminal in the output too (see escaper).
@@ -76,15 +77,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return guard(stderr, func() int { return dispatch(args, stdout, stderr) })
 }
 
-// guard calls f and returns its exit code, turning a panic into a message
-// on stderr and exit code 1: a panic is a bug, and a user should see a
+// guard calls f and returns its exit code, turning a panic into one line
+// on stderr and exit code 3: a panic is a bug, and a user should see a
 // request to report it, not a stack trace.
 func guard(stderr io.Writer, f func() int) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "stockflow: internal error: %v\n", r)
-			fmt.Fprintln(stderr, "stockflow: this is a bug; please report it with the command and the model that caused it")
-			code = exitFail
+			msg := strings.Join(strings.Fields(fmt.Sprint(r)), " ")
+			fmt.Fprintf(stderr, "stockflow: internal error (a bug; please report it with the command and the model): %s\n", msg)
+			code = exitInternal
 		}
 	}()
 	return f()
@@ -206,7 +207,7 @@ Use "stockflow help <command>" or "stockflow <command> --help" for more about a 
 "stockflow --version" for the version.
 
 Exit status: 0 on success, 1 when the model or the run failed, 2 when the
-command line was wrong.
+command line was wrong, 3 on an internal error (a bug).
 `)
 }
 

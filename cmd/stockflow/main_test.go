@@ -72,16 +72,16 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// TestGuard checks that a panic in a command becomes an internal-error
-// message and exit code 1, never a stack trace.
+// TestGuard checks that a panic in a command becomes a one-line
+// internal-error message and exit code 3, never a stack trace.
 func TestGuard(t *testing.T) {
 	var stderr strings.Builder
-	code := guard(&stderr, func() int { panic("boom") })
-	if code != exitFail {
-		t.Errorf("guard returned %d, want %d", code, exitFail)
+	code := guard(&stderr, func() int { panic("boom\nsecond line") })
+	if code != exitInternal {
+		t.Errorf("guard returned %d, want %d", code, exitInternal)
 	}
-	if got, want := stderr.String(), "stockflow: internal error: boom\n"; !strings.HasPrefix(got, want) {
-		t.Errorf("guard printed %q, want it to start with %q", got, want)
+	if got, want := stderr.String(), "stockflow: internal error (a bug; please report it with the command and the model): boom second line\n"; got != want {
+		t.Errorf("guard printed %q, want %q", got, want)
 	}
 	if strings.Contains(stderr.String(), "goroutine") {
 		t.Errorf("guard printed a stack trace:\n%s", stderr.String())
