@@ -112,6 +112,7 @@ type program struct {
 	pipes    []int   // pipeline variables
 	randoms  []int   // random draw variables
 	gridOnly bool    // discrete state or step-time functions: rk45 must land on the dt grid
+	guards   []guard // arguments that must not be negative (guards.go)
 
 	tables []table
 	lits   map[int32]bool // the slots of literal constants, for disassembly

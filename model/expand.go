@@ -86,6 +86,9 @@ func (c *compiler) expand(owner *cvar, x syntax.Expr) syntax.Expr {
 		if !ok || len(args) < b.min || (b.max >= 0 && len(args) > b.max) {
 			return y // check reports it
 		}
+		if b.nonNeg.what != "" {
+			args[b.nonNeg.i] = c.nonNegative(owner, args[b.nonNeg.i], b.nonNeg.what+" of "+name)
+		}
 		if b.expand != nil {
 			return b.expand(c, owner, y.Start(), args)
 		}
@@ -161,6 +164,10 @@ func expandDelay(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr 
 	in := c.recorded(owner, a[0], "delay")
 	dt := c.newHidden(owner, rInitial, "delay_time")
 	dt.init = a[1]
+	if v, ok := constValue(a[1]); ok && v < 0 {
+		// The run checks other values when it sizes the pipeline.
+		c.errorAt(owner, a[1].Start(), "the delay time of delay must not be negative, got %s", fmtNum(v))
+	}
 	p := c.newHidden(owner, rPipeline, "delay")
 	p.input = c.p.byName[in.name]
 	p.delayT = c.p.byName[dt.name]

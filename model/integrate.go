@@ -44,6 +44,9 @@ func (r *run) fixed(ctx context.Context) error {
 		if i%s.saveK == 0 {
 			r.record(t)
 		}
+		if err := r.checkGuards(t); err != nil {
+			return err
+		}
 		if i == s.nSteps {
 			return nil
 		}
@@ -82,6 +85,7 @@ func (r *run) fixed(ctx context.Context) error {
 		if err := r.checkFinite(t+h, y); err != nil {
 			return err
 		}
+
 		r.advance()
 		if i&1023 == 1023 {
 			if err := ctx.Err(); err != nil {
@@ -259,6 +263,9 @@ func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h fl
 			if cerr := r.checkFinite(t, y); cerr != nil {
 				return h, cerr
 			}
+			if cerr := r.checkGuards(t); cerr != nil {
+				return h, cerr
+			}
 			if onStep != nil {
 				if e := onStep(d.t, d.h); e != nil {
 					return h, e
@@ -304,6 +311,9 @@ func (r *run) adaptive(ctx context.Context) error {
 			if i%s.saveK == 0 {
 				r.record(t)
 			}
+			if err := r.checkGuards(t); err != nil {
+				return err
+			}
 			if i == s.nSteps {
 				return nil
 			}
@@ -317,6 +327,9 @@ func (r *run) adaptive(ctx context.Context) error {
 	}
 	r.eval(s.start, h, y, d.k1)
 	r.record(s.start)
+	if err := r.checkGuards(s.start); err != nil {
+		return err
+	}
 	nSave := s.nSteps / s.saveK
 	next := 1
 	saveAt := func(j int) float64 { return s.start + float64(j)*s.save }
