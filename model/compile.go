@@ -3,7 +3,6 @@ package model
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/graph"
@@ -40,11 +39,12 @@ func (r role) isFlowLike() bool {
 
 // cvar is a variable of the compiled model.
 type cvar struct {
-	name string
-	role role
-	src  *decl.Var // the declared variable whose equation this came from
-	key  string    // the key errors name, e.g. "flows.births.eq"
-	slot int32
+	name   string
+	role   role
+	hidden bool      // made by expanding a builtin; the name is "$owner·what·N"
+	src    *decl.Var // the declared variable whose equation this came from
+	key    string    // the key errors name, e.g. "flows.births.eq"
+	slot   int32
 
 	eq   syntax.Expr // flows and aux: the equation
 	init syntax.Expr // stocks, previous, pipeline, initial: the initial value
@@ -299,7 +299,7 @@ func (v *cvar) exprs() []syntax.Expr {
 func (c *compiler) check() {
 	var names []string
 	for _, v := range c.p.vars {
-		if !strings.HasPrefix(v.name, "$") {
+		if !v.hidden {
 			names = append(names, v.name)
 		}
 	}
@@ -415,16 +415,16 @@ func identName(id *syntax.Ident) string {
 }
 
 // refs calls f for each variable x refers to as a value.
-func (c *compiler) refs(x syntax.Expr, f func(i int)) {
+func (p *program) refs(x syntax.Expr, f func(i int)) {
 	syntax.Walk(x, func(e syntax.Expr) bool {
 		switch e := e.(type) {
 		case *syntax.Ident:
-			if i, ok := c.p.byName[e.Name]; ok {
+			if i, ok := p.byName[e.Name]; ok {
 				f(i)
 			}
 		case *syntax.Call:
 			for _, a := range builtins[strings.ToLower(e.Fn.Name)].valueArgs(e.Args) {
-				c.refs(a, f)
+				p.refs(a, f)
 			}
 			return false
 		}
@@ -444,7 +444,7 @@ func (c *compiler) order() (flowOrder, initOrder []int) {
 			continue
 		}
 		nodes = append(nodes, i)
-		c.refs(v.eq, func(j int) {
+		c.p.refs(v.eq, func(j int) {
 			if vars[j].role.isFlowLike() {
 				edges[i] = append(edges[i], j)
 			}
@@ -476,7 +476,7 @@ func (c *compiler) order() (flowOrder, initOrder []int) {
 		if v.role == rPipeline {
 			edges[i] = append(edges[i], v.delayT)
 		}
-		c.refs(x, func(j int) {
+		c.p.refs(x, func(j int) {
 			if r := vars[j].role; r != rParam && r != rLookup {
 				edges[i] = append(edges[i], j)
 			}
@@ -545,63 +545,6 @@ func (c *compiler) sort(nodes []int, deps map[int][]int, what, hint string) ([]i
 	return out, true
 }
 
-// family returns the name of the array a variable is an element of: its
-// name without subscripts, and for a hidden variable without the counter
-// that makes its name unique ("$x[a]·smth1·7" gives "$x·smth1").
-func family(name string) string {
-	if k := strings.LastIndex(name, "·"); k > 0 && strings.HasPrefix(name, "$") {
-		if _, err := strconv.Atoi(name[k+len("·"):]); err == nil {
-			name = name[:k]
-		}
-	}
-	lo := strings.IndexByte(name, '[')
-	hi := strings.IndexByte(name, ']')
-	if lo < 0 || hi < lo {
-		return name
-	}
-	return name[:lo] + name[hi+1:]
-}
-
-// intHeap is a min-heap of ints.
-type intHeap []int
-
-func (h *intHeap) push(x int) {
-	*h = append(*h, x)
-	s := *h
-	for k := len(s) - 1; k > 0; {
-		p := (k - 1) / 2
-		if s[p] <= s[k] {
-			break
-		}
-		s[p], s[k] = s[k], s[p]
-		k = p
-	}
-}
-
-func (h *intHeap) pop() int {
-	s := *h
-	top := s[0]
-	n := len(s) - 1
-	s[0] = s[n]
-	s = s[:n]
-	for k := 0; ; {
-		m := k
-		if l := 2*k + 1; l < n && s[l] < s[m] {
-			m = l
-		}
-		if r := 2*k + 2; r < n && s[r] < s[m] {
-			m = r
-		}
-		if m == k {
-			break
-		}
-		s[k], s[m] = s[m], s[k]
-		k = m
-	}
-	*h = s
-	return top
-}
-
 // cycleThrough returns a cycle within the strongly connected set comp,
 // starting at its first node, in causal order.
 func (c *compiler) cycleThrough(comp []int, deps map[int][]int) []int {
@@ -649,7 +592,7 @@ func (c *compiler) cycleThrough(comp []int, deps map[int][]int) []int {
 // owner.
 func (c *compiler) display(i int) string {
 	v := c.p.vars[i]
-	if strings.HasPrefix(v.name, "$") {
+	if v.hidden {
 		b, _, _ := strings.Cut(v.builtin, ".")
 		return fmt.Sprintf("%s (%s in %s)", v.src.Name, b, v.src.Name)
 	}

@@ -35,6 +35,7 @@ func (c *compiler) newHidden(owner *cvar, r role, what string) *cvar {
 	h := &cvar{
 		name:    fmt.Sprintf("$%s·%s·%d", owner.name, what, c.hidden),
 		role:    r,
+		hidden:  true,
 		src:     owner.src,
 		key:     owner.key,
 		builtin: what,

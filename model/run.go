@@ -208,7 +208,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 			}
 			continue
 		}
-		if !ok || strings.HasPrefix(name, "$") {
+		if !ok || p.vars[i].hidden {
 			msg := fmt.Sprintf("cannot set %q: the model has no such param", name)
 			if sg := suggest(name, m.paramNames()); sg != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", sg)
@@ -246,7 +246,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 				outNames = append(outNames, elems...)
 				continue
 			}
-			if !ok || strings.HasPrefix(name, "$") {
+			if !ok || p.vars[i].hidden {
 				msg := fmt.Sprintf("unknown variable %q", name)
 				if sg := suggest(name, append(m.Names(), m.paramNames()...)); sg != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sg)
@@ -496,7 +496,7 @@ func (r *run) nonFinite(t float64, i int, x float64) error {
 	msg := fmt.Sprintf("%s: stock %s became %s at t=%s", key, name, what, fmtNum(t))
 	if len(blame) > 0 {
 		msg += ": " + strings.Join(blame, "; ")
-	} else if strings.HasPrefix(sv.name, "$") {
+	} else if sv.hidden {
 		msg = fmt.Sprintf("%s: the %s in the equation of %s became %s at t=%s (equation %q)", key, sv.builtin, name, what, fmtNum(t), sv.src.Eq.Text)
 	}
 	return errors.New(msg)

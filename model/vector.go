@@ -47,6 +47,30 @@ type vrun struct {
 // size returns the number of blocks in the run.
 func (r *vrun) size() int { return int(r.n1 * r.n2) }
 
+// vectorize finds the runs of the flow and rate code and writes the
+// interpreter's code with them as vector instructions.
+func (c *compiler) vectorize() {
+	p := c.p
+	base := p.tempLo
+	// Runs of array elements become loops; their temporaries, one slot
+	// per element, go after everything else.
+	z := &vectorizer{code: p.flowCode, tempLo: base, tempHi: base + c.tempMax}
+	for _, i := range p.flowVars {
+		v := p.vars[i]
+		z.blocks = append(z.blocks, [2]int32{v.codeLo, v.codeHi})
+	}
+	p.flowRuns = z.runs()
+	var vecTemps int32
+	for k := range p.flowRuns {
+		vecTemps = max(vecTemps, z.lower(&p.flowRuns[k], &p.vecs, int32(p.nSlots)))
+	}
+	p.nSlots += int(vecTemps)
+	p.fastCode = p.lowerFlow(nil)
+	rz := &vectorizer{code: p.rateCode, blocks: p.rateBlocks, tempLo: base, tempHi: base + c.tempMax}
+	p.rateRuns = rz.runs()
+	p.fastRates = rz.lowerAll(p.rateRuns, &p.vecs)
+}
+
 // vectorizer finds runs in code split into blocks.
 type vectorizer struct {
 	code           []instr

@@ -2,33 +2,6 @@ package model
 
 import "fmt"
 
-// Model returns the model the trace was made by.
-func (tr *Trace) Model() *Model { return tr.m }
-
-// Series returns a copy of the named variable's values (hidden ones too)
-// at every save point.
-func (tr *Trace) Series(name string) ([]float64, error) {
-	v, err := tr.lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, len(tr.states))
-	for i, s := range tr.states {
-		out[i] = s[v.slot]
-	}
-	return out, nil
-}
-
-// Snapshot copies every slot of the run at save point i (all variables,
-// hidden ones included) into buf, grown as needed, and returns it: the
-// buffer that Perturbation.At works on.
-func (tr *Trace) Snapshot(i int, buf []float64) ([]float64, error) {
-	if i < 0 || i >= len(tr.states) {
-		return buf, fmt.Errorf("save point %d is outside the trace [0, %d)", i, len(tr.states))
-	}
-	return append(buf[:0], tr.states[i]...), nil
-}
-
 // Perturbation evaluates the equation of one aux or flow z with each of
 // a list of inputs moved alone: the Δₓz of Loops That Matter for many x at
 // once, without copying the state for each. Make one with
