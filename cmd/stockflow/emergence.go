@@ -68,9 +68,9 @@ func setupEmergence(fs *flag.FlagSet) func(context.Context, *output, []string) e
 func simFlags(fs *flag.FlagSet) *runFlags {
 	f := &runFlags{fs: fs, set: setFlag{}}
 	fs.StringVar(&f.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set applies after it)")
-	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable)")
+	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable; within its declared min and max)")
 	fs.BoolVar(&f.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
-	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
+	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45, in any case (default the model's)")
 	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
 	fs.Float64Var(&f.start, "start", 0, "start time `T` (default the model's)")
 	fs.Float64Var(&f.stop, "stop", 0, "stop time `T` (default the model's)")

@@ -206,6 +206,20 @@ The commands are:
 Use "stockflow help <command>" or "stockflow <command> --help" for more about a command,
 "stockflow --version" for the version.
 
+Files written (-o, --csv, the pictures of plot, the model.go of gen) are
+written whole or not at all: through a temporary file .sf-XXXXXX.tmp
+beside the target, which an error or an interrupt (Ctrl-C, SIGTERM,
+SIGHUP) removes. An input file is never overwritten, by any name. A
+symbolic link is followed to its target; a file with other hard links is
+written through; a replaced file keeps its permissions, a new one gets
+0666 less the umask; a read-only file is refused; a device or FIFO
+(/dev/stdout, a named pipe) is written directly. gen replaces only a
+model.go it wrote, unless --force.
+
+--set values must lie in a param's declared min and max, as a scenario's
+do; --allow-out-of-range makes a value outside a warning. Names from a
+model are printed with their control characters escaped.
+
 Exit status: 0 on success, 1 when the model or the run failed, 2 when the
 command line was wrong, 3 on an internal error (a bug).
 `)

@@ -28,7 +28,9 @@ column "time", then every stock, flow and aux in the order the file
 declares them (--all adds the params, --vars picks the columns).
 
 The results go to stdout unless -o names a file. That file is written
-whole or not at all: if the run fails, an existing file is left as it was.
+whole or not at all: if the run fails or is interrupted, an existing file
+is left as it was. -o may not name the model file; see "stockflow help"
+for how files are written (links, permissions, devices).
 The format is csv unless --format says otherwise or -o's extension is
 .tsv or .json.
 
@@ -75,9 +77,9 @@ func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	fs.StringVar(&f.out, "o", "", "write the results to `FILE` instead of stdout, whole or not at all")
 	fs.StringVar(&f.format, "format", "", "output `FORMAT`: csv, tsv or json (default from -o's extension, else csv)")
 	fs.StringVar(&f.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set applies after it)")
-	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable)")
+	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable; within its declared min and max)")
 	fs.BoolVar(&f.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
-	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
+	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45, in any case (default the model's)")
 	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
 	fs.Float64Var(&f.start, "start", 0, "start time `T` (default the model's)")
 	fs.Float64Var(&f.stop, "stop", 0, "stop time `T` (default the model's)")

@@ -105,9 +105,9 @@ func setupSensitivity(fs *flag.FlagSet) func(context.Context, *output, []string)
 	// The run flags of "stockflow run", but --integrator for --method.
 	s := f.sim
 	fs.StringVar(&s.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set and the study's params apply after it)")
-	fs.Var(s.set, "set", "fix a param in every run: `NAME=VALUE` (repeatable)")
+	fs.Var(s.set, "set", "fix a param in every run: `NAME=VALUE` (repeatable; within its declared min and max)")
 	fs.BoolVar(&s.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
-	fs.StringVar(&s.method, "integrator", "", "integration `METHOD`: euler, rk2, rk4 or rk45 (default the model's)")
+	fs.StringVar(&s.method, "integrator", "", "integration `METHOD`: euler, rk2, rk4 or rk45, in any case (default the model's)")
 	fs.Float64Var(&s.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
 	fs.Float64Var(&s.start, "start", 0, "start time `T` (default the model's)")
 	fs.Float64Var(&s.stop, "stop", 0, "stop time `T` (default the model's)")
