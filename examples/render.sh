@@ -4,7 +4,9 @@
 # examples/*/*.toml to its file, each model's emergence dashboard to
 # NAME-dashboard.png, the XMILE teacup's temperature to
 # examples/xmile/teacup.png, and the Middle Corridor's tipping map
-# ("stockflow sweep") to examples/middle-corridor/tipping.png. Run it from
+# ("stockflow sweep") to examples/middle-corridor/tipping.png, and its
+# sensitivity studies' pictures ("stockflow sensitivity") to
+# examples/middle-corridor/sensitivity. Run it from
 # anywhere after changing an example or the plots package, look at the
 # pictures, and commit them:
 #
@@ -24,3 +26,7 @@ done
 "$bin/stockflow" plot examples/xmile/teacup.xmile --vars Teacup_Temperature -o examples/xmile/teacup.png
 "$bin/stockflow" sweep examples/middle-corridor/corridor.toml --threshold emergence \
 	--x integration_rate=0.02:0.3:25 --y threat_level=0:0.5:25 -o examples/middle-corridor/tipping.png
+"$bin/stockflow" sensitivity examples/middle-corridor/corridor.toml --samples 1000 --vars coordination \
+	-o examples/middle-corridor/sensitivity >/dev/null
+"$bin/stockflow" sensitivity examples/middle-corridor/corridor.toml --method sobol --samples 256 --vars coordination \
+	--outputs coordination@2030 -o examples/middle-corridor/sensitivity/sobol >/dev/null

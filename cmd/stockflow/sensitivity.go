@@ -46,8 +46,9 @@ study's runs and writes what it keeps of them to DIR/shard-K-of-N.json
 (DIR from -o, default the current directory); --shard auto/N takes K from
 JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (a
 Slurm job array). "stockflow sensitivity merge FILES..." reads the shards
-and writes the report of the whole study, the same bit for bit as one
-unsharded run, with --json, -o and --top as for a study.
+(a directory stands for the shard-K-of-N.json files in it) and writes the
+report of the whole study, the same bit for bit as one unsharded run, with
+--json, -o and --top as for a study.
 
 The other flags shape every run, as for "stockflow run"; the integration
 method is --integrator, since --method names the study's.
@@ -60,7 +61,7 @@ Examples:
 	stockflow sensitivity examples/middle-corridor/corridor.toml --method sobol --samples 256 --json
 	stockflow sensitivity examples/logistic/logistic.toml --method morris --outputs population@20
 	stockflow sensitivity examples/middle-corridor/corridor.toml --samples 10000 --shard auto/10 -o shards
-	stockflow sensitivity merge shards/shard-*-of-10.json -o corridor-mc
+	stockflow sensitivity merge shards -o corridor-mc
 `,
 }
 
@@ -233,8 +234,20 @@ func (f *sensitivityFlags) merge(ctx context.Context, out *output, files []strin
 	if len(files) == 0 {
 		return usagef("merge needs the shards' files")
 	}
+	var paths []string
+	for _, arg := range files {
+		if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
+			found, _ := filepath.Glob(filepath.Join(arg, "shard-*-of-*.json"))
+			if len(found) == 0 {
+				return fmt.Errorf("%s: no shard-K-of-N.json files in the directory", arg)
+			}
+			paths = append(paths, found...)
+			continue
+		}
+		paths = append(paths, arg)
+	}
 	var shards []*sensitivity.Runs
-	for _, file := range files {
+	for _, file := range paths {
 		fh, err := os.Open(file)
 		if err != nil {
 			return err
