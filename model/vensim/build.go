@@ -20,6 +20,10 @@ func Parse(filename string, src []byte) (*decl.Model, error) {
 	text = strings.ReplaceAll(text, "\r", "\n")
 	r := &reader{file: filename, src: text, dims: map[string]*dim{}, elems: map[string]string{}, vars: map[string]*vvar{}, macros: map[string]*macro{}, names: map[string]bool{}}
 	r.lineStarts()
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		r.errs.Addf(r.posOf(i), "", "a NUL byte: this is a binary file, not a Vensim model")
+		return nil, r.errs
+	}
 	r.read()
 	r.m.File = filename
 	if len(r.errs) > 0 {
@@ -74,6 +78,7 @@ type vvar struct {
 // macro is a :MACRO: definition.
 type macro struct {
 	name   string
+	pos    syntax.Pos // of its :MACRO: header
 	key    string
 	params []string // keys
 	defs   []*def
@@ -148,6 +153,12 @@ func (r *reader) read() {
 		}
 		defs = append(defs, d)
 	}
+	if cur != nil && cur.name != "" {
+		r.errs.Addf(cur.pos, cur.name, "macro %s has no :END OF MACRO:; everything after it would belong to the macro", cur.name)
+	}
+	if len(defs) == 0 && len(r.macros) == 0 && len(r.errs) == 0 {
+		r.errs.Addf(r.posOf(0), "", "the file has no model equations: it is not a Vensim model (a .mdl file holds equations such as \"x = 1 ~ units ~ comment |\")")
+	}
 	// Subscript ranges first: everything else needs them.
 	var rest []*def
 	for _, d := range defs {
@@ -206,7 +217,7 @@ func (r *reader) macroHeader(e *entry, k int) *macro {
 		cut(e, len(e.eqn))
 		return &macro{}
 	}
-	m := &macro{name: strings.TrimSpace(rest[:open])}
+	m := &macro{name: strings.TrimSpace(rest[:open]), pos: r.at(e, k)}
 	m.key = nameKey(m.name)
 	args, _, _ := strings.Cut(rest[open+1:close], ":")
 	for _, a := range strings.Split(args, ",") {
