@@ -170,6 +170,9 @@ func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 	return r.res, nil
 }
 
+// newRun readies a run: the slots at their values before the start,
+// the params set, the random generators seeded, the outputs chosen, and
+// every value computed at the start time.
 func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	p := m.prog
 	r := &run{p: p, s: s, n: len(p.stocks)}
@@ -177,6 +180,27 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	copy(r.v, p.consts)
 	r.v[slotTime], r.v[slotTStep], r.v[slotDT] = s.start, s.start, s.dt
 	r.v[slotStart], r.v[slotStop] = s.start, s.stop
+	if err := r.setParams(m, opt); err != nil {
+		return nil, err
+	}
+	r.seed(opt.Seed)
+	outNames, err := m.outputs(opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.startResult(m, opt, outNames); err != nil {
+		return nil, err
+	}
+	if err := r.initialValues(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// setParams gives the params their declared values, then the values of
+// the run's overrides (the scenario's, then RunOptions.Set).
+func (r *run) setParams(m *Model, opt RunOptions) error {
+	p := r.p
 	for _, v := range p.vars {
 		if v.role == rParam {
 			r.v[v.slot] = v.src.Value
@@ -184,7 +208,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	}
 	set, err := m.paramSet(opt)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var names []string
 	for name := range set {
@@ -203,7 +227,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 				if v := p.vars[p.byName[e]]; v.role == rParam {
 					r.v[v.slot] = set[name]
 				} else {
-					return nil, fmt.Errorf("cannot set %q: its elements are %s, and only params can be set", name, article(v.src.Kind.String()))
+					return fmt.Errorf("cannot set %q: its elements are %s, and only params can be set", name, article(v.src.Kind.String()))
 				}
 			}
 			continue
@@ -213,14 +237,20 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 			if sg := suggest(name, m.paramNames()); sg != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", sg)
 			}
-			return nil, errors.New(msg)
+			return errors.New(msg)
 		}
 		if v := p.vars[i]; v.role != rParam {
-			return nil, fmt.Errorf("cannot set %q: it is %s, and only params can be set", name, article(v.src.Kind.String()))
+			return fmt.Errorf("cannot set %q: it is %s, and only params can be set", name, article(v.src.Kind.String()))
 		}
 		r.v[p.vars[i].slot] = set[name]
 	}
-	seed := opt.Seed
+	return nil
+}
+
+// seed makes the run's random generators: one for the draws without a
+// seed of their own, and one per draw with its own seed.
+func (r *run) seed(seed uint64) {
+	p := r.p
 	if seed == 0 {
 		seed = 1
 	}
@@ -232,7 +262,14 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 		}
 	}
 
-	// Outputs.
+}
+
+// outputs returns the names of the variables the run records: those
+// RunOptions.Vars names (an arrayed variable's bare name standing for
+// all its elements), or every stock, flow and aux (and param with
+// RunOptions.All).
+func (m *Model) outputs(opt RunOptions) ([]string, error) {
+	p := m.prog
 	var outNames []string
 	if opt.Vars != nil {
 		for _, name := range opt.Vars {
@@ -265,10 +302,18 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 			}
 		}
 	}
+
+	return outNames, nil
+}
+
+// startResult makes the run's Result for the outputs and, unless the run
+// keeps a trace, plans what the flow code computes at each evaluation.
+func (r *run) startResult(m *Model, opt RunOptions, outNames []string) error {
+	p, s := r.p, r.s
 	seen := map[string]bool{}
 	for _, name := range outNames {
 		if seen[name] {
-			return nil, fmt.Errorf("variable %q is asked for twice", name)
+			return fmt.Errorf("variable %q is asked for twice", name)
 		}
 		seen[name] = true
 		r.outSlots = append(r.outSlots, p.vars[p.byName[name]].slot)
@@ -284,7 +329,13 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 		r.plan(outNames)
 	}
 
-	// Initial values.
+	return nil
+}
+
+// initialValues draws the first random values, computes every value at
+// the start time and fills each delay's pipeline with its initial value.
+func (r *run) initialValues() error {
+	p, s := r.p, r.s
 	r.draw()
 	if p.native != nil {
 		p.native.Init(r.v, p.kernel)
@@ -298,7 +349,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 		pv := p.vars[i]
 		T := r.v[p.vars[pv.delayT].slot]
 		if math.IsNaN(T) || T < 0 {
-			return nil, fmt.Errorf("%s: the delay time of delay must be 0 or more, got %s", pv.key, fmtNum(T))
+			return fmt.Errorf("%s: the delay time of delay must be 0 or more, got %s", pv.key, fmtNum(T))
 		}
 		// Rounded to whole steps, at least one; a delay longer than the
 		// run holds its initial value throughout, so the pipeline never
@@ -310,7 +361,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 		}
 		r.rings[k] = ring
 	}
-	return r, nil
+	return nil
 }
 
 func (m *Model) paramNames() []string {
