@@ -70,12 +70,17 @@ func BenchmarkRunTrace(b *testing.B) {
 // the run's time (run-ns/op) and f's as a multiple of it (x-run). The two
 // alternate, so that a busy machine slows both alike.
 func vsRun(b *testing.B, m *model.Model, f func()) {
+	vsRunWith(b, m, model.RunOptions{Trace: true}, f)
+}
+
+// vsRunWith is vsRun against the run with options opt.
+func vsRunWith(b *testing.B, m *model.Model, opt model.RunOptions, f func()) {
 	b.ReportAllocs()
 	var run, work time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		t0 := time.Now()
-		if _, err := m.Run(context.Background(), model.RunOptions{Trace: true}); err != nil {
+		if _, err := m.Run(context.Background(), opt); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
@@ -122,4 +127,38 @@ func BenchmarkAnalyzeListed(b *testing.B) {
 			b.Fatal(err)
 		}
 	})
+}
+
+// BenchmarkEmergenceCorridor is the Middle Corridor's whole emergence
+// analysis — the run every dt with its trace, the loops, continuous
+// scores, dominance, stability and the explanation of the crossing —
+// against the plain run of the model as its file says (rk4, dt 1/16,
+// saved every 0.25).
+func BenchmarkEmergenceCorridor(b *testing.B) {
+	m, err := model.Load("../examples/middle-corridor/corridor.toml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	vsRunWith(b, m, model.RunOptions{}, func() {
+		if _, err := AnalyzeEmergence(context.Background(), m, model.RunOptions{}, nil); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkScoreLinks compares the two score methods on the dense bench
+// model's listed loops: continuous (partial derivatives by central
+// differences) and discrete (one input moved between save points).
+func BenchmarkScoreLinks(b *testing.B) {
+	m, tr := benchSetup(b)
+	l := Find(NewGraph(m), Options{})
+	for _, method := range []ScoreMethod{Continuous, Discrete} {
+		b.Run(string(method), func(b *testing.B) {
+			vsRun(b, m, func() {
+				if _, err := ScoreLinks(l, tr, method); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
 }
