@@ -544,8 +544,13 @@ func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 
 func fmtLevel(x float64) string { return jsonNum(x) }
 
-// score formats a relative score with its sign.
-func score(r float64) string { return fmt.Sprintf("%+.3f", r) }
+// score formats a relative score with its sign (none for 0).
+func score(r float64) string {
+	if r == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%+.3f", r)
+}
 
 // explain writes a Standing in words.
 func (e *Emergence) explain(b *strings.Builder, side string, st Standing, tm func(float64) string) {
