@@ -202,7 +202,7 @@ func (r *Result) WriteText(w io.Writer, top int) error {
 		}
 		tw.Flush()
 		if len(shown) < len(idx) {
-			fmt.Fprintf(bw, "  (and %d more params; --top 0 lists all)\n", len(idx)-len(shown))
+			fmt.Fprintf(bw, "  (and %d more params)\n", len(idx)-len(shown))
 		}
 	}
 	return bw.Flush()

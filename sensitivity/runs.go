@@ -151,10 +151,22 @@ func RunShard(ctx context.Context, m *model.Model, opt *Options, sh Shard) (*Run
 		done      int
 		times     []float64
 		timesFrom int
+		pmu       sync.Mutex // guards panicked
+		panicked  any        // a worker's panic (a bug), raised again in the caller
 		wg        sync.WaitGroup
 	)
 	for range min(workers, total) {
 		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					pmu.Lock()
+					if panicked == nil {
+						panicked = r
+					}
+					pmu.Unlock()
+					cancel(errors.New("a worker panicked"))
+				}
+			}()
 			ro := o.Run
 			ro.Seed = spec.Seed
 			ro.Trace, ro.All = false, false
@@ -192,14 +204,24 @@ func RunShard(ctx context.Context, m *model.Model, opt *Options, sh Shard) (*Run
 					return
 				}
 				done++
-				if o.Progress != nil {
-					o.Progress(done, total)
+				d := done
+				if o.Progress == nil {
+					mu.Unlock()
+					continue
 				}
-				mu.Unlock()
+				func() {
+					defer mu.Unlock()
+					o.Progress(d, total)
+				}()
 			}
 		})
 	}
 	wg.Wait()
+	if panicked != nil {
+		// On the caller's goroutine, where a recover (the command
+		// line's guard) can catch it.
+		panic(fmt.Sprintf("in a worker: %v", panicked))
+	}
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
 	}

@@ -398,3 +398,18 @@ func TestParseShard(t *testing.T) {
 }
 
 func sortFloats(s []float64) { slices.Sort(s) }
+
+// TestWorkerPanic checks that a panic on a worker (here in Progress)
+// reaches the caller, where a recover can catch it, instead of ending the
+// program.
+func TestWorkerPanic(t *testing.T) {
+	m := logisticModel(t, "{ value = 0.3, min = 0.1, max = 0.5 }", "1000", "30")
+	defer func() {
+		r := recover()
+		if s, _ := r.(string); !strings.Contains(s, "in a worker: boom") {
+			t.Errorf("recovered %v, want the worker's panic", r)
+		}
+	}()
+	RunShard(context.Background(), m, &Options{Samples: 20, Workers: 3, Progress: func(done, total int) { panic("boom") }}, Shard{})
+	t.Error("RunShard returned")
+}
