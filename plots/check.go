@@ -12,6 +12,9 @@ import (
 // model, analyses whose slices disagree in length — into errors, so that
 // no function of this package panics on what it is given.
 
+// errNoStudy is the error of a sensitivity plot given no result.
+var errNoStudy = errors.New("no sensitivity study")
+
 // checkModel returns an error unless m is a loaded model.
 func checkModel(m *model.Model) error {
 	if m == nil || m.Decl == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stockflow/stockflow/loops"
 	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/sensitivity"
 )
 
 // The tests in this file give every renderer data that cannot be drawn
@@ -283,6 +284,51 @@ func TestRenderersDegenerate(t *testing.T) {
 			tp.Y.N = -1
 			return TippingMap(m, tp)
 		}, true},
+	} {
+		f, err := noPanic(t, tc.name, tc.draw)
+		switch {
+		case tc.wantErr && err == nil:
+			t.Errorf("%s: no error", tc.name)
+		case !tc.wantErr && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case err == nil:
+			renders(t, tc.name, f)
+		}
+	}
+}
+
+func TestSensitivityDegenerate(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	flat := []float64{1e20, 1e20, 1e20}
+	th := sensitivity.ThresholdResult{Threshold: sensitivity.Threshold{Name: "high", Var: "x", Level: 1e20, Direction: "rising"},
+		CrossedShare: nan, Quantiles: sensitivity.Quantiles{nan, 1, 1, 1, nan}, CrossingTimes: []float64{1, 1, nan}}
+	res := &sensitivity.Result{
+		Spec:       sensitivity.Spec{Method: sensitivity.Sobol},
+		Runs:       3,
+		Draws:      0,
+		Times:      []float64{1, 1, 1},
+		Thresholds: []sensitivity.ThresholdResult{th},
+		Bands:      []sensitivity.Band{{Var: "x", Q: [5][]float64{flat, flat, {nan, inf, 1e20}, flat, {1e20}}}},
+		Indices: []sensitivity.Index{
+			{Output: "x@1", Param: "a", FirstOrder: nan, Total: inf, FirstOrderCI: [2]float64{nan, nan}, TotalCI: [2]float64{-inf, inf}},
+			{Output: "x@1", Param: "b"},
+		},
+	}
+	morris := *res
+	morris.Spec.Method = "morris"
+	morris.Indices = []sensitivity.Index{{Output: "x@1", Param: "a", MuStar: inf, Sigma: nan}}
+	for _, tc := range []struct {
+		name    string
+		draw    func() (*Figure, error)
+		wantErr bool
+	}{
+		{"crossing probability at one time", func() (*Figure, error) { return CrossingProbability(res, "high") }, false},
+		{"fan of flat huge values", func() (*Figure, error) { return Fan(res, "x") }, false},
+		{"Sobol indices, NaN and Inf", func() (*Figure, error) { return Indices(res, "x@1", 0) }, false},
+		{"Morris indices, NaN and Inf", func() (*Figure, error) { return Indices(&morris, "x@1", 0) }, false},
+		{"no study", func() (*Figure, error) { return Fan(nil, "x") }, true},
+		{"no study's crossings", func() (*Figure, error) { return CrossingProbability(nil, "high") }, true},
+		{"no study's indices", func() (*Figure, error) { return Indices(nil, "x@1", 1) }, true},
 	} {
 		f, err := noPanic(t, tc.name, tc.draw)
 		switch {

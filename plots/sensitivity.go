@@ -18,6 +18,9 @@ import (
 // with the share crossed by the end and the median crossing time drawn
 // across.
 func CrossingProbability(res *sensitivity.Result, threshold string) (*Figure, error) {
+	if res == nil {
+		return nil, errNoStudy
+	}
 	tr := findThreshold(res, threshold)
 	if tr == nil {
 		return nil, fmt.Errorf("the study has no threshold %q", threshold)
@@ -63,6 +66,9 @@ func CrossingProbability(res *sensitivity.Result, threshold string) (*Figure, er
 // % and 25–75 % bands over the runs and its median over time, and the
 // study's thresholds on the variable as lines.
 func Fan(res *sensitivity.Result, v string) (*Figure, error) {
+	if res == nil {
+		return nil, errNoStudy
+	}
 	i := slices.IndexFunc(res.Bands, func(b sensitivity.Band) bool { return b.Var == v })
 	if i < 0 {
 		return nil, fmt.Errorf("the study has no bands of %q", v)
@@ -102,6 +108,9 @@ func Fan(res *sensitivity.Result, v string) (*Figure, error) {
 // wide bar and σ as a narrow one. At most top params are drawn (all when
 // top is 0).
 func Indices(res *sensitivity.Result, output string, top int) (*Figure, error) {
+	if res == nil {
+		return nil, errNoStudy
+	}
 	var idx []sensitivity.Index
 	for _, x := range res.Indices {
 		if x.Output == output {
