@@ -256,13 +256,28 @@ func qname(n xml.Name) string {
 // and the source offset of each of its bytes, with one more entry for the
 // offset just past the end.
 func (d *doc) text(n *node) (string, []int) {
+	offs := []int{}
+	s := d.textOffs(n, &offs)
+	return s, offs
+}
+
+// textOffs returns the character data of n, and when offs is not nil
+// appends the source offset of each of its bytes to *offs, and the offset
+// just past the end. Without offsets the text costs about its own size:
+// an offset per byte is eight bytes per byte, which a long <doc> makes
+// hundreds of megabytes.
+func (d *doc) textOffs(n *node, offs *[]int) string {
 	src := d.src
 	var b []byte
-	var offs []int
+	mark := func(off int) {
+		if offs != nil {
+			*offs = append(*offs, off)
+		}
+	}
 	put := func(s string, off int) {
 		for i := 0; i < len(s); i++ {
 			b = append(b, s[i])
-			offs = append(offs, off)
+			mark(off)
 		}
 	}
 	i, end := n.inner, n.innerEnd
@@ -279,7 +294,7 @@ func (d *doc) text(n *node) (string, []int) {
 			}
 			for k := i + 9; k < i+9+j; k++ {
 				b = append(b, src[k])
-				offs = append(offs, k)
+				mark(k)
 			}
 			i += 9 + j + 3
 		case c == '<' && bytes.HasPrefix(src[i:end], []byte("<!--")):
@@ -313,12 +328,12 @@ func (d *doc) text(n *node) (string, []int) {
 			}
 		default:
 			b = append(b, c)
-			offs = append(offs, i)
+			mark(i)
 			i++
 		}
 	}
-	offs = append(offs, end)
-	return string(b), offs
+	mark(end)
+	return string(b)
 }
 
 // entity returns the text of the character entity &name;.
@@ -368,8 +383,7 @@ func (d *doc) str(n *node) string {
 	if n == nil {
 		return ""
 	}
-	s, _ := d.trimmed(n)
-	return s
+	return strings.TrimFunc(d.textOffs(n, nil), func(r rune) bool { return r < utf8.RuneSelf && isSpace(byte(r)) })
 }
 
 func isSpace(c byte) bool {
