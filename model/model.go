@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -34,9 +33,24 @@ type Model struct {
 }
 
 // Load reads and compiles the model file at path. The reader is chosen by
-// the file's extension: .toml is stockflow's own format.
+// the file's extension: .toml is stockflow's own format. A file larger
+// than decl.DefaultMaxInputSize (64 MiB) is refused; LoadWith sets another
+// limit.
 func Load(path string) (*Model, error) {
-	src, err := os.ReadFile(path)
+	return LoadWith(path, LoadOptions{})
+}
+
+// LoadOptions adjusts LoadWith. The zero value loads as Load does.
+type LoadOptions struct {
+	// MaxInputSize bounds the size of the file in bytes. Zero means
+	// decl.DefaultMaxInputSize (64 MiB); a negative value means no bound.
+	MaxInputSize int64
+}
+
+// LoadWith reads and compiles the model file at path, as Load does, with
+// the given options.
+func LoadWith(path string, opt LoadOptions) (*Model, error) {
+	src, err := decl.ReadFile(path, opt.MaxInputSize)
 	if err != nil {
 		return nil, err
 	}

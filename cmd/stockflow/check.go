@@ -43,7 +43,7 @@ and exits with status 1.
 func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	disasm := fs.Bool("disasm", false, "print the compiled code instead of the summary")
 	return func(ctx context.Context, out *output, args []string) error {
-		m, err := load(args[0])
+		m, err := out.load(args[0])
 		if err != nil {
 			return err
 		}

@@ -43,7 +43,7 @@ func setupConvert(fs *flag.FlagSet) func(context.Context, *output, []string) err
 				return err
 			}
 		}
-		m, err := load(args[0])
+		m, err := o.load(args[0])
 		if err != nil {
 			return err
 		}

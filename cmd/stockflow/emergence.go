@@ -105,7 +105,7 @@ func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) er
 		return err
 	}
 	path := args[0]
-	m, err := load(path)
+	m, err := out.load(path)
 	if err != nil {
 		return err
 	}

@@ -55,9 +55,10 @@ type fileError struct {
 func (e *fileError) Error() string { return e.err.Error() }
 func (e *fileError) Unwrap() error { return e.err }
 
-// load loads and compiles the model at path.
-func load(path string) (*model.Model, error) {
-	m, err := model.Load(path)
+// load loads and compiles the model at path, a file of at most
+// o.maxInput bytes (--max-input).
+func (o *output) load(path string) (*model.Model, error) {
+	m, err := model.LoadWith(path, model.LoadOptions{MaxInputSize: o.maxInput})
 	if err != nil {
 		return nil, &fileError{path, err}
 	}

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+
+	"github.com/stockflow/stockflow/model/decl"
 )
 
 var genCmd = &command{
@@ -71,11 +73,11 @@ func (f *genFlags) run(ctx context.Context, out *output, args []string) error {
 			return err
 		}
 	}
-	src, err := os.ReadFile(args[0])
+	src, err := decl.ReadFile(args[0], out.maxInput)
 	if err != nil {
 		return &fileError{args[0], err}
 	}
-	m, err := load(args[0])
+	m, err := out.load(args[0])
 	if err != nil {
 		return err
 	}

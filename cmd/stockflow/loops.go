@@ -139,7 +139,7 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 		return usagef("--max-length must be positive (or 0 for no limit), not %d", f.maxLength)
 	}
 	path := args[0]
-	m, err := load(path)
+	m, err := out.load(path)
 	if err != nil {
 		return err
 	}

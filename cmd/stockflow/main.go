@@ -33,6 +33,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/stockflow/stockflow/model/decl"
 )
 
 func main() {
@@ -242,9 +244,11 @@ type command struct {
 	setup func(fs *flag.FlagSet) func(ctx context.Context, out *output, args []string) error
 }
 
-// output is where a command writes.
+// output is where a command writes, and the limits on what it reads
+// that every command shares.
 type output struct {
 	stdout, stderr io.Writer
+	maxInput       int64 // the largest model file load reads (--max-input)
 }
 
 // usageError is a command-line mistake: exit code 2.
@@ -260,7 +264,8 @@ func usagef(format string, args ...any) error {
 // main parses the command's flags and positional arguments, runs it and
 // turns its error into a message and an exit code.
 func (c *command) main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := c.flagSet()
+	out := &output{stdout: stdout, stderr: stderr}
+	fs := c.flagSet(out)
 	run := c.setup(fs)
 	pos, err := parseInterspersed(fs, args)
 	switch {
@@ -274,7 +279,7 @@ func (c *command) main(ctx context.Context, args []string, stdout, stderr io.Wri
 	case c.maxArgs >= 0 && len(pos) > c.maxArgs:
 		return c.usageFailure(stderr, fmt.Sprintf("unexpected argument %q", pos[c.maxArgs]))
 	}
-	err = run(ctx, &output{stdout, stderr}, pos)
+	err = run(ctx, out, pos)
 	if err == nil {
 		return exitOK
 	}
@@ -300,18 +305,23 @@ func (c *command) synopsis() string {
 	return strings.TrimSpace("stockflow " + c.name + " " + c.args)
 }
 
-// flagSet returns an empty flag set for the command that reports errors
-// instead of printing them or exiting.
-func (c *command) flagSet() *flag.FlagSet {
+// flagSet returns a flag set for the command that reports errors instead
+// of printing them or exiting. It holds the flags every command that
+// reads a model has (--max-input), which set out's limits.
+func (c *command) flagSet(out *output) *flag.FlagSet {
 	fs := flag.NewFlagSet("stockflow "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	if strings.HasPrefix(c.args, "MODEL") {
+		out.maxInput = decl.DefaultMaxInputSize
+		fs.Var((*sizeFlag)(&out.maxInput), "max-input", "refuse a model file larger than `SIZE` bytes; K, M and G multiply by 1024, 1024², 1024³ (default "+decl.FormatSize(decl.DefaultMaxInputSize)+")")
+	}
 	return fs
 }
 
 // printHelp prints the command's synopsis, description and flags.
 func (c *command) printHelp(w io.Writer) {
 	fmt.Fprintf(w, "usage: %s\n\n%s", c.synopsis(), c.long)
-	fs := c.flagSet()
+	fs := c.flagSet(&output{})
 	c.setup(fs)
 	var flags strings.Builder
 	fs.VisitAll(func(f *flag.Flag) {

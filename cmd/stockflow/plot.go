@@ -110,7 +110,7 @@ func (f *plotFlags) run(ctx context.Context, out *output, args []string) error {
 			return usagef("%v", err)
 		}
 	}
-	r := &plotRender{path: path, opt: opt, vars: vars, phase: phase, out: f.out, sim: f.sim, stderr: out.stderr}
+	r := &plotRender{path: path, opt: opt, vars: vars, phase: phase, out: f.out, sim: f.sim, stderr: out.stderr, output: out}
 	draw := func() error {
 		pics, err := r.render(ctx)
 		if err != nil {
@@ -154,12 +154,13 @@ type plotRender struct {
 	// (runFlags.checkSet).
 	sim    *runFlags
 	stderr io.Writer
+	*output
 }
 
 // render loads and runs the model and renders every picture, writing
 // nothing: a failure anywhere leaves the files as they were.
 func (r *plotRender) render(ctx context.Context) ([]picture, error) {
-	m, err := load(r.path)
+	m, err := r.load(r.path)
 	if err != nil {
 		return nil, err
 	}

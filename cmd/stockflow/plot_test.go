@@ -70,7 +70,7 @@ func TestPlotWatch(t *testing.T) {
 	}
 	save(strings.Replace(watchModel, "%s", "0.5", 1))
 
-	fs := plotCmd.flagSet()
+	fs := plotCmd.flagSet(&output{})
 	run := plotCmd.setup(fs)
 	args, err := parseInterspersed(fs, []string{path, "--watch", "--interval", "5ms", "--vars", "x", "-o", png})
 	if err != nil {
@@ -80,7 +80,7 @@ func TestPlotWatch(t *testing.T) {
 	defer cancel()
 	var stdout, stderr lockedBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, &output{&stdout, &stderr}, args) }()
+	go func() { done <- run(ctx, &output{stdout: &stdout, stderr: &stderr}, args) }()
 
 	wrote := func(n int) func() bool {
 		return func() bool { return strings.Count(stdout.String(), "wrote "+png) >= n }

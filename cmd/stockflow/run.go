@@ -103,7 +103,7 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 			return err
 		}
 	}
-	m, err := load(path)
+	m, err := out.load(path)
 	if err != nil {
 		return err
 	}

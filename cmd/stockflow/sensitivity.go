@@ -189,7 +189,7 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 		return err
 	}
 	path := args[0]
-	m, err := load(path)
+	m, err := out.load(path)
 	if err != nil {
 		return err
 	}

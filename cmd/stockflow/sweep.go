@@ -115,7 +115,7 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 			}
 		}
 	}
-	m, err := load(path)
+	m, err := out.load(path)
 	if err != nil {
 		return err
 	}

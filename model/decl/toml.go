@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -15,9 +14,10 @@ import (
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
-// LoadTOML reads the model file at path; see ParseTOML.
+// LoadTOML reads the model file at path, of at most DefaultMaxInputSize
+// bytes; see ParseTOML.
 func LoadTOML(path string) (*Model, error) {
-	src, err := os.ReadFile(path)
+	src, err := ReadFile(path, 0)
 	if err != nil {
 		return nil, err
 	}
