@@ -38,9 +38,10 @@ func ranged(v *decl.Var) bool {
 }
 
 // studyParams returns the params of the study: those named, in the given
-// order, or by default every param with a range or a distribution, in
-// declaration order.
-func studyParams(m *model.Model, names []string) ([]Param, error) {
+// order, or by default every param with a range or a distribution that
+// fixed does not hold, in declaration order. A named param may not be in
+// set, which fixes it in every run.
+func studyParams(m *model.Model, names []string, fixed, set map[string]float64) ([]Param, error) {
 	var all []string
 	byName := map[string]*decl.Var{}
 	for _, v := range m.Decl.Vars {
@@ -51,12 +52,12 @@ func studyParams(m *model.Model, names []string) ([]Param, error) {
 	}
 	if names == nil {
 		for _, n := range all {
-			if ranged(byName[n]) {
+			if _, isFixed := fixed[n]; ranged(byName[n]) && !isFixed {
 				names = append(names, n)
 			}
 		}
 		if len(names) == 0 {
-			return nil, errors.New("no param declares a range (min and max) or a distribution: give the params of the study a range, or name them with a distribution")
+			return nil, errors.New("no param that the run does not fix declares a range (min and max) or a distribution: give the params of the study a range, or name them with a distribution")
 		}
 	}
 	var ps []Param
@@ -72,6 +73,9 @@ func studyParams(m *model.Model, names []string) ([]Param, error) {
 		}
 		if seen[n] {
 			return nil, fmt.Errorf("param %q is named twice", n)
+		}
+		if _, isSet := set[n]; isSet {
+			return nil, fmt.Errorf("param %q is both varied by the study and fixed in every run (--set, RunOptions.Set): drop one", n)
 		}
 		seen[n] = true
 		if !ranged(v) {

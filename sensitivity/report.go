@@ -143,7 +143,11 @@ func (r *Result) WriteText(w io.Writer, top int) error {
 	if s.Model != "" {
 		fmt.Fprintf(bw, "model:    %s\n", s.Model)
 	}
-	fmt.Fprintf(bw, "study:    %s, %d runs (%s, seed %d) over %d params\n", name, r.Runs, sampler, s.Seed, len(s.Params))
+	params := "params"
+	if len(s.Params) == 1 {
+		params = "param"
+	}
+	fmt.Fprintf(bw, "study:    %s, %d runs (%s, seed %d) over %d %s\n", name, r.Runs, sampler, s.Seed, len(s.Params), params)
 	if r.Draws != r.Runs {
 		fmt.Fprintf(bw, "          %d of the runs are draws from the params' distributions; the shares and quantiles are theirs\n", r.Draws)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -50,7 +51,9 @@ type Options struct {
 	Method string
 	// Params names the params the study varies. Nil means every param
 	// that declares a distribution or a range (min < max), in declaration
-	// order.
+	// order, but for those that Run.Set or Run.Scenario fix. A param both
+	// named here and in Run.Set is an error; one named here and set by the
+	// scenario is varied.
 	Params []string
 	// Samples is N: the number of runs of a Monte Carlo study, of base
 	// points of a Sobol study (N·(d+2) runs for d params), of
@@ -220,7 +223,16 @@ func NewSpec(m *model.Model, opt *Options) (*Spec, error) {
 		}
 	}
 	var err error
-	if s.Params, err = studyParams(m, o.Params); err != nil {
+	// The params the runs fix: --set's, and the scenario's, which the
+	// study leaves as the scenario has them unless they are named.
+	fixed := maps.Clone(o.Run.Set)
+	if fixed == nil {
+		fixed = map[string]float64{}
+	}
+	if sc := m.Decl.Scenario(o.Run.Scenario); o.Run.Scenario != "" && sc != nil {
+		maps.Copy(fixed, sc.Set)
+	}
+	if s.Params, err = studyParams(m, o.Params, fixed, o.Run.Set); err != nil {
 		return nil, err
 	}
 	if s.Thresholds, err = thresholds(m, o.Thresholds); err != nil {

@@ -344,6 +344,7 @@ func TestBadOptions(t *testing.T) {
 		{Options{Vars: []string{"populaton"}}, `vars: the model has no stock, flow or aux "populaton" (did you mean "population"?)`},
 		{Options{Outputs: []Output{{"population", 99}}}, "output population@99: time 99 is outside the run [0, 30]"},
 		{Options{Run: model.RunOptions{Scenario: "x"}}, `unknown scenario "x"`},
+		{Options{Params: []string{"r"}, Run: model.RunOptions{Set: map[string]float64{"r": 0.3}}}, `param "r" is both varied by the study and fixed in every run`},
 	} {
 		_, err := Sensitivity(context.Background(), m, &tc.opt)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -412,4 +413,39 @@ func TestWorkerPanic(t *testing.T) {
 	}()
 	RunShard(context.Background(), m, &Options{Samples: 20, Workers: 3, Progress: func(done, total int) { panic("boom") }}, Shard{})
 	t.Error("RunShard returned")
+}
+
+// TestFixedParams checks that the params a run fixes — by Set or by its
+// scenario — stay out of the default study, and that a scenario's param
+// named in Params is varied.
+func TestFixedParams(t *testing.T) {
+	m := parse(t, `
+[sim]
+stop = 1
+[params]
+a = { value = 1, min = 0, max = 2 }
+b = { value = 1, min = 0, max = 2 }
+c = { value = 1, min = 0, max = 2 }
+[aux.y]
+eq = "a + b + c"
+[scenarios.low_b]
+set = { b = 0.5 }
+`)
+	for _, tc := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{}, "a,b,c"},
+		{Options{Run: model.RunOptions{Set: map[string]float64{"a": 1.5}}}, "b,c"},
+		{Options{Run: model.RunOptions{Scenario: "low_b"}}, "a,c"},
+		{Options{Run: model.RunOptions{Scenario: "low_b"}, Params: []string{"b"}}, "b"},
+	} {
+		spec, err := NewSpec(m, &tc.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(paramNames(spec.Params), ","); got != tc.want {
+			t.Errorf("%+v: varies %s, want %s", tc.opt, got, tc.want)
+		}
+	}
 }

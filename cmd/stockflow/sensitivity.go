@@ -145,6 +145,9 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 	default:
 		return usagef("unknown sampler %q (want lhs, random or halton)", f.sampler)
 	}
+	if f.sampler != "" && f.method == sensitivity.Morris {
+		return usagef("--sampler does not apply to --method morris, whose trajectories are a design of their own")
+	}
 	if f.samples < 2 {
 		return usagef("--samples must be at least 2, not %d", f.samples)
 	}
