@@ -127,6 +127,7 @@ type compiler struct {
 	p       *program
 	errs    syntax.ErrorList
 	hidden  int
+	guarded map[int]bool // the variables p.guards checks
 
 	// during codegen
 	constSlot map[uint64]int32

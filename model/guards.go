@@ -41,8 +41,17 @@ func (c *compiler) nonNegative(owner *cvar, x syntax.Expr, what string) syntax.E
 }
 
 // guardVar has runs refuse a negative value of variable i, an argument of
-// a call in owner's equation.
+// a call in owner's equation. A variable is checked once, however many
+// calls take it (a param that is the smoothing time of every element of
+// an array), and a negative value is reported for the first of them.
 func (c *compiler) guardVar(owner *cvar, i int, what string) {
+	if c.guarded[i] {
+		return
+	}
+	if c.guarded == nil {
+		c.guarded = map[int]bool{}
+	}
+	c.guarded[i] = true
 	c.p.guards = append(c.p.guards, guard{v: i, owner: c.p.byName[owner.name], what: what})
 }
 
