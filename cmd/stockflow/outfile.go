@@ -237,6 +237,17 @@ func pathError(path string, err error) error {
 	return &fs.PathError{Op: "write", Path: path, Err: err}
 }
 
+// sameFile reports whether the paths a and b name one file: the same
+// name, or, for files that exist, the same file by any name.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	afi, aerr := os.Stat(a)
+	bfi, berr := os.Stat(b)
+	return aerr == nil && berr == nil && os.SameFile(afi, bfi)
+}
+
 // notInput returns an error if the file at out is one of the input files
 // (the same file, by any name, link or hard link): writing there would
 // destroy the input. what names the flag, as in "-o".

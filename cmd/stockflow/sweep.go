@@ -108,6 +108,9 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 		return usagef("--progress must be auto, always or never, not %q", f.progress)
 	}
 	path := args[0]
+	if f.out != "" && f.csv != "" && f.csv != "-" && sameFile(f.out, f.csv) {
+		return usagef("-o and --csv name the same file %s: give each its own", f.csv)
+	}
 	for _, o := range []struct{ flag, file string }{{"-o", f.out}, {"--csv", f.csv}} {
 		if o.file != "" && o.file != "-" {
 			if err := notInput(o.flag, o.file, path); err != nil {

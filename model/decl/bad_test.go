@@ -137,6 +137,7 @@ var badCases = []struct {
 	{"plot threshold unknown", flowModel + "[thresholds.big]\nvar = \"population\"\nlevel = 5\n[[plots]]\nfile = \"p.png\"\nvars = [\"births\"]\nthresholds = [\"bigg\"]\n", 16, 15, "plots[1].thresholds", `unknown threshold "bigg" (did you mean "big"?)`},
 	{"plot file not png", flowModel + "[[plots]]\nfile = \"p.jpg\"\nvars = [\"births\"]\n", 11, 8, "plots[1].file", `file "p.jpg" must end in .png`},
 	{"plot file above the output directory", flowModel + "[[plots]]\nfile = \"../../escaped.png\"\nvars = [\"births\"]\n", 11, 8, "plots[1].file", `file "../../escaped.png" leaves the output directory: give a relative path inside it (no "..", not absolute)`},
+	{"plot file twice", flowModel + "[[plots]]\nfile = \"p.png\"\nvars = [\"births\"]\n[[plots]]\nfile = \"./p.png\"\nvars = [\"births\"]\n", 14, 8, "plots[2].file", `file "./p.png" is also the file of plots[1]: give each plot its own`},
 	{"plot file absolute", flowModel + "[[plots]]\nfile = \"/tmp/escaped.png\"\nvars = [\"births\"]\n", 11, 8, "plots[1].file", `file "/tmp/escaped.png" leaves the output directory: give a relative path inside it (no "..", not absolute)`},
 	{"plot file empty", flowModel + "[[plots]]\nfile = \"\"\nvars = [\"births\"]\n", 11, 8, "plots[1].file", "empty file name"},
 	{"plot var is a lookup", "[lookups.f]\npoints = [[0, 0], [1, 1]]\n[[plots]]\nfile = \"p.png\"\nvars = [\"f\"]\n", 5, 9, "plots[1].vars", `"f" is a lookup`},

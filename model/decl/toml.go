@@ -1247,6 +1247,7 @@ func (r *reader) plots(m *Model, raw map[string]any, thresholds map[string]bool)
 		thNames = append(thNames, n)
 	}
 	sort.Strings(thNames)
+	files := map[string]string{} // cleaned file name → the key of the entry that writes it
 	for i, t := range list {
 		ec := c.entry(i)
 		p := &Plot{Key: ec.key, Pos: r.keyPos(ec), FieldPos: make(map[string]syntax.Pos)}
@@ -1264,6 +1265,10 @@ func (r *reader) plots(m *Model, raw map[string]any, thresholds map[string]bool)
 					r.errorf(p.FieldPos["file"], ec.child("file"), "file %q must end in .png", p.File)
 				case !filepath.IsLocal(p.File):
 					r.errorf(p.FieldPos["file"], ec.child("file"), "file %q leaves the output directory: give a relative path inside it (no \"..\", not absolute)", p.File)
+				case files[filepath.Clean(p.File)] != "":
+					r.errorf(p.FieldPos["file"], ec.child("file"), "file %q is also the file of %s: give each plot its own", p.File, files[filepath.Clean(p.File)])
+				default:
+					files[filepath.Clean(p.File)] = ec.key
 				}
 			}
 		} else {
