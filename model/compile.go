@@ -389,8 +389,8 @@ func (c *compiler) checkCall(v *cvar, e *syntax.Call, fnames []string) {
 		case b.max != b.min:
 			want = fmt.Sprintf("%d to %d", b.min, b.max)
 		}
-		plural := "s"
-		if want == "1" {
+		plural := "s" // "1 argument", "at least 1 argument", "1 to 3 arguments"
+		if b.max == 1 || b.max < 0 && b.min == 1 {
 			plural = ""
 		}
 		c.errorAt(v, e.Fn.At, "%s takes %s argument%s, got %d: %s", strings.ToLower(name), want, plural, n, b.sig)
