@@ -122,30 +122,38 @@ func ScoreLinks(l *List, tr *model.Trace, method ScoreMethod) (*LinkScores, erro
 }
 
 // scoreExpanded scores the links of the expanded graph that the needed
-// collapsed links pass through, keyed by {from, to}.
+// collapsed links pass through, keyed by {from, to}: the links into
+// stocks and discrete values from the series alone, the links into aux
+// and flows by evaluating each equation with one input moved.
 func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]float64, error) {
 	n := tr.Len()
+	scores, targets := linkTargets(g, n, need)
+	series := seriesCache{tr: tr, series: map[string][]float64{}}
+	ps, err := scoreDirect(g, tr, targets, scores, &series)
+	if err != nil {
+		return nil, err
+	}
+	if err := scorePerturbed(tr, ps, n); err != nil {
+		return nil, err
+	}
+	return scores, nil
+}
+
+// A scoreTarget is a variable of the expanded graph and the links into it
+// that are to be scored.
+type scoreTarget struct {
+	name string
+	ins  []model.Edge
+}
+
+// linkTargets returns a score series for each link of the expanded graph
+// that a needed collapsed link passes through, and those links grouped
+// by the variable they lead to.
+func linkTargets(g *Graph, n int, need []bool) (map[[2]string][]float64, []*scoreTarget) {
 	scores := map[[2]string][]float64{}
 	var flat []float64 // room for more scores
-	series := map[string][]float64{}
-	get := func(name string) ([]float64, error) {
-		if s, ok := series[name]; ok {
-			return s, nil
-		}
-		s, err := tr.Series(name)
-		if err != nil {
-			return nil, err
-		}
-		series[name] = s
-		return s, nil
-	}
-	// The links to score, grouped by target.
-	type target struct {
-		name string
-		ins  []model.Edge
-	}
-	var targets []*target
-	byName := map[string]*target{}
+	var targets []*scoreTarget
+	byName := map[string]*scoreTarget{}
 	for k, paths := range g.paths {
 		if !need[k] {
 			continue
@@ -163,7 +171,7 @@ func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]floa
 				flat = flat[n:]
 				t := byName[e.To]
 				if t == nil {
-					t = &target{name: e.To}
+					t = &scoreTarget{name: e.To}
 					byName[e.To] = t
 					targets = append(targets, t)
 				}
@@ -171,28 +179,55 @@ func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]floa
 			}
 		}
 	}
+	return scores, targets
+}
+
+// seriesCache reads each variable's series from the trace once.
+type seriesCache struct {
+	tr     *model.Trace
+	series map[string][]float64
+}
+
+func (c *seriesCache) get(name string) ([]float64, error) {
+	if s, ok := c.series[name]; ok {
+		return s, nil
+	}
+	s, err := c.tr.Series(name)
+	if err != nil {
+		return nil, err
+	}
+	c.series[name] = s
+	return s, nil
+}
+
+// A perturbed target is an aux or flow whose links are scored by
+// evaluating its equation with one input moved at a time.
+type perturbed struct {
+	p  *model.Perturbation
+	z  []float64   // its series
+	xs [][]float64 // its inputs' series
+	ls [][]float64 // the scores of the links from them
+}
+
+// scoreDirect scores the links into stocks (from the flows, signed) and
+// into discrete values (their input accounts for all their change), and
+// returns the aux and flows whose links need their equations evaluated.
+func scoreDirect(g *Graph, tr *model.Trace, targets []*scoreTarget, scores map[[2]string][]float64, series *seriesCache) ([]*perturbed, error) {
+	n := tr.Len()
 	kinds := map[string]model.NodeKind{}
 	for _, nd := range g.m.Graph().Nodes {
 		kinds[nd.Name] = nd.Kind
 	}
-
-	type perturbed struct {
-		t  *target
-		p  *model.Perturbation
-		z  []float64
-		xs [][]float64
-		ls [][]float64
-	}
 	var ps []*perturbed
 	for _, t := range targets {
-		z, err := get(t.name)
+		z, err := series.get(t.name)
 		if err != nil {
 			return nil, err
 		}
 		switch kinds[t.name] {
 		case model.NodeStock:
 			for _, e := range t.ins {
-				f, err := get(e.From)
+				f, err := series.get(e.From)
 				if err != nil {
 					return nil, err
 				}
@@ -200,10 +235,10 @@ func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]floa
 			}
 		case model.NodeFlow, model.NodeAux:
 			names := make([]string, len(t.ins))
-			pt := &perturbed{t: t, z: z}
+			pt := &perturbed{z: z}
 			for k, e := range t.ins {
 				names[k] = e.From
-				x, err := get(e.From)
+				x, err := series.get(e.From)
 				if err != nil {
 					return nil, err
 				}
@@ -229,10 +264,17 @@ func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]floa
 			}
 		}
 	}
+	return ps, nil
+}
+
+// scorePerturbed scores the links into the aux and flows ps: at each save
+// point i, |Δₓz / Δz| signed by Δₓz / Δx, where Δₓz is the change of z
+// with only x moved from i-1 to i. Each stretch of save points has its
+// own state buffer.
+func scorePerturbed(tr *model.Trace, ps []*perturbed, n int) error {
 	if len(ps) == 0 {
-		return scores, nil
+		return nil
 	}
-	// Each stretch of save points has its own state buffer.
 	errs := inStretches(2, n, func(lo, hi int) error {
 		var state, out []float64
 		var err error
@@ -258,9 +300,9 @@ func scoreExpanded(g *Graph, tr *model.Trace, need []bool) (map[[2]string][]floa
 		return nil
 	})
 	if len(errs) > 0 {
-		return nil, errs[0]
+		return errs[0]
 	}
-	return scores, nil
+	return nil
 }
 
 // stockScores fills s with the scores of the link from flow f to stock S

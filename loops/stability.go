@@ -139,23 +139,10 @@ func AnalyzeStability(tr *model.Trace, settings *StabilitySettings) (*Stability,
 	if tr == nil {
 		return nil, errors.New("stability analysis needs a trace: run the model with RunOptions.Trace")
 	}
-	var set StabilitySettings
-	if settings != nil {
-		set = *settings
+	set, err := settings.resolve()
+	if err != nil {
+		return nil, err
 	}
-	if set.Step == 0 {
-		set.Step = fd.Central.Step
-	}
-	if set.Tol == 0 {
-		set.Tol = 1e-6
-	}
-	if set.Step < 0 || set.Tol < 0 || set.Workers < 0 || math.IsNaN(set.Step+set.Tol) {
-		return nil, fmt.Errorf("stability settings must not be negative")
-	}
-	if set.Workers == 0 {
-		set.Workers = runtime.GOMAXPROCS(0)
-	}
-
 	stocks := tr.Stocks()
 	n, times := len(stocks), tr.Len()
 	st := &Stability{
@@ -171,15 +158,55 @@ func AnalyzeStability(tr *model.Trace, settings *StabilitySettings) (*Stability,
 		}
 		return st, nil
 	}
+	states, floor, err := stateScales(tr, times, n)
+	if err != nil {
+		return nil, err
+	}
+	basis, conserved, err := conservedTotals(tr, stocks, states)
+	if err != nil {
+		return nil, err
+	}
+	st.Conserved = conserved
+	if err := st.eigenvalues(tr, set, states, floor, basis); err != nil {
+		return nil, err
+	}
+	st.classify(set.Tol)
+	return st, nil
+}
 
-	// Scales: a stock at zero is moved by a thousandth of its largest
-	// magnitude over the run.
-	states := make([][]float64, times)
-	floor := make([]float64, n)
+// resolve returns the settings with their defaults filled in, or an
+// error for a negative one; s may be nil.
+func (s *StabilitySettings) resolve() (StabilitySettings, error) {
+	var set StabilitySettings
+	if s != nil {
+		set = *s
+	}
+	if set.Step == 0 {
+		set.Step = fd.Central.Step
+	}
+	if set.Tol == 0 {
+		set.Tol = 1e-6
+	}
+	if set.Step < 0 || set.Tol < 0 || set.Workers < 0 || math.IsNaN(set.Step+set.Tol) {
+		return set, fmt.Errorf("stability settings must not be negative")
+	}
+	if set.Workers == 0 {
+		set.Workers = runtime.GOMAXPROCS(0)
+	}
+	return set, nil
+}
+
+// stateScales returns the state at each save point, and per stock the
+// least scale its differences are taken on: a thousandth of its largest
+// magnitude over the run (1 when that is 0 or not finite), so that a
+// stock at zero still moves.
+func stateScales(tr *model.Trace, times, n int) (states [][]float64, floor []float64, err error) {
+	states = make([][]float64, times)
+	floor = make([]float64, n)
 	for i := range states {
 		y, err := tr.State(i)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		states[i] = y
 		for j, x := range y {
@@ -191,14 +218,15 @@ func AnalyzeStability(tr *model.Trace, settings *StabilitySettings) (*Stability,
 			floor[j] = 1
 		}
 	}
+	return states, floor, nil
+}
 
-	basis, conserved, err := conservedTotals(tr, stocks, states)
-	if err != nil {
-		return nil, err
-	}
-	st.Conserved = conserved
-
-	// Each worker takes every w-th save point.
+// eigenvalues sets the eigenvalues of the Jacobian at each save point,
+// and the largest real part, on set.Workers goroutines, each taking every
+// w-th save point. With a basis (conserved totals), the Jacobian is
+// taken on the range of the flows, Q^T J Q.
+func (st *Stability) eigenvalues(tr *model.Trace, set StabilitySettings, states [][]float64, floor []float64, basis *mat.Dense) error {
+	n, times := len(st.Stocks), len(states)
 	var wg workGroup
 	errs := make([]error, set.Workers)
 	for w := range set.Workers {
@@ -269,11 +297,7 @@ func AnalyzeStability(tr *model.Trace, settings *StabilitySettings) (*Stability,
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	st.classify(set.Tol)
-	return st, nil
+	return errors.Join(errs...)
 }
 
 func compareFloat(a, b float64) int {
