@@ -52,7 +52,17 @@ type RunOptions struct {
 	// MaxSteps bounds the number of steps a run may take. Zero means ten
 	// million; a run that would take more is refused before it starts.
 	MaxSteps int
+
+	// MaxValues bounds the numbers a run keeps: its save points times
+	// the recorded variables and the time (and the whole state with
+	// Trace). Zero means DefaultMaxValues; a negative value means no
+	// bound. A run that would keep more is refused before it starts.
+	MaxValues int64
 }
 
 // DefaultMaxSteps is the bound on steps when RunOptions.MaxSteps is zero.
 const DefaultMaxSteps = 10_000_000
+
+// DefaultMaxValues is the bound on the numbers a run keeps when
+// RunOptions.MaxValues is zero: a hundred million, 800 MB.
+const DefaultMaxValues = 100_000_000

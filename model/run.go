@@ -318,6 +318,9 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string) error {
 		seen[name] = true
 		r.outSlots = append(r.outSlots, p.vars[p.byName[name]].slot)
 	}
+	if err := checkValues(s, opt, len(outNames), p.nSlots); err != nil {
+		return err
+	}
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
 	r.res.model = m
 	if msg := decl.EndsEarly(s.start, s.stop, s.dt, s.save); msg != "" {
@@ -330,6 +333,42 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string) error {
 	}
 
 	return nil
+}
+
+// checkValues refuses a run that would keep more numbers than
+// RunOptions.MaxValues: a value of each output, and the time, at each
+// save point, and with a trace the whole state too.
+func checkValues(s settings, opt RunOptions, outputs, slots int) error {
+	limit := opt.MaxValues
+	if limit == 0 {
+		limit = DefaultMaxValues
+	}
+	if limit < 0 {
+		return nil
+	}
+	points := float64(s.nSteps/s.saveK + 1)
+	cols := float64(outputs + 1)
+	if opt.Trace {
+		cols += float64(slots + 1)
+	}
+	if n := points * cols; n > float64(limit) {
+		return fmt.Errorf("the run would keep %.4g numbers (%.0f save points × %.0f columns, %s), more than the limit of %d; record fewer variables (--vars), save less often (--save-every) or raise the limit (RunOptions.MaxValues, --max-values)",
+			n, points, cols, memSize(8*n), limit)
+	}
+	return nil
+}
+
+// memSize writes a number of bytes in MB, GB or TB, to two or three
+// significant digits.
+func memSize(b float64) string {
+	switch {
+	case b >= 1e12:
+		return fmt.Sprintf("%.3g TB", b/1e12)
+	case b >= 1e9:
+		return fmt.Sprintf("%.3g GB", b/1e9)
+	default:
+		return fmt.Sprintf("%.3g MB", b/1e6)
+	}
 }
 
 // initialValues draws the first random values, computes every value at

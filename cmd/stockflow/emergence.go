@@ -77,6 +77,7 @@ func simFlags(fs *flag.FlagSet) *runFlags {
 	fs.Float64Var(&f.saveEvery, "save-every", 0, "output interval `X`, a whole multiple of dt (default the model's)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed `N` for the random functions; the same seed gives the same run (default 1)")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
+	fs.Int64Var(&f.maxValues, "max-values", 0, "refuse a run that would keep more than `N` numbers, save points × variables (default 100000000)")
 	return f
 }
 

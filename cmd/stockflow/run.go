@@ -70,6 +70,7 @@ type runFlags struct {
 	digits          int
 	seed            uint64
 	maxSteps        int
+	maxValues       int64
 }
 
 func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
@@ -89,6 +90,7 @@ func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	fs.IntVar(&f.digits, "digits", 0, "print numbers with `N` significant digits (default the shortest exact form)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed `N` for the random functions; the same seed gives the same run (default 1)")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
+	fs.Int64Var(&f.maxValues, "max-values", 0, "refuse a run that would keep more than `N` numbers, save points × variables (default 100000000)")
 	return f.run
 }
 
@@ -176,6 +178,9 @@ func (f *runFlags) options() (model.RunOptions, string, error) {
 	if given["max-steps"] && f.maxSteps <= 0 {
 		return opt, "", usagef("--max-steps must be positive, not %d", f.maxSteps)
 	}
+	if given["max-values"] && f.maxValues <= 0 {
+		return opt, "", usagef("--max-values must be positive, not %d", f.maxValues)
+	}
 
 	opt.Method = f.method
 	opt.DT = f.dt
@@ -195,6 +200,7 @@ func (f *runFlags) options() (model.RunOptions, string, error) {
 	opt.All = f.all
 	opt.Seed = f.seed
 	opt.MaxSteps = f.maxSteps
+	opt.MaxValues = f.maxValues
 	return opt, kind, nil
 }
 

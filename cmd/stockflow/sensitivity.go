@@ -115,6 +115,7 @@ func setupSensitivity(fs *flag.FlagSet) func(context.Context, *output, []string)
 	fs.Float64Var(&s.saveEvery, "save-every", 0, "output interval `X`, a whole multiple of dt (default the model's)")
 	fs.Uint64Var(&s.seed, "seed", 0, "seed `S` of the sample plan, the bootstrap and the model's random functions (default 1)")
 	fs.IntVar(&s.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
+	fs.Int64Var(&s.maxValues, "max-values", 0, "refuse a run that would keep more than `N` numbers, save points × variables (default 100000000)")
 	return f.run
 }
 
