@@ -12,7 +12,8 @@ import (
 // ticks at the multiples of a round step — 1, 2 or 5 times a power of
 // ten — chosen to give about six labels, so that a [0, 1] share reads 0,
 // 0.2, …, 1 and zero is labelled whenever the range holds it; each label
-// in its shortest form (175, not 175.00); unlabelled minor ticks between.
+// in its shortest form (175, not 175.00), with an exponent on an axis that
+// reaches 1e7 or steps by less than 1e-4; unlabelled minor ticks between.
 type roundTicks struct{}
 
 // Ticks implements plot.Ticker. An empty or non-finite range has no
@@ -27,8 +28,14 @@ func (roundTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	var ticks []plot.Tick
 	first, last := math.Ceil(lo/step-1e-9), math.Floor(hi/step+1e-9)
+	// Very large or very small values are written with an exponent, all
+	// of an axis's labels alike.
+	sci := math.Max(math.Abs(first*step), math.Abs(last*step)) >= 1e7 || step < 1e-4
 	for k := first; k <= last; k++ {
 		v, label := tickValue(k*step, exp)
+		if sci && v != 0 {
+			label = strconv.FormatFloat(v, 'g', -1, 64)
+		}
 		ticks = append(ticks, plot.Tick{Value: v, Label: label})
 	}
 	// Minor ticks: fifths of a step of 1 or 5, halves of a step of 2.
@@ -70,8 +77,7 @@ func roundStep(lo, hi float64) (step float64, mant, exp int) {
 }
 
 // tickValue rounds v to the decimals a step of 10^exp needs and returns
-// it with its shortest label: no trailing zeros, no "-0", and an
-// exponent for very large or very small values.
+// it with its shortest label: no trailing zeros, no "-0".
 func tickValue(v float64, exp int) (float64, string) {
 	decimals := max(0, -exp)
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
@@ -82,8 +88,5 @@ func tickValue(v float64, exp int) (float64, string) {
 		s = "0"
 	}
 	r, _ := strconv.ParseFloat(s, 64)
-	if a := math.Abs(r); a >= 1e6 || (a != 0 && a < 1e-4) {
-		s = strconv.FormatFloat(r, 'g', -1, 64)
-	}
 	return r, s
 }

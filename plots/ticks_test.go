@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,7 +36,8 @@ func TestRoundTicks(t *testing.T) {
 		{"zero on a stability panel", -0.004, 0.084, []string{"0", "0.02", "0.04", "0.06", "0.08"}},
 		{"oscillating stability", -0.66, 0.72, []string{"-0.6", "-0.4", "-0.2", "0", "0.2", "0.4", "0.6"}},
 		{"tiny", 0, 3e-5, []string{"0", "5e-06", "1e-05", "1.5e-05", "2e-05", "2.5e-05", "3e-05"}},
-		{"huge", 0, 4e6, []string{"0", "1e+06", "2e+06", "3e+06", "4e+06"}},
+		{"a million people", 0, 1.05e6, []string{"0", "200000", "400000", "600000", "800000", "1000000"}},
+		{"huge", 0, 4e7, []string{"0", "1e+07", "2e+07", "3e+07", "4e+07"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := labels(roundTicks{}.Ticks(c.lo, c.hi))
@@ -66,6 +68,40 @@ func TestRoundTicks(t *testing.T) {
 	for _, r := range [][2]float64{{1, 1}, {2, 1}} {
 		if ts := (roundTicks{}).Ticks(r[0], r[1]); ts != nil {
 			t.Errorf("ticks of the empty range [%g, %g]: %v, want none", r[0], r[1], ts)
+		}
+	}
+}
+
+// Every example's stability panel labels zero, the line between
+// amplifying and damping; the corridor's domain levels, shares, get a
+// label every 0.2.
+func TestExampleTicks(t *testing.T) {
+	paths, err := filepath.Glob("../examples/*/*.toml")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	for _, path := range paths {
+		m, e := emergence(t, path)
+		f, err := Stability(m, e.Stability)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := f.Panels[0].Y.Drawable()
+		if got := labels(roundTicks{}.Ticks(y.Min, y.Max)); !slices.Contains(got, "0") {
+			t.Errorf("%s: stability ticks %q, want 0 among them", path, got)
+		}
+		for _, pl := range m.Decl.Plots {
+			if pl.File != "domains.png" {
+				continue
+			}
+			f, err := ForPlot(m, e.Result, pl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			y := f.Panels[0].Y.Drawable()
+			if got := labels(roundTicks{}.Ticks(y.Min, y.Max)); !slices.Equal(got, []string{"0", "0.2", "0.4", "0.6", "0.8", "1"}) {
+				t.Errorf("%s %s: ticks %q, want 0 to 1 by 0.2", path, pl.Key, got)
+			}
 		}
 	}
 }
