@@ -13,12 +13,14 @@ import (
 	"github.com/stockflow/stockflow/model/decl"
 )
 
-// Dashboard draws the emergence dashboard of an analysed run: three
-// panels on a shared time axis — the variables with the model's
-// thresholds and their crossings, the loop dominance of the partition
+// Dashboard draws the emergence dashboard of an analysed run: panels on
+// a shared time axis — the variables with the model's thresholds and
+// their crossings (a panel per unit), the loop dominance of the partition
 // that holds the first threshold's variable, and the linear stability —
 // with every threshold crossing (red), dominance shift (purple) and
-// stability sign change (grey) drawn as a vertical line across all three.
+// stability sign change (grey) drawn as a vertical line across them all;
+// past MaxEventLines events, on a strip under them instead, one row per
+// kind.
 //
 // The variables drawn are vars, or when vars is empty those of the
 // model's thresholds, or its stocks if it declares none.

@@ -7,8 +7,10 @@
 // shaded periods, rules, markers and labels of each panel, and the axis
 // ranges and titles — before anything is drawn:
 //
-//	TimeSeries  variables over time, thresholds as lines, crossings
-//	            marked and labelled with their time
+//	TimeSeries  variables over time, one panel per unit (small
+//	            multiples on a shared time axis), thresholds as lines,
+//	            crossings marked and labelled with their time; a line on
+//	            top of another dashed so that both show
 //	Phase       one variable against another, arrows for the direction
 //	            of time
 //	Dominance   relative loop scores as stacked areas, reinforcing loops
@@ -17,9 +19,13 @@
 //	Stability   the largest real part of the Jacobian's eigenvalues over
 //	            time, the zero line, amplifying and damping periods
 //	Dashboard   time series, dominance and stability stacked on a shared
-//	            time axis, crossing and shift times drawn across them
+//	            time axis, crossing and shift times drawn across them (on
+//	            a strip of their own under them when there are many)
 //	TippingMap  the first crossing time of a threshold over a grid of two
 //	            params, "never crosses" in its own colour, a colour bar
+//
+// Every axis has round ticks (1, 2 or 5 × 10ⁿ, the shortest labels), and
+// labels are placed clear of markers and curves.
 //
 // A Figure renders to an image.Image or PNG bytes (for notebooks), and
 // to PNG, SVG or PDF files chosen by the file's extension. The package
