@@ -3,6 +3,7 @@ package plots
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"slices"
 	"strings"
@@ -104,8 +105,8 @@ func Fan(res *sensitivity.Result, v string) (*Figure, error) {
 // Indices draws the sensitivity indices of one output of a Sobol or
 // Morris study as a ranked bar chart, the most influential param on top:
 // for Sobol the total index as a wide bar and the first-order index as a
-// narrow one inside it, each with its 95 % interval; for Morris μ* as a
-// wide bar and σ as a narrow one. At most top params are drawn (all when
+// narrow one inside it, each with its 95 % interval; for Morris μ* and σ
+// as two bars side by side. At most top params are drawn (all when
 // top is 0).
 func Indices(res *sensitivity.Result, output string, top int) (*Figure, error) {
 	if res == nil {
@@ -125,19 +126,20 @@ func Indices(res *sensitivity.Result, output string, top int) (*Figure, error) {
 	}
 	sobol := res.Spec.Method == sensitivity.Sobol
 	wide, narrow := "total index", "first-order index"
-	title := fmt.Sprintf("Sobol indices of %s, %d runs", output, res.Runs)
+	title := fmt.Sprintf("Sobol indices of %s (%d runs", output, res.Runs)
 	xlabel := "share of the output's variance"
 	if !sobol {
 		wide, narrow = "μ* (mean absolute elementary effect)", "σ (spread of the effects)"
-		title = fmt.Sprintf("Morris elementary effects on %s, %d runs", output, res.Runs)
+		title = fmt.Sprintf("Morris effects on %s (%d runs", output, res.Runs)
 		xlabel = "elementary effect: change of the output per unit of a param's probability"
 		if strings.HasPrefix(output, "crossing_time:") {
 			xlabel = "elementary effect: change of the crossing time" + unitSuffix(res.Spec.TimeUnits) + " per unit of a param's probability"
 		}
 	}
 	if o := outputOf(res, output); o != nil && o.Censored > 0 {
-		title += fmt.Sprintf("; %d runs never cross, counted at the end", o.Censored)
+		title += fmt.Sprintf("; %d never cross, counted at the end", o.Censored)
 	}
+	title += ")"
 	n := len(idx)
 	p := &Panel{Title: title, XLabel: xlabel, YTicks: make([]Tick, n), Y: Range{-0.7, float64(n) - 0.3}}
 	wc, nc := seriesColor(0), seriesColor(1)
@@ -149,11 +151,11 @@ func Indices(res *sensitivity.Result, output string, top int) (*Figure, error) {
 		if !sobol {
 			a, b = x.MuStar, x.Sigma
 		}
-		bar := func(v, h float64, c Line, label string) {
+		bar := func(y, v, h float64, c color.Color, label string) {
 			if math.IsNaN(v) {
 				return
 			}
-			p.Areas = append(p.Areas, Area{Label: label, X: []float64{0, v}, Lo: []float64{y - h, y - h}, Hi: []float64{y + h, y + h}, Color: c.Color})
+			p.Areas = append(p.Areas, Area{Label: label, X: []float64{0, v}, Lo: []float64{y - h, y - h}, Hi: []float64{y + h, y + h}, Color: c})
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		first := k == 0
@@ -161,8 +163,15 @@ func Indices(res *sensitivity.Result, output string, top int) (*Figure, error) {
 		if first {
 			lw, ln = wide, narrow
 		}
-		bar(a, 0.38, Line{Color: alpha(wc, 170)}, lw)
-		bar(b, 0.16, Line{Color: nc}, ln)
+		if sobol {
+			// The first-order index inside the total, which bounds it.
+			bar(y, a, 0.38, alpha(wc, 170), lw)
+			bar(y, b, 0.16, nc, ln)
+		} else {
+			// μ* and σ side by side: neither bounds the other.
+			bar(y+0.19, a, 0.17, alpha(wc, 200), lw)
+			bar(y-0.19, b, 0.17, nc, ln)
+		}
 		if sobol {
 			for _, ci := range []struct {
 				iv [2]float64
