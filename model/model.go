@@ -90,7 +90,7 @@ func Parse(filename string, src []byte) (*Model, error) {
 			}
 			if len(more) > 0 {
 				list = append(append(syntax.ErrorList(nil), list...), more...)
-				list.RemoveMultiples()
+				list.RemoveDuplicates()
 				return nil, list
 			}
 		}
@@ -113,7 +113,7 @@ func Compile(d *decl.Model) (*Model, error) {
 	simErrs, warns := checkSim(d)
 	errs = append(errs, simErrs...)
 	if len(errs) > 0 {
-		errs.RemoveMultiples()
+		errs.RemoveDuplicates()
 		return nil, errs
 	}
 	if len(warns) > 0 {

@@ -81,7 +81,7 @@ func Expand(m *Model) (*Model, error) {
 	x.checkVars()
 	x.checkFlows()
 	if len(x.errs) > 0 {
-		x.errs.RemoveMultiples()
+		x.errs.RemoveDuplicates()
 		return nil, x.errs
 	}
 	out := *m
@@ -95,7 +95,7 @@ func Expand(m *Model) (*Model, error) {
 	out.Plots = x.plots()
 	out.Scenarios = x.scenarios()
 	if len(x.errs) > 0 {
-		x.errs.RemoveMultiples()
+		x.errs.RemoveDuplicates()
 		return nil, x.errs
 	}
 	return &out, nil

@@ -43,7 +43,7 @@ func ParseTOML(filename string, src []byte) (*Model, error) {
 	r := newReader(filename, src)
 	m := r.read()
 	if len(r.errs) > 0 {
-		r.errs.RemoveMultiples()
+		r.errs.RemoveDuplicates()
 		return m, r.errs
 	}
 	return m, nil

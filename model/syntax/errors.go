@@ -103,8 +103,10 @@ func (l ErrorList) Sort() {
 	})
 }
 
-// RemoveMultiples sorts the list and removes exact duplicates.
-func (l *ErrorList) RemoveMultiples() {
+// RemoveDuplicates sorts the list and removes exact duplicates (same
+// position, key and message). Unlike go/scanner's RemoveMultiples, it
+// keeps different errors on one line.
+func (l *ErrorList) RemoveDuplicates() {
 	l.Sort()
 	out := (*l)[:0]
 	for i, e := range *l {

@@ -28,7 +28,7 @@ func Parse(filename string, src []byte) (*decl.Model, error) {
 	r.m.File = filename
 	if len(r.errs) > 0 {
 		r.errs.Sort()
-		r.errs.RemoveMultiples()
+		r.errs.RemoveDuplicates()
 		return r.m, r.errs
 	}
 	return r.m, nil

@@ -37,10 +37,10 @@ func Parse(filename string, src []byte) (*decl.Model, error) {
 	}
 	m := r.read()
 	if len(r.errs) > 0 {
-		r.errs.RemoveMultiples()
+		r.errs.RemoveDuplicates()
 		return nil, r.errs
 	}
-	r.warns.RemoveMultiples()
+	r.warns.RemoveDuplicates()
 	m.Warnings = r.warns
 	return m, nil
 }
