@@ -332,7 +332,7 @@ func (d *Dominance) dominate(p int, members []int) {
 	// joins them.
 	for k := range runs {
 		if r := &runs[k]; !r.contested && r.pol != Undetermined && r.end-r.start < d.MinDuration {
-			r.contested = true
+			r.pol, r.contested = "", true
 		}
 	}
 	runs = mergeStretches(runs)
