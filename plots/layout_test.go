@@ -197,3 +197,33 @@ func TestDashboardEventStrip(t *testing.T) {
 		t.Errorf("height %v, want three panels and the strip", h)
 	}
 }
+
+// A dashboard of variables in different units gives each unit its panel
+// above the dominance and stability panels, all on one time axis.
+func TestDashboardSmallMultiples(t *testing.T) {
+	m, e := emergence(t, "../examples/middle-corridor/corridor.toml")
+	f, err := Dashboard(m, e, []string{"coordination", "capital"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ylabels []string
+	for _, p := range f.Panels {
+		ylabels = append(ylabels, p.YLabel)
+	}
+	want := []string{"coordination (share)", "capital (million USD)", "relative loop score (R up, B down)", "largest Re λ (1/year)"}
+	if !slices.Equal(ylabels, want) {
+		t.Fatalf("panels %q, want %q", ylabels, want)
+	}
+	for k, p := range f.Panels {
+		if p.X != f.Panels[0].X || p.HideXTicks != (k < 3) {
+			t.Errorf("panel %d: x range %v, HideXTicks %v; want one shared axis shown at the bottom", k, p.X, p.HideXTicks)
+		}
+		// Few events: each a line across every panel.
+		if len(p.VRules) != len(f.Panels[0].VRules) || len(p.VRules) == 0 {
+			t.Errorf("panel %d: %d event lines, want the %d of the first panel", k, len(p.VRules), len(f.Panels[0].VRules))
+		}
+	}
+	if len(f.Panels[0].HRules) != 1 || len(f.Panels[1].HRules) != 0 {
+		t.Errorf("threshold rules %d and %d, want the emergence threshold in the shares' panel only", len(f.Panels[0].HRules), len(f.Panels[1].HRules))
+	}
+}
