@@ -127,8 +127,11 @@ func Analyze(r *Runs) (*Result, error) {
 	}
 	res := &Result{Spec: *spec, Runs: r.Total, Times: r.Times}
 	var sample []int
-	for i := range r.Rows {
+	for i, row := range r.Rows {
 		if p.samples(i) {
+			if len(row.Series) != len(spec.Vars) {
+				return nil, fmt.Errorf("run %d has %d series for %d variables", i, len(row.Series), len(spec.Vars))
+			}
 			sample = append(sample, i)
 		}
 	}

@@ -89,7 +89,8 @@ type Row struct {
 	Crossings []float64
 	// Outputs holds the value of each of Spec.Outputs.
 	Outputs []float64
-	// Series holds, for each of Spec.Vars, its value at each save point.
+	// Series holds, for each of Spec.Vars, its value at each save point;
+	// nil for a Sobol study's AB runs, which the bands leave out.
 	Series [][]float64
 }
 
@@ -186,7 +187,7 @@ func RunShard(ctx context.Context, m *model.Model, opt *Options, sh Shard) (*Run
 					set[par.Name] = vals[i]
 				}
 				ro.Set = set
-				row, res, err := summarise(ctx, m, ro, spec, dirs)
+				row, res, err := summarise(ctx, m, ro, spec, dirs, p.samples(r))
 				if err != nil {
 					cancel(fmt.Errorf("run %d (%s): %w", r, paramList(spec.Params, vals), err))
 					return
@@ -232,8 +233,10 @@ func RunShard(ctx context.Context, m *model.Model, opt *Options, sh Shard) (*Run
 	return runs, nil
 }
 
-// summarise makes one run and keeps what the study needs of it.
-func summarise(ctx context.Context, m *model.Model, ro model.RunOptions, spec *Spec, dirs []model.Direction) (Row, *model.Result, error) {
+// summarise makes one run and keeps what the study needs of it: the
+// series only of a draw from the distributions (see plan.samples), which
+// the bands describe.
+func summarise(ctx context.Context, m *model.Model, ro model.RunOptions, spec *Spec, dirs []model.Direction, draw bool) (Row, *model.Result, error) {
 	res, err := m.Run(ctx, ro)
 	if err != nil {
 		return Row{}, nil, err
@@ -257,6 +260,10 @@ func summarise(ctx context.Context, m *model.Model, ro model.RunOptions, spec *S
 		if row.Outputs[i], err = res.At(out.Var, out.Time); err != nil {
 			return Row{}, nil, fmt.Errorf("output %s: %w", out, err)
 		}
+	}
+	if !draw {
+		row.Series = nil
+		return row, res, nil
 	}
 	for i, v := range spec.Vars {
 		row.Series[i] = res.Series(v)
@@ -348,7 +355,7 @@ type rowFile struct {
 	Params    []float64   `json:"params"`
 	Crossings []num       `json:"crossings"`
 	Outputs   []float64   `json:"outputs"`
-	Series    [][]float64 `json:"series"`
+	Series    [][]float64 `json:"series,omitempty"`
 }
 
 // runsFormat names the file format, and its version.
@@ -411,7 +418,7 @@ func ReadRuns(rd io.Reader) (*Runs, error) {
 	r := &Runs{Spec: f.Spec, Total: f.Total, Shard: sh, Times: f.Times, Rows: make([]Row, len(f.Runs))}
 	nt, no, nv, np := len(f.Spec.Thresholds), len(f.Spec.Outputs), len(f.Spec.Vars), len(f.Spec.Params)
 	for i, row := range f.Runs {
-		if len(row.Crossings) != nt || len(row.Outputs) != no || len(row.Series) != nv || len(row.Params) != np {
+		if len(row.Crossings) != nt || len(row.Outputs) != no || (len(row.Series) != nv && row.Series != nil) || len(row.Params) != np {
 			return nil, fmt.Errorf("run %d does not fit the study: %d params, %d crossings, %d outputs, %d series for %d, %d, %d, %d", row.Index, len(row.Params), len(row.Crossings), len(row.Outputs), len(row.Series), np, nt, no, nv)
 		}
 		for _, s := range row.Series {

@@ -31,6 +31,9 @@ const (
 	Halton = "halton"
 )
 
+// haltonMaxDims is the most dimensions gonum's Halton sampler takes.
+const haltonMaxDims = 1000
+
 // Defaults of Options.
 const (
 	DefaultSamples   = 1000
@@ -66,7 +69,8 @@ type Options struct {
 	// or shards.
 	Seed uint64
 	// Sampler is LHS, Random or Halton. Empty means LHS for a Monte Carlo
-	// study and Halton for a Sobol study; a Morris design has its own.
+	// study and Halton for a Sobol study (LHS beyond 500 params, the most
+	// gonum's Halton sequence takes); a Morris design has its own.
 	Sampler string
 	// Thresholds names the model's thresholds to report. Nil means all.
 	Thresholds []string
@@ -234,6 +238,18 @@ func NewSpec(m *model.Model, opt *Options) (*Spec, error) {
 	}
 	if s.Params, err = studyParams(m, o.Params, fixed, o.Run.Set); err != nil {
 		return nil, err
+	}
+	// gonum's Halton sequence has the first 1,000 primes: 1,000
+	// dimensions, 2d for a Sobol study of d params.
+	dims := len(s.Params)
+	if s.Method == Sobol {
+		dims *= 2
+	}
+	if s.Sampler == Halton && dims > haltonMaxDims {
+		if o.Sampler != "" {
+			return nil, fmt.Errorf("the halton sampler takes up to %d dimensions, and this study needs %d: use lhs", haltonMaxDims, dims)
+		}
+		s.Sampler = LHS
 	}
 	if s.Thresholds, err = thresholds(m, o.Thresholds); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -447,5 +448,28 @@ set = { b = 0.5 }
 		if got := strings.Join(paramNames(spec.Params), ","); got != tc.want {
 			t.Errorf("%+v: varies %s, want %s", tc.opt, got, tc.want)
 		}
+	}
+}
+
+// TestHaltonDimensions: gonum's Halton sequence takes 1,000 dimensions; a
+// Sobol study of more than 500 params falls back to a Latin hypercube by
+// default and refuses halton when asked for it.
+func TestHaltonDimensions(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[sim]\nstop = 1\n[params]\n")
+	for i := range 501 {
+		fmt.Fprintf(&b, "p%d = { value = 0, min = 0, max = 1 }\n", i)
+	}
+	b.WriteString("[aux.y]\neq = \"p0\"\n")
+	m := parse(t, b.String())
+	spec, err := NewSpec(m, &Options{Method: Sobol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec.Sampler != LHS {
+		t.Errorf("501 params: sampler %q, want lhs", spec.Sampler)
+	}
+	if _, err := NewSpec(m, &Options{Method: Sobol, Sampler: Halton}); err == nil || !strings.Contains(err.Error(), "up to 1000 dimensions, and this study needs 1002") {
+		t.Errorf("halton asked for: got %v", err)
 	}
 }
