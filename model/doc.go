@@ -13,6 +13,35 @@
 // state (slot values, integrator scratch, delay pipelines, random
 // generators) lives in the run.
 //
+// # Where things are
+//
+// Compile runs the compiler's phases in order (compile in compile.go),
+// each a function in the file named for it:
+//
+//	declare, check, order     compile.go    variables, names and calls, evaluation order
+//	expandAll                 expand.go     stateful builtins into hidden variables
+//	                          builtins.go   one record per builtin: arity, expansion, lowering
+//	layout, alias, relocate   layout.go     slots, copy propagation, where temporaries go
+//	markVarying               varying.go    which aux and flows change during a run
+//	emitInit, emitFlows       codegen.go    equations to three-address code, folding, hoisting
+//	                          fuse.go       two arithmetic instructions into one
+//	groupBlocks               schedule.go   blocks of one shape together, so runs exist
+//	rates, rateTables         ratecode.go   the stocks' rates of change
+//	vectorize                 vector.go     runs of array elements as vector instructions
+//
+// The interpreter: vm.go (instructions, lookup tables, the operations'
+// helpers) and opcodes.go (the questions asked of an opcode, and the
+// disassembler), both over ops_gen.go, which internal/opgen writes from
+// the one table of instructions. native.go writes a model as Go
+// (stockflow gen) from the same table. A run: run.go (settings, the run's
+// phases, evaluation), integrate.go (the integrators), result.go, with
+// guards.go checking arguments that must not be negative; trace.go,
+// perturb.go, partials.go and graph.go serve loop analysis.
+//
+// The compiler and the interpreter share the program type and the
+// package; moving them into internal packages of their own is the next
+// step of this layout.
+//
 // # Why a hand-written compiler and integrators
 //
 // The equations compile to a flat three-address code over a []float64 of

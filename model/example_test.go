@@ -140,3 +140,33 @@ func ExampleResult_ThresholdCrossings() {
 	fmt.Printf("majority reached at t=%.3f\n", cs[0].Time)
 	// Output: majority reached at t=15.317
 }
+
+// Disassemble shows the code a model compiles to, slots by name: the
+// values at the start time, the aux and flows at each evaluation (births'
+// subtraction and second multiplication fused into one instruction,
+// (1 - crowding) * t0), and the population's rate, which is births.
+func ExampleModel_Disassemble() {
+	m, err := model.Parse("logistic.toml", []byte(logisticSrc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := m.Disassemble(os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// init:
+	//    0  mov 10 → population
+	//    1  div population K → crowding
+	//    2  mul r population → t0
+	//    3  submul 1 crowding t0 → births
+	// flow:
+	//    0  div population K → crowding
+	//    1  mul r population → t0
+	//    2  submul 1 crowding t0 → births
+	// flow, scalar:
+	//    0  div population K → crowding
+	//    1  mul r population → t0
+	//    2  submul 1 crowding t0 → births
+	// rates:
+	//    0  mov births → d/dt population
+}
