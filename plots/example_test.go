@@ -69,3 +69,30 @@ func ExampleDashboard() {
 	// Loop dominance: relative loop scores: 3 lines across
 	// Linear stability: largest real part of the Jacobian's eigenvalues: 3 lines across
 }
+
+// Variables of different units are drawn as small multiples, one panel
+// per unit; SetTitle titles the figure above them (or the panel of a
+// one-panel figure), as for a run with a param changed.
+func ExampleFigure_SetTitle() {
+	m, err := model.Load("../examples/predator-prey/predator_prey.toml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := m.Run(context.Background(), model.RunOptions{Set: map[string]float64{"alpha": 0.6}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fig, err := plots.TimeSeries(m, res, []string{"hares", "lynx"}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fig.SetTitle("Hares and lynx, alpha = 0.6")
+	fmt.Println(fig.Title)
+	for _, p := range fig.Panels {
+		fmt.Println(p.YLabel)
+	}
+	// Output:
+	// Hares and lynx, alpha = 0.6
+	// hares (thousand hares)
+	// lynx (thousand lynx)
+}
