@@ -45,3 +45,26 @@ func ExampleAnalyzeEmergence() {
 	// dominance R → B at t=15.32: ["L1 growth"] → ["L2 crowding"]
 	// amplifying → damping at t=15.32
 }
+
+// Why logistic growth crosses its majority threshold: at P = K/2 the
+// growth and crowding loops are nearly even — growth just ahead before,
+// crowding just after — so dominance there is contested.
+func ExampleStanding() {
+	m, err := model.Load("../examples/logistic/logistic.toml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	e, err := loops.AnalyzeEmergence(context.Background(), m, model.RunOptions{}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c := e.Thresholds[0].Crossings[0]
+	for _, st := range []loops.Standing{c.Before, c.After} {
+		fmt.Printf("t=%.2f to %.2f: %s ahead by %.3f, contested %v; strongest R %s %+.3f, B %s %+.3f\n",
+			st.From, st.To, st.Polarity, st.Margin, st.Contested,
+			st.TopReinforcing.Name, st.TopReinforcing.Relative, st.TopBalancing.Name, st.TopBalancing.Relative)
+	}
+	// Output:
+	// t=14.92 to 15.32: R ahead by 0.015, contested true; strongest R growth +0.515, B crowding -0.485
+	// t=15.32 to 15.72: B ahead by 0.015, contested true; strongest R growth +0.485, B crowding -0.515
+}

@@ -132,3 +132,13 @@ func ExampleCheck() {
 	// Output:
 	// logistic.toml:22:1: loops[1]: loop "crowding" is balancing, not reinforcing as declared: its one negative link is crowding → births
 }
+
+// A loop's ID depends on its variables alone, not on where the cycle is
+// read from nor on the list it is in.
+func ExampleLoopID() {
+	fmt.Println(loops.LoopID([]string{"population", "crowding", "births"}))
+	fmt.Println(loops.LoopID([]string{"births", "population", "crowding"}))
+	// Output:
+	// 84c4a5da5f9a
+	// 84c4a5da5f9a
+}

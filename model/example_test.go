@@ -170,3 +170,44 @@ func ExampleModel_Disassemble() {
 	// rates:
 	//    0  mov births → d/dt population
 }
+
+// The partial derivatives of births = r·P·(1 − P/K) at the start of a
+// logistic run (P = 10): ∂/∂P = r(1 − 2P/K) = 0.294, ∂/∂r = P(1 − P/K) =
+// 9.9, and no change with time alone.
+func ExamplePerturbation_Partials() {
+	m, err := model.Parse("logistic.toml", []byte(`
+[sim]
+stop = 10
+[params]
+r = 0.3
+K = 1000
+[stocks.P]
+initial = 10
+inflows = ["births"]
+[flows.births]
+eq = "r * P * (1 - P / K)"
+`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := m.Run(context.Background(), model.RunOptions{Trace: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tr := res.Trace()
+	p, err := tr.Perturb("births", []string{"P", "r"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	state, err := tr.Snapshot(0, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	d, err := p.Partials(0, state, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("∂births/∂P = %.6f, ∂births/∂r = %.6f, ∂births/∂t = %.6f\n", d[0], d[1], d[2])
+	// Output:
+	// ∂births/∂P = 0.294000, ∂births/∂r = 9.900000, ∂births/∂t = 0.000000
+}

@@ -20,22 +20,30 @@ var emergenceCmd = &command{
 	long: `Emergence runs the model in the file MODEL and reports three signals:
 
   thresholds        every crossing of each [thresholds.NAME] in its
-                    direction, interpolated between save points (on the
-                    solver's dense output with rk45), with the loops
-                    dominant just before and after it and the stability
-                    regime there;
+                    direction, interpolated between the points of the
+                    analysis run (on the solver's dense output with rk45),
+                    with the stability regime there and why: over the
+                    minimum duration before and after it, the polarity
+                    ahead and by how much, contested or not, the strongest
+                    reinforcing and balancing loops with their paths, and
+                    the named loops' relative scores;
   dominance shifts  the times the dominant loop polarity changes (Loops
-                    That Matter), located where the balance of the
-                    reinforcing and balancing relative loop scores passes
-                    zero;
+                    That Matter, continuous scores on the integration
+                    grid), where the balance of the reinforcing and
+                    balancing relative loop scores last passes zero before
+                    the new polarity holds by --margin for --min-duration;
   stability         the times the largest real part of the Jacobian's
                     eigenvalues changes sign: amplifying (> 0) or damping
                     (< 0). Zero eigenvalues of conserved totals (S + I + R)
                     are left out.
 
+The analysis run records every dt (or --analysis-step), whatever
+--save-every says. --scores discrete uses the discrete LTM of the papers
+over the save interval instead, for comparison with Stella and Simlin.
+
 --json writes {"thresholds": [...], "dominance": {"loops": [...],
 "shifts": [...]}, "stability": {"conserved": [...], "sign_changes":
-[...]}}; see docs/emergence.md.
+[...]}}, loops referred to by their stable ids; see docs/emergence.md.
 
 Examples:
 
