@@ -1,6 +1,7 @@
 package loops
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -114,6 +115,11 @@ func Analyze(l *List, tr *model.Trace, set *Settings) (*Dominance, error) {
 	d := &Dominance{Times: tr.Times, Links: ls, Loops: l.Loops, trace: tr}
 	if l.Truncated {
 		d.Loops = append(slices.Clone(l.Loops), discover(l, ls)...)
+	}
+	// Each loop gets a score and a relative score per save point.
+	if n := 2 * float64(len(d.Loops)) * float64(len(tr.Times)); n > model.DefaultMaxValues {
+		return nil, fmt.Errorf("the scores of %d loops at %d save points would be %.3g numbers, more than the limit of %d; list fewer loops (--max-loops, Options.MaxLoops) or save less often (--save-every)",
+			len(d.Loops), len(tr.Times), n, model.DefaultMaxValues)
 	}
 	if d.Score, err = loopScores(ls, d.Loops); err != nil {
 		return nil, err

@@ -93,7 +93,14 @@ type SweepOptions struct {
 	// Progress, if not nil, is called after each run with the number of
 	// runs done and the total, from one goroutine at a time.
 	Progress func(done, total int)
+	// MaxCells bounds the cells of the grid, each a run and a number
+	// kept. Zero means DefaultMaxCells; a negative value means no bound.
+	MaxCells int
 }
+
+// DefaultMaxCells is the bound on a sweep's grid when
+// SweepOptions.MaxCells is zero: a million cells, 1000 × 1000.
+const DefaultMaxCells = 1_000_000
 
 // Tipping is a tipping map: the first time a threshold is crossed, over a
 // grid of two params.
@@ -160,6 +167,14 @@ func SweepThreshold(ctx context.Context, m *model.Model, threshold string, x, y 
 	}
 	if x.Param == y.Param {
 		return nil, fmt.Errorf("both axes sweep %q", x.Param)
+	}
+	maxCells := o.MaxCells
+	if maxCells == 0 {
+		maxCells = DefaultMaxCells
+	}
+	if cells := float64(x.N) * float64(y.N); maxCells > 0 && cells > float64(maxCells) {
+		return nil, fmt.Errorf("the grid of %d × %d values has %.4g cells, more than the limit of %d; use fewer values (the N of PARAM=LO:HI:N) or raise the limit (SweepOptions.MaxCells, --max-cells)",
+			x.N, y.N, cells, maxCells)
 	}
 	workers := o.Workers
 	if workers <= 0 {

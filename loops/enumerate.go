@@ -16,11 +16,18 @@ import (
 // Options.MaxLoops is zero.
 const DefaultMaxLoops = 1000
 
+// MaxLoopsLimit bounds the number of loops Find lists whatever the
+// options: a dozen densely coupled stocks have a hundred million loops,
+// and each listed loop costs its variables in memory, and in Analyze a
+// score per save point.
+const MaxLoopsLimit = 100_000
+
 // Options bounds the loop enumeration. The zero value lists up to
 // DefaultMaxLoops loops of any length.
 type Options struct {
 	// MaxLoops bounds the number of loops listed. Zero means
-	// DefaultMaxLoops; a negative value means no bound.
+	// DefaultMaxLoops; a negative value, or one above MaxLoopsLimit,
+	// means MaxLoopsLimit.
 	MaxLoops int
 	// MaxLength bounds the number of variables in a loop. Zero means no
 	// bound.
@@ -137,8 +144,11 @@ func findLoop(ls []*Loop, key string) *Loop {
 // their names.
 func Find(g *Graph, opt Options) *List {
 	maxLoops := opt.MaxLoops
-	if maxLoops == 0 {
+	switch {
+	case maxLoops == 0:
 		maxLoops = DefaultMaxLoops
+	case maxLoops < 0 || maxLoops > MaxLoopsLimit:
+		maxLoops = MaxLoopsLimit
 	}
 	n := len(g.Nodes)
 	succ := make([][]int, n)

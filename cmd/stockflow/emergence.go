@@ -103,8 +103,8 @@ func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) er
 	if err != nil {
 		return err
 	}
-	if f.maxLoops <= 0 {
-		return usagef("--max-loops must be positive, not %d", f.maxLoops)
+	if f.maxLoops <= 0 || f.maxLoops > loops.MaxLoopsLimit {
+		return usagef("--max-loops must be from 1 to %d, not %d", loops.MaxLoopsLimit, f.maxLoops)
 	}
 	if f.maxLength < 0 {
 		return usagef("--max-length must be positive (or 0 for no limit), not %d", f.maxLength)

@@ -54,6 +54,7 @@ type sweepFlags struct {
 	out       string
 	csv       string
 	workers   int
+	maxCells  int
 	progress  string
 }
 
@@ -65,6 +66,7 @@ func setupSweep(fs *flag.FlagSet) func(context.Context, *output, []string) error
 	fs.StringVar(&f.out, "o", "", "write the tipping map to `FILE` (.png, .svg or .pdf)")
 	fs.StringVar(&f.csv, "csv", "", "write the grid as CSV to `FILE` (- for stdout)")
 	fs.IntVar(&f.workers, "workers", 0, "make `N` runs at once (default one per core)")
+	fs.IntVar(&f.maxCells, "max-cells", loops.DefaultMaxCells, "refuse a grid of more than `N` cells, --x's N times --y's")
 	fs.StringVar(&f.progress, "progress", "auto", "show a progress bar on stderr: `WHEN` auto (on a terminal), always or never")
 	return f.run
 }
@@ -85,6 +87,9 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 		if axes[i], err = loops.ParseAxis(a.val); err != nil {
 			return usagef("--%s: %v", a.name, err)
 		}
+	}
+	if f.maxCells <= 0 {
+		return usagef("--max-cells must be positive, not %d", f.maxCells)
 	}
 	if f.workers < 0 {
 		return usagef("--workers must be positive (or 0 for one per core), not %d", f.workers)
@@ -125,7 +130,7 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
 	}
-	so := &loops.SweepOptions{Run: opt, Workers: f.workers}
+	so := &loops.SweepOptions{Run: opt, Workers: f.workers, MaxCells: f.maxCells}
 	var pb *progressBar
 	if bar {
 		pb = &progressBar{w: raw(out.stderr), start: time.Now()}
