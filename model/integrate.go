@@ -38,7 +38,7 @@ func (r *run) fixed(ctx context.Context) error {
 	tmp := make([]float64, n)
 	h := s.dt
 	for i := 0; ; i++ {
-		t := s.start + float64(i)*h
+		t, next := s.at(i), s.at(i+1)
 		r.v[slotTStep] = t
 		r.eval(t, h, y, k1)
 		if i%s.saveK == 0 {
@@ -60,7 +60,7 @@ func (r *run) fixed(ctx context.Context) error {
 			for j := range y {
 				tmp[j] = y[j] + h*k1[j]
 			}
-			r.eval(t+h, h, tmp, k2)
+			r.eval(next, h, tmp, k2)
 			for j := range y {
 				y[j] += h / 2 * (k1[j] + k2[j])
 			}
@@ -76,13 +76,13 @@ func (r *run) fixed(ctx context.Context) error {
 			for j := range y {
 				tmp[j] = y[j] + h*k3[j]
 			}
-			r.eval(t+h, h, tmp, k4)
+			r.eval(next, h, tmp, k4)
 			for j := range y {
 				y[j] += h / 6 * (k1[j] + 2*k2[j] + 2*k3[j] + k4[j])
 			}
 		}
 		r.clipStocks(y)
-		if err := r.checkFinite(t+h, y); err != nil {
+		if err := r.checkFinite(next, y); err != nil {
 			return err
 		}
 
@@ -305,7 +305,7 @@ func (r *run) adaptive(ctx context.Context) error {
 	if r.p.gridOnly {
 		var err error
 		for i := 0; ; i++ {
-			t := s.start + float64(i)*s.dt
+			t := s.at(i)
 			r.v[slotTStep] = t
 			r.eval(t, s.dt, y, d.k1)
 			if i%s.saveK == 0 {
@@ -318,7 +318,7 @@ func (r *run) adaptive(ctx context.Context) error {
 				return nil
 			}
 			r.capture()
-			h, err = d.integrate(ctx, t, s.start+float64(i+1)*s.dt, y, h, nil)
+			h, err = d.integrate(ctx, t, s.at(i+1), y, h, nil)
 			if err != nil {
 				return err
 			}
@@ -332,7 +332,7 @@ func (r *run) adaptive(ctx context.Context) error {
 	}
 	nSave := s.nSteps / s.saveK
 	next := 1
-	saveAt := func(j int) float64 { return s.start + float64(j)*s.save }
+	saveAt := func(j int) float64 { return s.at(j * s.saveK) }
 	states := [][]float64{append([]float64(nil), y...)}
 	ys := make([]float64, r.n)
 	scratch := make([]float64, r.n)

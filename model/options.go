@@ -16,7 +16,9 @@ type RunOptions struct {
 	// StartSet and StopSet make Start and Stop count even when zero.
 	StartSet, StopSet bool
 	// SaveEvery overrides the output interval; it must be a whole multiple
-	// of dt. Zero means the model's (default dt).
+	// of dt. Zero means the model's (default dt); with a new DT that no
+	// longer divides the model's own interval, the run saves at every step
+	// and says so in Result.Warnings.
 	SaveEvery float64
 	// NonNegative overrides the rule for non-negative stocks:
 	// "cut_outflows" or "clip_stock" (see decl.Sim.NonNegative). Empty

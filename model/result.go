@@ -20,8 +20,10 @@ type Result struct {
 	Times []float64
 	// Method is the integration method the run used.
 	Method string
-	// Warnings are problems with the run's settings that did not stop
-	// it, such as a stop that the last save point falls short of.
+	// Warnings lists what the user should know about the run that did not
+	// stop it: a stop that the last save point falls short of, an output
+	// interval chosen anew because a new dt no longer divides the model's.
+	// The command line prints them on stderr.
 	Warnings []string
 
 	cols  [][]float64

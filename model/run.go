@@ -20,6 +20,39 @@ type settings struct {
 	nSteps, saveK           int // fixed steps, and steps per save point
 	maxSteps                int
 	clip                    bool // non-negative stocks are clipped, not their outflows cut
+
+	// When den is not 0, start = num0/den and dt = num/den exactly, with
+	// num0, num and den whole numbers: at computes step times from them.
+	num0, num, den float64
+
+	notes []string // what the settings chose that the user did not ask for
+}
+
+// at returns the time of step i, start + i·dt. Where start and dt are
+// decimals of up to nine places (as a model file writes them), it is the
+// float64 nearest the exact decimal: with dt = 0.01, step 297 is at 2.97,
+// not 2.9699999999999998 as 297 × 0.01 rounds.
+func (s *settings) at(i int) float64 {
+	if s.den != 0 {
+		return (s.num0 + float64(i)*s.num) / s.den
+	}
+	return s.start + float64(i)*s.dt
+}
+
+// decimalSteps sets num0, num and den when start and dt are decimals
+// whose step times start + i·dt, scaled to whole numbers, stay exact in
+// float64 up to the last step.
+func (s *settings) decimalSteps() {
+	for den := 1.0; den <= 1e9; den *= 10 {
+		n0, n := math.Round(s.start*den), math.Round(s.dt*den)
+		if n0/den != s.start || n/den != s.dt || n < 1 {
+			continue
+		}
+		if last := math.Abs(n0) + float64(s.nSteps+1)*n; last < 1<<53 {
+			s.num0, s.num, s.den = n0, n, den
+		}
+		return
+	}
 }
 
 func (m *Model) settings(opt RunOptions) (settings, error) {
@@ -36,8 +69,14 @@ func (m *Model) settings(opt RunOptions) (settings, error) {
 	}
 	if opt.DT != 0 {
 		s.dt = opt.DT
-		if opt.SaveEvery == 0 {
-			s.save = 0 // a new dt resets the output interval to it
+		switch {
+		case opt.SaveEvery != 0:
+		case s.save == 0 || s.save == sim.DT:
+			s.save = 0 // saved at every step, as the model is
+		case !isMultiple(s.save, s.dt):
+			// The file's own interval no longer fits: save at every step.
+			s.notes = append(s.notes, fmt.Sprintf("save_every %s is not a whole multiple of dt %s: saving every %s (set the output interval to choose another)", fmtNum(s.save), fmtNum(s.dt), fmtNum(s.dt)))
+			s.save = 0
 		}
 	}
 	if opt.StartSet || opt.Start != 0 {
@@ -111,17 +150,24 @@ func (m *Model) settings(opt RunOptions) (settings, error) {
 			}
 		}
 	}
-	k := math.Round(s.save / s.dt)
-	if k < 1 || math.Abs(k*s.dt-s.save) > 1e-9*s.save {
+	if !isMultiple(s.save, s.dt) {
 		return s, fmt.Errorf("save_every (%s) must be a whole multiple of dt (%s)", fmtNum(s.save), fmtNum(s.dt))
 	}
-	s.saveK = int(k)
+	s.saveK = int(math.Round(s.save / s.dt))
 	steps := decl.Steps(s.start, s.stop, s.dt)
 	if steps > float64(s.maxSteps) {
 		return s, fmt.Errorf("the run would take %.4g steps, more than the limit of %d; use a larger dt or raise the limit (RunOptions.MaxSteps, --max-steps)", steps, s.maxSteps)
 	}
 	s.nSteps = int(steps)
+	s.decimalSteps()
 	return s, nil
+}
+
+// isMultiple reports whether save is a whole multiple of dt, one or more
+// times it, to within rounding.
+func isMultiple(save, dt float64) bool {
+	k := math.Round(save / dt)
+	return k >= 1 && math.Abs(k*dt-save) <= 1e-9*save
 }
 
 // run is the state of one run. Nothing in it is shared with other runs.
@@ -323,6 +369,7 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string) error {
 	}
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
 	r.res.model = m
+	r.res.Warnings = slices.Clone(s.notes)
 	if msg := decl.EndsEarly(s.start, s.stop, s.dt, s.save); msg != "" {
 		r.res.Warnings = append(r.res.Warnings, msg)
 	}

@@ -126,6 +126,7 @@ func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) er
 	if err != nil {
 		return &fileError{path, err}
 	}
+	printRunWarnings(out.stderr, path, e.Result)
 	if f.json {
 		b, err := json.Marshal(e)
 		if err != nil {

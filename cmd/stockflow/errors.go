@@ -80,3 +80,15 @@ func positional(err error, file string) bool {
 	msg := err.Error()
 	return file != "" && len(msg) > len(file) && msg[:len(file)] == file && msg[len(file)] == ':'
 }
+
+// printRunWarnings writes the warnings of a run of the model in the file
+// path to w, one per line, as "path: warning: message". A nil result has
+// none.
+func printRunWarnings(w io.Writer, path string, res *model.Result) {
+	if res == nil {
+		return
+	}
+	for _, msg := range res.Warnings {
+		fmt.Fprintf(w, "%s: warning: %s\n", path, msg)
+	}
+}

@@ -159,6 +159,7 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 		if err != nil {
 			return &fileError{path, err}
 		}
+		printRunWarnings(out.stderr, path, res)
 		if dom, err = loops.Analyze(list, res.Trace(), &set); err != nil {
 			return &fileError{path, err}
 		}

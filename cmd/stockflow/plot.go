@@ -116,6 +116,9 @@ func (f *plotFlags) run(ctx context.Context, out *output, args []string) error {
 		if err != nil {
 			return err
 		}
+		for _, msg := range r.warnings {
+			fmt.Fprintf(out.stderr, "%s: warning: %s\n", path, msg)
+		}
 		if !single && f.out != "" {
 			// -o names the directory for the model's plots: create it once
 			// there is something to put in it.
@@ -155,11 +158,14 @@ type plotRender struct {
 	sim    *runFlags
 	stderr io.Writer
 	*output
+
+	warnings []string // the last render's run warnings
 }
 
 // render loads and runs the model and renders every picture, writing
 // nothing: a failure anywhere leaves the files as they were.
 func (r *plotRender) render(ctx context.Context) ([]picture, error) {
+	r.warnings = nil
 	m, err := r.load(r.path)
 	if err != nil {
 		return nil, err
@@ -173,6 +179,7 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 		if err != nil {
 			return nil, &fileError{r.path, err}
 		}
+		r.warnings = res.Warnings
 		var fig *plots.Figure
 		if r.phase != nil {
 			fig, err = plots.Phase(m, res, r.phase[0], r.phase[1])
@@ -212,6 +219,7 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 	if err != nil {
 		return nil, &fileError{r.path, err}
 	}
+	r.warnings = e.Result.Warnings
 	var pics []picture
 	for _, pl := range m.Decl.Plots {
 		if !filepath.IsLocal(pl.File) {

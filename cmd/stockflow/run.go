@@ -116,9 +116,7 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 	if err != nil {
 		return &fileError{path, err}
 	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(out.stderr, "%s: warning: %s\n", path, w)
-	}
+	printRunWarnings(out.stderr, path, res)
 	format := model.Format{Kind: kind, Digits: f.digits}
 	if f.out == "" {
 		return res.Write(out.stdout, format)
