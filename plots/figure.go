@@ -11,8 +11,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/stockflow/stockflow/model/decl"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
@@ -327,7 +329,7 @@ func (f *Figure) PNG() ([]byte, error) {
 }
 
 // Formats lists the file formats Encode and Save write.
-func Formats() []string { return []string{"png", "svg", "pdf"} }
+func Formats() []string { return slices.Clone(decl.PlotFormats) }
 
 // FormatOf returns the format a file name's extension asks for: png, svg
 // or pdf; a name without an extension is png.

@@ -129,6 +129,10 @@ var NonNegativeRules = []string{"cut_outflows", "clip_stock"}
 // Methods lists the integration methods, default first.
 var Methods = []string{"euler", "rk2", "rk4", "rk45"}
 
+// PlotFormats lists the picture formats a [[plots]] file may name, by
+// its extension: .png, .svg or .pdf.
+var PlotFormats = []string{"png", "svg", "pdf"}
+
 // Sim holds the simulation settings of the [sim] table.
 type Sim struct {
 	Start     float64 // default 0

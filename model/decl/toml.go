@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -1261,8 +1262,8 @@ func (r *reader) plots(m *Model, raw map[string]any, thresholds map[string]bool)
 				switch {
 				case strings.TrimSpace(p.File) == "":
 					r.errorf(p.FieldPos["file"], ec.child("file"), "empty file name")
-				case !strings.HasSuffix(strings.ToLower(p.File), ".png"):
-					r.errorf(p.FieldPos["file"], ec.child("file"), "file %q must end in .png", p.File)
+				case !slices.Contains(PlotFormats, strings.TrimPrefix(strings.ToLower(filepath.Ext(p.File)), ".")):
+					r.errorf(p.FieldPos["file"], ec.child("file"), "file %q must end in .png, .svg or .pdf", p.File)
 				case !filepath.IsLocal(p.File):
 					r.errorf(p.FieldPos["file"], ec.child("file"), "file %q leaves the output directory: give a relative path inside it (no \"..\", not absolute)", p.File)
 				case files[filepath.Clean(p.File)] != "":
@@ -1272,7 +1273,7 @@ func (r *reader) plots(m *Model, raw map[string]any, thresholds map[string]bool)
 				}
 			}
 		} else {
-			r.errorf(p.Pos, ec, "missing file (the .png file to write)")
+			r.errorf(p.Pos, ec, "missing file (the .png, .svg or .pdf file to write)")
 		}
 		if v, ok := t["title"]; ok {
 			p.Title, _ = r.str(ec.child("title"), v)
