@@ -29,7 +29,9 @@ var badCases = []struct {
 }{
 	// Malformed TOML.
 	{"unterminated string", "name = \"x\n", 1, 10, "name", "strings cannot contain newlines"},
-	{"unclosed header", "[sim\nstop = 1\n", 1, 5, "", "expected '.' or ']' to end table name"},
+	{"unclosed header", "[sim\nstop = 1\n", 1, 5, "sim", "expected '.' or ']' to end table name"},
+	{"unclosed header after a table", flowModel + "\n[aux.utilisation\neq = \"1\"\n", 11, 17, "aux.utilisation", "expected '.' or ']' to end table name"},
+	{"unclosed array header", flowModel + "[[plots]\nfile = \"p.png\"\n", 10, 8, "plots", "table array name"},
 	{"key defined twice", "[sim]\ndt = 1\ndt = 2\n", 3, 1, "sim.dt", "key 'sim.dt' has already been defined"},
 	{"bare word value", "[sim]\nmethod = rk4\n", 2, 10, "sim.method", "expected value"},
 

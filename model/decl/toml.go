@@ -183,10 +183,46 @@ func (r *reader) tomlError(err error) {
 				off = r.lay.lines[pe.Position.Line-1]
 			}
 		}
-		r.errs.Add(r.lay.pos(r.file, off), pe.LastKey, tomlMessage(pe.Message))
+		key := pe.LastKey
+		if h, ok := headerKey(r.lineAt(off)); ok {
+			// The error is in a table header, which LastKey, the last key
+			// read before it, does not name.
+			key = h
+		}
+		r.errs.Add(r.lay.pos(r.file, off), key, tomlMessage(pe.Message))
 		return
 	}
 	r.errs.Add(r.lay.pos(r.file, 0), "", tomlMessage(err.Error()))
+}
+
+// lineAt returns the line of the input holding byte offset off.
+func (r *reader) lineAt(off int) string {
+	off = min(max(off, 0), len(r.data))
+	start := strings.LastIndexByte(r.data[:off], '\n') + 1
+	end := strings.IndexByte(r.data[off:], '\n')
+	if end < 0 {
+		end = len(r.data) - off
+	}
+	return r.data[start : off+end]
+}
+
+// headerKey returns the key a table header line names ("aux.utilisation"
+// for "[aux.utilisation]", even unclosed, or "plots" for "[[plots]]"), and
+// whether the line is a header at all.
+func headerKey(line string) (string, bool) {
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, "[") {
+		return "", false
+	}
+	key := strings.TrimLeft(line, "[")
+	if i := strings.IndexAny(key, "]#"); i >= 0 {
+		key = key[:i]
+	}
+	var parts []string
+	for _, p := range strings.Split(key, ".") {
+		parts = append(parts, strings.Trim(strings.TrimSpace(p), `"'`))
+	}
+	return strings.Join(parts, "."), true
 }
 
 // tomlMessage reworks a message of the toml package into the style of
