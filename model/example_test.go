@@ -211,3 +211,18 @@ eq = "r * P * (1 - P / K)"
 	// Output:
 	// ∂births/∂P = 0.294000, ∂births/∂r = 9.900000, ∂births/∂t = 0.000000
 }
+
+// Settings gives the simulation settings with the defaults filled in and
+// a run's overrides applied.
+func ExampleModel_Settings() {
+	m, err := model.Parse("logistic.toml", []byte(logisticSrc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := m.Settings(model.RunOptions{Method: "euler", DT: 0.5})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(s.Method, s.Start, s.Stop, s.DT, s.SaveEvery)
+	// Output: euler 0 40 0.5 0.5
+}

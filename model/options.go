@@ -68,3 +68,29 @@ const DefaultMaxSteps = 10_000_000
 // DefaultMaxValues is the bound on the numbers a run keeps when
 // RunOptions.MaxValues is zero: a hundred million, 800 MB.
 const DefaultMaxValues = 100_000_000
+
+// Settings are the simulation settings a run uses: the model's, with the
+// run's overrides applied and every default filled in.
+type Settings struct {
+	Method          string  // "euler", "rk2", "rk4" or "rk45"
+	Start, Stop, DT float64 // for rk45, DT is the first step
+	SaveEvery       float64 // a whole multiple of DT
+	RelTol, AbsTol  float64 // rk45's error control
+	MaxStep         float64 // rk45's largest step; 0 for no limit
+	ClipStocks      bool    // non-negative stocks are clipped (clip_stock), not their outflows cut
+	TimeUnits       string  // the model's time units, "" when it names none
+}
+
+// Settings returns the simulation settings a run with opt would use, or
+// the error Run would give for them.
+func (m *Model) Settings(opt RunOptions) (Settings, error) {
+	s, err := m.settings(opt)
+	if err != nil {
+		return Settings{}, err
+	}
+	return Settings{
+		Method: s.method, Start: s.start, Stop: s.stop, DT: s.dt, SaveEvery: s.save,
+		RelTol: s.relTol, AbsTol: s.absTol, MaxStep: s.maxStep, ClipStocks: s.clip,
+		TimeUnits: m.Decl.TimeUnits,
+	}, nil
+}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/model/decl"
 )
 
@@ -108,7 +109,11 @@ func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error
 				line(c.key, "%d", c.n)
 			}
 		}
-		line("sim", "%s", simSummary(d))
+		settings, err := m.Settings(model.RunOptions{})
+		if err != nil {
+			return err
+		}
+		line("sim", "%s", simSummary(settings))
 		if err := tw.Flush(); err != nil {
 			return err
 		}
@@ -117,45 +122,27 @@ func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error
 	}
 }
 
-// simSummary describes the model's simulation settings on one line, with
-// the defaults filled in.
-func simSummary(d *decl.Model) string {
-	s := d.Sim
-	method := s.Method
-	if method == "" {
-		method = decl.DefaultMethod
-	}
-	saveEvery := s.SaveEvery
-	if saveEvery == 0 {
-		saveEvery = s.DT
-	}
+// simSummary describes the simulation settings on one line, as a run
+// would use them.
+func simSummary(s model.Settings) string {
 	units := ""
-	if d.TimeUnits != "" {
-		units = " " + d.TimeUnits
+	if s.TimeUnits != "" {
+		units = " " + s.TimeUnits
 	}
 	parts := []string{
 		"start " + num(s.Start) + units,
 		"stop " + num(s.Stop) + units,
 		"dt " + num(s.DT),
-		"method " + method,
-		"save_every " + num(saveEvery),
+		"method " + s.Method,
+		"save_every " + num(s.SaveEvery),
 	}
-	if method == "rk45" {
-		parts = append(parts,
-			"rel_tol "+num(orDefault(s.RelTol, decl.DefaultRelTol)),
-			"abs_tol "+num(orDefault(s.AbsTol, decl.DefaultAbsTol)))
+	if s.Method == "rk45" {
+		parts = append(parts, "rel_tol "+num(s.RelTol), "abs_tol "+num(s.AbsTol))
 		if s.MaxStep > 0 {
 			parts = append(parts, "max_step "+num(s.MaxStep))
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-func orDefault(x, def float64) float64 {
-	if x == 0 {
-		return def
-	}
-	return x
 }
 
 // num formats x in its shortest exact form.
