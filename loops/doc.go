@@ -16,11 +16,20 @@
 //	                                   matched against its structure
 //	Analyze    *List, *model.Trace →   Loops That Matter: link, loop and
 //	           *Dominance              relative loop scores over time,
-//	                                   observed polarity, dominant periods
-//	                                   and shifts
+//	                                   observed polarity, dominant and
+//	                                   contested periods, shifts
+//	AnalyzeEmergence                   a run on the analysis grid
+//	           *model.Model →          (TraceOptions), its threshold
+//	           *Emergence              crossings explained, dominance
+//	                                   shifts and linear stability
 //
-// Dominance is computed from the saved trajectory alone, by re-evaluating
-// each equation with one input moved at a time, so it works the same for
-// every integration method. See docs/loops.md for the method, the timing
-// convention and the JSON form the command line writes.
+// Loop scores are by default continuous-time ones, computed from the
+// state at each point of the trace alone (partial derivatives of each
+// equation by central differences, time derivatives by the chain rule),
+// so they depend on the run's accuracy but not on how often it is saved,
+// and work the same for every integration method; the discrete scores of
+// the papers remain as ScoreMethod Discrete. Loops are identified by an
+// ID derived from their variables (LoopID) and shown by label (L1, L2, …)
+// and name. See docs/loops.md for the method, its convergence and the
+// JSON form the command line writes.
 package loops
