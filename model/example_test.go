@@ -213,7 +213,8 @@ eq = "r * P * (1 - P / K)"
 }
 
 // Settings gives the simulation settings with the defaults filled in and
-// a run's overrides applied.
+// a run's overrides applied: a new dt keeps the model's save_every (10)
+// because it divides it.
 func ExampleModel_Settings() {
 	m, err := model.Parse("logistic.toml", []byte(logisticSrc))
 	if err != nil {
@@ -224,5 +225,5 @@ func ExampleModel_Settings() {
 		log.Fatal(err)
 	}
 	fmt.Println(s.Method, s.Start, s.Stop, s.DT, s.SaveEvery)
-	// Output: euler 0 40 0.5 0.5
+	// Output: euler 0 40 0.5 10
 }
