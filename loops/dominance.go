@@ -209,9 +209,9 @@ type Settings struct {
 	Scores ScoreMethod
 	// Step is the analysis step: the interval of the trace that
 	// TraceOptions asks for, on which Continuous scores are evaluated
-	// (default the run's dt). For a fixed-step method it must be a
-	// whole multiple of dt. Discrete scores ignore it: they are taken
-	// over the run's save interval.
+	// (default the run's dt). It must be a whole multiple of dt
+	// (CheckStep). Discrete scores ignore it: they are taken over the
+	// run's save interval.
 	Step float64
 	// Margin is how far above 0.5 a polarity's share of the relative
 	// loop scores must be for it to dominate (default DefaultMargin;
@@ -492,4 +492,22 @@ func TraceOptions(m *model.Model, opt model.RunOptions, set *Settings) model.Run
 		opt.SaveEvery = m.Decl.Sim.DT
 	}
 	return opt
+}
+
+// CheckStep returns an error if set.Step cannot be the analysis step of a
+// run of m with opt: if it is not a whole multiple of the run's dt. Set
+// may be nil.
+func CheckStep(m *model.Model, opt model.RunOptions, set *Settings) error {
+	if set == nil || set.Step == 0 {
+		return nil
+	}
+	dt := opt.DT
+	if dt == 0 {
+		dt = m.Decl.Sim.DT
+	}
+	k := set.Step / dt
+	if set.Step < 0 || math.IsNaN(k) || math.IsInf(k, 0) || math.Round(k) < 1 || math.Abs(k-math.Round(k)) > 1e-9*k {
+		return fmt.Errorf("the analysis step %s is not a whole multiple of dt (%s)", jsonNum(set.Step), jsonNum(dt))
+	}
+	return nil
 }

@@ -3,6 +3,8 @@ package loops
 import (
 	"math"
 	"testing"
+
+	"github.com/stockflow/stockflow/model"
 )
 
 // TestDominanceRules checks the margin and minimum-duration rules on
@@ -93,4 +95,25 @@ func pick(cond bool, a, b float64) float64 {
 		return a
 	}
 	return b
+}
+
+// TestCheckStep: the analysis step must be a whole multiple of the run's
+// dt, the model's or the one the options set.
+func TestCheckStep(t *testing.T) {
+	m := mustParse(t, logisticCrowding) // dt 0.125
+	for _, c := range []struct {
+		dt, step float64
+		ok       bool
+	}{
+		{0, 0, true}, {0, 0.125, true}, {0, 0.5, true}, {0, 0.3, false}, {0, 0.0625, false},
+		{0.1, 0.3, true}, {0.1, 0.25, false}, {0, -1, false},
+	} {
+		err := CheckStep(m, model.RunOptions{DT: c.dt}, &Settings{Step: c.step})
+		if (err == nil) != c.ok {
+			t.Errorf("dt %g, step %g: error %v, want ok %v", c.dt, c.step, err, c.ok)
+		}
+	}
+	if err := CheckStep(m, model.RunOptions{}, nil); err != nil {
+		t.Errorf("no settings: %v", err)
+	}
 }

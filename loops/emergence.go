@@ -139,6 +139,9 @@ func AnalyzeEmergence(ctx context.Context, m *model.Model, opt model.RunOptions,
 	if settings != nil {
 		set = *settings
 	}
+	if err := CheckStep(m, opt, &set.Dominance); err != nil {
+		return nil, err
+	}
 	opt = TraceOptions(m, opt, &set.Dominance)
 	opt.Vars, opt.All = nil, true
 	res, err := m.Run(ctx, opt)

@@ -16,7 +16,7 @@ type dominanceFlags struct {
 func newDominanceFlags(fs *flag.FlagSet) *dominanceFlags {
 	f := &dominanceFlags{}
 	fs.StringVar(&f.scores, "scores", string(loops.Continuous), "loop scores: `continuous` (on the integration grid) or discrete (the LTM of the papers over the save interval, as Stella and Simlin)")
-	fs.Float64Var(&f.step, "analysis-step", 0, "evaluate continuous loop scores every `X` (default dt; with a fixed-step method, a whole multiple of dt)")
+	fs.Float64Var(&f.step, "analysis-step", 0, "evaluate continuous loop scores every `X`, a whole multiple of dt (default dt)")
 	fs.Float64Var(&f.margin, "margin", loops.DefaultMargin, "a polarity dominates when its share of the loop scores is at least 0.5 + `M`; closer is contested")
 	fs.Float64Var(&f.dur, "min-duration", 0, "a dominant period, and a shift, must last `T` (default 1% of the run)")
 	return f

@@ -121,6 +121,9 @@ func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) er
 	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
 	}
+	if err := loops.CheckStep(m, opt, &dom); err != nil {
+		return usagef("--analysis-step: %v", err)
+	}
 	set := &loops.EmergenceSettings{Loops: loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength}, Dominance: dom}
 	e, err := loops.AnalyzeEmergence(ctx, m, opt, set)
 	if err != nil {

@@ -146,6 +146,9 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
 	}
+	if err := loops.CheckStep(m, opt, &set); err != nil {
+		return usagef("--analysis-step: %v", err)
+	}
 	list := loops.Find(loops.NewGraph(m), loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength})
 
 	// Loops whose polarity the equations leave open get the polarity of a
