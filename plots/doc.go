@@ -2,7 +2,8 @@
 // gonum.org/v1/plot: the phase after a model is run and analysed.
 //
 // In: a *model.Result, a *loops.Emergence (or its parts, a
-// *loops.Dominance and a *loops.Stability) or a *loops.Tipping. Out: a
+// *loops.Dominance and a *loops.Stability), a *loops.Tipping or a
+// *sensitivity.Result. Out: a
 // *Figure, which describes a picture as data — the lines, stacked areas,
 // shaded periods, rules, markers and labels of each panel, and the axis
 // ranges and titles — before anything is drawn:
@@ -23,6 +24,13 @@
 //	            a strip of their own under them when there are many)
 //	TippingMap  the first crossing time of a threshold over a grid of two
 //	            params, "never crosses" in its own colour, a colour bar
+//	CrossingProbability
+//	            the share of a sensitivity study's runs that have crossed
+//	            a threshold by time t, the median and the share by the end
+//	Fan         a variable's 5–95 % and 25–75 % bands and median over the
+//	            runs of a sensitivity study, with its thresholds
+//	Indices     Sobol indices (total and first order, with intervals) or
+//	            Morris's μ* and σ of one output, params ranked, as bars
 //
 // Every axis has round ticks (1, 2 or 5 × 10ⁿ, the shortest labels), and
 // labels are placed clear of markers and curves.
@@ -30,5 +38,5 @@
 // A Figure renders to an image.Image or PNG bytes (for notebooks), and
 // to PNG, SVG or PDF files chosen by the file's extension. The package
 // computes nothing of its own beyond laying the data out: the numbers come
-// from packages model and loops.
+// from packages model, loops and sensitivity.
 package plots
