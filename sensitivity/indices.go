@@ -102,11 +102,11 @@ func morrisIndices(p *plan, y []float64) []Index {
 	d := p.d
 	ee := make([][]float64, d)
 	for r := range y {
-		i := p.moved[r]
+		i, step := p.moved(r)
 		if i < 0 {
 			continue
 		}
-		ee[i] = append(ee[i], (y[r]-y[r-1])/p.step[r])
+		ee[i] = append(ee[i], (y[r]-y[r-1])/step)
 	}
 	idx := make([]Index, d)
 	for i, e := range ee {

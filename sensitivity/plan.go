@@ -21,17 +21,21 @@ const (
 
 // plan is a study's sample plan: every run's params as probabilities
 // (each mapped to a value through its param's truncated quantile
-// function), and for Morris the step that leads to each run.
+// function), and for Morris the step that leads to each run. Runs are
+// made from a compact description when asked for, so that a shard of a
+// large study holds no more than its base sample.
 type plan struct {
 	spec  *Spec
 	quant []func(float64) float64
-	d     int       // params
-	rows  int       // runs
-	unit  []float64 // rows × d probabilities, row-major
-	// Morris: the param a run's step moved (-1 for the first run of a
-	// trajectory) and the signed size of the step, in probability.
-	moved []int
-	step  []float64
+	d     int // params
+	rows  int // runs
+	// Monte Carlo: rows × d probabilities; Sobol: N × 2d, the base
+	// points A (the first d columns) and B (the last d); row-major.
+	unit []float64
+	// Morris: each trajectory's start on the grid (N × d levels), the
+	// order in which it moves the params (N × d) and each param's target
+	// level (N × d).
+	start, order, target []int
 }
 
 // newPlan makes the sample plan of spec. It depends on nothing but the
@@ -56,18 +60,8 @@ func newPlan(spec *Spec) (*plan, error) {
 		// of one sample of 2d columns), then for each base point j and
 		// param i the point AB_i: A_j with its i-th coordinate from B_j.
 		// Runs go base point by base point: A_j, B_j, AB_1, …, AB_d.
-		ab := unitSample(n, 2*d, spec.Sampler, src)
 		p.rows = n * (d + 2)
-		p.unit = make([]float64, 0, p.rows*d)
-		for j := range n {
-			a, b := ab[j*2*d:j*2*d+d], ab[j*2*d+d:(j+1)*2*d]
-			p.unit = append(p.unit, a...)
-			p.unit = append(p.unit, b...)
-			for i := range d {
-				p.unit = append(p.unit, a...)
-				p.unit[len(p.unit)-d+i] = b[i]
-			}
-		}
+		p.unit = unitSample(n, 2*d, spec.Sampler, src)
 	case Morris:
 		p.morris(rand.New(rand.NewPCG(spec.Seed, streamMorris)))
 	default:
@@ -102,42 +96,76 @@ func (p *plan) morris(rng *rand.Rand) {
 	n, d, levels := p.spec.Samples, p.d, p.spec.Levels
 	jump := levels / 2
 	p.rows = n * (d + 1)
-	p.unit = make([]float64, 0, p.rows*d)
-	p.moved = make([]int, 0, p.rows)
-	p.step = make([]float64, 0, p.rows)
-	grid := func(k int) float64 { return (float64(k) + 0.5) / float64(levels) }
-	at := make([]int, d)
-	for range n {
+	p.start = make([]int, n*d)
+	p.order = make([]int, 0, n*d)
+	p.target = make([]int, n*d)
+	for t := range n {
+		at := p.start[t*d : (t+1)*d]
 		for i := range at {
 			at[i] = rng.IntN(levels)
 		}
-		row := func() {
-			for i := range at {
-				p.unit = append(p.unit, grid(at[i]))
-			}
-		}
-		row()
-		p.moved = append(p.moved, -1)
-		p.step = append(p.step, 0)
-		for _, i := range rng.Perm(d) {
-			from := at[i]
-			if at[i]+jump < levels {
-				at[i] += jump
+		p.order = append(p.order, rng.Perm(d)...)
+		for i, l := range at {
+			if l+jump < levels {
+				p.target[t*d+i] = l + jump
 			} else {
-				at[i] -= jump
+				p.target[t*d+i] = l - jump
 			}
-			row()
-			p.moved = append(p.moved, i)
-			p.step = append(p.step, grid(at[i])-grid(from))
 		}
+	}
+}
+
+// grid returns the probability of Morris level k.
+func (p *plan) grid(k int) float64 { return (float64(k) + 0.5) / float64(p.spec.Levels) }
+
+// unitRow writes the probabilities of run r into dst.
+func (p *plan) unitRow(r int, dst []float64) {
+	d := p.d
+	switch p.spec.Method {
+	case Sobol:
+		j, k := r/(d+2), r%(d+2)
+		a, b := p.unit[j*2*d:j*2*d+d], p.unit[j*2*d+d:(j+1)*2*d]
+		switch k {
+		case 1:
+			copy(dst, b)
+		default:
+			copy(dst, a)
+			if k >= 2 {
+				dst[k-2] = b[k-2]
+			}
+		}
+	case Morris:
+		t, k := r/(d+1), r%(d+1)
+		for i, l := range p.start[t*d : (t+1)*d] {
+			dst[i] = p.grid(l)
+		}
+		for _, i := range p.order[t*d : t*d+k] {
+			dst[i] = p.grid(p.target[t*d+i])
+		}
+	default:
+		copy(dst, p.unit[r*d:(r+1)*d])
 	}
 }
 
 // values writes the param values of run r into dst.
 func (p *plan) values(r int, dst []float64) {
-	for i, u := range p.unit[r*p.d : (r+1)*p.d] {
+	p.unitRow(r, dst)
+	for i, u := range dst {
 		dst[i] = p.quant[i](u)
 	}
+}
+
+// moved returns, for run r of a Morris design, the param its step moved
+// and the signed size of the step, in probability; -1 for the first run
+// of a trajectory.
+func (p *plan) moved(r int) (param int, step float64) {
+	d := p.d
+	t, k := r/(d+1), r%(d+1)
+	if k == 0 {
+		return -1, 0
+	}
+	i := p.order[t*d+k-1]
+	return i, p.grid(p.target[t*d+i]) - p.grid(p.start[t*d+i])
 }
 
 // samples reports whether run r is a draw from the params' joint
