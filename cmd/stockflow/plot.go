@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -174,6 +175,11 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 		return nil, err
 	}
 	base := strings.TrimSuffix(filepath.Base(r.path), filepath.Ext(r.path))
+	scenarios := r.scenarios()
+	if len(scenarios) > 1 {
+		return r.renderScenarios(ctx, m, base, scenarios)
+	}
+	scenario := r.opt.Scenario
 	if r.vars != nil || r.phase != nil {
 		res, err := m.Run(ctx, r.opt)
 		if err != nil {
@@ -184,22 +190,17 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 		if r.phase != nil {
 			fig, err = plots.Phase(m, res, r.phase[0], r.phase[1])
 		} else {
-			var ths []string
-			for _, th := range m.Decl.Thresholds {
-				for _, v := range r.vars {
-					if th.Var == v {
-						ths = append(ths, th.Name)
-					}
-				}
-			}
-			fig, err = plots.TimeSeries(m, res, r.vars, ths)
+			fig, err = plots.TimeSeries(m, res, r.vars, r.thresholdsOn(m, r.vars))
 		}
 		if err != nil {
 			return nil, &fileError{r.path, err}
 		}
+		if scenario != "" {
+			addScenarioTitle(fig, scenario)
+		}
 		out := r.out
 		if out == "" {
-			out = base + ".png"
+			out = withScenario(base+".png", scenario)
 		}
 		pic, err := encode(fig, out)
 		if err != nil {
@@ -208,12 +209,9 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 		return []picture{pic}, nil
 	}
 
-	dir := r.out
-	if dir == "" {
-		dir = "."
-	}
-	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-		return nil, fmt.Errorf("%s: not a directory (with neither --vars nor --phase, -o names the directory for the model's plots)", dir)
+	dir, err := r.dir()
+	if err != nil {
+		return nil, err
 	}
 	e, err := loops.AnalyzeEmergence(ctx, m, r.opt, nil)
 	if err != nil {
@@ -222,29 +220,177 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 	r.warnings = e.Result.Warnings
 	var pics []picture
 	for _, pl := range m.Decl.Plots {
-		if !filepath.IsLocal(pl.File) {
-			return nil, &syntax.Error{Pos: pl.FieldPos["file"], Key: pl.Key + ".file",
-				Msg: fmt.Sprintf("file %q leaves the output directory: give a relative path inside it (no \"..\", not absolute)", pl.File)}
+		if err := localFile(pl); err != nil {
+			return nil, err
 		}
 		fig, err := r.plot(ctx, m, e.Result, pl)
 		if err != nil {
 			return nil, &fileError{r.path, err}
 		}
-		pic, err := encode(fig, filepath.Join(dir, pl.File))
+		file := pl.File
+		if scenario != "" && len(pl.Scenarios) == 0 {
+			// An entry that names its scenarios draws the same whatever
+			// --scenario says.
+			addScenarioTitle(fig, scenario)
+			file = withScenario(file, scenario)
+		}
+		pic, err := encode(fig, filepath.Join(dir, file))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %v", r.path, pl.Key, err)
 		}
 		pics = append(pics, pic)
 	}
-	fig, err := plots.Dashboard(m, e, nil)
-	if err != nil {
-		return nil, &fileError{r.path, err}
-	}
-	pic, err := encode(fig, filepath.Join(dir, base+"-dashboard.png"))
+	pic, err := r.dashboard(m, e, dir, base, scenario)
 	if err != nil {
 		return nil, err
 	}
 	return append(pics, pic), nil
+}
+
+// scenarios returns the scenarios --scenario names: none, one, or several
+// separated by commas.
+func (r *plotRender) scenarios() []string {
+	if r.opt.Scenario == "" {
+		return nil
+	}
+	return splitNames(r.opt.Scenario)
+}
+
+// thresholdsOn returns the model's thresholds on any of vars.
+func (r *plotRender) thresholdsOn(m *model.Model, vars []string) []string {
+	var ths []string
+	for _, th := range m.Decl.Thresholds {
+		if slices.Contains(vars, th.Var) {
+			ths = append(ths, th.Name)
+		}
+	}
+	return ths
+}
+
+// dir returns the directory the model's plots go to.
+func (r *plotRender) dir() (string, error) {
+	dir := r.out
+	if dir == "" {
+		dir = "."
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return "", fmt.Errorf("%s: not a directory (with neither --vars nor --phase, -o names the directory for the model's plots)", dir)
+	}
+	return dir, nil
+}
+
+// localFile refuses a [[plots]] file that leaves the output directory.
+func localFile(pl *decl.Plot) error {
+	if !filepath.IsLocal(pl.File) {
+		return &syntax.Error{Pos: pl.FieldPos["file"], Key: pl.Key + ".file",
+			Msg: fmt.Sprintf("file %q leaves the output directory: give a relative path inside it (no \"..\", not absolute)", pl.File)}
+	}
+	return nil
+}
+
+// dashboard draws the emergence dashboard of a run of scenario ("" for
+// the model as it is) into dir.
+func (r *plotRender) dashboard(m *model.Model, e *loops.Emergence, dir, base, scenario string) (picture, error) {
+	fig, err := plots.Dashboard(m, e, nil)
+	if err != nil {
+		return picture{}, &fileError{r.path, err}
+	}
+	if scenario != "" {
+		addScenarioTitle(fig, scenario)
+	}
+	return encode(fig, filepath.Join(dir, withScenario(base+"-dashboard.png", scenario)))
+}
+
+// renderScenarios draws several scenarios together: each variable of the
+// pictures asked for, one line per scenario, and a dashboard for each
+// scenario. File names carry the scenarios' names.
+func (r *plotRender) renderScenarios(ctx context.Context, m *model.Model, base string, names []string) ([]picture, error) {
+	tag := strings.Join(names, "-")
+	if r.phase != nil {
+		return nil, usagef("--phase draws one scenario, not %d", len(names))
+	}
+	if r.vars != nil {
+		if len(r.vars) != 1 {
+			return nil, usagef("with several scenarios, --vars draws one variable, not %d", len(r.vars))
+		}
+		opt := r.opt
+		opt.Scenario, opt.Vars = "", r.vars
+		runs, err := m.RunScenarios(ctx, opt, names...)
+		if err != nil {
+			return nil, &fileError{r.path, err}
+		}
+		fig, err := plots.Scenarios(m, r.vars[0], names, runs, r.thresholdsOn(m, r.vars))
+		if err != nil {
+			return nil, &fileError{r.path, err}
+		}
+		out := r.out
+		if out == "" {
+			out = withScenario(base+".png", tag)
+		}
+		pic, err := encode(fig, out)
+		if err != nil {
+			return nil, err
+		}
+		return []picture{pic}, nil
+	}
+	dir, err := r.dir()
+	if err != nil {
+		return nil, err
+	}
+	var pics []picture
+	var runs []*model.Result
+	for _, name := range names {
+		opt := r.opt
+		opt.Scenario = name
+		e, err := loops.AnalyzeEmergence(ctx, m, opt, nil)
+		if err != nil {
+			return nil, &fileError{r.path, fmt.Errorf("scenario %s: %w", name, err)}
+		}
+		r.warnings = append(r.warnings, e.Result.Warnings...)
+		runs = append(runs, e.Result)
+		pic, err := r.dashboard(m, e, dir, base, name)
+		if err != nil {
+			return nil, err
+		}
+		pics = append(pics, pic)
+	}
+	var plotted []picture
+	for _, pl := range m.Decl.Plots {
+		if err := localFile(pl); err != nil {
+			return nil, err
+		}
+		if len(pl.Scenarios) > 0 {
+			fig, err := r.plot(ctx, m, runs[0], pl)
+			if err != nil {
+				return nil, &fileError{r.path, err}
+			}
+			pic, err := encode(fig, filepath.Join(dir, pl.File))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %v", r.path, pl.Key, err)
+			}
+			plotted = append(plotted, pic)
+			continue
+		}
+		for _, v := range pl.Vars {
+			fig, err := plots.Scenarios(m, v, names, runs, pl.Thresholds)
+			if err != nil {
+				return nil, &fileError{r.path, fmt.Errorf("%s: %w", pl.Key, err)}
+			}
+			file := pl.File
+			if len(pl.Vars) > 1 {
+				file = withScenario(file, v)
+			}
+			if pl.Title != "" {
+				fig.SetTitle(pl.Title + " — by scenario")
+			}
+			pic, err := encode(fig, filepath.Join(dir, withScenario(file, tag)))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %v", r.path, pl.Key, err)
+			}
+			plotted = append(plotted, pic)
+		}
+	}
+	return append(plotted, pics...), nil
 }
 
 // plot draws one [[plots]] entry: from res, or, for an entry that names
@@ -261,6 +407,29 @@ func (r *plotRender) plot(ctx context.Context, m *model.Model, res *model.Result
 		return nil, fmt.Errorf("%s: %w", pl.Key, err)
 	}
 	return plots.ForScenarioPlot(m, pl, runs)
+}
+
+// addScenarioTitle puts the scenario's name in a figure's title.
+func addScenarioTitle(fig *plots.Figure, scenario string) {
+	title := fig.Title
+	if len(fig.Panels) == 1 {
+		title = fig.Panels[0].Title
+	}
+	if title == "" {
+		fig.SetTitle("scenario " + scenario)
+		return
+	}
+	fig.SetTitle(title + " — scenario " + scenario)
+}
+
+// withScenario puts the scenario's name in a file name, before its
+// extension: population.png becomes population-no_fibre_cable.png.
+func withScenario(file, scenario string) string {
+	if scenario == "" {
+		return file
+	}
+	ext := filepath.Ext(file)
+	return strings.TrimSuffix(file, ext) + "-" + scenario + ext
 }
 
 // encode renders a figure in the format of path's extension.

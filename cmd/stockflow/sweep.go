@@ -4,20 +4,24 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/plots"
 )
 
 var sweepCmd = &command{
 	name:    "sweep",
-	args:    "MODEL --threshold NAME --x PARAM=LO:HI:N --y PARAM=LO:HI:N [flags]",
+	args:    "MODEL --x PARAM=LO:HI:N --y PARAM=LO:HI:N [--threshold NAME] [flags]",
 	short:   "map when a threshold is crossed over a grid of two params",
 	minArgs: 1,
 	maxArgs: 1,
@@ -25,11 +29,14 @@ var sweepCmd = &command{
 	long: `Sweep runs the model in the file MODEL once for every point of a grid of
 two params — N values of each, evenly spaced from LO to HI — and records
 when the run first crosses the threshold NAME (a [thresholds.NAME] of the
-model) in its direction. The runs share the compiled model and go in
+model; --threshold may be left out when the model has only one) in its
+direction. An axis given as a param alone (--x r) sweeps the param's
+declared range, from its min to its max, in 40 values. The runs share the compiled model and go in
 parallel, --workers at a time (default one per core).
 
 -o writes the tipping map: a heat map of the crossing time over the grid,
-"never crosses" in its own colour, with a colour bar; .png, .svg or .pdf
+"never crosses" in its own colour, the model's own values of the two
+params (with --scenario and --set) marked "baseline", with a colour bar; .png, .svg or .pdf
 by the file's extension. --csv writes the grid as CSV (X,Y,time, the time
 empty where the run never crosses; "-" for stdout). With neither, the CSV
 goes to stdout. Files are written whole or not at all.
@@ -76,13 +83,15 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 	if err != nil {
 		return err
 	}
-	if f.threshold == "" {
-		return usagef("--threshold is required")
-	}
 	var axes [2]loops.Axis
+	declared := [2]bool{} // the axis is a param's declared range
 	for i, a := range []struct{ name, val string }{{"x", f.x}, {"y", f.y}} {
 		if a.val == "" {
-			return usagef("--%s is required", a.name)
+			return usagef("--%s is required: PARAM=LO:HI:N, or PARAM alone for its declared range", a.name)
+		}
+		if name := strings.TrimSpace(a.val); !strings.Contains(name, "=") {
+			axes[i], declared[i] = loops.Axis{Param: name, N: defaultSweepN}, true
+			continue
 		}
 		if axes[i], err = loops.ParseAxis(a.val); err != nil {
 			return usagef("--%s: %v", a.name, err)
@@ -130,6 +139,23 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
 	}
+	if f.threshold == "" {
+		if len(m.Decl.Thresholds) != 1 {
+			return usagef("--threshold is required: the model has %d thresholds", len(m.Decl.Thresholds))
+		}
+		f.threshold = m.Decl.Thresholds[0].Name
+	}
+	for i, flagName := range []string{"--x", "--y"} {
+		if !declared[i] {
+			continue
+		}
+		a, err := declaredAxis(m, axes[i].Param, axes[i].N)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", flagName, axes[i].Param, err)
+		}
+		axes[i] = a
+		fmt.Fprintf(out.stderr, "sweep: %s %s=%s:%s:%d, the param's declared range\n", flagName, a.Param, strconv.FormatFloat(a.Lo, 'g', -1, 64), strconv.FormatFloat(a.Hi, 'g', -1, 64), a.N)
+	}
 	so := &loops.SweepOptions{Run: opt, Workers: f.workers, MaxCells: f.maxCells}
 	var pb *progressBar
 	if bar {
@@ -148,6 +174,12 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 		if err != nil {
 			return err
 		}
+		if err := markBaseline(ctx, m, opt, fig, tp); err != nil {
+			return &fileError{path, err}
+		}
+		if opt.Scenario != "" {
+			addScenarioTitle(fig, opt.Scenario)
+		}
 		pic, err := encode(fig, f.out)
 		if err != nil {
 			return err
@@ -162,6 +194,46 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 	case f.csv != "":
 		return writeFile(ctx, f.csv, tp.WriteCSV)
 	}
+	return nil
+}
+
+// defaultSweepN is the number of values on an axis given as a param
+// alone, which sweeps the param's declared range.
+const defaultSweepN = 40
+
+// declaredAxis returns the axis over param's declared [min, max] range,
+// n values.
+func declaredAxis(m *model.Model, param string, n int) (loops.Axis, error) {
+	for _, v := range m.Decl.Vars {
+		if v.Name != param {
+			continue
+		}
+		if v.Kind != decl.Param {
+			return loops.Axis{}, fmt.Errorf("%s is %s, not a param", param, v.Kind)
+		}
+		if v.Min == nil || v.Max == nil || !(*v.Max > *v.Min) {
+			return loops.Axis{}, fmt.Errorf("the param declares no range (min and max): give one as %s=LO:HI:N", param)
+		}
+		return loops.Axis{Param: param, Lo: *v.Min, Hi: *v.Max, N: n}, nil
+	}
+	return loops.Axis{}, fmt.Errorf("the model has no param %q", param)
+}
+
+// markBaseline marks on a tipping map the point of the two swept params'
+// values in a run with the options of the sweep (the model's values,
+// with --scenario and --set applied), when it lies on the map.
+func markBaseline(ctx context.Context, m *model.Model, opt model.RunOptions, fig *plots.Figure, tp *loops.Tipping) error {
+	opt.Vars = []string{tp.X.Param, tp.Y.Param}
+	res, err := m.Run(ctx, opt)
+	if err != nil {
+		return err
+	}
+	x, y := res.Series(tp.X.Param)[0], res.Series(tp.Y.Param)[0]
+	p := fig.Panels[0]
+	if x < p.X.Min || x > p.X.Max || y < p.Y.Min || y > p.Y.Max {
+		return nil
+	}
+	p.Markers = append(p.Markers, plots.Marker{X: x, Y: y, Label: "baseline", Color: color.White})
 	return nil
 }
 
