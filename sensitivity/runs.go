@@ -82,7 +82,9 @@ type Runs struct {
 type Row struct {
 	// Index is the run's place in the study's sample plan.
 	Index int
-	// Params holds the values of Spec.Params the run was made with.
+	// Params holds the values of Spec.Params the run was made with; nil
+	// for a Sobol study's AB runs, whose values are those of its A and B
+	// runs mixed.
 	Params []float64
 	// Crossings holds, for each of Spec.Thresholds, the time of the
 	// run's first crossing, or NaN if it never crosses.
@@ -193,7 +195,9 @@ func RunShard(ctx context.Context, m *model.Model, opt *Options, sh Shard) (*Run
 					return
 				}
 				row.Index = r
-				row.Params = slices.Clone(vals)
+				if p.samples(r) {
+					row.Params = slices.Clone(vals)
+				}
 				runs.Rows[k] = row
 				mu.Lock()
 				switch {
@@ -352,7 +356,7 @@ type runsFile struct {
 
 type rowFile struct {
 	Index     int         `json:"i"`
-	Params    []float64   `json:"params"`
+	Params    []float64   `json:"params,omitempty"`
 	Crossings []num       `json:"crossings"`
 	Outputs   []float64   `json:"outputs"`
 	Series    [][]float64 `json:"series,omitempty"`
@@ -418,7 +422,7 @@ func ReadRuns(rd io.Reader) (*Runs, error) {
 	r := &Runs{Spec: f.Spec, Total: f.Total, Shard: sh, Times: f.Times, Rows: make([]Row, len(f.Runs))}
 	nt, no, nv, np := len(f.Spec.Thresholds), len(f.Spec.Outputs), len(f.Spec.Vars), len(f.Spec.Params)
 	for i, row := range f.Runs {
-		if len(row.Crossings) != nt || len(row.Outputs) != no || (len(row.Series) != nv && row.Series != nil) || len(row.Params) != np {
+		if len(row.Crossings) != nt || len(row.Outputs) != no || (len(row.Series) != nv && row.Series != nil) || (len(row.Params) != np && row.Params != nil) {
 			return nil, fmt.Errorf("run %d does not fit the study: %d params, %d crossings, %d outputs, %d series for %d, %d, %d, %d", row.Index, len(row.Params), len(row.Crossings), len(row.Outputs), len(row.Series), np, nt, no, nv)
 		}
 		for _, s := range row.Series {
