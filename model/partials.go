@@ -13,7 +13,8 @@ const partialStep = 6.0554544523933395e-06
 // Partials sets out[k] to the partial derivative ∂z/∂xs[k] of the
 // perturbation's variable z at save point i, for each k, and
 // out[len(xs)] to ∂z/∂t, z's change with time alone (through time,
-// ramp, step or a lookup of time), and returns out (grown as needed).
+// ramp, step or a lookup of time; 0, without evaluating, for an equation
+// that does not read the time), and returns out (grown as needed).
 // They are central differences on z's equation, with steps of about
 // 6e-6 times each input's magnitude (6e-6 itself at 0). At a kink (min,
 // max, if, a lookup's corner) the difference straddles it and gives the
@@ -81,6 +82,30 @@ func (p *Perturbation) Partials(i int, state, out []float64) ([]float64, error) 
 	for _, x := range p.xs {
 		out = append(out, slope(x.slot, -1))
 	}
-	out = append(out, slope(slotTime, slotTStep))
+	if readsTime(code) {
+		out = append(out, slope(slotTime, slotTStep))
+	} else {
+		out = append(out, 0)
+	}
 	return out, nil
+}
+
+// readsTime reports whether code may read the time: an instruction with
+// the time as an operand, or one whose result does not depend on its
+// operands alone (ramp, step, pulse, ... read the time themselves).
+func readsTime(code []instr) bool {
+	for k := range code {
+		in := &code[k]
+		if !in.op.pure() {
+			return true
+		}
+		slot, _ := slotFields(in.op)
+		f := fieldsOf(in)
+		for j := 1; j < 4; j++ {
+			if slot[j] && (f[j] == slotTime || f[j] == slotTStep) {
+				return true
+			}
+		}
+	}
+	return false
 }
