@@ -21,6 +21,7 @@ var checks = map[string]func(t *testing.T, m *model.Model, res *model.Result){
 	"arrays/regions.toml":              checkRegions,
 	"middle-corridor/corridor.toml":    checkCorridor,
 	"bass/bass.toml":                   checkBass,
+	"fit/logistic.toml":                checkFit,
 }
 
 func TestExamples(t *testing.T) {
@@ -337,5 +338,24 @@ func checkRegions(t *testing.T, m *model.Model, res *model.Result) {
 	}
 	if got := m.Decl.Plots[0].Vars; !slices.Equal(got, []string{"capacity[kazakhstan]", "capacity[azerbaijan]", "capacity[georgia]", "bottleneck"}) {
 		t.Errorf("plot vars %q, want the three capacities and the bottleneck", got)
+	}
+}
+
+// fit: the data variable observed_population is observed.csv's counts in
+// the years counted (every second year) and NaN between them.
+func checkFit(t *testing.T, m *model.Model, res *model.Result) {
+	obs := series(t, res, "observed_population")
+	want := map[float64]float64{0: 10, 2: 18.1, 20: 802.6, 40: 1012.2}
+	for i, tm := range res.Times {
+		counted := math.Mod(tm, 2) == 0
+		switch {
+		case !counted && !math.IsNaN(obs[i]):
+			t.Errorf("observed_population(%g) = %g, want NaN between counts", tm, obs[i])
+		case counted && math.IsNaN(obs[i]):
+			t.Errorf("observed_population(%g) = NaN, want a count", tm)
+		}
+		if w, ok := want[tm]; ok && obs[i] != w {
+			t.Errorf("observed_population(%g) = %g, want %g", tm, obs[i], w)
+		}
 	}
 }

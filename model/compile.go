@@ -232,6 +232,10 @@ func (c *compiler) declare() {
 			}
 			v.table = len(c.p.tables)
 			c.p.tables = append(c.p.tables, table{xs: xs, ys: ys, extrapolate: dv.Extrapolate})
+		case decl.Data:
+			if !c.declareData(v, dv) {
+				continue
+			}
 		default:
 			c.errs.Addf(dv.Pos, dv.Key, "unknown kind of variable")
 			continue
@@ -240,7 +244,7 @@ func (c *compiler) declare() {
 			c.structural(dv.Pos, dv.Key, "%q is defined twice", dv.Name)
 			continue
 		}
-		if (v.role == rFlow || v.role == rAux || v.role == rStock) && v.src.Eq.Expr == nil && c.partial {
+		if (v.role == rFlow || v.role == rAux || v.role == rStock) && dv.Kind != decl.Data && v.src.Eq.Expr == nil && c.partial {
 			// Its equation did not parse; a stand-in keeps the name known.
 			zero := &syntax.Num{Text: "0"}
 			v.eq, v.init = nil, nil
@@ -250,7 +254,7 @@ func (c *compiler) declare() {
 				v.eq = zero
 			}
 		}
-		if (v.role == rFlow || v.role == rAux || v.role == rStock) && v.src.Eq.Expr == nil && !c.partial {
+		if (v.role == rFlow || v.role == rAux || v.role == rStock) && dv.Kind != decl.Data && v.src.Eq.Expr == nil && !c.partial {
 			what := "eq"
 			if v.role == rStock {
 				what = "initial"

@@ -45,6 +45,11 @@ type LoadOptions struct {
 	// MaxInputSize bounds the size of the file in bytes. Zero means
 	// decl.DefaultMaxInputSize (64 MiB); a negative value means no bound.
 	MaxInputSize int64
+
+	// AllowPaths lets data variables read files outside the model file's
+	// directory tree (decl.DataOptions.AllowPaths); by default that is an
+	// error.
+	AllowPaths bool
 }
 
 // LoadWith reads and compiles the model file at path, as Load does, with
@@ -54,7 +59,7 @@ func LoadWith(path string, opt LoadOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, src)
+	return parse(path, src, decl.DataOptions{AllowPaths: opt.AllowPaths, MaxInputSize: opt.MaxInputSize})
 }
 
 // Parse compiles a model from the source text of a file; filename is used
@@ -63,7 +68,14 @@ func LoadWith(path string, opt LoadOptions) (*Model, error) {
 //
 // Errors come as a syntax.ErrorList holding every problem found, each
 // naming file, line, column and key.
+//
+// Data variables read their files relative to filename's directory, which
+// they may not leave (decl.DataOptions); LoadWith can allow it.
 func Parse(filename string, src []byte) (*Model, error) {
+	return parse(filename, src, decl.DataOptions{})
+}
+
+func parse(filename string, src []byte, dopt decl.DataOptions) (*Model, error) {
 	var d *decl.Model
 	var err error
 	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
@@ -94,6 +106,9 @@ func Parse(filename string, src []byte) (*Model, error) {
 				return nil, list
 			}
 		}
+		return nil, err
+	}
+	if err := decl.ReadData(d, dopt); err != nil {
 		return nil, err
 	}
 	return Compile(d)
@@ -156,13 +171,13 @@ func checkSim(d *decl.Model) (errs syntax.ErrorList, warns []*syntax.Error) {
 	return nil, warns
 }
 
-// Names returns the names of the model's stocks, flows and aux in
+// Names returns the names of the model's stocks, flows, aux and data in
 // declaration order: the default output columns.
 func (m *Model) Names() []string {
 	var names []string
 	for _, v := range m.Decl.Vars {
 		switch v.Kind {
-		case decl.Stock, decl.Flow, decl.Aux:
+		case decl.Stock, decl.Flow, decl.Aux, decl.Data:
 			names = append(names, v.Name)
 		}
 	}

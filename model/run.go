@@ -343,7 +343,7 @@ func (m *Model) outputs(opt RunOptions) ([]string, error) {
 		}
 	} else {
 		for _, v := range m.Decl.Vars {
-			if v.Kind == decl.Stock || v.Kind == decl.Flow || v.Kind == decl.Aux || (opt.All && v.Kind == decl.Param) {
+			if v.Kind == decl.Stock || v.Kind == decl.Flow || v.Kind == decl.Aux || v.Kind == decl.Data || (opt.All && v.Kind == decl.Param) {
 				outNames = append(outNames, v.Name)
 			}
 		}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"slices"
 )
 
 // instr is one three-address instruction: v[dst] = op(v[a], v[b], v[c]).
@@ -21,20 +22,34 @@ const (
 	numFixedSlots
 )
 
-// table is a compiled lookup: points on flat arrays.
+// table is a compiled lookup, or a data variable's series: points on
+// flat arrays.
 type table struct {
 	xs, ys      []float64
 	extrapolate bool
+	mode        interp
 }
+
+// interp is how a table is read between its points.
+type interp uint8
+
+const (
+	interpLinear interp = iota // along the line between the points
+	interpHold                 // the last point at or before x
+	interpNone                 // only at the points; NaN between them
+)
 
 // at returns the table's value at x by linear interpolation, finding
 // the segment by a linear scan in short tables and by binary search in
-// long ones.
+// long ones; a data variable's table may instead hold or not interpolate.
 func (t *table) at(x float64) float64 {
 	xs, ys := t.xs, t.ys
 	n := len(xs)
 	if math.IsNaN(x) {
 		return math.NaN()
+	}
+	if t.mode != interpLinear {
+		return t.step(x)
 	}
 	if x <= xs[0] {
 		if t.extrapolate && x < xs[0] {
@@ -183,4 +198,25 @@ func poissonInv(mean, u float64) float64 {
 		cdf += p
 	}
 	return k
+}
+
+// step returns the value at x of a table read without interpolation:
+// held from the last point at or before x (ys[0] before the first), or,
+// for interpNone, the value of a point at x and NaN elsewhere. Times are
+// matched within a relative 1e-9, so that a time reached by adding dt
+// steps still finds its point.
+func (t *table) step(x float64) float64 {
+	xs, ys := t.xs, t.ys
+	tol := 1e-9 * max(1, math.Abs(x))
+	i, _ := slices.BinarySearch(xs, x+tol) // the first point after x (with tolerance)
+	if t.mode == interpNone {
+		if i > 0 && math.Abs(xs[i-1]-x) <= tol {
+			return ys[i-1]
+		}
+		return math.NaN()
+	}
+	if i == 0 {
+		return ys[0]
+	}
+	return ys[i-1]
 }

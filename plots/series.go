@@ -140,7 +140,7 @@ func seriesPanels(m *model.Model, res *model.Result, vars, thresholds []string) 
 	}
 	if len(vars) == 0 {
 		for _, n := range res.Names {
-			if k := m.Kind(n); k == decl.Stock || k == decl.Flow || k == decl.Aux || k == 0 {
+			if k := m.Kind(n); k == decl.Stock || k == decl.Flow || k == decl.Aux || k == decl.Data || k == 0 {
 				vars = append(vars, n)
 			}
 		}

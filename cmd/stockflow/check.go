@@ -91,6 +91,9 @@ func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error
 		for _, k := range []decl.Kind{decl.Stock, decl.Flow, decl.Aux, decl.Param, decl.Lookup} {
 			line(k.Section(), "%d", counts[k])
 		}
+		if counts[decl.Data] > 0 {
+			line(decl.Data.Section(), "%d", counts[decl.Data])
+		}
 		if len(d.Dimensions) > 0 {
 			sizes := make([]string, len(d.Dimensions))
 			for i, dim := range d.Dimensions {

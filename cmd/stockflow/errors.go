@@ -56,9 +56,10 @@ func (e *fileError) Error() string { return e.err.Error() }
 func (e *fileError) Unwrap() error { return e.err }
 
 // load loads and compiles the model at path, a file of at most
-// o.maxInput bytes (--max-input).
+// o.maxInput bytes (--max-input), whose data files lie in its directory
+// unless o.allowPaths (--allow-paths).
 func (o *output) load(path string) (*model.Model, error) {
-	m, err := model.LoadWith(path, model.LoadOptions{MaxInputSize: o.maxInput})
+	m, err := model.LoadWith(path, model.LoadOptions{MaxInputSize: o.maxInput, AllowPaths: o.allowPaths})
 	if err != nil {
 		return nil, &fileError{path, err}
 	}

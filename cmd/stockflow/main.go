@@ -249,6 +249,7 @@ type command struct {
 type output struct {
 	stdout, stderr io.Writer
 	maxInput       int64 // the largest model file load reads (--max-input)
+	allowPaths     bool  // data files may lie outside the model's directory (--allow-paths)
 }
 
 // usageError is a command-line mistake: exit code 2.
@@ -314,6 +315,7 @@ func (c *command) flagSet(out *output) *flag.FlagSet {
 	if strings.HasPrefix(c.args, "MODEL") {
 		out.maxInput = decl.DefaultMaxInputSize
 		fs.Var((*sizeFlag)(&out.maxInput), "max-input", "refuse a model file larger than `SIZE` bytes; K, M and G multiply by 1024, 1024², 1024³ (default "+decl.FormatSize(decl.DefaultMaxInputSize)+")")
+		fs.BoolVar(&out.allowPaths, "allow-paths", false, "let the model's data variables read files outside the model file's directory")
 	}
 	return fs
 }

@@ -592,7 +592,7 @@ func (x *expander) expandVar(v *Var) []*Var {
 	if len(v.Dims) == 0 {
 		nv := *v
 		nv.ElementEqs = nil
-		if nv.Kind != Param && nv.Kind != Lookup {
+		if nv.Kind != Param && nv.Kind != Lookup && nv.Kind != Data {
 			nv.Eq = x.equation(v, &v.Eq, joinKey(v.Key, eqField(v.Kind)), nil)
 		}
 		if v.Kind == Stock {

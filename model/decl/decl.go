@@ -14,12 +14,13 @@ const (
 	Flow                   // a rate that fills or drains stocks
 	Aux                    // an auxiliary: an equation over other variables
 	Lookup                 // a graphical function, called like a function
+	Data                   // a time series read from a file or given inline
 )
 
-var kindNames = [...]string{Param: "param", Stock: "stock", Flow: "flow", Aux: "aux", Lookup: "lookup"}
+var kindNames = [...]string{Param: "param", Stock: "stock", Flow: "flow", Aux: "aux", Lookup: "lookup", Data: "data"}
 
 // String returns the kind's name as the format spells it: param, stock,
-// flow, aux or lookup.
+// flow, aux, lookup or data.
 func (k Kind) String() string {
 	if k > 0 && int(k) < len(kindNames) {
 		return kindNames[k]
@@ -28,7 +29,7 @@ func (k Kind) String() string {
 }
 
 // Section returns the name of the format's table that holds variables of
-// this kind: params, stocks, flows, aux or lookups.
+// this kind: params, stocks, flows, aux, lookups or data.
 func (k Kind) Section() string {
 	switch k {
 	case Param:
@@ -41,6 +42,8 @@ func (k Kind) Section() string {
 		return "aux"
 	case Lookup:
 		return "lookups"
+	case Data:
+		return "data"
 	}
 	return "unknown"
 }
@@ -56,7 +59,7 @@ type Model struct {
 
 	Sim Sim
 
-	// Vars holds every param, stock, flow, aux and lookup in declaration
+	// Vars holds every param, stock, flow, aux, lookup and data variable in declaration
 	// order, which is the order of output columns.
 	Vars []*Var
 
@@ -231,9 +234,13 @@ type Var struct {
 	// below zero; for a flow, the flow is never negative.
 	NonNegative bool
 
-	// Lookups.
+	// Lookups, and data variables (x is the time).
 	Points      [][2]float64 // (x, y) pairs, x strictly increasing
 	Extrapolate bool         // false: hold the end values; true: extend the end segments
+
+	// Data says where a data variable's points come from; nil for other
+	// kinds. ReadData fills Points from its file.
+	Data *DataSource
 
 	// Dims names the dimensions of an arrayed variable, in order; nil for
 	// a scalar. An arrayed variable has either one Eq (or Value) for all

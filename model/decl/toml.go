@@ -52,7 +52,7 @@ func ParseTOML(filename string, src []byte) (*Model, error) {
 
 // The keys each table accepts.
 var (
-	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "thresholds", "loops", "plots", "scenarios"}
+	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "data", "thresholds", "loops", "plots", "scenarios"}
 	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step", "non_negative"}
 	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max", "dist", "mode", "mean", "sd"}
 	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative"}
@@ -532,7 +532,7 @@ func isGiven(t map[string]any, k string) bool {
 var sections = []struct {
 	name string
 	kind Kind
-}{{"params", Param}, {"stocks", Stock}, {"flows", Flow}, {"aux", Aux}, {"lookups", Lookup}}
+}{{"params", Param}, {"stocks", Stock}, {"flows", Flow}, {"aux", Aux}, {"lookups", Lookup}, {"data", Data}}
 
 func article(k Kind) string {
 	if k == Aux {
@@ -616,6 +616,8 @@ func (r *reader) vars(m *Model, raw map[string]any) {
 				r.flowOrAux(c, v, t, auxKeys)
 			case Lookup:
 				r.lookup(c, v, t)
+			case Data:
+				r.dataVar(c, v, t)
 			}
 		}
 		if !dup {
@@ -949,6 +951,13 @@ func (r *reader) lookup(c loc, v *Var, t map[string]any) {
 		r.errorf(v.Pos, c, "missing points (an array of [x, y] pairs)")
 		return
 	}
+	r.points(c, v, x, "lookup", "x", 2)
+}
+
+// points reads v.Points from the array of [x, y] pairs x, of which there
+// must be at least least; what names the variable's kind and xname the
+// first coordinate in messages.
+func (r *reader) points(c loc, v *Var, x any, what, xname string, least int) {
 	pc := c.child("points")
 	a, ok := r.array(pc, x)
 	if !ok {
@@ -959,7 +968,7 @@ func (r *reader) lookup(c loc, v *Var, t map[string]any) {
 		ec := pc.item(i)
 		pair, isArr := e.([]any)
 		if !isArr || len(pair) != 2 {
-			r.errorf(r.valPos(ec), pc, "point %d: expected an [x, y] pair of numbers, got %s", i+1, describeLen(e))
+			r.errorf(r.valPos(ec), pc, "point %d: expected an [%s, y] pair of numbers, got %s", i+1, xname, describeLen(e))
 			good = false
 			continue
 		}
@@ -987,17 +996,17 @@ func (r *reader) lookup(c loc, v *Var, t map[string]any) {
 	if !good {
 		return
 	}
-	if len(v.Points) < 2 {
-		r.errorf(r.valPos(pc), pc, "a lookup needs at least 2 points, got %d", len(v.Points))
+	if len(v.Points) < least {
+		r.errorf(r.valPos(pc), pc, "a %s needs at least %d point%s, got %d", what, least, plural(least), len(v.Points))
 		return
 	}
 	for i := 1; i < len(v.Points); i++ {
 		x0, x1 := v.Points[i-1][0], v.Points[i][0]
 		switch {
 		case x1 == x0:
-			r.errorf(r.valPos(pc.item(i)), pc, "point %d: duplicate x = %s (x values must be strictly increasing)", i+1, ff(x1))
+			r.errorf(r.valPos(pc.item(i)), pc, "point %d: duplicate %s = %s (%s values must be strictly increasing)", i+1, xname, ff(x1), xname)
 		case x1 < x0:
-			r.errorf(r.valPos(pc.item(i)), pc, "point %d: x = %s comes after x = %s; sort the points by x", i+1, ff(x1), ff(x0))
+			r.errorf(r.valPos(pc.item(i)), pc, "point %d: %s = %s comes after %s = %s; sort the points by %s", i+1, xname, ff(x1), xname, ff(x0), xname)
 		}
 	}
 }

@@ -184,6 +184,8 @@ func (t *tomlWriter) variable(v *Var) {
 		if v.Extrapolate {
 			t.line("extrapolate = true")
 		}
+	case Data:
+		t.data(v)
 	}
 	t.str("units", v.Units)
 	t.str("doc", v.Doc)
@@ -302,4 +304,33 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// data writes a data variable's source: its file and columns, or its
+// points inline.
+func (t *tomlWriter) data(v *Var) {
+	src := v.Data
+	if src == nil {
+		src = &DataSource{}
+	}
+	if src.File != "" {
+		t.str("file", src.File)
+		t.str("column", src.Column)
+		t.str("time_column", src.TimeColumn)
+	} else {
+		var b strings.Builder
+		b.WriteByte('[')
+		for i, p := range v.Points {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "[%s, %s]", num(p[0]), num(p[1]))
+		}
+		b.WriteByte(']')
+		t.line("points = %s", b.String())
+	}
+	t.str("interpolate", src.Interpolate)
+	if v.Extrapolate {
+		t.line("extrapolate = true")
+	}
 }

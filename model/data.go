@@ -1,0 +1,43 @@
+package model
+
+import (
+	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// declareData compiles a data variable as a lookup over time: a hidden
+// lookup holding its points, and an aux v whose equation calls it at
+// time. It reports whether v is to be added.
+func (c *compiler) declareData(v *cvar, dv *decl.Var) bool {
+	v.role = rAux
+	if len(dv.Points) == 0 {
+		if c.partial {
+			v.eq = &syntax.Num{Text: "0"}
+			return true
+		}
+		if dv.Data != nil && dv.Data.File != "" {
+			c.errs.Addf(dv.FieldPosOr("file"), dv.Key+".file", "the data file %q was not read: call decl.ReadData before Compile", dv.Data.File)
+		} else {
+			c.structural(dv.Pos, dv.Key+".points", "a data variable needs at least 1 point")
+		}
+		return false
+	}
+	t := table{xs: make([]float64, len(dv.Points)), ys: make([]float64, len(dv.Points))}
+	for i, pt := range dv.Points {
+		t.xs[i], t.ys[i] = pt[0], pt[1]
+	}
+	t.extrapolate = dv.Extrapolate && len(dv.Points) >= 2
+	if dv.Data != nil {
+		switch dv.Data.Interpolate {
+		case decl.InterpHold:
+			t.mode = interpHold
+		case decl.InterpNone:
+			t.mode = interpNone
+		}
+	}
+	lk := &cvar{name: "$" + dv.Name + "·data", role: rLookup, hidden: true, src: dv, key: dv.Key, table: len(c.p.tables)}
+	c.p.tables = append(c.p.tables, t)
+	c.add(lk)
+	v.eq = &syntax.Call{Fn: &syntax.Ident{Name: lk.name}, Args: []syntax.Expr{&syntax.Ident{Name: "time"}}}
+	return true
+}

@@ -1,0 +1,410 @@
+package decl
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// The ways a data variable's value between two of its points is found.
+const (
+	InterpLinear = "linear" // along the straight line between the points
+	InterpHold   = "hold"   // the value of the last point at or before the time
+	InterpNone   = "none"   // only at the points' times; NaN between them
+)
+
+// Interpolations lists the interpolation rules of data variables, default
+// first.
+var Interpolations = []string{InterpLinear, InterpHold, InterpNone}
+
+// DataSource says where a data variable's points come from and how they
+// are read between their times.
+type DataSource struct {
+	// File is the path of a CSV or TSV file as the model gives it,
+	// relative to the model file's directory; empty when the points are
+	// given inline.
+	File string
+	// Column names the column of values; empty means the variable's name.
+	Column string
+	// TimeColumn names the column of times; empty means "time".
+	TimeColumn string
+	// Interpolate is InterpLinear (the default), InterpHold or InterpNone.
+	Interpolate string
+}
+
+// ColumnOr returns the column of values: Column, or name when it is empty.
+func (s *DataSource) ColumnOr(name string) string {
+	if s.Column != "" {
+		return s.Column
+	}
+	return name
+}
+
+// TimeColumnOr returns the column of times: TimeColumn, or "time".
+func (s *DataSource) TimeColumnOr() string {
+	if s.TimeColumn != "" {
+		return s.TimeColumn
+	}
+	return "time"
+}
+
+var dataKeys = []string{"file", "column", "time_column", "interpolate", "extrapolate", "points", "units", "doc"}
+
+// dataVar reads a [data.NAME] table.
+func (r *reader) dataVar(c loc, v *Var, t map[string]any) {
+	r.unknownKeys(c, t, dataKeys)
+	r.common(c, v, t)
+	v.Data = &DataSource{}
+	if x, ok := t["extrapolate"]; ok {
+		v.Extrapolate, _ = r.boolean(c.child("extrapolate"), x)
+	}
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"file", &v.Data.File}, {"column", &v.Data.Column}, {"time_column", &v.Data.TimeColumn}} {
+		if x, ok := t[f.key]; ok {
+			s, good := r.str(c.child(f.key), x)
+			if good && strings.TrimSpace(s) == "" {
+				r.errorf(r.valPos(c.child(f.key)), c.child(f.key), "empty %s", f.key)
+			}
+			*f.dst = s
+		}
+	}
+	if x, ok := t["interpolate"]; ok {
+		ic := c.child("interpolate")
+		if s, good := r.str(ic, x); good {
+			ls := strings.ToLower(s)
+			if contains(Interpolations, ls) {
+				v.Data.Interpolate = ls
+			} else {
+				r.errorf(r.valPos(ic), ic, "unknown interpolation %q (use one of %s)", s, strings.Join(Interpolations, ", "))
+			}
+		}
+	}
+	px, hasPoints := t["points"]
+	_, hasFile := t["file"]
+	switch {
+	case hasPoints && hasFile:
+		r.errorf(r.valPos(c.child("points")), c.child("points"), "give either file or points, not both")
+	case hasPoints:
+		for _, k := range []string{"column", "time_column"} {
+			if _, ok := t[k]; ok {
+				r.errorf(r.keyPos(c.child(k)), c.child(k), "%s applies to a file; these points are inline", k)
+			}
+		}
+		r.points(c, v, px, "data variable", "time", 1)
+	case !hasFile:
+		r.errorf(v.Pos, c, "missing file or points (a CSV or TSV file = \"observed.csv\", or points = [[time, value], ...])")
+	}
+}
+
+// DataOptions adjusts ReadData. The zero value reads as the CLI does
+// without flags.
+type DataOptions struct {
+	// AllowPaths lets a data file lie outside the model file's directory
+	// tree (an absolute path, or one through ".."); by default that is an
+	// error, so that a model from elsewhere cannot read any file it likes.
+	AllowPaths bool
+	// MaxInputSize bounds each data file's size in bytes, as
+	// LoadOptions.MaxInputSize does the model's. Zero means
+	// DefaultMaxInputSize; a negative value means no bound.
+	MaxInputSize int64
+}
+
+// ReadData fills the points of every data variable of m that names a file,
+// reading the file relative to the directory of m.File. Errors come as a
+// syntax.ErrorList: a file that cannot be read or lies outside the
+// model's directory is reported at the file key; a missing column, an
+// empty or non-numeric time, a non-numeric value, and times that do not
+// increase are reported at their row and column in the data file.
+func ReadData(m *Model, opt DataOptions) error {
+	var errs syntax.ErrorList
+	cache := map[string][]byte{}
+	for _, v := range m.Vars {
+		if v.Kind != Data || v.Data == nil || v.Data.File == "" {
+			continue
+		}
+		key := v.Key + ".file"
+		pos := v.FieldPosOr("file")
+		path, err := DataPath(m.File, v.Data.File, opt.AllowPaths)
+		if err != nil {
+			errs.Add(pos, key, err.Error())
+			continue
+		}
+		src, ok := cache[path]
+		if !ok {
+			src, err = ReadFile(path, opt.MaxInputSize)
+			if err != nil {
+				errs.Addf(pos, key, "cannot read data file %q: %s", v.Data.File, fileErr(err, path))
+				continue
+			}
+			cache[path] = src
+		}
+		col := v.Data.ColumnOr(v.Name)
+		t, terrs := ReadTable(path, src, v.Data.TimeColumnOr(), []string{col})
+		if terrs != nil {
+			for _, e := range terrs {
+				if e.Key == "" {
+					e.Key = key
+				}
+			}
+			errs = append(errs, terrs...)
+			continue
+		}
+		v.Points = v.Points[:0]
+		for i, y := range t.Cols[0] {
+			if !math.IsNaN(y) {
+				v.Points = append(v.Points, [2]float64{t.Time[i], y})
+			}
+		}
+		if len(v.Points) == 0 {
+			errs.Addf(pos, key, "column %q of %s has no values", col, path)
+		}
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return errs
+	}
+	return nil
+}
+
+// fileErr describes an error opening path without repeating the path.
+func fileErr(err error, path string) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%s (looked for %s)", pe.Err, path)
+	}
+	return err.Error()
+}
+
+// DataPath resolves the path of a data file, as a model file names it,
+// against the directory of the model file. Unless allowOutside is set, a
+// path that leaves that directory tree (absolute, or through "..", or
+// through a symbolic link that points outside) is an error.
+func DataPath(modelFile, file string, allowOutside bool) (string, error) {
+	dir := filepath.Dir(modelFile)
+	path := file
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, file)
+	}
+	if allowOutside {
+		return path, nil
+	}
+	outside := fmt.Errorf("data file %q lies outside the model's directory %s; move it beside the model, or pass --allow-paths (DataOptions.AllowPaths) to read it", file, dir)
+	if filepath.IsAbs(file) || !filepath.IsLocal(filepath.Clean(file)) {
+		return "", outside
+	}
+	// A symbolic link inside the tree may still point out of it.
+	realDir, err1 := filepath.EvalSymlinks(dir)
+	realPath, err2 := filepath.EvalSymlinks(path)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(realDir, realPath); err != nil || !filepath.IsLocal(rel) {
+			return "", outside
+		}
+	}
+	return path, nil
+}
+
+// Table is a table of numbers read from a CSV or TSV file: a column of
+// times and columns of values.
+type Table struct {
+	File  string      // the file, as given to ReadTable
+	Time  []float64   // the times, strictly increasing
+	Names []string    // the names of the value columns, as the header spells them
+	Cols  [][]float64 // the value columns, one per name; NaN where a cell is empty
+}
+
+// Col returns the values of the column named name, or nil.
+func (t *Table) Col(name string) []float64 {
+	for i, n := range t.Names {
+		if n == name {
+			return t.Cols[i]
+		}
+	}
+	return nil
+}
+
+// ReadTable reads a table of numbers from src, the contents of the CSV or
+// TSV file named file: a header row naming the columns, then one row per
+// time. The separator is a tab when the file's name ends in .tsv or .tab,
+// or when its header has a tab and no comma; else a comma. timeColumn
+// names the column of times (matched regardless of case). want names the
+// value columns to read (matched regardless of case, reported as the
+// header spells them); nil means every other column.
+//
+// Every time must be a number, greater than the one before; a value cell
+// must be a number or empty (a gap in the series). Problems come as a
+// syntax.ErrorList positioned at the row and column of the data file,
+// with an empty key for the caller to fill in.
+func ReadTable(file string, src []byte, timeColumn string, want []string) (*Table, syntax.ErrorList) {
+	var errs syntax.ErrorList
+	at := func(line, col int) syntax.Pos { return syntax.Pos{File: file, Line: line, Col: col} }
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	cr := csv.NewReader(bytes.NewReader(src))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	if sep := separator(file, src); sep != ',' {
+		cr.Comma = sep
+		cr.LazyQuotes = true
+	}
+	header, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			errs.Add(at(1, 1), "", "the data file is empty: it needs a header row naming the columns, such as time,"+strings.Join(want, ","))
+		} else {
+			errs.Add(csvPos(file, err), "", csvMsg(err))
+		}
+		return nil, errs
+	}
+	find := func(name string) int {
+		for i, h := range header {
+			if strings.EqualFold(strings.TrimSpace(h), name) {
+				return i
+			}
+		}
+		return -1
+	}
+	headerPos := func(i int) syntax.Pos { l, c := cr.FieldPos(i); return at(l, c) }
+	names := make([]string, len(header))
+	for i, h := range header {
+		names[i] = strings.TrimSpace(h)
+	}
+	missing := func(what, name, hint string) {
+		msg := fmt.Sprintf("no %s column %q in the header (columns: %s)", what, name, strings.Join(names, ", "))
+		if s := syntax.Suggest(name, names); s != "" {
+			msg = fmt.Sprintf("no %s column %q in the header (did you mean %q?)", what, name, s)
+		}
+		errs.Add(headerPos(0), "", msg+hint)
+	}
+	tc := find(timeColumn)
+	if tc < 0 {
+		missing("time", timeColumn, "; name the time column with time_column (--time-column)")
+	}
+	var cols []int
+	t := &Table{File: file}
+	if want == nil {
+		for i, n := range names {
+			if i != tc && n != "" {
+				cols = append(cols, i)
+				t.Names = append(t.Names, n)
+			}
+		}
+	} else {
+		for _, w := range want {
+			i := find(w)
+			if i < 0 {
+				missing("value", w, "; name the column with column")
+				continue
+			}
+			cols = append(cols, i)
+			t.Names = append(t.Names, names[i])
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	t.Cols = make([][]float64, len(cols))
+	row := 0
+	prev, prevLine := math.Inf(-1), 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs.Add(csvPos(file, err), "", csvMsg(err))
+			break
+		}
+		row++
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
+		}
+		cell := func(i int) (string, syntax.Pos) {
+			if i < len(rec) {
+				l, c := cr.FieldPos(i)
+				return strings.TrimSpace(rec[i]), at(l, c)
+			}
+			l, _ := cr.FieldPos(0)
+			return "", at(l, 1)
+		}
+		s, pos := cell(tc)
+		tm, ok := number(s)
+		switch {
+		case s == "":
+			errs.Addf(pos, "", "row %d: the time (column %q) is empty", row, names[tc])
+			continue
+		case !ok:
+			errs.Addf(pos, "", "row %d: the time (column %q) is %q, not a number", row, names[tc], s)
+			continue
+		case tm <= prev:
+			errs.Addf(pos, "", "row %d: time %s does not come after time %s on line %d; sort the rows by time, one row per time", row, ff(tm), ff(prev), prevLine)
+			continue
+		}
+		prev, prevLine = tm, pos.Line
+		t.Time = append(t.Time, tm)
+		for j, i := range cols {
+			s, pos := cell(i)
+			y := math.NaN()
+			if s != "" {
+				if y, ok = number(s); !ok {
+					errs.Addf(pos, "", "row %d: the value in column %q is %q, not a number (leave the cell empty for a gap)", row, names[i], s)
+				}
+			}
+			t.Cols[j] = append(t.Cols[j], y)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(t.Time) == 0 {
+		errs.Add(headerPos(0), "", "the data file has a header but no rows")
+		return nil, errs
+	}
+	return t, nil
+}
+
+// number parses a finite number.
+func number(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+}
+
+// separator chooses a data file's field separator.
+func separator(file string, src []byte) rune {
+	switch strings.ToLower(filepath.Ext(file)) {
+	case ".tsv", ".tab":
+		return '\t'
+	case ".csv":
+		return ','
+	}
+	first, _, _ := bytes.Cut(src, []byte("\n"))
+	if bytes.ContainsRune(first, '\t') && !bytes.ContainsRune(first, ',') {
+		return '\t'
+	}
+	return ','
+}
+
+func csvPos(file string, err error) syntax.Pos {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return syntax.Pos{File: file, Line: pe.Line, Col: pe.Column}
+	}
+	return syntax.Pos{File: file}
+}
+
+func csvMsg(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
