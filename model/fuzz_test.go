@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stockflow/stockflow/model/syntax"
+
+	"github.com/stockflow/stockflow/internal/fuzzbound"
 )
 
 // FuzzParseRun feeds arbitrary model files through the whole pipeline:
@@ -33,41 +35,43 @@ func FuzzParseRun(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		lines := 1
-		for _, b := range src {
-			if b == '\n' {
-				lines++
-			}
-		}
-		m, err := Parse("fuzz.toml", src)
-		if err != nil {
-			var list syntax.ErrorList
-			if errors.As(err, &list) {
-				for _, e := range list {
-					if e.Pos.Line < 0 || e.Pos.Line > lines || (e.Pos.Line > 0 && e.Pos.Col < 1) {
-						t.Fatalf("error outside the input: %v", e)
-					}
+		fuzzbound.Check(t, func() {
+			lines := 1
+			for _, b := range src {
+				if b == '\n' {
+					lines++
 				}
 			}
-			return
-		}
-		full, err := m.Run(context.Background(), RunOptions{MaxSteps: 2000})
-		if err != nil || len(full.Names) == 0 {
-			return
-		}
-		name := full.Names[len(full.Names)/2]
-		one, err := m.Run(context.Background(), RunOptions{MaxSteps: 2000, Vars: []string{name}})
-		if err != nil {
-			t.Fatalf("recording only %s: %v; recording all of them ran", name, err)
-		}
-		want, got := full.Series(name), one.Series(name)
-		if len(got) != len(want) {
-			t.Fatalf("recording only %s: %d values, want %d", name, len(got), len(want))
-		}
-		for i := range want {
-			if math.Float64bits(got[i]) != math.Float64bits(want[i]) && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
-				t.Fatalf("recording only %s: %v at t=%v, recording all: %v", name, got[i], full.Times[i], want[i])
+			m, err := Parse("fuzz.toml", src)
+			if err != nil {
+				var list syntax.ErrorList
+				if errors.As(err, &list) {
+					for _, e := range list {
+						if e.Pos.Line < 0 || e.Pos.Line > lines || (e.Pos.Line > 0 && e.Pos.Col < 1) {
+							t.Fatalf("error outside the input: %v", e)
+						}
+					}
+				}
+				return
 			}
-		}
+			full, err := m.Run(context.Background(), RunOptions{MaxSteps: 2000, MaxValues: 1_000_000})
+			if err != nil || len(full.Names) == 0 {
+				return
+			}
+			name := full.Names[len(full.Names)/2]
+			one, err := m.Run(context.Background(), RunOptions{MaxSteps: 2000, MaxValues: 1_000_000, Vars: []string{name}})
+			if err != nil {
+				t.Fatalf("recording only %s: %v; recording all of them ran", name, err)
+			}
+			want, got := full.Series(name), one.Series(name)
+			if len(got) != len(want) {
+				t.Fatalf("recording only %s: %d values, want %d", name, len(got), len(want))
+			}
+			for i := range want {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+					t.Fatalf("recording only %s: %v at t=%v, recording all: %v", name, got[i], full.Times[i], want[i])
+				}
+			}
+		})
 	})
 }

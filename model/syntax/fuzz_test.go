@@ -3,6 +3,8 @@ package syntax
 import (
 	"errors"
 	"testing"
+
+	"github.com/stockflow/stockflow/internal/fuzzbound"
 )
 
 func FuzzParse(f *testing.F) {
@@ -13,29 +15,31 @@ func FuzzParse(f *testing.F) {
 		f.Add(tt.src)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		x, err := Parse(src)
-		if err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("Parse(%q): error %T, want *ParseError", src, err)
+		fuzzbound.Check(t, func() {
+			x, err := Parse(src)
+			if err != nil {
+				var pe *ParseError
+				if !errors.As(err, &pe) {
+					t.Fatalf("Parse(%q): error %T, want *ParseError", src, err)
+				}
+				if pe.Offset < 0 || pe.Offset > len(src) {
+					t.Fatalf("Parse(%q): error offset %d outside [0, %d]: %s", src, pe.Offset, len(src), pe.Msg)
+				}
+				if pe.Msg == "" {
+					t.Fatalf("Parse(%q): empty error message", src)
+				}
+				return
 			}
-			if pe.Offset < 0 || pe.Offset > len(src) {
-				t.Fatalf("Parse(%q): error offset %d outside [0, %d]: %s", src, pe.Offset, len(src), pe.Msg)
+			if x == nil {
+				t.Fatalf("Parse(%q) = nil, nil", src)
 			}
-			if pe.Msg == "" {
-				t.Fatalf("Parse(%q): empty error message", src)
-			}
-			return
-		}
-		if x == nil {
-			t.Fatalf("Parse(%q) = nil, nil", src)
-		}
-		Walk(x, func(n Expr) bool {
-			if s, e := n.Start(), n.End(); s < 0 || s > e || e > len(src) {
-				t.Fatalf("Parse(%q): %T %q spans [%d, %d), outside [0, %d]", src, n, Print(n), s, e, len(src))
-			}
-			return true
+			Walk(x, func(n Expr) bool {
+				if s, e := n.Start(), n.End(); s < 0 || s > e || e > len(src) {
+					t.Fatalf("Parse(%q): %T %q spans [%d, %d), outside [0, %d]", src, n, Print(n), s, e, len(src))
+				}
+				return true
+			})
+			checkRoundTrip(t, src)
 		})
-		checkRoundTrip(t, src)
 	})
 }

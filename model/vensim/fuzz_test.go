@@ -8,6 +8,8 @@ import (
 
 	"github.com/stockflow/stockflow/model/syntax"
 	"github.com/stockflow/stockflow/model/vensim"
+
+	"github.com/stockflow/stockflow/internal/fuzzbound"
 )
 
 // FuzzParse checks that no input makes Parse panic, and that every error
@@ -25,20 +27,22 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("x = 1 ~~|"))
 	f.Add([]byte(":MACRO: M(a)\nM = a*2 ~~|\n:END OF MACRO:\ny = M(3) ~~|"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		_, err := vensim.Parse("f.mdl", src)
-		var list syntax.ErrorList
-		if err != nil && errors.As(err, &list) {
-			lines := 1
-			for _, c := range src {
-				if c == '\n' || c == '\r' {
-					lines++
+		fuzzbound.Check(t, func() {
+			_, err := vensim.Parse("f.mdl", src)
+			var list syntax.ErrorList
+			if err != nil && errors.As(err, &list) {
+				lines := 1
+				for _, c := range src {
+					if c == '\n' || c == '\r' {
+						lines++
+					}
+				}
+				for _, e := range list {
+					if e.Pos.Line < 1 || e.Pos.Line > lines {
+						t.Fatalf("error outside the input (%d lines): %v", lines, e)
+					}
 				}
 			}
-			for _, e := range list {
-				if e.Pos.Line < 1 || e.Pos.Line > lines {
-					t.Fatalf("error outside the input (%d lines): %v", lines, e)
-				}
-			}
-		}
+		})
 	})
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stockflow/stockflow/model/syntax"
 	"github.com/stockflow/stockflow/model/xmile"
+
+	"github.com/stockflow/stockflow/internal/fuzzbound"
 )
 
 // FuzzParse checks that the reader never panics and that every error and
@@ -23,25 +25,27 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s.src))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		m, err := xmile.Parse("f.xmile", src)
-		check := func(e *syntax.Error) {
-			if !inside(src, e.Pos) {
-				t.Fatalf("position %v outside the input (%d lines): %v", e.Pos, lines(src), e)
+		fuzzbound.Check(t, func() {
+			m, err := xmile.Parse("f.xmile", src)
+			check := func(e *syntax.Error) {
+				if !inside(src, e.Pos) {
+					t.Fatalf("position %v outside the input (%d lines): %v", e.Pos, lines(src), e)
+				}
 			}
-		}
-		if err != nil {
-			var list syntax.ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("error of type %T: %v", err, err)
+			if err != nil {
+				var list syntax.ErrorList
+				if !errors.As(err, &list) {
+					t.Fatalf("error of type %T: %v", err, err)
+				}
+				for _, e := range list {
+					check(e)
+				}
+				return
 			}
-			for _, e := range list {
-				check(e)
+			for _, w := range m.Warnings {
+				check(w)
 			}
-			return
-		}
-		for _, w := range m.Warnings {
-			check(w)
-		}
+		})
 	})
 }
 
