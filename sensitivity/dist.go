@@ -181,12 +181,3 @@ func (p Param) quantiler() (func(u float64) float64, error) {
 		return x
 	}, nil
 }
-
-// paramNames returns the names of ps.
-func paramNames(ps []Param) []string {
-	names := make([]string, len(ps))
-	for i, p := range ps {
-		names[i] = p.Name
-	}
-	return names
-}

@@ -188,8 +188,8 @@ func NewSpec(m *model.Model, opt *Options) (*Spec, error) {
 	s := &Spec{
 		Model:     m.Decl.Name,
 		TimeUnits: m.Decl.TimeUnits,
-		Method:    cmp(o.Method, MonteCarlo),
-		Sampler:   cmp(o.Sampler, LHS),
+		Method:    orDefault(o.Method, MonteCarlo),
+		Sampler:   orDefault(o.Sampler, LHS),
 		Samples:   o.Samples,
 		Seed:      o.Seed,
 	}
@@ -216,12 +216,12 @@ func NewSpec(m *model.Model, opt *Options) (*Spec, error) {
 	}
 	switch s.Method {
 	case Morris:
-		s.Levels = cmp(o.Levels, DefaultLevels)
+		s.Levels = orDefault(o.Levels, DefaultLevels)
 		if s.Levels < 2 || s.Levels%2 != 0 {
 			return nil, fmt.Errorf("a Morris design needs an even number of levels of at least 2, not %d", s.Levels)
 		}
 	case Sobol:
-		s.Bootstrap = cmp(o.Bootstrap, DefaultBootstrap)
+		s.Bootstrap = orDefault(o.Bootstrap, DefaultBootstrap)
 		if s.Bootstrap < 0 {
 			return nil, fmt.Errorf("the number of bootstrap resamples must not be negative, not %d", s.Bootstrap)
 		}
@@ -347,7 +347,7 @@ func thresholds(m *model.Model, names []string) ([]Threshold, error) {
 			return nil, errors.New(msg)
 		}
 		th := m.Decl.Thresholds[i]
-		dir := cmp(th.Direction, "either")
+		dir := orDefault(th.Direction, "either")
 		if _, err := model.ParseDirection(dir); err != nil {
 			return nil, err
 		}
@@ -368,7 +368,8 @@ func Sensitivity(ctx context.Context, m *model.Model, opt *Options) (*Result, er
 	return Analyze(runs)
 }
 
-func cmp[T comparable](x, def T) T {
+// orDefault returns x, or def if x is the zero value.
+func orDefault[T comparable](x, def T) T {
 	var zero T
 	if x == zero {
 		return def

@@ -473,3 +473,12 @@ func TestHaltonDimensions(t *testing.T) {
 		t.Errorf("halton asked for: got %v", err)
 	}
 }
+
+// paramNames returns the names of ps.
+func paramNames(ps []Param) []string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return names
+}
