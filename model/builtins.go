@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 
+	"github.com/stockflow/stockflow/model/internal/vm"
+
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
@@ -42,7 +44,7 @@ type builtin struct {
 	// slots of its arguments in order; omitted[k] is the operand of
 	// argument min+k when the call leaves it out. With fold, a builtin of
 	// any number of arguments folds op over them from the left.
-	op      opcode
+	Op      vm.Opcode
 	omitted []float64
 	fold    bool
 	// lower, when not nil, compiles the call instead of op, given the
@@ -67,28 +69,28 @@ type unitsRule uint8
 
 // builtinList is every builtin. It is read-only.
 var builtinList = []builtin{
-	{name: "abs", min: 1, max: 1, sig: "abs(x)", doc: "absolute value", op: opAbs},
-	{name: "arccos", min: 1, max: 1, sig: "arccos(x)", doc: "inverse cosine, in radians", op: opAcos},
-	{name: "arcsin", min: 1, max: 1, sig: "arcsin(x)", doc: "inverse sine, in radians", op: opAsin},
-	{name: "arctan", min: 1, max: 1, sig: "arctan(x)", doc: "inverse tangent, in radians", op: opAtan},
-	{name: "cos", min: 1, max: 1, sig: "cos(x)", doc: "cosine of x radians", op: opCos},
-	{name: "sin", min: 1, max: 1, sig: "sin(x)", doc: "sine of x radians", op: opSin},
-	{name: "tan", min: 1, max: 1, sig: "tan(x)", doc: "tangent of x radians", op: opTan},
-	{name: "exp", min: 1, max: 1, sig: "exp(x)", doc: "e to the power x", op: opExp},
-	{name: "ln", min: 1, max: 1, sig: "ln(x)", doc: "natural logarithm", op: opLn},
-	{name: "log10", min: 1, max: 1, sig: "log10(x)", doc: "base-10 logarithm", op: opLog10},
-	{name: "sqrt", min: 1, max: 1, sig: "sqrt(x)", doc: "square root", op: opSqrt},
-	{name: "int", min: 1, max: 1, sig: "int(x)", doc: "largest integer not above x (floor)", op: opFloor},
-	{name: "integer", min: 1, max: 1, sig: "integer(x)", doc: "x truncated toward zero (Vensim's INTEGER)", op: opTrunc},
-	{name: "modulo", min: 2, max: 2, sig: "modulo(a, b)", doc: "remainder of a/b with the sign of a (Vensim's MODULO)", op: opFmod},
-	{name: "max", min: 1, max: -1, sig: "max(a, b, ...)", doc: "largest argument", op: opMax, fold: true},
-	{name: "min", min: 1, max: -1, sig: "min(a, b, ...)", doc: "smallest argument", op: opMin, fold: true},
+	{name: "abs", min: 1, max: 1, sig: "abs(x)", doc: "absolute value", Op: vm.OpAbs},
+	{name: "arccos", min: 1, max: 1, sig: "arccos(x)", doc: "inverse cosine, in radians", Op: vm.OpAcos},
+	{name: "arcsin", min: 1, max: 1, sig: "arcsin(x)", doc: "inverse sine, in radians", Op: vm.OpAsin},
+	{name: "arctan", min: 1, max: 1, sig: "arctan(x)", doc: "inverse tangent, in radians", Op: vm.OpAtan},
+	{name: "cos", min: 1, max: 1, sig: "cos(x)", doc: "cosine of x radians", Op: vm.OpCos},
+	{name: "sin", min: 1, max: 1, sig: "sin(x)", doc: "sine of x radians", Op: vm.OpSin},
+	{name: "tan", min: 1, max: 1, sig: "tan(x)", doc: "tangent of x radians", Op: vm.OpTan},
+	{name: "exp", min: 1, max: 1, sig: "exp(x)", doc: "e to the power x", Op: vm.OpExp},
+	{name: "ln", min: 1, max: 1, sig: "ln(x)", doc: "natural logarithm", Op: vm.OpLn},
+	{name: "log10", min: 1, max: 1, sig: "log10(x)", doc: "base-10 logarithm", Op: vm.OpLog10},
+	{name: "sqrt", min: 1, max: 1, sig: "sqrt(x)", doc: "square root", Op: vm.OpSqrt},
+	{name: "int", min: 1, max: 1, sig: "int(x)", doc: "largest integer not above x (floor)", Op: vm.OpFloor},
+	{name: "integer", min: 1, max: 1, sig: "integer(x)", doc: "x truncated toward zero (Vensim's INTEGER)", Op: vm.OpTrunc},
+	{name: "modulo", min: 2, max: 2, sig: "modulo(a, b)", doc: "remainder of a/b with the sign of a (Vensim's MODULO)", Op: vm.OpFmod},
+	{name: "max", min: 1, max: -1, sig: "max(a, b, ...)", doc: "largest argument", Op: vm.OpMax, fold: true},
+	{name: "min", min: 1, max: -1, sig: "min(a, b, ...)", doc: "smallest argument", Op: vm.OpMin, fold: true},
 	{name: "inf", sig: "inf", doc: "positive infinity", lower: lowerConst(math.Inf(1))},
 	{name: "pi", sig: "pi", doc: "3.14159...", lower: lowerConst(math.Pi)},
-	{name: "time", sig: "time", doc: "the current time", varies: true, lower: lowerSlot(slotTime)},
-	{name: "dt", sig: "dt", doc: "the time step", lower: lowerSlot(slotDT)},
-	{name: "starttime", sig: "starttime", doc: "the start time", lower: lowerSlot(slotStart)},
-	{name: "stoptime", sig: "stoptime", doc: "the stop time", lower: lowerSlot(slotStop)},
+	{name: "time", sig: "time", doc: "the current time", varies: true, lower: lowerSlot(vm.SlotTime)},
+	{name: "dt", sig: "dt", doc: "the time step", lower: lowerSlot(vm.SlotDT)},
+	{name: "starttime", sig: "starttime", doc: "the start time", lower: lowerSlot(vm.SlotStart)},
+	{name: "stoptime", sig: "stoptime", doc: "the stop time", lower: lowerSlot(vm.SlotStop)},
 	{name: "exprnd", min: 1, max: 2, sig: "exprnd(mean[, seed])", doc: "exponentially distributed random number", expand: expandExprnd, nonNeg: nonNegArg{0, "the mean"}},
 	{name: "lognormal", min: 2, max: 3, sig: "lognormal(mean, sd[, seed])", doc: "lognormal random number with that mean and standard deviation", expand: expandLognormal},
 	{name: "normal", min: 2, max: 3, sig: "normal(mean, sd[, seed])", doc: "normally distributed random number", expand: expandNormal},
@@ -110,19 +112,19 @@ var builtinList = []builtin{
 	{name: "trend", min: 2, max: 3, sig: "trend(input, averaging_time[, initial_trend])", doc: "fractional rate of change of input", expand: expandTrend, nonNeg: nonNegArg{1, "the averaging time"}},
 	{name: "forcst", min: 3, max: 4, sig: "forcst(input, averaging_time, horizon[, initial_trend])", doc: "input extrapolated horizon ahead by its trend", expand: expandForecast, nonNeg: nonNegArg{1, "the averaging time"}},
 	{name: "forecast", min: 3, max: 4, sig: "forecast(input, averaging_time, horizon[, initial_trend])", doc: "Vensim's name for forcst", expand: expandForecast, nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "pulse", min: 2, max: 3, sig: "pulse(magnitude, first_time[, interval])", doc: "magnitude/dt for one dt at first_time, repeating every interval", varies: true, op: opPulse, omitted: []float64{0}},
-	{name: "ramp", min: 2, max: 3, sig: "ramp(slope, start_time[, end_time])", doc: "rises with slope from start_time until end_time", varies: true, op: opRamp, omitted: []float64{math.Inf(1)}},
-	{name: "step", min: 2, max: 2, sig: "step(height, step_time)", doc: "0 before step_time, height from then on", varies: true, op: opStep},
+	{name: "pulse", min: 2, max: 3, sig: "pulse(magnitude, first_time[, interval])", doc: "magnitude/dt for one dt at first_time, repeating every interval", varies: true, Op: vm.OpPulse, omitted: []float64{0}},
+	{name: "ramp", min: 2, max: 3, sig: "ramp(slope, start_time[, end_time])", doc: "rises with slope from start_time until end_time", varies: true, Op: vm.OpRamp, omitted: []float64{math.Inf(1)}},
+	{name: "step", min: 2, max: 2, sig: "step(height, step_time)", doc: "0 before step_time, height from then on", varies: true, Op: vm.OpStep},
 	{name: "init", min: 1, max: 1, sig: "init(x)", doc: "the value of x at the start time", expand: expandInit},
 	{name: "active_initial", min: 2, max: 2, sig: "active_initial(active, initial)", doc: "initial at the start time, active afterwards (Vensim's ACTIVE INITIAL); only as the whole equation of an aux or flow", whole: true},
 	{name: "previous", min: 1, max: 2, sig: "previous(x[, initial])", doc: "the value of x one dt earlier", expand: expandPrevious},
-	{name: "safediv", min: 2, max: 3, sig: "safediv(a, b[, alt])", doc: "a/b, or alt (default 0) when b is 0", op: opSafeDiv, omitted: []float64{0}},
-	{name: "xidz", min: 3, max: 3, sig: "xidz(a, b, x)", doc: "a/b, or x when b is 0", op: opSafeDiv},
-	{name: "zidz", min: 2, max: 2, sig: "zidz(a, b)", doc: "a/b, or 0 when b is 0", op: opSafeDiv, omitted: []float64{0}},
-	{name: "if_then_else", min: 3, max: 3, sig: "if_then_else(c, a, b)", doc: "a if c is not 0, else b", op: opIf},
+	{name: "safediv", min: 2, max: 3, sig: "safediv(a, b[, alt])", doc: "a/b, or alt (default 0) when b is 0", Op: vm.OpSafeDiv, omitted: []float64{0}},
+	{name: "xidz", min: 3, max: 3, sig: "xidz(a, b, x)", doc: "a/b, or x when b is 0", Op: vm.OpSafeDiv},
+	{name: "zidz", min: 2, max: 2, sig: "zidz(a, b)", doc: "a/b, or 0 when b is 0", Op: vm.OpSafeDiv, omitted: []float64{0}},
+	{name: "if_then_else", min: 3, max: 3, sig: "if_then_else(c, a, b)", doc: "a if c is not 0, else b", Op: vm.OpIf},
 	{name: "lookup", min: 2, max: 2, sig: "lookup(table, x)", doc: "the lookup table's value at x", tableArg: true, lower: lowerLookup},
 	// The inverse Poisson CDF at a uniform draw, which poisson expands to.
-	{name: "$poisson", min: 2, max: 2, internal: true, op: opPoisson},
+	{name: "$poisson", min: 2, max: 2, internal: true, Op: vm.OpPoisson},
 }
 
 // builtins indexes builtinList by lower-case name. It is read-only.
@@ -170,5 +172,5 @@ func lowerSlot(s int32) func(*compiler, *syntax.Call, []int32, int32) int32 {
 func lowerLookup(c *compiler, x *syntax.Call, args []int32, want int32) int32 {
 	id := x.Args[0].(*syntax.Ident)
 	t := c.p.vars[c.p.byName[id.Name]].table
-	return c.op(opLookup, want, args[0], int32(t))
+	return c.emitOp(vm.OpLookup, want, args[0], int32(t))
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // TestBuiltinValues evaluates each stateless builtin in a one-aux model
@@ -200,7 +202,7 @@ eq = "delay1(send, 4)"
 func TestBuiltinRecords(t *testing.T) {
 	for _, b := range builtinList {
 		ways := 0
-		for _, ok := range []bool{b.expand != nil, b.lower != nil, b.op != opMov, b.whole} {
+		for _, ok := range []bool{b.expand != nil, b.lower != nil, b.Op != vm.OpMov, b.whole} {
 			if ok {
 				ways++
 			}
@@ -210,8 +212,8 @@ func TestBuiltinRecords(t *testing.T) {
 		}
 		// A call with n arguments gets omitted[n-min:]: min+len(omitted)
 		// operands whatever n is.
-		if b.op != opMov && !b.fold && (b.min+len(b.omitted) != int(opTable[b.op].args) || b.max-b.min > len(b.omitted)) {
-			t.Errorf("%s: %d to %d arguments and %d omitted do not fill %v's %d operands", b.name, b.min, b.max, len(b.omitted), b.op, opTable[b.op].args)
+		if b.Op != vm.OpMov && !b.fold && (b.min+len(b.omitted) != int(vm.OpTable[b.Op].Args) || b.max-b.min > len(b.omitted)) {
+			t.Errorf("%s: %d to %d arguments and %d omitted do not fill %v's %d operands", b.name, b.min, b.max, len(b.omitted), b.Op, vm.OpTable[b.Op].Args)
 		}
 		if got := builtins[b.name]; got == nil || got.name != b.name {
 			t.Errorf("builtins[%q] is not its record", b.name)

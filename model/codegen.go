@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/stockflow/stockflow/model/internal/vm"
+
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
@@ -47,9 +49,9 @@ func (c *compiler) startCode() {
 }
 
 // emitInit writes the code computing every value at the start time.
-func (c *compiler) emitInit(initOrder []int) []instr {
+func (c *compiler) emitInit(initOrder []int) []vm.Instr {
 	p := c.p
-	var initCode []instr
+	var initCode []vm.Instr
 	c.code = &initCode
 	for _, i := range initOrder {
 		v := p.vars[i]
@@ -73,9 +75,9 @@ func (c *compiler) emitInit(initOrder []int) []instr {
 // emitFlows writes the code computing the aux and flows that vary, one
 // block per variable, and records what each uses; what is fixed for the
 // run is hoisted to the end of *initCode.
-func (c *compiler) emitFlows(flowOrder []int, initCode *[]instr) []instr {
+func (c *compiler) emitFlows(flowOrder []int, initCode *[]vm.Instr) []vm.Instr {
 	p := c.p
-	var flowCode []instr
+	var flowCode []vm.Instr
 	c.code = &flowCode
 	c.hoist = initCode
 	for _, i := range flowOrder {
@@ -107,15 +109,15 @@ func (c *compiler) assign(v *cvar, x syntax.Expr) {
 	lo := len(*c.code)
 	r := c.expr(v, x, v.slot)
 	if r != v.slot {
-		c.emit(instr{op: opMov, dst: v.slot, a: r})
+		c.emit(vm.Instr{Op: vm.OpMov, Dst: v.slot, A: r})
 	}
 	*c.code = append((*c.code)[:lo], fuse((*c.code)[lo:])...)
 	if v.nonNeg && (v.role == rFlow) {
-		c.emit(instr{op: opMax, dst: v.slot, a: v.slot, b: c.konst(0)})
+		c.emit(vm.Instr{Op: vm.OpMax, Dst: v.slot, A: v.slot, B: c.konst(0)})
 	}
 }
 
-func (c *compiler) emit(in instr) { *c.code = append(*c.code, in) }
+func (c *compiler) emit(in vm.Instr) { *c.code = append(*c.code, in) }
 
 // konst returns the slot of a constant, adding it if new. Constants are
 // told apart by their bits, so NaN, -Inf, -0 and +0 each get their own.
@@ -144,7 +146,7 @@ func (c *compiler) isRunConst(s int32) bool {
 	if c.lits[s] || c.hoisted[s] {
 		return true
 	}
-	if s == slotDT || s == slotStart || s == slotStop {
+	if s == vm.SlotDT || s == vm.SlotStart || s == vm.SlotStop {
 		return true
 	}
 	return c.fixedVars[s]
@@ -159,12 +161,12 @@ func (c *compiler) temp() int32 {
 	return t
 }
 
-// op emits dst = op(args...), folding it when its operands are constant.
+// emitOp emits dst = op(args...), folding it when its operands are constant.
 // want, when not negative, is the slot the caller would like the result in.
-func (c *compiler) op(op opcode, want int32, args ...int32) int32 {
+func (c *compiler) emitOp(op vm.Opcode, want int32, args ...int32) int32 {
 	var ops [3]int32
 	copy(ops[:], args)
-	fold := op.pure()
+	fold := op.Pure()
 	for _, a := range args {
 		fold = fold && c.isConst(a)
 	}
@@ -173,11 +175,11 @@ func (c *compiler) op(op opcode, want int32, args ...int32) int32 {
 		for k, a := range args {
 			scratch[k+1] = c.p.consts[a]
 		}
-		in := instr{op: op, dst: 0, a: 1, b: 2, c: 3}
-		exec([]instr{in}, scratch[:], nil, nil)
+		in := vm.Instr{Op: op, Dst: 0, A: 1, B: 2, C: 3}
+		vm.Exec([]vm.Instr{in}, scratch[:], nil, nil)
 		return c.konst(scratch[0])
 	}
-	if c.hoist != nil && want < 0 && op.pure() {
+	if c.hoist != nil && want < 0 && op.Pure() {
 		hoist := true
 		for _, a := range args {
 			hoist = hoist && c.isRunConst(a)
@@ -188,7 +190,7 @@ func (c *compiler) op(op opcode, want int32, args ...int32) int32 {
 			dst := int32(len(c.p.consts))
 			c.p.consts = append(c.p.consts, 0)
 			c.hoisted[dst] = true
-			*c.hoist = append(*c.hoist, instr{op: op, dst: dst, a: ops[0], b: ops[1], c: ops[2]})
+			*c.hoist = append(*c.hoist, vm.Instr{Op: op, Dst: dst, A: ops[0], B: ops[1], C: ops[2]})
 			return dst
 		}
 	}
@@ -196,15 +198,15 @@ func (c *compiler) op(op opcode, want int32, args ...int32) int32 {
 	if dst < 0 {
 		dst = c.temp()
 	}
-	c.emit(instr{op: op, dst: dst, a: ops[0], b: ops[1], c: ops[2]})
+	c.emit(vm.Instr{Op: op, Dst: dst, A: ops[0], B: ops[1], C: ops[2]})
 	return dst
 }
 
-var binops = map[syntax.Token]opcode{
-	syntax.ADD: opAdd, syntax.SUB: opSub, syntax.MUL: opMul, syntax.QUO: opDiv,
-	syntax.POW: opPow, syntax.MOD: opMod,
-	syntax.EQL: opEq, syntax.NEQ: opNe, syntax.LSS: opLt, syntax.LEQ: opLe,
-	syntax.GTR: opGt, syntax.GEQ: opGe, syntax.AND: opAnd, syntax.OR: opOr,
+var binops = map[syntax.Token]vm.Opcode{
+	syntax.ADD: vm.OpAdd, syntax.SUB: vm.OpSub, syntax.MUL: vm.OpMul, syntax.QUO: vm.OpDiv,
+	syntax.POW: vm.OpPow, syntax.MOD: vm.OpMod,
+	syntax.EQL: vm.OpEq, syntax.NEQ: vm.OpNe, syntax.LSS: vm.OpLt, syntax.LEQ: vm.OpLe,
+	syntax.GTR: vm.OpGt, syntax.GEQ: vm.OpGe, syntax.AND: vm.OpAnd, syntax.OR: vm.OpOr,
 }
 
 // expr emits code for x and returns the slot holding its value.
@@ -221,13 +223,13 @@ func (c *compiler) expr(v *cvar, x syntax.Expr, want int32) int32 {
 		}
 		switch strings.ToLower(x.Name) {
 		case "time":
-			return slotTime
+			return vm.SlotTime
 		case "dt":
-			return slotDT
+			return vm.SlotDT
 		case "starttime":
-			return slotStart
+			return vm.SlotStart
 		case "stoptime":
-			return slotStop
+			return vm.SlotStop
 		case "pi":
 			return c.konst(math.Pi)
 		case "inf":
@@ -237,20 +239,20 @@ func (c *compiler) expr(v *cvar, x syntax.Expr, want int32) int32 {
 		a := c.expr(v, x.X, -1)
 		switch x.Op {
 		case syntax.SUB:
-			return c.op(opNeg, want, a)
+			return c.emitOp(vm.OpNeg, want, a)
 		case syntax.NOT:
-			return c.op(opNot, want, a)
+			return c.emitOp(vm.OpNot, want, a)
 		}
 		return a
 	case *syntax.Binary:
 		a := c.expr(v, x.X, -1)
 		b := c.expr(v, x.Y, -1)
-		return c.op(binops[x.Op], want, a, b)
+		return c.emitOp(binops[x.Op], want, a, b)
 	case *syntax.If:
 		cond := c.expr(v, x.Cond, -1)
 		a := c.expr(v, x.Then, -1)
 		b := c.expr(v, x.Else, -1)
-		return c.op(opIf, want, cond, a, b)
+		return c.emitOp(vm.OpIf, want, cond, a, b)
 	case *syntax.Call:
 		return c.call(v, x, want)
 	}
@@ -264,7 +266,7 @@ func (c *compiler) call(v *cvar, x *syntax.Call, want int32) int32 {
 	p := c.p
 	if i, ok := p.byName[x.Fn.Name]; ok && p.vars[i].role == rLookup {
 		a := c.expr(v, x.Args[0], -1)
-		return c.op(opLookup, want, a, int32(p.vars[i].table))
+		return c.emitOp(vm.OpLookup, want, a, int32(p.vars[i].table))
 	}
 	b, ok := builtins[strings.ToLower(x.Fn.Name)]
 	if !ok || b.expand != nil || b.whole {
@@ -284,12 +286,12 @@ func (c *compiler) call(v *cvar, x *syntax.Call, want int32) int32 {
 			if k == len(args)-1 {
 				w = want
 			}
-			r = c.op(b.op, w, r, args[k])
+			r = c.emitOp(b.Op, w, r, args[k])
 		}
 		return r
 	}
 	for _, x := range b.omitted[len(x.Args)-b.min:] {
 		args = append(args, c.konst(x))
 	}
-	return c.op(b.op, want, args...)
+	return c.emitOp(b.Op, want, args...)
 }

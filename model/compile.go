@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stockflow/stockflow/model/internal/vm"
+
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/simple"
 	"gonum.org/v1/gonum/graph/topo"
@@ -77,21 +79,21 @@ type program struct {
 	nSlots int
 	consts []float64 // initial slot values: fixed slots are set per run
 
-	initCode []instr // computes every value at the start time, in dependency order
-	flowCode []instr // computes aux and flows from time and state
-	flowVars []int   // the variables flowCode computes, in its order
-	flowRuns []vrun  // runs of flowVars whose code is the same, as loops (vector.go)
-	fastCode []instr // flowCode with the runs as vector instructions
-	vecs     []vinstr
+	initCode []vm.Instr // computes every value at the start time, in dependency order
+	flowCode []vm.Instr // computes aux and flows from time and state
+	flowVars []int      // the variables flowCode computes, in its order
+	flowRuns []vrun     // runs of flowVars whose code is the same, as loops (vector.go)
+	fastCode []vm.Instr // flowCode with the runs as vector instructions
+	vecs     []vm.VInstr
 
 	// rateCode computes the stocks' rates into the slots from dyLo, one
 	// block per stock (rateBlocks), the blocks of an array's elements
 	// together; fastRates is it with the runs as vector instructions.
 	// Neither is used when stocks are non-negative.
-	rateCode   []instr
+	rateCode   []vm.Instr
 	rateBlocks [][2]int32
 	rateRuns   []vrun
-	fastRates  []instr
+	fastRates  []vm.Instr
 	dyLo       int32
 	tempLo     int32 // the first slot of the temporaries, which end at dyLo
 
@@ -114,7 +116,7 @@ type program struct {
 	gridOnly bool    // discrete state or step-time functions: rk45 must land on the dt grid
 	guards   []guard // arguments that must not be negative (guards.go)
 
-	tables []table
+	tables []vm.Table
 	lits   map[int32]bool // the slots of literal constants, for disassembly
 
 	native *Native // generated code, when the model was loaded with LoadNative
@@ -133,8 +135,8 @@ type compiler struct {
 	constSlot map[uint64]int32
 	tempNext  int32
 	tempMax   int32
-	code      *[]instr
-	hoist     *[]instr // where run-constant expressions go, when not nil
+	code      *[]vm.Instr
+	hoist     *[]vm.Instr // where run-constant expressions go, when not nil
 	lits      map[int32]bool
 	hoisted   map[int32]bool
 	fixedVars map[int32]bool // slots of params and of values fixed at the start
@@ -231,7 +233,7 @@ func (c *compiler) declare() {
 				continue
 			}
 			v.table = len(c.p.tables)
-			c.p.tables = append(c.p.tables, table{xs: xs, ys: ys, extrapolate: dv.Extrapolate})
+			c.p.tables = append(c.p.tables, vm.Table{Xs: xs, Ys: ys, Extrapolate: dv.Extrapolate})
 		case decl.Data:
 			if !c.declareData(v, dv) {
 				continue

@@ -2,6 +2,7 @@ package model
 
 import (
 	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/internal/vm"
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
@@ -22,17 +23,17 @@ func (c *compiler) declareData(v *cvar, dv *decl.Var) bool {
 		}
 		return false
 	}
-	t := table{xs: make([]float64, len(dv.Points)), ys: make([]float64, len(dv.Points))}
+	t := vm.Table{Xs: make([]float64, len(dv.Points)), Ys: make([]float64, len(dv.Points))}
 	for i, pt := range dv.Points {
-		t.xs[i], t.ys[i] = pt[0], pt[1]
+		t.Xs[i], t.Ys[i] = pt[0], pt[1]
 	}
-	t.extrapolate = dv.Extrapolate && len(dv.Points) >= 2
+	t.Extrapolate = dv.Extrapolate && len(dv.Points) >= 2
 	if dv.Data != nil {
 		switch dv.Data.Interpolate {
 		case decl.InterpHold:
-			t.mode = interpHold
+			t.Mode = vm.InterpHold
 		case decl.InterpNone:
-			t.mode = interpNone
+			t.Mode = vm.InterpNone
 		}
 	}
 	lk := &cvar{name: "$" + dv.Name + "·data", role: rLookup, hidden: true, src: dv, key: dv.Key, table: len(c.p.tables)}

@@ -29,18 +29,19 @@
 //	rates, rateTables         ratecode.go   the stocks' rates of change
 //	vectorize                 vector.go     runs of array elements as vector instructions
 //
-// The interpreter: vm.go (instructions, lookup tables, the operations'
-// helpers) and opcodes.go (the questions asked of an opcode, and the
-// disassembler), both over ops_gen.go, which internal/opgen writes from
-// the one table of instructions. native.go writes a model as Go
-// (stockflow gen) from the same table. A run: run.go (settings, the run's
+// The interpreter is package model/internal/vm: the instructions, their
+// table (ops_gen.go, which internal/opgen writes from one table of
+// instructions), the loop that runs them, lookup tables and the
+// operations' helpers. runtime.go forwards the helpers that generated Go
+// calls; disasm.go names a program's slots for the disassembler;
+// native.go writes a model as Go (stockflow gen) from the same table. A run: run.go (settings, the run's
 // phases, evaluation), integrate.go (the integrators), result.go, with
 // guards.go checking arguments that must not be negative; trace.go,
 // perturb.go, partials.go and graph.go serve loop analysis.
 //
-// The compiler and the interpreter share the program type and the
-// package; moving them into internal packages of their own is the next
-// step of this layout.
+// The compiler still shares the program type, and the package, with the
+// runs; moving it into an internal package of its own is the next step of
+// this layout.
 //
 // # Why a hand-written compiler and integrators
 //

@@ -1,5 +1,7 @@
 package model
 
+import "github.com/stockflow/stockflow/model/internal/vm"
+
 // Fusing: an equation compiles to a tree of three-address instructions in
 // which each temporary is written once and read once, by the instruction
 // that follows. Two such arithmetic instructions become one fused
@@ -17,23 +19,23 @@ package model
 // writes the fused instructions in this numbering.
 
 // fusedOp returns the fused opcode for op1 then op2, or false.
-func fusedOp(op1, op2 opcode, right bool) (opcode, bool) {
-	i := indexOp(fuseInner[:], op1)
-	j := indexOp(fuseOuter[:], op2)
+func fusedOp(op1, op2 vm.Opcode, right bool) (vm.Opcode, bool) {
+	i := indexOp(vm.FuseInner[:], op1)
+	j := indexOp(vm.FuseOuter[:], op2)
 	if i < 0 || j < 0 {
 		return 0, false
 	}
-	if op2 == opAdd || op2 == opMul {
+	if op2 == vm.OpAdd || op2 == vm.OpMul {
 		right = false // exactly commutative; min and max are not, for ±0
 	}
 	side := 0
 	if right {
 		side = 1
 	}
-	return opFused + opcode((i*6+j)*2+side), true
+	return vm.OpFused + vm.Opcode((i*6+j)*2+side), true
 }
 
-func indexOp(ops []opcode, op opcode) int {
+func indexOp(ops []vm.Opcode, op vm.Opcode) int {
 	for i, o := range ops {
 		if o == op {
 			return i
@@ -45,26 +47,26 @@ func indexOp(ops []opcode, op opcode) int {
 // fuse rewrites code in place, fusing each arithmetic instruction that
 // writes a temporary with the arithmetic instruction right after it that
 // reads it, and returns the shortened code.
-func fuse(code []instr) []instr {
+func fuse(code []vm.Instr) []vm.Instr {
 	out := code[:0]
 	for i := 0; i < len(code); i++ {
 		in := code[i]
-		if i+1 < len(code) && in.dst >= tempMark {
+		if i+1 < len(code) && in.Dst >= tempMark {
 			next := code[i+1]
 			var right bool
 			var other int32
 			ok := true
 			switch {
-			case next.a == in.dst && next.b != in.dst:
-				other = next.b
-			case next.b == in.dst && next.a != in.dst:
-				other, right = next.a, true
+			case next.A == in.Dst && next.B != in.Dst:
+				other = next.B
+			case next.B == in.Dst && next.A != in.Dst:
+				other, right = next.A, true
 			default:
 				ok = false
 			}
 			if ok {
-				if op, fusable := fusedOp(in.op, next.op, right); fusable {
-					out = append(out, instr{op: op, dst: next.dst, a: in.a, b: in.b, c: other})
+				if op, fusable := fusedOp(in.Op, next.Op, right); fusable {
+					out = append(out, vm.Instr{Op: op, Dst: next.Dst, A: in.A, B: in.B, C: other})
 					i++
 					continue
 				}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // TestFusedOps checks every fused instruction against the pair of
@@ -13,15 +15,15 @@ func TestFusedOps(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	specials := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN(), 1e308, 1e-308}
 	seen := 0
-	for _, op1 := range fuseInner {
-		for _, op2 := range fuseOuter {
+	for _, op1 := range vm.FuseInner {
+		for _, op2 := range vm.FuseOuter {
 			for _, right := range []bool{false, true} {
 				f, ok := fusedOp(op1, op2, right)
 				if !ok {
 					t.Fatalf("no fused op for %d, %d", op1, op2)
 				}
 				want := op1.String() + op2.String()
-				if right && op2 != opAdd && op2 != opMul {
+				if right && op2 != vm.OpAdd && op2 != vm.OpMul {
 					want += "r"
 				}
 				if f.String() != want {
@@ -38,14 +40,14 @@ func TestFusedOps(t *testing.T) {
 							v[s] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(20)-10))
 						}
 					}
-					pair := []instr{{op: op1, dst: 4, a: 1, b: 2}, {op: op2, dst: 5, a: 4, b: 3}}
+					pair := []vm.Instr{{Op: op1, Dst: 4, A: 1, B: 2}, {Op: op2, Dst: 5, A: 4, B: 3}}
 					if right {
-						pair[1].a, pair[1].b = 3, 4
+						pair[1].A, pair[1].B = 3, 4
 					}
 					w := append([]float64(nil), v...)
-					exec(pair, w, nil, nil)
+					vm.Exec(pair, w, nil, nil)
 					g := append([]float64(nil), v...)
-					exec([]instr{{op: f, dst: 5, a: 1, b: 2, c: 3}}, g, nil, nil)
+					vm.Exec([]vm.Instr{{Op: f, Dst: 5, A: 1, B: 2, C: 3}}, g, nil, nil)
 					if math.Float64bits(g[5]) != math.Float64bits(w[5]) && !(math.IsNaN(g[5]) && math.IsNaN(w[5])) {
 						t.Fatalf("fused %d (%d then %d, right %v) on %v: %v, the pair gives %v", f, op1, op2, right, v[1:4], g[5], w[5])
 					}

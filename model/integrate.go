@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // stocks returns a copy of the stocks' current values.
@@ -39,7 +41,7 @@ func (r *run) fixed(ctx context.Context) error {
 	h := s.dt
 	for i := 0; ; i++ {
 		t, next := s.at(i), s.at(i+1)
-		r.v[slotTStep] = t
+		r.v[vm.SlotTStep] = t
 		r.eval(t, h, y, k1)
 		if i%s.saveK == 0 {
 			r.record(t)
@@ -306,7 +308,7 @@ func (r *run) adaptive(ctx context.Context) error {
 		var err error
 		for i := 0; ; i++ {
 			t := s.at(i)
-			r.v[slotTStep] = t
+			r.v[vm.SlotTStep] = t
 			r.eval(t, s.dt, y, d.k1)
 			if i%s.saveK == 0 {
 				r.record(t)

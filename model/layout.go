@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/stockflow/stockflow/model/internal/vm"
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
@@ -18,7 +19,7 @@ const (
 // needs them, then the temporaries and the stocks' rates (relocate).
 func (c *compiler) layout() {
 	p := c.p
-	slot := int32(numFixedSlots)
+	slot := int32(vm.NumFixedSlots)
 	for _, v := range p.vars {
 		if v.role == rParam {
 			v.slot = slot
@@ -45,7 +46,7 @@ func (c *compiler) layout() {
 // relocate moves the temporaries of the code after the constants and
 // the rates after the temporaries, now that the constants are all known,
 // and notes whether any instruction needs the dt grid.
-func (c *compiler) relocate(codes ...[]instr) {
+func (c *compiler) relocate(codes ...[]vm.Instr) {
 	p := c.p
 	base := int32(len(p.consts))
 	p.tempLo, p.dyLo = base, base+c.tempMax
@@ -60,11 +61,11 @@ func (c *compiler) relocate(codes ...[]instr) {
 	for _, code := range codes {
 		for k := range code {
 			in := &code[k]
-			reloc(&in.dst)
-			reloc(&in.a)
-			reloc(&in.b)
-			reloc(&in.c)
-			if opTable[in.op].grid {
+			reloc(&in.Dst)
+			reloc(&in.A)
+			reloc(&in.B)
+			reloc(&in.C)
+			if vm.OpTable[in.Op].Grid {
 				p.gridOnly = true
 			}
 		}

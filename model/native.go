@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // Native is Go code generated for a model's equations by GenerateGo
@@ -44,13 +46,13 @@ type Native struct {
 type Kernel struct{ p *program }
 
 // Init executes instruction i of the interpreter's init code on v.
-func (k *Kernel) Init(i int, v []float64) { exec(k.p.initCode[i:i+1], v, k.p.tables, nil) }
+func (k *Kernel) Init(i int, v []float64) { vm.Exec(k.p.initCode[i:i+1], v, k.p.tables, nil) }
 
 // Flow executes instruction i of the interpreter's flow code on v.
-func (k *Kernel) Flow(i int, v []float64) { exec(k.p.flowCode[i:i+1], v, k.p.tables, nil) }
+func (k *Kernel) Flow(i int, v []float64) { vm.Exec(k.p.flowCode[i:i+1], v, k.p.tables, nil) }
 
 // Lookup returns the value of the model's lookup table i at x.
-func (k *Kernel) Lookup(i int, x float64) float64 { return k.p.tables[i].at(x) }
+func (k *Kernel) Lookup(i int, x float64) float64 { return k.p.tables[i].At(x) }
 
 // LoadNative compiles a model from its source, as Parse does, and attaches
 // generated code to it. It fails when the code was generated from another
@@ -79,9 +81,9 @@ func (m *Model) IsNative() bool { return m.prog.native != nil }
 func (p *program) layout() string {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "stockflow-1 %d %d %d\n", p.nSlots, len(p.initCode), len(p.flowCode))
-	for _, code := range [][]instr{p.initCode, p.flowCode} {
+	for _, code := range [][]vm.Instr{p.initCode, p.flowCode} {
 		for _, in := range code {
-			fmt.Fprintf(h, "%d %d %d %d %d\n", in.op, in.dst, in.a, in.b, in.c)
+			fmt.Fprintf(h, "%d %d %d %d %d\n", in.Op, in.Dst, in.A, in.B, in.C)
 		}
 	}
 	return strconv.FormatUint(h.Sum64(), 16)
@@ -117,7 +119,7 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 	fmt.Fprintf(&b, "// Source is the model file.\nconst Source = %s\n\n", lit)
 	b.WriteString("// Load compiles the model and attaches the generated code.\nfunc Load() (*model.Model, error) {\n")
 	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})\n}\n\n", p.layout())
-	g := &goWriter{b: &b, p: p, nSlots: p.nSlots, dyLo: -1}
+	g := &goWriter{out: &b, p: p, nSlots: p.nSlots, dyLo: -1}
 	g.kernel, g.code = "Init", p.initCode
 	g.begin("initCode")
 	g.scalar(0, int32(len(p.initCode)))
@@ -157,9 +159,9 @@ func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error 
 // for loop for each run of array elements (vector.go), whose temporaries
 // become local variables.
 type goWriter struct {
-	b      *strings.Builder
+	out    *strings.Builder
 	p      *program
-	code   []instr
+	code   []vm.Instr
 	kernel string // the Kernel method that runs an instruction Go is not written for: Init or Flow ("" for none)
 	nSlots int
 	dyLo   int32 // derivs: slots from dyLo are dy's; -1 elsewhere
@@ -167,7 +169,7 @@ type goWriter struct {
 
 // begin opens a function over the slots v.
 func (g *goWriter) begin(name string) {
-	fmt.Fprintf(g.b, "func %s(v []float64, k *model.Kernel) {\n\tv = v[:%d:%d]\n\t_ = k\n", name, g.nSlots, g.nSlots)
+	fmt.Fprintf(g.out, "func %s(v []float64, k *model.Kernel) {\n\tv = v[:%d:%d]\n\t_ = k\n", name, g.nSlots, g.nSlots)
 }
 
 // slot returns the Go for slot s, plus offset, an expression of the loop
@@ -193,12 +195,12 @@ func (g *goWriter) blocks(blocks [][2]int32, runs []vrun, keep func(k int) bool)
 func (g *goWriter) scalar(lo, hi int32) {
 	for i := lo; i < hi; i++ {
 		in := g.code[i]
-		f := fieldsOf(&in)
+		f := vm.Fields(&in)
 		st, ok := goStmt(in, func(q int) string { return g.slot(f[q], "") })
 		if !ok {
 			st = fmt.Sprintf("k.%s(%d, v)", g.kernel, i)
 		}
-		fmt.Fprintf(g.b, "\t%s\n", st)
+		fmt.Fprintf(g.out, "\t%s\n", st)
 	}
 }
 
@@ -211,8 +213,8 @@ func (g *goWriter) loop(r *vrun) bool {
 		if _, ok := goStmt(in, func(int) string { return "x" }); !ok {
 			return false
 		}
-		slot, _ := slotFields(in.op)
-		f := fieldsOf(&in)
+		slot, _ := vm.SlotFields(in.Op)
+		f := vm.Fields(&in)
 		for q := 1; q < 4; q++ {
 			if slot[q] && isTemp(f[q]) {
 				read[f[q]] = true
@@ -220,21 +222,21 @@ func (g *goWriter) loop(r *vrun) bool {
 		}
 	}
 	ind := "\t"
-	if r.n1 > 1 {
-		fmt.Fprintf(g.b, "\tfor i := 0; i < %d; i++ {\n", r.n1)
+	if r.N1 > 1 {
+		fmt.Fprintf(g.out, "\tfor i := 0; i < %d; i++ {\n", r.N1)
 		ind = "\t\t"
 	}
-	fmt.Fprintf(g.b, "%sfor j := 0; j < %d; j++ {\n", ind, r.n2)
+	fmt.Fprintf(g.out, "%sfor j := 0; j < %d; j++ {\n", ind, r.N2)
 	var temps []string
 	for s := range read {
 		temps = append(temps, fmt.Sprintf("t%d", s))
 	}
 	slices.Sort(temps)
 	if len(temps) > 0 {
-		fmt.Fprintf(g.b, "%s\tvar %s float64\n", ind, strings.Join(temps, ", "))
+		fmt.Fprintf(g.out, "%s\tvar %s float64\n", ind, strings.Join(temps, ", "))
 	}
 	for i, in := range r.body {
-		f := fieldsOf(&in)
+		f := vm.Fields(&in)
 		st, _ := goStmt(in, func(q int) string {
 			switch {
 			case isTemp(f[q]) && q == 0 && !read[f[q]]:
@@ -242,13 +244,13 @@ func (g *goWriter) loop(r *vrun) bool {
 			case isTemp(f[q]):
 				return fmt.Sprintf("t%d", f[q])
 			}
-			return g.slot(f[q], offset(r.s1[i][q], r.s2[i][q]))
+			return g.slot(f[q], offset(r.S1[i][q], r.S2[i][q]))
 		})
-		fmt.Fprintf(g.b, "%s\t%s\n", ind, strings.ReplaceAll(st, "\n", "\n"+ind+"\t"))
+		fmt.Fprintf(g.out, "%s\t%s\n", ind, strings.ReplaceAll(st, "\n", "\n"+ind+"\t"))
 	}
-	fmt.Fprintf(g.b, "%s}\n", ind)
-	if r.n1 > 1 {
-		g.b.WriteString("\t}\n")
+	fmt.Fprintf(g.out, "%s}\n", ind)
+	if r.N1 > 1 {
+		g.out.WriteString("\t}\n")
 	}
 	return true
 }
@@ -273,13 +275,13 @@ func offset(s1, s2 int32) string {
 // goStmt returns the Go statement for an instruction whose slot fields
 // are written as ref(0) (dst), ref(1) (a), ref(2) and ref(3), or false if
 // Go is not written for it.
-func goStmt(in instr, ref func(f int) string) (string, bool) {
-	t := opTable[in.op].gen
+func goStmt(in vm.Instr, ref func(f int) string) (string, bool) {
+	t := vm.OpTable[in.Op].Gen
 	if t == "" {
 		return "", false
 	}
-	slot, _ := slotFields(in.op)
-	f := fieldsOf(&in)
+	slot, _ := vm.SlotFields(in.Op)
+	f := vm.Fields(&in)
 	var repl [8]string
 	for q, ph := range [4]string{"$D", "$A", "$B", "$C"} {
 		repl[2*q] = ph

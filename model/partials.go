@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // partialStep is the relative step of the central differences of
@@ -49,7 +51,7 @@ func (p *Perturbation) Partials(i int, state, out []float64) ([]float64, error) 
 	prog := tr.m.prog
 	code := prog.flowCode[p.z.codeLo:p.z.codeHi]
 	eval := func() float64 {
-		exec(code, state, prog.tables, nil)
+		vm.Exec(code, state, prog.tables, nil)
 		return state[zs]
 	}
 	// slope moves slot a, and b (≥ 0) with it by as much.
@@ -83,7 +85,7 @@ func (p *Perturbation) Partials(i int, state, out []float64) ([]float64, error) 
 		out = append(out, slope(x.slot, -1))
 	}
 	if readsTime(code) {
-		out = append(out, slope(slotTime, slotTStep))
+		out = append(out, slope(vm.SlotTime, vm.SlotTStep))
 	} else {
 		out = append(out, 0)
 	}
@@ -93,16 +95,16 @@ func (p *Perturbation) Partials(i int, state, out []float64) ([]float64, error) 
 // readsTime reports whether code may read the time: an instruction with
 // the time as an operand, or one whose result does not depend on its
 // operands alone (ramp, step, pulse, ... read the time themselves).
-func readsTime(code []instr) bool {
+func readsTime(code []vm.Instr) bool {
 	for k := range code {
 		in := &code[k]
-		if !in.op.pure() {
+		if !in.Op.Pure() {
 			return true
 		}
-		slot, _ := slotFields(in.op)
-		f := fieldsOf(in)
+		slot, _ := vm.SlotFields(in.Op)
+		f := vm.Fields(in)
 		for j := 1; j < 4; j++ {
-			if slot[j] && (f[j] == slotTime || f[j] == slotTStep) {
+			if slot[j] && (f[j] == vm.SlotTime || f[j] == vm.SlotTStep) {
 				return true
 			}
 		}

@@ -1,6 +1,10 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
+)
 
 // Perturbation evaluates the equation of one aux or flow z with each of
 // a list of inputs moved alone: the Δₓz of Loops That Matter for many x at
@@ -70,7 +74,7 @@ func (p *Perturbation) At(i int, state, out []float64) ([]float64, error) {
 		}
 		xs := x.slot
 		state[xs] = cur[xs]
-		exec(code, state, prog.tables, nil)
+		vm.Exec(code, state, prog.tables, nil)
 		out = append(out, state[zs])
 		state[xs] = prev[xs]
 		state[zs] = prev[zs]

@@ -3,6 +3,8 @@ package model
 import (
 	"math"
 	"testing"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // partial is what Perturbation.At must compute, the Δₓz of Loops That
@@ -21,7 +23,7 @@ func partial(tr *Trace, z, x string, i int) float64 {
 	state := append([]float64(nil), prev...)
 	state[xv.slot] = tr.states[i][xv.slot]
 	p := tr.m.prog
-	exec(p.flowCode[zv.codeLo:zv.codeHi], state, p.tables, nil)
+	vm.Exec(p.flowCode[zv.codeLo:zv.codeHi], state, p.tables, nil)
 	return state[zv.slot]
 }
 

@@ -1,6 +1,10 @@
 package model
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
+)
 
 // The stocks' rates: code that computes each stock's rate of change
 // from its flows (rates), and the tables the integrators use when the
@@ -10,7 +14,7 @@ import "slices"
 // sum of its inflows less its outflows, into its rate slot (numbered from
 // rateMark): one block per stock, the blocks of an array's elements (and
 // of each stage of arrayed delays) together.
-func (c *compiler) rates() ([]instr, [][2]int32) {
+func (c *compiler) rates() ([]vm.Instr, [][2]int32) {
 	p := c.p
 	order := make([]int, len(p.stocks))
 	first := map[string]int{}
@@ -24,7 +28,7 @@ func (c *compiler) rates() ([]instr, [][2]int32) {
 	slices.SortStableFunc(order, func(x, y int) int {
 		return first[family(p.vars[p.stocks[x]])] - first[family(p.vars[p.stocks[y]])]
 	})
-	var code []instr
+	var code []vm.Instr
 	var blocks [][2]int32
 	for _, k := range order {
 		v := p.vars[p.stocks[k]]
@@ -43,11 +47,11 @@ func (c *compiler) rates() ([]instr, [][2]int32) {
 			case acc < 0 && t >= 0:
 				acc = t // the first term, an inflow: nothing to compute yet
 			case acc < 0:
-				code = append(code, instr{op: opNeg, dst: dy, a: ^t})
+				code = append(code, vm.Instr{Op: vm.OpNeg, Dst: dy, A: ^t})
 			case t >= 0:
-				code = append(code, instr{op: opAdd, dst: dy, a: acc, b: t})
+				code = append(code, vm.Instr{Op: vm.OpAdd, Dst: dy, A: acc, B: t})
 			default:
-				code = append(code, instr{op: opSub, dst: dy, a: acc, b: ^t})
+				code = append(code, vm.Instr{Op: vm.OpSub, Dst: dy, A: acc, B: ^t})
 			}
 			if len(code) > int(lo) {
 				acc = dy
@@ -55,9 +59,9 @@ func (c *compiler) rates() ([]instr, [][2]int32) {
 		}
 		switch {
 		case acc < 0:
-			code = append(code, instr{op: opMov, dst: dy, a: c.konst(0)})
+			code = append(code, vm.Instr{Op: vm.OpMov, Dst: dy, A: c.konst(0)})
 		case acc != dy:
-			code = append(code, instr{op: opMov, dst: dy, a: acc})
+			code = append(code, vm.Instr{Op: vm.OpMov, Dst: dy, A: acc})
 		}
 		blocks = append(blocks, [2]int32{lo, int32(len(code))})
 	}

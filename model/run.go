@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stockflow/stockflow/model/internal/vm"
+
 	"github.com/stockflow/stockflow/model/decl"
 )
 
@@ -184,8 +186,8 @@ type run struct {
 	heads   []int
 
 	outSlots []int32
-	dynCode  []instr // when not nil: the part of flowCode the stocks' rates need
-	outCode  []instr // the rest of flowCode that the outputs need, run only at save points
+	dynCode  []vm.Instr // when not nil: the part of flowCode the stocks' rates need
+	outCode  []vm.Instr // the rest of flowCode that the outputs need, run only at save points
 
 	nativeRates bool // generated code: Rates at each evaluation, Flow at save points
 	res         *Result
@@ -224,8 +226,8 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	r := &run{p: p, s: s, n: len(p.stocks)}
 	r.v = make([]float64, p.nSlots)
 	copy(r.v, p.consts)
-	r.v[slotTime], r.v[slotTStep], r.v[slotDT] = s.start, s.start, s.dt
-	r.v[slotStart], r.v[slotStop] = s.start, s.stop
+	r.v[vm.SlotTime], r.v[vm.SlotTStep], r.v[vm.SlotDT] = s.start, s.start, s.dt
+	r.v[vm.SlotStart], r.v[vm.SlotStop] = s.start, s.stop
 	if err := r.setParams(m, opt); err != nil {
 		return nil, err
 	}
@@ -426,7 +428,7 @@ func (r *run) initialValues() error {
 	if p.native != nil {
 		p.native.Init(r.v, p.kernel)
 	} else {
-		exec(p.initCode, r.v, p.tables, nil)
+		vm.Exec(p.initCode, r.v, p.tables, nil)
 	}
 	r.pending = make([]float64, len(p.prevs)+len(p.pipes))
 	r.rings = make([][]float64, len(p.pipes))
@@ -482,7 +484,7 @@ func (r *run) draw() {
 // outflows of non-negative stocks.
 func (r *run) eval(t, h float64, y, dy []float64) {
 	p, v := r.p, r.v
-	v[slotTime] = t
+	v[vm.SlotTime] = t
 	if r.n > 0 && &y[0] != &v[p.stockLo] {
 		copy(v[p.stockLo:int(p.stockLo)+r.n], y)
 	}
@@ -492,9 +494,9 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 	case p.native != nil:
 		p.native.Flow(v, p.kernel)
 	case r.dynCode != nil:
-		exec(r.dynCode, v, p.tables, p.vecs)
+		vm.Exec(r.dynCode, v, p.tables, p.vecs)
 	default:
-		exec(p.fastCode, v, p.tables, p.vecs)
+		vm.Exec(p.fastCode, v, p.tables, p.vecs)
 	}
 	for _, i := range p.nonNeg {
 		if r.s.clip {
@@ -518,7 +520,7 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 		return
 	}
 	if len(p.nonNeg) == 0 {
-		exec(p.fastRates, v, p.tables, p.vecs)
+		vm.Exec(p.fastRates, v, p.tables, p.vecs)
 		copy(dy, v[p.dyLo:int(p.dyLo)+len(dy)])
 		return
 	}
@@ -544,7 +546,7 @@ func (r *run) record(t float64) {
 	case r.nativeRates:
 		r.p.native.Flow(r.v, r.p.kernel)
 	case len(r.outCode) > 0:
-		exec(r.outCode, r.v, r.p.tables, r.p.vecs)
+		vm.Exec(r.outCode, r.v, r.p.tables, r.p.vecs)
 	}
 	res := r.res
 	res.Times = append(res.Times, t)
@@ -738,7 +740,7 @@ func (r *run) plan(outputs []string) {
 	})
 	out := p.lowerFlow(func(k int) bool { return need[p.flowVars[k]] == forOutput && !cut })
 	if dyn == nil {
-		dyn = []instr{} // not nil: eval runs it even when empty
+		dyn = []vm.Instr{} // not nil: eval runs it even when empty
 	}
 	r.dynCode, r.outCode = dyn, out
 }
@@ -747,8 +749,8 @@ func (r *run) plan(outputs []string) {
 // (by their index in flowVars; all when keep is nil), in flowCode's
 // order, with runs of array elements as vector instructions when keep
 // selects the whole run.
-func (p *program) lowerFlow(keep func(k int) bool) []instr {
-	var out []instr
+func (p *program) lowerFlow(keep func(k int) bool) []vm.Instr {
+	var out []vm.Instr
 	walkBlocks(len(p.flowVars), p.flowRuns, keep, func(r *vrun) bool {
 		out = append(out, r.vec...)
 		return true

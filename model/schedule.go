@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // Scheduling: the flow code, one block per variable in dependency order,
@@ -21,18 +23,18 @@ import (
 // of the same shape, else the first in the present order. Dependencies
 // are read from the code: a block comes after the blocks that write the
 // slots it reads.
-func (c *compiler) groupBlocks(code []instr) []instr {
+func (c *compiler) groupBlocks(code []vm.Instr) []vm.Instr {
 	p := c.p
 	n := len(p.flowVars)
-	block := func(k int) []instr {
+	block := func(k int) []vm.Instr {
 		v := p.vars[p.flowVars[k]]
 		return code[v.codeLo:v.codeHi]
 	}
 	writer := map[int32]int{}
 	for k := range n {
 		for _, in := range block(k) {
-			if in.dst < tempMark {
-				writer[in.dst] = k
+			if in.Dst < tempMark {
+				writer[in.Dst] = k
 			}
 		}
 	}
@@ -45,9 +47,9 @@ func (c *compiler) groupBlocks(code []instr) []instr {
 		key.Reset()
 		seen := map[int]bool{}
 		for _, in := range block(k) {
-			slot, lit := slotFields(in.op)
-			f := fieldsOf(&in)
-			key.WriteString(strconv.Itoa(int(in.op)))
+			slot, lit := vm.SlotFields(in.Op)
+			f := vm.Fields(&in)
+			key.WriteString(strconv.Itoa(int(in.Op)))
 			for q := range 4 {
 				switch {
 				case lit[q]:
@@ -131,7 +133,7 @@ func (c *compiler) groupBlocks(code []instr) []instr {
 			}
 		}
 	}
-	out := make([]instr, 0, len(code))
+	out := make([]vm.Instr, 0, len(code))
 	vars := make([]int, n)
 	for pos, k := range order {
 		v := p.vars[p.flowVars[k]]

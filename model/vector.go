@@ -1,6 +1,6 @@
 package model
 
-//go:generate go run ./internal/opgen -o ops_gen.go
+import "github.com/stockflow/stockflow/model/internal/vm"
 
 // Vectorising. Arrays expand into one scalar variable per element, and
 // the elements of an array sit in consecutive slots and share one
@@ -25,27 +25,17 @@ package model
 // minRun is the fewest blocks worth a loop.
 const minRun = 3
 
-// vinstr is a vector instruction: op over the slots base + i*s1 + j*s2
-// of dst, a, b and c, for i < n1 and j < n2.
-type vinstr struct {
-	op     opcode
-	kind   int8 // -1, or: dst contiguous (s2 1), operand f contiguous if bit f-1 is set, else s2 0
-	n1, n2 int32
-	base   [4]int32
-	s1, s2 [4]int32
-}
-
 // A vrun is a run of blocks with the same code: blocks first to first+n1*n2.
 type vrun struct {
 	first  int
-	n1, n2 int32
-	body   []instr    // the first block's code
-	s1, s2 [][4]int32 // per instruction of body: the strides of dst, a, b, c
-	vec    []instr    // the interpreter's code for the run
+	N1, N2 int32
+	body   []vm.Instr // the first block's code
+	S1, S2 [][4]int32 // per instruction of body: the strides of dst, a, b, c
+	vec    []vm.Instr // the interpreter's code for the run
 }
 
 // size returns the number of blocks in the run.
-func (r *vrun) size() int { return int(r.n1 * r.n2) }
+func (r *vrun) size() int { return int(r.N1 * r.N2) }
 
 // vectorize finds the runs of the flow and rate code and writes the
 // interpreter's code with them as vector instructions.
@@ -73,7 +63,7 @@ func (c *compiler) vectorize() {
 
 // vectorizer finds runs in code split into blocks.
 type vectorizer struct {
-	code           []instr
+	code           []vm.Instr
 	blocks         [][2]int32 // code[lo:hi] of each block
 	tempLo, tempHi int32      // the slots of temporaries
 	seen           slotMarks  // what the blocks of the run being fitted write and read
@@ -126,11 +116,11 @@ func (z *vectorizer) sameShape(j, k int) bool {
 	}
 	for i := int32(0); i < bj[1]-bj[0]; i++ {
 		x, y := &z.code[bj[0]+i], &z.code[bk[0]+i]
-		if x.op != y.op {
+		if x.Op != y.Op {
 			return false
 		}
-		slot, lit := slotFields(x.op)
-		fx, fy := fieldsOf(x), fieldsOf(y)
+		slot, lit := vm.SlotFields(x.Op)
+		fx, fy := vm.Fields(x), vm.Fields(y)
 		for f := range 4 {
 			switch {
 			case lit[f] && fx[f] != fy[f]:
@@ -150,15 +140,15 @@ func (z *vectorizer) sameShape(j, k int) bool {
 func (z *vectorizer) tempsLocal(b int) bool {
 	written := map[int32]bool{}
 	for _, in := range z.code[z.blocks[b][0]:z.blocks[b][1]] {
-		slot, _ := slotFields(in.op)
-		f := fieldsOf(&in)
+		slot, _ := vm.SlotFields(in.Op)
+		f := vm.Fields(&in)
 		for k := 1; k < 4; k++ {
 			if slot[k] && z.isTemp(f[k]) && !written[f[k]] {
 				return false
 			}
 		}
-		if z.isTemp(in.dst) {
-			written[in.dst] = true
+		if z.isTemp(in.Dst) {
+			written[in.Dst] = true
 		}
 	}
 	return true
@@ -172,10 +162,10 @@ func (z *vectorizer) fit(b, m int) vrun {
 	lo, hi := z.blocks[b][0], z.blocks[b][1]
 	L := int(hi - lo)
 	at := func(k, i, f int) int32 { // field f of instruction i of block b+k
-		return fieldsOf(&z.code[z.blocks[b+k][0]+int32(i)])[f]
+		return vm.Fields(&z.code[z.blocks[b+k][0]+int32(i)])[f]
 	}
 	varies := func(i, f int) bool {
-		slot, lit := slotFields(z.code[lo+int32(i)].op)
+		slot, lit := vm.SlotFields(z.code[lo+int32(i)].Op)
 		return slot[f] && !lit[f] && !z.isTemp(at(0, i, f))
 	}
 	// step reports whether block k is block k0 advanced by n strides s.
@@ -223,7 +213,7 @@ func (z *vectorizer) fit(b, m int) vrun {
 	for p < m && step(p, 0, p, s2) && z.admit(b+p) {
 		p++
 	}
-	r := vrun{first: b, n1: 1, n2: int32(p), body: z.code[lo:hi], s1: make([][4]int32, L), s2: s2}
+	r := vrun{first: b, N1: 1, N2: int32(p), body: z.code[lo:hi], S1: make([][4]int32, L), S2: s2}
 	if p == 1 || p == m || 2*p > m {
 		return r
 	}
@@ -233,7 +223,7 @@ func (z *vectorizer) fit(b, m int) vrun {
 		g++
 	}
 	if g >= 2 {
-		r.n1, r.s1 = int32(g), s1
+		r.N1, r.S1 = int32(g), s1
 	}
 	return r
 }
@@ -247,11 +237,11 @@ func (z *vectorizer) admit(k int) bool {
 	z.looked++
 	code := z.code[z.blocks[k][0]:z.blocks[k][1]]
 	for _, in := range code {
-		if !z.isTemp(in.dst) && (z.seen.wasWritten(in.dst) || z.seen.wasRead(in.dst)) {
+		if !z.isTemp(in.Dst) && (z.seen.wasWritten(in.Dst) || z.seen.wasRead(in.Dst)) {
 			return false
 		}
-		slot, lit := slotFields(in.op)
-		f := fieldsOf(&in)
+		slot, lit := vm.SlotFields(in.Op)
+		f := vm.Fields(&in)
 		for q := 1; q < 4; q++ {
 			if slot[q] && !lit[q] && !z.isTemp(f[q]) && z.seen.wasWritten(f[q]) {
 				return false
@@ -259,11 +249,11 @@ func (z *vectorizer) admit(k int) bool {
 		}
 	}
 	for _, in := range code {
-		if !z.isTemp(in.dst) {
-			z.seen.markWritten(in.dst)
+		if !z.isTemp(in.Dst) {
+			z.seen.markWritten(in.Dst)
 		}
-		slot, lit := slotFields(in.op)
-		f := fieldsOf(&in)
+		slot, lit := vm.SlotFields(in.Op)
+		f := vm.Fields(&in)
 		for q := 1; q < 4; q++ {
 			if slot[q] && !lit[q] && !z.isTemp(f[q]) {
 				z.seen.markRead(f[q])
@@ -282,12 +272,12 @@ type slotMarks struct {
 }
 
 // reset forgets every mark, sizing the marks for the slots code uses.
-func (s *slotMarks) reset(code []instr) {
+func (s *slotMarks) reset(code []vm.Instr) {
 	if s.wrote == nil {
 		n := int32(0)
 		for k := range code {
-			slot, lit := slotFields(code[k].op)
-			f := fieldsOf(&code[k])
+			slot, lit := vm.SlotFields(code[k].Op)
+			f := vm.Fields(&code[k])
 			for q := range 4 {
 				if slot[q] && !lit[q] {
 					n = max(n, f[q]+1)
@@ -303,35 +293,6 @@ func (s *slotMarks) wasWritten(slot int32) bool { return s.wrote[slot] == s.gen 
 func (s *slotMarks) wasRead(slot int32) bool    { return s.read[slot] == s.gen }
 func (s *slotMarks) markWritten(slot int32)     { s.wrote[slot] = s.gen }
 func (s *slotMarks) markRead(slot int32)        { s.read[slot] = s.gen }
-
-// flatten makes a two-level loop one level when each operand's outer
-// stride is n2 inner strides, and sets kind.
-func (x *vinstr) flatten() {
-	slot, _ := slotFields(x.op)
-	flat := true
-	for f := range 4 {
-		flat = flat && (!slot[f] || x.s1[f] == x.n2*x.s2[f])
-	}
-	if flat && x.n1 > 1 {
-		x.n2 *= x.n1
-		x.n1, x.s1 = 1, [4]int32{}
-	}
-	x.kind = -1
-	if x.s2[0] != 1 {
-		return
-	}
-	var kind int8
-	for f := 1; f < 4; f++ {
-		switch {
-		case !slot[f] || x.s2[f] == 0:
-		case x.s2[f] == 1:
-			kind |= 1 << (f - 1)
-		default:
-			return
-		}
-	}
-	x.kind = kind
-}
 
 // walkBlocks visits, in order, the blocks 0 to n-1 that keep selects (all
 // when keep is nil): each run of runs that keep selects whole goes to
@@ -361,8 +322,8 @@ func walkBlocks(n int, runs []vrun, keep func(k int) bool, loop func(r *vrun) bo
 // lowerAll returns the interpreter's code for all the blocks, with the
 // runs as vector instructions (which need no temporaries of their own:
 // the blocks may not use any).
-func (z *vectorizer) lowerAll(runs []vrun, vecs *[]vinstr) []instr {
-	var out []instr
+func (z *vectorizer) lowerAll(runs []vrun, vecs *[]vm.VInstr) []vm.Instr {
+	var out []vm.Instr
 	walkBlocks(len(z.blocks), runs, nil, func(r *vrun) bool {
 		z.lower(r, vecs, -1) // sets r.vec
 		out = append(out, r.vec...)
@@ -377,40 +338,40 @@ func (z *vectorizer) lowerAll(runs []vrun, vecs *[]vinstr) []instr {
 // instruction of the block, appended to *vecs, with the block's
 // temporaries given one slot per element from tempBase on. It returns the
 // slots the temporaries take.
-func (z *vectorizer) lower(r *vrun, vecs *[]vinstr, tempBase int32) int32 {
+func (z *vectorizer) lower(r *vrun, vecs *[]vm.VInstr, tempBase int32) int32 {
 	n := int32(r.size())
 	temps := map[int32]int32{} // temporary → its first element's slot
 	for _, in := range r.body {
-		if z.isTemp(in.dst) {
-			if _, ok := temps[in.dst]; !ok {
-				temps[in.dst] = tempBase + int32(len(temps))*n
+		if z.isTemp(in.Dst) {
+			if _, ok := temps[in.Dst]; !ok {
+				temps[in.Dst] = tempBase + int32(len(temps))*n
 			}
 		}
 	}
 	r.vec = nil
 	for i, in := range r.body {
-		slot, _ := slotFields(in.op)
-		x := vinstr{op: in.op, n1: r.n1, n2: r.n2, base: fieldsOf(&in), s1: r.s1[i], s2: r.s2[i]}
+		slot, _ := vm.SlotFields(in.Op)
+		x := vm.VInstr{Op: in.Op, N1: r.N1, N2: r.N2, Base: vm.Fields(&in), S1: r.S1[i], S2: r.S2[i]}
 		for f := range 4 {
-			if slot[f] && z.isTemp(x.base[f]) {
-				x.base[f], x.s1[f], x.s2[f] = temps[x.base[f]], r.n2, 1
+			if slot[f] && z.isTemp(x.Base[f]) {
+				x.Base[f], x.S1[f], x.S2[f] = temps[x.Base[f]], r.N2, 1
 			}
 		}
-		x.flatten()
-		if !vectorOp(in.op) {
+		x.Flatten()
+		if !vm.VectorOp(in.Op) {
 			// One instruction per element, in the same order.
-			for i1 := range r.n1 {
-				for j := range r.n2 {
+			for i1 := range r.N1 {
+				for j := range r.N2 {
 					var f [4]int32
 					for q := range 4 {
-						f[q] = x.base[q] + i1*x.s1[q] + j*x.s2[q]
+						f[q] = x.Base[q] + i1*x.S1[q] + j*x.S2[q]
 					}
-					r.vec = append(r.vec, instr{op: in.op, dst: f[0], a: f[1], b: f[2], c: f[3]})
+					r.vec = append(r.vec, vm.Instr{Op: in.Op, Dst: f[0], A: f[1], B: f[2], C: f[3]})
 				}
 			}
 			continue
 		}
-		r.vec = append(r.vec, instr{op: opVec, a: int32(len(*vecs))})
+		r.vec = append(r.vec, vm.Instr{Op: vm.OpVec, A: int32(len(*vecs))})
 		*vecs = append(*vecs, x)
 	}
 	return int32(len(temps)) * n

@@ -11,9 +11,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
-// TestOpGenCurrent checks ops_gen.go is what internal/opgen writes.
+// TestOpGenCurrent checks internal/vm/ops_gen.go is what internal/opgen writes.
 func TestOpGenCurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go run")
@@ -27,12 +29,12 @@ func TestOpGenCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("ops_gen.go")
+	got, err := os.ReadFile("internal/vm/ops_gen.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Error("ops_gen.go is stale: run go generate ./model")
+		t.Error("internal/vm/ops_gen.go is stale: run go generate ./model/internal/vm")
 	}
 }
 
@@ -47,9 +49,9 @@ var vecValues = []float64{0, math.Copysign(0, -1), 1, -1, 2.5, -3.75, 0.1, 7, 1e
 // levels) and checks each element is bit for bit what the scalar
 // instruction computes.
 func TestExecVecMatchesExec(t *testing.T) {
-	tables := []table{
-		{xs: []float64{0, 1, 2, 4}, ys: []float64{1, 3, 2, 8}},
-		{xs: []float64{-1, 1}, ys: []float64{5, -5}, extrapolate: true},
+	tables := []vm.Table{
+		{Xs: []float64{0, 1, 2, 4}, Ys: []float64{1, 3, 2, 8}},
+		{Xs: []float64{-1, 1}, Ys: []float64{5, -5}, Extrapolate: true},
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	const n1, n2 = 3, 4
@@ -58,34 +60,34 @@ func TestExecVecMatchesExec(t *testing.T) {
 		s1, s2 int32
 	}{{"contiguous", n2, 1}, {"same slot", 0, 0}, {"strided", 2 * n2, 2}, {"by row", 1, 0}, {"by column", 0, 1}}
 	checked := 0
-	for op := opcode(0); op < opVec; op++ {
-		if !vectorOp(op) {
+	for op := vm.Opcode(0); op < vm.OpVec; op++ {
+		if !vm.VectorOp(op) {
 			continue
 		}
-		slot, lit := slotFields(op)
+		slot, lit := vm.SlotFields(op)
 		for la := range layouts {
 			for lb := range layouts {
 				for lc := range layouts {
 					v := make([]float64, 200)
-					for k := numFixedSlots; k < 100; k++ {
+					for k := vm.NumFixedSlots; k < 100; k++ {
 						v[k] = vecValues[rng.IntN(len(vecValues))]
 						if rng.IntN(3) == 0 {
 							v[k] = rng.NormFloat64() * 4
 						}
 					}
-					v[slotTime], v[slotTStep], v[slotDT] = 3, 3, 0.5
-					x := vinstr{op: op, n1: n1, n2: n2}
-					x.base = [4]int32{100, 10, 40, 70}
-					x.s1[0], x.s2[0] = n2, 1
+					v[vm.SlotTime], v[vm.SlotTStep], v[vm.SlotDT] = 3, 3, 0.5
+					x := vm.VInstr{Op: op, N1: n1, N2: n2}
+					x.Base = [4]int32{100, 10, 40, 70}
+					x.S1[0], x.S2[0] = n2, 1
 					for f, l := range [3]int{la, lb, lc} {
-						x.s1[f+1], x.s2[f+1] = layouts[l].s1, layouts[l].s2
+						x.S1[f+1], x.S2[f+1] = layouts[l].s1, layouts[l].s2
 					}
 					for f := 1; f < 4; f++ {
 						if lit[f] {
-							x.base[f], x.s1[f], x.s2[f] = int32(rng.IntN(len(tables))), 0, 0
+							x.Base[f], x.S1[f], x.S2[f] = int32(rng.IntN(len(tables))), 0, 0
 						}
 						if !slot[f] && !lit[f] {
-							x.base[f], x.s1[f], x.s2[f] = 0, 0, 0
+							x.Base[f], x.S1[f], x.S2[f] = 0, 0, 0
 						}
 					}
 					want := append([]float64(nil), v...)
@@ -93,18 +95,18 @@ func TestExecVecMatchesExec(t *testing.T) {
 						for j := range int32(n2) {
 							var f [4]int32
 							for q := range 4 {
-								f[q] = x.base[q] + i*x.s1[q] + j*x.s2[q]
+								f[q] = x.Base[q] + i*x.S1[q] + j*x.S2[q]
 							}
-							exec([]instr{{op: op, dst: f[0], a: f[1], b: f[2], c: f[3]}}, want, tables, nil)
+							vm.Exec([]vm.Instr{{Op: op, Dst: f[0], A: f[1], B: f[2], C: f[3]}}, want, tables, nil)
 						}
 					}
-					x.flatten()
+					x.Flatten()
 					got := append([]float64(nil), v...)
-					exec([]instr{{op: opVec}}, got, tables, []vinstr{x})
+					vm.Exec([]vm.Instr{{Op: vm.OpVec}}, got, tables, []vm.VInstr{x})
 					for k := range got {
 						if math.Float64bits(got[k]) != math.Float64bits(want[k]) && !(math.IsNaN(got[k]) && math.IsNaN(want[k])) {
 							t.Fatalf("%v, layouts %s/%s/%s (kind %d): slot %d is %v, scalar code gives %v",
-								op, layouts[la].name, layouts[lb].name, layouts[lc].name, x.kind, k, got[k], want[k])
+								op, layouts[la].name, layouts[lb].name, layouts[lc].name, x.Kind, k, got[k], want[k])
 						}
 					}
 					checked++
@@ -126,13 +128,13 @@ func checkVectorised(t *testing.T, name string, p *program) int {
 	// The values at the start, then random stocks, flows and aux.
 	v := make([]float64, p.nSlots)
 	copy(v, p.consts)
-	v[slotTime], v[slotTStep], v[slotDT], v[slotStop] = 2, 2, 0.25, 10
+	v[vm.SlotTime], v[vm.SlotTStep], v[vm.SlotDT], v[vm.SlotStop] = 2, 2, 0.25, 10
 	for _, x := range p.vars {
 		if x.role == rParam {
 			v[x.slot] = x.src.Value
 		}
 	}
-	exec(p.initCode, v, p.tables, nil)
+	vm.Exec(p.initCode, v, p.tables, nil)
 	for k := range p.stocks {
 		v[int(p.stockLo)+k] = rng.NormFloat64() * 10
 	}
@@ -140,9 +142,9 @@ func checkVectorised(t *testing.T, name string, p *program) int {
 		v[p.vars[i].slot] = rng.NormFloat64() * 10
 	}
 	scalar := append([]float64(nil), v...)
-	exec(p.flowCode, scalar, p.tables, nil)
+	vm.Exec(p.flowCode, scalar, p.tables, nil)
 	fast := append([]float64(nil), v...)
-	exec(p.fastCode, fast, p.tables, p.vecs)
+	vm.Exec(p.fastCode, fast, p.tables, p.vecs)
 	for k := range int(p.tempLo) {
 		if math.Float64bits(fast[k]) != math.Float64bits(scalar[k]) && !(math.IsNaN(fast[k]) && math.IsNaN(scalar[k])) {
 			t.Fatalf("%s: slot %d (%s) is %v vectorised, %v scalar\nscalar code:\n%s\nvectorised:\n%s",
@@ -152,7 +154,7 @@ func checkVectorised(t *testing.T, name string, p *program) int {
 	if len(p.nonNeg) > 0 {
 		return len(p.flowRuns)
 	}
-	exec(p.fastRates, fast, p.tables, p.vecs)
+	vm.Exec(p.fastRates, fast, p.tables, p.vecs)
 	for i := range p.stocks {
 		d := 0.0
 		for k := p.rateLo[i]; k < p.rateLo[i+1]; k++ {
@@ -288,7 +290,7 @@ func TestTableScanMatchesSearch(t *testing.T) {
 			if xs[n-1] == xs[0] {
 				continue
 			}
-			tb := table{xs: xs, ys: ys}
+			tb := vm.Table{Xs: xs, Ys: ys}
 			for range 40 {
 				x := xs[0] + rng.Float64()*(xs[n-1]-xs[0])
 				if rng.IntN(3) == 0 {
@@ -297,7 +299,7 @@ func TestTableScanMatchesSearch(t *testing.T) {
 				if x <= xs[0] || x >= xs[n-1] {
 					continue
 				}
-				if got, want := tb.at(x), search(xs, ys, x); math.Float64bits(got) != math.Float64bits(want) {
+				if got, want := tb.At(x), search(xs, ys, x); math.Float64bits(got) != math.Float64bits(want) {
 					t.Fatalf("xs %v ys %v at %v: %v, binary search gives %v", xs, ys, x, got, want)
 				}
 			}
@@ -312,7 +314,7 @@ func chainCode(n int, base, back int32) *vectorizer {
 	z := &vectorizer{tempLo: 1 << 30, tempHi: 1<<30 + 1}
 	for k := range int32(n) {
 		z.blocks = append(z.blocks, [2]int32{k, k + 1})
-		z.code = append(z.code, instr{op: opAdd, dst: base + k, a: base + k - back, b: 1})
+		z.code = append(z.code, vm.Instr{Op: vm.OpAdd, Dst: base + k, A: base + k - back, B: 1})
 	}
 	return z
 }
@@ -339,7 +341,7 @@ func TestRunStopsAtDependence(t *testing.T) {
 	z := chainCode(10, 100, 5)
 	var got [][3]int
 	for _, r := range z.runs() {
-		got = append(got, [3]int{r.first, int(r.n1), int(r.n2)})
+		got = append(got, [3]int{r.first, int(r.N1), int(r.N2)})
 	}
 	want := [][3]int{{0, 1, 5}, {5, 1, 5}}
 	if !slices.Equal(got, want) {

@@ -3,6 +3,8 @@ package model
 import (
 	"strings"
 	"testing"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // TestDisasm checks the disassembly of a small model's code: slots by
@@ -36,11 +38,11 @@ eq = "(pop - 10) / 50"
 	if got != want {
 		t.Errorf("disassembly:\n%s\nwant:\n%s", got, want)
 	}
-	if s := (instr{op: opLookup, dst: 9, a: 7, b: 2}).String(); s != "lookup s7 #2 → s9" {
+	if s := (vm.Instr{Op: vm.OpLookup, Dst: 9, A: 7, B: 2}).String(); s != "lookup s7 #2 → s9" {
 		t.Errorf("lookup disassembles as %q", s)
 	}
-	for op := range numOps {
-		if name := op.String(); name == "" || strings.HasPrefix(name, "op") && vectorOp(op) {
+	for op := range vm.NumOps {
+		if name := op.String(); name == "" || strings.HasPrefix(name, "op") && vm.VectorOp(op) {
 			t.Errorf("opcode %d has no name", op)
 		}
 	}
