@@ -140,7 +140,7 @@ func splitList(flagName, s string, least int) ([]string, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	out := splitNames(s)
+	out := syntax.SplitNames(s)
 	if len(out) < least {
 		return nil, usagef("--%s needs at least %d variable name(s)", flagName, least)
 	}
@@ -253,7 +253,7 @@ func (r *plotRender) scenarios() []string {
 	if r.opt.Scenario == "" {
 		return nil
 	}
-	return splitNames(r.opt.Scenario)
+	return syntax.SplitNames(r.opt.Scenario)
 }
 
 // thresholdsOn returns the model's thresholds on any of vars.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
 )
 
 var runCmd = &command{
@@ -190,7 +191,7 @@ func (f *runFlags) options() (model.RunOptions, string, error) {
 		opt.Set = f.set
 	}
 	if given["vars"] {
-		opt.Vars = splitNames(f.vars)
+		opt.Vars = syntax.SplitNames(f.vars)
 		if len(opt.Vars) == 0 {
 			return opt, "", usagef("--vars needs at least one variable name")
 		}

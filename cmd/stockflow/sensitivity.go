@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stockflow/stockflow/model/syntax"
 	"github.com/stockflow/stockflow/plots"
 	"github.com/stockflow/stockflow/sensitivity"
 )
@@ -159,17 +160,17 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 	given := map[string]bool{}
 	f.sim.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
 	if given["params"] {
-		if so.Params = splitNames(f.params); len(so.Params) == 0 {
+		if so.Params = syntax.SplitNames(f.params); len(so.Params) == 0 {
 			return usagef("--params needs at least one param name")
 		}
 	}
 	if given["thresholds"] {
-		so.Thresholds = splitNames(f.thresholds)
+		so.Thresholds = syntax.SplitNames(f.thresholds)
 	}
 	if given["vars"] {
 		so.Vars = opt.Vars
 	}
-	for _, s := range splitNames(f.outputs) {
+	for _, s := range syntax.SplitNames(f.outputs) {
 		o, err := sensitivity.ParseOutput(s)
 		if err != nil {
 			return usagef("--outputs: %v", err)

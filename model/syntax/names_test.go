@@ -1,6 +1,7 @@
-package main
+package syntax
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -17,8 +18,13 @@ func TestSplitNames(t *testing.T) {
 		{"", nil},
 		{"x]],a", []string{"x]]", "a"}},
 	} {
-		if got := splitNames(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("splitNames(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := SplitNames(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("SplitNames(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+func ExampleSplitNames() {
+	fmt.Printf("%q\n", SplitNames("population, x[north, retail], y[*]"))
+	// Output: ["population" "x[north, retail]" "y[*]"]
 }

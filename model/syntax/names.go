@@ -1,11 +1,11 @@
-package main
+package syntax
 
 import "strings"
 
-// splitNames splits a comma-separated list of variable names, keeping the
+// SplitNames splits a comma-separated list of variable names, keeping the
 // commas inside an element's subscripts: "a, x[r1,s1]" is a and x[r1,s1].
 // Spaces around names are dropped, and so are empty names.
-func splitNames(s string) []string {
+func SplitNames(s string) []string {
 	var out []string
 	depth, start := 0, 0
 	add := func(end int) {
