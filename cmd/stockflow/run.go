@@ -75,23 +75,12 @@ type runFlags struct {
 }
 
 func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
-	f := &runFlags{fs: fs, set: setFlag{}}
+	f := simFlags(fs) // the flags that shape a run, as the other commands have them
 	fs.StringVar(&f.out, "o", "", "write the results to `FILE` instead of stdout, whole or not at all")
 	fs.StringVar(&f.format, "format", "", "output `FORMAT`: csv, tsv or json (default from -o's extension, else csv)")
-	fs.StringVar(&f.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set applies after it)")
-	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable; within its declared min and max)")
-	fs.BoolVar(&f.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
-	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45, in any case (default the model's)")
-	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
-	fs.Float64Var(&f.start, "start", 0, "start time `T` (default the model's)")
-	fs.Float64Var(&f.stop, "stop", 0, "stop time `T` (default the model's)")
-	fs.Float64Var(&f.saveEvery, "save-every", 0, "output interval `X`, a whole multiple of dt (default the model's)")
 	fs.StringVar(&f.vars, "vars", "", "write only these variables, a comma-separated `LIST` (default every stock, flow and aux)")
 	fs.BoolVar(&f.all, "all", false, "write the params too")
 	fs.IntVar(&f.digits, "digits", 0, "print numbers with `N` significant digits (default the shortest exact form)")
-	fs.Uint64Var(&f.seed, "seed", 0, "seed `N` for the random functions; the same seed gives the same run (default 1)")
-	fs.IntVar(&f.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
-	fs.Int64Var(&f.maxValues, "max-values", 0, "refuse a run that would keep more than `N` numbers, save points × variables (default 100000000)")
 	return f.run
 }
 
