@@ -104,3 +104,39 @@ func (c *compiler) rateTables() {
 	}
 	p.rateLo = append(p.rateLo, int32(len(p.rateSlot)))
 }
+
+// What the flow code of a run must compute, per variable.
+const (
+	unneeded  = iota
+	forOutput // only for a requested output: at save points
+	forRates  // for the stocks' rates or the discrete state: at every evaluation
+)
+
+// mark raises variable i, and what its equation uses, to level.
+func (p *program) mark(need []uint8, i int, level uint8) {
+	if need[i] >= level {
+		return
+	}
+	need[i] = level
+	for _, j := range p.vars[i].deps {
+		p.mark(need, j, level)
+	}
+}
+
+// markRates computes rateNeed: what the stocks' rates and the discrete
+// state need at every evaluation. Compile calls it once.
+func (p *program) markRates() {
+	p.rateNeed = make([]uint8, len(p.vars))
+	for _, i := range p.stocks {
+		v := p.vars[i]
+		for _, j := range v.inflows {
+			p.mark(p.rateNeed, j, forRates)
+		}
+		for _, j := range v.outflows {
+			p.mark(p.rateNeed, j, forRates)
+		}
+	}
+	for _, i := range append(slices.Clone(p.prevs), p.pipes...) {
+		p.mark(p.rateNeed, p.vars[i].input, forRates)
+	}
+}

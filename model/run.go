@@ -649,13 +649,6 @@ func article(word string) string {
 	return "a " + word
 }
 
-// What the flow code of a run must compute, per variable.
-const (
-	unneeded  = iota
-	forOutput // only for a requested output: at save points
-	forRates  // for the stocks' rates or the discrete state: at every evaluation
-)
-
 // needs marks, for each variable, whether the stocks' rates need it, or
 // only the given outputs, or nothing.
 func (p *program) needs(outputs []string) []uint8 {
@@ -664,35 +657,6 @@ func (p *program) needs(outputs []string) []uint8 {
 		p.mark(need, p.byName[name], forOutput)
 	}
 	return need
-}
-
-// mark raises variable i, and what its equation uses, to level.
-func (p *program) mark(need []uint8, i int, level uint8) {
-	if need[i] >= level {
-		return
-	}
-	need[i] = level
-	for _, j := range p.vars[i].deps {
-		p.mark(need, j, level)
-	}
-}
-
-// markRates computes rateNeed: what the stocks' rates and the discrete
-// state need at every evaluation. Compile calls it once.
-func (p *program) markRates() {
-	p.rateNeed = make([]uint8, len(p.vars))
-	for _, i := range p.stocks {
-		v := p.vars[i]
-		for _, j := range v.inflows {
-			p.mark(p.rateNeed, j, forRates)
-		}
-		for _, j := range v.outflows {
-			p.mark(p.rateNeed, j, forRates)
-		}
-	}
-	for _, i := range append(slices.Clone(p.prevs), p.pipes...) {
-		p.mark(p.rateNeed, p.vars[i].input, forRates)
-	}
 }
 
 // plan splits the flow code for a run that records only some variables:
@@ -743,22 +707,6 @@ func (r *run) plan(outputs []string) {
 		dyn = []vm.Instr{} // not nil: eval runs it even when empty
 	}
 	r.dynCode, r.outCode = dyn, out
-}
-
-// lowerFlow returns the code computing the flow variables keep selects
-// (by their index in flowVars; all when keep is nil), in flowCode's
-// order, with runs of array elements as vector instructions when keep
-// selects the whole run.
-func (p *program) lowerFlow(keep func(k int) bool) []vm.Instr {
-	var out []vm.Instr
-	walkBlocks(len(p.flowVars), p.flowRuns, keep, func(r *vrun) bool {
-		out = append(out, r.vec...)
-		return true
-	}, func(k int) {
-		v := p.vars[p.flowVars[k]]
-		out = append(out, p.flowCode[v.codeLo:v.codeHi]...)
-	})
-	return out
 }
 
 // clipStocks sets non-negative stocks that went below zero to zero, under

@@ -376,3 +376,19 @@ func (z *vectorizer) lower(r *vrun, vecs *[]vm.VInstr, tempBase int32) int32 {
 	}
 	return int32(len(temps)) * n
 }
+
+// lowerFlow returns the code computing the flow variables keep selects
+// (by their index in flowVars; all when keep is nil), in flowCode's
+// order, with runs of array elements as vector instructions when keep
+// selects the whole run.
+func (p *program) lowerFlow(keep func(k int) bool) []vm.Instr {
+	var out []vm.Instr
+	walkBlocks(len(p.flowVars), p.flowRuns, keep, func(r *vrun) bool {
+		out = append(out, r.vec...)
+		return true
+	}, func(k int) {
+		v := p.vars[p.flowVars[k]]
+		out = append(out, p.flowCode[v.codeLo:v.codeHi]...)
+	})
+	return out
+}
