@@ -26,7 +26,8 @@
 //	emitInit, emitFlows       codegen.go    equations to three-address code, folding, hoisting
 //	                          fuse.go       two arithmetic instructions into one
 //	groupBlocks               schedule.go   blocks of one shape together, so runs exist
-//	rates, rateTables         ratecode.go   the stocks' rates of change
+//	rates, rateTables,        ratecode.go   the stocks' rates of change, and what they need
+//	markRates                               at every evaluation
 //	vectorize                 vector.go     runs of array elements as vector instructions
 //
 // The interpreter is package model/internal/vm: the instructions, their
