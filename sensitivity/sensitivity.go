@@ -168,6 +168,10 @@ type RunSpec struct {
 	SaveEvery float64            `json:"save_every,omitempty"`
 }
 
+// MaxRuns bounds the runs of a study, whose sample plan and results are
+// made before and kept through the runs: a million.
+const MaxRuns = 1_000_000
+
 // Runs returns the number of runs of the study.
 func (s *Spec) Runs() int {
 	switch s.Method {
@@ -238,6 +242,16 @@ func NewSpec(m *model.Model, opt *Options) (*Spec, error) {
 	}
 	if s.Params, err = studyParams(m, o.Params, fixed, o.Run.Set); err != nil {
 		return nil, err
+	}
+	runs := float64(s.Samples)
+	switch s.Method {
+	case Sobol:
+		runs *= float64(len(s.Params) + 2)
+	case Morris:
+		runs *= float64(len(s.Params) + 1)
+	}
+	if runs > MaxRuns {
+		return nil, fmt.Errorf("the study would make %.4g runs, more than the limit of %d; use fewer samples", runs, MaxRuns)
 	}
 	// gonum's Halton sequence has the first 1,000 primes: 1,000
 	// dimensions, 2d for a Sobol study of d params.
