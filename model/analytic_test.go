@@ -396,7 +396,7 @@ eq = "1 / (3 - time)"
 	if err == nil {
 		t.Fatal("no error")
 	}
-	want := `stocks.s: stock s became infinite at t=4: f = +Inf is not finite (equation "1 / (3 - time)")`
+	want := `flows.f.eq: f became +Inf at t=3: 1 / (3 - time) with time = 3; stock s became infinite at t=4`
 	if err.Error() != want {
 		t.Errorf("got  %s\nwant %s", err, want)
 	}

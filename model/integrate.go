@@ -38,6 +38,7 @@ func (r *run) fixed(ctx context.Context) error {
 	k3 := make([]float64, n)
 	k4 := make([]float64, n)
 	tmp := make([]float64, n)
+	y0 := make([]float64, n) // the state at the step's start, to explain a failure
 	h := s.dt
 	for i := 0; ; i++ {
 		t, next := s.at(i), s.at(i+1)
@@ -53,6 +54,7 @@ func (r *run) fixed(ctx context.Context) error {
 			return nil
 		}
 		r.capture()
+		copy(y0, y)
 		switch s.method {
 		case "euler":
 			for j := range y {
@@ -85,7 +87,7 @@ func (r *run) fixed(ctx context.Context) error {
 		}
 		r.clipStocks(y)
 		if err := r.checkFinite(next, y); err != nil {
-			return err
+			return r.blameStep(err, stageTimes(s.method, t, h), stageStates(s.method, h, y0, k1, k2, k3))
 		}
 
 		r.advance()
@@ -95,6 +97,37 @@ func (r *run) fixed(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// stageTimes returns the times at which a step of method from t evaluates
+// the model, in order.
+func stageTimes(method string, t, h float64) []float64 {
+	switch method {
+	case "rk2":
+		return []float64{t, t + h}
+	case "rk4":
+		return []float64{t, t + h/2, t + h/2, t + h}
+	}
+	return []float64{t}
+}
+
+// stageStates rebuilds the states at which a step of method from y0
+// evaluated the model, given its slopes k1, k2, k3.
+func stageStates(method string, h float64, y0, k1, k2, k3 []float64) [][]float64 {
+	at := func(c float64, k []float64) []float64 {
+		y := make([]float64, len(y0))
+		for j := range y {
+			y[j] = y0[j] + c*k[j]
+		}
+		return y
+	}
+	switch method {
+	case "rk2":
+		return [][]float64{y0, at(h, k1)}
+	case "rk4":
+		return [][]float64{y0, at(h/2, k1), at(h/2, k2), at(h, k3)}
+	}
+	return [][]float64{y0}
 }
 
 // Dormand–Prince 5(4) coefficients (Hairer, Nørsett & Wanner, DOPRI5).

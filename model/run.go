@@ -12,6 +12,7 @@ import (
 	"github.com/stockflow/stockflow/model/internal/vm"
 
 	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
 )
 
 // settings are a run's resolved simulation settings.
@@ -191,6 +192,12 @@ type run struct {
 
 	nativeRates bool // generated code: Rates at each evaluation, Flow at save points
 	res         *Result
+
+	// varLo and varHi bound the slots of the flows and aux, which record
+	// looks through for a NaN or infinity that did not reach a stock, until
+	// it has found one (sawNonFinite).
+	varLo, varHi int
+	sawNonFinite bool
 }
 
 // Run simulates the model. It honours ctx: a cancelled run stops within a
@@ -372,6 +379,12 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string) error {
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
 	r.res.model = m
 	r.res.Warnings = slices.Clone(s.notes)
+	r.varLo, r.varHi = int(p.stockLo)+r.n, int(p.stockLo)+r.n
+	for _, i := range p.flowVars {
+		if sl := int(p.vars[i].slot); sl >= r.varHi {
+			r.varHi = sl + 1
+		}
+	}
 	if msg := decl.EndsEarly(s.start, s.stop, s.dt, s.save); msg != "" {
 		r.res.Warnings = append(r.res.Warnings, msg)
 	}
@@ -548,6 +561,9 @@ func (r *run) record(t float64) {
 	case len(r.outCode) > 0:
 		vm.Exec(r.outCode, r.v, r.p.tables, r.p.vecs)
 	}
+	if !r.sawNonFinite && r.varHi > r.varLo {
+		r.checkVars(t)
+	}
 	res := r.res
 	res.Times = append(res.Times, t)
 	for k, s := range r.outSlots {
@@ -556,6 +572,34 @@ func (r *run) record(t float64) {
 	if tr := res.trace; tr != nil {
 		tr.Times = append(tr.Times, t)
 		tr.states = append(tr.states, append([]float64(nil), r.v...))
+	}
+}
+
+// checkVars warns, once, of a flow or aux that is NaN or infinite at a
+// save point though the run goes on: a lookup, min, max or comparison
+// downstream absorbed it, and the stocks never saw it.
+func (r *run) checkVars(t float64) {
+	v := r.v[r.varLo:r.varHi]
+	sum := 0.0
+	for _, x := range v {
+		sum += x - x // 0 for finite x, NaN for NaN and ±Inf
+	}
+	if sum == 0 {
+		return
+	}
+	for _, i := range r.p.flowVars {
+		cv := r.p.vars[i]
+		x := r.v[cv.slot]
+		if x-x == 0 || cv.hidden {
+			continue
+		}
+		r.sawNonFinite = true
+		msg := fmt.Sprintf("%s.eq: %s was %s at t=%s (%s", cv.src.Key, cv.src.Name, fmtNum(x), fmtNum(t), cv.src.Eq.Text)
+		if in := r.inputValues(cv); in != "" {
+			msg += " with " + in
+		}
+		r.res.Warnings = append(r.res.Warnings, msg+"), yet the run went on: a lookup, min, max or comparison that uses it hid the value; check the equation")
+		return
 	}
 }
 
@@ -638,7 +682,102 @@ func (r *run) nonFinite(t float64, i int, x float64) error {
 	} else if sv.hidden {
 		msg = fmt.Sprintf("%s: the %s in the equation of %s became %s at t=%s (equation %q)", key, sv.builtin, name, what, fmtNum(t), sv.src.Eq.Text)
 	}
-	return errors.New(msg)
+	return &nonFiniteError{msg: msg, stock: name, what: what, t: t}
+}
+
+// nonFiniteError is a stock that became NaN or infinite.
+type nonFiniteError struct {
+	msg   string
+	stock string  // the stock's name
+	what  string  // "NaN" or "infinite"
+	t     float64 // when
+}
+
+func (e *nonFiniteError) Error() string { return e.msg }
+
+// blameStep explains a stock that became NaN or infinite in the step
+// from t: it evaluates the flow code at each state the step evaluated (the
+// state at t, then each later stage's, given as times and states) and names
+// the first variable, in evaluation order, whose value is NaN or infinite,
+// with its equation and the values of its inputs. When no variable is
+// (a stock grew past the largest float), err stands.
+func (r *run) blameStep(err error, times []float64, states [][]float64) error {
+	for k, y := range states {
+		if msg := r.firstNonFinite(times[k], y); msg != "" {
+			if e, ok := err.(*nonFiniteError); ok {
+				msg += fmt.Sprintf("; stock %s became %s at t=%s", e.stock, e.what, fmtNum(e.t))
+			}
+			return errors.New(msg)
+		}
+	}
+	return err
+}
+
+// firstNonFinite evaluates every flow and aux at time t and stocks y, and
+// describes the first, in evaluation order, that is NaN or infinite; ""
+// when none is.
+func (r *run) firstNonFinite(t float64, y []float64) string {
+	p, v := r.p, r.v
+	for _, x := range y {
+		if x-x != 0 {
+			return "" // not a state the step evaluated from
+		}
+	}
+	v[slotTime] = t
+	copy(v[p.stockLo:int(p.stockLo)+r.n], y)
+	if p.native != nil {
+		p.native.Flow(v, p.kernel)
+	} else {
+		exec(p.fastCode, v, p.tables, p.vecs)
+	}
+	for _, i := range p.flowVars {
+		cv := p.vars[i]
+		x := v[cv.slot]
+		if x-x == 0 {
+			continue
+		}
+		what := "NaN"
+		if math.IsInf(x, 0) {
+			what = fmtNum(x)
+		}
+		key, name := cv.src.Key+".eq", cv.src.Name
+		if cv.hidden {
+			name = fmt.Sprintf("the %s in %s", cv.builtin, cv.src.Name)
+		}
+		msg := fmt.Sprintf("%s: %s became %s at t=%s: %s", key, name, what, fmtNum(t), cv.src.Eq.Text)
+		if in := r.inputValues(cv); in != "" {
+			msg += " with " + in
+		}
+		return msg
+	}
+	return ""
+}
+
+// inputValues lists the current values of the variables cv's equation
+// names: "throughput = 3.2, time = 2026".
+func (r *run) inputValues(cv *cvar) string {
+	if cv.eq == nil {
+		return ""
+	}
+	p := r.p
+	var parts []string
+	seen := map[string]bool{}
+	syntax.Walk(cv.eq, func(x syntax.Expr) bool {
+		id, ok := x.(*syntax.Ident)
+		if !ok || seen[id.Name] {
+			return true
+		}
+		seen[id.Name] = true
+		if id.Name == "time" {
+			parts = append(parts, "time = "+fmtNum(r.v[slotTime]))
+			return true
+		}
+		if i, ok := p.byName[id.Name]; ok && p.vars[i].role != rLookup {
+			parts = append(parts, fmt.Sprintf("%s = %s", id.Name, fmtNum(r.v[p.vars[i].slot])))
+		}
+		return true
+	})
+	return strings.Join(parts, ", ")
 }
 
 // article puts "a" or "an" before a word.
