@@ -202,8 +202,11 @@ type run struct {
 
 // Run simulates the model. It honours ctx: a cancelled run stops within a
 // few thousand steps and returns ctx's error. A run that produces NaN or
-// an infinity in a stock stops with an error naming the stock, the time
-// and the flow equations behind it.
+// an infinity in a stock stops with an error naming the first variable,
+// in evaluation order, that became one, with its equation, its inputs'
+// values and the time, and then the stock; one that is NaN or infinite
+// in a flow or aux while the stocks stay finite (a lookup clamped it) is
+// a warning in Result.Warnings.
 func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 	s, err := m.settings(opt)
 	if err != nil {
