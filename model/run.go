@@ -726,12 +726,12 @@ func (r *run) firstNonFinite(t float64, y []float64) string {
 			return "" // not a state the step evaluated from
 		}
 	}
-	v[slotTime] = t
+	v[vm.SlotTime] = t
 	copy(v[p.stockLo:int(p.stockLo)+r.n], y)
 	if p.native != nil {
 		p.native.Flow(v, p.kernel)
 	} else {
-		exec(p.fastCode, v, p.tables, p.vecs)
+		vm.Exec(p.fastCode, v, p.tables, p.vecs)
 	}
 	for _, i := range p.flowVars {
 		cv := p.vars[i]
@@ -772,7 +772,7 @@ func (r *run) inputValues(cv *cvar) string {
 		}
 		seen[id.Name] = true
 		if id.Name == "time" {
-			parts = append(parts, "time = "+fmtNum(r.v[slotTime]))
+			parts = append(parts, "time = "+fmtNum(r.v[vm.SlotTime]))
 			return true
 		}
 		if i, ok := p.byName[id.Name]; ok && p.vars[i].role != rLookup {
