@@ -126,7 +126,7 @@ func StockFlowDOT(g *loops.Graph, opt DiagramOptions) ([]byte, error) {
 		}
 		if len(from) == 0 {
 			cloud := "cloud: " + n.Name + " source"
-			fmt.Fprintf(&b, "\t%s [shape=ellipse, style=dashed, label=\"\", width=0.4, height=0.3];\n", dotID(cloud))
+			fmt.Fprintf(&b, "\t%s [shape=ellipse, style=dashed, label=\" \", width=0.4, height=0.3];\n", dotID(cloud))
 			fmt.Fprintf(&b, "\t%s -> %s [%s, arrowhead=none];\n", dotID(cloud), dotID(n.Name), pipeStyle)
 		}
 		for _, s := range from {
@@ -139,7 +139,7 @@ func StockFlowDOT(g *loops.Graph, opt DiagramOptions) ([]byte, error) {
 		}
 		if len(to) == 0 {
 			cloud := "cloud: " + n.Name + " sink"
-			fmt.Fprintf(&b, "\t%s [shape=ellipse, style=dashed, label=\"\", width=0.4, height=0.3];\n", dotID(cloud))
+			fmt.Fprintf(&b, "\t%s [shape=ellipse, style=dashed, label=\" \", width=0.4, height=0.3];\n", dotID(cloud))
 			fmt.Fprintf(&b, "\t%s -> %s [%s];\n", dotID(n.Name), dotID(cloud), pipeStyle)
 		}
 	}
@@ -151,9 +151,15 @@ func StockFlowDOT(g *loops.Graph, opt DiagramOptions) ([]byte, error) {
 		}
 		from, _ := g.Node(e.From)
 		attrs := fmt.Sprintf("id=%s, label=%s, color=%q, fontcolor=%q, arrowsize=0.6", dotID(e.From+" -> "+e.To), dotID(signLabel(e.Sign)), linkColor, linkColor)
-		if from.Kind == decl.Param {
+		to, _ := g.Node(e.To)
+		switch {
+		case from.Kind == decl.Param:
 			// Params hang off the diagram without pulling it about.
 			attrs += ", weight=0"
+		case to.Kind == decl.Flow:
+			// A link into a valve would drag the valve out of its
+			// pipe's place in the chain: it does not rank the valve.
+			attrs += ", constraint=false"
 		}
 		if e.From == e.To {
 			attrs += ", headport=n, tailport=n"
@@ -245,9 +251,11 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 	d := g.Model().Decl
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "digraph %s {\n", dotID(d.Name+" causal loops"))
-	b.WriteString("\tlayout=dot; nodesep=0.4; ranksep=0.55; pad=0.2;\n")
+	// A spring layout: each loop's marker is tied to the loop's
+	// variables by invisible springs, so it settles inside the loop.
+	b.WriteString("\tlayout=neato; start=1; overlap=false; splines=true; sep=\"+10\"; esep=\"+4\"; pad=0.2;\n")
 	b.WriteString("\tnode [fontname=\"Helvetica\", fontsize=12];\n")
-	b.WriteString("\tedge [fontname=\"Helvetica-Bold\", fontsize=13];\n")
+	b.WriteString("\tedge [fontname=\"Helvetica\", fontsize=14];\n")
 	if d.Name != "" {
 		title := d.Name + ": causal loops"
 		if opt.Dominance != nil {
@@ -285,8 +293,8 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 		if name == "" {
 			name = lp.Label
 		}
-		label := letter + "\n" + name
-		attrs := fmt.Sprintf("shape=circle, style=filled, fillcolor=%q, color=%q, fontcolor=%q, penwidth=2, fontsize=12",
+		label := letter + "\n" + strings.ReplaceAll(name, " ", "\n")
+		attrs := fmt.Sprintf("shape=circle, style=filled, fillcolor=%q, color=%q, fontcolor=%q, penwidth=2, fontsize=11, margin=0.02",
 			fill, colour[lp], colour[lp])
 		if dimmed && !highlight[lp] {
 			attrs = fmt.Sprintf("shape=circle, color=%q, fontcolor=%q, fontsize=12", dimColor, dimColor)
@@ -299,7 +307,7 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 		// Invisible ties draw the marker into its loop without ranking it.
 		for _, v := range lp.Vars {
 			if keep[v] {
-				fmt.Fprintf(&b, "\t%s -> %s [style=invis, constraint=false];\n", dotID("loop: "+name), dotID(v))
+				fmt.Fprintf(&b, "\t%s -> %s [style=invis, len=0.9, weight=4];\n", dotID("loop: "+name), dotID(v))
 			}
 		}
 	}
