@@ -52,6 +52,7 @@ var commands = []*command{
 	plotCmd,
 	sweepCmd,
 	sensitivityCmd,
+	calibrateCmd,
 	genCmd,
 	versionCmd,
 }
