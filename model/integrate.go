@@ -33,12 +33,11 @@ func (r *run) fixed(ctx context.Context) error {
 	if err := r.checkFinite(s.start, y); err != nil {
 		return err
 	}
-	k1 := make([]float64, n)
-	k2 := make([]float64, n)
-	k3 := make([]float64, n)
-	k4 := make([]float64, n)
-	tmp := make([]float64, n)
-	y0 := make([]float64, n) // the state at the step's start, to explain a failure
+	// The slopes, a stage's state and the state at the step's start (to
+	// explain a failure), in one allocation.
+	buf := make([]float64, 6*n)
+	k1, k2, k3 := buf[0:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n]
+	k4, tmp, y0 := buf[3*n:4*n:4*n], buf[4*n:5*n:5*n], buf[5*n:6*n:6*n]
 	h := s.dt
 	for i := 0; ; i++ {
 		t, next := s.at(i), s.at(i+1)
