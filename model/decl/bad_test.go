@@ -47,6 +47,15 @@ var badCases = []struct {
 	{"param a string", "[params]\nr = \"0.3\"\n", 2, 5, "params.r", "expected a number or a table"},
 	{"stop infinite", "[sim]\nstop = inf\n", 2, 8, "sim.stop", "expected a finite number"},
 
+	// Ranges.
+	{"range one number", "[aux.a]\neq = \"1\"\nrange = [0]\n", 3, 9, "aux.a.range", "range must be two numbers [lo, hi]"},
+	{"range not an array", "[aux.a]\neq = \"1\"\nrange = 1\n", 3, 9, "aux.a.range", "range must be two numbers [lo, hi]"},
+	{"range a string end", "[aux.a]\neq = \"1\"\nrange = [0, \"1\"]\n", 3, 9, "aux.a.range", "got a string at its high end"},
+	{"range nan end", "[aux.a]\neq = \"1\"\nrange = [nan, 1]\n", 3, 9, "aux.a.range", "range has nan for an end"},
+	{"range reversed", "[flows.f]\neq = \"1\"\nrange = [1, 0]\n", 3, 9, "flows.f.range", "range [1, 0] has its low end above its high end"},
+	{"range empty at infinity", "[stocks.s]\ninitial = 1\nrange = [inf, inf]\n", 3, 9, "stocks.s.range", "holds no number"},
+	{"range on a param", "[params]\nK = { value = 1, range = [0, 2] }\n", 2, 18, "params.K.range", `unknown key "range"`},
+
 	// Unknown keys.
 	{"unknown top key", "nme = \"x\"\n", 1, 1, "nme", `unknown key "nme" (did you mean "name"?)`},
 	{"unknown sim key", "[sim]\n  dtt = 1\n", 2, 3, "sim.dtt", `unknown key "dtt" (did you mean "dt"?)`},

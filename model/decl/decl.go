@@ -234,6 +234,11 @@ type Var struct {
 	// below zero; for a flow, the flow is never negative.
 	NonNegative bool
 
+	// Range, for a stock, flow or aux, is the interval [lo, hi] its value
+	// is expected to stay in: a run that leaves it warns. An open end is
+	// -Inf or +Inf (written -inf, inf). Nil means no range.
+	Range *[2]float64
+
 	// Lookups, and data variables (x is the time).
 	Points      [][2]float64 // (x, y) pairs, x strictly increasing
 	Extrapolate bool         // false: hold the end values; true: extend the end segments

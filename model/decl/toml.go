@@ -55,9 +55,9 @@ var (
 	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "data", "thresholds", "loops", "plots", "scenarios"}
 	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step", "non_negative"}
 	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max", "dist", "mode", "mean", "sd"}
-	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative"}
-	flowKeys      = []string{"eq", "eqs", "dims", "units", "doc", "non_negative"}
-	auxKeys       = []string{"eq", "eqs", "dims", "units", "doc"}
+	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative", "range"}
+	flowKeys      = []string{"eq", "eqs", "dims", "units", "doc", "non_negative", "range"}
+	auxKeys       = []string{"eq", "eqs", "dims", "units", "doc", "range"}
 	lookupKeys    = []string{"points", "extrapolate", "units", "doc"}
 	thresholdKeys = []string{"var", "level", "direction", "doc"}
 	loopKeys      = []string{"name", "path", "polarity", "doc"}
@@ -868,6 +868,7 @@ func (r *reader) stock(c loc, v *Var, t map[string]any) {
 	if x, ok := t["non_negative"]; ok {
 		v.NonNegative, _ = r.boolean(c.child("non_negative"), x)
 	}
+	r.valueRange(c, v, t)
 }
 
 func (r *reader) flowOrAux(c loc, v *Var, t map[string]any, keys []string) {
@@ -882,6 +883,64 @@ func (r *reader) flowOrAux(c loc, v *Var, t map[string]any, keys []string) {
 	if x, ok := t["non_negative"]; ok {
 		v.NonNegative, _ = r.boolean(c.child("non_negative"), x)
 	}
+	r.valueRange(c, v, t)
+}
+
+// valueRange reads a stock's, flow's or aux's range = [lo, hi], where
+// either end may be -inf or inf (TOML's infinities) to leave it open.
+func (r *reader) valueRange(c loc, v *Var, t map[string]any) {
+	x, ok := t["range"]
+	if !ok {
+		return
+	}
+	c = c.child("range")
+	pos := r.valPos(c)
+	a, ok := x.([]any)
+	if !ok || len(a) != 2 {
+		r.errorf(pos, c, "range must be two numbers [lo, hi], e.g. [0, 1]; leave an end open with -inf or inf, as in [0, inf]")
+		return
+	}
+	var rg [2]float64
+	for i, e := range a {
+		switch e := e.(type) {
+		case int64:
+			rg[i] = float64(e)
+		case float64:
+			if math.IsNaN(e) {
+				r.errorf(pos, c, "range has nan for an end; leave an end open with -inf or inf, as in [0, inf]")
+				return
+			}
+			rg[i] = e
+		default:
+			r.errorf(pos, c, "range must be two numbers [lo, hi], got %s at its %s end; leave an end open with -inf or inf", typeName(e), [2]string{"low", "high"}[i])
+			return
+		}
+	}
+	if rg[0] > rg[1] {
+		r.errorf(pos, c, "range [%s, %s] has its low end above its high end; write [lo, hi]", rangeNum(rg[0]), rangeNum(rg[1]))
+		return
+	}
+	if rg[0] == math.Inf(1) || rg[1] == math.Inf(-1) {
+		r.errorf(pos, c, "range [%s, %s] holds no number; write [lo, hi] with lo below inf and hi above -inf", rangeNum(rg[0]), rangeNum(rg[1]))
+		return
+	}
+	v.Range = &rg
+}
+
+// rangeNum writes an end of a range as TOML does: a number, or -inf or inf.
+func rangeNum(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return ff(f)
+}
+
+// RangeText writes a range as the model file does, e.g. [0, 1] or [0, inf].
+func RangeText(rg [2]float64) string {
+	return "[" + rangeNum(rg[0]) + ", " + rangeNum(rg[1]) + "]"
 }
 
 // equation reads an equation given as a string, or as a number taken as

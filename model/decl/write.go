@@ -165,10 +165,16 @@ func (t *tomlWriter) variable(v *Var) {
 		if v.NonNegative {
 			t.line("non_negative = true")
 		}
+		if v.Range != nil {
+			t.line("range = %s", RangeText(*v.Range))
+		}
 	case Flow, Aux:
 		t.eq("eq", v.Eq, v.ElementEqs, "eqs")
 		if v.NonNegative && v.Kind == Flow {
 			t.line("non_negative = true")
+		}
+		if v.Range != nil {
+			t.line("range = %s", RangeText(*v.Range))
 		}
 	case Lookup:
 		var b strings.Builder

@@ -68,6 +68,9 @@ func summary(m *Model) string {
 		if v.Min != nil || v.Max != nil {
 			b.WriteString(" range " + reflectString(v.Min) + " " + reflectString(v.Max))
 		}
+		if v.Range != nil {
+			b.WriteString(" values in " + RangeText(*v.Range))
+		}
 		for _, p := range v.Points {
 			b.WriteString(" " + ff(p[0]) + ":" + ff(p[1]))
 		}
@@ -109,5 +112,49 @@ func TestQuote(t *testing.T) {
 		if got := quote(in); got != want {
 			t.Errorf("quote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestWriteRange writes back the ranges of stocks, flows and aux, open
+// ends included.
+func TestWriteRange(t *testing.T) {
+	src := `[stocks.s]
+initial = 1
+inflows = ["f"]
+range = [0, inf]
+
+[flows.f]
+eq = "0.1"
+range = [-inf, 2.5]
+
+[aux.share]
+eq = "s / 10"
+range = [0, 1]
+`
+	m1, err := ParseTOML("m.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"s": "[0, inf]", "f": "[-inf, 2.5]", "share": "[0, 1]"}
+	for name, w := range want {
+		if v := m1.Var(name); v.Range == nil || RangeText(*v.Range) != w {
+			t.Errorf("%s: range %v, want %s", name, v.Range, w)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteTOML(&buf, m1); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"range = [0, inf]", "range = [-inf, 2.5]", "range = [0, 1]"} {
+		if !strings.Contains(buf.String(), w) {
+			t.Errorf("written TOML lacks %q:\n%s", w, buf.String())
+		}
+	}
+	m2, err := ParseTOML("out.toml", buf.Bytes())
+	if err != nil {
+		t.Fatalf("written TOML does not read: %v\n%s", err, buf.String())
+	}
+	if got, w := summary(m2), summary(m1); got != w {
+		t.Errorf("read back:\n%s\nwant\n%s", got, w)
 	}
 }
