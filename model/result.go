@@ -25,6 +25,10 @@ type Result struct {
 	// interval chosen anew because a new dt no longer divides the model's.
 	// The command line prints them on stderr.
 	Warnings []string
+	// OutOfRange lists, for each variable that left the range its
+	// declaration gives, the first save point at which it was outside,
+	// in declaration order. Each is in Warnings too.
+	OutOfRange []RangeViolation
 
 	cols  [][]float64
 	index map[string]int

@@ -198,6 +198,8 @@ type run struct {
 	// it has found one (sawNonFinite).
 	varLo, varHi int
 	sawNonFinite bool
+
+	ranges rangeCheck // the variables with a declared range, checked at save points
 }
 
 // Run simulates the model. It honours ctx: a cancelled run stops within a
@@ -225,6 +227,7 @@ func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.finishRanges()
 	return r.res, nil
 }
 
@@ -391,10 +394,11 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string) error {
 	if msg := decl.EndsEarly(s.start, s.stop, s.dt, s.save); msg != "" {
 		r.res.Warnings = append(r.res.Warnings, msg)
 	}
+	ranged := r.rangedVars(m)
 	if opt.Trace {
 		r.res.trace = &Trace{m: m, s: s}
 	} else {
-		r.plan(outNames)
+		r.plan(append(slices.Clip(outNames), ranged...))
 	}
 
 	return nil
@@ -571,6 +575,9 @@ func (r *run) record(t float64) {
 	res.Times = append(res.Times, t)
 	for k, s := range r.outSlots {
 		res.cols[k] = append(res.cols[k], r.v[s])
+	}
+	if len(r.ranges.slots) > 0 {
+		r.ranges.check(t, r.v)
 	}
 	if tr := res.trace; tr != nil {
 		tr.Times = append(tr.Times, t)

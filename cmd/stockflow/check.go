@@ -11,6 +11,7 @@ import (
 	"github.com/stockflow/stockflow/loops"
 	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
 )
 
 var checkCmd = &command{
@@ -55,6 +56,9 @@ func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error
 		// polarity they have.
 		if errs := loops.Check(ctx, m); len(errs) > 0 {
 			return errs
+		}
+		if err := checkInitialRanges(m); err != nil {
+			return err
 		}
 		// Count what the file declares: an arrayed variable once.
 		d := m.Source
@@ -123,6 +127,22 @@ func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error
 		_, err = fmt.Fprintln(out.stdout, "ok")
 		return err
 	}
+}
+
+// checkInitialRanges returns an error, at each range = [lo, hi] given,
+// for the variables whose start values (under the declared params) are
+// outside their ranges.
+func checkInitialRanges(m *model.Model) error {
+	out, err := m.InitialRanges(model.RunOptions{})
+	if err != nil {
+		return err
+	}
+	var errs syntax.ErrorList
+	for _, v := range out {
+		dv := m.Decl.Var(v.Var)
+		errs.Addf(dv.FieldPosOr("range"), dv.Key+".range", "%s starts at %s, outside its range %s", v.Var, num(v.Value), decl.RangeText(v.Range))
+	}
+	return errs.Err()
 }
 
 // simSummary describes the simulation settings on one line, as a run

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -72,6 +73,9 @@ type runFlags struct {
 	seed            uint64
 	maxSteps        int
 	maxValues       int64
+	// strict makes a run that takes a variable outside its declared
+	// range an error.
+	strict bool
 }
 
 func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
@@ -81,6 +85,7 @@ func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	fs.StringVar(&f.vars, "vars", "", "write only these variables, a comma-separated `LIST` (default every stock, flow and aux)")
 	fs.BoolVar(&f.all, "all", false, "write the params too")
 	fs.IntVar(&f.digits, "digits", 0, "print numbers with `N` significant digits (default the shortest exact form)")
+	fs.BoolVar(&f.strict, "strict", false, "fail, writing nothing, if a variable leaves its declared range")
 	return f.run
 }
 
@@ -107,6 +112,9 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 		return &fileError{path, err}
 	}
 	printRunWarnings(out.stderr, path, res)
+	if f.strict && len(res.OutOfRange) > 0 {
+		return &fileError{path, errors.New("a variable left its declared range (see the warnings above), an error under --strict")}
+	}
 	format := model.Format{Kind: kind, Digits: f.digits}
 	if f.out == "" {
 		return res.Write(out.stdout, format)
