@@ -120,7 +120,7 @@ func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error
 		if err != nil {
 			return err
 		}
-		line("sim", "%s", simSummary(settings))
+		line("sim", "%s", simSummary(settings, d.Sim))
 		if err := tw.Flush(); err != nil {
 			return err
 		}
@@ -146,8 +146,13 @@ func checkInitialRanges(m *model.Model) error {
 }
 
 // simSummary describes the simulation settings on one line, as a run
-// would use them.
-func simSummary(s model.Settings) string {
+// would use them; file is what the model file says, for the integration
+// method a reader translated ("method rk4 (Vensim RK4 Fixed)").
+func simSummary(s model.Settings, file decl.Sim) string {
+	from := ""
+	if file.MethodFrom != "" && file.Method == s.Method {
+		from = " (" + file.MethodFrom + ")"
+	}
 	units := ""
 	if s.TimeUnits != "" {
 		units = " " + s.TimeUnits
@@ -156,7 +161,7 @@ func simSummary(s model.Settings) string {
 		"start " + num(s.Start) + units,
 		"stop " + num(s.Stop) + units,
 		"dt " + num(s.DT),
-		"method " + s.Method,
+		"method " + s.Method + from,
 		"save_every " + num(s.SaveEvery),
 	}
 	if s.Method == "rk45" {

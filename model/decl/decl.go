@@ -143,9 +143,14 @@ type Sim struct {
 	DT        float64 // default 1; the fixed step, and rk45's first step
 	SaveEvery float64 // output interval; 0 means DT
 	Method    string  // euler (default), rk2, rk4 or rk45
-	RelTol    float64 // rk45 relative tolerance; default 1e-6
-	AbsTol    float64 // rk45 absolute tolerance; default 1e-9
-	MaxStep   float64 // rk45 largest step; 0 means no limit
+
+	// MethodFrom says what a reader translated Method from, when it
+	// did, e.g. "Vensim RK4 Fixed"; check prints it.
+	MethodFrom string
+
+	RelTol  float64 // rk45 relative tolerance; default 1e-6
+	AbsTol  float64 // rk45 absolute tolerance; default 1e-9
+	MaxStep float64 // rk45 largest step; 0 means no limit
 
 	// NonNegative is how non-negative stocks are kept from going below
 	// zero: "cut_outflows" (the default, XMILE's and Stella's rule) or

@@ -172,6 +172,7 @@ func (r *reader) read() {
 	}
 	r.resolveEquivs()
 	r.control(rest)
+	r.settings()
 	for _, d := range rest {
 		if isControl(d.key) {
 			continue

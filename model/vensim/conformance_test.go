@@ -72,7 +72,15 @@ var expectedFailuresA = map[string]string{
 	"samples/Roessler_Chaos": "the reference was computed in single precision; the chaotic system amplifies float32 rounding past the gate after t≈30 (docs/conformance.md)",
 }
 
+// features holds one directory per construct the issue-19 work added,
+// each a model with an output.tab computed by hand from the construct's
+// documented semantics (see testdata/features/README.md); all must pass.
+const features = "testdata/features"
+
 func dirPath(dir string) string {
+	if strings.HasPrefix(dir, "features/") {
+		return filepath.Join(features, strings.TrimPrefix(dir, "features/"))
+	}
 	if strings.HasPrefix(dir, "samples/") {
 		return filepath.Join(suite, dir)
 	}
@@ -188,6 +196,23 @@ func TestConformanceMdlB(t *testing.T) {
 	t.Logf("mdl-B: %d of %d pass", pass, len(tierB))
 	if pass*100 < 85*len(tierB) {
 		t.Errorf("mdl-B: %d of %d pass, below 85%%", pass, len(tierB))
+	}
+}
+
+func TestConformanceFeatures(t *testing.T) {
+	dirs, err := os.ReadDir(features)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		t.Run(d.Name(), func(t *testing.T) {
+			if ok, why := runDir(t, "features/"+d.Name()); !ok {
+				t.Errorf("%s", why)
+			}
+		})
 	}
 }
 

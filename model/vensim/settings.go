@@ -1,0 +1,87 @@
+package vensim
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/stockflow/stockflow/model/syntax"
+)
+
+// settingsMarker starts the settings block that Vensim writes after the
+// sketch, one "code:values" line each (some files put a byte 0x7F after
+// the ":L").
+const settingsMarker = `<%^E!@`
+
+// vensimMethod is one of Vensim's integration types, by the code the
+// fourth field of the settings block's 15: line holds.
+type vensimMethod struct {
+	name   string // as Vensim's Model Settings spell it
+	method string // the stockflow method run for it
+	note   string // what differs from Vensim, for a warning; "" when nothing does
+}
+
+// vensimMethods maps the 15: line's integration code to a method. xmutil
+// and Simlin read 0 as Euler, 1 and 5 as RK4, 3 and 4 as RK2 and 2 as
+// Difference; which of each pair is Auto and which Fixed follows the
+// order in which Vensim's integration button steps through them (Euler,
+// RK4, Difference, RK2 Fixed, RK2, RK4 Fixed).
+var vensimMethods = map[int]vensimMethod{
+	0: {"Euler", "euler", ""},
+	1: {"RK4 Auto", "rk45", "Vensim's RK4 Auto shortens the step by its own error estimate; stockflow runs rk45 with max_step = TIME STEP, so the numbers agree to rel_tol, not digit for digit"},
+	2: {"Difference", "euler", "Vensim's Difference integrates as Euler does but reports each aux and flow as computed at the save time before; stockflow reports them at their own time (stocks agree)"},
+	3: {"RK2 Fixed", "rk2", "Vensim's RK2 takes the rates at the half step (the midpoint rule); stockflow's rk2 is Heun's rule, which agrees with it on linear models and differs by O(dt²) on others"},
+	4: {"RK2 Auto", "rk45", "Vensim's RK2 Auto shortens the step by its own error estimate; stockflow runs rk45 with max_step = TIME STEP, so the numbers agree to rel_tol, not digit for digit"},
+	5: {"RK4 Fixed", "rk4", ""},
+}
+
+// settings reads the integration method from the settings block after
+// the sketch: the fourth field of its 15: line. A file without one runs
+// Euler, Vensim's default.
+func (r *reader) settings() {
+	start := strings.Index(r.src, sketchMarker)
+	if start < 0 {
+		return
+	}
+	k := strings.Index(r.src[start:], settingsMarker)
+	if k < 0 {
+		return
+	}
+	off := start + k + len(settingsMarker)
+	for off < len(r.src) {
+		end := strings.IndexByte(r.src[off:], '\n')
+		if end < 0 {
+			end = len(r.src) - off
+		}
+		line := r.src[off : off+end]
+		if rest, ok := strings.CutPrefix(line, "15:"); ok {
+			r.method(line, rest, r.posOf(off))
+			return
+		}
+		off += end + 1
+	}
+}
+
+// method sets the simulation method from the fields of a 15: line.
+func (r *reader) method(line, fields string, pos syntax.Pos) {
+	f := strings.Split(strings.TrimSpace(fields), ",")
+	if len(f) < 4 {
+		r.m.Warnings = append(r.m.Warnings, &syntax.Error{Pos: pos, Key: "integration type", Msg: "the settings line " + strconv.Quote(line) + " has no integration type (its fourth field); Euler is used"})
+		return
+	}
+	code, err := strconv.Atoi(strings.TrimSpace(f[3]))
+	vm, ok := vensimMethods[code]
+	if err != nil || !ok {
+		r.m.Warnings = append(r.m.Warnings, &syntax.Error{Pos: pos, Key: "integration type", Msg: "unknown integration type " + strconv.Quote(f[3]) + " in the settings line " + strconv.Quote(line) + " (Vensim's are 0 to 5); Euler is used"})
+		return
+	}
+	r.m.Sim.Method = vm.method
+	r.m.Sim.MethodFrom = "Vensim " + vm.name
+	r.m.Sim.Pos["method"] = pos
+	if vm.method == "rk45" {
+		r.m.Sim.MaxStep = r.m.Sim.DT
+		r.m.Sim.Pos["max_step"] = pos
+	}
+	if vm.note != "" {
+		r.m.Warnings = append(r.m.Warnings, &syntax.Error{Pos: pos, Key: "integration type", Msg: vm.note})
+	}
+}
