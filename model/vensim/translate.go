@@ -543,7 +543,9 @@ func (c *ctx) call(n *node) {
 		// Vensim: 1 from start for width (at least one dt), else 0.
 		c.tmpl(p, "if_then_else(time + dt/2 > ", a[0], " and time + dt/2 < ", a[0], " + max(", a[1], ", dt), 1, 0)")
 	case "pulse train":
-		c.tmpl(p, "if_then_else(time + dt/2 > ", a[0], " and time - dt/2 < ", a[3], " and modulo(time + dt/2 - ", a[0], ", ", a[2], ") < max(", a[1], ", dt), 1, 0)")
+		// Vensim: 1 for width (at least one dt) every interval from
+		// start until end; an interval of 0 or less gives one pulse.
+		c.tmpl(p, "if_then_else(time + dt/2 > ", a[0], " and time - dt/2 < ", a[3], " and if_then_else(", a[2], " > 0, modulo(time + dt/2 - ", a[0], ", ", a[2], "), time + dt/2 - ", a[0], ") < max(", a[1], ", dt), 1, 0)")
 	case "delay n", "smooth n":
 		// The order is fixed at the start (Vensim evaluates it once);
 		// a delay's order is cut so that each stage lasts at least dt.
