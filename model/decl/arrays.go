@@ -896,6 +896,12 @@ func (x *expander) reduce(call *syntax.Call, sc *scope) syntax.Expr {
 		sc.errorf(x, at, "%s takes one argument, an array such as %s(x[*]); got %d", name, name, len(call.Args))
 		return &syntax.Num{At: at, Text: "0"}
 	}
+	// SIZE of a dimension's name is the number of its elements.
+	if id, ok := call.Args[0].(*syntax.Ident); ok && name == "size" && x.vars[id.Name] == nil {
+		if d := x.dims[id.Name]; d != nil {
+			return &syntax.Num{At: at, Text: strconv.Itoa(len(d.Elements)), Value: float64(len(d.Elements))}
+		}
+	}
 	// Within the argument, the elements of enclosing reductions are bound
 	// like the element being defined.
 	bound := make(map[string]string, len(sc.bound)+len(sc.iter))

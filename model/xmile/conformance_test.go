@@ -154,6 +154,23 @@ func conform(path, rel string) error {
 	return nil
 }
 
+// TestConformanceFeatures runs the models of testdata/features, one per
+// construct, each with an output.tab made by hand from the construct's
+// documented semantics (testdata/features/README.md); all must pass.
+func TestConformanceFeatures(t *testing.T) {
+	files, _ := filepath.Glob("testdata/features/*/*.xmile")
+	if len(files) == 0 {
+		t.Fatal("no models in testdata/features")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(filepath.Dir(f)), func(t *testing.T) {
+			if err := conform(f, ""); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+		})
+	}
+}
+
 func constant(v float64, n int) []float64 {
 	s := make([]float64, n)
 	for i := range s {
