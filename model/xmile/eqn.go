@@ -222,7 +222,7 @@ var builtinValues = map[string]bool{"time": true, "dt": true, "starttime": true,
 // name writes the name text[i:j] (raw is the name, unquoted).
 func (t *translator) name(raw string, i, j int, isQuoted, inBrackets bool) {
 	lower := strings.ToLower(raw)
-	if !isQuoted && lower == "mod" && next(t.text, j) == '(' {
+	if !isQuoted && lower == "mod" && next(t.text, j) == '(' && !afterOperand(t.text, i) {
 		// The function form MOD(a, b): a name the parser takes, which
 		// rewrite turns into stockflow's form.
 		t.emit(modCall, i, j)
@@ -267,6 +267,35 @@ func (t *translator) name(raw string, i, j int, isQuoted, inBrackets bool) {
 	}
 	// Unknown: written so that the compiler can name it.
 	t.emit(canon(raw), i, j)
+}
+
+// afterOperand reports whether text[:i] ends with an operand (a name
+// other than a keyword, a number, or a closing bracket or quote), so that
+// a MOD at i is the infix operator, as in "x MOD (n + 1)", not a call.
+func afterOperand(text string, i int) bool {
+	for i > 0 && isSpace(text[i-1]) {
+		i--
+	}
+	if i == 0 {
+		return false
+	}
+	switch c := text[i-1]; {
+	case c == ')' || c == ']' || c == '"':
+		return true
+	case c == '_' || c == '.' || isDigit(c) || isLetter(rune(c)) || c >= utf8.RuneSelf:
+		j := i
+		for j > 0 && (text[j-1] == '_' || isDigit(text[j-1]) || isLetter(rune(text[j-1])) || text[j-1] >= utf8.RuneSelf) {
+			j--
+		}
+		word := strings.ToLower(text[j:i])
+		for _, kw := range keywords {
+			if word == kw {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // validIdent reports whether s is a name in stockflow's syntax.
