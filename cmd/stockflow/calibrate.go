@@ -15,6 +15,7 @@ import (
 	"github.com/stockflow/stockflow/calibrate"
 	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/syntax"
+	"github.com/stockflow/stockflow/plots"
 )
 
 var calibrateCmd = &command{
@@ -43,8 +44,8 @@ It reports the fitted values with approximate 95 % confidence intervals
 from the payoff's curvature, the payoff, and for each observed variable R²,
 MAPE and Theil's inequality statistics Uᴹ (bias), Uˢ (unequal variation)
 and Uᶜ (unequal covariation), which sum to 1. -o FILE writes the model with
-the fitted values (a TOML model keeps its comments); --json writes the
-report as JSON. See docs/calibration.md.
+the fitted values (a TOML model keeps its comments); --plot FILE draws the
+data against the fit; --json writes the report as JSON. See docs/calibration.md.
 
 On a terminal, a progress bar of the starts shows on stderr.
 
@@ -69,6 +70,7 @@ type calibrateFlags struct {
 	progress   string
 	json       bool
 	out        string
+	plot       string
 }
 
 func setupCalibrate(fs *flag.FlagSet) func(context.Context, *output, []string) error {
@@ -84,6 +86,7 @@ func setupCalibrate(fs *flag.FlagSet) func(context.Context, *output, []string) e
 	fs.StringVar(&f.progress, "progress", "auto", "show a progress bar on stderr: `WHEN` auto (on a terminal), always or never")
 	fs.BoolVar(&f.json, "json", false, "write the report as JSON")
 	fs.StringVar(&f.out, "o", "", "write the model with the fitted values to `FILE` (TOML), whole or not at all")
+	fs.StringVar(&f.plot, "plot", "", "draw the data against the fit into the picture `FILE` (.png, .svg or .pdf)")
 
 	s := f.sim
 	fs.StringVar(&s.scenario, "scenario", "", "start from the model's scenario `NAME` (its [scenarios.NAME] param values)")
@@ -181,6 +184,19 @@ func (f *calibrateFlags) run(ctx context.Context, out *output, args []string) er
 			return err
 		}
 	}
+	if f.plot != "" {
+		format, err := plots.FormatOf(f.plot)
+		if err != nil {
+			return usagef("--plot: %v", err)
+		}
+		fig, err := plots.Fit(m, res, obs)
+		if err != nil {
+			return err
+		}
+		if err := writeFile(ctx, f.plot, func(w io.Writer) error { return fig.WriteTo(w, format) }); err != nil {
+			return err
+		}
+	}
 	if f.json {
 		b, err := json.Marshal(res)
 		if err != nil {
@@ -192,8 +208,10 @@ func (f *calibrateFlags) run(ctx context.Context, out *output, args []string) er
 	if err := res.WriteText(out.stdout); err != nil {
 		return err
 	}
-	if f.out != "" {
-		fmt.Fprintf(out.stdout, "\nwrote %s\n", f.out)
+	for _, file := range []string{f.out, f.plot} {
+		if file != "" {
+			fmt.Fprintf(out.stdout, "\nwrote %s\n", file)
+		}
 	}
 	return nil
 }
