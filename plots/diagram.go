@@ -378,7 +378,6 @@ func keepSet(g *loops.Graph, opt DiagramOptions, cld bool) (map[string]bool, err
 		near[e.From] = append(near[e.From], e.To)
 		near[e.To] = append(near[e.To], e.From)
 	}
-	// Flows reach their stocks through the pipes, which are links too.
 	seen := map[string]bool{opt.Focus: true}
 	front := []string{opt.Focus}
 	for range depth {
@@ -392,6 +391,20 @@ func keepSet(g *loops.Graph, opt DiagramOptions, cld bool) (map[string]bool, err
 			}
 		}
 		front = next
+	}
+	if !cld {
+		// A valve's pipe ends at its stocks, not at a cloud, which would
+		// say the flow crosses the model's boundary.
+		for _, v := range g.Model().Decl.Vars {
+			if v.Kind != decl.Stock || seen[v.Name] {
+				continue
+			}
+			for _, fl := range slices.Concat(v.Inflows, v.Outflows) {
+				if seen[fl] {
+					seen[v.Name] = true
+				}
+			}
+		}
 	}
 	return seen, nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -275,6 +276,12 @@ func TestDiagramFocus(t *testing.T) {
 		}
 		if e.To == "throughput" {
 			want[e.From] = true
+		}
+	}
+	// And the stocks at the ends of the flows' pipes.
+	for _, v := range g.Model().Decl.Vars {
+		if v.Kind == decl.Stock && slices.ContainsFunc(slices.Concat(v.Inflows, v.Outflows), func(f string) bool { return want[f] }) {
+			want[v.Name] = true
 		}
 	}
 	for _, n := range g.Nodes {

@@ -9,7 +9,8 @@
 // The commands are run (simulate a model and print its results), check
 // (load and compile a model and summarize it), convert (write a model as
 // TOML), loops (feedback loops and their dominance), emergence (threshold
-// crossings, dominance shifts, stability), plot (pictures of a run), sweep
+// crossings, dominance shifts, stability), plot (pictures of a run), diagram
+// (stock-and-flow and causal-loop diagrams), sweep
 // (tipping maps over two params), sensitivity (Monte Carlo and global
 // sensitivity of threshold crossings), gen (a model as Go code), version and
 // help. Run "stockflow help <command>" for the flags of each.
@@ -50,6 +51,7 @@ var commands = []*command{
 	loopsCmd,
 	emergenceCmd,
 	plotCmd,
+	diagramCmd,
 	sweepCmd,
 	sensitivityCmd,
 	calibrateCmd,
