@@ -24,6 +24,7 @@ for model in examples/*/*.toml; do
 done
 "$bin/stockflow" plot examples/predator-prey/predator_prey.toml --phase hares,lynx -o examples/predator-prey/phase.png
 "$bin/stockflow" plot examples/xmile/teacup.xmile --vars Teacup_Temperature -o examples/xmile/teacup.png
+"$bin/stockflow" diagram examples/middle-corridor/corridor.toml --cld -o examples/middle-corridor/corridor-cld.png
 "$bin/stockflow" sweep examples/middle-corridor/corridor.toml --threshold emergence \
 	--x integration_rate=0.02:0.3:25 --y threat_level=0:0.5:25 -o examples/middle-corridor/tipping.png
 "$bin/stockflow" sensitivity examples/middle-corridor/corridor.toml --samples 1000 --vars coordination \
