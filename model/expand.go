@@ -113,22 +113,19 @@ func arg(a []syntax.Expr, i int) syntax.Expr {
 // expandSmooth expands smth1 and smth3 (n 1 and 3), and smthn (n 0:
 // the third argument gives it).
 func expandSmooth(n int) func(*compiler, *cvar, int, []syntax.Expr) syntax.Expr {
-	return func(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
-		n, init := n, arg(a, 2)
-		if n == 0 {
-			k, ok := c.stageCount(owner, a[2])
-			if !ok {
-				return number(0, at)
-			}
-			n, init = k, arg(a, 3)
-		}
-		return c.smooth(owner, at, a[0], a[1], init, n)
-	}
+	return expandStaged(n, (*compiler).smooth)
 }
 
 // expandDelayN expands delay1 and delay3 (n 1 and 3), and delayn (n 0:
 // the third argument gives it).
 func expandDelayN(n int) func(*compiler, *cvar, int, []syntax.Expr) syntax.Expr {
+	return expandStaged(n, (*compiler).delayN)
+}
+
+// expandStaged expands a chain of n stages built by build(input, time,
+// initial, n); with n 0 the third argument is the stage count and the
+// fourth the initial value.
+func expandStaged(n int, build func(c *compiler, owner *cvar, at int, input, T, init syntax.Expr, n int) syntax.Expr) func(*compiler, *cvar, int, []syntax.Expr) syntax.Expr {
 	return func(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
 		n, init := n, arg(a, 2)
 		if n == 0 {
@@ -138,7 +135,7 @@ func expandDelayN(n int) func(*compiler, *cvar, int, []syntax.Expr) syntax.Expr 
 			}
 			n, init = k, arg(a, 3)
 		}
-		return c.delayN(owner, at, a[0], a[1], init, n)
+		return build(c, owner, at, a[0], a[1], init, n)
 	}
 }
 
