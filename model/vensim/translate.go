@@ -453,7 +453,8 @@ func simple(key string) string {
 // arity gives the argument counts of the functions translated here.
 func arity(key string) (int, int, bool) {
 	switch key {
-	case "abs", "exp", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "ln", "integer", "initial", "game", "elmcount":
+	case "abs", "exp", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "ln", "integer", "initial", "game", "elmcount",
+		"sinh", "cosh", "tanh":
 		return 1, 1, true
 	case "modulo", "zidz", "step", "log", "power", "quantum", "pulse", "active initial", "smooth", "delay1", "delay3",
 		"lookup extrapolate", "lookup forward", "lookup backward":
@@ -533,6 +534,13 @@ func (c *ctx) call(n *node) {
 	switch n.key {
 	case "game":
 		c.tmpl(p, a[0])
+	case "sinh":
+		c.tmpl(p, "((exp(", a[0], ") - exp(-(", a[0], "))) / 2)")
+	case "cosh":
+		c.tmpl(p, "((exp(", a[0], ") + exp(-(", a[0], "))) / 2)")
+	case "tanh":
+		// 1 − 2/(e^2x + 1) stays finite where e^2x overflows.
+		c.tmpl(p, "(1 - 2 / (exp(2 * (", a[0], ")) + 1))")
 	case "log":
 		c.tmpl(p, "(ln", a[0], " / ln", a[1], ")")
 	case "power":
