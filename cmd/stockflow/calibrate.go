@@ -74,7 +74,7 @@ type calibrateFlags struct {
 }
 
 func setupCalibrate(fs *flag.FlagSet) func(context.Context, *output, []string) error {
-	f := &calibrateFlags{sim: &runFlags{fs: fs, set: setFlag{}}}
+	f := &calibrateFlags{sim: simFlagsAs(fs, "integrator")}
 	fs.StringVar(&f.data, "data", "", "the observations: a CSV or TSV `FILE` with a time column and one column per observed variable")
 	fs.StringVar(&f.timeColumn, "time-column", "time", "the data file's column of times, `NAME`")
 	fs.StringVar(&f.params, "params", "", "fit these params, a comma-separated `LIST`; each must declare min and max")
@@ -88,14 +88,11 @@ func setupCalibrate(fs *flag.FlagSet) func(context.Context, *output, []string) e
 	fs.StringVar(&f.out, "o", "", "write the model with the fitted values to `FILE` (TOML), whole or not at all")
 	fs.StringVar(&f.plot, "plot", "", "draw the data against the fit into the picture `FILE` (.png, .svg or .pdf)")
 
-	s := f.sim
-	fs.StringVar(&s.scenario, "scenario", "", "start from the model's scenario `NAME` (its [scenarios.NAME] param values)")
-	fs.Var(s.set, "set", "set a param in every run, or a fitted param's start: `NAME=VALUE` (repeatable)")
-	fs.BoolVar(&s.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
-	fs.StringVar(&s.method, "integrator", "", "integration `METHOD`: euler, rk2, rk4 or rk45, in any case (default the model's)")
-	fs.Float64Var(&s.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
-	fs.Uint64Var(&s.seed, "seed", 0, "seed `S` of the drawn starts and the model's random functions (default 1)")
-	fs.IntVar(&s.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
+	// The run flags of "stockflow run", but --integrator for --method.
+	usage(fs,
+		"scenario", "start from the model's scenario `NAME` (its [scenarios.NAME] param values)",
+		"set", "set a param in every run, or a fitted param's start: `NAME=VALUE` (repeatable)",
+		"seed", "seed `S` of the drawn starts and the model's random functions (default 1)")
 	return f.run
 }
 

@@ -74,11 +74,18 @@ func setupEmergence(fs *flag.FlagSet) func(context.Context, *output, []string) e
 // "stockflow run" has them, and returns their holder; its options method
 // checks them and makes the run options.
 func simFlags(fs *flag.FlagSet) *runFlags {
+	return simFlagsAs(fs, "method")
+}
+
+// simFlagsAs is simFlags with the integration method under the flag name
+// method, for commands whose --method names something else (sensitivity's
+// study, calibrate's minimiser).
+func simFlagsAs(fs *flag.FlagSet, method string) *runFlags {
 	f := &runFlags{fs: fs, set: setFlag{}}
 	fs.StringVar(&f.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set applies after it)")
 	fs.Var(f.set, "set", "override a param for this run: `NAME=VALUE` (repeatable; within its declared min and max)")
 	fs.BoolVar(&f.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
-	fs.StringVar(&f.method, "method", "", "integration `METHOD`: euler, rk2, rk4 or rk45, in any case (default the model's)")
+	fs.StringVar(&f.method, method, "", "integration `METHOD`: euler, rk2, rk4 or rk45, in any case (default the model's)")
 	fs.Float64Var(&f.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
 	fs.Float64Var(&f.start, "start", 0, "start time `T` (default the model's)")
 	fs.Float64Var(&f.stop, "stop", 0, "stop time `T` (default the model's)")
@@ -87,6 +94,15 @@ func simFlags(fs *flag.FlagSet) *runFlags {
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
 	fs.Int64Var(&f.maxValues, "max-values", 0, "refuse a run that would keep more than `N` numbers, save points × variables (default 100000000)")
 	return f
+}
+
+// usage replaces the usage text of the flags named in texts (name, text,
+// name, text, ...), for a command whose run flags mean a little more than
+// run's.
+func usage(fs *flag.FlagSet, texts ...string) {
+	for i := 0; i+1 < len(texts); i += 2 {
+		fs.Lookup(texts[i]).Usage = texts[i+1]
+	}
 }
 
 // runOptions checks the run flags and makes the run options; out and

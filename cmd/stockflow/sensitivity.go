@@ -87,7 +87,7 @@ type sensitivityFlags struct {
 }
 
 func setupSensitivity(fs *flag.FlagSet) func(context.Context, *output, []string) error {
-	f := &sensitivityFlags{sim: &runFlags{fs: fs, set: setFlag{}}}
+	f := &sensitivityFlags{sim: simFlagsAs(fs, "integrator")}
 	fs.StringVar(&f.method, "method", "mc", "the study: `METHOD` mc (Monte Carlo), sobol or morris")
 	fs.IntVar(&f.samples, "samples", sensitivity.DefaultSamples, "`N`: runs of a Monte Carlo study, base points of a Sobol study, trajectories of a Morris design")
 	fs.StringVar(&f.params, "params", "", "vary these params, a comma-separated `LIST` (default every param with a range or a dist)")
@@ -105,18 +105,10 @@ func setupSensitivity(fs *flag.FlagSet) func(context.Context, *output, []string)
 	fs.IntVar(&f.top, "top", 10, "list the `N` most influential params of each output (0: all)")
 
 	// The run flags of "stockflow run", but --integrator for --method.
-	s := f.sim
-	fs.StringVar(&s.scenario, "scenario", "", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set and the study's params apply after it)")
-	fs.Var(s.set, "set", "fix a param in every run: `NAME=VALUE` (repeatable; within its declared min and max)")
-	fs.BoolVar(&s.allowOutOfRange, "allow-out-of-range", false, "let --set give a param a value outside its declared min and max, with a warning")
-	fs.StringVar(&s.method, "integrator", "", "integration `METHOD`: euler, rk2, rk4 or rk45, in any case (default the model's)")
-	fs.Float64Var(&s.dt, "dt", 0, "time step `X` (for rk45, the first step; default the model's)")
-	fs.Float64Var(&s.start, "start", 0, "start time `T` (default the model's)")
-	fs.Float64Var(&s.stop, "stop", 0, "stop time `T` (default the model's)")
-	fs.Float64Var(&s.saveEvery, "save-every", 0, "output interval `X`, a whole multiple of dt (default the model's)")
-	fs.Uint64Var(&s.seed, "seed", 0, "seed `S` of the sample plan, the bootstrap and the model's random functions (default 1)")
-	fs.IntVar(&s.maxSteps, "max-steps", 0, "refuse a run of more than `N` steps (default 10000000)")
-	fs.Int64Var(&s.maxValues, "max-values", 0, "refuse a run that would keep more than `N` numbers, save points × variables (default 100000000)")
+	usage(fs,
+		"scenario", "run the model's scenario `NAME` (its [scenarios.NAME] param values; --set and the study's params apply after it)",
+		"set", "fix a param in every run: `NAME=VALUE` (repeatable; within its declared min and max)",
+		"seed", "seed `S` of the sample plan, the bootstrap and the model's random functions (default 1)")
 	return f.run
 }
 
