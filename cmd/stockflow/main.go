@@ -55,6 +55,7 @@ var commands = []*command{
 	sweepCmd,
 	sensitivityCmd,
 	calibrateCmd,
+	testCmd,
 	genCmd,
 	versionCmd,
 }

@@ -56,6 +56,15 @@ var badCases = []struct {
 	{"range empty at infinity", "[stocks.s]\ninitial = 1\nrange = [inf, inf]\n", 3, 9, "stocks.s.range", "holds no number"},
 	{"range on a param", "[params]\nK = { value = 1, range = [0, 2] }\n", 2, 18, "params.K.range", `unknown key "range"`},
 
+	// Reality checks.
+	{"check without name", flowModel + "[[checks]]\nexpect = \"population > 0\"\n", 10, 1, "checks[1]", "missing name"},
+	{"check without expect", flowModel + "[[checks]]\nname = \"c\"\n", 10, 1, "checks[1]", "missing expect"},
+	{"check given a flow", flowModel + "[[checks]]\nname = \"c\"\ngiven = { births = 0 }\nexpect = \"population > 0\"\n", 12, 20, "checks[1].given.births", `"births" is not a param`},
+	{"check given an unknown scenario", flowModel + "[[checks]]\nname = \"c\"\ngiven = \"nope\"\nexpect = \"population > 0\"\n", 12, 9, "checks[1].given", `unknown scenario "nope"`},
+	{"check at start", flowModel + "[[checks]]\nname = \"c\"\nexpect = \"population > 0\"\nat = \"start\"\n", 13, 6, "checks[1].at", `at must be "end"`},
+	{"check within reversed", flowModel + "[[checks]]\nname = \"c\"\nexpect = \"population > 0\"\nwithin = [3, 1]\n", 13, 10, "checks[1].within", "ends before it starts"},
+	{"check names twice", flowModel + "[[checks]]\nname = \"c\"\nexpect = \"1\"\n[[checks]]\nname = \"c\"\nexpect = \"1\"\n", 14, 8, "checks[2].name", `a check named "c" is already declared`},
+
 	// Unknown keys.
 	{"unknown top key", "nme = \"x\"\n", 1, 1, "nme", `unknown key "nme" (did you mean "name"?)`},
 	{"unknown sim key", "[sim]\n  dtt = 1\n", 2, 3, "sim.dtt", `unknown key "dtt" (did you mean "dt"?)`},

@@ -70,6 +70,9 @@ type Model struct {
 	// Scenarios are named sets of param values, in declaration order.
 	Scenarios []*Scenario
 
+	// Checks are the model's reality checks, in declaration order.
+	Checks []*Check
+
 	// Dimensions are the named index sets of arrayed variables, in
 	// declaration order.
 	Dimensions []*Dimension

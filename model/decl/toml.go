@@ -52,7 +52,7 @@ func ParseTOML(filename string, src []byte) (*Model, error) {
 
 // The keys each table accepts.
 var (
-	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "data", "thresholds", "loops", "plots", "scenarios"}
+	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "data", "thresholds", "loops", "plots", "scenarios", "checks"}
 	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step", "non_negative"}
 	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max", "dist", "mode", "mean", "sd"}
 	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative", "range"}
@@ -169,6 +169,7 @@ func (r *reader) read() *Model {
 	r.loops(m, raw)
 	r.plots(m, raw, thresholds)
 	r.scenarios(m, raw)
+	r.checks(m, raw)
 	return m
 }
 
