@@ -177,16 +177,7 @@ func (t *tomlWriter) variable(v *Var) {
 			t.line("range = %s", RangeText(*v.Range))
 		}
 	case Lookup:
-		var b strings.Builder
-		b.WriteByte('[')
-		for i, p := range v.Points {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "[%s, %s]", num(p[0]), num(p[1]))
-		}
-		b.WriteByte(']')
-		t.line("points = %s", b.String())
+		t.line("points = %s", pointsText(v.Points))
 		if v.Extrapolate {
 			t.line("extrapolate = true")
 		}
@@ -312,6 +303,20 @@ func quote(s string) string {
 	return b.String()
 }
 
+// pointsText writes points as a TOML array of [x, y] pairs.
+func pointsText(points [][2]float64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, p := range points {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "[%s, %s]", num(p[0]), num(p[1]))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
 // data writes a data variable's source: its file and columns, or its
 // points inline.
 func (t *tomlWriter) data(v *Var) {
@@ -324,16 +329,7 @@ func (t *tomlWriter) data(v *Var) {
 		t.str("column", src.Column)
 		t.str("time_column", src.TimeColumn)
 	} else {
-		var b strings.Builder
-		b.WriteByte('[')
-		for i, p := range v.Points {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "[%s, %s]", num(p[0]), num(p[1]))
-		}
-		b.WriteByte(']')
-		t.line("points = %s", b.String())
+		t.line("points = %s", pointsText(v.Points))
 	}
 	t.str("interpolate", src.Interpolate)
 	if v.Extrapolate {
