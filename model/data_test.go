@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -145,5 +146,25 @@ func TestDataNotRead(t *testing.T) {
 	_, err := Parse("nowhere/m.toml", []byte("[data.d]\nfile = \"d.csv\"\n"))
 	if err == nil || !strings.Contains(err.Error(), `nowhere/m.toml:2:8: data.d.file: cannot read data file "d.csv"`) {
 		t.Errorf("got %v, want an error at the file key", err)
+	}
+}
+
+// A data variable read with interpolate = "none" is NaN between its
+// points by design: the run gives no warning of a hidden non-finite
+// value for it.
+func TestDataGapsNoWarning(t *testing.T) {
+	m, err := Load("../examples/fit/logistic.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Run(context.Background(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Series("observed_population"); !math.IsNaN(got[1]) {
+		t.Fatalf("observed_population at %v = %v, want NaN between points", res.Times[1], got[1])
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings %q, want none", res.Warnings)
 	}
 }
