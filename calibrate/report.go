@@ -75,9 +75,19 @@ func (r *Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t[%s, %s]\n", p.Name, g(p.Value), g(p.Start), iv, g(p.Min), g(p.Max))
 	}
 	fmt.Fprintf(tw, "\npayoff %s after %d runs\n\n", g(r.Payoff), r.Runs)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return WriteFits(w, r.Vars, r.Fit)
+}
+
+// WriteFits writes the fit statistics of the variables vars, in that
+// order, as a table: observations, R², MAPE and Theil's Uᴹ, Uˢ and Uᶜ.
+func WriteFits(w io.Writer, vars []string, fits map[string]Fit) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "variable\tn\tR²\tMAPE\tUᴹ\tUˢ\tUᶜ")
-	for _, name := range r.Vars {
-		f := r.Fit[name]
+	for _, name := range vars {
+		f := fits[name]
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", name, f.N, fix(f.R2, 4), pct(f.MAPE), fix(f.UM, 2), fix(f.US, 2), fix(f.UC, 2))
 	}
 	return tw.Flush()

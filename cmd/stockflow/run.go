@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stockflow/stockflow/calibrate"
 	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/syntax"
@@ -76,6 +77,9 @@ type runFlags struct {
 	// strict makes a run that takes a variable outside its declared
 	// range an error.
 	strict bool
+	// compare names a file of observations to compare the run with, and
+	// timeColumn its column of times.
+	compare, timeColumn string
 }
 
 func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
@@ -86,6 +90,8 @@ func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	fs.BoolVar(&f.all, "all", false, "write the params too")
 	fs.IntVar(&f.digits, "digits", 0, "print numbers with `N` significant digits (default the shortest exact form)")
 	fs.BoolVar(&f.strict, "strict", false, "fail, writing nothing, if a variable leaves its declared range")
+	fs.StringVar(&f.compare, "compare", "", "compare the run with the observations in `FILE` (CSV or TSV: a time column, one column per variable) and print the fit statistics on stderr")
+	fs.StringVar(&f.timeColumn, "time-column", "time", "the --compare file's column of times, `NAME`")
 	return f.run
 }
 
@@ -115,11 +121,34 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 	if f.strict && len(res.OutOfRange) > 0 {
 		return &fileError{path, errors.New("a variable left its declared range (see the warnings above), an error under --strict")}
 	}
+	if f.compare != "" {
+		if err := compareRun(out, f.compare, f.timeColumn, res); err != nil {
+			return err
+		}
+	}
 	format := model.Format{Kind: kind, Digits: f.digits}
 	if f.out == "" {
 		return res.Write(out.stdout, format)
 	}
 	return writeFile(ctx, f.out, func(w io.Writer) error { return res.Write(w, format) })
+}
+
+// compareRun prints on stderr how well the run res fits the observations
+// in file, as calibrate reports a fit.
+func compareRun(out *output, file, timeColumn string, res *model.Result) error {
+	src, err := decl.ReadFile(file, out.maxInput)
+	if err != nil {
+		return err
+	}
+	obs, errs := decl.ReadTable(file, src, timeColumn, nil)
+	if errs != nil {
+		return errs.Err()
+	}
+	fits, err := calibrate.Compare(res, obs)
+	if err != nil {
+		return fmt.Errorf("%w (with --vars, name the observed variables too)", err)
+	}
+	return calibrate.WriteFits(out.stderr, obs.Names, fits)
 }
 
 // options checks the flags and turns them into run options and an output
