@@ -70,7 +70,7 @@ func split(src string) []entry {
 		case c == '"':
 			quoted = !quoted
 		case !quoted && c == '{':
-			end := strings.IndexByte(src[i:], '}')
+			end := commentEnd(src[i:])
 			if end < 0 {
 				i = len(src)
 				continue
@@ -129,4 +129,23 @@ func joinLines(s string) string {
 		b.WriteString(l)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// commentEnd returns the offset in s, which starts with '{', of the '}'
+// that closes that comment, counting comments nested inside it as Vensim
+// does ({ outer { inner } still outer }); -1 when it is never closed.
+func commentEnd(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
