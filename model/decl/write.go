@@ -116,13 +116,37 @@ func (t *tomlWriter) model(m *Model) {
 		t.table("[scenarios." + key(sc.Name) + "]")
 		t.str("doc", sc.Doc)
 		if len(sc.Params) > 0 {
-			set := make([]string, len(sc.Params))
-			for i, p := range sc.Params {
-				set[i] = key(p) + " = " + num(sc.Set[p])
-			}
-			t.line("set = { %s }", strings.Join(set, ", "))
+			t.line("set = %s", paramTable(sc.Params, sc.Set))
 		}
 	}
+	for _, c := range m.Checks {
+		t.table("[[checks]]")
+		t.line("name = %s", quote(c.Name))
+		t.str("doc", c.Doc)
+		switch {
+		case c.Scenario != "":
+			t.line("given = %s", quote(c.Scenario))
+		case len(c.Params) > 0:
+			t.line("given = %s", paramTable(c.Params, c.Set))
+		}
+		t.line("expect = %s", quote(c.Expect.Text))
+		if c.AtEnd {
+			t.line("at = \"end\"")
+		}
+		if c.Within != nil {
+			t.line("within = [%s, %s]", num(c.Within[0]), num(c.Within[1]))
+		}
+	}
+}
+
+// paramTable writes param values as an inline TOML table, the params in
+// the order given.
+func paramTable(params []string, set map[string]float64) string {
+	kv := make([]string, len(params))
+	for i, p := range params {
+		kv[i] = key(p) + " = " + num(set[p])
+	}
+	return "{ " + strings.Join(kv, ", ") + " }"
 }
 
 func (t *tomlWriter) variable(v *Var) {

@@ -89,6 +89,20 @@ func summary(m *Model) string {
 		}
 		b.WriteString("\n")
 	}
+	for _, c := range m.Checks {
+		b.WriteString("check " + c.Name + " " + c.Doc + " given " + c.Scenario)
+		for _, p := range c.Params {
+			b.WriteString(" " + p + "=" + ff(c.Set[p]))
+		}
+		b.WriteString(" expect " + syntax.Print(c.Expect.Expr))
+		if c.AtEnd {
+			b.WriteString(" at end")
+		}
+		if c.Within != nil {
+			b.WriteString(" within " + ff(c.Within[0]) + " " + ff(c.Within[1]))
+		}
+		b.WriteString("\n")
+	}
 	for _, p := range m.Plots {
 		b.WriteString("plot " + p.File + " " + p.Title + " " + strings.Join(p.Vars, ",") + " " + strings.Join(p.Thresholds, ",") + "\n")
 	}
