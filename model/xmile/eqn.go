@@ -37,19 +37,22 @@ type translator struct {
 
 	out  []byte
 	omap []int
+	safe map[int]bool // source offsets of Stella's safe division, //
 }
 
 // translate returns the stockflow text of the XMILE equation text, whose
 // bytes come from the source offsets offs (len(text)+1 entries), and the
 // source offset of each byte of the result (len+1 entries). A lexical
-// error is a *syntax.ParseError with an offset into text.
-func translate(text string, offs []int, res resolver, d dialect) (string, []int, error) {
+// error is a *syntax.ParseError with an offset into text. Stella's safe
+// division a // b is written a / b, and the source offset of each such /
+// is in safe, for rewrite to make it safediv(a, b).
+func translate(text string, offs []int, res resolver, d dialect) (string, []int, map[int]bool, error) {
 	t := &translator{text: text, offs: offs, res: res, d: d}
 	if err := t.run(); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	t.omap = append(t.omap, offs[len(text)])
-	return string(t.out), t.omap, nil
+	return string(t.out), t.omap, t.safe, nil
 }
 
 func (t *translator) copy(i, j int) {
@@ -102,6 +105,13 @@ func (t *translator) run() error {
 			depth--
 			t.copy(i, i+1)
 			i++
+		case c == '/' && i+1 < len(text) && text[i+1] == '/':
+			if t.safe == nil {
+				t.safe = map[int]bool{}
+			}
+			t.safe[t.offs[i]] = true
+			t.emit("/", i, i+2)
+			i += 2
 		case c < utf8.RuneSelf && !isLetter(rune(c)):
 			t.copy(i, i+1)
 			i++
@@ -353,13 +363,15 @@ func splitList(text string) [][2]int {
 	return append(parts, [2]int{start, len(text)})
 }
 
-// rewrite returns the text of x with the vendor's MOD and the function
-// form MOD(a, b) written in stockflow's syntax, and the map of the new
-// text, or ok false when nothing needs rewriting.
-func rewrite(text string, omap []int, x syntax.Expr, d dialect) (string, []int, bool) {
+// rewrite returns the text of x with the vendor's MOD, the function form
+// MOD(a, b) and the safe divisions (the / whose source offsets are in
+// safe) written in stockflow's syntax, and the map of the new text, or ok
+// false when nothing needs rewriting.
+func rewrite(text string, omap []int, x syntax.Expr, d dialect, safe map[int]bool) (string, []int, bool) {
 	need := false
+	f := former{d: d, omap: omap, safe: safe}
 	syntax.Walk(x, func(e syntax.Expr) bool {
-		if modForm(e, d) != 0 {
+		if f.form(e) != 0 {
 			need = true
 		}
 		return !need
@@ -367,7 +379,7 @@ func rewrite(text string, omap []int, x syntax.Expr, d dialect) (string, []int, 
 	if !need {
 		return "", nil, false
 	}
-	s := &splicer{text: text, omap: omap, d: d}
+	s := &splicer{text: text, omap: omap, f: f}
 	s.copy(0, x.Start())
 	s.node(x)
 	s.copy(x.End(), len(text))
@@ -375,14 +387,26 @@ func rewrite(text string, omap []int, x syntax.Expr, d dialect) (string, []int, 
 	return string(s.out), s.nmap, true
 }
 
-// modForm returns 1 for a binary mod to be written modulo(a, b), 2 for a
+// former decides how rewrite writes each node.
+type former struct {
+	d    dialect
+	omap []int        // source offset of each byte of the text
+	safe map[int]bool // source offsets of the safe divisions
+}
+
+// form returns 1 for a binary mod to be written modulo(a, b), 2 for a
 // call mod(a, b) to be written modulo(a, b), 3 for a call mod(a, b) to be
-// written ((a) mod (b)), and 0 for anything else.
-func modForm(e syntax.Expr, d dialect) int {
+// written ((a) mod (b)), 4 for a safe division a // b to be written
+// safediv(a, b), and 0 for anything else.
+func (f former) form(e syntax.Expr) int {
+	d := f.d
 	switch e := e.(type) {
 	case *syntax.Binary:
 		if e.Op == syntax.MOD && d.vensim {
 			return 1
+		}
+		if e.Op == syntax.QUO && e.OpAt < len(f.omap) && f.safe[f.omap[e.OpAt]] {
+			return 4
 		}
 	case *syntax.Call:
 		if e.Fn.Name == modCall && len(e.Args) == 2 {
@@ -398,7 +422,7 @@ func modForm(e syntax.Expr, d dialect) int {
 type splicer struct {
 	text string
 	omap []int
-	d    dialect
+	f    former
 	out  []byte
 	nmap []int
 }
@@ -421,11 +445,15 @@ func (s *splicer) lit(str string, at int) {
 
 func (s *splicer) node(x syntax.Expr) {
 	var a, b syntax.Expr
-	switch modForm(x, s.d) {
-	case 1:
+	switch s.f.form(x) {
+	case 1, 4:
 		e := x.(*syntax.Binary)
 		a, b = e.X, e.Y
-		s.lit("modulo(", e.OpAt)
+		fn := "modulo("
+		if s.f.form(x) == 4 {
+			fn = "safediv("
+		}
+		s.lit(fn, e.OpAt)
 		s.node(a)
 		s.lit(", ", e.OpAt)
 		s.node(b)
@@ -435,7 +463,7 @@ func (s *splicer) node(x syntax.Expr) {
 		e := x.(*syntax.Call)
 		a, b = e.Args[0], e.Args[1]
 		open, mid, end := "modulo(", ", ", ")"
-		if modForm(x, s.d) == 3 {
+		if s.f.form(x) == 3 {
 			open, mid, end = "((", ") mod (", "))"
 		}
 		s.lit(open, e.Fn.At)

@@ -705,7 +705,7 @@ func (r *reader) equation(n *node, x *xvar, key, wrap string) decl.Equation {
 // the source offsets offs. With wrap set, the equation is the input of the
 // lookup named wrap: wrap(eqn).
 func (r *reader) equationText(text string, offs []int, x *xvar, key, wrap string) decl.Equation {
-	out, omap, err := translate(text, offs, x.sc, r.d)
+	out, omap, safe, err := translate(text, offs, x.sc, r.d)
 	if err != nil {
 		var pe *syntax.ParseError
 		if errors.As(err, &pe) {
@@ -739,7 +739,7 @@ func (r *reader) equationText(text string, offs []int, x *xvar, key, wrap string
 	}
 	expr, err := syntax.Parse(out)
 	if err == nil {
-		if out2, omap2, ok := rewrite(out, omap, expr, r.d); ok {
+		if out2, omap2, ok := rewrite(out, omap, expr, r.d, safe); ok {
 			out, omap = out2, omap2
 			expr, err = syntax.Parse(out)
 		}
