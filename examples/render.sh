@@ -6,7 +6,10 @@
 # examples/xmile/teacup.png, and the Middle Corridor's tipping map
 # ("stockflow sweep") to examples/middle-corridor/tipping.png, and its
 # sensitivity studies' pictures ("stockflow sensitivity") to
-# examples/middle-corridor/sensitivity. Run it from
+# examples/middle-corridor/sensitivity; and with "stockflow diagram"
+# each model's stock-and-flow diagram and causal-loop diagram as SVG,
+# NAME-diagram.svg and NAME-cld.svg (the Middle Corridor's without its
+# params, which would bury its structure). Run it from
 # anywhere after changing an example or the plots package, look at the
 # pictures, and commit them:
 #
@@ -21,6 +24,14 @@ go build -o "$bin/stockflow" ./cmd/stockflow
 
 for model in examples/*/*.toml; do
 	"$bin/stockflow" plot "$model" -o "$(dirname "$model")"
+done
+for model in examples/*/*.toml examples/xmile/teacup.xmile; do
+	name=$(basename "$model")
+	out=$(dirname "$model")/${name%.*}
+	params=true
+	case $model in */corridor.toml) params=false ;; esac
+	"$bin/stockflow" diagram "$model" --params="$params" -o "$out-diagram.svg" >/dev/null
+	"$bin/stockflow" diagram "$model" --cld -o "$out-cld.svg" >/dev/null
 done
 "$bin/stockflow" plot examples/predator-prey/predator_prey.toml --phase hares,lynx -o examples/predator-prey/phase.png
 "$bin/stockflow" plot examples/xmile/teacup.xmile --vars Teacup_Temperature -o examples/xmile/teacup.png
