@@ -1,6 +1,7 @@
 package xmile
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -397,7 +398,8 @@ type former struct {
 // form returns 1 for a binary mod to be written modulo(a, b), 2 for a
 // call mod(a, b) to be written modulo(a, b), 3 for a call mod(a, b) to be
 // written ((a) mod (b)), 4 for a safe division a // b to be written
-// safediv(a, b), and 0 for anything else.
+// safediv(a, b), 5 for a call mean(a, b, ...) of several arguments to be
+// written (((a) + (b) + ...) / n), and 0 for anything else.
 func (f former) form(e syntax.Expr) int {
 	d := f.d
 	switch e := e.(type) {
@@ -409,6 +411,9 @@ func (f former) form(e syntax.Expr) int {
 			return 4
 		}
 	case *syntax.Call:
+		if strings.EqualFold(e.Fn.Name, "mean") && len(e.Args) >= 2 {
+			return 5
+		}
 		if e.Fn.Name == modCall && len(e.Args) == 2 {
 			if d.vensim {
 				return 2
@@ -471,6 +476,17 @@ func (s *splicer) node(x syntax.Expr) {
 		s.lit(mid, e.Fn.At)
 		s.node(b)
 		s.lit(end, e.Rparen)
+		return
+	case 5:
+		e := x.(*syntax.Call)
+		s.lit("(((", e.Fn.At)
+		for k, a := range e.Args {
+			if k > 0 {
+				s.lit(") + (", a.Start())
+			}
+			s.node(a)
+		}
+		s.lit(fmt.Sprintf(")) / %d)", len(e.Args)), e.Rparen)
 		return
 	}
 	pos := x.Start()
