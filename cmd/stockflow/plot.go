@@ -33,7 +33,9 @@ into the directory -o (default the current one; created if need be),
 each to the entry's file,
 and the emergence dashboard — the variables with the model's thresholds,
 the loop dominance and the linear stability on a shared time axis — to
-MODEL-dashboard.png (MODEL without its extension).
+MODEL-dashboard.png (MODEL without its extension), and the model's
+stock-and-flow and causal-loop diagrams, as "stockflow diagram" draws
+them, to MODEL-diagram.svg and MODEL-cld.svg.
 
 --vars a,b draws those variables over time, with the thresholds on them,
 to the file -o (default MODEL.png); --phase x,y draws the phase portrait
@@ -244,7 +246,39 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(pics, pic), nil
+	diagrams, err := r.diagrams(ctx, m, dir, base)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(pics, pic), diagrams...), nil
+}
+
+// diagrams draws the model's stock-and-flow diagram and causal-loop
+// diagram as SVG into dir, as "stockflow diagram" draws them by default:
+// MODEL-diagram.svg and MODEL-cld.svg. They show the structure, which no
+// scenario changes.
+func (r *plotRender) diagrams(ctx context.Context, m *model.Model, dir, base string) ([]picture, error) {
+	g := loops.NewGraph(m)
+	sf, err := plots.StockFlowDOT(g, plots.DiagramOptions{})
+	if err != nil {
+		return nil, &fileError{r.path, err}
+	}
+	cld, err := plots.LoopDOT(loops.Find(g, loops.Options{}), plots.DiagramOptions{})
+	if err != nil {
+		return nil, &fileError{r.path, err}
+	}
+	var pics []picture
+	for _, d := range []struct {
+		dot  []byte
+		file string
+	}{{sf, base + "-diagram.svg"}, {cld, base + "-cld.svg"}} {
+		var buf bytes.Buffer
+		if err := plots.RenderDiagram(ctx, d.dot, "svg", &buf); err != nil {
+			return nil, &fileError{r.path, err}
+		}
+		pics = append(pics, picture{path: filepath.Join(dir, d.file), data: buf.Bytes()})
+	}
+	return pics, nil
 }
 
 // scenarios returns the scenarios --scenario names: none, one, or several
@@ -390,7 +424,11 @@ func (r *plotRender) renderScenarios(ctx context.Context, m *model.Model, base s
 			plotted = append(plotted, pic)
 		}
 	}
-	return append(plotted, pics...), nil
+	diagrams, err := r.diagrams(ctx, m, dir, base)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(plotted, pics...), diagrams...), nil
 }
 
 // plot draws one [[plots]] entry: from res, or, for an entry that names
