@@ -235,6 +235,19 @@ func (r *reader) sim(n *node) {
 		r.errorf(n.start, "sim.stop", "stop (%g) must be greater than start (%g)", s.Stop, s.Start)
 	}
 	s.SaveEvery = s.DT
+	if text, ok := n.iseeAttr("save_interval"); ok {
+		// Stella's output interval, isee:save_interval="0.5".
+		s.Pos["save_every"] = r.pos(n.start)
+		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		switch k := f / s.DT; {
+		case err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f <= 0:
+			r.errorf(n.start, "sim.isee:save_interval", "expected a number greater than 0, got %q", text)
+		case s.DT > 0 && (math.Round(k) < 1 || math.Abs(k-math.Round(k)) > 1e-9*math.Max(1, k)):
+			r.errorf(n.start, "sim.isee:save_interval", "the save interval (%g) must be a whole multiple of dt (%g); change it, or remove the attribute to save every dt", f, s.DT)
+		default:
+			s.SaveEvery = f
+		}
+	}
 	if method, ok := n.attr("method"); ok {
 		s.Pos["method"] = r.pos(n.start)
 		switch lm := strings.ToLower(strings.TrimSpace(method)); lm {

@@ -68,6 +68,20 @@ func (n *node) attr(name string) (string, bool) {
 	return "", false
 }
 
+// iseeAttr returns the value of isee's attribute local (isee:local), whose
+// space is the prefix "isee" or isee's namespace URL.
+func (n *node) iseeAttr(local string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	for _, a := range n.attrs {
+		if a.Name.Local == local && strings.Contains(strings.ToLower(a.Name.Space), "isee") {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
 // variableTags are the elements that declare model entities; they never
 // nest inside one another (a <gf> nests in a variable, but a variable
 // never nests in a <gf>).

@@ -184,6 +184,8 @@ var badCases = []struct {
 	msg       string
 }{
 	{"not xml", "hello", 1, 6, "not an XMILE file: no root element"},
+	{"save interval not a multiple of dt", "<xmile>\n<sim_specs isee:save_interval=\"0.3\"><start>0</start><stop>1</stop><dt>0.25</dt></sim_specs>\n<model><variables><aux name=\"a\"><eqn>1</eqn></aux></variables></model>\n</xmile>", 2, 1, "the save interval (0.3) must be a whole multiple of dt (0.25)"},
+	{"save interval not a number", "<xmile>\n<sim_specs isee:save_interval=\"often\"><start>0</start><stop>1</stop><dt>0.25</dt></sim_specs>\n<model><variables><aux name=\"a\"><eqn>1</eqn></aux></variables></model>\n</xmile>", 2, 1, `expected a number greater than 0, got "often"`},
 	{"not xmile", "<model/>", 1, 1, "not an XMILE file: the root element is <model>, not <xmile>"},
 	{"mismatched", doc("", `<aux name="a"><eqn>1</eq></aux>`), 5, 21, "malformed XML: </eq> closes no open element (<eqn> opened at line 5 is still open)"},
 	{"closed by the wrong tag", doc("", `<aux name="a"><eqn>1</aux>`), 5, 21, "malformed XML: <eqn> opened at line 5 is closed by </aux>"},
