@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/stockflow/stockflow/calibrate"
 	"github.com/stockflow/stockflow/model/decl"
@@ -155,15 +154,9 @@ func (f *calibrateFlags) run(ctx context.Context, out *output, args []string) er
 		Run: opt, Params: params, Weights: weights, Log: f.log, Method: f.method,
 		Starts: f.starts, Seed: opt.Seed, Workers: f.workers,
 	}
-	var pb *progressBar
-	if bar {
-		pb = &progressBar{w: raw(out.stderr), start: time.Now()}
-		co.Progress = pb.update
-	}
+	pb := startProgress(out, bar, &co.Progress)
 	res, err := calibrate.Calibrate(ctx, m, obs, co)
-	if pb != nil {
-		pb.finish(err == nil)
-	}
+	pb.finish(err == nil)
 	if err != nil {
 		return &fileError{path, err}
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/stockflow/stockflow/model/syntax"
 	"github.com/stockflow/stockflow/plots"
@@ -193,15 +192,9 @@ func (f *sensitivityFlags) run(ctx context.Context, out *output, args []string) 
 	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
 	}
-	var pb *progressBar
-	if bar {
-		pb = &progressBar{w: raw(out.stderr), start: time.Now()}
-		so.Progress = pb.update
-	}
+	pb := startProgress(out, bar, &so.Progress)
 	runs, err := sensitivity.RunShard(ctx, m, so, shard)
-	if pb != nil {
-		pb.finish(err == nil)
-	}
+	pb.finish(err == nil)
 	if err != nil {
 		return &fileError{path, err}
 	}

@@ -157,15 +157,9 @@ func (f *sweepFlags) run(ctx context.Context, out *output, args []string) error 
 		fmt.Fprintf(out.stderr, "sweep: %s %s=%s:%s:%d, the param's declared range\n", flagName, a.Param, strconv.FormatFloat(a.Lo, 'g', -1, 64), strconv.FormatFloat(a.Hi, 'g', -1, 64), a.N)
 	}
 	so := &loops.SweepOptions{Run: opt, Workers: f.workers, MaxCells: f.maxCells}
-	var pb *progressBar
-	if bar {
-		pb = &progressBar{w: raw(out.stderr), start: time.Now()}
-		so.Progress = pb.update
-	}
+	pb := startProgress(out, bar, &so.Progress)
 	tp, err := loops.SweepThreshold(ctx, m, f.threshold, axes[0], axes[1], so)
-	if pb != nil {
-		pb.finish(err == nil)
-	}
+	pb.finish(err == nil)
 	if err != nil {
 		return &fileError{path, err}
 	}
@@ -258,6 +252,18 @@ type progressBar struct {
 	total int
 }
 
+// startProgress returns a progress bar drawn on out's stderr, its update
+// method set in *update, when show is true; nil (whose finish does
+// nothing) when it is false.
+func startProgress(out *output, show bool, update *func(done, total int)) *progressBar {
+	if !show {
+		return nil
+	}
+	p := &progressBar{w: raw(out.stderr), start: time.Now()}
+	*update = p.update
+	return p
+}
+
 func (p *progressBar) update(done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -284,6 +290,9 @@ func (p *progressBar) draw() {
 
 // finish ends the bar's line with the rate of the runs.
 func (p *progressBar) finish(ok bool) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if ok {
