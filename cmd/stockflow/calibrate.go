@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -188,12 +187,7 @@ func (f *calibrateFlags) run(ctx context.Context, out *output, args []string) er
 		}
 	}
 	if f.json {
-		b, err := json.Marshal(res)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(out.stdout, "%s\n", b)
-		return err
+		return writeJSON(out.stdout, res)
 	}
 	if err := res.WriteText(out.stdout); err != nil {
 		return err

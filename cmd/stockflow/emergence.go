@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 
 	"github.com/stockflow/stockflow/loops"
 	"github.com/stockflow/stockflow/model"
@@ -147,15 +148,20 @@ func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) er
 	}
 	printRunWarnings(out.stderr, path, e.Result)
 	if f.json {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(out.stdout, "%s\n", b)
-		return err
+		return writeJSON(out.stdout, e)
 	}
 	if m.Decl.Name != "" {
 		fmt.Fprintf(out.stdout, "model: %s\n", m.Decl.Name)
 	}
 	return e.WriteReport(out.stdout, 3)
+}
+
+// writeJSON writes v to w as one line of JSON, as every --json does.
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
 }

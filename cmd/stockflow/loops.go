@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -201,12 +200,7 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 			}
 			j.Dominance = jd
 		}
-		b, err := json.Marshal(j)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(out.stdout, "%s\n", b)
-		return err
+		return writeJSON(out.stdout, j)
 	}
 	return f.table(out.stdout, list, ls, dom, polarity)
 }

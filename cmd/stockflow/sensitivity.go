@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -279,12 +278,7 @@ func (f *sensitivityFlags) report(ctx context.Context, out *output, res *sensiti
 		}
 	}
 	if f.json {
-		b, err := json.Marshal(res)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(out.stdout, "%s\n", b)
-		return err
+		return writeJSON(out.stdout, res)
 	}
 	return res.WriteText(out.stdout, f.top)
 }

@@ -165,20 +165,25 @@ var badCases = []struct {
 
 func TestBadInput(t *testing.T) {
 	for _, tc := range badCases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseTOML("bad.toml", []byte(tc.src))
-			var list syntax.ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("got error %v (%T), want a syntax.ErrorList", err, err)
-			}
-			if len(list) != 1 {
-				t.Errorf("got %d errors, want 1:\n%s", len(list), listString(list))
-			}
-			e := list[0]
-			if e.Pos.File != "bad.toml" || e.Pos.Line != tc.line || e.Pos.Col != tc.col || e.Key != tc.key || !strings.Contains(e.Msg, tc.msg) {
-				t.Errorf("got  %s\nwant bad.toml:%d:%d: %s: …%s…", e, tc.line, tc.col, tc.key, tc.msg)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkOneError(t, tc.src, tc.line, tc.col, tc.key, tc.msg) })
+	}
+}
+
+// checkOneError reads src as bad.toml and checks that it gives one error,
+// at line and col, under key, whose message holds msg.
+func checkOneError(t *testing.T, src string, line, col int, key, msg string) {
+	t.Helper()
+	_, err := ParseTOML("bad.toml", []byte(src))
+	var list syntax.ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("got error %v (%T), want a syntax.ErrorList", err, err)
+	}
+	if len(list) != 1 {
+		t.Errorf("got %d errors, want 1:\n%s", len(list), listString(list))
+	}
+	e := list[0]
+	if e.Pos.File != "bad.toml" || e.Pos.Line != line || e.Pos.Col != col || e.Key != key || !strings.Contains(e.Msg, msg) {
+		t.Errorf("got  %s\nwant bad.toml:%d:%d: %s: …%s…", e, line, col, key, msg)
 	}
 }
 
