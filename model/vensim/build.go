@@ -2,6 +2,7 @@ package vensim
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -43,13 +44,16 @@ type reader struct {
 	m      *decl.Model
 	dims   map[string]*dim // by key
 	dimSeq []*dim
-	elems  map[string]string // element key → element name
-	vars   map[string]*vvar  // by key
-	seq    []*vvar
-	macros map[string]*macro
-	names  map[string]bool // canonical names taken
-	ctl    map[string]float64
-	nInst  int
+	// partDims are the ranges made for variables defined on only some
+	// elements of a range (see partDim).
+	partDims []*dim
+	elems    map[string]string // element key → element name
+	vars     map[string]*vvar  // by key
+	seq      []*vvar
+	macros   map[string]*macro
+	names    map[string]bool // canonical names taken
+	ctl      map[string]float64
+	nInst    int
 }
 
 // dim is a subscript range.
@@ -184,7 +188,7 @@ func (r *reader) read() {
 		r.shape(v)
 	}
 	r.linkFlows()
-	for _, d := range r.dimSeq {
+	for _, d := range append(r.dimSeq, r.partDims...) {
 		r.m.Dimensions = append(r.m.Dimensions, &decl.Dimension{Name: d.name, Elements: d.elems, Pos: d.pos, Key: "dimensions." + d.name})
 	}
 	for _, v := range r.seq {
@@ -510,7 +514,28 @@ func (r *reader) shape(v *vvar) {
 			return
 		}
 		v.dims[i] = best
+		if len(used) < len(best.elems) || containsDim(v.dims[:i], best) {
+			v.dims[i] = r.partDim(v, best, used)
+		}
 	}
+}
+
+// partDim makes the range of a variable defined for only some elements
+// of its smallest holding range, or subscripted by a range a second
+// time (matrix[dim, dim], which decl cannot hold): the elements used, in
+// the range's order, named <variable>_<range>. It keeps the range's key,
+// so that the range named in an equation still binds to it, and stays
+// out of dimSeq, so that no other variable is shaped by it.
+func (r *reader) partDim(v *vvar, of *dim, used map[string]bool) *dim {
+	var elems []string
+	for _, e := range of.elems {
+		if used[e] {
+			elems = append(elems, e)
+		}
+	}
+	dm := &dim{name: r.unique(v.name + "_" + of.name), key: of.key, elems: elems, pos: of.pos}
+	r.partDims = append(r.partDims, dm)
+	return dm
 }
 
 func containsAll(elems []string, set map[string]bool) bool {
@@ -808,11 +833,55 @@ func (r *reader) emitVar(v *vvar) {
 			extra = append(extra, c.extra...)
 		}
 	}
+	r.missingElements(v, dv)
 	r.m.Vars = append(r.m.Vars, extra...)
 	r.m.Vars = append(r.m.Vars, dv)
 	if net != nil {
 		r.m.Vars = append(r.m.Vars, net)
 	}
+}
+
+// missingElements reports the elements of an arrayed variable that no
+// definition gives an equation for: a variable defined on only some
+// combinations of elements (x[A, X] and x[B, Y]) has ranges that hold
+// combinations it lacks, and stockflow needs an equation for each.
+func (r *reader) missingElements(v *vvar, dv *decl.Var) {
+	if len(v.dims) == 0 || len(dv.ElementEqs) == 0 {
+		return
+	}
+	have := map[string]bool{}
+	for _, ee := range dv.ElementEqs {
+		have[strings.Join(ee.Elements, ",")] = true
+	}
+	var missing []string
+	tuples := [][]string{{}}
+	for _, dm := range v.dims {
+		var nt [][]string
+		for _, t := range tuples {
+			for _, e := range dm.elems {
+				nt = append(nt, append(append([]string(nil), t...), e))
+			}
+		}
+		tuples = nt
+	}
+	d := v.defs[0]
+	for _, t := range tuples {
+		if k := strings.Join(t, ","); !have[k] {
+			missing = append(missing, "["+k+"]")
+			// A stand-in, so that the error is reported once, here.
+			c := &ctx{r: r, d: d, v: v}
+			c.write("0", d.pos)
+			dv.ElementEqs = append(dv.ElementEqs, decl.ElementEq{Elements: t, Eq: c.finish()})
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if len(missing) > 3 {
+		missing = append(missing[:3], fmt.Sprintf("and %d more", len(missing)-3))
+	}
+	r.errorf(d.e, d.pos, d.name, "%s has no equation for %s: it is defined on some combinations of its subscripts' elements only, and stockflow needs an equation for each combination of the elements it is defined on (add the missing ones, e.g. with value 0)",
+		d.name, strings.Join(missing, ", "))
 }
 
 func numberValue(n *node) float64 {

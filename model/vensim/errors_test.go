@@ -49,3 +49,28 @@ func TestUnterminatedMacro(t *testing.T) {
 		t.Errorf("a terminated macro: %v", err)
 	}
 }
+
+// TestErrors checks that each construct the reader refuses is an error
+// naming the file, line, column and the construct, and what to do.
+func TestErrors(t *testing.T) {
+	const ctl = "INITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1 ~~|\n"
+	for _, tc := range []struct{ name, src, want string }{
+		{
+			"partial combinations",
+			"r: A, B ~~|\ns: X, Y ~~|\nx[A, X] = 1 ~~|\nx[B, Y] = 2 ~~|\n",
+			"m.mdl:3:1: x: x has no equation for [A,Y], [B,X]: it is defined on some combinations of its subscripts' elements only, and stockflow needs an equation for each combination of the elements it is defined on (add the missing ones, e.g. with value 0)",
+		},
+		{
+			"element outside a partial variable",
+			"r: A, B, C ~~|\nx[A] = 1 ~~|\nx[C] = 2 ~~|\ny = x[B] ~~|\n",
+			`m.mdl:4:5: y: "x" has no element B (its range x_r holds A, C)`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("m.mdl", []byte(tc.src+ctl))
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("got %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
