@@ -35,6 +35,7 @@ type translator struct {
 	offs []int // source offset of each byte of text, and one past the end
 	res  resolver
 	d    dialect
+	self string // the declared name of the variable being defined, for SELF
 
 	out  []byte
 	omap []int
@@ -47,8 +48,11 @@ type translator struct {
 // error is a *syntax.ParseError with an offset into text. Stella's safe
 // division a // b is written a / b, and the source offset of each such /
 // is in safe, for rewrite to make it safediv(a, b).
-func translate(text string, offs []int, res resolver, d dialect) (string, []int, map[int]bool, error) {
-	t := &translator{text: text, offs: offs, res: res, d: d}
+//
+// self is the declared name of the variable the equation defines: Stella's
+// SELF (in PREVIOUS(SELF, init)) stands for it.
+func translate(text string, offs []int, res resolver, d dialect, self string) (string, []int, map[int]bool, error) {
+	t := &translator{text: text, offs: offs, res: res, d: d, self: self}
 	if err := t.run(); err != nil {
 		return "", nil, nil, err
 	}
@@ -247,6 +251,20 @@ func (t *translator) name(raw string, i, j int, isQuoted, inBrackets bool) {
 			}
 		}
 	}
+	if !isQuoted && lower == "self" && t.self != "" {
+		if _, ok := t.res.value(raw); !ok {
+			t.emit(t.self, i, j)
+			return
+		}
+	}
+	if callee(t.text, i) == "lookup" {
+		// LOOKUP(g, x): g names a graphical function, a <gf> or a
+		// variable with one inside.
+		if s, ok := t.res.function(raw); ok {
+			t.emit(s, i, j)
+			return
+		}
+	}
 	if next(t.text, j) == '(' {
 		if s, ok := t.res.function(raw); ok {
 			t.emit(s, i, j)
@@ -278,6 +296,26 @@ func (t *translator) name(raw string, i, j int, isQuoted, inBrackets bool) {
 	}
 	// Unknown: written so that the compiler can name it.
 	t.emit(canon(raw), i, j)
+}
+
+// callee returns, in lower case, the name of the function whose first
+// argument starts at text[i] ("lookup" for "LOOKUP( g"), or "".
+func callee(text string, i int) string {
+	for i > 0 && isSpace(text[i-1]) {
+		i--
+	}
+	if i == 0 || text[i-1] != '(' {
+		return ""
+	}
+	i--
+	for i > 0 && isSpace(text[i-1]) {
+		i--
+	}
+	j := i
+	for j > 0 && (text[j-1] == '_' || isDigit(text[j-1]) || isLetter(rune(text[j-1]))) {
+		j--
+	}
+	return strings.ToLower(text[j:i])
 }
 
 // afterOperand reports whether text[:i] ends with an operand (a name
@@ -333,7 +371,9 @@ func isLetter(r rune) bool {
 }
 
 // splitList splits an arrayed variable's list of element values, "1, 2,
-// 3", at its top-level commas. It returns nil when there is no such comma.
+// 3", at its top-level commas, and a two-dimensional list, "1, 2; 3, 4",
+// at its semicolons too (a trailing ; is dropped). It returns nil when
+// there is no such separator.
 func splitList(text string) [][2]int {
 	var parts [][2]int
 	depth, start := 0, 0
@@ -351,7 +391,7 @@ func splitList(text string) [][2]int {
 			if j, _, ok := quoted(text, i); ok {
 				i = j - 1
 			}
-		case ',':
+		case ',', ';':
 			if depth == 0 {
 				parts = append(parts, [2]int{start, i})
 				start = i + 1
@@ -360,6 +400,9 @@ func splitList(text string) [][2]int {
 	}
 	if parts == nil {
 		return nil
+	}
+	if strings.TrimSpace(text[start:]) == "" && text[parts[len(parts)-1][1]] == ';' {
+		return parts // a trailing ; ends the last row
 	}
 	return append(parts, [2]int{start, len(text)})
 }

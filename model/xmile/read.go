@@ -500,6 +500,9 @@ func (r *reader) build(x *xvar) {
 			}
 		}
 		v.Eq = r.varEq(x, v, "initial", "")
+		if in := n.child("init_eqn"); in != nil {
+			r.errorf(in.start, v.Key+".initial", "a stock's initial value is its <eqn>; <init_eqn> is for flows and auxes (remove it, or move its equation into <eqn>)")
+		}
 		for _, f := range n.all("inflow") {
 			v.Inflows = append(v.Inflows, r.flowRef(x, v, f, "inflows"))
 		}
@@ -520,6 +523,7 @@ func (r *reader) build(x *xvar) {
 			wrap = x.lookup
 		}
 		v.Eq = r.varEq(x, v, "eq", wrap)
+		r.initEqn(x, v)
 		if v.Kind == decl.Flow {
 			v.NonNegative = r.nonNeg[1]
 			if c := n.child("non_negative"); c != nil {
@@ -537,6 +541,76 @@ func (r *reader) build(x *xvar) {
 		}
 	}
 	r.m.Vars = append(r.m.Vars, v)
+}
+
+// initEqn reads the <init_eqn> of a flow or aux, its value while initial
+// values are computed (Vensim's ACTIVE INITIAL): the equation eq becomes
+// active_initial(eq, init_eqn). An element's own <init_eqn> wins over the
+// variable's.
+func (r *reader) initEqn(x *xvar, v *decl.Var) {
+	top := x.n.child("init_eqn")
+	fk := v.Key + ".eq"
+	if top != nil {
+		v.FieldPos["init_eqn"] = r.pos(top.inner)
+	}
+	if len(v.ElementEqs) == 0 {
+		if top != nil {
+			v.Eq = r.activeInitial(v.Eq, r.equation(top, x, fk, ""), top, fk)
+		}
+		return
+	}
+	ens := x.n.all("element")
+	for i := range v.ElementEqs {
+		in := top
+		if i < len(ens) && len(ens) == len(v.ElementEqs) {
+			if c := ens[i].child("init_eqn"); c != nil {
+				in = c
+			}
+		}
+		if in != nil {
+			ek := fk + "[" + strings.Join(v.ElementEqs[i].Elements, ",") + "]"
+			v.ElementEqs[i].Eq = r.activeInitial(v.ElementEqs[i].Eq, r.equation(in, x, ek, ""), in, ek)
+		}
+	}
+}
+
+// activeInitial returns active_initial(eq, init), keeping the file
+// positions of both.
+func (r *reader) activeInitial(eq, init decl.Equation, in *node, key string) decl.Equation {
+	if eq.Expr == nil || init.Expr == nil {
+		if eq.Expr != nil && init.IsZero() {
+			r.errorf(in.start, key, "<init_eqn> is empty; give the initial value, or remove the element")
+		}
+		return eq
+	}
+	var b strings.Builder
+	var m []syntax.Pos
+	put := func(s string, p syntax.Pos) {
+		b.WriteString(s)
+		for range len(s) {
+			m = append(m, p)
+		}
+	}
+	text := func(e decl.Equation) {
+		b.WriteString(e.Text)
+		for k := range len(e.Text) {
+			m = append(m, e.PosAt(k))
+		}
+	}
+	put("active_initial(", eq.Pos)
+	text(eq)
+	put(", ", init.Pos)
+	text(init)
+	put(")", init.PosAt(len(init.Text)))
+	m = append(m, init.PosAt(len(init.Text)))
+	out := decl.Equation{Text: b.String(), Pos: eq.Pos, Map: m}
+	expr, err := syntax.Parse(out.Text)
+	if err != nil {
+		r.errs.Add(out.Pos, key, err.Error())
+		return eq
+	}
+	out.Expr = expr
+	return out
 }
 
 // numValue returns the value of a number, signed or not.
@@ -617,6 +691,10 @@ func (r *reader) arrayDims(x *xvar, v *decl.Var) {
 	if x.tag == "stock" {
 		field = "initial"
 	}
+	top := x.n.child("eqn")
+	if len(x.n.all("eqn")) > 1 {
+		top = nil // Vensim's exporter's one <eqn> per element, read by varEq
+	}
 	for _, en := range x.n.all("element") {
 		sub, _ := en.attr("subscript")
 		var elems []string
@@ -628,8 +706,40 @@ func (r *reader) arrayDims(x *xvar, v *decl.Var) {
 			}
 			elems = append(elems, name)
 		}
-		eq := r.equation(en.child("eqn"), x, v.Key+"."+field+"["+strings.Join(elems, ",")+"]", "")
+		ek := v.Key + "." + field + "[" + strings.Join(elems, ",") + "]"
+		eqn := en.child("eqn")
+		if eqn == nil {
+			eqn = top // an element's graphical function applied to the variable's equation
+		}
+		wrap := ""
+		if g := en.child("gf"); g != nil && x.tag != "stock" {
+			lname := r.unique(x.name+"_lookup_"+strings.Join(elems, "_"), en.start, x.sc.path+x.raw+"["+sub+"] (its graphical function)")
+			lv := &decl.Var{Kind: decl.Lookup, Name: lname, Key: "lookups." + lname, Pos: r.pos(g.start), FieldPos: map[string]syntax.Pos{}}
+			lv.Doc = fmt.Sprintf("the graphical function of %s[%s]", x.name, strings.Join(elems, ","))
+			r.gf(g, lv)
+			r.m.Vars = append(r.m.Vars, lv)
+			wrap = lname
+			if eqn == nil {
+				r.errorf(en.start, ek, "%s[%s] has a graphical function but no <eqn> for its input", x.raw, sub)
+				continue
+			}
+		}
+		eq := r.equation(eqn, x, ek, wrap)
 		v.ElementEqs = append(v.ElementEqs, decl.ElementEq{Elements: elems, Eq: eq})
+	}
+	if len(v.ElementEqs) > 0 && top != nil {
+		// A partial array: the elements without an <element> of their
+		// own take the variable's <eqn>.
+		have := map[string]bool{}
+		for _, ee := range v.ElementEqs {
+			have[strings.Join(ee.Elements, ",")] = true
+		}
+		for _, c := range r.combos(v.Dims) {
+			if !have[strings.Join(c, ",")] {
+				ek := v.Key + "." + field + "[" + strings.Join(c, ",") + "]"
+				v.ElementEqs = append(v.ElementEqs, decl.ElementEq{Elements: c, Eq: r.equation(top, x, ek, "")})
+			}
+		}
 	}
 }
 
@@ -669,10 +779,10 @@ func (r *reader) varEq(x *xvar, v *decl.Var, field, wrap string) decl.Equation {
 			return decl.Equation{}
 		}
 	}
+	if len(v.ElementEqs) > 0 {
+		return decl.Equation{} // the <eqn>, if any, was read with the elements
+	}
 	if n == nil {
-		if len(v.ElementEqs) > 0 {
-			return decl.Equation{}
-		}
 		if wrap != "" {
 			r.errorf(x.n.start, fk, "%q has a graphical function but no <eqn> for its input", x.raw)
 		}
@@ -718,7 +828,7 @@ func (r *reader) equation(n *node, x *xvar, key, wrap string) decl.Equation {
 // the source offsets offs. With wrap set, the equation is the input of the
 // lookup named wrap: wrap(eqn).
 func (r *reader) equationText(text string, offs []int, x *xvar, key, wrap string) decl.Equation {
-	out, omap, safe, err := translate(text, offs, x.sc, r.d)
+	out, omap, safe, err := translate(text, offs, x.sc, r.d, x.name)
 	if err != nil {
 		var pe *syntax.ParseError
 		if errors.As(err, &pe) {

@@ -198,6 +198,13 @@ var badCases = []struct {
 	{"bad gf", doc("", `<gf name="g"><xpts>0,1</xpts><ypts>1,x</ypts></gf>`), 5, 38, `expected a number, got "x"`},
 	{"bad dt", strings.Replace(doc("", `<aux name="a"><eqn>1</eqn></aux>`), "<dt>1</dt>", "<dt>one</dt>", 1), 3, 46, `expected a number, got "one"`},
 	{"unterminated quote", doc("", `<aux name="a"><eqn>"a + 1</eqn></aux>`), 5, 20, "unterminated quoted name"},
+	{"init_eqn on a stock", doc("", `<stock name="s"><eqn>1</eqn><init_eqn>2</init_eqn></stock>`), 5, 29, "a stock's initial value is its <eqn>; <init_eqn> is for flows and auxes"},
+	{"empty init_eqn", doc("", `<aux name="a"><eqn>TIME</eqn><init_eqn> </init_eqn></aux>`), 5, 30, "<init_eqn> is empty"},
+	{"bad init_eqn", doc("", `<aux name="a"><eqn>TIME</eqn><init_eqn>1 +</init_eqn></aux>`), 5, 43, "missing operand after \"+\""},
+	{"lookup of a plain aux", doc("", `<aux name="b"><eqn>1</eqn></aux>
+<aux name="a"><eqn>LOOKUP(b, TIME)</eqn></aux>`), 6, 27, "the first argument of lookup must be the name of a lookup"},
+	{"list too short", strings.Replace(doc("", `<aux name="m"><dimensions><dim name="R"/><dim name="C"/></dimensions><eqn>1, 2; 3</eqn></aux>`), "<model>", `<dimensions><dim name="R"><elem name="a"/><elem name="b"/></dim><dim name="C"><elem name="x"/><elem name="y"/></dim></dimensions><model>`, 1), 5, 75, "3 values for 4 elements"},
+	{"element gf without eqn", strings.Replace(doc("", `<aux name="m"><dimensions><dim name="R"/></dimensions><element subscript="a"><gf><xpts>0,1</xpts><ypts>0,1</ypts></gf></element><element subscript="b"><eqn>1</eqn></element></aux>`), "<model>", `<dimensions><dim name="R"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 5, 55, "m[a] has a graphical function but no <eqn> for its input"},
 	{"module loop", `<xmile><model><variables><module name="m"/></variables></model><model name="m"><variables><module name="m"/></variables></model></xmile>`, 1, 91, "nest more than"},
 }
 
