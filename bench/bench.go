@@ -8,7 +8,10 @@
 // them.
 //
 // The models: the large model (package large: thousands of arrayed
-// variables, lookups, a smooth and a delay), the ring of 1,000 variables
+// variables, lookups, a smooth and a delay), a World3-class model and a
+// business model (package synth: long chains of scalar aux, many
+// lookups, smooths and delays, few stocks; each recording a few
+// variables and, as "world/all" and "business/all", every one), the ring of 1,000 variables
 // (internal/ring), the examples, and the larger models of the conformance
 // suite that stockflow reads.
 package bench
@@ -20,6 +23,10 @@ import (
 
 	"github.com/stockflow/stockflow/bench/large"
 	largenative "github.com/stockflow/stockflow/bench/large/native"
+	"github.com/stockflow/stockflow/bench/synth"
+	"github.com/stockflow/stockflow/bench/synth/byhand"
+	businessnative "github.com/stockflow/stockflow/bench/synth/native/business"
+	worldnative "github.com/stockflow/stockflow/bench/synth/native/world"
 	"github.com/stockflow/stockflow/examples/gen/logistic"
 	"github.com/stockflow/stockflow/examples/gen/predatorprey"
 	"github.com/stockflow/stockflow/examples/gen/sir"
@@ -45,6 +52,12 @@ type Case struct {
 	// hand, and the number of variables it computes; nil when there is
 	// none.
 	ByHand func() (run func(), vars int)
+	// MDL is the Vensim .mdl that SDEverywhere runs for the case,
+	// relative to the repository's root; "" when it has none.
+	MDL string
+	// VensimName spells an output as the .mdl does; nil when the names
+	// are the same.
+	VensimName func(string) string
 }
 
 // Engine names, in the order tables show them.
@@ -69,8 +82,9 @@ var conformance = []string{
 	"samples/simple_harmonic_oscillator/simple_harmonic_oscillator.mdl",
 }
 
-// Suite returns the suite's models: the large model, the ring, the
-// examples and the conformance models, in that order.
+// Suite returns the suite's models: the large model, the models of
+// package synth, the ring, the examples and the conformance models, in
+// that order.
 func Suite() []Case {
 	c := large.Default
 	cases := []Case{
@@ -83,7 +97,25 @@ func Suite() []Case {
 				var h large.Hand
 				return func() { h.Run(c) }, c.Vars()
 			},
+			MDL:        "bench/large/testdata/large.mdl",
+			VensimName: large.VensimName,
 		},
+		synthCase(synth.World, worldnative.Load, false, func(all bool) (func(), int) {
+			var m byhand.World
+			return func() { m.Run(all) }, len(byhand.WorldNames())
+		}),
+		synthCase(synth.World, worldnative.Load, true, func(all bool) (func(), int) {
+			var m byhand.World
+			return func() { m.Run(all) }, len(byhand.WorldNames())
+		}),
+		synthCase(synth.Business, businessnative.Load, false, func(all bool) (func(), int) {
+			var m byhand.Business
+			return func() { m.Run(all) }, len(byhand.BusinessNames())
+		}),
+		synthCase(synth.Business, businessnative.Load, true, func(all bool) (func(), int) {
+			var m byhand.Business
+			return func() { m.Run(all) }, len(byhand.BusinessNames())
+		}),
 		{
 			Name:      "ring",
 			Path:      "internal/ring/testdata/ring250.toml",
@@ -106,6 +138,24 @@ func Suite() []Case {
 		})
 	}
 	return cases
+}
+
+// synthCase is a model of package synth recording its few outputs, or
+// with all every variable ("world", "world/all").
+func synthCase(c synth.Config, gen func() (*model.Model, error), all bool, byHand func(all bool) (func(), int)) Case {
+	k := Case{
+		Name:      c.Name,
+		Path:      "bench/synth/testdata/" + c.Name + ".mdl",
+		Outputs:   c.Build().Outputs(),
+		Generated: gen,
+		ByHand:    func() (func(), int) { return byHand(all) },
+		MDL:       "bench/synth/testdata/" + c.Name + ".mdl",
+	}
+	if all {
+		k.Name += "/all"
+		k.Outputs = nil
+	}
+	return k
 }
 
 // Engines returns the engines that can run the case, in table order.

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs stockflow's benchmark suite and prints the table of
-# docs/performance.md: the large model, the ring, the examples and the
-# conformance models, interpreted, as generated Go and written by hand,
-# beside SDEverywhere's JavaScript build of the large model.
+# docs/performance.md: the large model, the World3-class and business
+# models, the ring, the examples and the conformance models, interpreted,
+# as generated Go and written by hand, beside SDEverywhere's JavaScript
+# build of the large, World3-class and business models.
 #
 #   bench/run.sh [benchtable flags: -rounds 5 -benchtime 0.5s -models REGEXP]
 #

@@ -3,8 +3,9 @@
 // and engine the time per run relative to the hand-written Go, the time
 // per variable-step, allocations per run and the peak resident memory of a
 // process that loads the model and runs it. With -sde it also runs
-// SDEverywhere's JavaScript build of the large model (bench/sde, installed
-// by bench/run.sh), compares its outputs with stockflow's, and reports the
+// SDEverywhere's JavaScript build of each model that has a .mdl (the large
+// model and the models of bench/synth; bench/sde, installed by
+// bench/run.sh), compares its outputs with stockflow's, and reports the
 // ratios. Run it from the repository's root:
 //
 //	go run ./bench/cmd/benchtable [-sde] [-rounds 5] [-benchtime 0.5s] [-models REGEXP]
@@ -32,12 +33,11 @@ import (
 	"time"
 
 	"github.com/stockflow/stockflow/bench"
-	"github.com/stockflow/stockflow/bench/large"
 	"github.com/stockflow/stockflow/model"
 )
 
 func main() {
-	sde := flag.Bool("sde", false, "also run SDEverywhere's JavaScript build of the large model (needs node and bench/sde/node_modules)")
+	sde := flag.Bool("sde", false, "also run SDEverywhere's JavaScript build of the models that have a .mdl (needs node and bench/sde/node_modules)")
 	rounds := flag.Int("rounds", 5, "rounds of timing; the fastest counts")
 	benchtime := flag.Duration("benchtime", 500*time.Millisecond, "time per engine per round")
 	models := flag.String("models", "", "only the models whose names match this regular expression")
@@ -77,7 +77,7 @@ func run(rounds int, benchtime time.Duration, filter string, withSDE bool) error
 	fmt.Printf("machine: %d CPUs (%s), %s %s/%s, GOMAXPROCS %d\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
 	fmt.Printf("timing: CPU time (user + system) per run, %d rounds of %s per engine, fastest round shown; load average %s\n\n", rounds, benchtime, loadAvg())
 	var all []*result
-	var sdeRow *sdeResult
+	var sdeRows []*sdeResult
 	for _, c := range bench.Suite() {
 		if !re.MatchString(c.Name) {
 			continue
@@ -111,16 +111,18 @@ func run(rounds int, benchtime time.Duration, filter string, withSDE bool) error
 		}
 		all = append(all, rs...)
 		fmt.Fprintf(os.Stderr, "benchtable: %s done\n", c.Name)
-		if c.Name == "large" && withSDE {
-			sdeRow, err = runSDE(c, benchtime)
+		if c.MDL != "" && withSDE {
+			r, err := runSDE(c, benchtime)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %v", c.Name, err)
 			}
+			sdeRows = append(sdeRows, r)
 		}
 	}
 	printTable(all)
-	if sdeRow != nil {
-		printSDE(sdeRow, all)
+	printTargets(all, sdeRows)
+	for _, r := range sdeRows {
+		printSDE(r, all)
 	}
 	return nil
 }
@@ -148,6 +150,71 @@ func printTable(all []*result) {
 			r.best()/float64(r.vars*r.steps), r.allocs, size(r.bytes), size(r.peakRSSKB*1024))
 	}
 	fmt.Println()
+}
+
+// printTargets prints, for each model that has a hand-written version,
+// the time per run of each engine beside SDEverywhere's, as multiples of
+// the hand-written Go's (the stand-in for SDEverywhere's C, which is not
+// in its npm packages), and, for a model recorded both ways ("world" and
+// "world/all"), what recording every variable costs over recording few.
+func printTargets(all []*result, sde []*sdeResult) {
+	find := func(model, engine string) *result {
+		for _, r := range all {
+			if r.model == model && r.engine == engine {
+				return r
+			}
+		}
+		return nil
+	}
+	cell := func(ns, hand float64) string {
+		if ns == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.0f µs (%.2f×)", ns/1e3, ns/hand)
+	}
+	fmt.Println("| model | steps × variables | by hand (≈ C) | SDEverywhere JS | interpreted | generated | SDEverywhere JS ÷ interpreted |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	for _, h := range all {
+		if h.engine != bench.ByHand {
+			continue
+		}
+		var js, interp, gen float64
+		for _, s := range sde {
+			if s.model == h.model {
+				js = s.CPUMsPerRunMin * 1e6
+			}
+		}
+		if r := find(h.model, bench.Interpreted); r != nil {
+			interp = r.best()
+		}
+		if r := find(h.model, bench.Generated); r != nil {
+			gen = r.best()
+		}
+		ratio := "—"
+		if js != 0 && interp != 0 {
+			ratio = fmt.Sprintf("%.2f×", js/interp)
+		}
+		fmt.Printf("| %s | %d × %d | %.0f µs | %s | %s | %s | %s |\n", h.model, h.steps-1, h.vars, h.best()/1e3,
+			cell(js, h.best()), cell(interp, h.best()), cell(gen, h.best()), ratio)
+	}
+	fmt.Println()
+	first := true
+	for _, r := range all {
+		few, ok := strings.CutSuffix(r.model, "/all")
+		f := find(few, r.engine)
+		if !ok || f == nil {
+			continue
+		}
+		if first {
+			fmt.Println("| model | engine | recording every variable ÷ recording few |")
+			fmt.Println("|---|---|---|")
+			first = false
+		}
+		fmt.Printf("| %s | %s | %.2f× |\n", few, r.engine, r.best()/f.best())
+	}
+	if !first {
+		fmt.Println()
+	}
 }
 
 func size(b int64) string {
@@ -270,43 +337,50 @@ type sdeResult struct {
 	MaxRSSKB       int64                `json:"maxRSSKB"`
 	Series         map[string][]float64 `json:"series"`
 
+	model      string  // the case's name
 	maxRelDiff float64 // largest |sde − stockflow| / max(1, |stockflow|)
 	worst      string
 	compared   int     // values compared
 	parseMs    float64 // stockflow's parse and compile
 }
 
-// runSDE runs the large model's .mdl in node and compares its outputs
-// with the interpreter's.
+// runSDE runs the case's .mdl in node and compares its outputs with the
+// interpreter's.
 func runSDE(c bench.Case, benchtime time.Duration) (*sdeResult, error) {
-	cfg := large.Default
-	names := make([]string, len(c.Outputs))
-	for i, n := range c.Outputs {
-		names[i] = large.VensimName(n)
+	t0 := time.Now()
+	m, err := model.Load(c.Path)
+	if err != nil {
+		return nil, err
+	}
+	parseMs := float64(time.Since(t0).Microseconds()) / 1000
+	outputs := c.Outputs
+	if outputs == nil {
+		outputs = m.Names()
+	}
+	names := make([]string, len(outputs))
+	for i, n := range outputs {
+		names[i] = n
+		if c.VensimName != nil {
+			names[i] = c.VensimName(n)
+		}
 	}
 	seconds := math.Max(1, 2*benchtime.Seconds())
-	cmd := exec.Command("node", filepath.Join("bench", "sde", "run.mjs"), filepath.Join("bench", "large", "testdata", "large.mdl"),
+	cmd := exec.Command("node", filepath.Join("bench", "sde", "run.mjs"), c.MDL,
 		"--seconds", fmt.Sprint(seconds), "--outputs", strings.Join(names, ","))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("node bench/sde/run.mjs (install it with bench/run.sh): %v", err)
 	}
-	var r sdeResult
+	r := sdeResult{model: c.Name, parseMs: parseMs}
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		return nil, fmt.Errorf("bench/sde/run.mjs: %v", err)
 	}
-	t0 := time.Now()
-	m, err := model.Load(c.Path)
+	res, err := m.Run(context.Background(), model.RunOptions{Vars: outputs})
 	if err != nil {
 		return nil, err
 	}
-	r.parseMs = float64(time.Since(t0).Microseconds()) / 1000
-	res, err := m.Run(context.Background(), model.RunOptions{Vars: cfg.Outputs()})
-	if err != nil {
-		return nil, err
-	}
-	for i, name := range c.Outputs {
+	for i, name := range outputs {
 		got, want := r.Series[names[i]], res.Series(name)
 		if len(got) != len(want) {
 			return nil, fmt.Errorf("SDEverywhere gives %d values of %s, stockflow %d", len(got), name, len(want))
@@ -323,11 +397,11 @@ func runSDE(c bench.Case, benchtime time.Duration) (*sdeResult, error) {
 }
 
 func printSDE(s *sdeResult, all []*result) {
-	fmt.Printf("SDEverywhere (@sdeverywhere/compile 0.7.28, runtime 0.2.6, node %s), large model, %d runs in one process:\n\n", s.Node, s.Runs)
+	fmt.Printf("SDEverywhere (@sdeverywhere/compile 0.7.28, runtime 0.2.6, node %s), %s, %d runs in one process:\n\n", s.Node, s.model, s.Runs)
 	fmt.Println("| engine | SDEverywhere JS time per run ÷ this engine's | peak RSS |")
 	fmt.Println("|---|---|---|")
 	for _, r := range all {
-		if r.model == "large" {
+		if r.model == s.model {
 			fmt.Printf("| stockflow %s | %.2f× | %s |\n", r.engine, s.CPUMsPerRunMin*1e6/r.best(), size(r.peakRSSKB*1024))
 		}
 	}

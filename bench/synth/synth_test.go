@@ -1,0 +1,110 @@
+package synth_test
+
+import (
+	"context"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/stockflow/stockflow/bench/synth"
+	"github.com/stockflow/stockflow/bench/synth/byhand"
+	"github.com/stockflow/stockflow/bench/synth/native/business"
+	"github.com/stockflow/stockflow/bench/synth/native/world"
+	"github.com/stockflow/stockflow/model"
+)
+
+// models are the package's models with their straight-line Go and their
+// generated packages.
+var models = []struct {
+	c      synth.Config
+	byHand func(all bool) ([]float64, []string)
+	native func() (*model.Model, error)
+	source string
+}{
+	{synth.World, func(all bool) ([]float64, []string) {
+		var m byhand.World
+		if all {
+			return m.Run(true), byhand.WorldNames()
+		}
+		return m.Run(false), byhand.WorldOutputs()
+	}, world.Load, world.Source},
+	{synth.Business, func(all bool) ([]float64, []string) {
+		var m byhand.Business
+		if all {
+			return m.Run(true), byhand.BusinessNames()
+		}
+		return m.Run(false), byhand.BusinessOutputs()
+	}, business.Load, business.Source},
+}
+
+// TestSourceIsCurrent checks that the committed .mdl files, the
+// straight-line Go and the generated packages hold the models that
+// package synth writes today.
+func TestSourceIsCurrent(t *testing.T) {
+	for _, m := range models {
+		for path, want := range map[string]string{"testdata/" + m.c.Name + ".mdl": m.c.MDL(), "byhand/" + m.c.Name + ".go": m.c.Go("byhand")} {
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != want {
+				t.Errorf("bench/synth/%s is stale: run go run ./bench/cmd/benchgen (see bench/README.md)", path)
+			}
+		}
+		if m.source != m.c.MDL() {
+			t.Errorf("bench/synth/native/%s is stale: run go run ./cmd/stockflow gen bench/synth/testdata/%s.mdl -o bench/synth/native/%s", m.c.Name, m.c.Name, m.c.Name)
+		}
+	}
+}
+
+// TestEnginesAgree runs each model interpreted, as generated Go and as
+// straight-line Go, recording every variable and recording a few, and
+// compares every recorded value: generated and interpreted bit for bit,
+// straight-line Go to 1e-12 relative (it groups a few operations of the
+// smooths and delays differently).
+func TestEnginesAgree(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range models {
+		im, err := model.Parse(c.c.Name+".mdl", []byte(c.c.MDL()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nm, err := c.native()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(im.Names()), len(c.c.Build().Names()); got != want {
+			t.Errorf("%s: %d variables, synth has %d", c.c.Name, got, want)
+		}
+		for _, all := range []bool{true, false} {
+			hand, names := c.byHand(all)
+			opt := model.RunOptions{Vars: names}
+			ir, err := im.Run(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			nr, err := nm.Run(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := (c.c.Steps()/int(c.c.SaveEvery/c.c.DT+0.5) + 1) * len(names); len(hand) != want {
+				t.Fatalf("%s: straight-line Go recorded %d values, want %d", c.c.Name, len(hand), want)
+			}
+			for j, name := range names {
+				is, ns := ir.Series(name), nr.Series(name)
+				if len(is) != len(hand)/len(names) {
+					t.Fatalf("%s: %s has %d values interpreted, %d by hand", c.c.Name, name, len(is), len(hand)/len(names))
+				}
+				for k, want := range is {
+					if ns[k] != want {
+						t.Fatalf("%s: %s at t=%g: generated %.17g, interpreted %.17g", c.c.Name, name, ir.Times[k], ns[k], want)
+					}
+					got := hand[k*len(names)+j]
+					if math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+						t.Fatalf("%s: %s at t=%g: by hand %.17g, interpreted %.17g", c.c.Name, name, ir.Times[k], got, want)
+					}
+				}
+			}
+		}
+	}
+}
