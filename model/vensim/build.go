@@ -751,9 +751,8 @@ func (r *reader) emitVar(v *vvar) {
 			dv.Doc = d.e.doc
 		}
 	}
-	if i := strings.Index(dv.Units, "["); i >= 0 {
-		dv.Units = strings.TrimSpace(dv.Units[:i])
-	}
+	unitsField := dv.Units
+	dv.Units, _, _, _ = unitsRange(unitsField)
 	for _, dm := range v.dims {
 		dv.Dims = append(dv.Dims, dm.name)
 	}
@@ -834,6 +833,7 @@ func (r *reader) emitVar(v *vvar) {
 		}
 	}
 	r.missingElements(v, dv)
+	r.applyRange(dv, unitsField)
 	r.m.Vars = append(r.m.Vars, extra...)
 	r.m.Vars = append(r.m.Vars, dv)
 	if net != nil {
