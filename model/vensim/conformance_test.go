@@ -61,7 +61,6 @@ var expectedFailures = map[string]string{
 	"dynamic_final_time":   "a FINAL TIME that changes during the run is not supported",
 	"invert_matrix":        "INVERT MATRIX is not implemented",
 	"na":                   "the expected output leaves :NA: cells blank, which the suite's forward-fill rule reads as the last number",
-	"vector_select":        "VECTOR SELECT actions 4 and 5 and its error action are not implemented",
 }
 
 // expectedFailuresA are the mdl-A directories that do not pass yet; the

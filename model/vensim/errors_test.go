@@ -65,6 +65,11 @@ func TestErrors(t *testing.T) {
 			"r: A, B, C ~~|\nx[A] = 1 ~~|\nx[C] = 2 ~~|\ny = x[B] ~~|\n",
 			`m.mdl:4:5: y: "x" has no element B (its range x_r holds A, C)`,
 		},
+		{
+			"VECTOR SELECT action",
+			"r: A, B ~~|\ns[r] = 1, 0 ~~|\nx[r] = 3, 4 ~~|\ny = VECTOR SELECT(s[r!], x[r!], -1, 11, 0) ~~|\n",
+			"m.mdl:4:37: y: VECTOR SELECT action 11 is not one of Vensim's: 0 to 4 the sum, product, min, max or mean of selection × value, 5 the product of value^selection, 6 to 10 the sum, product, min, max or mean of the values",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("m.mdl", []byte(tc.src+ctl))

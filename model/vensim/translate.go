@@ -871,8 +871,15 @@ func (c *ctx) reduce(n *node) {
 }
 
 // vectorSelect writes VECTOR SELECT(selection, values, missing, action,
-// error): the sum (action 0), product (1), min (2), max (3) or mean (4)
-// of the values whose selection is not 0, or missing when none is.
+// error) over the combinations of the ranges marked ! in either array,
+// taking those whose selection s is not 0 (missing when there is none):
+// action 0 Σ s·x, 1 Π s·x, 2 min s·x, 3 max s·x, 4 mean of s·x,
+// 5 Π x^s, and 6 to 10 the sum, product, min, max and mean of x itself.
+// This is what Vensim computes in the SDXorg suite's tests/vector_select.
+// An action that is not a number is chosen during the run; one outside
+// 0 to 10 then gives NaN. The error action only makes Vensim report an
+// all-zero selection or one with several non-zeros; it does not change
+// the value, and stockflow does not report them.
 func (c *ctx) vectorSelect(n *node) {
 	sel, val, missing, action := n.args[0], n.args[1], n.args[2], n.args[3]
 	ds := c.bangs(sel)
@@ -885,14 +892,9 @@ func (c *ctx) vectorSelect(n *node) {
 		c.write("0", n.pos)
 		return
 	}
-	act := 0.0
-	if isNumber(action) {
-		act = numberValue(action)
-	} else {
-		c.fail(action.pos, "the action of VECTOR SELECT must be a number written in the equation")
-	}
 	p := n.pos
-	terms := func(onSel, onNot string, join string) {
+	// each writes one term per combination: on when selected, off when not.
+	each := func(join string, on func(), off string) {
 		first := true
 		c.each(ds, func() {
 			if !first {
@@ -900,42 +902,63 @@ func (c *ctx) vectorSelect(n *node) {
 			}
 			first = false
 			c.tmpl(p, "if_then_else(", sel, " <> 0, ")
-			c.write(onSel, p)
-			c.tmpl(p, val, ", "+onNot+")")
+			on()
+			c.write(", "+off+")", p)
 		})
 	}
-	c.write("if_then_else((", p)
-	first := true
-	c.each(ds, func() {
-		if !first {
-			c.write(" + ", p)
+	weighted := func() { c.tmpl(p, sel, " * ", val) }
+	plain := func() { c.tmpl(p, val) }
+	count := func() { each(" + ", func() { c.write("1", p) }, "0") }
+	actionText := map[int]func(){}
+	for k, x := range []func(){weighted, plain} {
+		base := 6 * k
+		actionText[base] = func() { c.write("(", p); each(" + ", x, "0"); c.write(")", p) }
+		actionText[base+1] = func() { c.write("(", p); each(" * ", x, "1"); c.write(")", p) }
+		actionText[base+2] = func() { c.write("min(", p); each(", ", x, "inf"); c.write(", inf)", p) }
+		actionText[base+3] = func() { c.write("max(", p); each(", ", x, "-inf"); c.write(", -inf)", p) }
+		actionText[base+4] = func() {
+			c.write("(", p)
+			each(" + ", x, "0")
+			c.write(") / (", p)
+			count()
+			c.write(")", p)
 		}
-		first = false
-		c.tmpl(p, "if_then_else(", sel, " <> 0, 1, 0)")
-	})
+	}
+	actionText[5] = func() { c.write("(", p); each(" * ", func() { c.tmpl(p, val, "^", sel) }, "1"); c.write(")", p) }
+	c.write("if_then_else((", p)
+	count()
 	c.write(") = 0, ", p)
 	c.emit(missing, 0, false)
 	c.write(", ", p)
-	switch act {
-	case 0:
-		c.write("(", p)
-		terms("", "0", " + ")
-		c.write(")", p)
-	case 1:
-		c.write("(", p)
-		terms("", "1", " * ")
-		c.write(")", p)
-	case 2:
-		c.write("min(", p)
-		terms("", "inf", ", ")
-		c.write(", inf)", p)
-	case 3:
-		c.write("max(", p)
-		terms("", "-inf", ", ")
-		c.write(", -inf)", p)
-	default:
-		c.fail(action.pos, "VECTOR SELECT action %g is not supported (0 sum, 1 product, 2 min, 3 max)", act)
-		c.write("0", p)
+	if act, ok := c.initValue(action, 0); ok && isConstant(action) {
+		f, known := actionText[int(act)]
+		if act != math.Trunc(act) || !known {
+			c.fail(action.pos, "VECTOR SELECT action %g is not one of Vensim's: 0 to 4 the sum, product, min, max or mean of selection × value, 5 the product of value^selection, 6 to 10 the sum, product, min, max or mean of the values", act)
+			c.write("0", p)
+		} else {
+			f()
+		}
+	} else {
+		for k := 0; k <= 10; k++ {
+			c.tmpl(p, "if_then_else(", action, " = "+strconv.Itoa(k)+", ")
+			actionText[k]()
+			c.write(", ", p)
+		}
+		c.write("0 / 0", p)
+		c.write(strings.Repeat(")", 11), p)
 	}
 	c.write(")", p)
+}
+
+// isConstant reports whether x is made of numbers alone.
+func isConstant(x *node) bool {
+	switch x.kind {
+	case nNum:
+		return true
+	case nParen, nUnary:
+		return isConstant(x.x)
+	case nBinary:
+		return isConstant(x.x) && isConstant(x.y)
+	}
+	return false
 }
