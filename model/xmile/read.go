@@ -59,6 +59,7 @@ type reader struct {
 	nonNeg [2]bool           // <behavior> defaults for stocks and flows
 	order  []*xvar           // every entity in declaration order, modules flattened
 	count  int               // variables and module instances declared so far
+	conns  []pendingConn     // the modules' <connect>s, wired by connectAll
 }
 
 // scope is one instance of a model: the root, or a module's.
@@ -186,6 +187,7 @@ func (r *reader) read() *decl.Model {
 		m.Description = r.doc.str(d)
 	}
 	r.declare(main, "", "", 0)
+	r.connectAll()
 	for _, x := range r.order {
 		r.build(x)
 	}
@@ -455,22 +457,96 @@ func (r *reader) module(s *scope, n *node, raw string, depth int) {
 	child := r.declare(sub, s.prefix+canon(raw)+"_", s.path+raw+".", depth+1)
 	s.mods[k] = child
 	for _, c := range n.all("connect") {
-		to, _ := c.attr("to")
-		to = unescapeName(to)
-		if i := strings.IndexByte(to, '.'); i >= 0 && key(to[:i]) == k {
-			to = to[i+1:]
+		r.conns = append(r.conns, pendingConn{c: c, s: s, mod: raw})
+	}
+}
+
+// pendingConn is a <connect> of a module instance, wired once every
+// module of the enclosing model is declared.
+type pendingConn struct {
+	c   *node
+	s   *scope // the enclosing model's instance, where from is read
+	mod string // the module the <connect> is listed under, as written
+}
+
+// connectAll wires the modules' <connect>s. A connection's to names a
+// variable of the module it is listed under ("area" or "hares.area"), of
+// a sibling module ("lynxes.hare_density", as Stella lists a connection
+// under both modules), or of the enclosing model (".total", a module's
+// output used by it); the same connection listed twice is wired once.
+func (r *reader) connectAll() {
+	seen := map[string]bool{}
+	for _, pc := range r.conns {
+		c, s := pc.c, pc.s
+		toAttr, _ := c.attr("to")
+		fromAttr, _ := c.attr("from")
+		parts := splitRef(unescapeName(toAttr))
+		where := fmt.Sprintf("module %q: <connect to=%q>", s.path+pc.mod, toAttr)
+		var target *scope
+		switch {
+		case len(parts) >= 2 && parts[0] == "":
+			target, parts = s, parts[1:]
+		case len(parts) >= 2:
+			if m, ok := s.mods[key(parts[0])]; ok {
+				target, parts = m, parts[1:]
+			}
+		case len(parts) == 1:
+			target = s.mods[key(pc.mod)]
 		}
-		t, ok := child.vars[key(to)]
-		if !ok {
-			r.errorf(c.start, "", "module %q: <connect to=%q>: the module's model has no variable %q", s.path+raw, to, to)
+		if target == nil || len(parts) != 1 {
+			r.errorf(c.start, "", "%s: name a variable of the module (x or %s.x) or of the enclosing model (.x)", where, pc.mod)
 			continue
 		}
+		t, ok := target.vars[key(parts[0])]
+		if !ok && len(splitRef(unescapeName(toAttr))) == 1 {
+			// A module's output written as to="total", naming a
+			// variable of the enclosing model.
+			t, ok = s.vars[key(parts[0])]
+		}
+		if !ok {
+			r.errorf(c.start, "", "%s: no variable %q in %s", where, parts[0], scopeName(target))
+			continue
+		}
+		id := t.name + "\x00" + key(strings.Join(splitRef(unescapeName(fromAttr)), "."))
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
 		if t.conn != nil {
-			r.errorf(c.start, "", "module %q: %q is connected twice", s.path+raw, to)
+			r.errorf(c.start, "", "%s: %q is connected twice (first at line %d)", where, t.sc.path+t.raw, r.pos(t.conn.start).Line)
 			continue
 		}
 		t.conn, t.connScope = c, s
 	}
+}
+
+// scopeName names an instance in messages.
+func scopeName(s *scope) string {
+	if s.path == "" {
+		return "the main model"
+	}
+	return "module " + strings.TrimSuffix(s.path, ".")
+}
+
+// splitRef splits a dotted reference at the dots outside quotes and
+// unquotes each part: "\"hares\".\"hare density\"" is [hares, hare
+// density]; ".x" is ["", x].
+func splitRef(s string) []string {
+	var parts []string
+	var b strings.Builder
+	inQ := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			inQ = !inQ
+		case c == '.' && !inQ:
+			parts = append(parts, strings.TrimSpace(b.String()))
+			b.Reset()
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return append(parts, strings.TrimSpace(b.String()))
 }
 
 // build makes the declared variables of x and adds them to the model.
@@ -636,15 +712,30 @@ func numValue(x syntax.Expr) (float64, bool) {
 func (r *reader) connect(x *xvar, v *decl.Var) {
 	c := x.conn
 	from, _ := c.attr("from")
-	from = unescapeName(strings.TrimSpace(from))
-	ref := strings.TrimPrefix(from, ".")
+	parts := splitRef(unescapeName(strings.TrimSpace(from)))
+	if len(parts) > 1 && parts[0] == "" {
+		parts = parts[1:]
+	}
+	ref := strings.Join(parts, ".")
 	name, ok := x.connScope.value(ref)
 	if !ok {
-		r.errorf(c.start, v.Key, "<connect from=%q>: no variable %q in the enclosing model", from, ref)
+		r.errorf(c.start, v.Key, "<connect from=%q>: no variable %q in %s", from, ref, scopeName(x.connScope))
 		return
 	}
 	v.Kind = decl.Aux
 	v.Key = "aux." + v.Name
+	if dn := x.n.child("dimensions"); dn != nil {
+		// An arrayed input: element by element, the bare name standing
+		// for the element being defined.
+		for _, d := range dn.all("dim") {
+			dname, _ := d.attr("name")
+			if dd, ok := r.dims[key(unescapeName(dname))]; ok {
+				v.Dims = append(v.Dims, dd)
+			} else {
+				r.errorf(d.start, v.Key+".dims", "unknown dimension %q", dname)
+			}
+		}
+	}
 	p := r.pos(c.start)
 	v.Eq = decl.Equation{Text: name, Pos: p, Expr: &syntax.Ident{Name: name}, Map: make([]syntax.Pos, len(name)+1)}
 	for i := range v.Eq.Map {
