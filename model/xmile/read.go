@@ -82,6 +82,8 @@ type xvar struct {
 	sc     *scope
 	asFlow bool // a stock names it as an inflow or outflow
 
+	conveyor *xvar // for a conveyor's outflow (not a leak): the conveyor
+
 	conn      *node  // the <connect> that gives its value
 	connScope *scope // the scope the connection's from is read in
 }
@@ -430,6 +432,9 @@ func (r *reader) declare(model *node, prefix, path string, depth int) *scope {
 			for _, f := range x.n.all(tag) {
 				if t, ok := s.vars[key(r.doc.str(f))]; ok {
 					t.asFlow = true
+					if tag == "outflow" && x.n.child("conveyor") != nil && t.n.child("leak") == nil && t.conveyor == nil {
+						t.conveyor = x
+					}
 				}
 			}
 		}
@@ -570,12 +575,13 @@ func (r *reader) build(x *xvar) {
 	case "gf":
 		r.gf(n, v)
 	case "stock":
-		for _, tag := range []string{"conveyor", "queue"} {
-			if n.child(tag) != nil {
-				r.errorf(n.child(tag).start, v.Key, "%s stocks are not supported", tag)
-			}
+		if q := n.child("queue"); q != nil {
+			r.errorf(q.start, v.Key, "stock %q is a queue; stockflow does not run queues (make it a plain stock, with outflows that say how it empties)", x.sc.path+x.raw)
 		}
 		v.Eq = r.varEq(x, v, "initial", "")
+		if c := n.child("conveyor"); c != nil {
+			r.checkConveyor(x, v, c)
+		}
 		if in := n.child("init_eqn"); in != nil {
 			r.errorf(in.start, v.Key+".initial", "a stock's initial value is its <eqn>; <init_eqn> is for flows and auxes (remove it, or move its equation into <eqn>)")
 		}
@@ -598,8 +604,12 @@ func (r *reader) build(x *xvar) {
 			r.m.Vars = append(r.m.Vars, lv)
 			wrap = x.lookup
 		}
-		v.Eq = r.varEq(x, v, "eq", wrap)
-		r.initEqn(x, v)
+		if x.conveyor != nil {
+			v.Eq = r.conveyorOutflow(x, v)
+		} else {
+			v.Eq = r.varEq(x, v, "eq", wrap)
+			r.initEqn(x, v)
+		}
 		if v.Kind == decl.Flow {
 			v.NonNegative = r.nonNeg[1]
 			if c := n.child("non_negative"); c != nil {
@@ -617,6 +627,78 @@ func (r *reader) build(x *xvar) {
 		}
 	}
 	r.m.Vars = append(r.m.Vars, v)
+}
+
+// checkConveyor refuses the parts of a conveyor that stockflow does not
+// run: everything but its transit time <len>, leakage flows, and more
+// than one outflow.
+func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
+	name := x.sc.path + x.raw
+	if len(v.Dims) > 0 {
+		r.errorf(c.start, v.Key, "conveyor %q is arrayed; stockflow runs only scalar conveyors", name)
+	}
+	if c.child("len") == nil {
+		r.errorf(c.start, v.Key, "conveyor %q has no <len> (its transit time)", name)
+	}
+	for _, o := range c.children {
+		if o.prefix != "" || o.name == "len" {
+			continue
+		}
+		if o.name == "discrete" || o.name == "batch_integrity" || o.name == "one_at_a_time" || o.name == "exponential_leak" {
+			if text := strings.ToLower(r.doc.str(o)); text == "false" {
+				continue
+			}
+		}
+		r.errorf(o.start, v.Key, "conveyor %q: <%s> is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, without capacity, inflow limit, arrest, leakage or discrete batches", name, o.name)
+	}
+	main := 0
+	for _, f := range x.n.all("outflow") {
+		t, ok := x.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
+		if !ok {
+			continue
+		}
+		if l := t.n.child("leak"); l != nil {
+			r.errorf(l.start, v.Key, "flow %q leaks from conveyor %q; conveyor leakage is not supported", t.sc.path+t.raw, name)
+			continue
+		}
+		if main++; main == 2 {
+			r.errorf(f.start, v.Key, "conveyor %q has more than one outflow that is not a leak", name)
+		}
+	}
+}
+
+// conveyorOutflow returns the equation of a conveyor's outflow: what
+// flowed in one transit time earlier, delay(inflows, len, initial /
+// len), the conveyor's initial contents leaving evenly over the first
+// transit time.
+func (r *reader) conveyorOutflow(x *xvar, v *decl.Var) decl.Equation {
+	c := x.conveyor
+	fk := v.Key + ".eq"
+	ln := c.n.child("conveyor").child("len")
+	if ln == nil {
+		return decl.Equation{}
+	}
+	lenEq := r.equation(ln, c, c.name+".conveyor.len", "")
+	if lenEq.Expr == nil {
+		return decl.Equation{}
+	}
+	v.FieldPos["eq"] = lenEq.Pos
+	parts := []any{"delay("}
+	for i, f := range c.n.all("inflow") {
+		t, ok := c.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
+		if !ok {
+			continue
+		}
+		if i > 0 {
+			parts = append(parts, " + ")
+		}
+		parts = append(parts, t.name)
+	}
+	if len(parts) == 1 {
+		parts = append(parts, "0")
+	}
+	parts = append(parts, ", ", lenEq, ", init("+c.name+") / (", lenEq, "))")
+	return r.compose(fk, lenEq.Pos, parts...)
 }
 
 // initEqn reads the <init_eqn> of a flow or aux, its value while initial
@@ -659,31 +741,37 @@ func (r *reader) activeInitial(eq, init decl.Equation, in *node, key string) dec
 		}
 		return eq
 	}
+	return r.compose(key, eq.Pos, "active_initial(", eq, ", ", init, ")")
+}
+
+// compose returns the equation written by parts, each a string (placed
+// at the position of the part before it, or at pos) or an equation
+// (keeping its positions), and parsed.
+func (r *reader) compose(key string, pos syntax.Pos, parts ...any) decl.Equation {
 	var b strings.Builder
 	var m []syntax.Pos
-	put := func(s string, p syntax.Pos) {
-		b.WriteString(s)
-		for range len(s) {
-			m = append(m, p)
+	at := pos
+	for _, p := range parts {
+		switch p := p.(type) {
+		case string:
+			b.WriteString(p)
+			for range len(p) {
+				m = append(m, at)
+			}
+		case decl.Equation:
+			b.WriteString(p.Text)
+			for k := range len(p.Text) {
+				m = append(m, p.PosAt(k))
+			}
+			at = p.PosAt(len(p.Text))
 		}
 	}
-	text := func(e decl.Equation) {
-		b.WriteString(e.Text)
-		for k := range len(e.Text) {
-			m = append(m, e.PosAt(k))
-		}
-	}
-	put("active_initial(", eq.Pos)
-	text(eq)
-	put(", ", init.Pos)
-	text(init)
-	put(")", init.PosAt(len(init.Text)))
-	m = append(m, init.PosAt(len(init.Text)))
-	out := decl.Equation{Text: b.String(), Pos: eq.Pos, Map: m}
+	m = append(m, at)
+	out := decl.Equation{Text: b.String(), Pos: pos, Map: m}
 	expr, err := syntax.Parse(out.Text)
 	if err != nil {
 		r.errs.Add(out.Pos, key, err.Error())
-		return eq
+		return decl.Equation{}
 	}
 	out.Expr = expr
 	return out

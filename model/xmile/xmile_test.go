@@ -209,6 +209,11 @@ var badCases = []struct {
 	{"connect to an unknown module", `<xmile><model><variables><module name="m"><connect to="q.b" from=".a"/></module><aux name="a"><eqn>1</eqn></aux></variables></model><model name="m"><variables><aux name="b"><eqn>0</eqn></aux></variables></model></xmile>`, 1, 43, `name a variable of the module (x or m.x) or of the enclosing model (.x)`},
 	{"connected twice", `<xmile><model><variables><module name="m"><connect to="b" from=".a"/><connect to="m.b" from=".c"/></module><aux name="a"><eqn>1</eqn></aux><aux name="c"><eqn>1</eqn></aux></variables></model><model name="m"><variables><aux name="b"><eqn>0</eqn></aux></variables></model></xmile>`, 1, 70, `"m.b" is connected twice (first at line 1)`},
 	{"connect from nothing", `<xmile><model><variables><module name="m"><connect to="b" from=".nope"/></module></variables></model><model name="m"><variables><aux name="b"><eqn>0</eqn></aux></variables></model></xmile>`, 1, 43, `<connect from=".nope">: no variable "nope" in the main model`},
+	{"conveyor capacity", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><capacity>5</capacity></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <capacity> is not supported`},
+	{"conveyor leak", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
+<flow name="l"><eqn>0.1</eqn><leak/></flow>`), 6, 30, `flow "l" leaks from conveyor "c"; conveyor leakage is not supported`},
+	{"conveyor without len", doc("", `<stock name="c"><eqn>0</eqn><conveyor/></stock>`), 5, 29, `conveyor "c" has no <len>`},
+	{"queue", doc("", `<stock name="q"><eqn>0</eqn><queue/></stock>`), 5, 29, `stock "q" is a queue; stockflow does not run queues`},
 	{"module loop", `<xmile><model><variables><module name="m"/></variables></model><model name="m"><variables><module name="m"/></variables></model></xmile>`, 1, 91, "nest more than"},
 }
 
