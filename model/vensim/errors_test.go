@@ -70,6 +70,56 @@ func TestErrors(t *testing.T) {
 			"r: A, B ~~|\ns[r] = 1, 0 ~~|\nx[r] = 3, 4 ~~|\ny = VECTOR SELECT(s[r!], x[r!], -1, 11, 0) ~~|\n",
 			"m.mdl:4:37: y: VECTOR SELECT action 11 is not one of Vensim's: 0 to 4 the sum, product, min, max or mean of selection × value, 5 the product of value^selection, 6 to 10 the sum, product, min, max or mean of the values",
 		},
+		{
+			"A FUNCTION OF",
+			"x = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n",
+			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",
+		},
+		{
+			"data variable without equation",
+			"obs ~ people ~|\nx = obs ~~|\n",
+			`m.mdl:1:1: obs: "obs" has no equation: it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md) (and 1 more error)`,
+		},
+		{
+			"GET DIRECT DATA",
+			"x := GET DIRECT DATA('data.csv', ',', 'A', 'B2') ~~|\n",
+			"m.mdl:1:6: x: GET DIRECT DATA reads a spreadsheet or data file, which the Vensim reader does not: save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
+		},
+		{
+			"GET XLS LOOKUPS as a table",
+			"t(\n GET XLS LOOKUPS('in.xls', 'Sheet1', '4', 'C5')) ~~|\n",
+			"m.mdl:2:2: t: GET XLS LOOKUPS reads a spreadsheet or data file, which the Vensim reader does not: save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
+		},
+		{
+			"a variable called as a lookup",
+			"x = 1 ~~|\ny = x(2) ~~|\n",
+			"m.mdl:2:5: y: x is not a lookup, and only lookups are called like functions",
+		},
+		{
+			"a string outside GET",
+			"x = 'abc' ~~|\n",
+			"m.mdl:1:5: x: a string ('abc') is only an argument of the GET functions",
+		},
+		{
+			"keyword without :=",
+			"x :RAW: = 3 ~~|\n",
+			`m.mdl:1:9: x :RAW:: expected := after :RAW:, found "="`,
+		},
+		{
+			"DELAY MATERIAL",
+			"x = DELAY MATERIAL(1, 2, 3, 4) ~~|\n",
+			"m.mdl:1:5: x: unsupported function DELAY MATERIAL (Vensim's conveyors and queues are not implemented): use DELAY FIXED for a pipeline delay, or DELAY N",
+		},
+		{
+			"ALLOCATE BY PRIORITY",
+			"x = ALLOCATE BY PRIORITY(1, 2, 3, 4, 5) ~~|\n",
+			"m.mdl:1:5: x: unsupported function ALLOCATE BY PRIORITY (allocation by priority is not implemented): compute the shares with explicit equations",
+		},
+		{
+			"a seed not known at the start",
+			"x = RANDOM UNIFORM(0, 1, y) ~~|\ny = INTEG(1, 1) ~~|\n",
+			"m.mdl:1:26: x: the seed of RANDOM UNIFORM must be known at the start (a number, or an expression of constants)",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("m.mdl", []byte(tc.src+ctl))

@@ -16,6 +16,7 @@ const (
 	tName            // a name, possibly several words, or a quoted name
 	tOp              // + - * / ^ ( ) [ ] , ; = == < > <= >= <> ! : := -> <->
 	tKeyword         // :AND:, :OR:, :NOT:, :NA:, :EXCEPT:, ... (text upper case)
+	tStr             // 'a string', an argument of the GET functions (text without the quotes)
 	tBad             // a character that starts no token
 )
 
@@ -75,6 +76,16 @@ func lex(s string) []tok {
 			}
 			out = append(out, tok{kind: tName, text: s[i:j], pos: i})
 			i = j
+			continue
+		case c == '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				out = append(out, tok{kind: tBad, text: "'", pos: i})
+				i++
+				continue
+			}
+			out = append(out, tok{kind: tStr, text: s[i+1 : i+1+j], pos: i})
+			i += j + 2
 			continue
 		case c == ':':
 			// :AND: and friends; else the colon of a subscript range.

@@ -20,6 +20,7 @@ const (
 	nParen           // (x)
 	nTable           // a lookup table literal
 	nTabbed          // TABBED ARRAY(...) numbers
+	nStr             // 'a string' (text without the quotes)
 )
 
 // node is a Vensim expression.
@@ -73,7 +74,9 @@ type def struct {
 	rhs     *node
 	tbl     *table
 	nums    []float64
-	rows    int // dList: rows given (separated by ;)
+	rows    int    // dList: rows given (separated by ;)
+	data    bool   // a data equation (:=)
+	interp  string // its keyword (:RAW:, :INTERPOLATE:, ...), if any
 
 	// dDim
 	items    []dimItem
@@ -145,6 +148,8 @@ func describe(t tok) string {
 		return fmt.Sprintf("name %q", t.text)
 	case tNum:
 		return "number " + t.text
+	case tStr:
+		return "string '" + t.text + "'"
 	}
 	return fmt.Sprintf("%q", t.text)
 }
@@ -223,10 +228,21 @@ func parseDef(e *entry) (d *def, err error) {
 	case t.kind == tKeyword && (t.text == ":THE CONDITION:" || t.text == ":TEST INPUT:"):
 		d.kind = dSkip
 		return d, nil
-	case t.kind == tOp && t.text == ":=":
-		p.fail(t.pos, "data equations (:=) are not supported")
+	case t.kind == tOp && t.text == ":=" || t.kind == tKeyword && isDataKeyword(t.text):
+		// A data equation, with the interpolation keyword before :=.
+		if t.kind == tKeyword {
+			d.interp = t.text
+			p.next()
+			if !p.isOp(":=") {
+				p.fail(p.peek().pos, "expected := after %s, found %s", t.text, describe(p.peek()))
+			}
+		}
+		d.data = true
+		p.next()
+		d.kind = dEq
+		d.rhs = p.expr()
 	case t.kind == tEOF:
-		p.fail(t.pos, "%q has no equation: data variables are not supported", d.name)
+		p.fail(d.pos, "%q has no equation: it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md)", d.name)
 	case t.kind == tKeyword:
 		p.fail(t.pos, "%s is not supported", t.text)
 	default:
@@ -236,6 +252,16 @@ func parseDef(e *entry) (d *def, err error) {
 		p.fail(t.pos, "unexpected %s after the equation", describe(t))
 	}
 	return d, nil
+}
+
+// isDataKeyword reports whether a keyword is one of the interpolation
+// keywords of a data equation (x :RAW: := ...).
+func isDataKeyword(k string) bool {
+	switch k {
+	case ":INTERPOLATE:", ":RAW:", ":HOLD BACKWARD:", ":LOOK FORWARD:":
+		return true
+	}
+	return false
 }
 
 // constant evaluates a number, possibly signed.
@@ -377,6 +403,9 @@ func splitNumber(s string) (string, int) {
 func (p *parser) table() *table {
 	open := p.expect("(")
 	tb := &table{}
+	if t := p.peek(); t.kind == tName && strings.HasPrefix(nameKey(t.text), "get ") {
+		p.fail(t.pos, "%s", unsupported(&node{text: t.text, key: nameKey(t.text)}))
+	}
 	if p.isOp("[") {
 		depth := 0
 		for {
@@ -536,6 +565,8 @@ func (p *parser) primary() *node {
 		return &node{kind: nNum, pos: t.pos, num: t.num, text: t.text}
 	case t.kind == tKeyword && t.text == ":NA:":
 		return &node{kind: nNA, pos: t.pos}
+	case t.kind == tStr:
+		return &node{kind: nStr, pos: t.pos, text: t.text}
 	case t.kind == tOp && t.text == "(":
 		x := p.expr()
 		p.expect(")")

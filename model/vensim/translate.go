@@ -177,6 +177,9 @@ func (c *ctx) emit(n *node, parent int, right bool) {
 	case nTable:
 		c.fail(n.pos, "a lookup table can only appear in WITH LOOKUP or a lookup definition")
 		c.write("0", n.pos)
+	case nStr:
+		c.fail(n.pos, "a string ('%s') is only an argument of the GET functions", n.text)
+		c.write("0", n.pos)
 	}
 }
 
@@ -479,6 +482,23 @@ func arity(key string) (int, int, bool) {
 	return 0, 0, false
 }
 
+// unsupported says why a Vensim function is not read, and what to do.
+func unsupported(n *node) string {
+	name := strings.ToUpper(strings.Join(strings.Fields(strings.ReplaceAll(n.text, "_", " ")), " "))
+	switch {
+	case strings.HasPrefix(n.key, "get "):
+		return name + " reads a spreadsheet or data file, which the Vensim reader does not: save the numbers as CSV and read them " +
+			"as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl"
+	case n.key == "a function of":
+		return "A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation"
+	case n.key == "allocate by priority" || n.key == "allocate available":
+		return "unsupported function " + name + " (allocation by priority is not implemented): compute the shares with explicit equations"
+	case n.key == "delay material", n.key == "delay conveyor", n.key == "queue fifo", n.key == "queue lifo":
+		return "unsupported function " + name + " (Vensim's conveyors and queues are not implemented): use DELAY FIXED for a pipeline delay, or DELAY N"
+	}
+	return "unsupported function " + name
+}
+
 // call writes a function, lookup or macro call.
 func (c *ctx) call(n *node) {
 	if v := c.r.vars[n.key]; v != nil && v.kind == decl.Lookup {
@@ -507,11 +527,22 @@ func (c *ctx) call(n *node) {
 		return
 	}
 	lo, hi, known := arity(n.key)
+	if v := c.r.vars[n.key]; !known && v != nil {
+		// A variable called as a lookup: one defined by GET ... LOOKUPS
+		// has had its error already.
+		if d := v.defs[0]; d.kind == dEq && d.rhs != nil && d.rhs.kind == nCall && strings.HasPrefix(d.rhs.key, "get ") {
+			c.bad = true
+		} else {
+			c.fail(n.pos, "%s is not a lookup, and only lookups are called like functions", n.text)
+		}
+		c.write("0", n.pos)
+		return
+	}
 	if !known {
 		if n.key == "integ" {
 			c.fail(n.pos, "INTEG must be the whole equation of a stock")
 		} else {
-			c.fail(n.pos, "unsupported function %s", strings.ToUpper(n.text))
+			c.fail(n.pos, "%s", unsupported(n))
 		}
 		c.write("0", n.pos)
 		return
@@ -527,6 +558,13 @@ func (c *ctx) call(n *node) {
 	}
 	a := n.args
 	p := n.pos
+	if n.key == "random uniform" || n.key == "random normal" {
+		a = append([]*node(nil), a...)
+		if a[len(a)-1] = c.seed(n); a[len(a)-1] == nil {
+			c.write("0", p)
+			return
+		}
+	}
 	if s := simple(n.key); s != "" {
 		c.fn(s, p, a...)
 		return
@@ -606,6 +644,23 @@ func (c *ctx) call(n *node) {
 	case "vector select":
 		c.vectorSelect(n)
 	}
+}
+
+// seed returns the seed of a RANDOM function, the last argument, as a
+// number node: Vensim takes it once, at the start, so an expression is
+// evaluated there (over constants and the control variables). A seed
+// that is not known at the start is an error, and seed returns nil.
+func (c *ctx) seed(n *node) *node {
+	x := n.args[len(n.args)-1]
+	if x.kind == nNum {
+		return x
+	}
+	v, ok := c.initValue(x, 0)
+	if !ok {
+		c.fail(x.pos, "the seed of %s must be known at the start (a number, or an expression of constants)", strings.ToUpper(n.text))
+		return nil
+	}
+	return &node{kind: nNum, pos: x.pos, num: v, text: strconv.FormatFloat(v, 'g', -1, 64)}
 }
 
 // delayN writes Vensim's DELAY N(in, T, init, n) of order n: stages
@@ -735,13 +790,7 @@ func (c *ctx) lookupCall(n *node) {
 		c.write("0", n.pos)
 		return
 	}
-	if n.key != "lookup extrapolate" {
-		c.fail(n.pos, "unsupported function %s", strings.ToUpper(n.text))
-		c.write("0", n.pos)
-		return
-	}
 	src := c.lookupName(v, t)
-	name := c.r.unique(src + "_extrapolate")
 	pts := v.defs[0].tbl.points
 	for _, d := range v.defs {
 		if ts, _, ok := c.r.tuples(d, v); ok && len(v.dims) > 0 {
@@ -752,11 +801,36 @@ func (c *ctx) lookupCall(n *node) {
 			}
 		}
 	}
+	if n.key != "lookup extrapolate" {
+		c.lookupStep(n, pts)
+		return
+	}
+	name := c.r.unique(src + "_extrapolate")
 	c.extra = append(c.extra, &decl.Var{Kind: decl.Lookup, Name: name, Key: "lookups." + name, Pos: c.r.at(c.d.e, n.pos),
 		Points: pts, Extrapolate: true, Doc: "lookup " + src + ", extrapolated"})
 	c.write(name+"(", n.pos)
 	c.emit(n.args[1], 0, false)
 	c.write(")", n.pos)
+}
+
+// lookupStep writes LOOKUP FORWARD(table, x), the y of the first point
+// whose x is at or after x (the last y past the end), or LOOKUP
+// BACKWARD(table, x), the y of the last point whose x is at or before x
+// (the first y before the start): Vensim's step readings of a table,
+// with no interpolation. The points are sorted by x.
+func (c *ctx) lookupStep(n *node, pts [][2]float64) {
+	x, p := n.args[1], n.pos
+	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	closing := 0
+	for i := 0; i < len(pts)-1; i++ {
+		if n.key == "lookup forward" {
+			c.tmpl(p, "if_then_else(", x, " <= "+num(pts[i][0])+", "+num(pts[i][1])+", ")
+		} else {
+			c.tmpl(p, "if_then_else(", x, " < "+num(pts[i+1][0])+", "+num(pts[i][1])+", ")
+		}
+		closing++
+	}
+	c.write(num(pts[len(pts)-1][1])+strings.Repeat(")", closing), p)
 }
 
 // bangs returns the ranges marked ! in x, in order of appearance.
