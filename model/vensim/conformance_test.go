@@ -2,6 +2,7 @@ package vensim_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,6 +117,20 @@ func runDir(t *testing.T, dir string) (bool, string) {
 // runDirPath runs every .mdl file of the directory at path against its
 // expected output.
 func runDirPath(path string) (bool, string) {
+	want, mdls, err := dirFiles(path)
+	if err != nil {
+		return false, err.Error()
+	}
+	for _, mdl := range mdls {
+		if _, why := runFile(mdl, want); why != "" {
+			return false, why
+		}
+	}
+	return true, ""
+}
+
+// dirFiles returns a directory's expected output and its .mdl files.
+func dirFiles(path string) (*conformance.Table, []string, error) {
 	files, _ := os.ReadDir(path)
 	var want *conformance.Table
 	var mdls []string
@@ -126,37 +141,41 @@ func runDirPath(path string) (bool, string) {
 		case n == "output.tab" || n == "output.csv":
 			tb, err := conformance.ReadFile(filepath.Join(path, n))
 			if err != nil {
-				return false, err.Error()
+				return nil, nil, err
 			}
 			want = tb
 		}
 	}
 	if want == nil || len(mdls) == 0 {
-		return false, "no model or no expected output"
+		return nil, nil, errors.New("no model or no expected output")
 	}
-	for _, mdl := range mdls {
-		m, err := model.Load(mdl)
-		if err != nil {
-			return false, err.Error()
+	return want, mdls, nil
+}
+
+// runFile runs one .mdl file against the expected output; loaded
+// reports whether it loaded and ran, why is empty when it matched.
+func runFile(mdl string, want *conformance.Table) (loaded bool, why string) {
+	m, err := model.Load(mdl)
+	if err != nil {
+		return false, err.Error()
+	}
+	res, err := m.Run(context.Background(), model.RunOptions{All: true})
+	if err != nil {
+		return false, err.Error()
+	}
+	byKey := map[string]string{}
+	for _, n := range res.Names {
+		byKey[columnKey(n)] = n
+	}
+	rep := conformance.Compare(want, res.Times, func(name string) ([]float64, bool) {
+		n, ok := byKey[columnKey(name)]
+		if !ok {
+			return nil, false
 		}
-		res, err := m.Run(context.Background(), model.RunOptions{All: true})
-		if err != nil {
-			return false, err.Error()
-		}
-		byKey := map[string]string{}
-		for _, n := range res.Names {
-			byKey[columnKey(n)] = n
-		}
-		rep := conformance.Compare(want, res.Times, func(name string) ([]float64, bool) {
-			n, ok := byKey[columnKey(name)]
-			if !ok {
-				return nil, false
-			}
-			return res.Series(n), true
-		}, conformance.Options{Skip: isControlColumn})
-		if !rep.OK() {
-			return false, filepath.Base(mdl) + ": " + rep.String()
-		}
+		return res.Series(n), true
+	}, conformance.Options{Skip: isControlColumn})
+	if !rep.OK() {
+		return true, filepath.Base(mdl) + ": " + rep.String()
 	}
 	return true, ""
 }

@@ -113,7 +113,7 @@ func TestErrors(t *testing.T) {
 		{
 			"ALLOCATE BY PRIORITY",
 			"x = ALLOCATE BY PRIORITY(1, 2, 3, 4, 5) ~~|\n",
-			"m.mdl:1:5: x: unsupported function ALLOCATE BY PRIORITY (allocation by priority is not implemented): compute the shares with explicit equations",
+			"m.mdl:1:5: x: unsupported function ALLOCATE BY PRIORITY (Vensim's allocation functions are not implemented): compute the shares with explicit equations",
 		},
 		{
 			"a seed not known at the start",

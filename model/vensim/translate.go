@@ -492,7 +492,7 @@ func unsupported(n *node) string {
 	case n.key == "a function of":
 		return "A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation"
 	case n.key == "allocate by priority" || n.key == "allocate available":
-		return "unsupported function " + name + " (allocation by priority is not implemented): compute the shares with explicit equations"
+		return "unsupported function " + name + " (Vensim's allocation functions are not implemented): compute the shares with explicit equations"
 	case n.key == "delay material", n.key == "delay conveyor", n.key == "queue fifo", n.key == "queue lifo":
 		return "unsupported function " + name + " (Vensim's conveyors and queues are not implemented): use DELAY FIXED for a pipeline delay, or DELAY N"
 	}
