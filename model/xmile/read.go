@@ -626,7 +626,57 @@ func (r *reader) build(x *xvar) {
 			}
 		}
 	}
+	if rn := n.child("range"); rn != nil && x.tag != "gf" {
+		r.varRange(v, rn)
+	}
 	r.m.Vars = append(r.m.Vars, v)
+}
+
+// varRange reads a variable's <range min=… max=…/>, the interval its
+// values are meant to stay in: a param's min and max (for sweeps), a
+// stock's, flow's or aux's range (a run that leaves it warns). Either
+// end may be left out (open). A param whose value lies outside keeps no
+// min and max, with a warning.
+func (r *reader) varRange(v *decl.Var, rn *node) {
+	var ends [2]*float64
+	for i, a := range []string{"min", "max"} {
+		text, ok := rn.attr(a)
+		if !ok || strings.TrimSpace(text) == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if err != nil || math.IsNaN(f) {
+			r.errorf(rn.start, v.Key+".range", "<range %s=%q>: expected a number", a, text)
+			return
+		}
+		ends[i] = &f
+	}
+	lo, hi := ends[0], ends[1]
+	if lo == nil && hi == nil {
+		return
+	}
+	if lo != nil && hi != nil && *lo > *hi {
+		r.errorf(rn.start, v.Key+".range", "<range min=%g max=%g>: min is greater than max", *lo, *hi)
+		return
+	}
+	v.FieldPos["range"] = r.pos(rn.start)
+	switch v.Kind {
+	case decl.Param:
+		if lo != nil && v.Value < *lo || hi != nil && v.Value > *hi {
+			r.warnf(rn.start, v.Key+".range", "the value %g lies outside <range>; the param gets no min and max", v.Value)
+			return
+		}
+		v.Min, v.Max = lo, hi
+	case decl.Stock, decl.Flow, decl.Aux:
+		rg := [2]float64{math.Inf(-1), math.Inf(1)}
+		if lo != nil {
+			rg[0] = *lo
+		}
+		if hi != nil {
+			rg[1] = *hi
+		}
+		v.Range = &rg
+	}
 }
 
 // checkConveyor refuses the parts of a conveyor that stockflow does not

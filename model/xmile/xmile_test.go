@@ -214,6 +214,8 @@ var badCases = []struct {
 <flow name="l"><eqn>0.1</eqn><leak/></flow>`), 6, 30, `flow "l" leaks from conveyor "c"; conveyor leakage is not supported`},
 	{"conveyor without len", doc("", `<stock name="c"><eqn>0</eqn><conveyor/></stock>`), 5, 29, `conveyor "c" has no <len>`},
 	{"queue", doc("", `<stock name="q"><eqn>0</eqn><queue/></stock>`), 5, 29, `stock "q" is a queue; stockflow does not run queues`},
+	{"range min above max", doc("", `<aux name="a"><eqn>TIME</eqn><range min="2" max="1"/></aux>`), 5, 30, "<range min=2 max=1>: min is greater than max"},
+	{"range not a number", doc("", `<aux name="a"><eqn>TIME</eqn><range min="low"/></aux>`), 5, 30, `<range min="low">: expected a number`},
 	{"module loop", `<xmile><model><variables><module name="m"/></variables></model><model name="m"><variables><module name="m"/></variables></model></xmile>`, 1, 91, "nest more than"},
 }
 
@@ -326,5 +328,45 @@ func TestPostfixNotRepaired(t *testing.T) {
 	}
 	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0].Msg, `"not a"`) || d.Warnings[0].Pos.Line != 6 {
 		t.Errorf("warnings %v", d.Warnings)
+	}
+}
+
+// TestRange checks that <range min max> becomes a param's min and max
+// and a stock's, flow's or aux's range, with open ends, and that a param
+// outside its range keeps none, with a warning.
+func TestRange(t *testing.T) {
+	src := doc("", `<aux name="share"><eqn>0.5</eqn><range min="0" max="1"/></aux>
+<aux name="floor"><eqn>2</eqn><range min="1"/></aux>
+<aux name="out"><eqn>5</eqn><range min="0" max="1"/></aux>
+<stock name="s"><eqn>0</eqn><inflow>f</inflow><range min="0" max="2.5"/></stock>
+<flow name="f"><eqn>1</eqn><range max="10"/><scale min="0" max="100"/></flow>
+<aux name="a"><eqn>s * 2</eqn><range min="-1" max=" "/></aux>`)
+	m, err := xmile.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := func(p *float64) string {
+		if p == nil {
+			return "nil"
+		}
+		return strconv.FormatFloat(*p, 'g', -1, 64)
+	}
+	for _, c := range []struct{ name, min, max string }{{"share", "0", "1"}, {"floor", "1", "nil"}, {"out", "nil", "nil"}} {
+		v := m.Var(c.name)
+		if got, want := f(v.Min)+" "+f(v.Max), c.min+" "+c.max; got != want {
+			t.Errorf("%s: min max %s, want %s", c.name, got, want)
+		}
+	}
+	inf := math.Inf(1)
+	for _, c := range []struct {
+		name string
+		want [2]float64
+	}{{"s", [2]float64{0, 2.5}}, {"f", [2]float64{-inf, 10}}, {"a", [2]float64{-1, inf}}} {
+		if v := m.Var(c.name); v.Range == nil || *v.Range != c.want {
+			t.Errorf("%s: range %v, want %v", c.name, v.Range, c.want)
+		}
+	}
+	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0].Msg, "the value 5 lies outside <range>") || m.Warnings[0].Pos.Line != 7 {
+		t.Errorf("warnings %v, want one at line 7 for out", m.Warnings)
 	}
 }
