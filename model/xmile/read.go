@@ -193,6 +193,7 @@ func (r *reader) read() *decl.Model {
 	for _, x := range r.order {
 		r.build(x)
 	}
+	r.foldSeeds()
 	return m
 }
 

@@ -216,6 +216,7 @@ var badCases = []struct {
 	{"queue", doc("", `<stock name="q"><eqn>0</eqn><queue/></stock>`), 5, 29, `stock "q" is a queue; stockflow does not run queues`},
 	{"range min above max", doc("", `<aux name="a"><eqn>TIME</eqn><range min="2" max="1"/></aux>`), 5, 30, "<range min=2 max=1>: min is greater than max"},
 	{"range not a number", doc("", `<aux name="a"><eqn>TIME</eqn><range min="low"/></aux>`), 5, 30, `<range min="low">: expected a number`},
+	{"seed not known at the start", doc("", `<aux name="a"><eqn>RANDOM(0, 1, TIME + 1)</eqn></aux>`), 5, 33, "a random function's seed must be a number"},
 	{"module loop", `<xmile><model><variables><module name="m"/></variables></model><model name="m"><variables><module name="m"/></variables></model></xmile>`, 1, 91, "nest more than"},
 }
 
@@ -368,5 +369,24 @@ func TestRange(t *testing.T) {
 	}
 	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0].Msg, "the value 5 lies outside <range>") || m.Warnings[0].Pos.Line != 7 {
 		t.Errorf("warnings %v, want one at line 7 for out", m.Warnings)
+	}
+}
+
+// TestSeedExpression checks that a random function's seed written as an
+// expression of numbers and params runs as the number it comes to.
+func TestSeedExpression(t *testing.T) {
+	r := run(t, doc("", `<aux name="s"><eqn>7</eqn></aux>
+<aux name="a"><eqn>RANDOM(0, 1, (s + 3) * 2) + NORMAL(0, 1, -s)</eqn></aux>
+<aux name="b"><eqn>RANDOM(0, 1, 20) + NORMAL(0, 1, -7)</eqn></aux>
+<aux name="c"><eqn>RANDOM(0, 1, 21)</eqn></aux>
+<aux name="d"><eqn>RANDOM(0, 1, s * 3 - 1)</eqn></aux>`))
+	a, b, c, d := r.Series("a"), r.Series("b"), r.Series("c"), r.Series("d")
+	for i := range a {
+		if a[i] != b[i] {
+			t.Errorf("at row %d: a = %g, b = %g; want the same draws", i, a[i], b[i])
+		}
+	}
+	if d[1] == c[1] {
+		t.Errorf("seeds 20 and 21 drew the same %g", d[1])
 	}
 }
