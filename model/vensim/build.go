@@ -85,6 +85,7 @@ type macro struct {
 	pos    syntax.Pos // of its :MACRO: header
 	key    string
 	params []string // keys
+	outs   []string // keys of the extra outputs, after the : of the header
 	defs   []*def
 }
 
@@ -224,9 +225,14 @@ func (r *reader) macroHeader(e *entry, k int) *macro {
 	}
 	m := &macro{name: strings.TrimSpace(rest[:open]), pos: r.at(e, k)}
 	m.key = nameKey(m.name)
-	args, _, _ := strings.Cut(rest[open+1:close], ":")
+	args, outs, hasOuts := strings.Cut(rest[open+1:close], ":")
 	for _, a := range strings.Split(args, ",") {
 		m.params = append(m.params, nameKey(a))
+	}
+	if hasOuts {
+		for _, o := range strings.Split(outs, ",") {
+			m.outs = append(m.outs, nameKey(o))
+		}
 	}
 	if r.macros[m.key] != nil {
 		r.errorf(e, k, m.name, "macro %s is defined twice", m.name)

@@ -120,6 +120,11 @@ func TestErrors(t *testing.T) {
 			"x = RANDOM UNIFORM(0, 1, y) ~~|\ny = INTEG(1, 1) ~~|\n",
 			"m.mdl:1:26: x: the seed of RANDOM UNIFORM must be known at the start (a number, or an expression of constants)",
 		},
+		{
+			"macro outputs",
+			":MACRO: F(a : o)\nF = a ~~|\no = 2 * a ~~|\n:END OF MACRO:\ny = F(1 : p, q) ~~|\n",
+			"m.mdl:5:11: y: macro F has 1 extra outputs (after the : of its header), the call names 2",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("m.mdl", []byte(tc.src+ctl))

@@ -41,6 +41,12 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 	}
 	if len(n.args) != len(m.params) {
 		r.errorAt(d, n.pos, "macro %s takes %d arguments, got %d", m.name, len(m.params), len(n.args))
+		*n = node{kind: nNum, pos: n.pos, text: "0"} // reported once
+		return
+	}
+	if len(n.outs) > len(m.outs) {
+		r.errorAt(d, n.outs[0].pos, "macro %s has %d extra outputs (after the : of its header), the call names %d", m.name, len(m.outs), len(n.outs))
+		*n = node{kind: nNum, pos: n.pos, text: "0"}
 		return
 	}
 	r.nInst++
@@ -63,6 +69,9 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 	for i, p := range m.params {
 		params[p] = n.args[i]
 	}
+	// Called in a subscripted equation, the copy is subscripted as the
+	// equation is, and refers to its own variables with its subscripts.
+	refSubs := d.subs
 	for _, bd := range m.defs {
 		to, ok := rename[bd.key]
 		if !ok {
@@ -70,7 +79,10 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 		}
 		nd := *bd
 		nd.name, nd.key = to, nameKey(to)
-		nd.rhs = substitute(bd.rhs, params, rename)
+		nd.rhs = substitute(bd.rhs, params, rename, refSubs)
+		if len(bd.subs) == 0 {
+			nd.subs, nd.excepts = d.subs, d.excepts
+		}
 		r.addDef(&nd)
 	}
 	out, ok := rename[m.key]
@@ -78,12 +90,21 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 		r.errorAt(d, n.pos, "macro %s defines no variable named %s, its output", m.name, m.name)
 		return
 	}
-	*n = node{kind: nRef, pos: n.pos, text: out, key: nameKey(out)}
+	for i, o := range n.outs {
+		from, ok := rename[m.outs[i]]
+		if !ok {
+			r.errorAt(d, o.pos, "macro %s defines no variable for its output %s", m.name, m.outs[i])
+			continue
+		}
+		r.addDef(&def{e: d.e, kind: dEq, name: o.text, key: o.key, pos: o.pos, subs: d.subs, excepts: d.excepts,
+			rhs: &node{kind: nRef, pos: o.pos, text: from, key: nameKey(from), subs: refSubs}})
+	}
+	*n = node{kind: nRef, pos: n.pos, text: out, key: nameKey(out), subs: refSubs}
 }
 
 // substitute returns a copy of n with parameters replaced by arguments
-// and the macro's own variables renamed.
-func substitute(n *node, params map[string]*node, rename map[string]string) *node {
+// and the macro's own variables renamed, given subs when they have none.
+func substitute(n *node, params map[string]*node, rename map[string]string, subs []sub) *node {
 	if n == nil {
 		return nil
 	}
@@ -96,13 +117,16 @@ func substitute(n *node, params map[string]*node, rename map[string]string) *nod
 	if n.kind == nRef || n.kind == nCall {
 		if to, ok := rename[n.key]; ok {
 			c.text, c.key = to, nameKey(to)
+			if n.kind == nRef && len(n.subs) == 0 {
+				c.subs = subs
+			}
 		}
 	}
-	c.x = substitute(n.x, params, rename)
-	c.y = substitute(n.y, params, rename)
+	c.x = substitute(n.x, params, rename, subs)
+	c.y = substitute(n.y, params, rename, subs)
 	c.args = make([]*node, len(n.args))
 	for i, a := range n.args {
-		c.args[i] = substitute(a, params, rename)
+		c.args[i] = substitute(a, params, rename, subs)
 	}
 	return &c
 }

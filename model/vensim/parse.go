@@ -35,6 +35,7 @@ type node struct {
 	x, y *node
 	tbl  *table
 	nums []float64 // nTabbed
+	outs []*node   // a macro call's extra outputs, after the :
 }
 
 // sub is one subscript of a reference or of a left-hand side.
@@ -598,6 +599,23 @@ func (p *parser) primary() *node {
 		}
 		for {
 			n.args = append(n.args, p.expr())
+			if p.isOp(":") {
+				// A macro's extra outputs: f(a, b : out1, out2).
+				p.next()
+				for {
+					t := p.next()
+					if t.kind != tName {
+						p.fail(t.pos, "expected the name of a variable to receive a macro output, found %s", describe(t))
+					}
+					n.outs = append(n.outs, &node{kind: nRef, pos: t.pos, text: t.text, key: nameKey(t.text)})
+					if !p.isOp(",") {
+						break
+					}
+					p.next()
+				}
+				p.expect(")")
+				return n
+			}
 			if p.isOp(")") {
 				p.next()
 				return n

@@ -185,7 +185,14 @@ func (c *ctx) emit(n *node, parent int, right bool) {
 
 // ref writes a reference to a variable, a control variable or time.
 func (c *ctx) ref(n *node) {
-	switch n.key {
+	key := n.key
+	if len(n.subs) == 0 && c.r.vars[key] == nil {
+		// Inside macros Vensim writes the control variables with a $:
+		// Time$, TIME STEP$.
+		key = strings.TrimSuffix(strings.TrimSpace(key), "$")
+		key = strings.TrimSpace(key)
+	}
+	switch key {
 	case "time":
 		c.write("time", n.pos)
 		return
