@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -81,47 +80,6 @@ func setupLoops(fs *flag.FlagSet) func(context.Context, *output, []string) error
 	return f.run
 }
 
-// jsonLoop is one loop in the JSON output.
-type jsonLoop struct {
-	ID         string   `json:"id"`
-	Label      string   `json:"label"`
-	Name       string   `json:"name,omitempty"`
-	Polarity   string   `json:"polarity"`
-	Structural string   `json:"structural"`
-	Length     int      `json:"length"`
-	Variables  []string `json:"variables"`
-	Discovered bool     `json:"discovered,omitempty"`
-}
-
-type jsonPeriod struct {
-	Partition int      `json:"partition"`
-	Start     float64  `json:"start"`
-	End       float64  `json:"end"`
-	Polarity  string   `json:"polarity"`
-	Contested bool     `json:"contested,omitempty"`
-	Loops     []string `json:"loops"`
-	Rivals    []string `json:"rivals,omitempty"`
-	Share     float64  `json:"share"`
-}
-
-type jsonShift struct {
-	Partition int     `json:"partition"`
-	Time      float64 `json:"time"`
-	From      string  `json:"from"`
-	To        string  `json:"to"`
-}
-
-type jsonDominance struct {
-	Periods []jsonPeriod `json:"periods"`
-	Shifts  []jsonShift  `json:"shifts"`
-}
-
-type jsonLoops struct {
-	Loops     []jsonLoop     `json:"loops"`
-	Truncated bool           `json:"truncated"`
-	Dominance *jsonDominance `json:"dominance,omitempty"`
-}
-
 func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error {
 	opt, err := f.sim.runOptions("", "")
 	if err != nil {
@@ -148,73 +106,33 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 	if err := loops.CheckStep(m, opt, &set); err != nil {
 		return usagef("--analysis-step: %v", err)
 	}
-	list := loops.Find(loops.NewGraph(m), loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength})
-
-	// Loops whose polarity the equations leave open get the polarity of a
-	// run; dominance needs the run anyway.
-	var dom *loops.Dominance
-	ls := list.Loops
-	observed := map[*loops.Loop]loops.Polarity{}
-	needRun := f.dominance || slices.ContainsFunc(ls, func(l *loops.Loop) bool { return l.Polarity == loops.Undetermined })
-	if needRun {
-		res, err := m.Run(ctx, loops.TraceOptions(m, opt, &set))
-		if err != nil {
-			return &fileError{path, err}
-		}
-		printRunWarnings(out.stderr, path, res)
-		if dom, err = loops.Analyze(list, res.Trace(), &set); err != nil {
-			return &fileError{path, err}
-		}
-		if f.dominance {
-			ls = dom.Loops
-		}
-		for k, l := range dom.Loops {
-			observed[l] = dom.Observed[k].Polarity
-		}
+	sum, err := loops.Summarize(ctx, m, opt, &loops.SummarySettings{
+		Loops:         loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength},
+		Dominance:     set,
+		WithDominance: f.dominance,
+	})
+	if err != nil {
+		return &fileError{path, err}
 	}
-	polarity := func(l *loops.Loop) (string, bool) {
-		if l.Polarity != loops.Undetermined {
-			return string(l.Polarity), false
-		}
-		if p, ok := observed[l]; ok {
-			return string(p), true
-		}
-		return string(loops.Undetermined), false
+	if sum.Result != nil {
+		printRunWarnings(out.stderr, path, sum.Result)
 	}
-
 	if f.json {
-		j := jsonLoops{Loops: []jsonLoop{}, Truncated: list.Truncated}
-		for _, l := range ls {
-			p, _ := polarity(l)
-			j.Loops = append(j.Loops, jsonLoop{ID: l.ID, Label: l.Label, Name: l.Name, Polarity: p, Structural: string(l.Polarity),
-				Length: l.Len(), Variables: l.Vars, Discovered: l.Discovered})
-		}
-		if f.dominance {
-			jd := &jsonDominance{Periods: []jsonPeriod{}, Shifts: []jsonShift{}}
-			for _, p := range dom.Periods {
-				jd.Periods = append(jd.Periods, jsonPeriod{Partition: p.Partition, Start: p.Start, End: p.End,
-					Polarity: string(p.Polarity), Contested: p.Contested, Loops: nonNil(p.Loops), Rivals: p.Rivals, Share: round3(p.Share)})
-			}
-			for _, s := range dom.Shifts {
-				jd.Shifts = append(jd.Shifts, jsonShift{Partition: s.Partition, Time: s.Time, From: string(s.From), To: string(s.To)})
-			}
-			j.Dominance = jd
-		}
-		return writeJSON(out.stdout, j)
+		return writeJSON(out.stdout, sum)
 	}
-	return f.table(out.stdout, list, ls, dom, polarity)
+	return f.table(out.stdout, sum)
 }
 
-func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom *loops.Dominance, polarity func(*loops.Loop) (string, bool)) error {
-	if len(ls) == 0 {
+func (f *loopsFlags) table(w io.Writer, sum *loops.Summary) error {
+	if len(sum.Loops) == 0 {
 		fmt.Fprintln(w, "no feedback loops")
 	} else {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "loop\tname\tpolarity\tlength\tid\tvariables")
 		star := false
-		for _, l := range ls {
-			p, obs := polarity(l)
-			if obs {
+		for _, l := range sum.Loops {
+			p := string(l.Polarity)
+			if l.Observed() {
 				p += "*"
 				star = true
 			}
@@ -225,7 +143,7 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 			if l.Discovered {
 				name += " (discovered)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", l.Label, name, p, l.Len(), l.ID, strings.Join(l.Vars, " → "))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", l.Label, name, p, l.Length, l.ID, strings.Join(l.Variables, " → "))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -234,7 +152,7 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 			fmt.Fprintln(w, "* observed during a run: the equations alone do not decide it")
 		}
 	}
-	if list.Truncated {
+	if sum.Truncated {
 		fmt.Fprintf(w, "truncated: the bounds (--max-loops %d", f.maxLoops)
 		if f.maxLength > 0 {
 			fmt.Fprintf(w, ", --max-length %d", f.maxLength)
@@ -245,11 +163,12 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 		return nil
 	}
 	fmt.Fprintln(w)
+	dom := sum.Dominance
 	if len(dom.Periods) == 0 {
 		_, err := fmt.Fprintln(w, "no dominant periods: the model has no loops, or the run is too short")
 		return err
 	}
-	multi := len(list.Partitions) > 1
+	multi := len(sum.List.Partitions) > 1
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := "start\tend\tpolarity\tshare\tloops"
 	if multi {
@@ -261,11 +180,11 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 		if multi {
 			fmt.Fprintf(tw, "%d\t", p.Partition+1)
 		}
-		loopsCol := titles(dom, p.Loops)
+		loopsCol := titles(sum, p.Loops)
 		pol := string(p.Polarity)
 		if p.Contested {
 			pol = "contested"
-			loopsCol += " against " + titles(dom, p.Rivals)
+			loopsCol += " against " + titles(sum, p.Rivals)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", num(round3(p.Start)), num(round3(p.End)), pol, num(round3(p.Share)), loopsCol)
 	}
@@ -289,27 +208,18 @@ func (f *loopsFlags) table(w io.Writer, list *loops.List, ls []*loops.Loop, dom 
 
 // titles returns the labels and names of the loops with the given IDs,
 // comma-separated, or "-" for none.
-func titles(d *loops.Dominance, ids []string) string {
+func titles(sum *loops.Summary, ids []string) string {
 	if len(ids) == 0 {
 		return "-"
 	}
 	out := make([]string, len(ids))
 	for k, id := range ids {
 		out[k] = id
-		for _, lp := range d.Loops {
-			if lp.ID == id {
-				out[k] = lp.Title()
-			}
+		if l := sum.Loop(id); l != nil {
+			out[k] = l.Title()
 		}
 	}
 	return strings.Join(out, ", ")
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
