@@ -51,8 +51,9 @@ func (c CheckResult) String() string {
 func checkVar(ch *decl.Check) string { return "$check·" + ch.Name }
 
 // RunChecks runs each of the model's reality checks under opt (its
-// method, dt and times; a check's given replaces opt's scenario and
-// --set values) and reports each. The error is for checks whose
+// method, dt, times and Set values; a check's given replaces opt's
+// scenario, and its param values apply on top of opt.Set) and reports
+// each. The error is for checks whose
 // conditions do not compile: an unknown variable, a wrong argument count.
 func (m *Model) RunChecks(ctx context.Context, opt RunOptions) ([]CheckResult, error) {
 	src := m.Source
@@ -95,7 +96,12 @@ func (m *Model) runCheck(ctx context.Context, opt RunOptions, ch *decl.Check) Ch
 		return true
 	})
 	opt.Scenario = ch.Scenario
-	opt.Set = maps.Clone(ch.Set)
+	set := maps.Clone(opt.Set)
+	if set == nil {
+		set = map[string]float64{}
+	}
+	maps.Copy(set, ch.Set)
+	opt.Set = set
 	opt.Vars = append([]string{checkVar(ch)}, res.Names...)
 	r, err := m.Run(ctx, opt)
 	if err != nil {

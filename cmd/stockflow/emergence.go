@@ -64,6 +64,7 @@ type emergenceFlags struct {
 
 func setupEmergence(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	f := &emergenceFlags{sim: simFlags(fs), dom: newDominanceFlags(fs)}
+	cutFlags(fs, f.sim)
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a report")
 	fs.IntVar(&f.maxLoops, "max-loops", loops.DefaultMaxLoops, "analyse at most `N` enumerated loops")
 	fs.IntVar(&f.maxLength, "max-length", 0, "enumerate only loops of at most `N` variables (default no limit)")
@@ -136,6 +137,9 @@ func (f *emergenceFlags) run(ctx context.Context, out *output, args []string) er
 		return err
 	}
 	if err := f.sim.checkSet(m, out.stderr); err != nil {
+		return err
+	}
+	if m, err = f.sim.cutModel(m); err != nil {
 		return err
 	}
 	if err := loops.CheckStep(m, opt, &dom); err != nil {

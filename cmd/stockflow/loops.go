@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
 )
 
 var loopsCmd = &command{
@@ -52,11 +53,20 @@ then also searches for the strongest loops among those not listed.
 --json writes {"loops": [...], "truncated": ..., "dominance": {...}};
 see docs/loops.md.
 
+With --knockout, loops runs the model once as it is and once per named
+loop (--all: every loop) with one of the loop's links cut — its target
+reads the source's value at the start time, the link through the fewest
+other loops — and prints a table: the link cut, the other loops it
+breaks, and each threshold's first crossing and how far it moved.
+--cut FROM->TO (repeatable) cuts links before anything else; see
+docs/testing.md.
+
 Examples:
 
 	stockflow loops examples/logistic/logistic.toml
 	stockflow loops examples/sir/sir.toml --dominance --method rk45
 	stockflow loops examples/predator-prey/predator_prey.toml --json
+	stockflow loops examples/logistic/logistic.toml --knockout
 `,
 }
 
@@ -65,6 +75,8 @@ type loopsFlags struct {
 	fs        *flag.FlagSet
 	json      bool
 	dominance bool
+	knockout  bool
+	allLoops  bool
 	maxLoops  int
 	maxLength int
 	sim       *runFlags
@@ -73,8 +85,11 @@ type loopsFlags struct {
 
 func setupLoops(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	f := &loopsFlags{fs: fs, sim: simFlags(fs), dom: newDominanceFlags(fs)}
+	cutFlags(fs, f.sim)
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
 	fs.BoolVar(&f.dominance, "dominance", false, "run the model and report the dominant loops over time")
+	fs.BoolVar(&f.knockout, "knockout", false, "run the model once per named loop with the loop cut, and report how each threshold crossing moves")
+	fs.BoolVar(&f.allLoops, "all", false, "with --knockout, knock out every loop, named or not")
 	fs.IntVar(&f.maxLoops, "max-loops", loops.DefaultMaxLoops, "list at most `N` loops")
 	fs.IntVar(&f.maxLength, "max-length", 0, "list only loops of at most `N` variables (default no limit)")
 	return f.run
@@ -102,6 +117,15 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 	}
 	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
+	}
+	if m, err = f.sim.cutModel(m); err != nil {
+		return err
+	}
+	if f.knockout {
+		if f.dominance {
+			return usagef("--knockout and --dominance are different reports: give one")
+		}
+		return f.knockouts(ctx, out, path, m, opt)
 	}
 	if err := loops.CheckStep(m, opt, &set); err != nil {
 		return usagef("--analysis-step: %v", err)
@@ -204,6 +228,77 @@ func (f *loopsFlags) table(w io.Writer, sum *loops.Summary) error {
 		fmt.Fprintf(w, "  at %s: %s → %s%s\n", num(round3(s.Time)), s.From, s.To, where)
 	}
 	return nil
+}
+
+// knockouts runs the knockout test and prints it as a table, a row per
+// loop and a column per threshold, or as JSON.
+func (f *loopsFlags) knockouts(ctx context.Context, out *output, path string, m *model.Model, opt model.RunOptions) error {
+	k, err := loops.KnockOut(ctx, m, opt, &loops.KnockoutSettings{
+		Loops: loops.Options{MaxLoops: f.maxLoops, MaxLength: f.maxLength},
+		All:   f.allLoops,
+	})
+	if err != nil {
+		return &fileError{path, err}
+	}
+	if f.json {
+		return writeJSON(out.stdout, k)
+	}
+	w := out.stdout
+	if len(k.Knockouts) == 0 {
+		_, err := fmt.Fprintln(w, "no feedback loops to knock out")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "loop\tcut\talso broken")
+	for _, b := range k.Base {
+		fmt.Fprintf(tw, "\t%s", b.Name)
+	}
+	fmt.Fprint(tw, "\n-\t(intact)\t-")
+	for _, b := range k.Base {
+		fmt.Fprintf(tw, "\t%s", firstTime(b.Times))
+	}
+	fmt.Fprintln(tw)
+	for _, ko := range k.Knockouts {
+		broken := "-"
+		if len(ko.Broken) > 0 {
+			ts := make([]string, len(ko.Broken))
+			for i, id := range ko.Broken {
+				ts[i] = k.Title(id)
+			}
+			broken = strings.Join(ts, ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%s → %s\t%s", ko.Loop.Title(), ko.Cut.From, ko.Cut.To, broken)
+		if ko.Err != "" {
+			fmt.Fprintf(tw, "\tfailed: %s\n", ko.Err)
+			continue
+		}
+		for i, th := range ko.Thresholds {
+			cell := firstTime(th.Times)
+			if len(th.Times) > 0 && len(k.Base[i].Times) > 0 {
+				cell += fmt.Sprintf(" (%+.3g)", round3(th.Times[0]-k.Base[i].Times[0]))
+			}
+			fmt.Fprintf(tw, "\t%s", cell)
+		}
+		fmt.Fprintln(tw)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(k.Base) == 0 {
+		_, err := fmt.Fprintln(w, "the model declares no [thresholds], so there are no crossings to compare")
+		return err
+	}
+	_, err = fmt.Fprintln(w, "each cell: the first crossing of the threshold (and how far it moved), or never")
+	return err
+}
+
+// firstTime returns the first of the crossing times, rounded to three
+// decimals, or "never".
+func firstTime(ts []float64) string {
+	if len(ts) == 0 {
+		return "never"
+	}
+	return num(round3(ts[0]))
 }
 
 // titles returns the labels and names of the loops with the given IDs,

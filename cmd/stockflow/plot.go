@@ -70,6 +70,7 @@ type plotFlags struct {
 
 func setupPlot(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	f := &plotFlags{sim: simFlags(fs)}
+	cutFlags(fs, f.sim)
 	fs.StringVar(&f.out, "o", "", "write to `PATH`: a directory for the model's plots, a file for --vars and --phase")
 	fs.StringVar(&f.vars, "vars", "", "draw these variables over time, a comma-separated `LIST`")
 	fs.StringVar(&f.phase, "phase", "", "draw the phase portrait of `X,Y`")
@@ -174,6 +175,9 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 		return nil, err
 	}
 	if err := r.sim.checkSet(m, r.stderr); err != nil {
+		return nil, err
+	}
+	if m, err = r.sim.cutModel(m); err != nil {
 		return nil, err
 	}
 	base := strings.TrimSuffix(filepath.Base(r.path), filepath.Ext(r.path))

@@ -74,6 +74,8 @@ type runFlags struct {
 	seed            uint64
 	maxSteps        int
 	maxValues       int64
+	// cuts are the links --cut cuts.
+	cuts cutFlag
 	// strict makes a run that takes a variable outside its declared
 	// range an error.
 	strict bool
@@ -84,6 +86,7 @@ type runFlags struct {
 
 func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	f := simFlags(fs) // the flags that shape a run, as the other commands have them
+	cutFlags(fs, f)
 	fs.StringVar(&f.out, "o", "", "write the results to `FILE` instead of stdout, whole or not at all")
 	fs.StringVar(&f.format, "format", "", "output `FORMAT`: csv, tsv or json (default from -o's extension, else csv)")
 	fs.StringVar(&f.vars, "vars", "", "write only these variables, a comma-separated `LIST` (default every stock, flow and aux)")
@@ -111,6 +114,9 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 		return err
 	}
 	if err := f.checkSet(m, out.stderr); err != nil {
+		return err
+	}
+	if m, err = f.cutModel(m); err != nil {
 		return err
 	}
 	res, err := m.Run(ctx, opt)

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"text/tabwriter"
 
 	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/syntax"
 )
 
 var testCmd = &command{
@@ -27,18 +29,38 @@ exits with status 1 if any check fails. See docs/testing.md.
 --json writes {"checks": [{"name", "pass", "time", "values", "error"}]}
 instead; "time" and "values" only for a failed check.
 
+With --extremes, test runs each param (or those --params names) at its
+declared min and max, at 0 and at ten times its value, where its range
+allows, and prints a table: each case, and what broke in it — a run that
+failed, a value NaN or infinite, a range left, a non-negative stock or
+flow below 0, a reality check failed. It exits with status 1 if any case
+broke something. --json writes {"extremes": [{"param", "at", "value",
+"problems": [{"kind", "var", "time", "value", "text"}]}]}.
+
 Example:
 
 	stockflow test examples/middle-corridor/corridor.toml
+	stockflow test examples/logistic/logistic.toml --extremes
 `,
 }
 
 func setupTest(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	asJSON := fs.Bool("json", false, "write JSON instead of one line a check")
+	extremes := fs.Bool("extremes", false, "run each param at its min, max, 0 and ×10 (where its range allows) and report what breaks")
+	params := fs.String("params", "", "with --extremes or --tornado, only these params, a comma-separated `LIST` (default every param)")
 	return func(ctx context.Context, out *output, args []string) error {
+		var names []string
+		if *params != "" {
+			if names = syntax.SplitNames(*params); len(names) == 0 {
+				return usagef("--params needs at least one param name")
+			}
+		}
 		m, err := out.load(args[0])
 		if err != nil {
 			return err
+		}
+		if *extremes {
+			return testExtremes(ctx, out, args[0], m, names, *asJSON)
 		}
 		results, err := m.RunChecks(ctx, model.RunOptions{})
 		if err != nil {
@@ -70,6 +92,89 @@ func setupTest(fs *flag.FlagSet) func(context.Context, *output, []string) error 
 		}
 		return nil
 	}
+}
+
+// testExtremes runs the extreme-condition test and prints a table, a row
+// per case (a param at one of its extremes) and a line per problem, or
+// JSON.
+func testExtremes(ctx context.Context, out *output, path string, m *model.Model, names []string, asJSON bool) error {
+	cases, err := m.Extremes(ctx, model.RunOptions{}, names)
+	if err != nil {
+		return &fileError{path, err}
+	}
+	bad := 0
+	for _, c := range cases {
+		if len(c.Problems) > 0 {
+			bad++
+		}
+	}
+	if asJSON {
+		err = writeExtremesJSON(out, cases)
+	} else {
+		tw := tabwriter.NewWriter(out.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "param\tat\tvalue\tresult")
+		for _, c := range cases {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t", c.Param, c.At, num(c.Value))
+			if len(c.Problems) == 0 {
+				fmt.Fprintln(tw, "ok")
+			}
+			for i, p := range c.Problems {
+				if i > 0 {
+					fmt.Fprint(tw, "\t\t\t")
+				}
+				fmt.Fprintf(tw, "%s: %s\n", p.Kind, p.Text)
+			}
+		}
+		err = tw.Flush()
+	}
+	if err != nil {
+		return err
+	}
+	if len(cases) == 0 {
+		fmt.Fprintf(out.stderr, "%s: warning: no extreme values to try: no params, or none whose range allows a value other than its own\n", path)
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d of %d extreme cases broke a range, a check or the run", bad, len(cases))
+	}
+	return nil
+}
+
+func writeExtremesJSON(out *output, cases []model.ExtremeCase) error {
+	type problem struct {
+		Kind  string   `json:"kind"`
+		Var   string   `json:"var,omitempty"`
+		Time  *jsonNum `json:"time,omitempty"`
+		Value *jsonNum `json:"value,omitempty"`
+		Text  string   `json:"text"`
+	}
+	type extreme struct {
+		Param    string    `json:"param"`
+		At       string    `json:"at"`
+		Value    jsonNum   `json:"value"`
+		Problems []problem `json:"problems"`
+	}
+	opt := func(x float64) *jsonNum {
+		if math.IsNaN(x) {
+			return nil
+		}
+		j := jsonNum(x)
+		return &j
+	}
+	doc := struct {
+		Extremes []extreme `json:"extremes"`
+	}{Extremes: []extreme{}}
+	for _, c := range cases {
+		e := extreme{Param: c.Param, At: c.At, Value: jsonNum(c.Value), Problems: []problem{}}
+		for _, p := range c.Problems {
+			q := problem{Kind: p.Kind, Var: p.Var, Time: opt(p.Time), Text: p.Text}
+			if p.Kind != "check" {
+				q.Value = opt(p.Value)
+			}
+			e.Problems = append(e.Problems, q)
+		}
+		doc.Extremes = append(doc.Extremes, e)
+	}
+	return writeJSON(out.stdout, doc)
 }
 
 // jsonNum is a number written in its shortest round-trip form.
