@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"text/tabwriter"
 
 	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/model/syntax"
+	"github.com/stockflow/stockflow/plots"
+	"github.com/stockflow/stockflow/sensitivity"
 )
 
 var testCmd = &command{
@@ -47,6 +50,8 @@ Example:
 func setupTest(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	asJSON := fs.Bool("json", false, "write JSON instead of one line a check")
 	extremes := fs.Bool("extremes", false, "run each param at its min, max, 0 and ×10 (where its range allows) and report what breaks")
+	tornado := fs.String("tornado", "", "time the first crossing of the threshold `NAME` with each param at its min and at its max, ranked")
+	outFile := fs.String("o", "", "with --tornado, draw the tornado chart to `FILE` (.png, .svg or .pdf)")
 	params := fs.String("params", "", "with --extremes or --tornado, only these params, a comma-separated `LIST` (default every param)")
 	return func(ctx context.Context, out *output, args []string) error {
 		var names []string
@@ -55,9 +60,26 @@ func setupTest(fs *flag.FlagSet) func(context.Context, *output, []string) error 
 				return usagef("--params needs at least one param name")
 			}
 		}
+		if *extremes && *tornado != "" {
+			return usagef("--extremes and --tornado are different tests: give one")
+		}
+		if *outFile != "" {
+			if *tornado == "" {
+				return usagef("-o draws the tornado chart: give --tornado THRESHOLD too")
+			}
+			if _, err := plots.FormatOf(*outFile); err != nil {
+				return usagef("%v", err)
+			}
+			if err := notInput("-o", *outFile, args[0]); err != nil {
+				return err
+			}
+		}
 		m, err := out.load(args[0])
 		if err != nil {
 			return err
+		}
+		if *tornado != "" {
+			return testTornado(ctx, out, args[0], m, *tornado, names, *outFile, *asJSON)
 		}
 		if *extremes {
 			return testExtremes(ctx, out, args[0], m, names, *asJSON)
@@ -175,6 +197,43 @@ func writeExtremesJSON(out *output, cases []model.ExtremeCase) error {
 		doc.Extremes = append(doc.Extremes, e)
 	}
 	return writeJSON(out.stdout, doc)
+}
+
+// testTornado runs the one-at-a-time study of a threshold's crossing time
+// and prints it as a table, a row per param, widest swing first (or
+// JSON); -o draws it.
+func testTornado(ctx context.Context, out *output, path string, m *model.Model, threshold string, names []string, file string, asJSON bool) error {
+	t, err := sensitivity.RunTornado(ctx, m, model.RunOptions{}, threshold, names)
+	if err != nil {
+		return &fileError{path, err}
+	}
+	if file != "" {
+		fig, err := plots.Tornado(t)
+		if err != nil {
+			return &fileError{path, err}
+		}
+		format, _ := plots.FormatOf(file)
+		if err := writeFile(ctx, file, func(w io.Writer) error { return fig.WriteTo(w, format) }); err != nil {
+			return err
+		}
+	}
+	if asJSON {
+		return writeJSON(out.stdout, t)
+	}
+	when := func(x float64) string {
+		if math.IsNaN(x) {
+			return "never"
+		}
+		return num(math.Round(x*1000) / 1000)
+	}
+	tw := tabwriter.NewWriter(out.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "first crossing of %s: %s with every param at its value\n", threshold, when(t.Base))
+	fmt.Fprintln(tw, "param\tvalue\tmin\tmax\tat min\tat max\tswing")
+	for _, b := range t.Bars {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", b.Param, num(b.Value), num(b.Low), num(b.High), when(b.AtLow), when(b.AtHigh),
+			num(math.Round(b.Swing(t.Stop)*1000)/1000))
+	}
+	return tw.Flush()
 }
 
 // jsonNum is a number written in its shortest round-trip form.
