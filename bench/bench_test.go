@@ -33,9 +33,12 @@ func TestSuiteLoads(t *testing.T) {
 }
 
 // BenchmarkSuite runs every model of the suite with every engine it has,
-// side by side, and reports the time per variable-step beside the time
-// per run. Compare the engines of one model within one run of the
-// benchmark; the per-run times of different machines do not compare.
+// side by side, and reports the time per variable-step and the CPU time
+// per run (cpu-ns/op: the process's, garbage collector included, which
+// other work on a shared machine disturbs less than the wall-clock time)
+// beside the time per run. Compare the engines of one model within one
+// run of the benchmark; the per-run times of different machines do not
+// compare.
 //
 //	go test -run '^$' -bench Suite -benchmem ./bench/
 //	go test -run '^$' -bench 'Suite/large/' -benchmem ./bench/
@@ -53,10 +56,14 @@ func BenchmarkSuite(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.ReportAllocs()
+				c0 := CPUTime()
 				for b.Loop() {
 					if err := run(); err != nil {
 						b.Fatal(err)
 					}
+				}
+				if c := CPUTime() - c0; c > 0 {
+					b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(vars*(steps+1)), "ns/var-step")
 			})
