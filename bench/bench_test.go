@@ -1,6 +1,16 @@
 package bench
 
-import "testing"
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/vensim"
+)
 
 // root is the repository's root, seen from this package's directory.
 const root = ".."
@@ -55,18 +65,68 @@ func BenchmarkSuite(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				b.ReportAllocs()
-				c0 := CPUTime()
-				for b.Loop() {
-					if err := run(); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if c := CPUTime() - c0; c > 0 {
-					b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
-				}
+				loop(b, run)
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(vars*(steps+1)), "ns/var-step")
 			})
 		}
+	}
+}
+
+// BenchmarkStages times what `stockflow run MODEL.mdl` does, stage by
+// stage, for the large model's and the World3-class model's .mdl: read
+// the file into a declaration (vensim.Parse), read and compile it
+// (model.Parse: compiling is the difference), run it recording every
+// variable, and write the CSV. Whole-process latency is their sum plus
+// the process's start.
+//
+//	go test -run '^$' -bench Stages -benchmem ./bench/
+func BenchmarkStages(b *testing.B) {
+	for _, path := range []string{"bench/large/testdata/large.mdl", "bench/synth/testdata/world.mdl"} {
+		src, err := os.ReadFile(filepath.Join(root, path))
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(path), ".mdl")
+		b.Run(name+"/read", func(b *testing.B) {
+			loop(b, func() error {
+				_, err := vensim.Parse(path, src)
+				return err
+			})
+		})
+		b.Run(name+"/read+compile", func(b *testing.B) {
+			loop(b, func() error {
+				_, err := model.Parse(path, src)
+				return err
+			})
+		})
+		m, err := model.Parse(path, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var res *model.Result
+		b.Run(name+"/run", func(b *testing.B) {
+			loop(b, func() (err error) {
+				res, err = m.Run(context.Background(), model.RunOptions{})
+				return err
+			})
+		})
+		b.Run(name+"/write", func(b *testing.B) {
+			loop(b, func() error { return res.Write(io.Discard, model.Format{}) })
+		})
+	}
+}
+
+// loop runs f b.N times and reports its CPU time per run beside the
+// wall-clock time.
+func loop(b *testing.B, f func() error) {
+	b.ReportAllocs()
+	c0 := CPUTime()
+	for b.Loop() {
+		if err := f(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if c := CPUTime() - c0; c > 0 {
+		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
