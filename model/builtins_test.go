@@ -5,8 +5,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // TestBuiltinValues evaluates each stateless builtin in a one-aux model
@@ -193,31 +191,6 @@ eq = "delay1(send, 4)"
 	got, _ := r.At("receive", 9)
 	if want := 10.0 / 4 * math.Exp(-8.0/4); math.Abs(got-want) > 0.02*want {
 		t.Errorf("receive(9) = %g, want about %g", got, want)
-	}
-}
-
-// TestBuiltinRecords checks that every builtin compiles one way:
-// expanded, lowered by a function, as an instruction, or (only
-// active_initial) taken apart as a whole equation.
-func TestBuiltinRecords(t *testing.T) {
-	for _, b := range builtinList {
-		ways := 0
-		for _, ok := range []bool{b.expand != nil, b.lower != nil, b.Op != vm.OpMov, b.whole} {
-			if ok {
-				ways++
-			}
-		}
-		if ways != 1 {
-			t.Errorf("%s compiles %d ways, want 1", b.name, ways)
-		}
-		// A call with n arguments gets omitted[n-min:]: min+len(omitted)
-		// operands whatever n is.
-		if b.Op != vm.OpMov && !b.fold && (b.min+len(b.omitted) != int(vm.OpTable[b.Op].Args) || b.max-b.min > len(b.omitted)) {
-			t.Errorf("%s: %d to %d arguments and %d omitted do not fill %v's %d operands", b.name, b.min, b.max, len(b.omitted), b.Op, vm.OpTable[b.Op].Args)
-		}
-		if got := builtins[b.name]; got == nil || got.name != b.name {
-			t.Errorf("builtins[%q] is not its record", b.name)
-		}
 	}
 }
 

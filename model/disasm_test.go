@@ -29,7 +29,7 @@ eq = "(pop - 10) / 50"
 		t.Fatal(err)
 	}
 	p := m.prog
-	got := p.disasm(p.flowCode) + "--\n" + p.disasm(p.rateCode)
+	got := p.Disasm(p.FlowCode) + "--\n" + p.Disasm(p.RateCode)
 	want := `   0  mulmul pop rate 2 → births
    1  subdiv pop 10 50 → deaths
 --

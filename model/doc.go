@@ -15,12 +15,18 @@
 //
 // # Where things are
 //
-// Compile runs the compiler's phases in order (compile in compile.go),
-// each a function in the file named for it:
+// Three packages, importing one way: model → model/internal/compile →
+// model/internal/vm (and all three → model/decl → model/syntax).
+//
+// model/internal/compile is the compiler. Compile (compile.go) runs its
+// phases in order, each a function in the file named for it, and returns
+// a *vm.Program:
 //
 //	declare, check, order     compile.go    variables, names and calls, evaluation order
+//	declareData               data.go       data variables as lookups over time
 //	expandAll                 expand.go     stateful builtins into hidden variables
 //	                          builtins.go   one record per builtin: arity, expansion, lowering
+//	nonNegative               guards.go     arguments a run must check are not negative
 //	layout, alias, relocate   layout.go     slots, copy propagation, where temporaries go
 //	markVarying               varying.go    which aux and flows change during a run
 //	emitInit, emitFlows       codegen.go    equations to three-address code, folding, hoisting
@@ -29,20 +35,28 @@
 //	rates, rateTables,        ratecode.go   the stocks' rates of change, and what they need
 //	markRates                               at every evaluation
 //	vectorize                 vector.go     runs of array elements as vector instructions
+//	GenerateGo                gogen.go      a program as Go source (stockflow gen)
 //
-// The interpreter is package model/internal/vm: the instructions, their
-// table (ops_gen.go, which internal/opgen writes from one table of
-// instructions), the loop that runs them, lookup tables and the
-// operations' helpers. runtime.go forwards the helpers that generated Go
-// calls; disasm.go names a program's slots for the disassembler;
-// native.go writes a model as Go (stockflow gen) from the same table. A run: run.go (settings, the run's
-// phases, evaluation), integrate.go (the integrators), result.go, with
-// guards.go checking arguments that must not be negative; trace.go,
-// perturb.go, partials.go and graph.go serve loop analysis.
+// Its exported API is Compile, GenerateGo (with CheckPackage), Refs (the
+// variables an expression uses, for the causal graph) and EqKey.
 //
-// The compiler still shares the program type, and the package, with the
-// runs; moving it into an internal package of its own is the next step of
-// this layout.
+// model/internal/vm is the interpreter and what it runs: Program
+// (program.go: the variables, their slots, the code, the stocks' rate
+// tables, with the disassembler and the choice of code for a run that
+// records only some variables), the instructions and their table
+// (ops_gen.go, which internal/opgen writes from one table of
+// instructions), Exec and the vector instructions, lookup tables and the
+// operations' helpers. It knows nothing of files or runs.
+//
+// Package model keeps the public API: Load, Parse and Compile (model.go),
+// a run (run.go: settings, the run's phases, evaluation; integrate.go:
+// the integrators; result.go), data ranges, checks, guards and scenarios
+// (ranges.go, checks.go, guards.go, scenario.go), what loop analysis
+// reads (trace.go, perturb.go, partials.go, graph.go), generated code
+// (native.go: Native, Kernel, LoadNative, GenerateGo; runtime.go: the
+// helpers generated Go calls, forwarding to vm) and Disassemble
+// (disasm.go). No file in model reads a compiler internal: it sees the
+// exported API of compile and vm only.
 //
 // # Why a hand-written compiler and integrators
 //

@@ -2,6 +2,8 @@ package model
 
 import (
 	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/internal/compile"
+	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
 // Graph is a compiled model's causal structure, for loop analysis: every
@@ -64,55 +66,55 @@ type Edge struct {
 func (m *Model) Graph() *Graph {
 	p := m.prog
 	g := &Graph{}
-	for _, v := range p.vars {
-		if v.role == rLookup {
+	for _, v := range p.Vars {
+		if v.Role == vm.Lookup {
 			continue
 		}
-		n := Node{Name: v.name, Kind: v.role.nodeKind()}
-		if v.hidden {
-			n.Hidden, n.Owner, n.Builtin = true, v.src.Name, v.builtin
+		n := Node{Name: v.Name, Kind: nodeKind(v.Role)}
+		if v.Hidden {
+			n.Hidden, n.Owner, n.Builtin = true, v.Src.Name, v.Builtin
 		}
 		g.Nodes = append(g.Nodes, n)
 	}
-	for _, v := range p.vars {
+	for _, v := range p.Vars {
 		switch {
-		case v.role.isStock():
-			for _, j := range v.inflows {
-				g.Edges = append(g.Edges, Edge{From: p.vars[j].name, To: v.name, Sign: 1})
+		case v.Role.IsStock():
+			for _, j := range v.Inflows {
+				g.Edges = append(g.Edges, Edge{From: p.Vars[j].Name, To: v.Name, Sign: 1})
 			}
-			for _, j := range v.outflows {
-				g.Edges = append(g.Edges, Edge{From: p.vars[j].name, To: v.name, Sign: -1})
+			for _, j := range v.Outflows {
+				g.Edges = append(g.Edges, Edge{From: p.Vars[j].Name, To: v.Name, Sign: -1})
 			}
-		case v.role.isFlowLike():
+		case v.Role.IsFlowLike():
 			seen := map[int]bool{}
-			p.refs(v.eq, func(j int) {
-				if !seen[j] && p.vars[j].role != rLookup {
+			compile.Refs(p, v.Eq, func(j int) {
+				if !seen[j] && p.Vars[j].Role != vm.Lookup {
 					seen[j] = true
-					g.Edges = append(g.Edges, Edge{From: p.vars[j].name, To: v.name})
+					g.Edges = append(g.Edges, Edge{From: p.Vars[j].Name, To: v.Name})
 				}
 			})
-		case v.role == rPrevious || v.role == rPipeline:
-			g.Edges = append(g.Edges, Edge{From: p.vars[v.input].name, To: v.name})
+		case v.Role == vm.Previous || v.Role == vm.Pipeline:
+			g.Edges = append(g.Edges, Edge{From: p.Vars[v.Input].Name, To: v.Name})
 		}
 	}
 	return g
 }
 
-func (r role) nodeKind() NodeKind {
+func nodeKind(r vm.Role) NodeKind {
 	switch r {
-	case rParam:
+	case vm.Param:
 		return NodeParam
-	case rStock, rHiddenStock:
+	case vm.Stock, vm.HiddenStock:
 		return NodeStock
-	case rFlow, rHiddenFlow:
+	case vm.Flow, vm.HiddenFlow:
 		return NodeFlow
-	case rAux:
+	case vm.Aux:
 		return NodeAux
-	case rPrevious, rPipeline:
+	case vm.Previous, vm.Pipeline:
 		return NodeDiscrete
-	case rInitial:
+	case vm.Initial:
 		return NodeConstant
-	case rUniform, rNormal:
+	case vm.Uniform, vm.Normal:
 		return NodeRandom
 	}
 	return 0

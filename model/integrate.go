@@ -11,7 +11,7 @@ import (
 // stocks returns a copy of the stocks' current values.
 func (r *run) stocks() []float64 {
 	y := make([]float64, r.n)
-	copy(y, r.v[r.p.stockLo:int(r.p.stockLo)+r.n])
+	copy(y, r.v[r.p.StockLo:int(r.p.StockLo)+r.n])
 	return y
 }
 
@@ -27,7 +27,7 @@ func (r *run) fixed(ctx context.Context) error {
 	if s.method == "euler" && n > 0 {
 		// Euler evaluates only at the state itself, so the state can live
 		// in the slots, and eval need not copy it there.
-		lo := int(r.p.stockLo)
+		lo := int(r.p.StockLo)
 		y = r.v[lo : lo+n : lo+n]
 	}
 	if err := r.checkFinite(s.start, y); err != nil {
@@ -336,7 +336,7 @@ func (r *run) adaptive(ctx context.Context) error {
 		return err
 	}
 	h := s.dt
-	if r.p.gridOnly {
+	if r.p.GridOnly {
 		var err error
 		for i := 0; ; i++ {
 			t := s.at(i)
@@ -393,7 +393,7 @@ func (r *run) adaptive(ctx context.Context) error {
 // i and i+1 on the dense output of a fresh rk45 integration between them.
 func (r *run) refiner(states [][]float64) func(name string, i int, level float64) (float64, bool) {
 	return func(name string, i int, level float64) (float64, bool) {
-		idx, ok := r.p.byName[name]
+		idx, ok := r.p.ByName[name]
 		if !ok || i+1 >= len(states) || i+1 >= len(r.res.Times) {
 			return 0, false
 		}
@@ -401,7 +401,7 @@ func (r *run) refiner(states [][]float64) func(name string, i int, level float64
 		cp := *r
 		cp.v = append([]float64(nil), r.v...)
 		rr := &cp
-		slot := r.p.vars[idx].slot
+		slot := r.p.Vars[idx].Slot
 		d := newDopri(rr)
 		y := append([]float64(nil), states[i]...)
 		ys := make([]float64, rr.n)

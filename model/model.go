@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/internal/compile"
+	"github.com/stockflow/stockflow/model/internal/vm"
 	"github.com/stockflow/stockflow/model/syntax"
 	"github.com/stockflow/stockflow/model/vensim"
 	"github.com/stockflow/stockflow/model/xmile"
@@ -29,7 +31,9 @@ type Model struct {
 	// arrays it is the same as Decl. Treat it as read-only.
 	Source *decl.Model
 
-	prog *program
+	prog   *vm.Program
+	native *Native // generated code, when the model was loaded with LoadNative
+	kernel *Kernel // the interpreter, for instructions native code leaves to it
 }
 
 // Load reads and compiles the model file at path. The reader is chosen by
@@ -98,7 +102,7 @@ func parse(filename string, src []byte, dopt decl.DataOptions) (*Model, error) {
 			if xerr != nil {
 				errors.As(xerr, &more)
 			} else {
-				_, more = compile(ed, true)
+				_, more = compile.Compile(ed, true)
 			}
 			if len(more) > 0 {
 				list = append(append(syntax.ErrorList(nil), list...), more...)
@@ -124,7 +128,7 @@ func Compile(d *decl.Model) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, errs := compile(d, false)
+	p, errs := compile.Compile(d, false)
 	simErrs, warns := checkSim(d)
 	errs = append(errs, simErrs...)
 	if len(errs) > 0 {

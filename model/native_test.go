@@ -65,7 +65,7 @@ func TestGenerateGo(t *testing.T) {
 		}
 		return true
 	})
-	if layout != m.prog.layout() {
-		t.Errorf("Layout %q, want the model's %q", layout, m.prog.layout())
+	if layout != m.prog.Layout() {
+		t.Errorf("Layout %q, want the model's %q", layout, m.prog.Layout())
 	}
 }

@@ -36,12 +36,12 @@ func (p *Perturbation) Partials(i int, state, out []float64) ([]float64, error) 
 		return out, fmt.Errorf("the state buffer holds %d slots, want %d", len(state), len(tr.states[i]))
 	}
 	out = out[:0]
-	zs := p.z.slot
+	zs := p.z.Slot
 	z0 := state[zs]
-	if p.z.aliasOf != nil || p.fix {
+	if p.z.AliasOf != nil || p.fix {
 		for _, x := range p.xs {
 			d := 0.0
-			if p.z.aliasOf != nil && x == p.z.aliasRef {
+			if p.z.AliasOf != nil && x == p.z.AliasRef {
 				d = 1 // z's equation is x's name
 			}
 			out = append(out, d)
@@ -49,9 +49,9 @@ func (p *Perturbation) Partials(i int, state, out []float64) ([]float64, error) 
 		return append(out, 0), nil
 	}
 	prog := tr.m.prog
-	code := prog.flowCode[p.z.codeLo:p.z.codeHi]
+	code := prog.FlowCode[p.z.CodeLo:p.z.CodeHi]
 	eval := func() float64 {
-		vm.Exec(code, state, prog.tables, nil)
+		vm.Exec(code, state, prog.Tables, nil)
 		return state[zs]
 	}
 	// slope moves slot a, and b (≥ 0) with it by as much.
@@ -82,7 +82,7 @@ func (p *Perturbation) Partials(i int, state, out []float64) ([]float64, error) 
 		return (up - down) / (2 * h)
 	}
 	for _, x := range p.xs {
-		out = append(out, slope(x.slot, -1))
+		out = append(out, slope(x.Slot, -1))
 	}
 	if readsTime(code) {
 		out = append(out, slope(vm.SlotTime, vm.SlotTStep))

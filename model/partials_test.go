@@ -64,9 +64,9 @@ eq = "births"
 			t.Fatal(err)
 		}
 		near("∂same/∂births", tm, out[0], 1)
-		for _, v := range m.prog.vars {
-			if k := v.slot; math.Float64bits(state[k]) != math.Float64bits(before[k]) {
-				t.Fatalf("t=%g: Partials left %s at %g, was %g", tm, v.name, state[k], before[k])
+		for _, v := range m.prog.Vars {
+			if k := v.Slot; math.Float64bits(state[k]) != math.Float64bits(before[k]) {
+				t.Fatalf("t=%g: Partials left %s at %g, was %g", tm, v.Name, state[k], before[k])
 			}
 		}
 	}

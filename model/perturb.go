@@ -13,8 +13,8 @@ import (
 // goroutine needs its own state buffer.
 type Perturbation struct {
 	tr  *Trace
-	z   *cvar
-	xs  []*cvar
+	z   *vm.Var
+	xs  []*vm.Var
 	fix bool // z's value is fixed for the run
 }
 
@@ -25,10 +25,10 @@ func (tr *Trace) Perturb(z string, xs []string) (*Perturbation, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !zv.role.isFlowLike() {
-		return nil, fmt.Errorf("%q has no equation to evaluate: it is a %s", z, zv.role.nodeKind())
+	if !zv.Role.IsFlowLike() {
+		return nil, fmt.Errorf("%q has no equation to evaluate: it is a %s", z, nodeKind(zv.Role))
 	}
-	p := &Perturbation{tr: tr, z: zv, fix: zv.codeHi == zv.codeLo}
+	p := &Perturbation{tr: tr, z: zv, fix: zv.CodeHi == zv.CodeLo}
 	for _, x := range xs {
 		xv, err := tr.lookup(x)
 		if err != nil {
@@ -55,13 +55,13 @@ func (p *Perturbation) At(i int, state, out []float64) ([]float64, error) {
 	}
 	out = out[:0]
 	prev, cur := tr.states[i-1], tr.states[i]
-	zs := p.z.slot
+	zs := p.z.Slot
 	prog := tr.m.prog
-	code := prog.flowCode[p.z.codeLo:p.z.codeHi]
+	code := prog.FlowCode[p.z.CodeLo:p.z.CodeHi]
 	for _, x := range p.xs {
-		if a := p.z.aliasOf; a != nil {
+		if a := p.z.AliasOf; a != nil {
 			// z's equation is its source's name: z moves with it alone.
-			if x == p.z.aliasRef {
+			if x == p.z.AliasRef {
 				out = append(out, cur[zs])
 			} else {
 				out = append(out, prev[zs])
@@ -72,9 +72,9 @@ func (p *Perturbation) At(i int, state, out []float64) ([]float64, error) {
 			out = append(out, prev[zs])
 			continue
 		}
-		xs := x.slot
+		xs := x.Slot
 		state[xs] = cur[xs]
-		vm.Exec(code, state, prog.tables, nil)
+		vm.Exec(code, state, prog.Tables, nil)
 		out = append(out, state[zs])
 		state[xs] = prev[xs]
 		state[zs] = prev[zs]

@@ -15,16 +15,16 @@ func partial(tr *Trace, z, x string, i int) float64 {
 	xv, _ := tr.lookup(x)
 	prev := tr.states[i-1]
 	switch {
-	case zv.aliasOf != nil && xv == zv.aliasRef:
-		return tr.states[i][zv.slot] // z is its source's value
-	case zv.aliasOf != nil, zv.codeHi == zv.codeLo:
-		return prev[zv.slot] // z does not move with x
+	case zv.AliasOf != nil && xv == zv.AliasRef:
+		return tr.states[i][zv.Slot] // z is its source's value
+	case zv.AliasOf != nil, zv.CodeHi == zv.CodeLo:
+		return prev[zv.Slot] // z does not move with x
 	}
 	state := append([]float64(nil), prev...)
-	state[xv.slot] = tr.states[i][xv.slot]
+	state[xv.Slot] = tr.states[i][xv.Slot]
 	p := tr.m.prog
-	vm.Exec(p.flowCode[zv.codeLo:zv.codeHi], state, p.tables, nil)
-	return state[zv.slot]
+	vm.Exec(p.FlowCode[zv.CodeLo:zv.CodeHi], state, p.Tables, nil)
+	return state[zv.Slot]
 }
 
 // TestPerturbation checks Perturbation.At against partial for every link
@@ -77,9 +77,9 @@ eq = "delay1(smoothed, 1) - previous(crowding)"
 				t.Fatal(err)
 			}
 			for k, x := range p.xs {
-				want := partial(tr, p.z.name, x.name, i)
+				want := partial(tr, p.z.Name, x.Name, i)
 				if got := out[k]; got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
-					t.Fatalf("At(%d) of %s moving %s = %g, want %g", i, p.z.name, x.name, got, want)
+					t.Fatalf("At(%d) of %s moving %s = %g, want %g", i, p.z.Name, x.Name, got, want)
 				}
 			}
 		}
@@ -129,7 +129,7 @@ func TestPerturbationOfAlias(t *testing.T) {
 [aux.pop_copy]
 eq = "population"
 `)
-	if v := m.prog.vars[m.prog.byName["pop_copy"]]; v.aliasOf == nil {
+	if v := m.prog.Vars[m.prog.ByName["pop_copy"]]; v.AliasOf == nil {
 		t.Fatal("pop_copy is not an alias of population")
 	}
 	tr := mustRun(t, m, RunOptions{Trace: true}).Trace()

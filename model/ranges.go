@@ -40,12 +40,12 @@ func (r *run) rangedVars(m *Model) []string {
 		if v.Range == nil {
 			continue
 		}
-		i, ok := r.p.byName[v.Name]
+		i, ok := r.p.ByName[v.Name]
 		if !ok {
 			continue
 		}
 		rc.names = append(rc.names, v.Name)
-		rc.slots = append(rc.slots, r.p.vars[i].slot)
+		rc.slots = append(rc.slots, r.p.Vars[i].Slot)
 		rc.lo = append(rc.lo, v.Range[0])
 		rc.hi = append(rc.hi, v.Range[1])
 	}

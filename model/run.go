@@ -175,12 +175,14 @@ func isMultiple(save, dt float64) bool {
 
 // run is the state of one run. Nothing in it is shared with other runs.
 type run struct {
-	p   *program
-	s   settings
-	v   []float64 // slot values
-	n   int       // number of stocks
-	rng *rand.Rand
-	own []*rand.Rand // per-draw generators for draws with their own seed
+	p      *vm.Program
+	native *Native // generated code, or nil
+	kernel *Kernel
+	s      settings
+	v      []float64 // slot values
+	n      int       // number of stocks
+	rng    *rand.Rand
+	own    []*rand.Rand // per-draw generators for draws with their own seed
 
 	pending []float64   // values recorded at the start of the step: previous inputs, then pipeline inputs
 	rings   [][]float64 // pipeline buffers
@@ -236,9 +238,9 @@ func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 // every value computed at the start time.
 func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	p := m.prog
-	r := &run{p: p, s: s, n: len(p.stocks)}
-	r.v = make([]float64, p.nSlots)
-	copy(r.v, p.consts)
+	r := &run{p: p, native: m.native, kernel: m.kernel, s: s, n: len(p.Stocks)}
+	r.v = make([]float64, p.NSlots)
+	copy(r.v, p.Consts)
 	r.v[vm.SlotTime], r.v[vm.SlotTStep], r.v[vm.SlotDT] = s.start, s.start, s.dt
 	r.v[vm.SlotStart], r.v[vm.SlotStop] = s.start, s.stop
 	if err := r.setParams(m, opt); err != nil {
@@ -262,9 +264,9 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 // the run's overrides (the scenario's, then RunOptions.Set).
 func (r *run) setParams(m *Model, opt RunOptions) error {
 	p := r.p
-	for _, v := range p.vars {
-		if v.role == rParam {
-			r.v[v.slot] = v.src.Value
+	for _, v := range p.Vars {
+		if v.Role == vm.Param {
+			r.v[v.Slot] = v.Src.Value
 		}
 	}
 	set, err := m.paramSet(opt)
@@ -277,7 +279,7 @@ func (r *run) setParams(m *Model, opt RunOptions) error {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		i, ok := p.byName[name]
+		i, ok := p.ByName[name]
 		var elems []string
 		if !ok {
 			elems = m.elementsOf(name)
@@ -285,25 +287,25 @@ func (r *run) setParams(m *Model, opt RunOptions) error {
 		if len(elems) > 0 {
 			// An arrayed param named bare: every element takes the value.
 			for _, e := range elems {
-				if v := p.vars[p.byName[e]]; v.role == rParam {
-					r.v[v.slot] = set[name]
+				if v := p.Vars[p.ByName[e]]; v.Role == vm.Param {
+					r.v[v.Slot] = set[name]
 				} else {
-					return fmt.Errorf("cannot set %q: its elements are %s, and only params can be set", name, article(v.src.Kind.String()))
+					return fmt.Errorf("cannot set %q: its elements are %s, and only params can be set", name, article(v.Src.Kind.String()))
 				}
 			}
 			continue
 		}
-		if !ok || p.vars[i].hidden {
+		if !ok || p.Vars[i].Hidden {
 			msg := fmt.Sprintf("cannot set %q: the model has no such param", name)
 			if sg := suggest(name, m.paramNames()); sg != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", sg)
 			}
 			return errors.New(msg)
 		}
-		if v := p.vars[i]; v.role != rParam {
-			return fmt.Errorf("cannot set %q: it is %s, and only params can be set", name, article(v.src.Kind.String()))
+		if v := p.Vars[i]; v.Role != vm.Param {
+			return fmt.Errorf("cannot set %q: it is %s, and only params can be set", name, article(v.Src.Kind.String()))
 		}
-		r.v[p.vars[i].slot] = set[name]
+		r.v[p.Vars[i].Slot] = set[name]
 	}
 	return nil
 }
@@ -316,9 +318,9 @@ func (r *run) seed(seed uint64) {
 		seed = 1
 	}
 	r.rng = rand.New(rand.NewPCG(seed, 0x5eed5eed))
-	r.own = make([]*rand.Rand, len(p.randoms))
-	for k, i := range p.randoms {
-		if sd := p.vars[i].seed; sd >= 0 {
+	r.own = make([]*rand.Rand, len(p.Randoms))
+	for k, i := range p.Randoms {
+		if sd := p.Vars[i].Seed; sd >= 0 {
 			r.own[k] = rand.New(rand.NewPCG(uint64(sd), seed))
 		}
 	}
@@ -334,7 +336,7 @@ func (m *Model) outputs(opt RunOptions) ([]string, error) {
 	var outNames []string
 	if opt.Vars != nil {
 		for _, name := range opt.Vars {
-			i, ok := p.byName[name]
+			i, ok := p.ByName[name]
 			var elems []string
 			if !ok {
 				elems = m.elementsOf(arrayBase(name))
@@ -344,14 +346,14 @@ func (m *Model) outputs(opt RunOptions) ([]string, error) {
 				outNames = append(outNames, elems...)
 				continue
 			}
-			if !ok || p.vars[i].hidden {
+			if !ok || p.Vars[i].Hidden {
 				msg := fmt.Sprintf("unknown variable %q", name)
 				if sg := suggest(name, append(m.Names(), m.paramNames()...)); sg != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sg)
 				}
 				return nil, errors.New(msg)
 			}
-			if p.vars[i].role == rLookup {
+			if p.Vars[i].Role == vm.Lookup {
 				return nil, fmt.Errorf("%q is a lookup and has no value over time", name)
 			}
 			outNames = append(outNames, name)
@@ -377,17 +379,17 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string) error {
 			return fmt.Errorf("variable %q is asked for twice", name)
 		}
 		seen[name] = true
-		r.outSlots = append(r.outSlots, p.vars[p.byName[name]].slot)
+		r.outSlots = append(r.outSlots, p.Vars[p.ByName[name]].Slot)
 	}
-	if err := checkValues(s, opt, len(outNames), p.nSlots); err != nil {
+	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
 	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
 	r.res.model = m
 	r.res.Warnings = slices.Clone(s.notes)
-	r.varLo, r.varHi = int(p.stockLo)+r.n, int(p.stockLo)+r.n
-	for _, i := range p.flowVars {
-		if sl := int(p.vars[i].slot); sl >= r.varHi {
+	r.varLo, r.varHi = int(p.StockLo)+r.n, int(p.StockLo)+r.n
+	for _, i := range p.FlowVars {
+		if sl := int(p.Vars[i].Slot); sl >= r.varHi {
 			r.varHi = sl + 1
 		}
 	}
@@ -445,19 +447,19 @@ func memSize(b float64) string {
 func (r *run) initialValues() error {
 	p, s := r.p, r.s
 	r.draw()
-	if p.native != nil {
-		p.native.Init(r.v, p.kernel)
+	if r.native != nil {
+		r.native.Init(r.v, r.kernel)
 	} else {
-		vm.Exec(p.initCode, r.v, p.tables, nil)
+		vm.Exec(p.InitCode, r.v, p.Tables, nil)
 	}
-	r.pending = make([]float64, len(p.prevs)+len(p.pipes))
-	r.rings = make([][]float64, len(p.pipes))
-	r.heads = make([]int, len(p.pipes))
-	for k, i := range p.pipes {
-		pv := p.vars[i]
-		T := r.v[p.vars[pv.delayT].slot]
+	r.pending = make([]float64, len(p.Prevs)+len(p.Pipes))
+	r.rings = make([][]float64, len(p.Pipes))
+	r.heads = make([]int, len(p.Pipes))
+	for k, i := range p.Pipes {
+		pv := p.Vars[i]
+		T := r.v[p.Vars[pv.DelayT].Slot]
 		if math.IsNaN(T) || T < 0 {
-			return fmt.Errorf("%s: the delay time of delay must be 0 or more, got %s", pv.key, fmtNum(T))
+			return fmt.Errorf("%s: the delay time of delay must be 0 or more, got %s", pv.Key, fmtNum(T))
 		}
 		// Rounded to whole steps, at least one; a delay longer than the
 		// run holds its initial value throughout, so the pipeline never
@@ -465,7 +467,7 @@ func (r *run) initialValues() error {
 		n := max(1, int(min(math.Round(T/s.dt), float64(s.nSteps+1))))
 		ring := make([]float64, n)
 		for j := range ring {
-			ring[j] = r.v[pv.slot]
+			ring[j] = r.v[pv.Slot]
 		}
 		r.rings[k] = ring
 	}
@@ -485,16 +487,16 @@ func (m *Model) paramNames() []string {
 // draw refreshes the random draws; it runs at the start of each step.
 func (r *run) draw() {
 	p := r.p
-	for k, i := range p.randoms {
+	for k, i := range p.Randoms {
 		rng := r.rng
 		if r.own[k] != nil {
 			rng = r.own[k]
 		}
-		v := p.vars[i]
-		if v.role == rNormal {
-			r.v[v.slot] = rng.NormFloat64()
+		v := p.Vars[i]
+		if v.Role == vm.Normal {
+			r.v[v.Slot] = rng.NormFloat64()
 		} else {
-			r.v[v.slot] = rng.Float64()
+			r.v[v.Slot] = rng.Float64()
 		}
 	}
 }
@@ -505,28 +507,28 @@ func (r *run) draw() {
 func (r *run) eval(t, h float64, y, dy []float64) {
 	p, v := r.p, r.v
 	v[vm.SlotTime] = t
-	if r.n > 0 && &y[0] != &v[p.stockLo] {
-		copy(v[p.stockLo:int(p.stockLo)+r.n], y)
+	if r.n > 0 && &y[0] != &v[p.StockLo] {
+		copy(v[p.StockLo:int(p.StockLo)+r.n], y)
 	}
 	switch {
 	case r.nativeRates:
-		p.native.Rates(v, p.kernel)
-	case p.native != nil:
-		p.native.Flow(v, p.kernel)
+		r.native.Rates(v, r.kernel)
+	case r.native != nil:
+		r.native.Flow(v, r.kernel)
 	case r.dynCode != nil:
-		vm.Exec(r.dynCode, v, p.tables, p.vecs)
+		vm.Exec(r.dynCode, v, p.Tables, p.Vecs)
 	default:
-		vm.Exec(p.fastCode, v, p.tables, p.vecs)
+		vm.Exec(p.FastCode, v, p.Tables, p.Vecs)
 	}
-	for _, i := range p.nonNeg {
+	for _, i := range p.NonNeg {
 		if r.s.clip {
 			break
 		}
 		avail := y[i] / h
-		for _, s := range p.inIdx[i] {
+		for _, s := range p.InIdx[i] {
 			avail += v[s]
 		}
-		for _, s := range p.outIdx[i] {
+		for _, s := range p.OutIdx[i] {
 			out := v[s]
 			if out > 0 {
 				out = math.Min(out, math.Max(avail, 0))
@@ -535,23 +537,23 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 			avail -= out
 		}
 	}
-	if p.native != nil && p.native.Derivs != nil {
-		p.native.Derivs(v, dy)
+	if r.native != nil && r.native.Derivs != nil {
+		r.native.Derivs(v, dy)
 		return
 	}
-	if len(p.nonNeg) == 0 {
-		vm.Exec(p.fastRates, v, p.tables, p.vecs)
-		copy(dy, v[p.dyLo:int(p.dyLo)+len(dy)])
+	if len(p.NonNeg) == 0 {
+		vm.Exec(p.FastRates, v, p.Tables, p.Vecs)
+		copy(dy, v[p.DyLo:int(p.DyLo)+len(dy)])
 		return
 	}
 	for i := range dy {
-		if s := p.rateOne[i]; s >= 0 {
+		if s := p.RateOne[i]; s >= 0 {
 			dy[i] = v[s] // a single inflow, as most stocks have
 			continue
 		}
 		d := 0.0
-		for k := p.rateLo[i]; k < p.rateLo[i+1]; k++ {
-			d += p.rateSign[k] * v[p.rateSlot[k]]
+		for k := p.RateLo[i]; k < p.RateLo[i+1]; k++ {
+			d += p.RateSign[k] * v[p.RateSlot[k]]
 		}
 		dy[i] = d
 	}
@@ -561,12 +563,12 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 // what the rates need computed by eval at t.
 func (r *run) record(t float64) {
 	switch {
-	case r.nativeRates && r.p.native.Rest != nil:
-		r.p.native.Rest(r.v, r.p.kernel)
+	case r.nativeRates && r.native.Rest != nil:
+		r.native.Rest(r.v, r.kernel)
 	case r.nativeRates:
-		r.p.native.Flow(r.v, r.p.kernel)
+		r.native.Flow(r.v, r.kernel)
 	case len(r.outCode) > 0:
-		vm.Exec(r.outCode, r.v, r.p.tables, r.p.vecs)
+		vm.Exec(r.outCode, r.v, r.p.Tables, r.p.Vecs)
 	}
 	if !r.sawNonFinite && r.varHi > r.varLo {
 		r.checkVars(t)
@@ -597,14 +599,14 @@ func (r *run) checkVars(t float64) {
 	if sum == 0 {
 		return
 	}
-	for _, i := range r.p.flowVars {
-		cv := r.p.vars[i]
-		x := r.v[cv.slot]
-		if x-x == 0 || cv.hidden || cv.src.Kind == decl.Data {
+	for _, i := range r.p.FlowVars {
+		cv := r.p.Vars[i]
+		x := r.v[cv.Slot]
+		if x-x == 0 || cv.Hidden || cv.Src.Kind == decl.Data {
 			continue // a data variable is NaN between points by design (interpolate = "none")
 		}
 		r.sawNonFinite = true
-		msg := fmt.Sprintf("%s.eq: %s was %s at t=%s (%s", cv.src.Key, cv.src.Name, fmtNum(x), fmtNum(t), cv.src.Eq.Text)
+		msg := fmt.Sprintf("%s.eq: %s was %s at t=%s (%s", cv.Src.Key, cv.Src.Name, fmtNum(x), fmtNum(t), cv.Src.Eq.Text)
 		if in := r.inputValues(cv); in != "" {
 			msg += " with " + in
 		}
@@ -617,12 +619,12 @@ func (r *run) checkVars(t float64) {
 func (r *run) capture() {
 	p := r.p
 	k := 0
-	for _, i := range p.prevs {
-		r.pending[k] = r.v[p.vars[p.vars[i].input].slot]
+	for _, i := range p.Prevs {
+		r.pending[k] = r.v[p.Vars[p.Vars[i].Input].Slot]
 		k++
 	}
-	for _, i := range p.pipes {
-		r.pending[k] = r.v[p.vars[p.vars[i].input].slot]
+	for _, i := range p.Pipes {
+		r.pending[k] = r.v[p.Vars[p.Vars[i].Input].Slot]
 		k++
 	}
 }
@@ -631,11 +633,11 @@ func (r *run) capture() {
 func (r *run) advance() {
 	p := r.p
 	k := 0
-	for _, i := range p.prevs {
-		r.v[p.vars[i].slot] = r.pending[k]
+	for _, i := range p.Prevs {
+		r.v[p.Vars[i].Slot] = r.pending[k]
 		k++
 	}
-	for j, i := range p.pipes {
+	for j, i := range p.Pipes {
 		ring := r.rings[j]
 		h := r.heads[j]
 		ring[h] = r.pending[k]
@@ -644,7 +646,7 @@ func (r *run) advance() {
 			h = 0
 		}
 		r.heads[j] = h
-		r.v[p.vars[i].slot] = ring[h]
+		r.v[p.Vars[i].Slot] = ring[h]
 		k++
 	}
 	r.draw()
@@ -670,27 +672,27 @@ func (r *run) checkFinite(t float64, y []float64) error {
 
 func (r *run) nonFinite(t float64, i int, x float64) error {
 	p := r.p
-	sv := p.vars[p.stocks[i]]
+	sv := p.Vars[p.Stocks[i]]
 	what := "NaN"
 	if math.IsInf(x, 0) {
 		what = "infinite"
 	}
-	name := sv.src.Name
-	key := sv.src.Key
+	name := sv.Src.Name
+	key := sv.Src.Key
 	// Name the flow equations behind it.
 	var blame []string
-	for _, j := range append(append([]int(nil), sv.inflows...), sv.outflows...) {
-		f := p.vars[j]
-		fx := r.v[f.slot]
+	for _, j := range append(append([]int(nil), sv.Inflows...), sv.Outflows...) {
+		f := p.Vars[j]
+		fx := r.v[f.Slot]
 		if math.IsNaN(fx) || math.IsInf(fx, 0) {
-			blame = append(blame, fmt.Sprintf("%s = %s is %s (equation %q)", f.src.Name, fmtNum(fx), "not finite", f.src.Eq.Text))
+			blame = append(blame, fmt.Sprintf("%s = %s is %s (equation %q)", f.Src.Name, fmtNum(fx), "not finite", f.Src.Eq.Text))
 		}
 	}
 	msg := fmt.Sprintf("%s: stock %s became %s at t=%s", key, name, what, fmtNum(t))
 	if len(blame) > 0 {
 		msg += ": " + strings.Join(blame, "; ")
-	} else if sv.hidden {
-		msg = fmt.Sprintf("%s: the %s in the equation of %s became %s at t=%s (equation %q)", key, sv.builtin, name, what, fmtNum(t), sv.src.Eq.Text)
+	} else if sv.Hidden {
+		msg = fmt.Sprintf("%s: the %s in the equation of %s became %s at t=%s (equation %q)", key, sv.Builtin, name, what, fmtNum(t), sv.Src.Eq.Text)
 	}
 	return &nonFiniteError{msg: msg, stock: name, what: what, t: t}
 }
@@ -734,15 +736,15 @@ func (r *run) firstNonFinite(t float64, y []float64) string {
 		}
 	}
 	v[vm.SlotTime] = t
-	copy(v[p.stockLo:int(p.stockLo)+r.n], y)
-	if p.native != nil {
-		p.native.Flow(v, p.kernel)
+	copy(v[p.StockLo:int(p.StockLo)+r.n], y)
+	if r.native != nil {
+		r.native.Flow(v, r.kernel)
 	} else {
-		vm.Exec(p.fastCode, v, p.tables, p.vecs)
+		vm.Exec(p.FastCode, v, p.Tables, p.Vecs)
 	}
-	for _, i := range p.flowVars {
-		cv := p.vars[i]
-		x := v[cv.slot]
+	for _, i := range p.FlowVars {
+		cv := p.Vars[i]
+		x := v[cv.Slot]
 		if x-x == 0 {
 			continue
 		}
@@ -750,11 +752,11 @@ func (r *run) firstNonFinite(t float64, y []float64) string {
 		if math.IsInf(x, 0) {
 			what = fmtNum(x)
 		}
-		key, name := cv.src.Key+".eq", cv.src.Name
-		if cv.hidden {
-			name = fmt.Sprintf("the %s in %s", cv.builtin, cv.src.Name)
+		key, name := cv.Src.Key+".eq", cv.Src.Name
+		if cv.Hidden {
+			name = fmt.Sprintf("the %s in %s", cv.Builtin, cv.Src.Name)
 		}
-		msg := fmt.Sprintf("%s: %s became %s at t=%s: %s", key, name, what, fmtNum(t), cv.src.Eq.Text)
+		msg := fmt.Sprintf("%s: %s became %s at t=%s: %s", key, name, what, fmtNum(t), cv.Src.Eq.Text)
 		if in := r.inputValues(cv); in != "" {
 			msg += " with " + in
 		}
@@ -765,14 +767,14 @@ func (r *run) firstNonFinite(t float64, y []float64) string {
 
 // inputValues lists the current values of the variables cv's equation
 // names: "throughput = 3.2, time = 2026".
-func (r *run) inputValues(cv *cvar) string {
-	if cv.eq == nil {
+func (r *run) inputValues(cv *vm.Var) string {
+	if cv.Eq == nil {
 		return ""
 	}
 	p := r.p
 	var parts []string
 	seen := map[string]bool{}
-	syntax.Walk(cv.eq, func(x syntax.Expr) bool {
+	syntax.Walk(cv.Eq, func(x syntax.Expr) bool {
 		id, ok := x.(*syntax.Ident)
 		if !ok || seen[id.Name] {
 			return true
@@ -782,8 +784,8 @@ func (r *run) inputValues(cv *cvar) string {
 			parts = append(parts, "time = "+fmtNum(r.v[vm.SlotTime]))
 			return true
 		}
-		if i, ok := p.byName[id.Name]; ok && p.vars[i].role != rLookup {
-			parts = append(parts, fmt.Sprintf("%s = %s", id.Name, fmtNum(r.v[p.vars[i].slot])))
+		if i, ok := p.ByName[id.Name]; ok && p.Vars[i].Role != vm.Lookup {
+			parts = append(parts, fmt.Sprintf("%s = %s", id.Name, fmtNum(r.v[p.Vars[i].Slot])))
 		}
 		return true
 	})
@@ -798,46 +800,36 @@ func article(word string) string {
 	return "a " + word
 }
 
-// needs marks, for each variable, whether the stocks' rates need it, or
-// only the given outputs, or nothing.
-func (p *program) needs(outputs []string) []uint8 {
-	need := slices.Clone(p.rateNeed)
-	for _, name := range outputs {
-		p.mark(need, p.byName[name], forOutput)
-	}
-	return need
-}
-
 // plan splits the flow code for a run that records only some variables:
 // what the stocks' rates (and the discrete state) need runs at every
 // evaluation, what only the outputs need runs at save points, and the rest
 // not at all. A run that records everything keeps the whole flow code.
 func (r *run) plan(outputs []string) {
 	p := r.p
-	if p.native != nil {
+	if r.native != nil {
 		// Generated code has one function for the rates alone and one for
 		// everything; the second runs at save points when the outputs need
 		// more than the rates do (and the cut of non-negative outflows,
 		// which follows the rates, does not get in the way).
-		need := p.needs(outputs)
-		if p.native.Rates == nil || len(p.nonNeg) > 0 {
+		need := p.Needs(outputs)
+		if r.native.Rates == nil || len(p.NonNeg) > 0 {
 			return
 		}
 		if r.s.saveK == 1 && r.s.method != "rk45" {
 			return // Flow runs at every save point anyway
 		}
-		for _, i := range p.flowVars {
-			if need[i] != forRates {
+		for _, i := range p.FlowVars {
+			if need[i] != vm.ForRates {
 				r.nativeRates = true
 				return
 			}
 		}
 		return
 	}
-	need := p.needs(outputs)
+	need := p.Needs(outputs)
 	skipped := false
-	for _, i := range p.flowVars {
-		skipped = skipped || need[i] != forRates
+	for _, i := range p.FlowVars {
+		skipped = skipped || need[i] != vm.ForRates
 	}
 	if !skipped {
 		return
@@ -846,12 +838,12 @@ func (r *run) plan(outputs []string) {
 	// one at a save point would see the cut value, where a full run's sees
 	// the uncut one: with non-negative stocks, outputs are computed with
 	// the rates.
-	cut := len(p.nonNeg) > 0
-	dyn := p.lowerFlow(func(k int) bool {
-		n := need[p.flowVars[k]]
-		return n == forRates || n == forOutput && cut
+	cut := len(p.NonNeg) > 0
+	dyn := p.LowerFlow(func(k int) bool {
+		n := need[p.FlowVars[k]]
+		return n == vm.ForRates || n == vm.ForOutput && cut
 	})
-	out := p.lowerFlow(func(k int) bool { return need[p.flowVars[k]] == forOutput && !cut })
+	out := p.LowerFlow(func(k int) bool { return need[p.FlowVars[k]] == vm.ForOutput && !cut })
 	if dyn == nil {
 		dyn = []vm.Instr{} // not nil: eval runs it even when empty
 	}
@@ -865,7 +857,7 @@ func (r *run) clipStocks(y []float64) bool {
 		return false
 	}
 	changed := false
-	for _, i := range r.p.nonNeg {
+	for _, i := range r.p.NonNeg {
 		if y[i] < 0 {
 			y[i] = 0
 			changed = true

@@ -1,6 +1,10 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/stockflow/stockflow/model/internal/vm"
+)
 
 // Trace is the complete state of a run at each save point — every
 // variable, hidden ones included — so that analyses such as loop dominance
@@ -20,12 +24,12 @@ func (r *Result) Trace() *Trace { return r.trace }
 // Len returns the number of save points.
 func (tr *Trace) Len() int { return len(tr.Times) }
 
-func (tr *Trace) lookup(name string) (*cvar, error) {
-	i, ok := tr.m.prog.byName[name]
-	if !ok || tr.m.prog.vars[i].role == rLookup {
+func (tr *Trace) lookup(name string) (*vm.Var, error) {
+	i, ok := tr.m.prog.ByName[name]
+	if !ok || tr.m.prog.Vars[i].Role == vm.Lookup {
 		return nil, fmt.Errorf("the trace has no variable %q", name)
 	}
-	return tr.m.prog.vars[i], nil
+	return tr.m.prog.Vars[i], nil
 }
 
 // Value returns the value of the named variable (hidden ones too) at save
@@ -38,7 +42,7 @@ func (tr *Trace) Value(name string, i int) (float64, error) {
 	if i < 0 || i >= len(tr.states) {
 		return 0, fmt.Errorf("save point %d is outside the trace [0, %d)", i, len(tr.states))
 	}
-	return tr.states[i][v.slot], nil
+	return tr.states[i][v.Slot], nil
 }
 
 // Model returns the model the trace was made by.
@@ -53,7 +57,7 @@ func (tr *Trace) Series(name string) ([]float64, error) {
 	}
 	out := make([]float64, len(tr.states))
 	for i, s := range tr.states {
-		out[i] = s[v.slot]
+		out[i] = s[v.Slot]
 	}
 	return out, nil
 }
@@ -74,9 +78,9 @@ func (tr *Trace) Snapshot(i int, buf []float64) ([]float64, error) {
 // vectors State and Rates use.
 func (tr *Trace) Stocks() []string {
 	p := tr.m.prog
-	names := make([]string, len(p.stocks))
-	for k, i := range p.stocks {
-		names[k] = p.vars[i].name
+	names := make([]string, len(p.Stocks))
+	for k, i := range p.Stocks {
+		names[k] = p.Vars[i].Name
 	}
 	return names
 }
@@ -88,7 +92,7 @@ func (tr *Trace) State(i int) ([]float64, error) {
 		return nil, fmt.Errorf("save point %d is outside the trace [0, %d)", i, len(tr.states))
 	}
 	p := tr.m.prog
-	return append([]float64(nil), tr.states[i][p.stockLo:int(p.stockLo)+len(p.stocks)]...), nil
+	return append([]float64(nil), tr.states[i][p.StockLo:int(p.StockLo)+len(p.Stocks)]...), nil
 }
 
 // Rates evaluates the model's rates of change dy = f(t, y) at the time of
@@ -99,14 +103,14 @@ func (tr *Trace) State(i int) ([]float64, error) {
 // length of y. Rates is safe for concurrent use.
 func (tr *Trace) Rates(i int, y, dy []float64) error {
 	p := tr.m.prog
-	n := len(p.stocks)
+	n := len(p.Stocks)
 	if len(y) != n || len(dy) != n {
 		return fmt.Errorf("state vectors have length %d and %d, want %d", len(y), len(dy), n)
 	}
 	if i < 0 || i >= len(tr.states) {
 		return fmt.Errorf("save point %d is outside the trace [0, %d)", i, len(tr.states))
 	}
-	r := &run{p: p, s: tr.s, n: n, v: append([]float64(nil), tr.states[i]...)}
+	r := &run{p: p, native: tr.m.native, kernel: tr.m.kernel, s: tr.s, n: n, v: append([]float64(nil), tr.states[i]...)}
 	r.eval(tr.Times[i], tr.s.dt, y, dy)
 	return nil
 }

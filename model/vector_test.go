@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -15,49 +14,49 @@ import (
 // checkVectorised checks that the program's vectorised flow and rate code
 // computes bit for bit what its scalar code does, from random slots. It
 // returns the number of runs the program has.
-func checkVectorised(t *testing.T, name string, p *program) int {
+func checkVectorised(t *testing.T, name string, p *vm.Program) int {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(7, uint64(len(p.flowCode))))
+	rng := rand.New(rand.NewPCG(7, uint64(len(p.FlowCode))))
 	// The values at the start, then random stocks, flows and aux.
-	v := make([]float64, p.nSlots)
-	copy(v, p.consts)
+	v := make([]float64, p.NSlots)
+	copy(v, p.Consts)
 	v[vm.SlotTime], v[vm.SlotTStep], v[vm.SlotDT], v[vm.SlotStop] = 2, 2, 0.25, 10
-	for _, x := range p.vars {
-		if x.role == rParam {
-			v[x.slot] = x.src.Value
+	for _, x := range p.Vars {
+		if x.Role == vm.Param {
+			v[x.Slot] = x.Src.Value
 		}
 	}
-	vm.Exec(p.initCode, v, p.tables, nil)
-	for k := range p.stocks {
-		v[int(p.stockLo)+k] = rng.NormFloat64() * 10
+	vm.Exec(p.InitCode, v, p.Tables, nil)
+	for k := range p.Stocks {
+		v[int(p.StockLo)+k] = rng.NormFloat64() * 10
 	}
-	for _, i := range p.flowVars {
-		v[p.vars[i].slot] = rng.NormFloat64() * 10
+	for _, i := range p.FlowVars {
+		v[p.Vars[i].Slot] = rng.NormFloat64() * 10
 	}
 	scalar := append([]float64(nil), v...)
-	vm.Exec(p.flowCode, scalar, p.tables, nil)
+	vm.Exec(p.FlowCode, scalar, p.Tables, nil)
 	fast := append([]float64(nil), v...)
-	vm.Exec(p.fastCode, fast, p.tables, p.vecs)
-	for k := range int(p.tempLo) {
+	vm.Exec(p.FastCode, fast, p.Tables, p.Vecs)
+	for k := range int(p.TempLo) {
 		if math.Float64bits(fast[k]) != math.Float64bits(scalar[k]) && !(math.IsNaN(fast[k]) && math.IsNaN(scalar[k])) {
 			t.Fatalf("%s: slot %d (%s) is %v vectorised, %v scalar\nscalar code:\n%s\nvectorised:\n%s",
-				name, k, p.slotNames()(int32(k)), fast[k], scalar[k], p.disasm(p.flowCode), p.disasm(p.fastCode))
+				name, k, p.SlotNames()(int32(k)), fast[k], scalar[k], p.Disasm(p.FlowCode), p.Disasm(p.FastCode))
 		}
 	}
-	if len(p.nonNeg) > 0 {
-		return len(p.flowRuns)
+	if len(p.NonNeg) > 0 {
+		return len(p.FlowRuns)
 	}
-	vm.Exec(p.fastRates, fast, p.tables, p.vecs)
-	for i := range p.stocks {
+	vm.Exec(p.FastRates, fast, p.Tables, p.Vecs)
+	for i := range p.Stocks {
 		d := 0.0
-		for k := p.rateLo[i]; k < p.rateLo[i+1]; k++ {
-			d += p.rateSign[k] * scalar[p.rateSlot[k]]
+		for k := p.RateLo[i]; k < p.RateLo[i+1]; k++ {
+			d += p.RateSign[k] * scalar[p.RateSlot[k]]
 		}
-		if got := fast[int(p.dyLo)+i]; got != d && !(math.IsNaN(got) && math.IsNaN(d)) {
+		if got := fast[int(p.DyLo)+i]; got != d && !(math.IsNaN(got) && math.IsNaN(d)) {
 			t.Fatalf("%s: rate of stock %d is %v vectorised, %v summed", name, i, got, d)
 		}
 	}
-	return len(p.flowRuns)
+	return len(p.FlowRuns)
 }
 
 // TestVectorisedMatchesScalar checks vectorised code against scalar code
@@ -109,10 +108,10 @@ eqs = { a = "p[a] * 2", b = "min(chain2[a], 50) + p[b]", c = "min(chain2[b], 50)
 		t.Errorf("%d runs, want at least 3", n)
 	}
 	// The chain's elements read each other: none of them may be in a run.
-	for _, r := range m.prog.flowRuns {
-		for k := r.first; k < r.first+r.size(); k++ {
-			if name := m.prog.vars[m.prog.flowVars[k]].name; strings.HasPrefix(name, "chain") {
-				t.Errorf("%s is in a run of %d", name, r.size())
+	for _, r := range m.prog.FlowRuns {
+		for k := r.First; k < r.First+r.Size(); k++ {
+			if name := m.prog.Vars[m.prog.FlowVars[k]].Name; strings.HasPrefix(name, "chain") {
+				t.Errorf("%s is in a run of %d", name, r.Size())
 			}
 		}
 	}
@@ -197,47 +196,5 @@ func TestTableScanMatchesSearch(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-// chainCode returns n blocks of one addition each, block k writing slot
-// base+k from slot base+k-back and a constant: with back 1, each block
-// reads the one before, like a chain of aux a{i} = a{i-1} + 1.
-func chainCode(n int, base, back int32) *vectorizer {
-	z := &vectorizer{tempLo: 1 << 30, tempHi: 1<<30 + 1}
-	for k := range int32(n) {
-		z.blocks = append(z.blocks, [2]int32{k, k + 1})
-		z.code = append(z.code, vm.Instr{Op: vm.OpAdd, Dst: base + k, A: base + k - back, B: 1})
-	}
-	return z
-}
-
-// TestRunsLinear checks that finding runs in a chain of blocks that each
-// read the one before looks at a few blocks per block, not at every block
-// after each (which took seconds for 10,000 aux and minutes for 100,000).
-func TestRunsLinear(t *testing.T) {
-	for _, n := range []int{1000, 10000, 100000} {
-		z := chainCode(n, 10, 1)
-		if runs := z.runs(); len(runs) != 0 {
-			t.Errorf("chain of %d: %d runs, want none (each block reads the one before)", n, len(runs))
-		}
-		if z.looked > 8*n {
-			t.Errorf("chain of %d: looked at %d blocks, want at most %d", n, z.looked, 8*n)
-		}
-	}
-}
-
-// TestRunStopsAtDependence checks a run ends before the first block that
-// reads a block of the run, and the next run starts there: blocks 0-4
-// read slots nothing writes, blocks 5-9 read what blocks 0-4 write.
-func TestRunStopsAtDependence(t *testing.T) {
-	z := chainCode(10, 100, 5)
-	var got [][3]int
-	for _, r := range z.runs() {
-		got = append(got, [3]int{r.first, int(r.N1), int(r.N2)})
-	}
-	want := [][3]int{{0, 1, 5}, {5, 1, 5}}
-	if !slices.Equal(got, want) {
-		t.Errorf("runs (first, n1, n2) %v, want %v", got, want)
 	}
 }

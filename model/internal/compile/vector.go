@@ -1,4 +1,4 @@
-package model
+package compile
 
 import "github.com/stockflow/stockflow/model/internal/vm"
 
@@ -9,7 +9,7 @@ import "github.com/stockflow/stockflow/model/internal/vm"
 // one variable's code, or one stock's rate) becomes a loop:
 //
 //   - the interpreter runs each instruction of the block over all the
-//     elements before the next (a vector instruction, execVec), so it
+//     elements before the next (a vector instruction, vm.ExecVec), so it
 //     dispatches once per instruction of the equation instead of once per
 //     instruction and element; the temporaries of the block get one slot
 //     per element for that;
@@ -25,40 +25,28 @@ import "github.com/stockflow/stockflow/model/internal/vm"
 // minRun is the fewest blocks worth a loop.
 const minRun = 3
 
-// A vrun is a run of blocks with the same code: blocks first to first+n1*n2.
-type vrun struct {
-	first  int
-	N1, N2 int32
-	body   []vm.Instr // the first block's code
-	S1, S2 [][4]int32 // per instruction of body: the strides of dst, a, b, c
-	vec    []vm.Instr // the interpreter's code for the run
-}
-
-// size returns the number of blocks in the run.
-func (r *vrun) size() int { return int(r.N1 * r.N2) }
-
 // vectorize finds the runs of the flow and rate code and writes the
 // interpreter's code with them as vector instructions.
 func (c *compiler) vectorize() {
 	p := c.p
-	base := p.tempLo
+	base := p.TempLo
 	// Runs of array elements become loops; their temporaries, one slot
 	// per element, go after everything else.
-	z := &vectorizer{code: p.flowCode, tempLo: base, tempHi: base + c.tempMax}
-	for _, i := range p.flowVars {
-		v := p.vars[i]
-		z.blocks = append(z.blocks, [2]int32{v.codeLo, v.codeHi})
+	z := &vectorizer{code: p.FlowCode, tempLo: base, tempHi: base + c.tempMax}
+	for _, i := range p.FlowVars {
+		v := p.Vars[i]
+		z.blocks = append(z.blocks, [2]int32{v.CodeLo, v.CodeHi})
 	}
-	p.flowRuns = z.runs()
+	p.FlowRuns = z.runs()
 	var vecTemps int32
-	for k := range p.flowRuns {
-		vecTemps = max(vecTemps, z.lower(&p.flowRuns[k], &p.vecs, int32(p.nSlots)))
+	for k := range p.FlowRuns {
+		vecTemps = max(vecTemps, z.lower(&p.FlowRuns[k], &p.Vecs, int32(p.NSlots)))
 	}
-	p.nSlots += int(vecTemps)
-	p.fastCode = p.lowerFlow(nil)
-	rz := &vectorizer{code: p.rateCode, blocks: p.rateBlocks, tempLo: base, tempHi: base + c.tempMax}
-	p.rateRuns = rz.runs()
-	p.fastRates = rz.lowerAll(p.rateRuns, &p.vecs)
+	p.NSlots += int(vecTemps)
+	p.FastCode = p.LowerFlow(nil)
+	rz := &vectorizer{code: p.RateCode, blocks: p.RateBlocks, tempLo: base, tempHi: base + c.tempMax}
+	p.RateRuns = rz.runs()
+	p.FastRates = rz.lowerAll(p.RateRuns, &p.Vecs)
 }
 
 // vectorizer finds runs in code split into blocks.
@@ -77,8 +65,8 @@ func (z *vectorizer) isTemp(s int32) bool { return s >= z.tempLo && s < z.tempHi
 // once, and fitting a run from a block stops at the first block that
 // breaks the strides or depends on an earlier one, so a long chain of
 // blocks that each read the one before costs a few blocks per block.
-func (z *vectorizer) runs() []vrun {
-	var out []vrun
+func (z *vectorizer) runs() []vm.Loop {
+	var out []vm.Loop
 	end := 0 // blocks b to end-1 have the shape of block b
 	for b := 0; b < len(z.blocks); {
 		if end <= b {
@@ -95,12 +83,12 @@ func (z *vectorizer) runs() []vrun {
 			continue
 		}
 		r := z.fit(b, m)
-		if r.size() < minRun {
+		if r.Size() < minRun {
 			b++
 			continue
 		}
 		out = append(out, r)
-		b += r.size()
+		b += r.Size()
 	}
 	return out
 }
@@ -158,7 +146,7 @@ func (z *vectorizer) tempsLocal(b int) bool {
 // slots are base + i*s1 + j*s2 (one level if they allow, else two) and
 // whose blocks are independent of each other (admit). It looks at no
 // block past the first that fails.
-func (z *vectorizer) fit(b, m int) vrun {
+func (z *vectorizer) fit(b, m int) vm.Loop {
 	lo, hi := z.blocks[b][0], z.blocks[b][1]
 	L := int(hi - lo)
 	at := func(k, i, f int) int32 { // field f of instruction i of block b+k
@@ -213,7 +201,7 @@ func (z *vectorizer) fit(b, m int) vrun {
 	for p < m && step(p, 0, p, s2) && z.admit(b+p) {
 		p++
 	}
-	r := vrun{first: b, N1: 1, N2: int32(p), body: z.code[lo:hi], S1: make([][4]int32, L), S2: s2}
+	r := vm.Loop{First: b, N1: 1, N2: int32(p), Body: z.code[lo:hi], S1: make([][4]int32, L), S2: s2}
 	if p == 1 || p == m || 2*p > m {
 		return r
 	}
@@ -294,39 +282,14 @@ func (s *slotMarks) wasRead(slot int32) bool    { return s.read[slot] == s.gen }
 func (s *slotMarks) markWritten(slot int32)     { s.wrote[slot] = s.gen }
 func (s *slotMarks) markRead(slot int32)        { s.read[slot] = s.gen }
 
-// walkBlocks visits, in order, the blocks 0 to n-1 that keep selects (all
-// when keep is nil): each run of runs that keep selects whole goes to
-// loop, which may decline it by returning false, and every other block
-// to one.
-func walkBlocks(n int, runs []vrun, keep func(k int) bool, loop func(r *vrun) bool, one func(k int)) {
-	for k := 0; k < n; {
-		if len(runs) > 0 && runs[0].first == k {
-			r := &runs[0]
-			runs = runs[1:]
-			all := true
-			for q := k; q < k+r.size() && keep != nil; q++ {
-				all = all && keep(q)
-			}
-			if all && loop(r) {
-				k += r.size()
-				continue
-			}
-		}
-		if keep == nil || keep(k) {
-			one(k)
-		}
-		k++
-	}
-}
-
 // lowerAll returns the interpreter's code for all the blocks, with the
 // runs as vector instructions (which need no temporaries of their own:
 // the blocks may not use any).
-func (z *vectorizer) lowerAll(runs []vrun, vecs *[]vm.VInstr) []vm.Instr {
+func (z *vectorizer) lowerAll(runs []vm.Loop, vecs *[]vm.VInstr) []vm.Instr {
 	var out []vm.Instr
-	walkBlocks(len(z.blocks), runs, nil, func(r *vrun) bool {
+	vm.WalkBlocks(len(z.blocks), runs, nil, func(r *vm.Loop) bool {
 		z.lower(r, vecs, -1) // sets r.vec
-		out = append(out, r.vec...)
+		out = append(out, r.Vec...)
 		return true
 	}, func(k int) {
 		out = append(out, z.code[z.blocks[k][0]:z.blocks[k][1]]...)
@@ -338,18 +301,18 @@ func (z *vectorizer) lowerAll(runs []vrun, vecs *[]vm.VInstr) []vm.Instr {
 // instruction of the block, appended to *vecs, with the block's
 // temporaries given one slot per element from tempBase on. It returns the
 // slots the temporaries take.
-func (z *vectorizer) lower(r *vrun, vecs *[]vm.VInstr, tempBase int32) int32 {
-	n := int32(r.size())
+func (z *vectorizer) lower(r *vm.Loop, vecs *[]vm.VInstr, tempBase int32) int32 {
+	n := int32(r.Size())
 	temps := map[int32]int32{} // temporary → its first element's slot
-	for _, in := range r.body {
+	for _, in := range r.Body {
 		if z.isTemp(in.Dst) {
 			if _, ok := temps[in.Dst]; !ok {
 				temps[in.Dst] = tempBase + int32(len(temps))*n
 			}
 		}
 	}
-	r.vec = nil
-	for i, in := range r.body {
+	r.Vec = nil
+	for i, in := range r.Body {
 		slot, _ := vm.SlotFields(in.Op)
 		x := vm.VInstr{Op: in.Op, N1: r.N1, N2: r.N2, Base: vm.Fields(&in), S1: r.S1[i], S2: r.S2[i]}
 		for f := range 4 {
@@ -366,29 +329,13 @@ func (z *vectorizer) lower(r *vrun, vecs *[]vm.VInstr, tempBase int32) int32 {
 					for q := range 4 {
 						f[q] = x.Base[q] + i1*x.S1[q] + j*x.S2[q]
 					}
-					r.vec = append(r.vec, vm.Instr{Op: in.Op, Dst: f[0], A: f[1], B: f[2], C: f[3]})
+					r.Vec = append(r.Vec, vm.Instr{Op: in.Op, Dst: f[0], A: f[1], B: f[2], C: f[3]})
 				}
 			}
 			continue
 		}
-		r.vec = append(r.vec, vm.Instr{Op: vm.OpVec, A: int32(len(*vecs))})
+		r.Vec = append(r.Vec, vm.Instr{Op: vm.OpVec, A: int32(len(*vecs))})
 		*vecs = append(*vecs, x)
 	}
 	return int32(len(temps)) * n
-}
-
-// lowerFlow returns the code computing the flow variables keep selects
-// (by their index in flowVars; all when keep is nil), in flowCode's
-// order, with runs of array elements as vector instructions when keep
-// selects the whole run.
-func (p *program) lowerFlow(keep func(k int) bool) []vm.Instr {
-	var out []vm.Instr
-	walkBlocks(len(p.flowVars), p.flowRuns, keep, func(r *vrun) bool {
-		out = append(out, r.vec...)
-		return true
-	}, func(k int) {
-		v := p.vars[p.flowVars[k]]
-		out = append(out, p.flowCode[v.codeLo:v.codeHi]...)
-	})
-	return out
 }

@@ -1,4 +1,4 @@
-package model
+package compile
 
 import (
 	"fmt"
@@ -6,23 +6,24 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stockflow/stockflow/model/internal/vm"
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
 // expandAll replaces each stateful builtin call by a reference to hidden
 // variables that implement it.
 func (c *compiler) expandAll() {
-	n := len(c.p.vars)
+	n := len(c.p.Vars)
 	for i := 0; i < n; i++ {
-		v := c.p.vars[i]
-		switch v.role {
-		case rFlow, rAux:
-			if x, ok := syntax.Unparen(v.eq).(*syntax.Call); ok && strings.EqualFold(x.Fn.Name, "active_initial") && len(x.Args) == 2 {
-				v.eq, v.initEq = x.Args[0], c.expand(v, x.Args[1])
+		v := c.p.Vars[i]
+		switch v.Role {
+		case vm.Flow, vm.Aux:
+			if x, ok := syntax.Unparen(v.Eq).(*syntax.Call); ok && strings.EqualFold(x.Fn.Name, "active_initial") && len(x.Args) == 2 {
+				v.Eq, v.InitEq = x.Args[0], c.expand(v, x.Args[1])
 			}
-			v.eq = c.expand(v, v.eq)
-		case rStock:
-			v.init = c.expand(v, v.init)
+			v.Eq = c.expand(v, v.Eq)
+		case vm.Stock:
+			v.Init = c.expand(v, v.Init)
 		}
 	}
 }
@@ -30,16 +31,16 @@ func (c *compiler) expandAll() {
 // newHidden adds a hidden variable of role r for a builtin call in
 // owner's equation, named "$owner·what·N"; what names the builtin and the
 // part ("smooth3.2", "delay1.out") and N makes the name unique.
-func (c *compiler) newHidden(owner *cvar, r role, what string) *cvar {
+func (c *compiler) newHidden(owner *vm.Var, r vm.Role, what string) *vm.Var {
 	c.hidden++
-	h := &cvar{
-		name:    fmt.Sprintf("$%s·%s·%d", owner.name, what, c.hidden),
-		role:    r,
-		hidden:  true,
-		src:     owner.src,
-		key:     owner.key,
-		builtin: what,
-		seed:    -1,
+	h := &vm.Var{
+		Name:    fmt.Sprintf("$%s·%s·%d", owner.Name, what, c.hidden),
+		Role:    r,
+		Hidden:  true,
+		Src:     owner.Src,
+		Key:     owner.Key,
+		Builtin: what,
+		Seed:    -1,
 	}
 	c.add(h)
 	return h
@@ -64,7 +65,7 @@ func call(name string, at int, args ...syntax.Expr) syntax.Expr {
 }
 
 // expand rewrites x bottom-up, expanding stateful builtins.
-func (c *compiler) expand(owner *cvar, x syntax.Expr) syntax.Expr {
+func (c *compiler) expand(owner *vm.Var, x syntax.Expr) syntax.Expr {
 	switch x := x.(type) {
 	case *syntax.Unary:
 		return &syntax.Unary{At: x.At, Op: x.Op, X: c.expand(owner, x.X)}
@@ -112,21 +113,21 @@ func arg(a []syntax.Expr, i int) syntax.Expr {
 
 // expandSmooth expands smth1 and smth3 (n 1 and 3), and smthn (n 0:
 // the third argument gives it).
-func expandSmooth(n int) func(*compiler, *cvar, int, []syntax.Expr) syntax.Expr {
+func expandSmooth(n int) func(*compiler, *vm.Var, int, []syntax.Expr) syntax.Expr {
 	return expandStaged(n, (*compiler).smooth)
 }
 
 // expandDelayN expands delay1 and delay3 (n 1 and 3), and delayn (n 0:
 // the third argument gives it).
-func expandDelayN(n int) func(*compiler, *cvar, int, []syntax.Expr) syntax.Expr {
+func expandDelayN(n int) func(*compiler, *vm.Var, int, []syntax.Expr) syntax.Expr {
 	return expandStaged(n, (*compiler).delayN)
 }
 
 // expandStaged expands a chain of n stages built by build(input, time,
 // initial, n); with n 0 the third argument is the stage count and the
 // fourth the initial value.
-func expandStaged(n int, build func(c *compiler, owner *cvar, at int, input, T, init syntax.Expr, n int) syntax.Expr) func(*compiler, *cvar, int, []syntax.Expr) syntax.Expr {
-	return func(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
+func expandStaged(n int, build func(c *compiler, owner *vm.Var, at int, input, T, init syntax.Expr, n int) syntax.Expr) func(*compiler, *vm.Var, int, []syntax.Expr) syntax.Expr {
+	return func(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
 		n, init := n, arg(a, 2)
 		if n == 0 {
 			k, ok := c.stageCount(owner, a[2])
@@ -145,79 +146,79 @@ func trendOf(at int, input, T, avg syntax.Expr) syntax.Expr {
 	return call("zidz", at, bin(input, syntax.SUB, avg), bin(T, syntax.MUL, call("abs", at, avg)))
 }
 
-func expandTrend(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
+func expandTrend(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
 	return trendOf(at, a[0], a[1], c.trendAverage(owner, at, a[0], a[1], arg(a, 2)))
 }
 
 // expandForecast expands forcst(input, T, horizon): input extrapolated by
 // its trend, input * (1 + trend * horizon).
-func expandForecast(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
+func expandForecast(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
 	tr := trendOf(at, a[0], a[1], c.trendAverage(owner, at, a[0], a[1], arg(a, 3)))
 	return bin(a[0], syntax.MUL, bin(number(1, at), syntax.ADD, bin(tr, syntax.MUL, a[2])))
 }
 
 // expandDelay expands the exact pipeline delay: a pipeline that records
 // its input each step, with its delay time fixed at the start.
-func expandDelay(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
+func expandDelay(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
 	in := c.recorded(owner, a[0], "delay")
-	dt := c.newHidden(owner, rInitial, "delay_time")
-	dt.init = a[1]
+	dt := c.newHidden(owner, vm.Initial, "delay_time")
+	dt.Init = a[1]
 	if v, ok := constValue(a[1]); ok && v < 0 {
 		// The run checks other values when it sizes the pipeline.
 		c.errorAt(owner, a[1].Start(), "the delay time of delay must not be negative, got %s", fmtNum(v))
 	}
-	p := c.newHidden(owner, rPipeline, "delay")
-	p.input = c.p.byName[in.name]
-	p.delayT = c.p.byName[dt.name]
-	p.init = arg(a, 2)
-	if p.init == nil {
-		p.init = a[0]
+	p := c.newHidden(owner, vm.Pipeline, "delay")
+	p.Input = c.p.ByName[in.Name]
+	p.DelayT = c.p.ByName[dt.Name]
+	p.Init = arg(a, 2)
+	if p.Init == nil {
+		p.Init = a[0]
 	}
-	c.p.pipes = append(c.p.pipes, c.p.byName[p.name])
-	return ident(p.name, at)
+	c.p.Pipes = append(c.p.Pipes, c.p.ByName[p.Name])
+	return ident(p.Name, at)
 }
 
-func expandPrevious(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
+func expandPrevious(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
 	in := c.recorded(owner, a[0], "previous")
-	p := c.newHidden(owner, rPrevious, "previous")
-	p.input = c.p.byName[in.name]
-	p.init = arg(a, 1)
-	if p.init == nil {
-		p.init = a[0]
+	p := c.newHidden(owner, vm.Previous, "previous")
+	p.Input = c.p.ByName[in.Name]
+	p.Init = arg(a, 1)
+	if p.Init == nil {
+		p.Init = a[0]
 	}
-	c.p.prevs = append(c.p.prevs, c.p.byName[p.name])
-	return ident(p.name, at)
+	c.p.Prevs = append(c.p.Prevs, c.p.ByName[p.Name])
+	return ident(p.Name, at)
 }
 
-func expandInit(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
-	h := c.newHidden(owner, rInitial, "init")
-	h.init = a[0]
-	return ident(h.name, at)
+func expandInit(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
+	h := c.newHidden(owner, vm.Initial, "init")
+	h.Init = a[0]
+	return ident(h.Name, at)
 }
 
 // expandRandom expands random(min, max): min + (max - min) * u.
-func expandRandom(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
-	u := c.draw(owner, rUniform, arg(a, 2))
+func expandRandom(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
+	u := c.draw(owner, vm.Uniform, arg(a, 2))
 	return bin(a[0], syntax.ADD, bin(&syntax.Paren{Lparen: at, X: bin(a[1], syntax.SUB, a[0]), Rparen: at}, syntax.MUL, ident(u, at)))
 }
 
 // expandNormal expands normal(mean, sd): mean + sd * z.
-func expandNormal(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
-	z := c.draw(owner, rNormal, arg(a, 2))
+func expandNormal(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
+	z := c.draw(owner, vm.Normal, arg(a, 2))
 	return bin(a[0], syntax.ADD, bin(a[1], syntax.MUL, ident(z, at)))
 }
 
 // expandExprnd expands exprnd(mean): -mean * ln(1 - u).
-func expandExprnd(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
-	u := c.draw(owner, rUniform, arg(a, 1))
+func expandExprnd(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
+	u := c.draw(owner, vm.Uniform, arg(a, 1))
 	return bin(&syntax.Unary{At: at, Op: syntax.SUB, X: a[0]}, syntax.MUL, call("ln", at, bin(number(1, at), syntax.SUB, ident(u, at))))
 }
 
 // expandLognormal expands lognormal(m, s), m and s the mean and standard
 // deviation of the lognormal itself: exp(mu + sigma * z) with
 // mu = ln(m^2/sqrt(s^2+m^2)) and sigma = sqrt(ln(1+s^2/m^2)).
-func expandLognormal(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
-	z := c.draw(owner, rNormal, arg(a, 2))
+func expandLognormal(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
+	z := c.draw(owner, vm.Normal, arg(a, 2))
 	m, s := a[0], a[1]
 	m2 := bin(m, syntax.MUL, m)
 	s2 := bin(s, syntax.MUL, s)
@@ -228,14 +229,14 @@ func expandLognormal(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.E
 
 // expandPoisson expands poisson(mean) to the inverse Poisson CDF at a
 // uniform draw.
-func expandPoisson(c *compiler, owner *cvar, at int, a []syntax.Expr) syntax.Expr {
-	u := c.draw(owner, rUniform, arg(a, 1))
+func expandPoisson(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
+	u := c.draw(owner, vm.Uniform, arg(a, 1))
 	return call("$poisson", at, a[0], ident(u, at))
 }
 
 // stageCount evaluates the stage count of smthn or delayn, which must be a
 // whole number written in the equation.
-func (c *compiler) stageCount(owner *cvar, x syntax.Expr) (int, bool) {
+func (c *compiler) stageCount(owner *vm.Var, x syntax.Expr) (int, bool) {
 	val, ok := constValue(x)
 	if !ok || val < 1 || val > 1000 || val != math.Trunc(val) {
 		c.errorAt(owner, x.Start(), "the order of smthn and delayn must be a whole number from 1 to 1000 written in the equation, got %s", syntax.Print(x))
@@ -278,7 +279,7 @@ func constValue(x syntax.Expr) (float64, bool) {
 }
 
 // smooth expands an n-th order exponential smooth into n hidden stocks.
-func (c *compiler) smooth(owner *cvar, at int, input, T, init syntax.Expr, n int) syntax.Expr {
+func (c *compiler) smooth(owner *vm.Var, at int, input, T, init syntax.Expr, n int) syntax.Expr {
 	if init == nil {
 		init = input
 	}
@@ -287,21 +288,21 @@ func (c *compiler) smooth(owner *cvar, at int, input, T, init syntax.Expr, n int
 		stage = &syntax.Paren{Lparen: at, X: bin(T, syntax.QUO, number(float64(n), at)), Rparen: at}
 	}
 	prev := input
-	var s *cvar
+	var s *vm.Var
 	for i := 0; i < n; i++ {
-		s = c.newHidden(owner, rHiddenStock, fmt.Sprintf("smooth%d.%d", n, i+1))
-		s.init = init
-		f := c.newHidden(owner, rHiddenFlow, fmt.Sprintf("smooth%d.%d.rate", n, i+1))
-		f.eq = bin(&syntax.Paren{Lparen: at, X: bin(prev, syntax.SUB, ident(s.name, at)), Rparen: at}, syntax.QUO, stage)
-		s.inflows = []int{c.p.byName[f.name]}
-		prev = ident(s.name, at)
+		s = c.newHidden(owner, vm.HiddenStock, fmt.Sprintf("smooth%d.%d", n, i+1))
+		s.Init = init
+		f := c.newHidden(owner, vm.HiddenFlow, fmt.Sprintf("smooth%d.%d.rate", n, i+1))
+		f.Eq = bin(&syntax.Paren{Lparen: at, X: bin(prev, syntax.SUB, ident(s.Name, at)), Rparen: at}, syntax.QUO, stage)
+		s.Inflows = []int{c.p.ByName[f.Name]}
+		prev = ident(s.Name, at)
 	}
-	return ident(s.name, at)
+	return ident(s.Name, at)
 }
 
 // delayN expands an n-th order material delay into a chain of n hidden
 // stocks; its value is the outflow of the last.
-func (c *compiler) delayN(owner *cvar, at int, input, T, init syntax.Expr, n int) syntax.Expr {
+func (c *compiler) delayN(owner *vm.Var, at int, input, T, init syntax.Expr, n int) syntax.Expr {
 	if init == nil {
 		init = input
 	}
@@ -309,25 +310,25 @@ func (c *compiler) delayN(owner *cvar, at int, input, T, init syntax.Expr, n int
 	if n > 1 {
 		stage = &syntax.Paren{Lparen: at, X: bin(T, syntax.QUO, number(float64(n), at)), Rparen: at}
 	}
-	in := c.newHidden(owner, rHiddenFlow, fmt.Sprintf("delay%d.in", n))
-	in.eq = input
-	inflow := c.p.byName[in.name]
-	var out *cvar
+	in := c.newHidden(owner, vm.HiddenFlow, fmt.Sprintf("delay%d.in", n))
+	in.Eq = input
+	inflow := c.p.ByName[in.Name]
+	var out *vm.Var
 	for i := 0; i < n; i++ {
-		s := c.newHidden(owner, rHiddenStock, fmt.Sprintf("delay%d.%d", n, i+1))
-		s.init = bin(init, syntax.MUL, stage)
-		out = c.newHidden(owner, rHiddenFlow, fmt.Sprintf("delay%d.%d.out", n, i+1))
-		out.eq = bin(ident(s.name, at), syntax.QUO, stage)
-		s.inflows = []int{inflow}
-		s.outflows = []int{c.p.byName[out.name]}
-		inflow = c.p.byName[out.name]
+		s := c.newHidden(owner, vm.HiddenStock, fmt.Sprintf("delay%d.%d", n, i+1))
+		s.Init = bin(init, syntax.MUL, stage)
+		out = c.newHidden(owner, vm.HiddenFlow, fmt.Sprintf("delay%d.%d.out", n, i+1))
+		out.Eq = bin(ident(s.Name, at), syntax.QUO, stage)
+		s.Inflows = []int{inflow}
+		s.Outflows = []int{c.p.ByName[out.Name]}
+		inflow = c.p.ByName[out.Name]
 	}
-	return ident(out.name, at)
+	return ident(out.Name, at)
 }
 
 // trendAverage is the smoothed input behind trend and forcst, started so
 // that the initial trend is initTrend (default 0).
-func (c *compiler) trendAverage(owner *cvar, at int, input, T, initTrend syntax.Expr) syntax.Expr {
+func (c *compiler) trendAverage(owner *vm.Var, at int, input, T, initTrend syntax.Expr) syntax.Expr {
 	var init syntax.Expr = input
 	if initTrend != nil {
 		init = bin(input, syntax.QUO, &syntax.Paren{Lparen: at, X: bin(number(1, at), syntax.ADD, bin(initTrend, syntax.MUL, T)), Rparen: at})
@@ -337,26 +338,26 @@ func (c *compiler) trendAverage(owner *cvar, at int, input, T, initTrend syntax.
 
 // recorded makes a hidden variable holding x, so that its value can be
 // recorded at the start of each step.
-func (c *compiler) recorded(owner *cvar, x syntax.Expr, what string) *cvar {
-	h := c.newHidden(owner, rHiddenFlow, what+".input")
-	h.eq = x
+func (c *compiler) recorded(owner *vm.Var, x syntax.Expr, what string) *vm.Var {
+	h := c.newHidden(owner, vm.HiddenFlow, what+".input")
+	h.Eq = x
 	return h
 }
 
 // draw makes a random draw variable, refreshed at each step.
-func (c *compiler) draw(owner *cvar, r role, seed syntax.Expr) string {
+func (c *compiler) draw(owner *vm.Var, r vm.Role, seed syntax.Expr) string {
 	h := c.newHidden(owner, r, "random")
 	if seed != nil {
 		s, ok := constValue(seed)
 		if !ok {
 			c.errorAt(owner, seed.Start(), "a random function's seed must be a number written in the equation")
 		} else {
-			h.seed = int64(s)
-			if h.seed < 0 {
-				h.seed = -h.seed
+			h.Seed = int64(s)
+			if h.Seed < 0 {
+				h.Seed = -h.Seed
 			}
 		}
 	}
-	c.p.randoms = append(c.p.randoms, c.p.byName[h.name])
-	return h.name
+	c.p.Randoms = append(c.p.Randoms, c.p.ByName[h.Name])
+	return h.Name
 }

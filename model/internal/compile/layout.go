@@ -1,4 +1,4 @@
-package model
+package compile
 
 import (
 	"github.com/stockflow/stockflow/model/internal/vm"
@@ -20,27 +20,27 @@ const (
 func (c *compiler) layout() {
 	p := c.p
 	slot := int32(vm.NumFixedSlots)
-	for _, v := range p.vars {
-		if v.role == rParam {
-			v.slot = slot
+	for _, v := range p.Vars {
+		if v.Role == vm.Param {
+			v.Slot = slot
 			slot++
 		}
 	}
-	p.stockLo = slot
-	for i, v := range p.vars {
-		if v.role.isStock() {
-			v.slot = slot
+	p.StockLo = slot
+	for i, v := range p.Vars {
+		if v.Role.IsStock() {
+			v.Slot = slot
 			slot++
-			p.stocks = append(p.stocks, i)
+			p.Stocks = append(p.Stocks, i)
 		}
 	}
-	for _, v := range p.vars {
-		if v.role != rParam && v.role != rLookup && !v.role.isStock() {
-			v.slot = slot
+	for _, v := range p.Vars {
+		if v.Role != vm.Param && v.Role != vm.Lookup && !v.Role.IsStock() {
+			v.Slot = slot
 			slot++
 		}
 	}
-	p.consts = make([]float64, slot)
+	p.Consts = make([]float64, slot)
 }
 
 // relocate moves the temporaries of the code after the constants and
@@ -48,14 +48,14 @@ func (c *compiler) layout() {
 // and notes whether any instruction needs the dt grid.
 func (c *compiler) relocate(codes ...[]vm.Instr) {
 	p := c.p
-	base := int32(len(p.consts))
-	p.tempLo, p.dyLo = base, base+c.tempMax
+	base := int32(len(p.Consts))
+	p.TempLo, p.DyLo = base, base+c.tempMax
 	reloc := func(s *int32) {
 		switch {
 		case *s >= tempMark:
 			*s = base + *s - tempMark
 		case *s >= rateMark:
-			*s = p.dyLo + *s - rateMark
+			*s = p.DyLo + *s - rateMark
 		}
 	}
 	for _, code := range codes {
@@ -66,11 +66,11 @@ func (c *compiler) relocate(codes ...[]vm.Instr) {
 			reloc(&in.B)
 			reloc(&in.C)
 			if vm.OpTable[in.Op].Grid {
-				p.gridOnly = true
+				p.GridOnly = true
 			}
 		}
 	}
-	p.nSlots = int(p.dyLo) + len(p.stocks)
+	p.NSlots = int(p.DyLo) + len(p.Stocks)
 }
 
 // alias is copy propagation: an aux or flow whose equation is just the
@@ -81,31 +81,31 @@ func (c *compiler) relocate(codes ...[]vm.Instr) {
 func (c *compiler) alias(flowOrder []int) {
 	p := c.p
 	cut := map[int]bool{}
-	for _, i := range p.stocks {
-		if v := p.vars[i]; v.nonNeg {
-			for _, j := range v.outflows {
+	for _, i := range p.Stocks {
+		if v := p.Vars[i]; v.NonNeg {
+			for _, j := range v.Outflows {
 				cut[j] = true
 			}
 		}
 	}
 	for _, i := range flowOrder {
-		v := p.vars[i]
-		if !v.role.isFlowLike() || v.nonNeg || v.initEq != nil || cut[i] {
+		v := p.Vars[i]
+		if !v.Role.IsFlowLike() || v.NonNeg || v.InitEq != nil || cut[i] {
 			continue
 		}
-		id, ok := syntax.Unparen(v.eq).(*syntax.Ident)
+		id, ok := syntax.Unparen(v.Eq).(*syntax.Ident)
 		if !ok {
 			continue
 		}
-		j, ok := p.byName[id.Name]
-		if !ok || p.vars[j].role == rLookup {
+		j, ok := p.ByName[id.Name]
+		if !ok || p.Vars[j].Role == vm.Lookup {
 			continue
 		}
-		src := p.vars[j]
-		v.aliasRef = src // what the equation names, for loop scores
-		if src.aliasOf != nil {
-			src = src.aliasOf
+		src := p.Vars[j]
+		v.AliasRef = src // what the equation names, for loop scores
+		if src.AliasOf != nil {
+			src = src.AliasOf
 		}
-		v.slot, v.aliasOf = src.slot, src
+		v.Slot, v.AliasOf = src.Slot, src
 	}
 }

@@ -1,4 +1,4 @@
-package model
+package compile
 
 import (
 	"fmt"
@@ -25,10 +25,10 @@ import (
 // slots it reads.
 func (c *compiler) groupBlocks(code []vm.Instr) []vm.Instr {
 	p := c.p
-	n := len(p.flowVars)
+	n := len(p.FlowVars)
 	block := func(k int) []vm.Instr {
-		v := p.vars[p.flowVars[k]]
-		return code[v.codeLo:v.codeHi]
+		v := p.Vars[p.FlowVars[k]]
+		return code[v.CodeLo:v.CodeHi]
 	}
 	writer := map[int32]int{}
 	for k := range n {
@@ -79,7 +79,7 @@ func (c *compiler) groupBlocks(code []vm.Instr) []vm.Instr {
 			key.WriteByte(';')
 		}
 		shapes[k] = key.String()
-		families[k] = family(p.vars[p.flowVars[k]])
+		families[k] = family(p.Vars[p.FlowVars[k]])
 	}
 	var ready intHeap
 	byFamily := map[string]*intHeap{}
@@ -136,22 +136,22 @@ func (c *compiler) groupBlocks(code []vm.Instr) []vm.Instr {
 	out := make([]vm.Instr, 0, len(code))
 	vars := make([]int, n)
 	for pos, k := range order {
-		v := p.vars[p.flowVars[k]]
+		v := p.Vars[p.FlowVars[k]]
 		lo := int32(len(out))
 		out = append(out, block(k)...)
-		vars[pos] = p.flowVars[k]
-		v.codeLo, v.codeHi = lo, int32(len(out))
+		vars[pos] = p.FlowVars[k]
+		v.CodeLo, v.CodeHi = lo, int32(len(out))
 	}
-	p.flowVars = vars
+	p.FlowVars = vars
 	return out
 }
 
 // family returns the name of the array a variable is an element of: its
 // name without subscripts, and for a hidden variable without the counter
 // that makes its name unique ("$x[a]·smth1·7" gives "$x·smth1").
-func family(v *cvar) string {
-	name := v.name
-	if k := strings.LastIndex(name, "·"); k > 0 && v.hidden {
+func family(v *vm.Var) string {
+	name := v.Name
+	if k := strings.LastIndex(name, "·"); k > 0 && v.Hidden {
 		if _, err := strconv.Atoi(name[k+len("·"):]); err == nil {
 			name = name[:k]
 		}

@@ -1,4 +1,4 @@
-package model
+package compile
 
 import (
 	"github.com/stockflow/stockflow/model/decl"
@@ -9,11 +9,11 @@ import (
 // declareData compiles a data variable as a lookup over time: a hidden
 // lookup holding its points, and an aux v whose equation calls it at
 // time. It reports whether v is to be added.
-func (c *compiler) declareData(v *cvar, dv *decl.Var) bool {
-	v.role = rAux
+func (c *compiler) declareData(v *vm.Var, dv *decl.Var) bool {
+	v.Role = vm.Aux
 	if len(dv.Points) == 0 {
 		if c.partial {
-			v.eq = &syntax.Num{Text: "0"}
+			v.Eq = &syntax.Num{Text: "0"}
 			return true
 		}
 		if dv.Data != nil && dv.Data.File != "" {
@@ -36,9 +36,9 @@ func (c *compiler) declareData(v *cvar, dv *decl.Var) bool {
 			t.Mode = vm.InterpNone
 		}
 	}
-	lk := &cvar{name: "$" + dv.Name + "·data", role: rLookup, hidden: true, src: dv, key: dv.Key, table: len(c.p.tables)}
-	c.p.tables = append(c.p.tables, t)
+	lk := &vm.Var{Name: "$" + dv.Name + "·data", Role: vm.Lookup, Hidden: true, Src: dv, Key: dv.Key, Table: len(c.p.Tables)}
+	c.p.Tables = append(c.p.Tables, t)
 	c.add(lk)
-	v.eq = &syntax.Call{Fn: &syntax.Ident{Name: lk.name}, Args: []syntax.Expr{&syntax.Ident{Name: "time"}}}
+	v.Eq = &syntax.Call{Fn: &syntax.Ident{Name: lk.Name}, Args: []syntax.Expr{&syntax.Ident{Name: "time"}}}
 	return true
 }

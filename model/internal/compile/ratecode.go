@@ -1,4 +1,4 @@
-package model
+package compile
 
 import (
 	"slices"
@@ -16,30 +16,30 @@ import (
 // of each stage of arrayed delays) together.
 func (c *compiler) rates() ([]vm.Instr, [][2]int32) {
 	p := c.p
-	order := make([]int, len(p.stocks))
+	order := make([]int, len(p.Stocks))
 	first := map[string]int{}
-	for k, i := range p.stocks {
+	for k, i := range p.Stocks {
 		order[k] = k
-		f := family(p.vars[i])
+		f := family(p.Vars[i])
 		if _, ok := first[f]; !ok {
 			first[f] = k
 		}
 	}
 	slices.SortStableFunc(order, func(x, y int) int {
-		return first[family(p.vars[p.stocks[x]])] - first[family(p.vars[p.stocks[y]])]
+		return first[family(p.Vars[p.Stocks[x]])] - first[family(p.Vars[p.Stocks[y]])]
 	})
 	var code []vm.Instr
 	var blocks [][2]int32
 	for _, k := range order {
-		v := p.vars[p.stocks[k]]
+		v := p.Vars[p.Stocks[k]]
 		dy := int32(rateMark + k)
 		lo := int32(len(code))
 		var terms []int32 // slots, outflows as ^slot
-		for _, j := range v.inflows {
-			terms = append(terms, p.vars[j].slot)
+		for _, j := range v.Inflows {
+			terms = append(terms, p.Vars[j].Slot)
 		}
-		for _, j := range v.outflows {
-			terms = append(terms, ^p.vars[j].slot)
+		for _, j := range v.Outflows {
+			terms = append(terms, ^p.Vars[j].Slot)
 		}
 		acc := int32(-1) // the slot holding the sum so far; none yet
 		for _, t := range terms {
@@ -73,70 +73,52 @@ func (c *compiler) rates() ([]vm.Instr, [][2]int32) {
 // non-negative stocks are cut.
 func (c *compiler) rateTables() {
 	p := c.p
-	for _, i := range p.stocks {
-		v := p.vars[i]
+	for _, i := range p.Stocks {
+		v := p.Vars[i]
 		var in, out []int32
-		for _, j := range v.inflows {
-			in = append(in, p.vars[j].slot)
+		for _, j := range v.Inflows {
+			in = append(in, p.Vars[j].Slot)
 		}
-		for _, j := range v.outflows {
-			out = append(out, p.vars[j].slot)
+		for _, j := range v.Outflows {
+			out = append(out, p.Vars[j].Slot)
 		}
-		p.inIdx = append(p.inIdx, in)
-		p.outIdx = append(p.outIdx, out)
-		p.rateLo = append(p.rateLo, int32(len(p.rateSlot)))
+		p.InIdx = append(p.InIdx, in)
+		p.OutIdx = append(p.OutIdx, out)
+		p.RateLo = append(p.RateLo, int32(len(p.RateSlot)))
 		one := int32(-1)
 		if len(in) == 1 && len(out) == 0 {
 			one = in[0]
 		}
-		p.rateOne = append(p.rateOne, one)
+		p.RateOne = append(p.RateOne, one)
 		for _, s := range in {
-			p.rateSlot = append(p.rateSlot, s)
-			p.rateSign = append(p.rateSign, 1)
+			p.RateSlot = append(p.RateSlot, s)
+			p.RateSign = append(p.RateSign, 1)
 		}
 		for _, s := range out {
-			p.rateSlot = append(p.rateSlot, s)
-			p.rateSign = append(p.rateSign, -1)
+			p.RateSlot = append(p.RateSlot, s)
+			p.RateSign = append(p.RateSign, -1)
 		}
-		if v.nonNeg {
-			p.nonNeg = append(p.nonNeg, len(p.inIdx)-1)
+		if v.NonNeg {
+			p.NonNeg = append(p.NonNeg, len(p.InIdx)-1)
 		}
 	}
-	p.rateLo = append(p.rateLo, int32(len(p.rateSlot)))
-}
-
-// What the flow code of a run must compute, per variable.
-const (
-	unneeded  = iota
-	forOutput // only for a requested output: at save points
-	forRates  // for the stocks' rates or the discrete state: at every evaluation
-)
-
-// mark raises variable i, and what its equation uses, to level.
-func (p *program) mark(need []uint8, i int, level uint8) {
-	if need[i] >= level {
-		return
-	}
-	need[i] = level
-	for _, j := range p.vars[i].deps {
-		p.mark(need, j, level)
-	}
+	p.RateLo = append(p.RateLo, int32(len(p.RateSlot)))
 }
 
 // markRates computes rateNeed: what the stocks' rates and the discrete
 // state need at every evaluation. Compile calls it once.
-func (p *program) markRates() {
-	p.rateNeed = make([]uint8, len(p.vars))
-	for _, i := range p.stocks {
-		v := p.vars[i]
-		for _, j := range v.inflows {
-			p.mark(p.rateNeed, j, forRates)
+func markRates(p *vm.Program) {
+	p.RateNeed = make([]vm.Need, len(p.Vars))
+	for _, i := range p.Stocks {
+		v := p.Vars[i]
+		for _, j := range v.Inflows {
+			p.Mark(p.RateNeed, j, vm.ForRates)
 		}
-		for _, j := range v.outflows {
-			p.mark(p.rateNeed, j, forRates)
+		for _, j := range v.Outflows {
+			p.Mark(p.RateNeed, j, vm.ForRates)
 		}
 	}
-	for _, i := range append(slices.Clone(p.prevs), p.pipes...) {
-		p.mark(p.rateNeed, p.vars[i].input, forRates)
+	for _, i := range append(slices.Clone(p.Prevs), p.Pipes...) {
+		p.Mark(p.RateNeed, p.Vars[i].Input, vm.ForRates)
 	}
 }

@@ -1,4 +1,4 @@
-package model
+package compile
 
 import "github.com/stockflow/stockflow/model/internal/vm"
 

@@ -1,8 +1,9 @@
-package model
+package compile
 
 import (
 	"strings"
 
+	"github.com/stockflow/stockflow/model/internal/vm"
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
@@ -13,27 +14,27 @@ import (
 // computed once, at the start.
 func (c *compiler) markVarying(flowOrder []int) {
 	p := c.p
-	c.varying = make([]bool, len(p.vars))
+	c.varying = make([]bool, len(p.Vars))
 	cut := map[int]bool{} // outflows of non-negative stocks are cut each evaluation
-	for _, i := range p.stocks {
-		v := p.vars[i]
-		if v.nonNeg {
-			for _, j := range v.outflows {
+	for _, i := range p.Stocks {
+		v := p.Vars[i]
+		if v.NonNeg {
+			for _, j := range v.Outflows {
 				cut[j] = true
 			}
 		}
 	}
 	for _, i := range flowOrder {
-		v := p.vars[i]
-		vary := cut[i] || v.initEq != nil
-		syntax.Walk(v.eq, func(e syntax.Expr) bool {
+		v := p.Vars[i]
+		vary := cut[i] || v.InitEq != nil
+		syntax.Walk(v.Eq, func(e syntax.Expr) bool {
 			switch e := e.(type) {
 			case *syntax.Ident:
-				if j, ok := p.byName[e.Name]; ok {
-					switch r := p.vars[j].role; {
-					case r.isStock(), r == rPrevious, r == rPipeline, r == rUniform, r == rNormal:
+				if j, ok := p.ByName[e.Name]; ok {
+					switch r := p.Vars[j].Role; {
+					case r.IsStock(), r == vm.Previous, r == vm.Pipeline, r == vm.Uniform, r == vm.Normal:
 						vary = true
-					case r.isFlowLike():
+					case r.IsFlowLike():
 						vary = vary || c.varying[j]
 					}
 				} else if strings.EqualFold(e.Name, "time") {

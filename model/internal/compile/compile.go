@@ -1,4 +1,4 @@
-package model
+package compile
 
 import (
 	"fmt"
@@ -15,118 +15,10 @@ import (
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
-// role is what a compiled variable is. The first five mirror decl.Kind;
-// the rest are hidden variables made by expanding stateful builtins.
-type role int
-
-const (
-	rParam role = iota + 1
-	rStock
-	rFlow
-	rAux
-	rLookup
-	rHiddenStock // a stage of a smooth or delay
-	rHiddenFlow  // the rate of a hidden stock, or a value recorded each step
-	rPrevious    // previous(x): x one step earlier
-	rPipeline    // delay(x, T): x one delay time earlier
-	rInitial     // init(x), and a pipeline's delay time
-	rUniform     // a uniform random draw in [0, 1), fresh each step
-	rNormal      // a standard normal random draw, fresh each step
-)
-
-func (r role) isStock() bool { return r == rStock || r == rHiddenStock }
-func (r role) isFlowLike() bool {
-	return r == rFlow || r == rAux || r == rHiddenFlow
-}
-
-// cvar is a variable of the compiled model.
-type cvar struct {
-	name   string
-	role   role
-	hidden bool      // made by expanding a builtin; the name is "$owner·what·N"
-	src    *decl.Var // the declared variable whose equation this came from
-	key    string    // the key errors name, e.g. "flows.births.eq"
-	slot   int32
-
-	eq   syntax.Expr // flows and aux: the equation
-	init syntax.Expr // stocks, previous, pipeline, initial: the initial value
-
-	// initEq, when not nil, is what a flow or aux computes at the start
-	// time instead of eq: the initial argument of active_initial.
-	initEq syntax.Expr
-
-	inflows, outflows []int // stocks: indices of flow variables
-	nonNeg            bool
-
-	input  int   // previous and pipeline: the variable recorded each step
-	delayT int   // pipeline: the variable holding its delay time
-	seed   int64 // random draws: the call's own seed, or -1
-	table  int   // lookups: index into program.tables
-
-	codeLo, codeHi int32 // flows and aux: their instructions in program.flowCode
-	deps           []int // flows and aux: the varying flows and aux their equation uses
-	aliasOf        *cvar // flows and aux whose equation is another variable's name: the variable whose slot they share
-	aliasRef       *cvar // and the variable the equation names (aliasOf, or another alias of it)
-	builtin        string
-}
-
-// program is a compiled model's code and layout. It is never modified
-// after compile, so runs may share it.
-type program struct {
-	vars   []*cvar
-	byName map[string]int
-
-	nSlots int
-	consts []float64 // initial slot values: fixed slots are set per run
-
-	initCode []vm.Instr // computes every value at the start time, in dependency order
-	flowCode []vm.Instr // computes aux and flows from time and state
-	flowVars []int      // the variables flowCode computes, in its order
-	flowRuns []vrun     // runs of flowVars whose code is the same, as loops (vector.go)
-	fastCode []vm.Instr // flowCode with the runs as vector instructions
-	vecs     []vm.VInstr
-
-	// rateCode computes the stocks' rates into the slots from dyLo, one
-	// block per stock (rateBlocks), the blocks of an array's elements
-	// together; fastRates is it with the runs as vector instructions.
-	// Neither is used when stocks are non-negative.
-	rateCode   []vm.Instr
-	rateBlocks [][2]int32
-	rateRuns   []vrun
-	fastRates  []vm.Instr
-	dyLo       int32
-	tempLo     int32 // the first slot of the temporaries, which end at dyLo
-
-	stocks  []int // indices of stocks, user then hidden; stock i lives at slot stockBase+i
-	stockLo int32
-	inIdx   [][]int32 // per stock: slots of its inflows
-	outIdx  [][]int32 // per stock: slots of its outflows
-	nonNeg  []int     // stock positions (into stocks) that are non-negative
-
-	// A stock's rate is the sum of rateSign[k] * v[rateSlot[k]] for k in
-	// rateLo[i] to rateLo[i+1]: its inflows (+1) and outflows (-1).
-	rateLo   []int32
-	rateSlot []int32
-	rateSign []float64
-	rateOne  []int32 // per stock: the slot of its only inflow, or -1
-	rateNeed []uint8 // per variable: forRates if the rates need it, else unneeded
-	prevs    []int   // previous variables
-	pipes    []int   // pipeline variables
-	randoms  []int   // random draw variables
-	gridOnly bool    // discrete state or step-time functions: rk45 must land on the dt grid
-	guards   []guard // arguments that must not be negative (guards.go)
-
-	tables []vm.Table
-	lits   map[int32]bool // the slots of literal constants, for disassembly
-
-	native *Native // generated code, when the model was loaded with LoadNative
-	kernel *Kernel // the interpreter, for instructions native code leaves to it
-}
-
 type compiler struct {
 	d       *decl.Model
 	partial bool // d came with reader errors: report only what the compiler alone finds
-	p       *program
+	p       *vm.Program
 	errs    syntax.ErrorList
 	hidden  int
 	guarded map[int]bool // the variables p.guards checks
@@ -143,8 +35,8 @@ type compiler struct {
 	varying   []bool
 }
 
-func compile(d *decl.Model, partial bool) (*program, syntax.ErrorList) {
-	c := &compiler{d: d, partial: partial, p: &program{byName: map[string]int{}}}
+func Compile(d *decl.Model, partial bool) (*vm.Program, syntax.ErrorList) {
+	c := &compiler{d: d, partial: partial, p: &vm.Program{ByName: map[string]int{}}}
 	c.declare()
 	if len(c.errs) > 0 {
 		return nil, c.errs
@@ -165,18 +57,18 @@ func compile(d *decl.Model, partial bool) (*program, syntax.ErrorList) {
 // reserved names are builtins read as values; no variable may take them.
 var reserved = []string{"time", "dt", "starttime", "stoptime", "pi", "inf"}
 
-func (c *compiler) add(v *cvar) int {
-	i := len(c.p.vars)
-	c.p.vars = append(c.p.vars, v)
-	c.p.byName[v.name] = i
+func (c *compiler) add(v *vm.Var) int {
+	i := len(c.p.Vars)
+	c.p.Vars = append(c.p.Vars, v)
+	c.p.ByName[v.Name] = i
 	return i
 }
 
-func (c *compiler) errorAt(v *cvar, off int, format string, args ...any) {
-	pos := v.src.Pos
-	key := v.key
-	if v.src.Eq.Expr != nil || v.src.Eq.Text != "" {
-		pos = v.src.Eq.PosAt(off)
+func (c *compiler) errorAt(v *vm.Var, off int, format string, args ...any) {
+	pos := v.Src.Pos
+	key := v.Key
+	if v.Src.Eq.Expr != nil || v.Src.Eq.Text != "" {
+		pos = v.Src.Eq.PosAt(off)
 	}
 	c.errs.Addf(pos, key, format, args...)
 }
@@ -190,7 +82,9 @@ func (c *compiler) structural(pos syntax.Pos, key, format string, args ...any) {
 	}
 }
 
-func eqKey(v *decl.Var) string {
+// EqKey returns the key that errors in v's equation name: "stocks.x.initial",
+// "flows.x.eq", "aux.x.eq", or v's own key.
+func EqKey(v *decl.Var) string {
 	switch v.Kind {
 	case decl.Stock:
 		return v.Key + ".initial"
@@ -208,21 +102,21 @@ func (c *compiler) declare() {
 				c.errs.Addf(dv.Pos, dv.Key, "%q is the name of a builtin; rename the variable", dv.Name)
 			}
 		}
-		v := &cvar{name: dv.Name, src: dv, key: eqKey(dv), nonNeg: dv.NonNegative}
+		v := &vm.Var{Name: dv.Name, Src: dv, Key: EqKey(dv), NonNeg: dv.NonNegative}
 		switch dv.Kind {
 		case decl.Param:
-			v.role = rParam
+			v.Role = vm.Param
 		case decl.Stock:
-			v.role = rStock
-			v.init = dv.Eq.Expr
+			v.Role = vm.Stock
+			v.Init = dv.Eq.Expr
 		case decl.Flow:
-			v.role = rFlow
-			v.eq = dv.Eq.Expr
+			v.Role = vm.Flow
+			v.Eq = dv.Eq.Expr
 		case decl.Aux:
-			v.role = rAux
-			v.eq = dv.Eq.Expr
+			v.Role = vm.Aux
+			v.Eq = dv.Eq.Expr
 		case decl.Lookup:
-			v.role = rLookup
+			v.Role = vm.Lookup
 			xs := make([]float64, len(dv.Points))
 			ys := make([]float64, len(dv.Points))
 			for i, pt := range dv.Points {
@@ -232,8 +126,8 @@ func (c *compiler) declare() {
 				c.structural(dv.Pos, dv.Key+".points", "a lookup needs at least 2 points")
 				continue
 			}
-			v.table = len(c.p.tables)
-			c.p.tables = append(c.p.tables, vm.Table{Xs: xs, Ys: ys, Extrapolate: dv.Extrapolate})
+			v.Table = len(c.p.Tables)
+			c.p.Tables = append(c.p.Tables, vm.Table{Xs: xs, Ys: ys, Extrapolate: dv.Extrapolate})
 		case decl.Data:
 			if !c.declareData(v, dv) {
 				continue
@@ -242,23 +136,23 @@ func (c *compiler) declare() {
 			c.errs.Addf(dv.Pos, dv.Key, "unknown kind of variable")
 			continue
 		}
-		if _, dup := c.p.byName[dv.Name]; dup {
+		if _, dup := c.p.ByName[dv.Name]; dup {
 			c.structural(dv.Pos, dv.Key, "%q is defined twice", dv.Name)
 			continue
 		}
-		if (v.role == rFlow || v.role == rAux || v.role == rStock) && dv.Kind != decl.Data && v.src.Eq.Expr == nil && c.partial {
+		if (v.Role == vm.Flow || v.Role == vm.Aux || v.Role == vm.Stock) && dv.Kind != decl.Data && v.Src.Eq.Expr == nil && c.partial {
 			// Its equation did not parse; a stand-in keeps the name known.
 			zero := &syntax.Num{Text: "0"}
-			v.eq, v.init = nil, nil
-			if v.role == rStock {
-				v.init = zero
+			v.Eq, v.Init = nil, nil
+			if v.Role == vm.Stock {
+				v.Init = zero
 			} else {
-				v.eq = zero
+				v.Eq = zero
 			}
 		}
-		if (v.role == rFlow || v.role == rAux || v.role == rStock) && dv.Kind != decl.Data && v.src.Eq.Expr == nil && !c.partial {
+		if (v.Role == vm.Flow || v.Role == vm.Aux || v.Role == vm.Stock) && dv.Kind != decl.Data && v.Src.Eq.Expr == nil && !c.partial {
 			what := "eq"
-			if v.role == rStock {
+			if v.Role == vm.Stock {
 				what = "initial"
 			}
 			c.structural(dv.Pos, dv.Key, "missing %s", what)
@@ -266,38 +160,38 @@ func (c *compiler) declare() {
 		}
 		c.add(v)
 	}
-	for _, v := range c.p.vars {
-		if v.role != rStock {
+	for _, v := range c.p.Vars {
+		if v.Role != vm.Stock {
 			continue
 		}
 		link := func(names []string, field string) []int {
 			var out []int
 			for _, n := range names {
-				i, ok := c.p.byName[n]
-				if !ok || c.p.vars[i].role != rFlow {
-					c.structural(v.src.FieldPosOr(field), v.src.Key+"."+field, "%q is not a flow", n)
+				i, ok := c.p.ByName[n]
+				if !ok || c.p.Vars[i].Role != vm.Flow {
+					c.structural(v.Src.FieldPosOr(field), v.Src.Key+"."+field, "%q is not a flow", n)
 					continue
 				}
 				out = append(out, i)
 			}
 			return out
 		}
-		v.inflows = link(v.src.Inflows, "inflows")
-		v.outflows = link(v.src.Outflows, "outflows")
+		v.Inflows = link(v.Src.Inflows, "inflows")
+		v.Outflows = link(v.Src.Outflows, "outflows")
 	}
 }
 
 // exprs returns the expressions of v: its equation and its initial value.
-func (v *cvar) exprs() []syntax.Expr {
+func exprs(v *vm.Var) []syntax.Expr {
 	var xs []syntax.Expr
-	if v.eq != nil {
-		xs = append(xs, v.eq)
+	if v.Eq != nil {
+		xs = append(xs, v.Eq)
 	}
-	if v.initEq != nil {
-		xs = append(xs, v.initEq)
+	if v.InitEq != nil {
+		xs = append(xs, v.InitEq)
 	}
-	if v.init != nil {
-		xs = append(xs, v.init)
+	if v.Init != nil {
+		xs = append(xs, v.Init)
 	}
 	return xs
 }
@@ -305,25 +199,25 @@ func (v *cvar) exprs() []syntax.Expr {
 // check resolves every name and function in every expression.
 func (c *compiler) check() {
 	var names []string
-	for _, v := range c.p.vars {
-		if !v.hidden {
-			names = append(names, v.name)
+	for _, v := range c.p.Vars {
+		if !v.Hidden {
+			names = append(names, v.Name)
 		}
 	}
 	fnames := builtinNames()
-	for _, v := range c.p.vars {
-		if v.role == rLookup {
-			fnames = append(fnames, v.name)
+	for _, v := range c.p.Vars {
+		if v.Role == vm.Lookup {
+			fnames = append(fnames, v.Name)
 		}
 	}
-	for _, v := range c.p.vars {
-		for _, x := range v.exprs() {
+	for _, v := range c.p.Vars {
+		for _, x := range exprs(v) {
 			syntax.Walk(x, func(e syntax.Expr) bool { return c.walkCheck(v, e, names, fnames) })
 		}
 	}
 }
 
-func (c *compiler) walkCheck(v *cvar, e syntax.Expr, names, fnames []string) bool {
+func (c *compiler) walkCheck(v *vm.Var, e syntax.Expr, names, fnames []string) bool {
 	switch e := e.(type) {
 	case *syntax.Ident:
 		c.checkIdent(v, e, names)
@@ -340,9 +234,9 @@ func (c *compiler) walkCheck(v *cvar, e syntax.Expr, names, fnames []string) boo
 	return true
 }
 
-func (c *compiler) checkIdent(v *cvar, e *syntax.Ident, names []string) {
-	if i, ok := c.p.byName[e.Name]; ok {
-		if c.p.vars[i].role == rLookup {
+func (c *compiler) checkIdent(v *vm.Var, e *syntax.Ident, names []string) {
+	if i, ok := c.p.ByName[e.Name]; ok {
+		if c.p.Vars[i].Role == vm.Lookup {
 			c.errorAt(v, e.At, "%q is a lookup; call it as %s(x)", e.Name, e.Name)
 		}
 		return
@@ -364,12 +258,12 @@ func (c *compiler) checkIdent(v *cvar, e *syntax.Ident, names []string) {
 	c.errorAt(v, e.At, "%s", msg)
 }
 
-func (c *compiler) checkCall(v *cvar, e *syntax.Call, fnames []string) {
+func (c *compiler) checkCall(v *vm.Var, e *syntax.Call, fnames []string) {
 	name := e.Fn.Name
-	if i, ok := c.p.byName[name]; ok {
-		cv := c.p.vars[i]
-		if cv.role != rLookup {
-			c.errorAt(v, e.Fn.At, "%q is %s, not a lookup or function", name, article(cv.src.Kind.String()))
+	if i, ok := c.p.ByName[name]; ok {
+		cv := c.p.Vars[i]
+		if cv.Role != vm.Lookup {
+			c.errorAt(v, e.Fn.At, "%q is %s, not a lookup or function", name, article(cv.Src.Kind.String()))
 			return
 		}
 		if len(e.Args) != 1 {
@@ -408,7 +302,7 @@ func (c *compiler) checkCall(v *cvar, e *syntax.Call, fnames []string) {
 	}
 	if b.tableArg {
 		id, ok := e.Args[0].(*syntax.Ident)
-		if i, found := c.p.byName[identName(id)]; !ok || !found || c.p.vars[i].role != rLookup {
+		if i, found := c.p.ByName[identName(id)]; !ok || !found || c.p.Vars[i].Role != vm.Lookup {
 			c.errorAt(v, e.Args[0].Start(), "the first argument of %s must be the name of a lookup", b.name)
 		}
 	}
@@ -422,16 +316,16 @@ func identName(id *syntax.Ident) string {
 }
 
 // refs calls f for each variable x refers to as a value.
-func (p *program) refs(x syntax.Expr, f func(i int)) {
+func Refs(p *vm.Program, x syntax.Expr, f func(i int)) {
 	syntax.Walk(x, func(e syntax.Expr) bool {
 		switch e := e.(type) {
 		case *syntax.Ident:
-			if i, ok := p.byName[e.Name]; ok {
+			if i, ok := p.ByName[e.Name]; ok {
 				f(i)
 			}
 		case *syntax.Call:
 			for _, a := range builtins[strings.ToLower(e.Fn.Name)].valueArgs(e.Args) {
-				p.refs(a, f)
+				Refs(p, a, f)
 			}
 			return false
 		}
@@ -442,17 +336,17 @@ func (p *program) refs(x syntax.Expr, f func(i int)) {
 // order returns the evaluation order of the aux and flows, and of every
 // value at the start time.
 func (c *compiler) order() (flowOrder, initOrder []int) {
-	vars := c.p.vars
+	vars := c.p.Vars
 	// Flows and aux, with stocks, params and discrete state as inputs.
 	var nodes []int
 	edges := map[int][]int{}
 	for i, v := range vars {
-		if !v.role.isFlowLike() {
+		if !v.Role.IsFlowLike() {
 			continue
 		}
 		nodes = append(nodes, i)
-		c.p.refs(v.eq, func(j int) {
-			if vars[j].role.isFlowLike() {
+		Refs(c.p, v.Eq, func(j int) {
+			if vars[j].Role.IsFlowLike() {
 				edges[i] = append(edges[i], j)
 			}
 		})
@@ -466,25 +360,25 @@ func (c *compiler) order() (flowOrder, initOrder []int) {
 	// value, a previous or delay's its initial argument.
 	nodes, edges = nil, map[int][]int{}
 	for i, v := range vars {
-		if v.role == rParam || v.role == rLookup {
+		if v.Role == vm.Param || v.Role == vm.Lookup {
 			continue
 		}
 		nodes = append(nodes, i)
 		var x syntax.Expr
-		switch v.role {
-		case rFlow, rAux, rHiddenFlow:
-			x = v.eq
-			if v.initEq != nil {
-				x = v.initEq
+		switch v.Role {
+		case vm.Flow, vm.Aux, vm.HiddenFlow:
+			x = v.Eq
+			if v.InitEq != nil {
+				x = v.InitEq
 			}
-		case rStock, rHiddenStock, rPrevious, rPipeline, rInitial:
-			x = v.init
+		case vm.Stock, vm.HiddenStock, vm.Previous, vm.Pipeline, vm.Initial:
+			x = v.Init
 		}
-		if v.role == rPipeline {
-			edges[i] = append(edges[i], v.delayT)
+		if v.Role == vm.Pipeline {
+			edges[i] = append(edges[i], v.DelayT)
 		}
-		c.p.refs(x, func(j int) {
-			if r := vars[j].role; r != rParam && r != rLookup {
+		Refs(c.p, x, func(j int) {
+			if r := vars[j].Role; r != vm.Param && r != vm.Lookup {
 				edges[i] = append(edges[i], j)
 			}
 		})
@@ -516,7 +410,7 @@ func (c *compiler) sort(nodes []int, deps map[int][]int, what, hint string) ([]i
 		}
 	}
 	for _, i := range selfs {
-		v := c.p.vars[i]
+		v := c.p.Vars[i]
 		c.errorAt(v, 0, "%s: %s depends on itself (%s)", what, c.display(i), hint)
 	}
 	byIndex := func(ns []graph.Node) {
@@ -537,7 +431,7 @@ func (c *compiler) sort(nodes []int, deps map[int][]int, what, hint string) ([]i
 				names[k] = c.display(i)
 			}
 			names = append(names, names[0])
-			v := c.p.vars[ids[0]]
+			v := c.p.Vars[ids[0]]
 			c.errorAt(v, 0, "%s: %s (%s)", what, strings.Join(names, " → "), hint)
 		}
 		return nil, false
@@ -598,10 +492,10 @@ func (c *compiler) cycleThrough(comp []int, deps map[int][]int) []int {
 // display names a variable for a user: hidden ones by their builtin and
 // owner.
 func (c *compiler) display(i int) string {
-	v := c.p.vars[i]
-	if v.hidden {
-		b, _, _ := strings.Cut(v.builtin, ".")
-		return fmt.Sprintf("%s (%s in %s)", v.src.Name, b, v.src.Name)
+	v := c.p.Vars[i]
+	if v.Hidden {
+		b, _, _ := strings.Cut(v.Builtin, ".")
+		return fmt.Sprintf("%s (%s in %s)", v.Src.Name, b, v.Src.Name)
 	}
-	return v.name
+	return v.Name
 }

@@ -1,4 +1,4 @@
-package model
+package compile
 
 import (
 	"math"
@@ -34,7 +34,7 @@ type builtin struct {
 	// expand, for a stateful builtin, returns what replaces the call: an
 	// expression over the hidden variables it adds. Its arguments are
 	// expanded already.
-	expand func(c *compiler, owner *cvar, at int, args []syntax.Expr) syntax.Expr
+	expand func(c *compiler, owner *vm.Var, at int, args []syntax.Expr) syntax.Expr
 	// nonNeg, when its what is not empty, is the argument that must not
 	// be negative (a smoothing time, an exprnd mean): expand refuses a
 	// negative number and has runs check any other value (guards.go).
@@ -171,6 +171,6 @@ func lowerSlot(s int32) func(*compiler, *syntax.Call, []int32, int32) int32 {
 // literal.
 func lowerLookup(c *compiler, x *syntax.Call, args []int32, want int32) int32 {
 	id := x.Args[0].(*syntax.Ident)
-	t := c.p.vars[c.p.byName[id.Name]].table
+	t := c.p.Vars[c.p.ByName[id.Name]].Table
 	return c.emitOp(vm.OpLookup, want, args[0], int32(t))
 }

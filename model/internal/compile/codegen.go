@@ -1,4 +1,4 @@
-package model
+package compile
 
 import (
 	"math"
@@ -22,13 +22,13 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	rateCode, rateBlocks := c.rates()
 	c.relocate(initCode, flowCode, rateCode)
 	p := c.p
-	p.initCode, p.flowCode = initCode, flowCode
-	p.rateCode, p.rateBlocks = rateCode, rateBlocks
+	p.InitCode, p.FlowCode = initCode, flowCode
+	p.RateCode, p.RateBlocks = rateCode, rateBlocks
 	c.vectorize()
 	c.rateTables()
-	p.markRates()
-	if len(p.prevs)+len(p.pipes)+len(p.randoms) > 0 {
-		p.gridOnly = true
+	markRates(p)
+	if len(p.Prevs)+len(p.Pipes)+len(p.Randoms) > 0 {
+		p.GridOnly = true
 	}
 }
 
@@ -37,12 +37,12 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 func (c *compiler) startCode() {
 	p := c.p
 	c.lits = map[int32]bool{}
-	p.lits = c.lits
+	p.Lits = c.lits
 	c.hoisted = map[int32]bool{}
 	c.fixedVars = map[int32]bool{}
-	for _, v := range p.vars {
-		if v.role == rParam || v.role == rInitial {
-			c.fixedVars[v.slot] = true
+	for _, v := range p.Vars {
+		if v.Role == vm.Param || v.Role == vm.Initial {
+			c.fixedVars[v.Slot] = true
 		}
 	}
 	c.constSlot = map[uint64]int32{}
@@ -54,19 +54,19 @@ func (c *compiler) emitInit(initOrder []int) []vm.Instr {
 	var initCode []vm.Instr
 	c.code = &initCode
 	for _, i := range initOrder {
-		v := p.vars[i]
-		if v.aliasOf != nil {
+		v := p.Vars[i]
+		if v.AliasOf != nil {
 			continue // shares its source's slot
 		}
-		switch v.role {
-		case rFlow, rAux, rHiddenFlow:
-			if v.initEq != nil {
-				c.assign(v, v.initEq)
+		switch v.Role {
+		case vm.Flow, vm.Aux, vm.HiddenFlow:
+			if v.InitEq != nil {
+				c.assign(v, v.InitEq)
 			} else {
-				c.assign(v, v.eq)
+				c.assign(v, v.Eq)
 			}
-		case rStock, rHiddenStock, rPrevious, rPipeline, rInitial:
-			c.assign(v, v.init)
+		case vm.Stock, vm.HiddenStock, vm.Previous, vm.Pipeline, vm.Initial:
+			c.assign(v, v.Init)
 		}
 	}
 	return initCode
@@ -81,21 +81,21 @@ func (c *compiler) emitFlows(flowOrder []int, initCode *[]vm.Instr) []vm.Instr {
 	c.code = &flowCode
 	c.hoist = initCode
 	for _, i := range flowOrder {
-		if v := p.vars[i]; v.aliasOf != nil {
-			if v.aliasOf.role.isFlowLike() && c.varying[p.byName[v.aliasOf.name]] {
-				v.deps = []int{p.byName[v.aliasOf.name]}
+		if v := p.Vars[i]; v.AliasOf != nil {
+			if v.AliasOf.Role.IsFlowLike() && c.varying[p.ByName[v.AliasOf.Name]] {
+				v.Deps = []int{p.ByName[v.AliasOf.Name]}
 			}
 			continue
 		}
 		if c.varying[i] {
-			v := p.vars[i]
-			v.codeLo = int32(len(flowCode))
-			c.assign(v, v.eq)
-			v.codeHi = int32(len(flowCode))
-			p.flowVars = append(p.flowVars, i)
-			c.p.refs(v.eq, func(j int) {
-				if p.vars[j].role.isFlowLike() && c.varying[j] {
-					v.deps = append(v.deps, j)
+			v := p.Vars[i]
+			v.CodeLo = int32(len(flowCode))
+			c.assign(v, v.Eq)
+			v.CodeHi = int32(len(flowCode))
+			p.FlowVars = append(p.FlowVars, i)
+			Refs(c.p, v.Eq, func(j int) {
+				if p.Vars[j].Role.IsFlowLike() && c.varying[j] {
+					v.Deps = append(v.Deps, j)
 				}
 			})
 		}
@@ -104,16 +104,16 @@ func (c *compiler) emitFlows(flowOrder []int, initCode *[]vm.Instr) []vm.Instr {
 }
 
 // assign emits code computing x into v's slot.
-func (c *compiler) assign(v *cvar, x syntax.Expr) {
+func (c *compiler) assign(v *vm.Var, x syntax.Expr) {
 	c.tempNext = 0
 	lo := len(*c.code)
-	r := c.expr(v, x, v.slot)
-	if r != v.slot {
-		c.emit(vm.Instr{Op: vm.OpMov, Dst: v.slot, A: r})
+	r := c.expr(v, x, v.Slot)
+	if r != v.Slot {
+		c.emit(vm.Instr{Op: vm.OpMov, Dst: v.Slot, A: r})
 	}
 	*c.code = append((*c.code)[:lo], fuse((*c.code)[lo:])...)
-	if v.nonNeg && (v.role == rFlow) {
-		c.emit(vm.Instr{Op: vm.OpMax, Dst: v.slot, A: v.slot, B: c.konst(0)})
+	if v.NonNeg && (v.Role == vm.Flow) {
+		c.emit(vm.Instr{Op: vm.OpMax, Dst: v.Slot, A: v.Slot, B: c.konst(0)})
 	}
 }
 
@@ -126,8 +126,8 @@ func (c *compiler) konst(x float64) int32 {
 	if s, ok := c.constSlot[key]; ok {
 		return s
 	}
-	s := int32(len(c.p.consts))
-	c.p.consts = append(c.p.consts, x)
+	s := int32(len(c.p.Consts))
+	c.p.Consts = append(c.p.Consts, x)
 	c.constSlot[key] = s
 	c.lits[s] = true
 	return s
@@ -173,7 +173,7 @@ func (c *compiler) emitOp(op vm.Opcode, want int32, args ...int32) int32 {
 	if fold {
 		var scratch [4]float64
 		for k, a := range args {
-			scratch[k+1] = c.p.consts[a]
+			scratch[k+1] = c.p.Consts[a]
 		}
 		in := vm.Instr{Op: op, Dst: 0, A: 1, B: 2, C: 3}
 		vm.Exec([]vm.Instr{in}, scratch[:], nil, nil)
@@ -187,8 +187,8 @@ func (c *compiler) emitOp(op vm.Opcode, want int32, args ...int32) int32 {
 		if hoist {
 			// Fixed for the run: computed once, at the end of the init
 			// code, into a slot of its own.
-			dst := int32(len(c.p.consts))
-			c.p.consts = append(c.p.consts, 0)
+			dst := int32(len(c.p.Consts))
+			c.p.Consts = append(c.p.Consts, 0)
 			c.hoisted[dst] = true
 			*c.hoist = append(*c.hoist, vm.Instr{Op: op, Dst: dst, A: ops[0], B: ops[1], C: ops[2]})
 			return dst
@@ -210,7 +210,7 @@ var binops = map[syntax.Token]vm.Opcode{
 }
 
 // expr emits code for x and returns the slot holding its value.
-func (c *compiler) expr(v *cvar, x syntax.Expr, want int32) int32 {
+func (c *compiler) expr(v *vm.Var, x syntax.Expr, want int32) int32 {
 	p := c.p
 	switch x := x.(type) {
 	case *syntax.Num:
@@ -218,8 +218,8 @@ func (c *compiler) expr(v *cvar, x syntax.Expr, want int32) int32 {
 	case *syntax.Paren:
 		return c.expr(v, x.X, want)
 	case *syntax.Ident:
-		if i, ok := p.byName[x.Name]; ok {
-			return p.vars[i].slot
+		if i, ok := p.ByName[x.Name]; ok {
+			return p.Vars[i].Slot
 		}
 		switch strings.ToLower(x.Name) {
 		case "time":
@@ -262,11 +262,11 @@ func (c *compiler) expr(v *cvar, x syntax.Expr, want int32) int32 {
 // call emits code for a call of a lookup or of a stateless builtin
 // (stateful ones are expanded already) and returns the slot holding its
 // value.
-func (c *compiler) call(v *cvar, x *syntax.Call, want int32) int32 {
+func (c *compiler) call(v *vm.Var, x *syntax.Call, want int32) int32 {
 	p := c.p
-	if i, ok := p.byName[x.Fn.Name]; ok && p.vars[i].role == rLookup {
+	if i, ok := p.ByName[x.Fn.Name]; ok && p.Vars[i].Role == vm.Lookup {
 		a := c.expr(v, x.Args[0], -1)
-		return c.emitOp(vm.OpLookup, want, a, int32(p.vars[i].table))
+		return c.emitOp(vm.OpLookup, want, a, int32(p.Vars[i].Table))
 	}
 	b, ok := builtins[strings.ToLower(x.Fn.Name)]
 	if !ok || b.expand != nil || b.whole {
