@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/stockflow/stockflow/model/decl"
+	"github.com/stockflow/stockflow/model/syntax"
 )
 
 var convertCmd = &command{
@@ -65,6 +66,6 @@ func printWarnings(w io.Writer, d *decl.Model) {
 	for _, e := range d.Warnings {
 		c := *e
 		c.Msg = "warning: " + c.Msg
-		printOne(w, &c)
+		syntax.PrintError(w, "stockflow: ", &c)
 	}
 }

@@ -5,44 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 
 	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
-// printError writes err to w. A model's errors print one per line as
-// "file:line:col: key: message"; an error that does not start with a
-// position gets the prefix "stockflow: ".
+// printError writes err to w as syntax.PrintError does, with the prefix
+// "stockflow: " on a line that names no position, but for two things only
+// the command knows: an interrupted run, and an error whose message
+// already starts with the model file's name.
 func printError(w io.Writer, err error) {
 	var list syntax.ErrorList
-	if errors.As(err, &list) && len(list) > 0 {
-		for _, e := range list {
-			printOne(w, e)
-		}
-		return
-	}
-	var se *syntax.Error
-	if errors.As(err, &se) {
-		printOne(w, se)
-		return
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		// "stockflow: lgistic.toml: no such file or directory", as cat and
-		// ls say it, rather than "open lgistic.toml: ...".
-		fmt.Fprintf(w, "stockflow: %s: %v\n", pe.Path, pe.Err)
-		return
-	}
 	var fe *fileError
 	switch {
+	case errors.As(err, &list) && len(list) > 0:
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(w, "stockflow: interrupted")
+		return
 	case errors.As(err, &fe) && positional(fe.err, fe.file):
 		fmt.Fprintln(w, fe.err)
-	default:
-		fmt.Fprintf(w, "stockflow: %v\n", err)
+		return
 	}
+	syntax.PrintError(w, "stockflow: ", err)
 }
 
 // fileError is an error met while loading or running the model in file.
@@ -64,15 +48,6 @@ func (o *output) load(path string) (*model.Model, error) {
 		return nil, &fileError{path, err}
 	}
 	return m, nil
-}
-
-// printOne writes one model error, which names its position when known.
-func printOne(w io.Writer, e *syntax.Error) {
-	if e.Pos.IsValid() || e.Pos.File != "" {
-		fmt.Fprintln(w, e.Error())
-		return
-	}
-	fmt.Fprintf(w, "stockflow: %s\n", e.Error())
 }
 
 // positional reports whether the message of err already starts with the

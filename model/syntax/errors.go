@@ -1,7 +1,10 @@
 package syntax
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"sort"
 	"strings"
 )
@@ -138,6 +141,43 @@ func (l ErrorList) Err() error {
 		return nil
 	}
 	return l
+}
+
+// PrintError writes err to w, one error a line, as go/scanner's
+// PrintError does: each error of an ErrorList (or a single *Error) as
+// "file:line:col: key: message", a file system error as "path: reason",
+// and any other error as its message. A line that names no position
+// starts with prefix (a program's "name: ", or "").
+func PrintError(w io.Writer, prefix string, err error) {
+	one := func(e *Error) {
+		if e.Pos.IsValid() || e.Pos.File != "" {
+			fmt.Fprintln(w, e.Error())
+			return
+		}
+		fmt.Fprintf(w, "%s%s\n", prefix, e.Error())
+	}
+	var list ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		for _, e := range list {
+			one(e)
+		}
+		return
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		one(e)
+		return
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		// "lgistic.toml: no such file or directory", as cat and ls say
+		// it, rather than "open lgistic.toml: ...".
+		fmt.Fprintf(w, "%s%s: %v\n", prefix, pe.Path, pe.Err)
+		return
+	}
+	if err != nil {
+		fmt.Fprintf(w, "%s%v\n", prefix, err)
+	}
 }
 
 // Suggest returns the candidate closest to name by edit distance, or ""

@@ -1,7 +1,9 @@
 package syntax_test
 
 import (
+	"errors"
 	"fmt"
+	"os"
 
 	"github.com/stockflow/stockflow/model/syntax"
 )
@@ -49,4 +51,16 @@ func ExampleWalk() {
 	// SMTH1 at 18
 	// crowding at 24
 	// delay at 34
+}
+
+func ExamplePrintError() {
+	var list syntax.ErrorList
+	list.Addf(syntax.Pos{File: "m.toml", Line: 4, Col: 6}, "flows.births.eq", "unknown variable %q", "popultion")
+	list.Addf(syntax.Pos{}, "sim.dt", "dt must be greater than 0")
+	syntax.PrintError(os.Stdout, "stockflow: ", list)
+	syntax.PrintError(os.Stdout, "stockflow: ", errors.New("interrupted"))
+	// Output:
+	// m.toml:4:6: flows.births.eq: unknown variable "popultion"
+	// stockflow: sim.dt: dt must be greater than 0
+	// stockflow: interrupted
 }
