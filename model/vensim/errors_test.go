@@ -125,6 +125,16 @@ func TestErrors(t *testing.T) {
 			":MACRO: F(a : o)\nF = a ~~|\no = 2 * a ~~|\n:END OF MACRO:\ny = F(1 : p, q) ~~|\n",
 			"m.mdl:5:11: y: macro F has 1 extra outputs (after the : of its header), the call names 2",
 		},
+		{
+			"VECTOR RANK of a scalar",
+			"x = 1 ~~|\nr: A, B ~~|\ny[r] = VECTOR RANK(x, 1) ~~|\n",
+			"m.mdl:3:20: y: the first argument of VECTOR RANK must be a subscripted variable whose last subscript is a range (x[region])",
+		},
+		{
+			"VECTOR SORT ORDER into a scalar",
+			"r: A, B ~~|\nx[r] = 1, 2 ~~|\ny = VECTOR SORT ORDER(x[r], 1) ~~|\n",
+			"m.mdl:3:5: y: VECTOR SORT ORDER gives a vector: the variable it defines must be subscripted",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("m.mdl", []byte(tc.src+ctl))

@@ -483,6 +483,8 @@ func arity(key string) (int, int, bool) {
 		return 5, 5, true
 	case "vector select":
 		return 5, 5, true
+	case "vector rank", "vector sort order", "vector reorder", "vector elm map":
+		return 2, 2, true
 	case "sum", "prod", "vmin", "vmax":
 		return 1, 1, true
 	}
@@ -650,6 +652,14 @@ func (c *ctx) call(n *node) {
 		c.write(strconv.Itoa(len(dm.elems)), p)
 	case "vector select":
 		c.vectorSelect(n)
+	case "vector rank":
+		c.vectorRank(n)
+	case "vector sort order":
+		c.vectorSortOrder(n)
+	case "vector reorder":
+		c.vectorReorder(n)
+	case "vector elm map":
+		c.vectorElmMap(n)
 	}
 }
 
