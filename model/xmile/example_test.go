@@ -2,6 +2,7 @@ package xmile_test
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/xmile"
@@ -45,4 +46,60 @@ func ExampleParse() {
 	// flow Heat_Loss_to_Room: (Teacup_Temperature - Room_Temperature) / Characteristic_Time
 	// param Room_Temperature = 70
 	// param Characteristic_Time = 10
+}
+
+func ExampleWrite() {
+	src := []byte(`
+[sim]
+stop = 10
+
+[stocks.level]
+initial = 100
+outflows = ["drain"]
+
+[flows.drain]
+eq = "level / tau"
+
+[params.tau]
+value = 4
+units = "years"
+`)
+	m, err := decl.ParseTOML("decay.toml", src)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := xmile.Write(os.Stdout, m); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// <?xml version="1.0" encoding="utf-8"?>
+	// <xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0" xmlns:isee="http://iseesystems.com/XMILE" xmlns:stockflow="https://github.com/stockflow/stockflow">
+	// 	<header>
+	// 		<options namespace="std"/>
+	// 		<name>decay</name>
+	// 		<vendor>stockflow</vendor>
+	// 		<product version="(devel)" lang="en">stockflow</product>
+	// 	</header>
+	// 	<sim_specs method="Euler">
+	// 		<start>0</start>
+	// 		<stop>10</stop>
+	// 		<dt>1</dt>
+	// 	</sim_specs>
+	// 	<model>
+	// 		<variables>
+	// 			<stock name="level">
+	// 				<eqn>100</eqn>
+	// 				<outflow>drain</outflow>
+	// 			</stock>
+	// 			<flow name="drain">
+	// 				<eqn>level / tau</eqn>
+	// 			</flow>
+	// 			<aux name="tau">
+	// 				<eqn>4</eqn>
+	// 				<units>years</units>
+	// 			</aux>
+	// 		</variables>
+	// 	</model>
+	// </xmile>
 }

@@ -17,6 +17,11 @@ import (
 const (
 	Namespace      = "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"
 	NamespaceDraft = "http://www.systemdynamics.org/XMILE"
+
+	// NamespaceStockflow is the namespace of the attributes Write adds
+	// for what XMILE has no place for (stockflow:rel_tol on
+	// <sim_specs>); Parse reads them.
+	NamespaceStockflow = "https://github.com/stockflow/stockflow"
 )
 
 // maxModuleDepth bounds the nesting of modules, so that a model that
@@ -252,6 +257,22 @@ func (r *reader) sim(n *node) {
 		default:
 			s.SaveEvery = f
 		}
+	}
+	for _, o := range []struct {
+		name string
+		dst  *float64
+	}{{"rel_tol", &s.RelTol}, {"abs_tol", &s.AbsTol}, {"max_step", &s.MaxStep}} {
+		text, ok := n.prefixedAttr("stockflow", o.name)
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
+			r.errorf(n.start, "sim.stockflow:"+o.name, "expected a number greater than 0, got %q", text)
+			continue
+		}
+		*o.dst = f
+		s.Pos[o.name] = r.pos(n.start)
 	}
 	if method, ok := n.attr("method"); ok {
 		s.Pos["method"] = r.pos(n.start)

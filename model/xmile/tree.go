@@ -82,6 +82,19 @@ func (n *node) iseeAttr(local string) (string, bool) {
 	return "", false
 }
 
+// prefixedAttr returns the value of the attribute prefix:local.
+func (n *node) prefixedAttr(prefix, local string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	for _, a := range n.attrs {
+		if a.Name.Local == local && a.Name.Space == prefix {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
 // variableTags are the elements that declare model entities; they never
 // nest inside one another (a <gf> nests in a variable, but a variable
 // never nests in a <gf>).
