@@ -87,6 +87,9 @@ type macro struct {
 	params []string // keys
 	outs   []string // keys of the extra outputs, after the : of the header
 	defs   []*def
+	// builtin: one of builtinMacros; its copies are placed at the call,
+	// for positions in errors.
+	builtin bool
 }
 
 func (r *reader) lineStarts() {
@@ -184,6 +187,7 @@ func (r *reader) read() {
 		}
 		r.addDef(d)
 	}
+	r.addBuiltinMacros()
 	r.expandMacros()
 	for _, v := range r.seq {
 		r.shape(v)

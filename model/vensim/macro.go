@@ -1,6 +1,9 @@
 package vensim
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // expandMacros replaces each call of a macro by a reference to the
 // output of a fresh copy of the macro's variables, named
@@ -83,6 +86,12 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 		if len(bd.subs) == 0 {
 			nd.subs, nd.excepts = d.subs, d.excepts
 		}
+		if m.builtin {
+			// At the call, without the caller's units and comment.
+			e := *d.e
+			e.units, e.doc = "", "part of "+strings.ToUpper(m.name)+" in "+d.name
+			nd.e, nd.pos = &e, n.pos
+		}
 		r.addDef(&nd)
 	}
 	out, ok := rename[m.key]
@@ -129,4 +138,47 @@ func substitute(n *node, params map[string]*node, rename map[string]string, subs
 		c.args[i] = substitute(a, params, rename, subs)
 	}
 	return &c
+}
+
+// builtinMacros are Vensim functions that Vensim's help defines by
+// equations: the reader expands a call like a macro's, into its own
+// copy of the equations (named <NAME>_<n>_<variable>), unless the model
+// defines a macro of the same name.
+var builtinMacros = []struct {
+	name   string
+	params []string
+	eqs    []string
+}{
+	// NPV, as Vensim's help for NPV gives it: the accumulated discounted
+	// stream plus the current period's, times factor; the discount factor
+	// falls at discount rate / (1 + discount rate · TIME STEP).
+	{"NPV", []string{"stream", "discount rate", "init val", "factor"}, []string{
+		"NPV = (NPV ACCUM + stream * TIME STEP * df) * factor",
+		"NPV ACCUM = INTEG(stream * df, init val)",
+		"df = INTEG(-df * discount rate / (1 + discount rate * TIME STEP), 1)",
+	}},
+}
+
+// addBuiltinMacros registers the builtin macros the model does not
+// define itself.
+func (r *reader) addBuiltinMacros() {
+	for _, b := range builtinMacros {
+		key := nameKey(b.name)
+		if r.macros[key] != nil {
+			continue
+		}
+		m := &macro{name: b.name, key: key, builtin: true}
+		for _, p := range b.params {
+			m.params = append(m.params, nameKey(p))
+		}
+		for _, eq := range b.eqs {
+			e := &entry{eqn: eq, off: make([]int, len(eq)+1)}
+			d, err := parseDef(e)
+			if err != nil {
+				panic("vensim: builtin macro " + b.name + ": " + err.Error()) // a bug in the table above
+			}
+			m.defs = append(m.defs, d)
+		}
+		r.macros[key] = m
+	}
 }

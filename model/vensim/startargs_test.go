@@ -59,3 +59,13 @@ func TestStartArguments(t *testing.T) {
 		})
 	}
 }
+
+// TestBuiltinMacroShadowed checks that a model's own macro named NPV is
+// used instead of the reader's NPV.
+func TestBuiltinMacroShadowed(t *testing.T) {
+	src := ":MACRO: NPV(a, b, c, d)\nNPV = a * 2 ~~|\n:END OF MACRO:\nx = NPV(3, 0.1, 0, 1) ~~|\nINITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1 ~~|\n"
+	got := runMdl(t, src, "x")
+	if len(got) != 2 || got[0] != 6 || got[1] != 6 {
+		t.Errorf("got %v, want [6 6] (the model's macro)", got)
+	}
+}
