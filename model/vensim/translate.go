@@ -1029,6 +1029,9 @@ func (c *ctx) vectorSelect(n *node) {
 		} else {
 			f()
 		}
+	} else if combos := combinations(ds); 11*combos > maxElements/10 {
+		c.fail(action.pos, "VECTOR SELECT over %d combinations of elements with an action computed during the run writes out every action: give the action as a number", combos)
+		c.write("0", p)
 	} else {
 		for k := 0; k <= 10; k++ {
 			c.tmpl(p, "if_then_else(", action, " = "+strconv.Itoa(k)+", ")
@@ -1039,6 +1042,15 @@ func (c *ctx) vectorSelect(n *node) {
 		c.write(strings.Repeat(")", 11), p)
 	}
 	c.write(")", p)
+}
+
+// combinations returns the number of combinations of elements of ds.
+func combinations(ds []*dim) int {
+	n := 1
+	for _, d := range ds {
+		n *= max(1, len(d.elems))
+	}
+	return n
 }
 
 // isConstant reports whether x is made of numbers alone.

@@ -10,10 +10,14 @@ import (
 // being defined, as in Vensim. They are written out as comparisons and
 // choices over the vector's elements, so a vector is limited in length.
 
-// maxVector is the longest vector the sorting functions write out: their
-// text grows with the square (VECTOR RANK) or cube (VECTOR SORT ORDER)
-// of its length.
-const maxVector = 30
+// maxVector is the longest vector VECTOR RANK, VECTOR REORDER and
+// VECTOR ELM MAP write out (the text of a rank grows with the square of
+// the length), maxSortVector the longest for VECTOR SORT ORDER (with the
+// cube).
+const (
+	maxVector     = 30
+	maxSortVector = 12
+)
 
 // vector returns the range along which the vector argument x runs (its
 // last subscript, which must name a range) and x with that subscript
@@ -118,6 +122,10 @@ func (c *ctx) vectorRank(n *node) {
 // direction is not 0), that is the i whose rank is k + 1.
 func (c *ctx) vectorSortOrder(n *node) {
 	dm, x, ok := c.vector("VECTOR SORT ORDER", n.args[0])
+	if ok && len(dm.elems) > maxSortVector {
+		c.fail(n.pos, "VECTOR SORT ORDER over %s: the range has %d elements, more than the %d stockflow writes out", dm.name, len(dm.elems), maxSortVector)
+		ok = false
+	}
 	if !ok || !c.vectorSmall("VECTOR SORT ORDER", dm, n.pos) {
 		c.write("0", n.pos)
 		return
