@@ -19,7 +19,7 @@ import (
 func Parse(filename string, src []byte) (*decl.Model, error) {
 	text := strings.ReplaceAll(string(src), "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
-	r := &reader{file: filename, src: text, dims: map[string]*dim{}, elems: map[string]string{}, vars: map[string]*vvar{}, macros: map[string]*macro{}, names: map[string]bool{}}
+	r := &reader{file: filename, src: text, dims: map[string]*dim{}, elems: map[string]string{}, vars: map[string]*vvar{}, macros: map[string]*macro{}, names: map[string]bool{}, failed: map[string]bool{}}
 	r.lineStarts()
 	if i := strings.IndexByte(text, 0); i >= 0 {
 		r.errs.Addf(r.posOf(i), "", "a NUL byte: this is a binary file, not a Vensim model")
@@ -53,6 +53,7 @@ type reader struct {
 	macros   map[string]*macro
 	names    map[string]bool // canonical names taken
 	ctl      map[string]float64
+	failed   map[string]bool // keys of the variables whose equation did not parse
 	nInst    int
 }
 
@@ -153,6 +154,9 @@ func (r *reader) read() {
 			var pe *parseError
 			errors.As(err, &pe)
 			r.errorf(e, pe.pos, strings.TrimSpace(firstLine(e.eqn)), "%s", pe.msg)
+			if t := lex(e.eqn); t[0].kind == tName {
+				r.failed[nameKey(t[0].text)] = true
+			}
 			continue
 		}
 		if cur != nil {

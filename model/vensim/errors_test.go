@@ -78,7 +78,12 @@ func TestErrors(t *testing.T) {
 		{
 			"data variable without equation",
 			"obs ~ people ~|\nx = obs ~~|\n",
-			`m.mdl:1:1: obs: "obs" has no equation: it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md) (and 1 more error)`,
+			`m.mdl:1:1: obs: "obs" has no equation: it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md)`,
+		},
+		{
+			"data variable with a keyword and no equation",
+			"obs[r] :INTERPOLATE: ~~|\nr: A, B ~~|\nx[r] = obs[r] ~~|\n",
+			`m.mdl:1:1: obs: "obs" has no equation: it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md)`,
 		},
 		{
 			"GET DIRECT DATA",

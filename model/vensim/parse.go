@@ -234,6 +234,9 @@ func parseDef(e *entry) (d *def, err error) {
 		if t.kind == tKeyword {
 			d.interp = t.text
 			p.next()
+			if p.peek().kind == tEOF {
+				p.fail(d.pos, "%q has no equation: %s", d.name, dataVariableAdvice)
+			}
 			if !p.isOp(":=") {
 				p.fail(p.peek().pos, "expected := after %s, found %s", t.text, describe(p.peek()))
 			}
@@ -243,7 +246,7 @@ func parseDef(e *entry) (d *def, err error) {
 		d.kind = dEq
 		d.rhs = p.expr()
 	case t.kind == tEOF:
-		p.fail(d.pos, "%q has no equation: it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md)", d.name)
+		p.fail(d.pos, "%q has no equation: %s", d.name, dataVariableAdvice)
 	case t.kind == tKeyword:
 		p.fail(t.pos, "%s is not supported", t.text)
 	default:
@@ -254,6 +257,10 @@ func parseDef(e *entry) (d *def, err error) {
 	}
 	return d, nil
 }
+
+// dataVariableAdvice says what a data variable without an equation is,
+// and what to do about it.
+const dataVariableAdvice = "it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md)"
 
 // isDataKeyword reports whether a keyword is one of the interpolation
 // keywords of a data equation (x :RAW: := ...).

@@ -232,7 +232,11 @@ func (c *ctx) ref(n *node) {
 			c.write(strconv.Itoa(indexOf(dm.elems, el)+1), n.pos)
 			return
 		}
-		c.fail(n.pos, "unknown variable %q", n.text)
+		if c.r.failed[n.key] {
+			c.bad = true // its equation's error says why
+		} else {
+			c.fail(n.pos, "unknown variable %q", n.text)
+		}
 		c.write("0", n.pos)
 		return
 	}
