@@ -40,6 +40,7 @@ type translator struct {
 	out  []byte
 	omap []int
 	safe map[int]bool // source offsets of Stella's safe division, //
+	err  error        // the first construct refused
 }
 
 // translate returns the stockflow text of the XMILE equation text, whose
@@ -102,6 +103,8 @@ func (t *translator) run() error {
 			j := number(text, i)
 			t.copy(i, j)
 			i = j
+		case c == ':' && depth > 0:
+			return &syntax.ParseError{Offset: i, Msg: "subranges (x[*:SubRange]) are not supported; declare the subrange as a dimension of its own and give the variable that dimension"}
 		case c == '[':
 			depth++
 			t.copy(i, i+1)
@@ -129,6 +132,9 @@ func (t *translator) run() error {
 			}
 			j := ident(text, i)
 			t.name(text[i:j], i, j, false, depth > 0)
+			if t.err != nil {
+				return t.err
+			}
 			i = j
 		}
 	}
@@ -289,6 +295,14 @@ func (t *translator) name(raw string, i, j int, isQuoted, inBrackets bool) {
 	if s, ok := t.res.value(raw); ok {
 		t.emit(s, i, j)
 		return
+	}
+	if d, e, ok := strings.Cut(raw, "."); ok && !isQuoted {
+		if _, isDim := t.res.subscript(d); isDim {
+			if _, isElem := t.res.subscript(e); isElem {
+				t.err = &syntax.ParseError{Offset: i, Msg: fmt.Sprintf("a dimension's element used as a value (%s) is not supported; write the number it stands for", raw)}
+				return
+			}
+		}
 	}
 	if builtinValues[lower] && !isQuoted {
 		t.copy(i, j)

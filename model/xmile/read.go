@@ -165,6 +165,7 @@ func (r *reader) read() *decl.Model {
 	vendor := strings.ToLower(r.doc.str(h.child("vendor")) + " " + r.doc.str(h.child("product")))
 	r.d.vensim = strings.Contains(vendor, "vensim") || strings.Contains(vendor, "ventana")
 	r.sim(root.child("sim_specs"))
+	r.dataImports(root.child("data"))
 	r.behavior(root.child("behavior"))
 	r.dimensions(root.child("dimensions"))
 
@@ -285,6 +286,22 @@ func (r *reader) sim(n *node) {
 		default:
 			r.errorf(n.start, "sim.method", "unknown method %q (stockflow has Euler, RK2, RK4 and RK45)", method)
 		}
+	}
+}
+
+// dataImports warns of the data a model imports at run time (XMILE's
+// <data><import>, Stella's Excel and CSV links), which stockflow does not
+// read: the variables keep the values the file holds.
+func (r *reader) dataImports(n *node) {
+	if n == nil {
+		return
+	}
+	for _, c := range n.children {
+		if c.prefix != "" || c.name != "import" {
+			continue
+		}
+		res, _ := c.attr("resource")
+		r.warnf(c.start, "data", "the data import from %q is not read: the variables keep the values saved in the file; to use the data in stockflow, convert the model to TOML and give it as a [data.NAME] table (docs/data.md)", res)
 	}
 }
 

@@ -217,6 +217,9 @@ var badCases = []struct {
 	{"range min above max", doc("", `<aux name="a"><eqn>TIME</eqn><range min="2" max="1"/></aux>`), 5, 30, "<range min=2 max=1>: min is greater than max"},
 	{"range not a number", doc("", `<aux name="a"><eqn>TIME</eqn><range min="low"/></aux>`), 5, 30, `<range min="low">: expected a number`},
 	{"seed not known at the start", doc("", `<aux name="a"><eqn>RANDOM(0, 1, TIME + 1)</eqn></aux>`), 5, 33, "a random function's seed must be a number"},
+	{"subrange", strings.Replace(doc("", `<aux name="x"><dimensions><dim name="D"/></dimensions><eqn>1</eqn></aux>
+<aux name="s"><eqn>SUM(x[*:Sub])</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 6, 27, "subranges (x[*:SubRange]) are not supported"},
+	{"element as a value", strings.Replace(doc("", `<aux name="t"><eqn>1 + D.b</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 5, 24, "a dimension's element used as a value (D.b) is not supported"},
 	{"module loop", `<xmile><model><variables><module name="m"/></variables></model><model name="m"><variables><module name="m"/></variables></model></xmile>`, 1, 91, "nest more than"},
 }
 
@@ -388,5 +391,19 @@ func TestSeedExpression(t *testing.T) {
 	}
 	if d[1] == c[1] {
 		t.Errorf("seeds 20 and 21 drew the same %g", d[1])
+	}
+}
+
+// TestDataImportWarns checks that a run-time data import, which stockflow
+// does not read, is a warning naming its resource.
+func TestDataImportWarns(t *testing.T) {
+	src := strings.Replace(doc("", `<aux name="a"><eqn>1</eqn></aux>`), "<model>",
+		`<data><import type="CSV" enabled="true" resource="r1:sales.csv"/><export resource="out.csv"/></data>`+"\n<model>", 1)
+	m, err := xmile.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0].Msg, `the data import from "r1:sales.csv" is not read`) || m.Warnings[0].Pos.Line != 4 || m.Warnings[0].Pos.Col != 7 {
+		t.Errorf("warnings %v, want one at 4:7 about r1:sales.csv", m.Warnings)
 	}
 }
