@@ -187,7 +187,7 @@ func fixes(m *Model, ch *decl.Check, param string) bool {
 func resultProblems(m *Model, res *Result) []ExtremeProblem {
 	var probs []ExtremeProblem
 	for k, name := range res.Names {
-		col := res.cols[k]
+		col := res.col(k)
 		for i, x := range col {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				if v := m.Decl.Var(name); v != nil && v.Kind == decl.Data {
@@ -210,7 +210,7 @@ func resultProblems(m *Model, res *Result) []ExtremeProblem {
 		if v == nil || !v.NonNegative || (v.Kind != decl.Stock && v.Kind != decl.Flow) {
 			continue
 		}
-		for i, x := range res.cols[k] {
+		for i, x := range res.col(k) {
 			if x < 0 {
 				probs = append(probs, ExtremeProblem{Kind: "negative", Var: name, Time: res.Times[i], Value: x,
 					Text: fmt.Sprintf("%s, declared non-negative, was %s at time %s", name, fmtNum(x), fmtNum(res.Times[i]))})

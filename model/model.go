@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/internal/compile"
@@ -34,6 +35,12 @@ type Model struct {
 	prog   *vm.Program
 	native *Native // generated code, when the model was loaded with LoadNative
 	kernel *Kernel // the interpreter, for instructions native code leaves to it
+
+	// The outputs of a run that names none, and the position of each,
+	// made by the first such run.
+	allOnce  sync.Once
+	allNames []string
+	allIndex map[string]int
 }
 
 // Load reads and compiles the model file at path. The reader is chosen by

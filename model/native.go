@@ -62,10 +62,9 @@ func LoadNative(filename string, src []byte, n Native) (*Model, error) {
 	if n.Init == nil || n.Flow == nil {
 		return nil, errors.New("model.LoadNative: Native needs both Init and Flow")
 	}
-	cp := *m
-	cp.native = &n
-	cp.kernel = &Kernel{p: m.prog}
-	return &cp, nil
+	m.native = &n
+	m.kernel = &Kernel{p: m.prog}
+	return m, nil
 }
 
 // IsNative reports whether the model runs generated code.

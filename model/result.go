@@ -30,10 +30,15 @@ type Result struct {
 	// in declaration order. Each is in Warnings too.
 	OutOfRange []RangeViolation
 
-	cols  [][]float64
-	index map[string]int
-	trace *Trace
-	model *Model
+	// The values: column i, Names[i]'s series, is
+	// vals[i*stride : i*stride+len(Times)]. One allocation holds them all,
+	// sized for the save points the run expects; record writes each value
+	// in place.
+	vals   []float64
+	stride int
+	index  map[string]int
+	trace  *Trace
+	model  *Model
 
 	// refine, when not nil, locates a crossing of a variable between two
 	// save points more precisely than linear interpolation (rk45's dense
@@ -41,19 +46,57 @@ type Result struct {
 	refine func(name string, i int, level float64) (float64, bool)
 }
 
-func newResult(names []string, capacity int, method string) *Result {
+// newResult makes a Result for the outputs names with room for capacity
+// save points. index maps each name to its position in names; nil makes
+// one.
+func newResult(names []string, capacity int, method string, index map[string]int) *Result {
+	capacity = max(capacity, 1)
 	r := &Result{
 		Names:  names,
 		Times:  make([]float64, 0, capacity),
 		Method: method,
-		cols:   make([][]float64, len(names)),
-		index:  make(map[string]int, len(names)),
+		vals:   make([]float64, len(names)*capacity),
+		stride: capacity,
+		index:  index,
 	}
-	for i, n := range names {
-		r.cols[i] = make([]float64, 0, capacity)
-		r.index[n] = i
+	if index == nil {
+		r.index = make(map[string]int, len(names))
+		for i, n := range names {
+			r.index[n] = i
+		}
 	}
 	return r
+}
+
+// add records the values at time t of the outputs, which are in the
+// slots of v.
+func (r *Result) add(t float64, v []float64, slots []int32) {
+	n := len(r.Times)
+	if n == r.stride {
+		r.grow()
+	}
+	r.Times = append(r.Times, t)
+	vals, c := r.vals, r.stride
+	for k, s := range slots {
+		vals[k*c+n] = v[s]
+	}
+}
+
+// grow doubles the room for save points, for a run that saves more than
+// it expected.
+func (r *Result) grow() {
+	c := 2 * r.stride
+	vals := make([]float64, len(r.Names)*c)
+	for i := range r.Names {
+		copy(vals[i*c:], r.col(i))
+	}
+	r.vals, r.stride = vals, c
+}
+
+// col returns column i.
+func (r *Result) col(i int) []float64 {
+	lo, hi := i*r.stride, i*r.stride+len(r.Times)
+	return r.vals[lo:hi:hi]
 }
 
 // Len returns the number of save points.
@@ -73,7 +116,7 @@ func (r *Result) Series(name string) []float64 {
 	if !ok {
 		return nil
 	}
-	return r.cols[i]
+	return r.col(i)
 }
 
 func (r *Result) unknown(name string) error {
@@ -272,9 +315,9 @@ func (r *Result) Write(w io.Writer, f Format) error {
 		bw.WriteByte('\n')
 		for i, t := range r.Times {
 			buf = exact(buf[:0], t)
-			for _, c := range r.cols {
+			for k := range r.Names {
 				buf = append(buf, sep)
-				buf = num(buf, c[i])
+				buf = num(buf, r.vals[k*r.stride+i])
 			}
 			buf = append(buf, '\n')
 			bw.Write(buf)
@@ -309,7 +352,7 @@ func (r *Result) Write(w io.Writer, f Format) error {
 			}
 			bw.WriteString(strconv.Quote(n))
 			bw.WriteByte(':')
-			list(r.cols[i], num)
+			list(r.col(i), num)
 		}
 		bw.WriteString("}}\n")
 	default:

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -73,5 +75,56 @@ eq = "-0"
 	}
 	if got := v.Series["negzero"][0].(float64); !math.Signbit(got) {
 		t.Errorf("negzero read back as %v, want -0", got)
+	}
+}
+
+// TestRecordingAllocatesOnce checks that a run's allocations do not grow
+// with the number of variables it records: every value goes into one
+// buffer made at the start.
+func TestRecordingAllocatesOnce(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("[sim]\nstop = 10\ndt = 0.25\n[stocks.s]\ninitial = 1\ninflows = [\"f\"]\n[flows.f]\neq = \"a99 / 100\"\n[aux.a0]\neq = \"s\"\n")
+	for i := 1; i < 100; i++ {
+		fmt.Fprintf(&src, "[aux.a%d]\neq = \"a%d + 1\"\n", i, i-1)
+	}
+	m := mustParse(t, src.String())
+	allocs := func(opt RunOptions) float64 {
+		return testing.AllocsPerRun(5, func() {
+			if _, err := m.Run(context.Background(), opt); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	one, all := allocs(RunOptions{Vars: []string{"a50"}}), allocs(RunOptions{})
+	// Recording all makes the list of names; recording one a map from its
+	// name to its column, and a second plan of the flow code.
+	if all > one+2 {
+		t.Errorf("recording 102 variables: %v allocations, recording one: %v", all, one)
+	}
+}
+
+// TestResultGrows checks that a result that gets more save points than it
+// made room for keeps every value.
+func TestResultGrows(t *testing.T) {
+	r := newResult([]string{"a", "b", "c"}, 2, "euler", nil)
+	v := []float64{0, 0, 0, 0}
+	slots := []int32{3, 1, 2}
+	for i := range 9 {
+		v[1], v[2], v[3] = float64(i), float64(10*i), float64(100*i)
+		r.add(float64(i), v, slots)
+	}
+	for name, scale := range map[string]float64{"a": 100, "b": 1, "c": 10} {
+		s := r.Series(name)
+		if len(s) != 9 {
+			t.Fatalf("%s: %d values, want 9", name, len(s))
+		}
+		for i, x := range s {
+			if x != scale*float64(i) {
+				t.Errorf("%s[%d] = %v, want %v", name, i, x, scale*float64(i))
+			}
+		}
+	}
+	if len(r.Times) != 9 || r.Times[8] != 8 {
+		t.Errorf("times %v", r.Times)
 	}
 }

@@ -247,11 +247,11 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 		return nil, err
 	}
 	r.seed(opt.Seed)
-	outNames, err := m.outputs(opt)
+	outNames, index, err := m.outputs(opt)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.startResult(m, opt, outNames); err != nil {
+	if err := r.startResult(m, opt, outNames, index); err != nil {
 		return nil, err
 	}
 	if err := r.initialValues(); err != nil {
@@ -331,9 +331,26 @@ func (r *run) seed(seed uint64) {
 // RunOptions.Vars names (an arrayed variable's bare name standing for
 // all its elements), or every stock, flow and aux (and param with
 // RunOptions.All).
-func (m *Model) outputs(opt RunOptions) ([]string, error) {
+//
+// For a run that names no outputs, it also returns the map from each
+// output's name to its position, made once per model; otherwise nil.
+func (m *Model) outputs(opt RunOptions) ([]string, map[string]int, error) {
 	p := m.prog
 	var outNames []string
+	if opt.Vars == nil && !opt.All {
+		m.allOnce.Do(func() {
+			for _, v := range m.Decl.Vars {
+				if v.Kind == decl.Stock || v.Kind == decl.Flow || v.Kind == decl.Aux || v.Kind == decl.Data {
+					m.allNames = append(m.allNames, v.Name)
+				}
+			}
+			m.allIndex = make(map[string]int, len(m.allNames))
+			for i, n := range m.allNames {
+				m.allIndex[n] = i
+			}
+		})
+		return slices.Clone(m.allNames), m.allIndex, nil
+	}
 	if opt.Vars != nil {
 		for _, name := range opt.Vars {
 			i, ok := p.ByName[name]
@@ -351,10 +368,10 @@ func (m *Model) outputs(opt RunOptions) ([]string, error) {
 				if sg := suggest(name, append(m.Names(), m.paramNames()...)); sg != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sg)
 				}
-				return nil, errors.New(msg)
+				return nil, nil, errors.New(msg)
 			}
 			if p.Vars[i].Role == vm.Lookup {
-				return nil, fmt.Errorf("%q is a lookup and has no value over time", name)
+				return nil, nil, fmt.Errorf("%q is a lookup and has no value over time", name)
 			}
 			outNames = append(outNames, name)
 		}
@@ -366,25 +383,30 @@ func (m *Model) outputs(opt RunOptions) ([]string, error) {
 		}
 	}
 
-	return outNames, nil
+	return outNames, nil, nil
 }
 
 // startResult makes the run's Result for the outputs and, unless the run
 // keeps a trace, plans what the flow code computes at each evaluation.
-func (r *run) startResult(m *Model, opt RunOptions, outNames []string) error {
+func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map[string]int) error {
 	p, s := r.p, r.s
-	seen := map[string]bool{}
-	for _, name := range outNames {
-		if seen[name] {
-			return fmt.Errorf("variable %q is asked for twice", name)
+	r.outSlots = make([]int32, len(outNames))
+	if index == nil {
+		seen := make(map[string]bool, len(outNames))
+		for _, name := range outNames {
+			if seen[name] {
+				return fmt.Errorf("variable %q is asked for twice", name)
+			}
+			seen[name] = true
 		}
-		seen[name] = true
-		r.outSlots = append(r.outSlots, p.Vars[p.ByName[name]].Slot)
+	}
+	for k, name := range outNames {
+		r.outSlots[k] = p.Vars[p.ByName[name]].Slot
 	}
 	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
-	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method)
+	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method, index)
 	r.res.model = m
 	r.res.Warnings = slices.Clone(s.notes)
 	r.varLo, r.varHi = int(p.StockLo)+r.n, int(p.StockLo)+r.n
@@ -574,10 +596,7 @@ func (r *run) record(t float64) {
 		r.checkVars(t)
 	}
 	res := r.res
-	res.Times = append(res.Times, t)
-	for k, s := range r.outSlots {
-		res.cols[k] = append(res.cols[k], r.v[s])
-	}
+	res.add(t, r.v, r.outSlots)
 	if len(r.ranges.slots) > 0 {
 		r.ranges.check(t, r.v)
 	}
@@ -591,12 +610,21 @@ func (r *run) record(t float64) {
 // save point though the run goes on: a lookup, min, max or comparison
 // downstream absorbed it, and the stocks never saw it.
 func (r *run) checkVars(t float64) {
+	// x - x is 0 for finite x, NaN for NaN and ±Inf; four sums, so that
+	// the additions do not wait on each other.
 	v := r.v[r.varLo:r.varHi]
-	sum := 0.0
-	for _, x := range v {
-		sum += x - x // 0 for finite x, NaN for NaN and ±Inf
+	var s0, s1, s2, s3 float64
+	for len(v) >= 4 {
+		s0 += v[0] - v[0]
+		s1 += v[1] - v[1]
+		s2 += v[2] - v[2]
+		s3 += v[3] - v[3]
+		v = v[4:]
 	}
-	if sum == 0 {
+	for _, x := range v {
+		s0 += x - x
+	}
+	if s0+s1+s2+s3 == 0 {
 		return
 	}
 	for _, i := range r.p.FlowVars {
