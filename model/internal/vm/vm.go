@@ -125,10 +125,25 @@ const (
 	InterpNone                 // only at the points; NaN between them
 )
 
-// at returns the Table's value at x by linear interpolation, finding
+// At returns the Table's value at x by linear interpolation, finding
 // the segment by a linear scan in short tables and by binary search in
-// long ones.
+// long ones. The common case — x inside a short table read linearly — is
+// small enough for the compiler to inline into the interpreter's loop and
+// into generated code; at does the rest, with the same arithmetic.
 func (t *Table) At(x float64) float64 {
+	xs := t.Xs
+	if len(xs) <= 16 && t.Mode == InterpLinear && len(xs) > 1 && x > xs[0] {
+		for i, xi := range xs[1:] {
+			if x < xi {
+				return t.Ys[i] + (x-xs[i])*(t.Ys[i+1]-t.Ys[i])/(xi-xs[i])
+			}
+		}
+	}
+	return t.at(x)
+}
+
+// at is At outside its inlined case.
+func (t *Table) at(x float64) float64 {
 	xs, ys := t.Xs, t.Ys
 	n := len(xs)
 	if math.IsNaN(x) {
