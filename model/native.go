@@ -48,6 +48,14 @@ func (k *Kernel) Flow(i int, v []float64) { vm.Exec(k.p.FlowCode[i:i+1], v, k.p.
 // Lookup returns the value of the model's lookup table i at x.
 func (k *Kernel) Lookup(i int, x float64) float64 { return k.p.Tables[i].At(x) }
 
+// Xs returns the x of the points of the model's lookup table i, for
+// Interp. Do not modify them.
+func (k *Kernel) Xs(i int) []float64 { return k.p.Tables[i].Xs }
+
+// Ys returns the y of the points of the model's lookup table i, for
+// Interp. Do not modify them.
+func (k *Kernel) Ys(i int) []float64 { return k.p.Tables[i].Ys }
+
 // LoadNative compiles a model from its source, as Parse does, and attaches
 // generated code to it. It fails when the code was generated from another
 // version of the model or of stockflow ("run stockflow gen again").

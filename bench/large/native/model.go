@@ -227,203 +227,203 @@ func initCode(v []float64, k *model.Kernel) {
 	v[326] = v[66]
 	v[7884] = v[277] / v[117]
 	v[7885] = v[277] / v[167]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2027] = v[7884] * v[7886]
 	v[7884] = v[278] / v[118]
 	v[7885] = v[278] / v[168]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2028] = v[7884] * v[7886]
 	v[7884] = v[279] / v[119]
 	v[7885] = v[279] / v[169]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2029] = v[7884] * v[7886]
 	v[7884] = v[280] / v[120]
 	v[7885] = v[280] / v[170]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2030] = v[7884] * v[7886]
 	v[7884] = v[281] / v[121]
 	v[7885] = v[281] / v[171]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2031] = v[7884] * v[7886]
 	v[7884] = v[282] / v[122]
 	v[7885] = v[282] / v[172]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2032] = v[7884] * v[7886]
 	v[7884] = v[283] / v[123]
 	v[7885] = v[283] / v[173]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2033] = v[7884] * v[7886]
 	v[7884] = v[284] / v[124]
 	v[7885] = v[284] / v[174]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2034] = v[7884] * v[7886]
 	v[7884] = v[285] / v[125]
 	v[7885] = v[285] / v[175]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2035] = v[7884] * v[7886]
 	v[7884] = v[286] / v[126]
 	v[7885] = v[286] / v[176]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2036] = v[7884] * v[7886]
 	v[7884] = v[287] / v[127]
 	v[7885] = v[287] / v[177]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2037] = v[7884] * v[7886]
 	v[7884] = v[288] / v[128]
 	v[7885] = v[288] / v[178]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2038] = v[7884] * v[7886]
 	v[7884] = v[289] / v[129]
 	v[7885] = v[289] / v[179]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2039] = v[7884] * v[7886]
 	v[7884] = v[290] / v[130]
 	v[7885] = v[290] / v[180]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2040] = v[7884] * v[7886]
 	v[7884] = v[291] / v[131]
 	v[7885] = v[291] / v[181]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2041] = v[7884] * v[7886]
 	v[7884] = v[292] / v[132]
 	v[7885] = v[292] / v[182]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2042] = v[7884] * v[7886]
 	v[7884] = v[293] / v[133]
 	v[7885] = v[293] / v[183]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2043] = v[7884] * v[7886]
 	v[7884] = v[294] / v[134]
 	v[7885] = v[294] / v[184]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2044] = v[7884] * v[7886]
 	v[7884] = v[295] / v[135]
 	v[7885] = v[295] / v[185]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2045] = v[7884] * v[7886]
 	v[7884] = v[296] / v[136]
 	v[7885] = v[296] / v[186]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2046] = v[7884] * v[7886]
 	v[7884] = v[297] / v[137]
 	v[7885] = v[297] / v[187]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2047] = v[7884] * v[7886]
 	v[7884] = v[298] / v[138]
 	v[7885] = v[298] / v[188]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2048] = v[7884] * v[7886]
 	v[7884] = v[299] / v[139]
 	v[7885] = v[299] / v[189]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2049] = v[7884] * v[7886]
 	v[7884] = v[300] / v[140]
 	v[7885] = v[300] / v[190]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2050] = v[7884] * v[7886]
 	v[7884] = v[301] / v[141]
 	v[7885] = v[301] / v[191]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2051] = v[7884] * v[7886]
 	v[7884] = v[302] / v[142]
 	v[7885] = v[302] / v[192]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2052] = v[7884] * v[7886]
 	v[7884] = v[303] / v[143]
 	v[7885] = v[303] / v[193]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2053] = v[7884] * v[7886]
 	v[7884] = v[304] / v[144]
 	v[7885] = v[304] / v[194]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2054] = v[7884] * v[7886]
 	v[7884] = v[305] / v[145]
 	v[7885] = v[305] / v[195]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2055] = v[7884] * v[7886]
 	v[7884] = v[306] / v[146]
 	v[7885] = v[306] / v[196]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2056] = v[7884] * v[7886]
 	v[7884] = v[307] / v[147]
 	v[7885] = v[307] / v[197]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2057] = v[7884] * v[7886]
 	v[7884] = v[308] / v[148]
 	v[7885] = v[308] / v[198]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2058] = v[7884] * v[7886]
 	v[7884] = v[309] / v[149]
 	v[7885] = v[309] / v[199]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2059] = v[7884] * v[7886]
 	v[7884] = v[310] / v[150]
 	v[7885] = v[310] / v[200]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2060] = v[7884] * v[7886]
 	v[7884] = v[311] / v[151]
 	v[7885] = v[311] / v[201]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2061] = v[7884] * v[7886]
 	v[7884] = v[312] / v[152]
 	v[7885] = v[312] / v[202]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2062] = v[7884] * v[7886]
 	v[7884] = v[313] / v[153]
 	v[7885] = v[313] / v[203]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2063] = v[7884] * v[7886]
 	v[7884] = v[314] / v[154]
 	v[7885] = v[314] / v[204]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2064] = v[7884] * v[7886]
 	v[7884] = v[315] / v[155]
 	v[7885] = v[315] / v[205]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2065] = v[7884] * v[7886]
 	v[7884] = v[316] / v[156]
 	v[7885] = v[316] / v[206]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2066] = v[7884] * v[7886]
 	v[7884] = v[317] / v[157]
 	v[7885] = v[317] / v[207]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2067] = v[7884] * v[7886]
 	v[7884] = v[318] / v[158]
 	v[7885] = v[318] / v[208]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2068] = v[7884] * v[7886]
 	v[7884] = v[319] / v[159]
 	v[7885] = v[319] / v[209]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2069] = v[7884] * v[7886]
 	v[7884] = v[320] / v[160]
 	v[7885] = v[320] / v[210]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2070] = v[7884] * v[7886]
 	v[7884] = v[321] / v[161]
 	v[7885] = v[321] / v[211]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2071] = v[7884] * v[7886]
 	v[7884] = v[322] / v[162]
 	v[7885] = v[322] / v[212]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2072] = v[7884] * v[7886]
 	v[7884] = v[323] / v[163]
 	v[7885] = v[323] / v[213]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2073] = v[7884] * v[7886]
 	v[7884] = v[324] / v[164]
 	v[7885] = v[324] / v[214]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2074] = v[7884] * v[7886]
 	v[7884] = v[325] / v[165]
 	v[7885] = v[325] / v[215]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2075] = v[7884] * v[7886]
 	v[7884] = v[326] / v[166]
 	v[7885] = v[326] / v[216]
-	v[7886] = k.Lookup(1, v[7885])
+	v[7886] = model.Interp(k.Xs(1), k.Ys(1), v[7885])
 	v[2076] = v[7884] * v[7886]
 	v[7885] = float64(v[277]+v[278]) + v[279]
 	v[7887] = float64(v[7885]+v[280]) + v[281]
@@ -1227,7 +1227,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2127] = model.SafeDiv(v[7887], v[277], v[6982])
 	v[7884] = v[277] * v[67]
 	v[7885] = v[2127] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1977] = v[7884] * v[7886]
 	v[7884] = v[218] * v[2280]
 	v[7885] = v[332] / v[8]
@@ -1254,7 +1254,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2128] = model.SafeDiv(v[7887], v[278], v[6982])
 	v[7884] = v[278] * v[68]
 	v[7885] = v[2128] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1978] = v[7884] * v[7886]
 	v[7884] = v[219] * v[2280]
 	v[7885] = v[337] / v[8]
@@ -1281,7 +1281,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2129] = model.SafeDiv(v[7887], v[279], v[6982])
 	v[7884] = v[279] * v[69]
 	v[7885] = v[2129] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1979] = v[7884] * v[7886]
 	v[7884] = v[220] * v[2280]
 	v[7885] = v[342] / v[8]
@@ -1308,7 +1308,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2130] = model.SafeDiv(v[7887], v[280], v[6982])
 	v[7884] = v[280] * v[70]
 	v[7885] = v[2130] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1980] = v[7884] * v[7886]
 	v[7884] = v[221] * v[2280]
 	v[7885] = v[347] / v[8]
@@ -1335,7 +1335,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2131] = model.SafeDiv(v[7887], v[281], v[6982])
 	v[7884] = v[281] * v[71]
 	v[7885] = v[2131] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1981] = v[7884] * v[7886]
 	v[7884] = v[222] * v[2280]
 	v[7885] = v[352] / v[8]
@@ -1362,7 +1362,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2132] = model.SafeDiv(v[7887], v[282], v[6982])
 	v[7884] = v[282] * v[72]
 	v[7885] = v[2132] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1982] = v[7884] * v[7886]
 	v[7884] = v[223] * v[2280]
 	v[7885] = v[357] / v[8]
@@ -1389,7 +1389,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2133] = model.SafeDiv(v[7887], v[283], v[6982])
 	v[7884] = v[283] * v[73]
 	v[7885] = v[2133] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1983] = v[7884] * v[7886]
 	v[7884] = v[224] * v[2280]
 	v[7885] = v[362] / v[8]
@@ -1416,7 +1416,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2134] = model.SafeDiv(v[7887], v[284], v[6982])
 	v[7884] = v[284] * v[74]
 	v[7885] = v[2134] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1984] = v[7884] * v[7886]
 	v[7884] = v[225] * v[2280]
 	v[7885] = v[367] / v[8]
@@ -1443,7 +1443,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2135] = model.SafeDiv(v[7887], v[285], v[6982])
 	v[7884] = v[285] * v[75]
 	v[7885] = v[2135] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1985] = v[7884] * v[7886]
 	v[7884] = v[226] * v[2280]
 	v[7885] = v[372] / v[8]
@@ -1470,7 +1470,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2136] = model.SafeDiv(v[7887], v[286], v[6982])
 	v[7884] = v[286] * v[76]
 	v[7885] = v[2136] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1986] = v[7884] * v[7886]
 	v[7884] = v[227] * v[2280]
 	v[7885] = v[377] / v[8]
@@ -1497,7 +1497,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2137] = model.SafeDiv(v[7887], v[287], v[6982])
 	v[7884] = v[287] * v[77]
 	v[7885] = v[2137] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1987] = v[7884] * v[7886]
 	v[7884] = v[228] * v[2280]
 	v[7885] = v[382] / v[8]
@@ -1524,7 +1524,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2138] = model.SafeDiv(v[7887], v[288], v[6982])
 	v[7884] = v[288] * v[78]
 	v[7885] = v[2138] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1988] = v[7884] * v[7886]
 	v[7884] = v[229] * v[2280]
 	v[7885] = v[387] / v[8]
@@ -1551,7 +1551,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2139] = model.SafeDiv(v[7887], v[289], v[6982])
 	v[7884] = v[289] * v[79]
 	v[7885] = v[2139] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1989] = v[7884] * v[7886]
 	v[7884] = v[230] * v[2280]
 	v[7885] = v[392] / v[8]
@@ -1578,7 +1578,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2140] = model.SafeDiv(v[7887], v[290], v[6982])
 	v[7884] = v[290] * v[80]
 	v[7885] = v[2140] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1990] = v[7884] * v[7886]
 	v[7884] = v[231] * v[2280]
 	v[7885] = v[397] / v[8]
@@ -1605,7 +1605,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2141] = model.SafeDiv(v[7887], v[291], v[6982])
 	v[7884] = v[291] * v[81]
 	v[7885] = v[2141] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1991] = v[7884] * v[7886]
 	v[7884] = v[232] * v[2280]
 	v[7885] = v[402] / v[8]
@@ -1632,7 +1632,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2142] = model.SafeDiv(v[7887], v[292], v[6982])
 	v[7884] = v[292] * v[82]
 	v[7885] = v[2142] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1992] = v[7884] * v[7886]
 	v[7884] = v[233] * v[2280]
 	v[7885] = v[407] / v[8]
@@ -1659,7 +1659,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2143] = model.SafeDiv(v[7887], v[293], v[6982])
 	v[7884] = v[293] * v[83]
 	v[7885] = v[2143] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1993] = v[7884] * v[7886]
 	v[7884] = v[234] * v[2280]
 	v[7885] = v[412] / v[8]
@@ -1686,7 +1686,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2144] = model.SafeDiv(v[7887], v[294], v[6982])
 	v[7884] = v[294] * v[84]
 	v[7885] = v[2144] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1994] = v[7884] * v[7886]
 	v[7884] = v[235] * v[2280]
 	v[7885] = v[417] / v[8]
@@ -1713,7 +1713,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2145] = model.SafeDiv(v[7887], v[295], v[6982])
 	v[7884] = v[295] * v[85]
 	v[7885] = v[2145] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1995] = v[7884] * v[7886]
 	v[7884] = v[236] * v[2280]
 	v[7885] = v[422] / v[8]
@@ -1740,7 +1740,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2146] = model.SafeDiv(v[7887], v[296], v[6982])
 	v[7884] = v[296] * v[86]
 	v[7885] = v[2146] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1996] = v[7884] * v[7886]
 	v[7884] = v[237] * v[2280]
 	v[7885] = v[427] / v[8]
@@ -1767,7 +1767,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2147] = model.SafeDiv(v[7887], v[297], v[6982])
 	v[7884] = v[297] * v[87]
 	v[7885] = v[2147] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1997] = v[7884] * v[7886]
 	v[7884] = v[238] * v[2280]
 	v[7885] = v[432] / v[8]
@@ -1794,7 +1794,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2148] = model.SafeDiv(v[7887], v[298], v[6982])
 	v[7884] = v[298] * v[88]
 	v[7885] = v[2148] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1998] = v[7884] * v[7886]
 	v[7884] = v[239] * v[2280]
 	v[7885] = v[437] / v[8]
@@ -1821,7 +1821,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2149] = model.SafeDiv(v[7887], v[299], v[6982])
 	v[7884] = v[299] * v[89]
 	v[7885] = v[2149] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[1999] = v[7884] * v[7886]
 	v[7884] = v[240] * v[2280]
 	v[7885] = v[442] / v[8]
@@ -1848,7 +1848,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2150] = model.SafeDiv(v[7887], v[300], v[6982])
 	v[7884] = v[300] * v[90]
 	v[7885] = v[2150] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2000] = v[7884] * v[7886]
 	v[7884] = v[241] * v[2280]
 	v[7885] = v[447] / v[8]
@@ -1875,7 +1875,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2151] = model.SafeDiv(v[7887], v[301], v[6982])
 	v[7884] = v[301] * v[91]
 	v[7885] = v[2151] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2001] = v[7884] * v[7886]
 	v[7884] = v[242] * v[2280]
 	v[7885] = v[452] / v[8]
@@ -1902,7 +1902,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2152] = model.SafeDiv(v[7887], v[302], v[6982])
 	v[7884] = v[302] * v[92]
 	v[7885] = v[2152] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2002] = v[7884] * v[7886]
 	v[7884] = v[243] * v[2280]
 	v[7885] = v[457] / v[8]
@@ -1929,7 +1929,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2153] = model.SafeDiv(v[7887], v[303], v[6982])
 	v[7884] = v[303] * v[93]
 	v[7885] = v[2153] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2003] = v[7884] * v[7886]
 	v[7884] = v[244] * v[2280]
 	v[7885] = v[462] / v[8]
@@ -1956,7 +1956,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2154] = model.SafeDiv(v[7887], v[304], v[6982])
 	v[7884] = v[304] * v[94]
 	v[7885] = v[2154] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2004] = v[7884] * v[7886]
 	v[7884] = v[245] * v[2280]
 	v[7885] = v[467] / v[8]
@@ -1983,7 +1983,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2155] = model.SafeDiv(v[7887], v[305], v[6982])
 	v[7884] = v[305] * v[95]
 	v[7885] = v[2155] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2005] = v[7884] * v[7886]
 	v[7884] = v[246] * v[2280]
 	v[7885] = v[472] / v[8]
@@ -2010,7 +2010,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2156] = model.SafeDiv(v[7887], v[306], v[6982])
 	v[7884] = v[306] * v[96]
 	v[7885] = v[2156] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2006] = v[7884] * v[7886]
 	v[7884] = v[247] * v[2280]
 	v[7885] = v[477] / v[8]
@@ -2037,7 +2037,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2157] = model.SafeDiv(v[7887], v[307], v[6982])
 	v[7884] = v[307] * v[97]
 	v[7885] = v[2157] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2007] = v[7884] * v[7886]
 	v[7884] = v[248] * v[2280]
 	v[7885] = v[482] / v[8]
@@ -2064,7 +2064,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2158] = model.SafeDiv(v[7887], v[308], v[6982])
 	v[7884] = v[308] * v[98]
 	v[7885] = v[2158] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2008] = v[7884] * v[7886]
 	v[7884] = v[249] * v[2280]
 	v[7885] = v[487] / v[8]
@@ -2091,7 +2091,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2159] = model.SafeDiv(v[7887], v[309], v[6982])
 	v[7884] = v[309] * v[99]
 	v[7885] = v[2159] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2009] = v[7884] * v[7886]
 	v[7884] = v[250] * v[2280]
 	v[7885] = v[492] / v[8]
@@ -2118,7 +2118,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2160] = model.SafeDiv(v[7887], v[310], v[6982])
 	v[7884] = v[310] * v[100]
 	v[7885] = v[2160] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2010] = v[7884] * v[7886]
 	v[7884] = v[251] * v[2280]
 	v[7885] = v[497] / v[8]
@@ -2145,7 +2145,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2161] = model.SafeDiv(v[7887], v[311], v[6982])
 	v[7884] = v[311] * v[101]
 	v[7885] = v[2161] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2011] = v[7884] * v[7886]
 	v[7884] = v[252] * v[2280]
 	v[7885] = v[502] / v[8]
@@ -2172,7 +2172,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2162] = model.SafeDiv(v[7887], v[312], v[6982])
 	v[7884] = v[312] * v[102]
 	v[7885] = v[2162] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2012] = v[7884] * v[7886]
 	v[7884] = v[253] * v[2280]
 	v[7885] = v[507] / v[8]
@@ -2199,7 +2199,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2163] = model.SafeDiv(v[7887], v[313], v[6982])
 	v[7884] = v[313] * v[103]
 	v[7885] = v[2163] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2013] = v[7884] * v[7886]
 	v[7884] = v[254] * v[2280]
 	v[7885] = v[512] / v[8]
@@ -2226,7 +2226,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2164] = model.SafeDiv(v[7887], v[314], v[6982])
 	v[7884] = v[314] * v[104]
 	v[7885] = v[2164] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2014] = v[7884] * v[7886]
 	v[7884] = v[255] * v[2280]
 	v[7885] = v[517] / v[8]
@@ -2253,7 +2253,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2165] = model.SafeDiv(v[7887], v[315], v[6982])
 	v[7884] = v[315] * v[105]
 	v[7885] = v[2165] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2015] = v[7884] * v[7886]
 	v[7884] = v[256] * v[2280]
 	v[7885] = v[522] / v[8]
@@ -2280,7 +2280,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2166] = model.SafeDiv(v[7887], v[316], v[6982])
 	v[7884] = v[316] * v[106]
 	v[7885] = v[2166] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2016] = v[7884] * v[7886]
 	v[7884] = v[257] * v[2280]
 	v[7885] = v[527] / v[8]
@@ -2307,7 +2307,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2167] = model.SafeDiv(v[7887], v[317], v[6982])
 	v[7884] = v[317] * v[107]
 	v[7885] = v[2167] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2017] = v[7884] * v[7886]
 	v[7884] = v[258] * v[2280]
 	v[7885] = v[532] / v[8]
@@ -2334,7 +2334,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2168] = model.SafeDiv(v[7887], v[318], v[6982])
 	v[7884] = v[318] * v[108]
 	v[7885] = v[2168] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2018] = v[7884] * v[7886]
 	v[7884] = v[259] * v[2280]
 	v[7885] = v[537] / v[8]
@@ -2361,7 +2361,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2169] = model.SafeDiv(v[7887], v[319], v[6982])
 	v[7884] = v[319] * v[109]
 	v[7885] = v[2169] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2019] = v[7884] * v[7886]
 	v[7884] = v[260] * v[2280]
 	v[7885] = v[542] / v[8]
@@ -2388,7 +2388,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2170] = model.SafeDiv(v[7887], v[320], v[6982])
 	v[7884] = v[320] * v[110]
 	v[7885] = v[2170] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2020] = v[7884] * v[7886]
 	v[7884] = v[261] * v[2280]
 	v[7885] = v[547] / v[8]
@@ -2415,7 +2415,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2171] = model.SafeDiv(v[7887], v[321], v[6982])
 	v[7884] = v[321] * v[111]
 	v[7885] = v[2171] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2021] = v[7884] * v[7886]
 	v[7884] = v[262] * v[2280]
 	v[7885] = v[552] / v[8]
@@ -2442,7 +2442,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2172] = model.SafeDiv(v[7887], v[322], v[6982])
 	v[7884] = v[322] * v[112]
 	v[7885] = v[2172] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2022] = v[7884] * v[7886]
 	v[7884] = v[263] * v[2280]
 	v[7885] = v[557] / v[8]
@@ -2469,7 +2469,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2173] = model.SafeDiv(v[7887], v[323], v[6982])
 	v[7884] = v[323] * v[113]
 	v[7885] = v[2173] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2023] = v[7884] * v[7886]
 	v[7884] = v[264] * v[2280]
 	v[7885] = v[562] / v[8]
@@ -2496,7 +2496,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2174] = model.SafeDiv(v[7887], v[324], v[6982])
 	v[7884] = v[324] * v[114]
 	v[7885] = v[2174] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2024] = v[7884] * v[7886]
 	v[7884] = v[265] * v[2280]
 	v[7885] = v[567] / v[8]
@@ -2523,7 +2523,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2175] = model.SafeDiv(v[7887], v[325], v[6982])
 	v[7884] = v[325] * v[115]
 	v[7885] = v[2175] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2025] = v[7884] * v[7886]
 	v[7884] = v[266] * v[2280]
 	v[7885] = v[572] / v[8]
@@ -2550,7 +2550,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[2176] = model.SafeDiv(v[7887], v[326], v[6982])
 	v[7884] = v[326] * v[116]
 	v[7885] = v[2176] / v[14]
-	v[7886] = k.Lookup(0, v[7885])
+	v[7886] = model.Interp(k.Xs(0), k.Ys(0), v[7885])
 	v[2026] = v[7884] * v[7886]
 	v[7885] = float64(v[2531]+v[2532]) + v[2533]
 	v[7887] = float64(v[7885]+v[2534]) + v[2535]
@@ -5631,7 +5631,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[977] = v[2781]
 	v[3281] = v[977] * v[10]
 	v[3531] = model.SafeDiv(v[577], v[3281], v[6982])
-	v[7884] = k.Lookup(2, v[3531])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3531])
 	v[3781] = v[2531] * v[7884]
 	v[4281] = v[977] * v[8]
 	v[7885] = float64(v[4281]-v[327]) / v[5]
@@ -5640,7 +5640,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[978] = v[2782]
 	v[3282] = v[978] * v[10]
 	v[3532] = model.SafeDiv(v[578], v[3282], v[6982])
-	v[7884] = k.Lookup(2, v[3532])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3532])
 	v[3782] = v[2532] * v[7884]
 	v[4282] = v[978] * v[8]
 	v[7885] = float64(v[4282]-v[328]) / v[5]
@@ -5649,7 +5649,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[979] = v[2783]
 	v[3283] = v[979] * v[10]
 	v[3533] = model.SafeDiv(v[579], v[3283], v[6982])
-	v[7884] = k.Lookup(2, v[3533])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3533])
 	v[3783] = v[2533] * v[7884]
 	v[4283] = v[979] * v[8]
 	v[7885] = float64(v[4283]-v[329]) / v[5]
@@ -5658,7 +5658,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[980] = v[2784]
 	v[3284] = v[980] * v[10]
 	v[3534] = model.SafeDiv(v[580], v[3284], v[6982])
-	v[7884] = k.Lookup(2, v[3534])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3534])
 	v[3784] = v[2534] * v[7884]
 	v[4284] = v[980] * v[8]
 	v[7885] = float64(v[4284]-v[330]) / v[5]
@@ -5667,7 +5667,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[981] = v[2785]
 	v[3285] = v[981] * v[10]
 	v[3535] = model.SafeDiv(v[581], v[3285], v[6982])
-	v[7884] = k.Lookup(2, v[3535])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3535])
 	v[3785] = v[2535] * v[7884]
 	v[4285] = v[981] * v[8]
 	v[7885] = float64(v[4285]-v[331]) / v[5]
@@ -5676,7 +5676,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[982] = v[2786]
 	v[3286] = v[982] * v[10]
 	v[3536] = model.SafeDiv(v[582], v[3286], v[6982])
-	v[7884] = k.Lookup(2, v[3536])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3536])
 	v[3786] = v[2536] * v[7884]
 	v[4286] = v[982] * v[8]
 	v[7885] = float64(v[4286]-v[332]) / v[5]
@@ -5685,7 +5685,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[983] = v[2787]
 	v[3287] = v[983] * v[10]
 	v[3537] = model.SafeDiv(v[583], v[3287], v[6982])
-	v[7884] = k.Lookup(2, v[3537])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3537])
 	v[3787] = v[2537] * v[7884]
 	v[4287] = v[983] * v[8]
 	v[7885] = float64(v[4287]-v[333]) / v[5]
@@ -5694,7 +5694,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[984] = v[2788]
 	v[3288] = v[984] * v[10]
 	v[3538] = model.SafeDiv(v[584], v[3288], v[6982])
-	v[7884] = k.Lookup(2, v[3538])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3538])
 	v[3788] = v[2538] * v[7884]
 	v[4288] = v[984] * v[8]
 	v[7885] = float64(v[4288]-v[334]) / v[5]
@@ -5703,7 +5703,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[985] = v[2789]
 	v[3289] = v[985] * v[10]
 	v[3539] = model.SafeDiv(v[585], v[3289], v[6982])
-	v[7884] = k.Lookup(2, v[3539])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3539])
 	v[3789] = v[2539] * v[7884]
 	v[4289] = v[985] * v[8]
 	v[7885] = float64(v[4289]-v[335]) / v[5]
@@ -5712,7 +5712,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[986] = v[2790]
 	v[3290] = v[986] * v[10]
 	v[3540] = model.SafeDiv(v[586], v[3290], v[6982])
-	v[7884] = k.Lookup(2, v[3540])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3540])
 	v[3790] = v[2540] * v[7884]
 	v[4290] = v[986] * v[8]
 	v[7885] = float64(v[4290]-v[336]) / v[5]
@@ -5721,7 +5721,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[987] = v[2791]
 	v[3291] = v[987] * v[10]
 	v[3541] = model.SafeDiv(v[587], v[3291], v[6982])
-	v[7884] = k.Lookup(2, v[3541])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3541])
 	v[3791] = v[2541] * v[7884]
 	v[4291] = v[987] * v[8]
 	v[7885] = float64(v[4291]-v[337]) / v[5]
@@ -5730,7 +5730,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[988] = v[2792]
 	v[3292] = v[988] * v[10]
 	v[3542] = model.SafeDiv(v[588], v[3292], v[6982])
-	v[7884] = k.Lookup(2, v[3542])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3542])
 	v[3792] = v[2542] * v[7884]
 	v[4292] = v[988] * v[8]
 	v[7885] = float64(v[4292]-v[338]) / v[5]
@@ -5739,7 +5739,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[989] = v[2793]
 	v[3293] = v[989] * v[10]
 	v[3543] = model.SafeDiv(v[589], v[3293], v[6982])
-	v[7884] = k.Lookup(2, v[3543])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3543])
 	v[3793] = v[2543] * v[7884]
 	v[4293] = v[989] * v[8]
 	v[7885] = float64(v[4293]-v[339]) / v[5]
@@ -5748,7 +5748,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[990] = v[2794]
 	v[3294] = v[990] * v[10]
 	v[3544] = model.SafeDiv(v[590], v[3294], v[6982])
-	v[7884] = k.Lookup(2, v[3544])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3544])
 	v[3794] = v[2544] * v[7884]
 	v[4294] = v[990] * v[8]
 	v[7885] = float64(v[4294]-v[340]) / v[5]
@@ -5757,7 +5757,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[991] = v[2795]
 	v[3295] = v[991] * v[10]
 	v[3545] = model.SafeDiv(v[591], v[3295], v[6982])
-	v[7884] = k.Lookup(2, v[3545])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3545])
 	v[3795] = v[2545] * v[7884]
 	v[4295] = v[991] * v[8]
 	v[7885] = float64(v[4295]-v[341]) / v[5]
@@ -5766,7 +5766,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[992] = v[2796]
 	v[3296] = v[992] * v[10]
 	v[3546] = model.SafeDiv(v[592], v[3296], v[6982])
-	v[7884] = k.Lookup(2, v[3546])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3546])
 	v[3796] = v[2546] * v[7884]
 	v[4296] = v[992] * v[8]
 	v[7885] = float64(v[4296]-v[342]) / v[5]
@@ -5775,7 +5775,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[993] = v[2797]
 	v[3297] = v[993] * v[10]
 	v[3547] = model.SafeDiv(v[593], v[3297], v[6982])
-	v[7884] = k.Lookup(2, v[3547])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3547])
 	v[3797] = v[2547] * v[7884]
 	v[4297] = v[993] * v[8]
 	v[7885] = float64(v[4297]-v[343]) / v[5]
@@ -5784,7 +5784,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[994] = v[2798]
 	v[3298] = v[994] * v[10]
 	v[3548] = model.SafeDiv(v[594], v[3298], v[6982])
-	v[7884] = k.Lookup(2, v[3548])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3548])
 	v[3798] = v[2548] * v[7884]
 	v[4298] = v[994] * v[8]
 	v[7885] = float64(v[4298]-v[344]) / v[5]
@@ -5793,7 +5793,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[995] = v[2799]
 	v[3299] = v[995] * v[10]
 	v[3549] = model.SafeDiv(v[595], v[3299], v[6982])
-	v[7884] = k.Lookup(2, v[3549])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3549])
 	v[3799] = v[2549] * v[7884]
 	v[4299] = v[995] * v[8]
 	v[7885] = float64(v[4299]-v[345]) / v[5]
@@ -5802,7 +5802,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[996] = v[2800]
 	v[3300] = v[996] * v[10]
 	v[3550] = model.SafeDiv(v[596], v[3300], v[6982])
-	v[7884] = k.Lookup(2, v[3550])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3550])
 	v[3800] = v[2550] * v[7884]
 	v[4300] = v[996] * v[8]
 	v[7885] = float64(v[4300]-v[346]) / v[5]
@@ -5811,7 +5811,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[997] = v[2801]
 	v[3301] = v[997] * v[10]
 	v[3551] = model.SafeDiv(v[597], v[3301], v[6982])
-	v[7884] = k.Lookup(2, v[3551])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3551])
 	v[3801] = v[2551] * v[7884]
 	v[4301] = v[997] * v[8]
 	v[7885] = float64(v[4301]-v[347]) / v[5]
@@ -5820,7 +5820,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[998] = v[2802]
 	v[3302] = v[998] * v[10]
 	v[3552] = model.SafeDiv(v[598], v[3302], v[6982])
-	v[7884] = k.Lookup(2, v[3552])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3552])
 	v[3802] = v[2552] * v[7884]
 	v[4302] = v[998] * v[8]
 	v[7885] = float64(v[4302]-v[348]) / v[5]
@@ -5829,7 +5829,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[999] = v[2803]
 	v[3303] = v[999] * v[10]
 	v[3553] = model.SafeDiv(v[599], v[3303], v[6982])
-	v[7884] = k.Lookup(2, v[3553])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3553])
 	v[3803] = v[2553] * v[7884]
 	v[4303] = v[999] * v[8]
 	v[7885] = float64(v[4303]-v[349]) / v[5]
@@ -5838,7 +5838,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1000] = v[2804]
 	v[3304] = v[1000] * v[10]
 	v[3554] = model.SafeDiv(v[600], v[3304], v[6982])
-	v[7884] = k.Lookup(2, v[3554])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3554])
 	v[3804] = v[2554] * v[7884]
 	v[4304] = v[1000] * v[8]
 	v[7885] = float64(v[4304]-v[350]) / v[5]
@@ -5847,7 +5847,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1001] = v[2805]
 	v[3305] = v[1001] * v[10]
 	v[3555] = model.SafeDiv(v[601], v[3305], v[6982])
-	v[7884] = k.Lookup(2, v[3555])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3555])
 	v[3805] = v[2555] * v[7884]
 	v[4305] = v[1001] * v[8]
 	v[7885] = float64(v[4305]-v[351]) / v[5]
@@ -5856,7 +5856,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1002] = v[2806]
 	v[3306] = v[1002] * v[10]
 	v[3556] = model.SafeDiv(v[602], v[3306], v[6982])
-	v[7884] = k.Lookup(2, v[3556])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3556])
 	v[3806] = v[2556] * v[7884]
 	v[4306] = v[1002] * v[8]
 	v[7885] = float64(v[4306]-v[352]) / v[5]
@@ -5865,7 +5865,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1003] = v[2807]
 	v[3307] = v[1003] * v[10]
 	v[3557] = model.SafeDiv(v[603], v[3307], v[6982])
-	v[7884] = k.Lookup(2, v[3557])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3557])
 	v[3807] = v[2557] * v[7884]
 	v[4307] = v[1003] * v[8]
 	v[7885] = float64(v[4307]-v[353]) / v[5]
@@ -5874,7 +5874,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1004] = v[2808]
 	v[3308] = v[1004] * v[10]
 	v[3558] = model.SafeDiv(v[604], v[3308], v[6982])
-	v[7884] = k.Lookup(2, v[3558])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3558])
 	v[3808] = v[2558] * v[7884]
 	v[4308] = v[1004] * v[8]
 	v[7885] = float64(v[4308]-v[354]) / v[5]
@@ -5883,7 +5883,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1005] = v[2809]
 	v[3309] = v[1005] * v[10]
 	v[3559] = model.SafeDiv(v[605], v[3309], v[6982])
-	v[7884] = k.Lookup(2, v[3559])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3559])
 	v[3809] = v[2559] * v[7884]
 	v[4309] = v[1005] * v[8]
 	v[7885] = float64(v[4309]-v[355]) / v[5]
@@ -5892,7 +5892,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1006] = v[2810]
 	v[3310] = v[1006] * v[10]
 	v[3560] = model.SafeDiv(v[606], v[3310], v[6982])
-	v[7884] = k.Lookup(2, v[3560])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3560])
 	v[3810] = v[2560] * v[7884]
 	v[4310] = v[1006] * v[8]
 	v[7885] = float64(v[4310]-v[356]) / v[5]
@@ -5901,7 +5901,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1007] = v[2811]
 	v[3311] = v[1007] * v[10]
 	v[3561] = model.SafeDiv(v[607], v[3311], v[6982])
-	v[7884] = k.Lookup(2, v[3561])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3561])
 	v[3811] = v[2561] * v[7884]
 	v[4311] = v[1007] * v[8]
 	v[7885] = float64(v[4311]-v[357]) / v[5]
@@ -5910,7 +5910,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1008] = v[2812]
 	v[3312] = v[1008] * v[10]
 	v[3562] = model.SafeDiv(v[608], v[3312], v[6982])
-	v[7884] = k.Lookup(2, v[3562])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3562])
 	v[3812] = v[2562] * v[7884]
 	v[4312] = v[1008] * v[8]
 	v[7885] = float64(v[4312]-v[358]) / v[5]
@@ -5919,7 +5919,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1009] = v[2813]
 	v[3313] = v[1009] * v[10]
 	v[3563] = model.SafeDiv(v[609], v[3313], v[6982])
-	v[7884] = k.Lookup(2, v[3563])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3563])
 	v[3813] = v[2563] * v[7884]
 	v[4313] = v[1009] * v[8]
 	v[7885] = float64(v[4313]-v[359]) / v[5]
@@ -5928,7 +5928,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1010] = v[2814]
 	v[3314] = v[1010] * v[10]
 	v[3564] = model.SafeDiv(v[610], v[3314], v[6982])
-	v[7884] = k.Lookup(2, v[3564])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3564])
 	v[3814] = v[2564] * v[7884]
 	v[4314] = v[1010] * v[8]
 	v[7885] = float64(v[4314]-v[360]) / v[5]
@@ -5937,7 +5937,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1011] = v[2815]
 	v[3315] = v[1011] * v[10]
 	v[3565] = model.SafeDiv(v[611], v[3315], v[6982])
-	v[7884] = k.Lookup(2, v[3565])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3565])
 	v[3815] = v[2565] * v[7884]
 	v[4315] = v[1011] * v[8]
 	v[7885] = float64(v[4315]-v[361]) / v[5]
@@ -5946,7 +5946,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1012] = v[2816]
 	v[3316] = v[1012] * v[10]
 	v[3566] = model.SafeDiv(v[612], v[3316], v[6982])
-	v[7884] = k.Lookup(2, v[3566])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3566])
 	v[3816] = v[2566] * v[7884]
 	v[4316] = v[1012] * v[8]
 	v[7885] = float64(v[4316]-v[362]) / v[5]
@@ -5955,7 +5955,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1013] = v[2817]
 	v[3317] = v[1013] * v[10]
 	v[3567] = model.SafeDiv(v[613], v[3317], v[6982])
-	v[7884] = k.Lookup(2, v[3567])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3567])
 	v[3817] = v[2567] * v[7884]
 	v[4317] = v[1013] * v[8]
 	v[7885] = float64(v[4317]-v[363]) / v[5]
@@ -5964,7 +5964,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1014] = v[2818]
 	v[3318] = v[1014] * v[10]
 	v[3568] = model.SafeDiv(v[614], v[3318], v[6982])
-	v[7884] = k.Lookup(2, v[3568])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3568])
 	v[3818] = v[2568] * v[7884]
 	v[4318] = v[1014] * v[8]
 	v[7885] = float64(v[4318]-v[364]) / v[5]
@@ -5973,7 +5973,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1015] = v[2819]
 	v[3319] = v[1015] * v[10]
 	v[3569] = model.SafeDiv(v[615], v[3319], v[6982])
-	v[7884] = k.Lookup(2, v[3569])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3569])
 	v[3819] = v[2569] * v[7884]
 	v[4319] = v[1015] * v[8]
 	v[7885] = float64(v[4319]-v[365]) / v[5]
@@ -5982,7 +5982,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1016] = v[2820]
 	v[3320] = v[1016] * v[10]
 	v[3570] = model.SafeDiv(v[616], v[3320], v[6982])
-	v[7884] = k.Lookup(2, v[3570])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3570])
 	v[3820] = v[2570] * v[7884]
 	v[4320] = v[1016] * v[8]
 	v[7885] = float64(v[4320]-v[366]) / v[5]
@@ -5991,7 +5991,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1017] = v[2821]
 	v[3321] = v[1017] * v[10]
 	v[3571] = model.SafeDiv(v[617], v[3321], v[6982])
-	v[7884] = k.Lookup(2, v[3571])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3571])
 	v[3821] = v[2571] * v[7884]
 	v[4321] = v[1017] * v[8]
 	v[7885] = float64(v[4321]-v[367]) / v[5]
@@ -6000,7 +6000,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1018] = v[2822]
 	v[3322] = v[1018] * v[10]
 	v[3572] = model.SafeDiv(v[618], v[3322], v[6982])
-	v[7884] = k.Lookup(2, v[3572])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3572])
 	v[3822] = v[2572] * v[7884]
 	v[4322] = v[1018] * v[8]
 	v[7885] = float64(v[4322]-v[368]) / v[5]
@@ -6009,7 +6009,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1019] = v[2823]
 	v[3323] = v[1019] * v[10]
 	v[3573] = model.SafeDiv(v[619], v[3323], v[6982])
-	v[7884] = k.Lookup(2, v[3573])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3573])
 	v[3823] = v[2573] * v[7884]
 	v[4323] = v[1019] * v[8]
 	v[7885] = float64(v[4323]-v[369]) / v[5]
@@ -6018,7 +6018,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1020] = v[2824]
 	v[3324] = v[1020] * v[10]
 	v[3574] = model.SafeDiv(v[620], v[3324], v[6982])
-	v[7884] = k.Lookup(2, v[3574])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3574])
 	v[3824] = v[2574] * v[7884]
 	v[4324] = v[1020] * v[8]
 	v[7885] = float64(v[4324]-v[370]) / v[5]
@@ -6027,7 +6027,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1021] = v[2825]
 	v[3325] = v[1021] * v[10]
 	v[3575] = model.SafeDiv(v[621], v[3325], v[6982])
-	v[7884] = k.Lookup(2, v[3575])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3575])
 	v[3825] = v[2575] * v[7884]
 	v[4325] = v[1021] * v[8]
 	v[7885] = float64(v[4325]-v[371]) / v[5]
@@ -6036,7 +6036,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1022] = v[2826]
 	v[3326] = v[1022] * v[10]
 	v[3576] = model.SafeDiv(v[622], v[3326], v[6982])
-	v[7884] = k.Lookup(2, v[3576])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3576])
 	v[3826] = v[2576] * v[7884]
 	v[4326] = v[1022] * v[8]
 	v[7885] = float64(v[4326]-v[372]) / v[5]
@@ -6045,7 +6045,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1023] = v[2827]
 	v[3327] = v[1023] * v[10]
 	v[3577] = model.SafeDiv(v[623], v[3327], v[6982])
-	v[7884] = k.Lookup(2, v[3577])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3577])
 	v[3827] = v[2577] * v[7884]
 	v[4327] = v[1023] * v[8]
 	v[7885] = float64(v[4327]-v[373]) / v[5]
@@ -6054,7 +6054,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1024] = v[2828]
 	v[3328] = v[1024] * v[10]
 	v[3578] = model.SafeDiv(v[624], v[3328], v[6982])
-	v[7884] = k.Lookup(2, v[3578])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3578])
 	v[3828] = v[2578] * v[7884]
 	v[4328] = v[1024] * v[8]
 	v[7885] = float64(v[4328]-v[374]) / v[5]
@@ -6063,7 +6063,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1025] = v[2829]
 	v[3329] = v[1025] * v[10]
 	v[3579] = model.SafeDiv(v[625], v[3329], v[6982])
-	v[7884] = k.Lookup(2, v[3579])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3579])
 	v[3829] = v[2579] * v[7884]
 	v[4329] = v[1025] * v[8]
 	v[7885] = float64(v[4329]-v[375]) / v[5]
@@ -6072,7 +6072,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1026] = v[2830]
 	v[3330] = v[1026] * v[10]
 	v[3580] = model.SafeDiv(v[626], v[3330], v[6982])
-	v[7884] = k.Lookup(2, v[3580])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3580])
 	v[3830] = v[2580] * v[7884]
 	v[4330] = v[1026] * v[8]
 	v[7885] = float64(v[4330]-v[376]) / v[5]
@@ -6081,7 +6081,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1027] = v[2831]
 	v[3331] = v[1027] * v[10]
 	v[3581] = model.SafeDiv(v[627], v[3331], v[6982])
-	v[7884] = k.Lookup(2, v[3581])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3581])
 	v[3831] = v[2581] * v[7884]
 	v[4331] = v[1027] * v[8]
 	v[7885] = float64(v[4331]-v[377]) / v[5]
@@ -6090,7 +6090,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1028] = v[2832]
 	v[3332] = v[1028] * v[10]
 	v[3582] = model.SafeDiv(v[628], v[3332], v[6982])
-	v[7884] = k.Lookup(2, v[3582])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3582])
 	v[3832] = v[2582] * v[7884]
 	v[4332] = v[1028] * v[8]
 	v[7885] = float64(v[4332]-v[378]) / v[5]
@@ -6099,7 +6099,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1029] = v[2833]
 	v[3333] = v[1029] * v[10]
 	v[3583] = model.SafeDiv(v[629], v[3333], v[6982])
-	v[7884] = k.Lookup(2, v[3583])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3583])
 	v[3833] = v[2583] * v[7884]
 	v[4333] = v[1029] * v[8]
 	v[7885] = float64(v[4333]-v[379]) / v[5]
@@ -6108,7 +6108,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1030] = v[2834]
 	v[3334] = v[1030] * v[10]
 	v[3584] = model.SafeDiv(v[630], v[3334], v[6982])
-	v[7884] = k.Lookup(2, v[3584])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3584])
 	v[3834] = v[2584] * v[7884]
 	v[4334] = v[1030] * v[8]
 	v[7885] = float64(v[4334]-v[380]) / v[5]
@@ -6117,7 +6117,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1031] = v[2835]
 	v[3335] = v[1031] * v[10]
 	v[3585] = model.SafeDiv(v[631], v[3335], v[6982])
-	v[7884] = k.Lookup(2, v[3585])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3585])
 	v[3835] = v[2585] * v[7884]
 	v[4335] = v[1031] * v[8]
 	v[7885] = float64(v[4335]-v[381]) / v[5]
@@ -6126,7 +6126,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1032] = v[2836]
 	v[3336] = v[1032] * v[10]
 	v[3586] = model.SafeDiv(v[632], v[3336], v[6982])
-	v[7884] = k.Lookup(2, v[3586])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3586])
 	v[3836] = v[2586] * v[7884]
 	v[4336] = v[1032] * v[8]
 	v[7885] = float64(v[4336]-v[382]) / v[5]
@@ -6135,7 +6135,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1033] = v[2837]
 	v[3337] = v[1033] * v[10]
 	v[3587] = model.SafeDiv(v[633], v[3337], v[6982])
-	v[7884] = k.Lookup(2, v[3587])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3587])
 	v[3837] = v[2587] * v[7884]
 	v[4337] = v[1033] * v[8]
 	v[7885] = float64(v[4337]-v[383]) / v[5]
@@ -6144,7 +6144,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1034] = v[2838]
 	v[3338] = v[1034] * v[10]
 	v[3588] = model.SafeDiv(v[634], v[3338], v[6982])
-	v[7884] = k.Lookup(2, v[3588])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3588])
 	v[3838] = v[2588] * v[7884]
 	v[4338] = v[1034] * v[8]
 	v[7885] = float64(v[4338]-v[384]) / v[5]
@@ -6153,7 +6153,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1035] = v[2839]
 	v[3339] = v[1035] * v[10]
 	v[3589] = model.SafeDiv(v[635], v[3339], v[6982])
-	v[7884] = k.Lookup(2, v[3589])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3589])
 	v[3839] = v[2589] * v[7884]
 	v[4339] = v[1035] * v[8]
 	v[7885] = float64(v[4339]-v[385]) / v[5]
@@ -6162,7 +6162,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1036] = v[2840]
 	v[3340] = v[1036] * v[10]
 	v[3590] = model.SafeDiv(v[636], v[3340], v[6982])
-	v[7884] = k.Lookup(2, v[3590])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3590])
 	v[3840] = v[2590] * v[7884]
 	v[4340] = v[1036] * v[8]
 	v[7885] = float64(v[4340]-v[386]) / v[5]
@@ -6171,7 +6171,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1037] = v[2841]
 	v[3341] = v[1037] * v[10]
 	v[3591] = model.SafeDiv(v[637], v[3341], v[6982])
-	v[7884] = k.Lookup(2, v[3591])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3591])
 	v[3841] = v[2591] * v[7884]
 	v[4341] = v[1037] * v[8]
 	v[7885] = float64(v[4341]-v[387]) / v[5]
@@ -6180,7 +6180,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1038] = v[2842]
 	v[3342] = v[1038] * v[10]
 	v[3592] = model.SafeDiv(v[638], v[3342], v[6982])
-	v[7884] = k.Lookup(2, v[3592])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3592])
 	v[3842] = v[2592] * v[7884]
 	v[4342] = v[1038] * v[8]
 	v[7885] = float64(v[4342]-v[388]) / v[5]
@@ -6189,7 +6189,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1039] = v[2843]
 	v[3343] = v[1039] * v[10]
 	v[3593] = model.SafeDiv(v[639], v[3343], v[6982])
-	v[7884] = k.Lookup(2, v[3593])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3593])
 	v[3843] = v[2593] * v[7884]
 	v[4343] = v[1039] * v[8]
 	v[7885] = float64(v[4343]-v[389]) / v[5]
@@ -6198,7 +6198,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1040] = v[2844]
 	v[3344] = v[1040] * v[10]
 	v[3594] = model.SafeDiv(v[640], v[3344], v[6982])
-	v[7884] = k.Lookup(2, v[3594])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3594])
 	v[3844] = v[2594] * v[7884]
 	v[4344] = v[1040] * v[8]
 	v[7885] = float64(v[4344]-v[390]) / v[5]
@@ -6207,7 +6207,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1041] = v[2845]
 	v[3345] = v[1041] * v[10]
 	v[3595] = model.SafeDiv(v[641], v[3345], v[6982])
-	v[7884] = k.Lookup(2, v[3595])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3595])
 	v[3845] = v[2595] * v[7884]
 	v[4345] = v[1041] * v[8]
 	v[7885] = float64(v[4345]-v[391]) / v[5]
@@ -6216,7 +6216,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1042] = v[2846]
 	v[3346] = v[1042] * v[10]
 	v[3596] = model.SafeDiv(v[642], v[3346], v[6982])
-	v[7884] = k.Lookup(2, v[3596])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3596])
 	v[3846] = v[2596] * v[7884]
 	v[4346] = v[1042] * v[8]
 	v[7885] = float64(v[4346]-v[392]) / v[5]
@@ -6225,7 +6225,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1043] = v[2847]
 	v[3347] = v[1043] * v[10]
 	v[3597] = model.SafeDiv(v[643], v[3347], v[6982])
-	v[7884] = k.Lookup(2, v[3597])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3597])
 	v[3847] = v[2597] * v[7884]
 	v[4347] = v[1043] * v[8]
 	v[7885] = float64(v[4347]-v[393]) / v[5]
@@ -6234,7 +6234,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1044] = v[2848]
 	v[3348] = v[1044] * v[10]
 	v[3598] = model.SafeDiv(v[644], v[3348], v[6982])
-	v[7884] = k.Lookup(2, v[3598])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3598])
 	v[3848] = v[2598] * v[7884]
 	v[4348] = v[1044] * v[8]
 	v[7885] = float64(v[4348]-v[394]) / v[5]
@@ -6243,7 +6243,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1045] = v[2849]
 	v[3349] = v[1045] * v[10]
 	v[3599] = model.SafeDiv(v[645], v[3349], v[6982])
-	v[7884] = k.Lookup(2, v[3599])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3599])
 	v[3849] = v[2599] * v[7884]
 	v[4349] = v[1045] * v[8]
 	v[7885] = float64(v[4349]-v[395]) / v[5]
@@ -6252,7 +6252,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1046] = v[2850]
 	v[3350] = v[1046] * v[10]
 	v[3600] = model.SafeDiv(v[646], v[3350], v[6982])
-	v[7884] = k.Lookup(2, v[3600])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3600])
 	v[3850] = v[2600] * v[7884]
 	v[4350] = v[1046] * v[8]
 	v[7885] = float64(v[4350]-v[396]) / v[5]
@@ -6261,7 +6261,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1047] = v[2851]
 	v[3351] = v[1047] * v[10]
 	v[3601] = model.SafeDiv(v[647], v[3351], v[6982])
-	v[7884] = k.Lookup(2, v[3601])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3601])
 	v[3851] = v[2601] * v[7884]
 	v[4351] = v[1047] * v[8]
 	v[7885] = float64(v[4351]-v[397]) / v[5]
@@ -6270,7 +6270,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1048] = v[2852]
 	v[3352] = v[1048] * v[10]
 	v[3602] = model.SafeDiv(v[648], v[3352], v[6982])
-	v[7884] = k.Lookup(2, v[3602])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3602])
 	v[3852] = v[2602] * v[7884]
 	v[4352] = v[1048] * v[8]
 	v[7885] = float64(v[4352]-v[398]) / v[5]
@@ -6279,7 +6279,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1049] = v[2853]
 	v[3353] = v[1049] * v[10]
 	v[3603] = model.SafeDiv(v[649], v[3353], v[6982])
-	v[7884] = k.Lookup(2, v[3603])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3603])
 	v[3853] = v[2603] * v[7884]
 	v[4353] = v[1049] * v[8]
 	v[7885] = float64(v[4353]-v[399]) / v[5]
@@ -6288,7 +6288,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1050] = v[2854]
 	v[3354] = v[1050] * v[10]
 	v[3604] = model.SafeDiv(v[650], v[3354], v[6982])
-	v[7884] = k.Lookup(2, v[3604])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3604])
 	v[3854] = v[2604] * v[7884]
 	v[4354] = v[1050] * v[8]
 	v[7885] = float64(v[4354]-v[400]) / v[5]
@@ -6297,7 +6297,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1051] = v[2855]
 	v[3355] = v[1051] * v[10]
 	v[3605] = model.SafeDiv(v[651], v[3355], v[6982])
-	v[7884] = k.Lookup(2, v[3605])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3605])
 	v[3855] = v[2605] * v[7884]
 	v[4355] = v[1051] * v[8]
 	v[7885] = float64(v[4355]-v[401]) / v[5]
@@ -6306,7 +6306,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1052] = v[2856]
 	v[3356] = v[1052] * v[10]
 	v[3606] = model.SafeDiv(v[652], v[3356], v[6982])
-	v[7884] = k.Lookup(2, v[3606])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3606])
 	v[3856] = v[2606] * v[7884]
 	v[4356] = v[1052] * v[8]
 	v[7885] = float64(v[4356]-v[402]) / v[5]
@@ -6315,7 +6315,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1053] = v[2857]
 	v[3357] = v[1053] * v[10]
 	v[3607] = model.SafeDiv(v[653], v[3357], v[6982])
-	v[7884] = k.Lookup(2, v[3607])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3607])
 	v[3857] = v[2607] * v[7884]
 	v[4357] = v[1053] * v[8]
 	v[7885] = float64(v[4357]-v[403]) / v[5]
@@ -6324,7 +6324,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1054] = v[2858]
 	v[3358] = v[1054] * v[10]
 	v[3608] = model.SafeDiv(v[654], v[3358], v[6982])
-	v[7884] = k.Lookup(2, v[3608])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3608])
 	v[3858] = v[2608] * v[7884]
 	v[4358] = v[1054] * v[8]
 	v[7885] = float64(v[4358]-v[404]) / v[5]
@@ -6333,7 +6333,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1055] = v[2859]
 	v[3359] = v[1055] * v[10]
 	v[3609] = model.SafeDiv(v[655], v[3359], v[6982])
-	v[7884] = k.Lookup(2, v[3609])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3609])
 	v[3859] = v[2609] * v[7884]
 	v[4359] = v[1055] * v[8]
 	v[7885] = float64(v[4359]-v[405]) / v[5]
@@ -6342,7 +6342,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1056] = v[2860]
 	v[3360] = v[1056] * v[10]
 	v[3610] = model.SafeDiv(v[656], v[3360], v[6982])
-	v[7884] = k.Lookup(2, v[3610])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3610])
 	v[3860] = v[2610] * v[7884]
 	v[4360] = v[1056] * v[8]
 	v[7885] = float64(v[4360]-v[406]) / v[5]
@@ -6351,7 +6351,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1057] = v[2861]
 	v[3361] = v[1057] * v[10]
 	v[3611] = model.SafeDiv(v[657], v[3361], v[6982])
-	v[7884] = k.Lookup(2, v[3611])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3611])
 	v[3861] = v[2611] * v[7884]
 	v[4361] = v[1057] * v[8]
 	v[7885] = float64(v[4361]-v[407]) / v[5]
@@ -6360,7 +6360,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1058] = v[2862]
 	v[3362] = v[1058] * v[10]
 	v[3612] = model.SafeDiv(v[658], v[3362], v[6982])
-	v[7884] = k.Lookup(2, v[3612])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3612])
 	v[3862] = v[2612] * v[7884]
 	v[4362] = v[1058] * v[8]
 	v[7885] = float64(v[4362]-v[408]) / v[5]
@@ -6369,7 +6369,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1059] = v[2863]
 	v[3363] = v[1059] * v[10]
 	v[3613] = model.SafeDiv(v[659], v[3363], v[6982])
-	v[7884] = k.Lookup(2, v[3613])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3613])
 	v[3863] = v[2613] * v[7884]
 	v[4363] = v[1059] * v[8]
 	v[7885] = float64(v[4363]-v[409]) / v[5]
@@ -6378,7 +6378,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1060] = v[2864]
 	v[3364] = v[1060] * v[10]
 	v[3614] = model.SafeDiv(v[660], v[3364], v[6982])
-	v[7884] = k.Lookup(2, v[3614])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3614])
 	v[3864] = v[2614] * v[7884]
 	v[4364] = v[1060] * v[8]
 	v[7885] = float64(v[4364]-v[410]) / v[5]
@@ -6387,7 +6387,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1061] = v[2865]
 	v[3365] = v[1061] * v[10]
 	v[3615] = model.SafeDiv(v[661], v[3365], v[6982])
-	v[7884] = k.Lookup(2, v[3615])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3615])
 	v[3865] = v[2615] * v[7884]
 	v[4365] = v[1061] * v[8]
 	v[7885] = float64(v[4365]-v[411]) / v[5]
@@ -6396,7 +6396,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1062] = v[2866]
 	v[3366] = v[1062] * v[10]
 	v[3616] = model.SafeDiv(v[662], v[3366], v[6982])
-	v[7884] = k.Lookup(2, v[3616])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3616])
 	v[3866] = v[2616] * v[7884]
 	v[4366] = v[1062] * v[8]
 	v[7885] = float64(v[4366]-v[412]) / v[5]
@@ -6405,7 +6405,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1063] = v[2867]
 	v[3367] = v[1063] * v[10]
 	v[3617] = model.SafeDiv(v[663], v[3367], v[6982])
-	v[7884] = k.Lookup(2, v[3617])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3617])
 	v[3867] = v[2617] * v[7884]
 	v[4367] = v[1063] * v[8]
 	v[7885] = float64(v[4367]-v[413]) / v[5]
@@ -6414,7 +6414,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1064] = v[2868]
 	v[3368] = v[1064] * v[10]
 	v[3618] = model.SafeDiv(v[664], v[3368], v[6982])
-	v[7884] = k.Lookup(2, v[3618])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3618])
 	v[3868] = v[2618] * v[7884]
 	v[4368] = v[1064] * v[8]
 	v[7885] = float64(v[4368]-v[414]) / v[5]
@@ -6423,7 +6423,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1065] = v[2869]
 	v[3369] = v[1065] * v[10]
 	v[3619] = model.SafeDiv(v[665], v[3369], v[6982])
-	v[7884] = k.Lookup(2, v[3619])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3619])
 	v[3869] = v[2619] * v[7884]
 	v[4369] = v[1065] * v[8]
 	v[7885] = float64(v[4369]-v[415]) / v[5]
@@ -6432,7 +6432,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1066] = v[2870]
 	v[3370] = v[1066] * v[10]
 	v[3620] = model.SafeDiv(v[666], v[3370], v[6982])
-	v[7884] = k.Lookup(2, v[3620])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3620])
 	v[3870] = v[2620] * v[7884]
 	v[4370] = v[1066] * v[8]
 	v[7885] = float64(v[4370]-v[416]) / v[5]
@@ -6441,7 +6441,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1067] = v[2871]
 	v[3371] = v[1067] * v[10]
 	v[3621] = model.SafeDiv(v[667], v[3371], v[6982])
-	v[7884] = k.Lookup(2, v[3621])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3621])
 	v[3871] = v[2621] * v[7884]
 	v[4371] = v[1067] * v[8]
 	v[7885] = float64(v[4371]-v[417]) / v[5]
@@ -6450,7 +6450,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1068] = v[2872]
 	v[3372] = v[1068] * v[10]
 	v[3622] = model.SafeDiv(v[668], v[3372], v[6982])
-	v[7884] = k.Lookup(2, v[3622])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3622])
 	v[3872] = v[2622] * v[7884]
 	v[4372] = v[1068] * v[8]
 	v[7885] = float64(v[4372]-v[418]) / v[5]
@@ -6459,7 +6459,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1069] = v[2873]
 	v[3373] = v[1069] * v[10]
 	v[3623] = model.SafeDiv(v[669], v[3373], v[6982])
-	v[7884] = k.Lookup(2, v[3623])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3623])
 	v[3873] = v[2623] * v[7884]
 	v[4373] = v[1069] * v[8]
 	v[7885] = float64(v[4373]-v[419]) / v[5]
@@ -6468,7 +6468,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1070] = v[2874]
 	v[3374] = v[1070] * v[10]
 	v[3624] = model.SafeDiv(v[670], v[3374], v[6982])
-	v[7884] = k.Lookup(2, v[3624])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3624])
 	v[3874] = v[2624] * v[7884]
 	v[4374] = v[1070] * v[8]
 	v[7885] = float64(v[4374]-v[420]) / v[5]
@@ -6477,7 +6477,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1071] = v[2875]
 	v[3375] = v[1071] * v[10]
 	v[3625] = model.SafeDiv(v[671], v[3375], v[6982])
-	v[7884] = k.Lookup(2, v[3625])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3625])
 	v[3875] = v[2625] * v[7884]
 	v[4375] = v[1071] * v[8]
 	v[7885] = float64(v[4375]-v[421]) / v[5]
@@ -6486,7 +6486,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1072] = v[2876]
 	v[3376] = v[1072] * v[10]
 	v[3626] = model.SafeDiv(v[672], v[3376], v[6982])
-	v[7884] = k.Lookup(2, v[3626])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3626])
 	v[3876] = v[2626] * v[7884]
 	v[4376] = v[1072] * v[8]
 	v[7885] = float64(v[4376]-v[422]) / v[5]
@@ -6495,7 +6495,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1073] = v[2877]
 	v[3377] = v[1073] * v[10]
 	v[3627] = model.SafeDiv(v[673], v[3377], v[6982])
-	v[7884] = k.Lookup(2, v[3627])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3627])
 	v[3877] = v[2627] * v[7884]
 	v[4377] = v[1073] * v[8]
 	v[7885] = float64(v[4377]-v[423]) / v[5]
@@ -6504,7 +6504,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1074] = v[2878]
 	v[3378] = v[1074] * v[10]
 	v[3628] = model.SafeDiv(v[674], v[3378], v[6982])
-	v[7884] = k.Lookup(2, v[3628])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3628])
 	v[3878] = v[2628] * v[7884]
 	v[4378] = v[1074] * v[8]
 	v[7885] = float64(v[4378]-v[424]) / v[5]
@@ -6513,7 +6513,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1075] = v[2879]
 	v[3379] = v[1075] * v[10]
 	v[3629] = model.SafeDiv(v[675], v[3379], v[6982])
-	v[7884] = k.Lookup(2, v[3629])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3629])
 	v[3879] = v[2629] * v[7884]
 	v[4379] = v[1075] * v[8]
 	v[7885] = float64(v[4379]-v[425]) / v[5]
@@ -6522,7 +6522,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1076] = v[2880]
 	v[3380] = v[1076] * v[10]
 	v[3630] = model.SafeDiv(v[676], v[3380], v[6982])
-	v[7884] = k.Lookup(2, v[3630])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3630])
 	v[3880] = v[2630] * v[7884]
 	v[4380] = v[1076] * v[8]
 	v[7885] = float64(v[4380]-v[426]) / v[5]
@@ -6531,7 +6531,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1077] = v[2881]
 	v[3381] = v[1077] * v[10]
 	v[3631] = model.SafeDiv(v[677], v[3381], v[6982])
-	v[7884] = k.Lookup(2, v[3631])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3631])
 	v[3881] = v[2631] * v[7884]
 	v[4381] = v[1077] * v[8]
 	v[7885] = float64(v[4381]-v[427]) / v[5]
@@ -6540,7 +6540,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1078] = v[2882]
 	v[3382] = v[1078] * v[10]
 	v[3632] = model.SafeDiv(v[678], v[3382], v[6982])
-	v[7884] = k.Lookup(2, v[3632])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3632])
 	v[3882] = v[2632] * v[7884]
 	v[4382] = v[1078] * v[8]
 	v[7885] = float64(v[4382]-v[428]) / v[5]
@@ -6549,7 +6549,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1079] = v[2883]
 	v[3383] = v[1079] * v[10]
 	v[3633] = model.SafeDiv(v[679], v[3383], v[6982])
-	v[7884] = k.Lookup(2, v[3633])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3633])
 	v[3883] = v[2633] * v[7884]
 	v[4383] = v[1079] * v[8]
 	v[7885] = float64(v[4383]-v[429]) / v[5]
@@ -6558,7 +6558,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1080] = v[2884]
 	v[3384] = v[1080] * v[10]
 	v[3634] = model.SafeDiv(v[680], v[3384], v[6982])
-	v[7884] = k.Lookup(2, v[3634])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3634])
 	v[3884] = v[2634] * v[7884]
 	v[4384] = v[1080] * v[8]
 	v[7885] = float64(v[4384]-v[430]) / v[5]
@@ -6567,7 +6567,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1081] = v[2885]
 	v[3385] = v[1081] * v[10]
 	v[3635] = model.SafeDiv(v[681], v[3385], v[6982])
-	v[7884] = k.Lookup(2, v[3635])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3635])
 	v[3885] = v[2635] * v[7884]
 	v[4385] = v[1081] * v[8]
 	v[7885] = float64(v[4385]-v[431]) / v[5]
@@ -6576,7 +6576,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1082] = v[2886]
 	v[3386] = v[1082] * v[10]
 	v[3636] = model.SafeDiv(v[682], v[3386], v[6982])
-	v[7884] = k.Lookup(2, v[3636])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3636])
 	v[3886] = v[2636] * v[7884]
 	v[4386] = v[1082] * v[8]
 	v[7885] = float64(v[4386]-v[432]) / v[5]
@@ -6585,7 +6585,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1083] = v[2887]
 	v[3387] = v[1083] * v[10]
 	v[3637] = model.SafeDiv(v[683], v[3387], v[6982])
-	v[7884] = k.Lookup(2, v[3637])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3637])
 	v[3887] = v[2637] * v[7884]
 	v[4387] = v[1083] * v[8]
 	v[7885] = float64(v[4387]-v[433]) / v[5]
@@ -6594,7 +6594,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1084] = v[2888]
 	v[3388] = v[1084] * v[10]
 	v[3638] = model.SafeDiv(v[684], v[3388], v[6982])
-	v[7884] = k.Lookup(2, v[3638])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3638])
 	v[3888] = v[2638] * v[7884]
 	v[4388] = v[1084] * v[8]
 	v[7885] = float64(v[4388]-v[434]) / v[5]
@@ -6603,7 +6603,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1085] = v[2889]
 	v[3389] = v[1085] * v[10]
 	v[3639] = model.SafeDiv(v[685], v[3389], v[6982])
-	v[7884] = k.Lookup(2, v[3639])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3639])
 	v[3889] = v[2639] * v[7884]
 	v[4389] = v[1085] * v[8]
 	v[7885] = float64(v[4389]-v[435]) / v[5]
@@ -6612,7 +6612,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1086] = v[2890]
 	v[3390] = v[1086] * v[10]
 	v[3640] = model.SafeDiv(v[686], v[3390], v[6982])
-	v[7884] = k.Lookup(2, v[3640])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3640])
 	v[3890] = v[2640] * v[7884]
 	v[4390] = v[1086] * v[8]
 	v[7885] = float64(v[4390]-v[436]) / v[5]
@@ -6621,7 +6621,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1087] = v[2891]
 	v[3391] = v[1087] * v[10]
 	v[3641] = model.SafeDiv(v[687], v[3391], v[6982])
-	v[7884] = k.Lookup(2, v[3641])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3641])
 	v[3891] = v[2641] * v[7884]
 	v[4391] = v[1087] * v[8]
 	v[7885] = float64(v[4391]-v[437]) / v[5]
@@ -6630,7 +6630,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1088] = v[2892]
 	v[3392] = v[1088] * v[10]
 	v[3642] = model.SafeDiv(v[688], v[3392], v[6982])
-	v[7884] = k.Lookup(2, v[3642])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3642])
 	v[3892] = v[2642] * v[7884]
 	v[4392] = v[1088] * v[8]
 	v[7885] = float64(v[4392]-v[438]) / v[5]
@@ -6639,7 +6639,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1089] = v[2893]
 	v[3393] = v[1089] * v[10]
 	v[3643] = model.SafeDiv(v[689], v[3393], v[6982])
-	v[7884] = k.Lookup(2, v[3643])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3643])
 	v[3893] = v[2643] * v[7884]
 	v[4393] = v[1089] * v[8]
 	v[7885] = float64(v[4393]-v[439]) / v[5]
@@ -6648,7 +6648,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1090] = v[2894]
 	v[3394] = v[1090] * v[10]
 	v[3644] = model.SafeDiv(v[690], v[3394], v[6982])
-	v[7884] = k.Lookup(2, v[3644])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3644])
 	v[3894] = v[2644] * v[7884]
 	v[4394] = v[1090] * v[8]
 	v[7885] = float64(v[4394]-v[440]) / v[5]
@@ -6657,7 +6657,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1091] = v[2895]
 	v[3395] = v[1091] * v[10]
 	v[3645] = model.SafeDiv(v[691], v[3395], v[6982])
-	v[7884] = k.Lookup(2, v[3645])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3645])
 	v[3895] = v[2645] * v[7884]
 	v[4395] = v[1091] * v[8]
 	v[7885] = float64(v[4395]-v[441]) / v[5]
@@ -6666,7 +6666,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1092] = v[2896]
 	v[3396] = v[1092] * v[10]
 	v[3646] = model.SafeDiv(v[692], v[3396], v[6982])
-	v[7884] = k.Lookup(2, v[3646])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3646])
 	v[3896] = v[2646] * v[7884]
 	v[4396] = v[1092] * v[8]
 	v[7885] = float64(v[4396]-v[442]) / v[5]
@@ -6675,7 +6675,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1093] = v[2897]
 	v[3397] = v[1093] * v[10]
 	v[3647] = model.SafeDiv(v[693], v[3397], v[6982])
-	v[7884] = k.Lookup(2, v[3647])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3647])
 	v[3897] = v[2647] * v[7884]
 	v[4397] = v[1093] * v[8]
 	v[7885] = float64(v[4397]-v[443]) / v[5]
@@ -6684,7 +6684,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1094] = v[2898]
 	v[3398] = v[1094] * v[10]
 	v[3648] = model.SafeDiv(v[694], v[3398], v[6982])
-	v[7884] = k.Lookup(2, v[3648])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3648])
 	v[3898] = v[2648] * v[7884]
 	v[4398] = v[1094] * v[8]
 	v[7885] = float64(v[4398]-v[444]) / v[5]
@@ -6693,7 +6693,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1095] = v[2899]
 	v[3399] = v[1095] * v[10]
 	v[3649] = model.SafeDiv(v[695], v[3399], v[6982])
-	v[7884] = k.Lookup(2, v[3649])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3649])
 	v[3899] = v[2649] * v[7884]
 	v[4399] = v[1095] * v[8]
 	v[7885] = float64(v[4399]-v[445]) / v[5]
@@ -6702,7 +6702,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1096] = v[2900]
 	v[3400] = v[1096] * v[10]
 	v[3650] = model.SafeDiv(v[696], v[3400], v[6982])
-	v[7884] = k.Lookup(2, v[3650])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3650])
 	v[3900] = v[2650] * v[7884]
 	v[4400] = v[1096] * v[8]
 	v[7885] = float64(v[4400]-v[446]) / v[5]
@@ -6711,7 +6711,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1097] = v[2901]
 	v[3401] = v[1097] * v[10]
 	v[3651] = model.SafeDiv(v[697], v[3401], v[6982])
-	v[7884] = k.Lookup(2, v[3651])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3651])
 	v[3901] = v[2651] * v[7884]
 	v[4401] = v[1097] * v[8]
 	v[7885] = float64(v[4401]-v[447]) / v[5]
@@ -6720,7 +6720,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1098] = v[2902]
 	v[3402] = v[1098] * v[10]
 	v[3652] = model.SafeDiv(v[698], v[3402], v[6982])
-	v[7884] = k.Lookup(2, v[3652])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3652])
 	v[3902] = v[2652] * v[7884]
 	v[4402] = v[1098] * v[8]
 	v[7885] = float64(v[4402]-v[448]) / v[5]
@@ -6729,7 +6729,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1099] = v[2903]
 	v[3403] = v[1099] * v[10]
 	v[3653] = model.SafeDiv(v[699], v[3403], v[6982])
-	v[7884] = k.Lookup(2, v[3653])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3653])
 	v[3903] = v[2653] * v[7884]
 	v[4403] = v[1099] * v[8]
 	v[7885] = float64(v[4403]-v[449]) / v[5]
@@ -6738,7 +6738,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1100] = v[2904]
 	v[3404] = v[1100] * v[10]
 	v[3654] = model.SafeDiv(v[700], v[3404], v[6982])
-	v[7884] = k.Lookup(2, v[3654])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3654])
 	v[3904] = v[2654] * v[7884]
 	v[4404] = v[1100] * v[8]
 	v[7885] = float64(v[4404]-v[450]) / v[5]
@@ -6747,7 +6747,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1101] = v[2905]
 	v[3405] = v[1101] * v[10]
 	v[3655] = model.SafeDiv(v[701], v[3405], v[6982])
-	v[7884] = k.Lookup(2, v[3655])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3655])
 	v[3905] = v[2655] * v[7884]
 	v[4405] = v[1101] * v[8]
 	v[7885] = float64(v[4405]-v[451]) / v[5]
@@ -6756,7 +6756,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1102] = v[2906]
 	v[3406] = v[1102] * v[10]
 	v[3656] = model.SafeDiv(v[702], v[3406], v[6982])
-	v[7884] = k.Lookup(2, v[3656])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3656])
 	v[3906] = v[2656] * v[7884]
 	v[4406] = v[1102] * v[8]
 	v[7885] = float64(v[4406]-v[452]) / v[5]
@@ -6765,7 +6765,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1103] = v[2907]
 	v[3407] = v[1103] * v[10]
 	v[3657] = model.SafeDiv(v[703], v[3407], v[6982])
-	v[7884] = k.Lookup(2, v[3657])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3657])
 	v[3907] = v[2657] * v[7884]
 	v[4407] = v[1103] * v[8]
 	v[7885] = float64(v[4407]-v[453]) / v[5]
@@ -6774,7 +6774,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1104] = v[2908]
 	v[3408] = v[1104] * v[10]
 	v[3658] = model.SafeDiv(v[704], v[3408], v[6982])
-	v[7884] = k.Lookup(2, v[3658])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3658])
 	v[3908] = v[2658] * v[7884]
 	v[4408] = v[1104] * v[8]
 	v[7885] = float64(v[4408]-v[454]) / v[5]
@@ -6783,7 +6783,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1105] = v[2909]
 	v[3409] = v[1105] * v[10]
 	v[3659] = model.SafeDiv(v[705], v[3409], v[6982])
-	v[7884] = k.Lookup(2, v[3659])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3659])
 	v[3909] = v[2659] * v[7884]
 	v[4409] = v[1105] * v[8]
 	v[7885] = float64(v[4409]-v[455]) / v[5]
@@ -6792,7 +6792,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1106] = v[2910]
 	v[3410] = v[1106] * v[10]
 	v[3660] = model.SafeDiv(v[706], v[3410], v[6982])
-	v[7884] = k.Lookup(2, v[3660])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3660])
 	v[3910] = v[2660] * v[7884]
 	v[4410] = v[1106] * v[8]
 	v[7885] = float64(v[4410]-v[456]) / v[5]
@@ -6801,7 +6801,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1107] = v[2911]
 	v[3411] = v[1107] * v[10]
 	v[3661] = model.SafeDiv(v[707], v[3411], v[6982])
-	v[7884] = k.Lookup(2, v[3661])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3661])
 	v[3911] = v[2661] * v[7884]
 	v[4411] = v[1107] * v[8]
 	v[7885] = float64(v[4411]-v[457]) / v[5]
@@ -6810,7 +6810,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1108] = v[2912]
 	v[3412] = v[1108] * v[10]
 	v[3662] = model.SafeDiv(v[708], v[3412], v[6982])
-	v[7884] = k.Lookup(2, v[3662])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3662])
 	v[3912] = v[2662] * v[7884]
 	v[4412] = v[1108] * v[8]
 	v[7885] = float64(v[4412]-v[458]) / v[5]
@@ -6819,7 +6819,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1109] = v[2913]
 	v[3413] = v[1109] * v[10]
 	v[3663] = model.SafeDiv(v[709], v[3413], v[6982])
-	v[7884] = k.Lookup(2, v[3663])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3663])
 	v[3913] = v[2663] * v[7884]
 	v[4413] = v[1109] * v[8]
 	v[7885] = float64(v[4413]-v[459]) / v[5]
@@ -6828,7 +6828,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1110] = v[2914]
 	v[3414] = v[1110] * v[10]
 	v[3664] = model.SafeDiv(v[710], v[3414], v[6982])
-	v[7884] = k.Lookup(2, v[3664])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3664])
 	v[3914] = v[2664] * v[7884]
 	v[4414] = v[1110] * v[8]
 	v[7885] = float64(v[4414]-v[460]) / v[5]
@@ -6837,7 +6837,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1111] = v[2915]
 	v[3415] = v[1111] * v[10]
 	v[3665] = model.SafeDiv(v[711], v[3415], v[6982])
-	v[7884] = k.Lookup(2, v[3665])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3665])
 	v[3915] = v[2665] * v[7884]
 	v[4415] = v[1111] * v[8]
 	v[7885] = float64(v[4415]-v[461]) / v[5]
@@ -6846,7 +6846,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1112] = v[2916]
 	v[3416] = v[1112] * v[10]
 	v[3666] = model.SafeDiv(v[712], v[3416], v[6982])
-	v[7884] = k.Lookup(2, v[3666])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3666])
 	v[3916] = v[2666] * v[7884]
 	v[4416] = v[1112] * v[8]
 	v[7885] = float64(v[4416]-v[462]) / v[5]
@@ -6855,7 +6855,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1113] = v[2917]
 	v[3417] = v[1113] * v[10]
 	v[3667] = model.SafeDiv(v[713], v[3417], v[6982])
-	v[7884] = k.Lookup(2, v[3667])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3667])
 	v[3917] = v[2667] * v[7884]
 	v[4417] = v[1113] * v[8]
 	v[7885] = float64(v[4417]-v[463]) / v[5]
@@ -6864,7 +6864,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1114] = v[2918]
 	v[3418] = v[1114] * v[10]
 	v[3668] = model.SafeDiv(v[714], v[3418], v[6982])
-	v[7884] = k.Lookup(2, v[3668])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3668])
 	v[3918] = v[2668] * v[7884]
 	v[4418] = v[1114] * v[8]
 	v[7885] = float64(v[4418]-v[464]) / v[5]
@@ -6873,7 +6873,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1115] = v[2919]
 	v[3419] = v[1115] * v[10]
 	v[3669] = model.SafeDiv(v[715], v[3419], v[6982])
-	v[7884] = k.Lookup(2, v[3669])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3669])
 	v[3919] = v[2669] * v[7884]
 	v[4419] = v[1115] * v[8]
 	v[7885] = float64(v[4419]-v[465]) / v[5]
@@ -6882,7 +6882,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1116] = v[2920]
 	v[3420] = v[1116] * v[10]
 	v[3670] = model.SafeDiv(v[716], v[3420], v[6982])
-	v[7884] = k.Lookup(2, v[3670])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3670])
 	v[3920] = v[2670] * v[7884]
 	v[4420] = v[1116] * v[8]
 	v[7885] = float64(v[4420]-v[466]) / v[5]
@@ -6891,7 +6891,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1117] = v[2921]
 	v[3421] = v[1117] * v[10]
 	v[3671] = model.SafeDiv(v[717], v[3421], v[6982])
-	v[7884] = k.Lookup(2, v[3671])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3671])
 	v[3921] = v[2671] * v[7884]
 	v[4421] = v[1117] * v[8]
 	v[7885] = float64(v[4421]-v[467]) / v[5]
@@ -6900,7 +6900,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1118] = v[2922]
 	v[3422] = v[1118] * v[10]
 	v[3672] = model.SafeDiv(v[718], v[3422], v[6982])
-	v[7884] = k.Lookup(2, v[3672])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3672])
 	v[3922] = v[2672] * v[7884]
 	v[4422] = v[1118] * v[8]
 	v[7885] = float64(v[4422]-v[468]) / v[5]
@@ -6909,7 +6909,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1119] = v[2923]
 	v[3423] = v[1119] * v[10]
 	v[3673] = model.SafeDiv(v[719], v[3423], v[6982])
-	v[7884] = k.Lookup(2, v[3673])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3673])
 	v[3923] = v[2673] * v[7884]
 	v[4423] = v[1119] * v[8]
 	v[7885] = float64(v[4423]-v[469]) / v[5]
@@ -6918,7 +6918,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1120] = v[2924]
 	v[3424] = v[1120] * v[10]
 	v[3674] = model.SafeDiv(v[720], v[3424], v[6982])
-	v[7884] = k.Lookup(2, v[3674])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3674])
 	v[3924] = v[2674] * v[7884]
 	v[4424] = v[1120] * v[8]
 	v[7885] = float64(v[4424]-v[470]) / v[5]
@@ -6927,7 +6927,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1121] = v[2925]
 	v[3425] = v[1121] * v[10]
 	v[3675] = model.SafeDiv(v[721], v[3425], v[6982])
-	v[7884] = k.Lookup(2, v[3675])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3675])
 	v[3925] = v[2675] * v[7884]
 	v[4425] = v[1121] * v[8]
 	v[7885] = float64(v[4425]-v[471]) / v[5]
@@ -6936,7 +6936,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1122] = v[2926]
 	v[3426] = v[1122] * v[10]
 	v[3676] = model.SafeDiv(v[722], v[3426], v[6982])
-	v[7884] = k.Lookup(2, v[3676])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3676])
 	v[3926] = v[2676] * v[7884]
 	v[4426] = v[1122] * v[8]
 	v[7885] = float64(v[4426]-v[472]) / v[5]
@@ -6945,7 +6945,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1123] = v[2927]
 	v[3427] = v[1123] * v[10]
 	v[3677] = model.SafeDiv(v[723], v[3427], v[6982])
-	v[7884] = k.Lookup(2, v[3677])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3677])
 	v[3927] = v[2677] * v[7884]
 	v[4427] = v[1123] * v[8]
 	v[7885] = float64(v[4427]-v[473]) / v[5]
@@ -6954,7 +6954,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1124] = v[2928]
 	v[3428] = v[1124] * v[10]
 	v[3678] = model.SafeDiv(v[724], v[3428], v[6982])
-	v[7884] = k.Lookup(2, v[3678])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3678])
 	v[3928] = v[2678] * v[7884]
 	v[4428] = v[1124] * v[8]
 	v[7885] = float64(v[4428]-v[474]) / v[5]
@@ -6963,7 +6963,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1125] = v[2929]
 	v[3429] = v[1125] * v[10]
 	v[3679] = model.SafeDiv(v[725], v[3429], v[6982])
-	v[7884] = k.Lookup(2, v[3679])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3679])
 	v[3929] = v[2679] * v[7884]
 	v[4429] = v[1125] * v[8]
 	v[7885] = float64(v[4429]-v[475]) / v[5]
@@ -6972,7 +6972,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1126] = v[2930]
 	v[3430] = v[1126] * v[10]
 	v[3680] = model.SafeDiv(v[726], v[3430], v[6982])
-	v[7884] = k.Lookup(2, v[3680])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3680])
 	v[3930] = v[2680] * v[7884]
 	v[4430] = v[1126] * v[8]
 	v[7885] = float64(v[4430]-v[476]) / v[5]
@@ -6981,7 +6981,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1127] = v[2931]
 	v[3431] = v[1127] * v[10]
 	v[3681] = model.SafeDiv(v[727], v[3431], v[6982])
-	v[7884] = k.Lookup(2, v[3681])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3681])
 	v[3931] = v[2681] * v[7884]
 	v[4431] = v[1127] * v[8]
 	v[7885] = float64(v[4431]-v[477]) / v[5]
@@ -6990,7 +6990,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1128] = v[2932]
 	v[3432] = v[1128] * v[10]
 	v[3682] = model.SafeDiv(v[728], v[3432], v[6982])
-	v[7884] = k.Lookup(2, v[3682])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3682])
 	v[3932] = v[2682] * v[7884]
 	v[4432] = v[1128] * v[8]
 	v[7885] = float64(v[4432]-v[478]) / v[5]
@@ -6999,7 +6999,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1129] = v[2933]
 	v[3433] = v[1129] * v[10]
 	v[3683] = model.SafeDiv(v[729], v[3433], v[6982])
-	v[7884] = k.Lookup(2, v[3683])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3683])
 	v[3933] = v[2683] * v[7884]
 	v[4433] = v[1129] * v[8]
 	v[7885] = float64(v[4433]-v[479]) / v[5]
@@ -7008,7 +7008,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1130] = v[2934]
 	v[3434] = v[1130] * v[10]
 	v[3684] = model.SafeDiv(v[730], v[3434], v[6982])
-	v[7884] = k.Lookup(2, v[3684])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3684])
 	v[3934] = v[2684] * v[7884]
 	v[4434] = v[1130] * v[8]
 	v[7885] = float64(v[4434]-v[480]) / v[5]
@@ -7017,7 +7017,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1131] = v[2935]
 	v[3435] = v[1131] * v[10]
 	v[3685] = model.SafeDiv(v[731], v[3435], v[6982])
-	v[7884] = k.Lookup(2, v[3685])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3685])
 	v[3935] = v[2685] * v[7884]
 	v[4435] = v[1131] * v[8]
 	v[7885] = float64(v[4435]-v[481]) / v[5]
@@ -7026,7 +7026,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1132] = v[2936]
 	v[3436] = v[1132] * v[10]
 	v[3686] = model.SafeDiv(v[732], v[3436], v[6982])
-	v[7884] = k.Lookup(2, v[3686])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3686])
 	v[3936] = v[2686] * v[7884]
 	v[4436] = v[1132] * v[8]
 	v[7885] = float64(v[4436]-v[482]) / v[5]
@@ -7035,7 +7035,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1133] = v[2937]
 	v[3437] = v[1133] * v[10]
 	v[3687] = model.SafeDiv(v[733], v[3437], v[6982])
-	v[7884] = k.Lookup(2, v[3687])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3687])
 	v[3937] = v[2687] * v[7884]
 	v[4437] = v[1133] * v[8]
 	v[7885] = float64(v[4437]-v[483]) / v[5]
@@ -7044,7 +7044,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1134] = v[2938]
 	v[3438] = v[1134] * v[10]
 	v[3688] = model.SafeDiv(v[734], v[3438], v[6982])
-	v[7884] = k.Lookup(2, v[3688])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3688])
 	v[3938] = v[2688] * v[7884]
 	v[4438] = v[1134] * v[8]
 	v[7885] = float64(v[4438]-v[484]) / v[5]
@@ -7053,7 +7053,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1135] = v[2939]
 	v[3439] = v[1135] * v[10]
 	v[3689] = model.SafeDiv(v[735], v[3439], v[6982])
-	v[7884] = k.Lookup(2, v[3689])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3689])
 	v[3939] = v[2689] * v[7884]
 	v[4439] = v[1135] * v[8]
 	v[7885] = float64(v[4439]-v[485]) / v[5]
@@ -7062,7 +7062,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1136] = v[2940]
 	v[3440] = v[1136] * v[10]
 	v[3690] = model.SafeDiv(v[736], v[3440], v[6982])
-	v[7884] = k.Lookup(2, v[3690])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3690])
 	v[3940] = v[2690] * v[7884]
 	v[4440] = v[1136] * v[8]
 	v[7885] = float64(v[4440]-v[486]) / v[5]
@@ -7071,7 +7071,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1137] = v[2941]
 	v[3441] = v[1137] * v[10]
 	v[3691] = model.SafeDiv(v[737], v[3441], v[6982])
-	v[7884] = k.Lookup(2, v[3691])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3691])
 	v[3941] = v[2691] * v[7884]
 	v[4441] = v[1137] * v[8]
 	v[7885] = float64(v[4441]-v[487]) / v[5]
@@ -7080,7 +7080,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1138] = v[2942]
 	v[3442] = v[1138] * v[10]
 	v[3692] = model.SafeDiv(v[738], v[3442], v[6982])
-	v[7884] = k.Lookup(2, v[3692])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3692])
 	v[3942] = v[2692] * v[7884]
 	v[4442] = v[1138] * v[8]
 	v[7885] = float64(v[4442]-v[488]) / v[5]
@@ -7089,7 +7089,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1139] = v[2943]
 	v[3443] = v[1139] * v[10]
 	v[3693] = model.SafeDiv(v[739], v[3443], v[6982])
-	v[7884] = k.Lookup(2, v[3693])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3693])
 	v[3943] = v[2693] * v[7884]
 	v[4443] = v[1139] * v[8]
 	v[7885] = float64(v[4443]-v[489]) / v[5]
@@ -7098,7 +7098,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1140] = v[2944]
 	v[3444] = v[1140] * v[10]
 	v[3694] = model.SafeDiv(v[740], v[3444], v[6982])
-	v[7884] = k.Lookup(2, v[3694])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3694])
 	v[3944] = v[2694] * v[7884]
 	v[4444] = v[1140] * v[8]
 	v[7885] = float64(v[4444]-v[490]) / v[5]
@@ -7107,7 +7107,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1141] = v[2945]
 	v[3445] = v[1141] * v[10]
 	v[3695] = model.SafeDiv(v[741], v[3445], v[6982])
-	v[7884] = k.Lookup(2, v[3695])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3695])
 	v[3945] = v[2695] * v[7884]
 	v[4445] = v[1141] * v[8]
 	v[7885] = float64(v[4445]-v[491]) / v[5]
@@ -7116,7 +7116,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1142] = v[2946]
 	v[3446] = v[1142] * v[10]
 	v[3696] = model.SafeDiv(v[742], v[3446], v[6982])
-	v[7884] = k.Lookup(2, v[3696])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3696])
 	v[3946] = v[2696] * v[7884]
 	v[4446] = v[1142] * v[8]
 	v[7885] = float64(v[4446]-v[492]) / v[5]
@@ -7125,7 +7125,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1143] = v[2947]
 	v[3447] = v[1143] * v[10]
 	v[3697] = model.SafeDiv(v[743], v[3447], v[6982])
-	v[7884] = k.Lookup(2, v[3697])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3697])
 	v[3947] = v[2697] * v[7884]
 	v[4447] = v[1143] * v[8]
 	v[7885] = float64(v[4447]-v[493]) / v[5]
@@ -7134,7 +7134,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1144] = v[2948]
 	v[3448] = v[1144] * v[10]
 	v[3698] = model.SafeDiv(v[744], v[3448], v[6982])
-	v[7884] = k.Lookup(2, v[3698])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3698])
 	v[3948] = v[2698] * v[7884]
 	v[4448] = v[1144] * v[8]
 	v[7885] = float64(v[4448]-v[494]) / v[5]
@@ -7143,7 +7143,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1145] = v[2949]
 	v[3449] = v[1145] * v[10]
 	v[3699] = model.SafeDiv(v[745], v[3449], v[6982])
-	v[7884] = k.Lookup(2, v[3699])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3699])
 	v[3949] = v[2699] * v[7884]
 	v[4449] = v[1145] * v[8]
 	v[7885] = float64(v[4449]-v[495]) / v[5]
@@ -7152,7 +7152,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1146] = v[2950]
 	v[3450] = v[1146] * v[10]
 	v[3700] = model.SafeDiv(v[746], v[3450], v[6982])
-	v[7884] = k.Lookup(2, v[3700])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3700])
 	v[3950] = v[2700] * v[7884]
 	v[4450] = v[1146] * v[8]
 	v[7885] = float64(v[4450]-v[496]) / v[5]
@@ -7161,7 +7161,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1147] = v[2951]
 	v[3451] = v[1147] * v[10]
 	v[3701] = model.SafeDiv(v[747], v[3451], v[6982])
-	v[7884] = k.Lookup(2, v[3701])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3701])
 	v[3951] = v[2701] * v[7884]
 	v[4451] = v[1147] * v[8]
 	v[7885] = float64(v[4451]-v[497]) / v[5]
@@ -7170,7 +7170,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1148] = v[2952]
 	v[3452] = v[1148] * v[10]
 	v[3702] = model.SafeDiv(v[748], v[3452], v[6982])
-	v[7884] = k.Lookup(2, v[3702])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3702])
 	v[3952] = v[2702] * v[7884]
 	v[4452] = v[1148] * v[8]
 	v[7885] = float64(v[4452]-v[498]) / v[5]
@@ -7179,7 +7179,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1149] = v[2953]
 	v[3453] = v[1149] * v[10]
 	v[3703] = model.SafeDiv(v[749], v[3453], v[6982])
-	v[7884] = k.Lookup(2, v[3703])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3703])
 	v[3953] = v[2703] * v[7884]
 	v[4453] = v[1149] * v[8]
 	v[7885] = float64(v[4453]-v[499]) / v[5]
@@ -7188,7 +7188,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1150] = v[2954]
 	v[3454] = v[1150] * v[10]
 	v[3704] = model.SafeDiv(v[750], v[3454], v[6982])
-	v[7884] = k.Lookup(2, v[3704])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3704])
 	v[3954] = v[2704] * v[7884]
 	v[4454] = v[1150] * v[8]
 	v[7885] = float64(v[4454]-v[500]) / v[5]
@@ -7197,7 +7197,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1151] = v[2955]
 	v[3455] = v[1151] * v[10]
 	v[3705] = model.SafeDiv(v[751], v[3455], v[6982])
-	v[7884] = k.Lookup(2, v[3705])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3705])
 	v[3955] = v[2705] * v[7884]
 	v[4455] = v[1151] * v[8]
 	v[7885] = float64(v[4455]-v[501]) / v[5]
@@ -7206,7 +7206,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1152] = v[2956]
 	v[3456] = v[1152] * v[10]
 	v[3706] = model.SafeDiv(v[752], v[3456], v[6982])
-	v[7884] = k.Lookup(2, v[3706])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3706])
 	v[3956] = v[2706] * v[7884]
 	v[4456] = v[1152] * v[8]
 	v[7885] = float64(v[4456]-v[502]) / v[5]
@@ -7215,7 +7215,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1153] = v[2957]
 	v[3457] = v[1153] * v[10]
 	v[3707] = model.SafeDiv(v[753], v[3457], v[6982])
-	v[7884] = k.Lookup(2, v[3707])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3707])
 	v[3957] = v[2707] * v[7884]
 	v[4457] = v[1153] * v[8]
 	v[7885] = float64(v[4457]-v[503]) / v[5]
@@ -7224,7 +7224,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1154] = v[2958]
 	v[3458] = v[1154] * v[10]
 	v[3708] = model.SafeDiv(v[754], v[3458], v[6982])
-	v[7884] = k.Lookup(2, v[3708])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3708])
 	v[3958] = v[2708] * v[7884]
 	v[4458] = v[1154] * v[8]
 	v[7885] = float64(v[4458]-v[504]) / v[5]
@@ -7233,7 +7233,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1155] = v[2959]
 	v[3459] = v[1155] * v[10]
 	v[3709] = model.SafeDiv(v[755], v[3459], v[6982])
-	v[7884] = k.Lookup(2, v[3709])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3709])
 	v[3959] = v[2709] * v[7884]
 	v[4459] = v[1155] * v[8]
 	v[7885] = float64(v[4459]-v[505]) / v[5]
@@ -7242,7 +7242,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1156] = v[2960]
 	v[3460] = v[1156] * v[10]
 	v[3710] = model.SafeDiv(v[756], v[3460], v[6982])
-	v[7884] = k.Lookup(2, v[3710])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3710])
 	v[3960] = v[2710] * v[7884]
 	v[4460] = v[1156] * v[8]
 	v[7885] = float64(v[4460]-v[506]) / v[5]
@@ -7251,7 +7251,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1157] = v[2961]
 	v[3461] = v[1157] * v[10]
 	v[3711] = model.SafeDiv(v[757], v[3461], v[6982])
-	v[7884] = k.Lookup(2, v[3711])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3711])
 	v[3961] = v[2711] * v[7884]
 	v[4461] = v[1157] * v[8]
 	v[7885] = float64(v[4461]-v[507]) / v[5]
@@ -7260,7 +7260,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1158] = v[2962]
 	v[3462] = v[1158] * v[10]
 	v[3712] = model.SafeDiv(v[758], v[3462], v[6982])
-	v[7884] = k.Lookup(2, v[3712])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3712])
 	v[3962] = v[2712] * v[7884]
 	v[4462] = v[1158] * v[8]
 	v[7885] = float64(v[4462]-v[508]) / v[5]
@@ -7269,7 +7269,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1159] = v[2963]
 	v[3463] = v[1159] * v[10]
 	v[3713] = model.SafeDiv(v[759], v[3463], v[6982])
-	v[7884] = k.Lookup(2, v[3713])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3713])
 	v[3963] = v[2713] * v[7884]
 	v[4463] = v[1159] * v[8]
 	v[7885] = float64(v[4463]-v[509]) / v[5]
@@ -7278,7 +7278,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1160] = v[2964]
 	v[3464] = v[1160] * v[10]
 	v[3714] = model.SafeDiv(v[760], v[3464], v[6982])
-	v[7884] = k.Lookup(2, v[3714])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3714])
 	v[3964] = v[2714] * v[7884]
 	v[4464] = v[1160] * v[8]
 	v[7885] = float64(v[4464]-v[510]) / v[5]
@@ -7287,7 +7287,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1161] = v[2965]
 	v[3465] = v[1161] * v[10]
 	v[3715] = model.SafeDiv(v[761], v[3465], v[6982])
-	v[7884] = k.Lookup(2, v[3715])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3715])
 	v[3965] = v[2715] * v[7884]
 	v[4465] = v[1161] * v[8]
 	v[7885] = float64(v[4465]-v[511]) / v[5]
@@ -7296,7 +7296,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1162] = v[2966]
 	v[3466] = v[1162] * v[10]
 	v[3716] = model.SafeDiv(v[762], v[3466], v[6982])
-	v[7884] = k.Lookup(2, v[3716])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3716])
 	v[3966] = v[2716] * v[7884]
 	v[4466] = v[1162] * v[8]
 	v[7885] = float64(v[4466]-v[512]) / v[5]
@@ -7305,7 +7305,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1163] = v[2967]
 	v[3467] = v[1163] * v[10]
 	v[3717] = model.SafeDiv(v[763], v[3467], v[6982])
-	v[7884] = k.Lookup(2, v[3717])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3717])
 	v[3967] = v[2717] * v[7884]
 	v[4467] = v[1163] * v[8]
 	v[7885] = float64(v[4467]-v[513]) / v[5]
@@ -7314,7 +7314,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1164] = v[2968]
 	v[3468] = v[1164] * v[10]
 	v[3718] = model.SafeDiv(v[764], v[3468], v[6982])
-	v[7884] = k.Lookup(2, v[3718])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3718])
 	v[3968] = v[2718] * v[7884]
 	v[4468] = v[1164] * v[8]
 	v[7885] = float64(v[4468]-v[514]) / v[5]
@@ -7323,7 +7323,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1165] = v[2969]
 	v[3469] = v[1165] * v[10]
 	v[3719] = model.SafeDiv(v[765], v[3469], v[6982])
-	v[7884] = k.Lookup(2, v[3719])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3719])
 	v[3969] = v[2719] * v[7884]
 	v[4469] = v[1165] * v[8]
 	v[7885] = float64(v[4469]-v[515]) / v[5]
@@ -7332,7 +7332,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1166] = v[2970]
 	v[3470] = v[1166] * v[10]
 	v[3720] = model.SafeDiv(v[766], v[3470], v[6982])
-	v[7884] = k.Lookup(2, v[3720])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3720])
 	v[3970] = v[2720] * v[7884]
 	v[4470] = v[1166] * v[8]
 	v[7885] = float64(v[4470]-v[516]) / v[5]
@@ -7341,7 +7341,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1167] = v[2971]
 	v[3471] = v[1167] * v[10]
 	v[3721] = model.SafeDiv(v[767], v[3471], v[6982])
-	v[7884] = k.Lookup(2, v[3721])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3721])
 	v[3971] = v[2721] * v[7884]
 	v[4471] = v[1167] * v[8]
 	v[7885] = float64(v[4471]-v[517]) / v[5]
@@ -7350,7 +7350,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1168] = v[2972]
 	v[3472] = v[1168] * v[10]
 	v[3722] = model.SafeDiv(v[768], v[3472], v[6982])
-	v[7884] = k.Lookup(2, v[3722])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3722])
 	v[3972] = v[2722] * v[7884]
 	v[4472] = v[1168] * v[8]
 	v[7885] = float64(v[4472]-v[518]) / v[5]
@@ -7359,7 +7359,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1169] = v[2973]
 	v[3473] = v[1169] * v[10]
 	v[3723] = model.SafeDiv(v[769], v[3473], v[6982])
-	v[7884] = k.Lookup(2, v[3723])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3723])
 	v[3973] = v[2723] * v[7884]
 	v[4473] = v[1169] * v[8]
 	v[7885] = float64(v[4473]-v[519]) / v[5]
@@ -7368,7 +7368,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1170] = v[2974]
 	v[3474] = v[1170] * v[10]
 	v[3724] = model.SafeDiv(v[770], v[3474], v[6982])
-	v[7884] = k.Lookup(2, v[3724])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3724])
 	v[3974] = v[2724] * v[7884]
 	v[4474] = v[1170] * v[8]
 	v[7885] = float64(v[4474]-v[520]) / v[5]
@@ -7377,7 +7377,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1171] = v[2975]
 	v[3475] = v[1171] * v[10]
 	v[3725] = model.SafeDiv(v[771], v[3475], v[6982])
-	v[7884] = k.Lookup(2, v[3725])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3725])
 	v[3975] = v[2725] * v[7884]
 	v[4475] = v[1171] * v[8]
 	v[7885] = float64(v[4475]-v[521]) / v[5]
@@ -7386,7 +7386,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1172] = v[2976]
 	v[3476] = v[1172] * v[10]
 	v[3726] = model.SafeDiv(v[772], v[3476], v[6982])
-	v[7884] = k.Lookup(2, v[3726])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3726])
 	v[3976] = v[2726] * v[7884]
 	v[4476] = v[1172] * v[8]
 	v[7885] = float64(v[4476]-v[522]) / v[5]
@@ -7395,7 +7395,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1173] = v[2977]
 	v[3477] = v[1173] * v[10]
 	v[3727] = model.SafeDiv(v[773], v[3477], v[6982])
-	v[7884] = k.Lookup(2, v[3727])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3727])
 	v[3977] = v[2727] * v[7884]
 	v[4477] = v[1173] * v[8]
 	v[7885] = float64(v[4477]-v[523]) / v[5]
@@ -7404,7 +7404,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1174] = v[2978]
 	v[3478] = v[1174] * v[10]
 	v[3728] = model.SafeDiv(v[774], v[3478], v[6982])
-	v[7884] = k.Lookup(2, v[3728])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3728])
 	v[3978] = v[2728] * v[7884]
 	v[4478] = v[1174] * v[8]
 	v[7885] = float64(v[4478]-v[524]) / v[5]
@@ -7413,7 +7413,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1175] = v[2979]
 	v[3479] = v[1175] * v[10]
 	v[3729] = model.SafeDiv(v[775], v[3479], v[6982])
-	v[7884] = k.Lookup(2, v[3729])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3729])
 	v[3979] = v[2729] * v[7884]
 	v[4479] = v[1175] * v[8]
 	v[7885] = float64(v[4479]-v[525]) / v[5]
@@ -7422,7 +7422,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1176] = v[2980]
 	v[3480] = v[1176] * v[10]
 	v[3730] = model.SafeDiv(v[776], v[3480], v[6982])
-	v[7884] = k.Lookup(2, v[3730])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3730])
 	v[3980] = v[2730] * v[7884]
 	v[4480] = v[1176] * v[8]
 	v[7885] = float64(v[4480]-v[526]) / v[5]
@@ -7431,7 +7431,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1177] = v[2981]
 	v[3481] = v[1177] * v[10]
 	v[3731] = model.SafeDiv(v[777], v[3481], v[6982])
-	v[7884] = k.Lookup(2, v[3731])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3731])
 	v[3981] = v[2731] * v[7884]
 	v[4481] = v[1177] * v[8]
 	v[7885] = float64(v[4481]-v[527]) / v[5]
@@ -7440,7 +7440,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1178] = v[2982]
 	v[3482] = v[1178] * v[10]
 	v[3732] = model.SafeDiv(v[778], v[3482], v[6982])
-	v[7884] = k.Lookup(2, v[3732])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3732])
 	v[3982] = v[2732] * v[7884]
 	v[4482] = v[1178] * v[8]
 	v[7885] = float64(v[4482]-v[528]) / v[5]
@@ -7449,7 +7449,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1179] = v[2983]
 	v[3483] = v[1179] * v[10]
 	v[3733] = model.SafeDiv(v[779], v[3483], v[6982])
-	v[7884] = k.Lookup(2, v[3733])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3733])
 	v[3983] = v[2733] * v[7884]
 	v[4483] = v[1179] * v[8]
 	v[7885] = float64(v[4483]-v[529]) / v[5]
@@ -7458,7 +7458,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1180] = v[2984]
 	v[3484] = v[1180] * v[10]
 	v[3734] = model.SafeDiv(v[780], v[3484], v[6982])
-	v[7884] = k.Lookup(2, v[3734])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3734])
 	v[3984] = v[2734] * v[7884]
 	v[4484] = v[1180] * v[8]
 	v[7885] = float64(v[4484]-v[530]) / v[5]
@@ -7467,7 +7467,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1181] = v[2985]
 	v[3485] = v[1181] * v[10]
 	v[3735] = model.SafeDiv(v[781], v[3485], v[6982])
-	v[7884] = k.Lookup(2, v[3735])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3735])
 	v[3985] = v[2735] * v[7884]
 	v[4485] = v[1181] * v[8]
 	v[7885] = float64(v[4485]-v[531]) / v[5]
@@ -7476,7 +7476,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1182] = v[2986]
 	v[3486] = v[1182] * v[10]
 	v[3736] = model.SafeDiv(v[782], v[3486], v[6982])
-	v[7884] = k.Lookup(2, v[3736])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3736])
 	v[3986] = v[2736] * v[7884]
 	v[4486] = v[1182] * v[8]
 	v[7885] = float64(v[4486]-v[532]) / v[5]
@@ -7485,7 +7485,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1183] = v[2987]
 	v[3487] = v[1183] * v[10]
 	v[3737] = model.SafeDiv(v[783], v[3487], v[6982])
-	v[7884] = k.Lookup(2, v[3737])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3737])
 	v[3987] = v[2737] * v[7884]
 	v[4487] = v[1183] * v[8]
 	v[7885] = float64(v[4487]-v[533]) / v[5]
@@ -7494,7 +7494,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1184] = v[2988]
 	v[3488] = v[1184] * v[10]
 	v[3738] = model.SafeDiv(v[784], v[3488], v[6982])
-	v[7884] = k.Lookup(2, v[3738])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3738])
 	v[3988] = v[2738] * v[7884]
 	v[4488] = v[1184] * v[8]
 	v[7885] = float64(v[4488]-v[534]) / v[5]
@@ -7503,7 +7503,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1185] = v[2989]
 	v[3489] = v[1185] * v[10]
 	v[3739] = model.SafeDiv(v[785], v[3489], v[6982])
-	v[7884] = k.Lookup(2, v[3739])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3739])
 	v[3989] = v[2739] * v[7884]
 	v[4489] = v[1185] * v[8]
 	v[7885] = float64(v[4489]-v[535]) / v[5]
@@ -7512,7 +7512,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1186] = v[2990]
 	v[3490] = v[1186] * v[10]
 	v[3740] = model.SafeDiv(v[786], v[3490], v[6982])
-	v[7884] = k.Lookup(2, v[3740])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3740])
 	v[3990] = v[2740] * v[7884]
 	v[4490] = v[1186] * v[8]
 	v[7885] = float64(v[4490]-v[536]) / v[5]
@@ -7521,7 +7521,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1187] = v[2991]
 	v[3491] = v[1187] * v[10]
 	v[3741] = model.SafeDiv(v[787], v[3491], v[6982])
-	v[7884] = k.Lookup(2, v[3741])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3741])
 	v[3991] = v[2741] * v[7884]
 	v[4491] = v[1187] * v[8]
 	v[7885] = float64(v[4491]-v[537]) / v[5]
@@ -7530,7 +7530,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1188] = v[2992]
 	v[3492] = v[1188] * v[10]
 	v[3742] = model.SafeDiv(v[788], v[3492], v[6982])
-	v[7884] = k.Lookup(2, v[3742])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3742])
 	v[3992] = v[2742] * v[7884]
 	v[4492] = v[1188] * v[8]
 	v[7885] = float64(v[4492]-v[538]) / v[5]
@@ -7539,7 +7539,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1189] = v[2993]
 	v[3493] = v[1189] * v[10]
 	v[3743] = model.SafeDiv(v[789], v[3493], v[6982])
-	v[7884] = k.Lookup(2, v[3743])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3743])
 	v[3993] = v[2743] * v[7884]
 	v[4493] = v[1189] * v[8]
 	v[7885] = float64(v[4493]-v[539]) / v[5]
@@ -7548,7 +7548,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1190] = v[2994]
 	v[3494] = v[1190] * v[10]
 	v[3744] = model.SafeDiv(v[790], v[3494], v[6982])
-	v[7884] = k.Lookup(2, v[3744])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3744])
 	v[3994] = v[2744] * v[7884]
 	v[4494] = v[1190] * v[8]
 	v[7885] = float64(v[4494]-v[540]) / v[5]
@@ -7557,7 +7557,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1191] = v[2995]
 	v[3495] = v[1191] * v[10]
 	v[3745] = model.SafeDiv(v[791], v[3495], v[6982])
-	v[7884] = k.Lookup(2, v[3745])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3745])
 	v[3995] = v[2745] * v[7884]
 	v[4495] = v[1191] * v[8]
 	v[7885] = float64(v[4495]-v[541]) / v[5]
@@ -7566,7 +7566,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1192] = v[2996]
 	v[3496] = v[1192] * v[10]
 	v[3746] = model.SafeDiv(v[792], v[3496], v[6982])
-	v[7884] = k.Lookup(2, v[3746])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3746])
 	v[3996] = v[2746] * v[7884]
 	v[4496] = v[1192] * v[8]
 	v[7885] = float64(v[4496]-v[542]) / v[5]
@@ -7575,7 +7575,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1193] = v[2997]
 	v[3497] = v[1193] * v[10]
 	v[3747] = model.SafeDiv(v[793], v[3497], v[6982])
-	v[7884] = k.Lookup(2, v[3747])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3747])
 	v[3997] = v[2747] * v[7884]
 	v[4497] = v[1193] * v[8]
 	v[7885] = float64(v[4497]-v[543]) / v[5]
@@ -7584,7 +7584,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1194] = v[2998]
 	v[3498] = v[1194] * v[10]
 	v[3748] = model.SafeDiv(v[794], v[3498], v[6982])
-	v[7884] = k.Lookup(2, v[3748])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3748])
 	v[3998] = v[2748] * v[7884]
 	v[4498] = v[1194] * v[8]
 	v[7885] = float64(v[4498]-v[544]) / v[5]
@@ -7593,7 +7593,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1195] = v[2999]
 	v[3499] = v[1195] * v[10]
 	v[3749] = model.SafeDiv(v[795], v[3499], v[6982])
-	v[7884] = k.Lookup(2, v[3749])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3749])
 	v[3999] = v[2749] * v[7884]
 	v[4499] = v[1195] * v[8]
 	v[7885] = float64(v[4499]-v[545]) / v[5]
@@ -7602,7 +7602,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1196] = v[3000]
 	v[3500] = v[1196] * v[10]
 	v[3750] = model.SafeDiv(v[796], v[3500], v[6982])
-	v[7884] = k.Lookup(2, v[3750])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3750])
 	v[4000] = v[2750] * v[7884]
 	v[4500] = v[1196] * v[8]
 	v[7885] = float64(v[4500]-v[546]) / v[5]
@@ -7611,7 +7611,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1197] = v[3001]
 	v[3501] = v[1197] * v[10]
 	v[3751] = model.SafeDiv(v[797], v[3501], v[6982])
-	v[7884] = k.Lookup(2, v[3751])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3751])
 	v[4001] = v[2751] * v[7884]
 	v[4501] = v[1197] * v[8]
 	v[7885] = float64(v[4501]-v[547]) / v[5]
@@ -7620,7 +7620,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1198] = v[3002]
 	v[3502] = v[1198] * v[10]
 	v[3752] = model.SafeDiv(v[798], v[3502], v[6982])
-	v[7884] = k.Lookup(2, v[3752])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3752])
 	v[4002] = v[2752] * v[7884]
 	v[4502] = v[1198] * v[8]
 	v[7885] = float64(v[4502]-v[548]) / v[5]
@@ -7629,7 +7629,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1199] = v[3003]
 	v[3503] = v[1199] * v[10]
 	v[3753] = model.SafeDiv(v[799], v[3503], v[6982])
-	v[7884] = k.Lookup(2, v[3753])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3753])
 	v[4003] = v[2753] * v[7884]
 	v[4503] = v[1199] * v[8]
 	v[7885] = float64(v[4503]-v[549]) / v[5]
@@ -7638,7 +7638,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1200] = v[3004]
 	v[3504] = v[1200] * v[10]
 	v[3754] = model.SafeDiv(v[800], v[3504], v[6982])
-	v[7884] = k.Lookup(2, v[3754])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3754])
 	v[4004] = v[2754] * v[7884]
 	v[4504] = v[1200] * v[8]
 	v[7885] = float64(v[4504]-v[550]) / v[5]
@@ -7647,7 +7647,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1201] = v[3005]
 	v[3505] = v[1201] * v[10]
 	v[3755] = model.SafeDiv(v[801], v[3505], v[6982])
-	v[7884] = k.Lookup(2, v[3755])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3755])
 	v[4005] = v[2755] * v[7884]
 	v[4505] = v[1201] * v[8]
 	v[7885] = float64(v[4505]-v[551]) / v[5]
@@ -7656,7 +7656,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1202] = v[3006]
 	v[3506] = v[1202] * v[10]
 	v[3756] = model.SafeDiv(v[802], v[3506], v[6982])
-	v[7884] = k.Lookup(2, v[3756])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3756])
 	v[4006] = v[2756] * v[7884]
 	v[4506] = v[1202] * v[8]
 	v[7885] = float64(v[4506]-v[552]) / v[5]
@@ -7665,7 +7665,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1203] = v[3007]
 	v[3507] = v[1203] * v[10]
 	v[3757] = model.SafeDiv(v[803], v[3507], v[6982])
-	v[7884] = k.Lookup(2, v[3757])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3757])
 	v[4007] = v[2757] * v[7884]
 	v[4507] = v[1203] * v[8]
 	v[7885] = float64(v[4507]-v[553]) / v[5]
@@ -7674,7 +7674,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1204] = v[3008]
 	v[3508] = v[1204] * v[10]
 	v[3758] = model.SafeDiv(v[804], v[3508], v[6982])
-	v[7884] = k.Lookup(2, v[3758])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3758])
 	v[4008] = v[2758] * v[7884]
 	v[4508] = v[1204] * v[8]
 	v[7885] = float64(v[4508]-v[554]) / v[5]
@@ -7683,7 +7683,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1205] = v[3009]
 	v[3509] = v[1205] * v[10]
 	v[3759] = model.SafeDiv(v[805], v[3509], v[6982])
-	v[7884] = k.Lookup(2, v[3759])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3759])
 	v[4009] = v[2759] * v[7884]
 	v[4509] = v[1205] * v[8]
 	v[7885] = float64(v[4509]-v[555]) / v[5]
@@ -7692,7 +7692,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1206] = v[3010]
 	v[3510] = v[1206] * v[10]
 	v[3760] = model.SafeDiv(v[806], v[3510], v[6982])
-	v[7884] = k.Lookup(2, v[3760])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3760])
 	v[4010] = v[2760] * v[7884]
 	v[4510] = v[1206] * v[8]
 	v[7885] = float64(v[4510]-v[556]) / v[5]
@@ -7701,7 +7701,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1207] = v[3011]
 	v[3511] = v[1207] * v[10]
 	v[3761] = model.SafeDiv(v[807], v[3511], v[6982])
-	v[7884] = k.Lookup(2, v[3761])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3761])
 	v[4011] = v[2761] * v[7884]
 	v[4511] = v[1207] * v[8]
 	v[7885] = float64(v[4511]-v[557]) / v[5]
@@ -7710,7 +7710,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1208] = v[3012]
 	v[3512] = v[1208] * v[10]
 	v[3762] = model.SafeDiv(v[808], v[3512], v[6982])
-	v[7884] = k.Lookup(2, v[3762])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3762])
 	v[4012] = v[2762] * v[7884]
 	v[4512] = v[1208] * v[8]
 	v[7885] = float64(v[4512]-v[558]) / v[5]
@@ -7719,7 +7719,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1209] = v[3013]
 	v[3513] = v[1209] * v[10]
 	v[3763] = model.SafeDiv(v[809], v[3513], v[6982])
-	v[7884] = k.Lookup(2, v[3763])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3763])
 	v[4013] = v[2763] * v[7884]
 	v[4513] = v[1209] * v[8]
 	v[7885] = float64(v[4513]-v[559]) / v[5]
@@ -7728,7 +7728,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1210] = v[3014]
 	v[3514] = v[1210] * v[10]
 	v[3764] = model.SafeDiv(v[810], v[3514], v[6982])
-	v[7884] = k.Lookup(2, v[3764])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3764])
 	v[4014] = v[2764] * v[7884]
 	v[4514] = v[1210] * v[8]
 	v[7885] = float64(v[4514]-v[560]) / v[5]
@@ -7737,7 +7737,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1211] = v[3015]
 	v[3515] = v[1211] * v[10]
 	v[3765] = model.SafeDiv(v[811], v[3515], v[6982])
-	v[7884] = k.Lookup(2, v[3765])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3765])
 	v[4015] = v[2765] * v[7884]
 	v[4515] = v[1211] * v[8]
 	v[7885] = float64(v[4515]-v[561]) / v[5]
@@ -7746,7 +7746,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1212] = v[3016]
 	v[3516] = v[1212] * v[10]
 	v[3766] = model.SafeDiv(v[812], v[3516], v[6982])
-	v[7884] = k.Lookup(2, v[3766])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3766])
 	v[4016] = v[2766] * v[7884]
 	v[4516] = v[1212] * v[8]
 	v[7885] = float64(v[4516]-v[562]) / v[5]
@@ -7755,7 +7755,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1213] = v[3017]
 	v[3517] = v[1213] * v[10]
 	v[3767] = model.SafeDiv(v[813], v[3517], v[6982])
-	v[7884] = k.Lookup(2, v[3767])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3767])
 	v[4017] = v[2767] * v[7884]
 	v[4517] = v[1213] * v[8]
 	v[7885] = float64(v[4517]-v[563]) / v[5]
@@ -7764,7 +7764,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1214] = v[3018]
 	v[3518] = v[1214] * v[10]
 	v[3768] = model.SafeDiv(v[814], v[3518], v[6982])
-	v[7884] = k.Lookup(2, v[3768])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3768])
 	v[4018] = v[2768] * v[7884]
 	v[4518] = v[1214] * v[8]
 	v[7885] = float64(v[4518]-v[564]) / v[5]
@@ -7773,7 +7773,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1215] = v[3019]
 	v[3519] = v[1215] * v[10]
 	v[3769] = model.SafeDiv(v[815], v[3519], v[6982])
-	v[7884] = k.Lookup(2, v[3769])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3769])
 	v[4019] = v[2769] * v[7884]
 	v[4519] = v[1215] * v[8]
 	v[7885] = float64(v[4519]-v[565]) / v[5]
@@ -7782,7 +7782,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1216] = v[3020]
 	v[3520] = v[1216] * v[10]
 	v[3770] = model.SafeDiv(v[816], v[3520], v[6982])
-	v[7884] = k.Lookup(2, v[3770])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3770])
 	v[4020] = v[2770] * v[7884]
 	v[4520] = v[1216] * v[8]
 	v[7885] = float64(v[4520]-v[566]) / v[5]
@@ -7791,7 +7791,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1217] = v[3021]
 	v[3521] = v[1217] * v[10]
 	v[3771] = model.SafeDiv(v[817], v[3521], v[6982])
-	v[7884] = k.Lookup(2, v[3771])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3771])
 	v[4021] = v[2771] * v[7884]
 	v[4521] = v[1217] * v[8]
 	v[7885] = float64(v[4521]-v[567]) / v[5]
@@ -7800,7 +7800,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1218] = v[3022]
 	v[3522] = v[1218] * v[10]
 	v[3772] = model.SafeDiv(v[818], v[3522], v[6982])
-	v[7884] = k.Lookup(2, v[3772])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3772])
 	v[4022] = v[2772] * v[7884]
 	v[4522] = v[1218] * v[8]
 	v[7885] = float64(v[4522]-v[568]) / v[5]
@@ -7809,7 +7809,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1219] = v[3023]
 	v[3523] = v[1219] * v[10]
 	v[3773] = model.SafeDiv(v[819], v[3523], v[6982])
-	v[7884] = k.Lookup(2, v[3773])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3773])
 	v[4023] = v[2773] * v[7884]
 	v[4523] = v[1219] * v[8]
 	v[7885] = float64(v[4523]-v[569]) / v[5]
@@ -7818,7 +7818,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1220] = v[3024]
 	v[3524] = v[1220] * v[10]
 	v[3774] = model.SafeDiv(v[820], v[3524], v[6982])
-	v[7884] = k.Lookup(2, v[3774])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3774])
 	v[4024] = v[2774] * v[7884]
 	v[4524] = v[1220] * v[8]
 	v[7885] = float64(v[4524]-v[570]) / v[5]
@@ -7827,7 +7827,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1221] = v[3025]
 	v[3525] = v[1221] * v[10]
 	v[3775] = model.SafeDiv(v[821], v[3525], v[6982])
-	v[7884] = k.Lookup(2, v[3775])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3775])
 	v[4025] = v[2775] * v[7884]
 	v[4525] = v[1221] * v[8]
 	v[7885] = float64(v[4525]-v[571]) / v[5]
@@ -7836,7 +7836,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1222] = v[3026]
 	v[3526] = v[1222] * v[10]
 	v[3776] = model.SafeDiv(v[822], v[3526], v[6982])
-	v[7884] = k.Lookup(2, v[3776])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3776])
 	v[4026] = v[2776] * v[7884]
 	v[4526] = v[1222] * v[8]
 	v[7885] = float64(v[4526]-v[572]) / v[5]
@@ -7845,7 +7845,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1223] = v[3027]
 	v[3527] = v[1223] * v[10]
 	v[3777] = model.SafeDiv(v[823], v[3527], v[6982])
-	v[7884] = k.Lookup(2, v[3777])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3777])
 	v[4027] = v[2777] * v[7884]
 	v[4527] = v[1223] * v[8]
 	v[7885] = float64(v[4527]-v[573]) / v[5]
@@ -7854,7 +7854,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1224] = v[3028]
 	v[3528] = v[1224] * v[10]
 	v[3778] = model.SafeDiv(v[824], v[3528], v[6982])
-	v[7884] = k.Lookup(2, v[3778])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3778])
 	v[4028] = v[2778] * v[7884]
 	v[4528] = v[1224] * v[8]
 	v[7885] = float64(v[4528]-v[574]) / v[5]
@@ -7863,7 +7863,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1225] = v[3029]
 	v[3529] = v[1225] * v[10]
 	v[3779] = model.SafeDiv(v[825], v[3529], v[6982])
-	v[7884] = k.Lookup(2, v[3779])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3779])
 	v[4029] = v[2779] * v[7884]
 	v[4529] = v[1225] * v[8]
 	v[7885] = float64(v[4529]-v[575]) / v[5]
@@ -7872,7 +7872,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[1226] = v[3030]
 	v[3530] = v[1226] * v[10]
 	v[3780] = model.SafeDiv(v[826], v[3530], v[6982])
-	v[7884] = k.Lookup(2, v[3780])
+	v[7884] = model.Interp(k.Xs(2), k.Ys(2), v[3780])
 	v[4030] = v[2780] * v[7884]
 	v[4530] = v[1226] * v[8]
 	v[7885] = float64(v[4530]-v[576]) / v[5]
@@ -10292,7 +10292,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 		var t7884, t7885, t7886 float64
 		t7884 = v[277+j] / v[117+j]
 		t7885 = v[277+j] / v[167+j]
-		t7886 = k.Lookup(1, t7885)
+		t7886 = model.Interp(k.Xs(1), k.Ys(1), t7885)
 		v[2027+j] = t7884 * t7886
 	}
 	v[7885] = float64(v[277]+v[278]) + v[279]
@@ -10351,7 +10351,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 		var t7884, t7885, t7886 float64
 		t7884 = v[277+j] * v[67+j]
 		t7885 = v[2127+j] / v[14]
-		t7886 = k.Lookup(0, t7885)
+		t7886 = model.Interp(k.Xs(0), k.Ys(0), t7885)
 		v[1977+j] = t7884 * t7886
 	}
 	v[7885] = float64(v[2531]+v[2532]) + v[2533]
@@ -10508,7 +10508,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	for j := 0; j < 250; j++ {
 		var t7884 float64
-		t7884 = k.Lookup(2, v[3531+j])
+		t7884 = model.Interp(k.Xs(2), k.Ys(2), v[3531+j])
 		v[3781+j] = v[2531+j] * t7884
 	}
 	for j := 0; j < 250; j++ {

@@ -108,7 +108,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[10] = v[8] / v[6]
 	v[13] = v[5] * v[8]
 	v[9] = float64(v[12]-v[10]) * v[13]
-	v[11] = k.Lookup(0, v[10])
+	v[11] = model.Interp(k.Xs(0), k.Ys(0), v[10])
 }
 
 func flowCode(v []float64, k *model.Kernel) {
@@ -127,7 +127,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 func restCode(v []float64, k *model.Kernel) {
 	v = v[:16:16]
 	_ = k
-	v[11] = k.Lookup(0, v[10])
+	v[11] = model.Interp(k.Xs(0), k.Ys(0), v[10])
 }
 
 func derivs(v, dy []float64) {

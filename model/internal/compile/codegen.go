@@ -164,6 +164,9 @@ func (c *compiler) temp() int32 {
 // emitOp emits dst = op(args...), folding it when its operands are constant.
 // want, when not negative, is the slot the caller would like the result in.
 func (c *compiler) emitOp(op vm.Opcode, want int32, args ...int32) int32 {
+	if op == vm.OpLookup {
+		return c.lookup(want, args[0], args[1])
+	}
 	var ops [3]int32
 	copy(ops[:], args)
 	fold := op.Pure()
@@ -200,6 +203,29 @@ func (c *compiler) emitOp(op vm.Opcode, want int32, args ...int32) int32 {
 	}
 	c.emit(vm.Instr{Op: op, Dst: dst, A: ops[0], B: ops[1], C: ops[2]})
 	return dst
+}
+
+// lookup emits dst = table(a). Of a literal it is a literal; of a value
+// fixed for the run (a param) it is computed once, at the end of the init
+// code, as emitOp hoists pure operations.
+func (c *compiler) lookup(want, a, table int32) int32 {
+	if c.isConst(a) {
+		return c.konst(c.p.Tables[table].At(c.p.Consts[a]))
+	}
+	in := vm.Instr{Op: vm.OpLookup, A: a, B: table}
+	if c.hoist != nil && want < 0 && c.isRunConst(a) {
+		in.Dst = int32(len(c.p.Consts))
+		c.p.Consts = append(c.p.Consts, 0)
+		c.hoisted[in.Dst] = true
+		*c.hoist = append(*c.hoist, in)
+		return in.Dst
+	}
+	in.Dst = want
+	if in.Dst < 0 {
+		in.Dst = c.temp()
+	}
+	c.emit(in)
+	return in.Dst
 }
 
 var binops = map[syntax.Token]vm.Opcode{

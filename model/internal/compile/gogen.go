@@ -108,7 +108,7 @@ func (g *goWriter) scalar(lo, hi int32) {
 	for i := lo; i < hi; i++ {
 		in := g.code[i]
 		f := vm.Fields(&in)
-		st, ok := goStmt(in, func(q int) string { return g.slot(f[q], "") })
+		st, ok := g.stmt(in, func(q int) string { return g.slot(f[q], "") })
 		if !ok {
 			st = fmt.Sprintf("k.%s(%d, v)", g.kernel, i)
 		}
@@ -122,7 +122,7 @@ func (g *goWriter) loop(r *vm.Loop) bool {
 	isTemp := func(s int32) bool { return s >= g.p.TempLo && s < g.p.DyLo }
 	read := map[int32]bool{}
 	for _, in := range r.Body {
-		if _, ok := goStmt(in, func(int) string { return "x" }); !ok {
+		if _, ok := g.stmt(in, func(int) string { return "x" }); !ok {
 			return false
 		}
 		slot, _ := vm.SlotFields(in.Op)
@@ -149,7 +149,7 @@ func (g *goWriter) loop(r *vm.Loop) bool {
 	}
 	for i, in := range r.Body {
 		f := vm.Fields(&in)
-		st, _ := goStmt(in, func(q int) string {
+		st, _ := g.stmt(in, func(q int) string {
 			switch {
 			case isTemp(f[q]) && q == 0 && !read[f[q]]:
 				return "_"
@@ -182,6 +182,19 @@ func offset(s1, s2 int32) string {
 		}
 	}
 	return o.String()
+}
+
+// stmt returns the Go statement for an instruction, as goStmt does, but
+// for a lookup of a short table read linearly: a call of model.Interp,
+// which the Go compiler inlines, so that each lookup has its own copy of
+// the search, with branches the processor predicts from step to step.
+func (g *goWriter) stmt(in vm.Instr, ref func(f int) string) (string, bool) {
+	if in.Op == vm.OpLookup {
+		if t := g.p.Tables[in.B]; t.Mode == vm.InterpLinear && !t.Extrapolate && len(t.Xs) >= 2 && len(t.Xs) <= 16 {
+			return fmt.Sprintf("%s = model.Interp(k.Xs(%d), k.Ys(%d), %s)", ref(0), in.B, in.B, ref(1)), true
+		}
+	}
+	return goStmt(in, ref)
 }
 
 // goStmt returns the Go statement for an instruction whose slot fields
