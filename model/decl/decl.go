@@ -77,9 +77,25 @@ type Model struct {
 	// declaration order.
 	Dimensions []*Dimension
 
+	// Units are the model's own units of measure, from its [units]
+	// table, in declaration order: aliases and multiples of other units
+	// (month = "year/12", Mt = "1e6 t"). Package model/units reads them.
+	Units []*UnitDef
+
 	// Warnings are problems a reader worked around, such as a malformed
 	// element it repaired; they do not stop the model from loading.
 	Warnings []*syntax.Error
+}
+
+// UnitDef is one entry of a model's [units] table: the unit Name is
+// Def, another unit expression ("year/12", "1e6 t", "person"). A Def
+// equal to Name makes Name a base unit of its own, even where stockflow
+// would otherwise take it for an alias (index, share).
+type UnitDef struct {
+	Name string
+	Def  string
+	Pos  syntax.Pos // position of the value
+	Key  string     // e.g. "units.month"
 }
 
 // Dimension is a named, ordered set of elements that arrayed variables
@@ -129,6 +145,9 @@ const (
 	DefaultAbsTol = 1e-9
 )
 
+// UnitsModes lists the settings of [sim] units, default first.
+var UnitsModes = []string{"warn", "strict", "off"}
+
 // NonNegativeRules lists the rules for non-negative stocks, default first.
 var NonNegativeRules = []string{"cut_outflows", "clip_stock"}
 
@@ -160,6 +179,11 @@ type Sim struct {
 	// "clip_stock" (PySD's: the stock is set to 0 after a step that would
 	// take it below, and its flows report what their equations say).
 	NonNegative string
+
+	// Units is what a units problem is: "warn" (the default, also when
+	// empty: reported, and the model still runs), "strict" (an error
+	// that stops the model from loading) or "off" (not reported).
+	Units string
 
 	// Pos maps each key given in the file ("dt", "stop", ...) to the
 	// position of its value, for errors found later.
@@ -216,8 +240,12 @@ type Var struct {
 	Key  string     // the entry's key in the file, e.g. "stocks.population"
 	Pos  syntax.Pos // where the entry is declared
 
+	// Units are the variable's units of measure as written, e.g.
+	// "people/year"; for a lookup, the units of its y values (output).
 	Units string
-	Doc   string
+	// XUnits, for a lookup, are the units of its x values (input).
+	XUnits string
+	Doc    string
 
 	// Eq is the equation of a flow or aux, or the initial value of a
 	// stock (a number or an equation over params and other stocks).

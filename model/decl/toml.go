@@ -52,13 +52,13 @@ func ParseTOML(filename string, src []byte) (*Model, error) {
 
 // The keys each table accepts.
 var (
-	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "data", "thresholds", "loops", "plots", "scenarios", "checks"}
-	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step", "non_negative"}
+	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "data", "thresholds", "loops", "plots", "scenarios", "checks", "units"}
+	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step", "non_negative", "units"}
 	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max", "dist", "mode", "mean", "sd"}
 	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative", "range"}
 	flowKeys      = []string{"eq", "eqs", "dims", "units", "doc", "non_negative", "range"}
 	auxKeys       = []string{"eq", "eqs", "dims", "units", "doc", "range"}
-	lookupKeys    = []string{"points", "extrapolate", "units", "doc"}
+	lookupKeys    = []string{"points", "extrapolate", "units", "x_units", "doc"}
 	thresholdKeys = []string{"var", "level", "direction", "doc"}
 	loopKeys      = []string{"name", "path", "polarity", "doc"}
 	plotKeys      = []string{"file", "title", "vars", "thresholds", "scenarios"}
@@ -162,6 +162,7 @@ func (r *reader) read() *Model {
 			r.sim(&m.Sim, t)
 		}
 	}
+	r.units(m, raw)
 	r.dimensions(m, raw)
 	r.vars(m, raw)
 	r.flowUse(m)
@@ -437,14 +438,17 @@ func (r *reader) sim(s *Sim, t map[string]any) {
 		}
 		kc := c.child(k)
 		s.Pos[k] = r.valPos(kc)
-		if k == "method" || k == "non_negative" {
+		if k == "method" || k == "non_negative" || k == "units" {
 			m, isStr := r.str(kc, v)
 			if !isStr {
 				continue
 			}
 			what, choices, dst := "method", Methods, &s.Method
-			if k == "non_negative" {
+			switch k {
+			case "non_negative":
 				what, choices, dst = "non_negative rule", NonNegativeRules, &s.NonNegative
+			case "units":
+				what, choices, dst = "units setting", UnitsModes, &s.Units
 			}
 			lm := strings.ToLower(m)
 			if !contains(choices, lm) {
@@ -641,6 +645,32 @@ func (r *reader) common(c loc, v *Var, t map[string]any) {
 	}
 	if x, ok := t["doc"]; ok {
 		v.Doc, _ = r.str(c.child("doc"), x)
+	}
+}
+
+// units reads the [units] table: each entry names a unit and defines it
+// as a unit expression, which package model/units parses.
+func (r *reader) units(m *Model, raw map[string]any) {
+	x, ok := raw["units"]
+	if !ok {
+		return
+	}
+	sc := loc{path: []string{"units"}, key: "units"}
+	t, ok := r.table(sc, x)
+	if !ok {
+		return
+	}
+	for _, name := range r.order("units", t) {
+		c := sc.child(name)
+		def, ok := r.str(c, t[name])
+		if !ok {
+			continue
+		}
+		if strings.TrimSpace(name) == "" {
+			r.errorf(r.keyPos(c), c, "empty unit name")
+			continue
+		}
+		m.Units = append(m.Units, &UnitDef{Name: name, Def: def, Pos: r.valPos(c), Key: c.key})
 	}
 }
 
@@ -1003,6 +1033,9 @@ func (r *reader) equation(c loc, x any) Equation {
 func (r *reader) lookup(c loc, v *Var, t map[string]any) {
 	r.unknownKeys(c, t, lookupKeys)
 	r.common(c, v, t)
+	if x, ok := t["x_units"]; ok {
+		v.XUnits, _ = r.str(c.child("x_units"), x)
+	}
 	if x, ok := t["extrapolate"]; ok {
 		v.Extrapolate, _ = r.boolean(c.child("extrapolate"), x)
 	}

@@ -74,6 +74,14 @@ func (t *tomlWriter) model(m *Model) {
 	if s.MaxStep != 0 {
 		t.line("max_step = %s", num(s.MaxStep))
 	}
+	t.str("units", s.Units)
+
+	if len(m.Units) > 0 {
+		t.table("[units]")
+		for _, u := range m.Units {
+			t.line("%s = %s", key(u.Name), quote(u.Def))
+		}
+	}
 
 	if len(m.Dimensions) > 0 {
 		t.table("[dimensions]")
@@ -209,6 +217,9 @@ func (t *tomlWriter) variable(v *Var) {
 		t.data(v)
 	}
 	t.str("units", v.Units)
+	if v.Kind == Lookup {
+		t.str("x_units", v.XUnits)
+	}
 	t.str("doc", v.Doc)
 }
 

@@ -51,13 +51,16 @@ func summary(m *Model) string {
 	}
 	b.WriteString(m.Name + "|" + m.Description + "|" + m.TimeUnits + "\n")
 	b.WriteString(strings.TrimSpace(strings.ReplaceAll(
-		strings.Join([]string{ff(s.Start), ff(s.Stop), ff(s.DT), s.Method, ff(s.SaveEvery)}, " "), "\n", " ")) + "\n")
+		strings.Join([]string{ff(s.Start), ff(s.Stop), ff(s.DT), s.Method, ff(s.SaveEvery), s.Units}, " "), "\n", " ")) + "\n")
+	for _, u := range m.Units {
+		b.WriteString("unit " + u.Name + "=" + u.Def + "\n")
+	}
 	for _, d := range m.Dimensions {
 		b.WriteString(d.Name + "=" + strings.Join(d.Elements, ",") + "\n")
 	}
 	for _, v := range m.Vars {
 		b.WriteString(v.Kind.String() + " " + v.Name + ": " + syntax.Print(v.Eq.Expr) + " " + ff(v.Value) +
-			" " + strings.Join(v.Inflows, ",") + "/" + strings.Join(v.Outflows, ",") + " " + v.Units + " " + v.Doc +
+			" " + strings.Join(v.Inflows, ",") + "/" + strings.Join(v.Outflows, ",") + " " + v.Units + " " + v.XUnits + " " + v.Doc +
 			" " + strings.Join(v.Dims, ","))
 		for _, e := range v.ElementEqs {
 			b.WriteString(" [" + strings.Join(e.Elements, ",") + "]=" + syntax.Print(e.Eq.Expr))
@@ -170,5 +173,48 @@ range = [0, 1]
 	}
 	if got, w := summary(m2), summary(m1); got != w {
 		t.Errorf("read back:\n%s\nwant\n%s", got, w)
+	}
+}
+
+// TestWriteUnits checks that the [units] table, [sim] units and a
+// lookup's x_units survive WriteTOML.
+func TestWriteUnits(t *testing.T) {
+	src := `time_units = "month"
+
+[sim]
+units = "strict"
+
+[units]
+month = "year/12"
+Mt = "1e6 t"
+
+[lookups.effect]
+points = [[0, 1], [2, 0.5]]
+units = "dmnl"
+x_units = "Mt/year"
+`
+	m1, err := ParseTOML("u.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m1.Sim.Units; got != "strict" {
+		t.Errorf("got sim.units %q, want strict", got)
+	}
+	if len(m1.Units) != 2 || m1.Units[0].Name != "month" || m1.Units[0].Def != "year/12" || m1.Units[1].Key != "units.Mt" {
+		t.Errorf("got units %+v %+v, want month = year/12, Mt = 1e6 t in order", m1.Units[0], m1.Units[1])
+	}
+	if p := m1.Units[0].Pos; p.Line != 7 || p.Col != 9 {
+		t.Errorf("got the position of month's definition %s, want 7:9", p)
+	}
+	var buf bytes.Buffer
+	if err := WriteTOML(&buf, m1); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := ParseTOML("out.toml", buf.Bytes())
+	if err != nil {
+		t.Fatalf("written TOML does not read: %v\n%s", err, buf.String())
+	}
+	if got, want := summary(m2), summary(m1); got != want {
+		t.Errorf("written and read back:\n%s\nwant\n%s", got, want)
 	}
 }
