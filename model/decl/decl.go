@@ -57,6 +57,9 @@ type Model struct {
 	Description string
 	TimeUnits   string
 
+	// TimeUnitsPos is the position of TimeUnits in the file, when known.
+	TimeUnitsPos syntax.Pos
+
 	Sim Sim
 
 	// Vars holds every param, stock, flow, aux, lookup and data variable in declaration

@@ -156,6 +156,7 @@ func (r *reader) read() *Model {
 	}
 	if v, ok := raw["time_units"]; ok {
 		m.TimeUnits, _ = r.str(top.child("time_units"), v)
+		m.TimeUnitsPos = r.valPos(top.child("time_units"))
 	}
 	if v, ok := raw["sim"]; ok {
 		if t, ok := r.table(top.child("sim"), v); ok {
