@@ -48,9 +48,9 @@ abs_tol = 1e-9
 
 [params]
 alpha = { value = 0.55, units = "1/year", doc = "hare births per hare per year" }
-beta = { value = 0.028, units = "1/(lynx*year)", doc = "share of the hares each lynx eats per year" }
+beta = { value = 0.028, units = "1/(thousand lynx*year)", doc = "share of the hares each thousand lynx eat per year" }
 gamma = { value = 0.84, units = "1/year", doc = "lynx deaths per lynx per year" }
-delta = { value = 0.026, units = "1/(hare*year)", doc = "lynx born per lynx per hare per year" }
+delta = { value = 0.026, units = "1/(thousand hares*year)", doc = "lynx born per lynx per thousand hares per year" }
 hares0 = { value = 30, units = "thousand hares", doc = "hares at the start" }
 lynx0 = { value = 4, units = "thousand lynx", doc = "lynx at the start" }
 
@@ -87,7 +87,8 @@ eq = "gamma * lynx"
 units = "thousand lynx/year"
 
 [aux.V]
-eq = "delta * hares - gamma * ln(hares) + beta * lynx - alpha * ln(lynx)"
+eq = "delta * hares - gamma * ln(hares / hares0) + beta * lynx - alpha * ln(lynx / lynx0)"
+units = "1/year"
 doc = "The conserved Lotka–Volterra quantity; constant along an exact orbit"
 
 [thresholds.hare_boom]
@@ -116,11 +117,11 @@ thresholds = ["hare_boom"]
 
 // Load compiles the model and attaches the generated code.
 func Load() (*model.Model, error) {
-	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "1f0d66811cf50b96", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
+	return model.LoadNative(Filename, []byte(Source), model.Native{Layout: "d85822f703b9f0b", Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})
 }
 
 func initCode(v []float64, k *model.Kernel) {
-	v = v[:28:28]
+	v = v[:30:30]
 	_ = k
 	v[11] = v[9]
 	v[12] = v[10]
@@ -129,11 +130,13 @@ func initCode(v []float64, k *model.Kernel) {
 	v[15] = float64(v[8]*v[11]) * v[12]
 	v[16] = v[7] * v[12]
 	v[18] = v[8] * v[11]
-	v[19] = math.Log(v[11])
-	v[21] = v[18] - float64(v[7]*v[19])
-	v[23] = float64(v[6]*v[12]) + v[21]
-	v[24] = math.Log(v[12])
-	v[17] = v[23] - float64(v[5]*v[24])
+	v[19] = v[11] / v[9]
+	v[20] = math.Log(v[19])
+	v[22] = v[18] - float64(v[7]*v[20])
+	v[24] = float64(v[6]*v[12]) + v[22]
+	v[25] = v[12] / v[10]
+	v[26] = math.Log(v[25])
+	v[17] = v[24] - float64(v[5]*v[26])
 }
 
 func flowCode(v []float64, k *model.Kernel) {
@@ -142,7 +145,7 @@ func flowCode(v []float64, k *model.Kernel) {
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
-	v = v[:28:28]
+	v = v[:30:30]
 	_ = k
 	v[13] = v[5] * v[11]
 	v[16] = v[7] * v[12]
@@ -151,18 +154,20 @@ func ratesCode(v []float64, k *model.Kernel) {
 }
 
 func restCode(v []float64, k *model.Kernel) {
-	v = v[:28:28]
+	v = v[:30:30]
 	_ = k
 	v[18] = v[8] * v[11]
-	v[19] = math.Log(v[11])
-	v[21] = v[18] - float64(v[7]*v[19])
-	v[23] = float64(v[6]*v[12]) + v[21]
-	v[24] = math.Log(v[12])
-	v[17] = v[23] - float64(v[5]*v[24])
+	v[19] = v[11] / v[9]
+	v[20] = math.Log(v[19])
+	v[22] = v[18] - float64(v[7]*v[20])
+	v[24] = float64(v[6]*v[12]) + v[22]
+	v[25] = v[12] / v[10]
+	v[26] = math.Log(v[25])
+	v[17] = v[24] - float64(v[5]*v[26])
 }
 
 func derivs(v, dy []float64) {
-	v = v[:28:28]
+	v = v[:30:30]
 	dy = dy[:2:2]
 	dy[0] = v[13] - v[14]
 	dy[1] = v[15] - v[16]
