@@ -127,8 +127,9 @@ func parse(filename string, src []byte, dopt decl.DataOptions) (*Model, error) {
 
 // Compile compiles a declared model. It expands its arrays to scalars
 // (decl.Expand), checks every equation (unknown names and functions, wrong
-// argument counts, algebraic loops, circular initial values) and reports
-// all problems as a syntax.ErrorList.
+// argument counts, algebraic loops, circular initial values, and, under
+// [sim] units = "strict", units: see Model.Units) and reports all problems
+// as a syntax.ErrorList.
 func Compile(d *decl.Model) (*Model, error) {
 	src := d
 	d, err := decl.Expand(d)
@@ -138,6 +139,7 @@ func Compile(d *decl.Model) (*Model, error) {
 	p, errs := compile.Compile(d, false)
 	simErrs, warns := checkSim(d)
 	errs = append(errs, simErrs...)
+	errs = append(errs, strictUnits(src)...)
 	if len(errs) > 0 {
 		errs.RemoveDuplicates()
 		return nil, errs

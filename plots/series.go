@@ -32,15 +32,13 @@ func unitSuffix(u string) string {
 // timeLabel is the label of a time axis: "time (year)".
 func timeLabel(m *model.Model) string { return "time" + unitSuffix(timeUnits(m)) }
 
-// units returns a variable's declared units, or "".
+// units returns a variable's checked units (model.Model.Units): as
+// declared, or as inferred when it declares none; "" when not known.
 func units(m *model.Model, name string) string {
-	if m == nil || m.Decl == nil {
+	if m == nil || m.Source == nil {
 		return ""
 	}
-	if v := m.Decl.Var(name); v != nil {
-		return v.Units
-	}
-	return ""
+	return m.Units().UnitsOf(name)
 }
 
 // paramLabel is the axis label of a param: "r (1/year)".

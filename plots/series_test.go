@@ -144,3 +144,35 @@ func TestCoincidingLinesDashed(t *testing.T) {
 		t.Errorf("dashes %v, want solid, dashed, dotted, solid", got)
 	}
 }
+
+// A variable that declares no units is drawn with the units the check
+// infers for it: here the flow births, people per year from its stock.
+func TestInferredUnitsLabel(t *testing.T) {
+	m, err := model.Parse("m.toml", []byte(`time_units = "year"
+[params]
+rate = { value = 0.1 }
+[stocks.population]
+initial = 10
+units = "people"
+inflows = ["births"]
+[flows.births]
+eq = "population * rate"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Run(t.Context(), model.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := TimeSeries(m, res, []string{"births"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.Panels[0].YLabel, "births (people/year)"; got != want {
+		t.Errorf("y label %q, want %q", got, want)
+	}
+	if got, want := paramLabel(m, "rate"), "rate (1/year)"; got != want {
+		t.Errorf("param label %q, want %q", got, want)
+	}
+}

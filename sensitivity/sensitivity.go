@@ -307,9 +307,10 @@ func NewSpec(m *model.Model, opt *Options) (*Spec, error) {
 	}
 	s.Outputs = append([]Output{}, o.Outputs...)
 	s.Units = map[string]string{}
+	checked := m.Units() // declared or inferred
 	unit := func(name string) {
-		if v := m.Decl.Var(name); v != nil && v.Units != "" {
-			s.Units[name] = v.Units
+		if u := checked.UnitsOf(name); u != "" {
+			s.Units[name] = u
 		}
 	}
 	for _, th := range s.Thresholds {

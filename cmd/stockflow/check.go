@@ -34,6 +34,10 @@ instruction a line (as "mul population birth_rate → births"): what the
 interpreter computes at the start time, for the aux and flows, and for
 the stocks' rates.
 
+Check also checks the model's units of measure (docs/units.md): a units
+problem is an error here, though run, plot and the other commands only warn
+of it, unless the model says [sim] units = "off".
+
 Otherwise check prints every error it finds, one per line, as
 
 	file:line:col: key: message
@@ -45,12 +49,18 @@ and exits with status 1.
 func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	disasm := fs.Bool("disasm", false, "print the compiled code instead of the summary")
 	return func(ctx context.Context, out *output, args []string) error {
-		m, err := out.load(args[0])
+		m, err := out.loadQuiet(args[0])
 		if err != nil {
 			return err
 		}
 		if *disasm {
+			printUnitsWarnings(out.stderr, m)
 			return m.Disassemble(out.stdout)
+		}
+		// Units problems are errors here, whatever [sim] units says
+		// (unless "off"): check is where a modeler asks for them.
+		if errs := m.Units().Errors; len(errs) > 0 {
+			return errs
 		}
 		// The [[loops]] entries must name loops the model has, with the
 		// polarity they have.

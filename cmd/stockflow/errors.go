@@ -41,8 +41,21 @@ func (e *fileError) Unwrap() error { return e.err }
 
 // load loads and compiles the model at path, a file of at most
 // o.maxInput bytes (--max-input), whose data files lie in its directory
-// unless o.allowPaths (--allow-paths).
+// unless o.allowPaths (--allow-paths), and prints its units problems on
+// stderr as warnings: imported models are often sloppy, and the command
+// still runs.
 func (o *output) load(path string) (*model.Model, error) {
+	m, err := o.loadQuiet(path)
+	if err != nil {
+		return nil, err
+	}
+	printUnitsWarnings(o.stderr, m)
+	return m, nil
+}
+
+// loadQuiet is load without the units warnings, for the commands that
+// report them their own way (check, units).
+func (o *output) loadQuiet(path string) (*model.Model, error) {
 	m, err := model.LoadWith(path, model.LoadOptions{MaxInputSize: o.maxInput, AllowPaths: o.allowPaths})
 	if err != nil {
 		return nil, &fileError{path, err}

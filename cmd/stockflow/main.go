@@ -47,6 +47,7 @@ func main() {
 var commands = []*command{
 	runCmd,
 	checkCmd,
+	unitsCmd,
 	convertCmd,
 	loopsCmd,
 	emergenceCmd,
