@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/syntax"
 	"github.com/stockflow/stockflow/model/units"
 )
 
@@ -87,6 +88,6 @@ func printUnitsWarnings(w io.Writer, m *model.Model) {
 	for _, e := range m.Units().Errors {
 		c := *e
 		c.Msg = "warning: " + c.Msg
-		printOne(w, &c)
+		syntax.PrintError(w, "stockflow: ", &c)
 	}
 }

@@ -35,6 +35,6 @@
 // argument; a lookup maps its x units to its y units; ...) is a row of one
 // table here, by the builtin's name, rather than a field of the compiler's
 // builtin record: the checker runs on the declaration, below the compiler,
-// and must not import it. A test of package model checks that the two
-// tables name the same builtins.
+// and must not import it. A test of package model/internal/compile checks
+// that the two tables name the same builtins.
 package units

@@ -93,7 +93,7 @@ func def(res resKind, spec string) rule {
 
 // rules gives the units rule of every builtin of the equation language,
 // and of the array functions, by lower-case name. It is read-only.
-// Package model's tests check that every builtin has one.
+// model/internal/compile's tests check that every builtin has one.
 var rules = map[string]rule{
 	"abs":     def(rX, "x:x"),
 	"int":     def(rX, "x:x"),

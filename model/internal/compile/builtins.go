@@ -51,10 +51,9 @@ type builtin struct {
 	// slots of its value arguments (the table argument is left out).
 	lower func(c *compiler, x *syntax.Call, args []int32, want int32) int32
 
-	// units is the rule that gives the call's units from its arguments';
-	// the units check fills the rules in, and the zero value checks
-	// nothing.
-	units unitsRule
+	// A builtin's units rule is a row of package model/units' table, by
+	// name: the units check runs on the declaration, below the compiler
+	// (TestBuiltinUnitsRules keeps the two tables in step).
 }
 
 // nonNegArg is argument i of a builtin, which must not be negative; what
@@ -63,9 +62,6 @@ type nonNegArg struct {
 	i    int
 	what string
 }
-
-// unitsRule says how a builtin's units follow from its arguments'.
-type unitsRule uint8
 
 // builtinList is every builtin. It is read-only.
 var builtinList = []builtin{

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stockflow/stockflow/model/internal/vm"
+	"github.com/stockflow/stockflow/model/units"
 )
 
 // TestBuiltinRecords checks that every builtin compiles one way:
@@ -28,5 +29,27 @@ func TestBuiltinRecords(t *testing.T) {
 		if got := builtins[b.name]; got == nil || got.name != b.name {
 			t.Errorf("builtins[%q] is not its record", b.name)
 		}
+	}
+}
+
+// TestBuiltinUnitsRules checks that every builtin users may call has a
+// units rule in package model/units, and that every rule there is a
+// builtin's or an array function's.
+func TestBuiltinUnitsRules(t *testing.T) {
+	rules := map[string]bool{}
+	for _, name := range units.Builtins() {
+		rules[name] = true
+	}
+	for _, name := range builtinNames() {
+		if !rules[name] {
+			t.Errorf("builtin %s has no units rule in model/units", name)
+		}
+		delete(rules, name)
+	}
+	for _, name := range []string{"sum", "prod", "mean", "stddev", "size"} { // decl.Expand's
+		delete(rules, name)
+	}
+	for name := range rules {
+		t.Errorf("model/units has a units rule for %s, which is no builtin", name)
 	}
 }
