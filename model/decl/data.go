@@ -29,10 +29,13 @@ var Interpolations = []string{InterpLinear, InterpHold, InterpNone}
 // DataSource says where a data variable's points come from and how they
 // are read between their times.
 type DataSource struct {
-	// File is the path of a CSV or TSV file as the model gives it,
-	// relative to the model file's directory; empty when the points are
-	// given inline.
+	// File is the path of a CSV, TSV or Excel (.xlsx) file as the model
+	// gives it, relative to the model file's directory; empty when the
+	// points are given inline.
 	File string
+	// Sheet names the sheet of an Excel workbook; empty means its first
+	// sheet.
+	Sheet string
 	// Column names the column of values; empty means the variable's name.
 	Column string
 	// TimeColumn names the column of times; empty means "time".
@@ -57,7 +60,7 @@ func (s *DataSource) TimeColumnOr() string {
 	return "time"
 }
 
-var dataKeys = []string{"file", "column", "time_column", "interpolate", "extrapolate", "points", "units", "doc"}
+var dataKeys = []string{"file", "sheet", "column", "time_column", "interpolate", "extrapolate", "points", "units", "doc"}
 
 // dataVar reads a [data.NAME] table.
 func (r *reader) dataVar(c loc, v *Var, t map[string]any) {
@@ -70,7 +73,7 @@ func (r *reader) dataVar(c loc, v *Var, t map[string]any) {
 	for _, f := range []struct {
 		key string
 		dst *string
-	}{{"file", &v.Data.File}, {"column", &v.Data.Column}, {"time_column", &v.Data.TimeColumn}} {
+	}{{"file", &v.Data.File}, {"sheet", &v.Data.Sheet}, {"column", &v.Data.Column}, {"time_column", &v.Data.TimeColumn}} {
 		if x, ok := t[f.key]; ok {
 			s, good := r.str(c.child(f.key), x)
 			if good && strings.TrimSpace(s) == "" {
@@ -96,14 +99,16 @@ func (r *reader) dataVar(c loc, v *Var, t map[string]any) {
 	case hasPoints && hasFile:
 		r.errorf(r.valPos(c.child("points")), c.child("points"), "give either file or points, not both")
 	case hasPoints:
-		for _, k := range []string{"column", "time_column"} {
+		for _, k := range []string{"sheet", "column", "time_column"} {
 			if _, ok := t[k]; ok {
 				r.errorf(r.keyPos(c.child(k)), c.child(k), "%s applies to a file; these points are inline", k)
 			}
 		}
 		r.points(c, v, px, "data variable", "time", 1)
 	case !hasFile:
-		r.errorf(v.Pos, c, "missing file or points (a CSV or TSV file = \"observed.csv\", or points = [[time, value], ...])")
+		r.errorf(v.Pos, c, "missing file or points (a CSV, TSV or Excel file = \"observed.csv\", or points = [[time, value], ...])")
+	case v.Data.Sheet != "" && !IsWorkbook(v.Data.File):
+		r.errorf(r.keyPos(c.child("sheet")), c.child("sheet"), "sheet applies to an Excel workbook (.xlsx); %q is read as CSV or TSV", v.Data.File)
 	}
 }
 
@@ -120,12 +125,13 @@ type DataOptions struct {
 	MaxInputSize int64
 }
 
-// ReadData fills the points of every data variable of m that names a file,
-// reading the file relative to the directory of m.File. Errors come as a
-// syntax.ErrorList: a file that cannot be read or lies outside the
-// model's directory is reported at the file key; a missing column, an
-// empty or non-numeric time, a non-numeric value, and times that do not
-// increase are reported at their row and column in the data file.
+// ReadData fills the points of every data variable of m that names a file
+// (CSV, TSV, or a sheet of an Excel workbook), reading the file relative
+// to the directory of m.File. Errors come as a syntax.ErrorList: a file
+// that cannot be read or lies outside the model's directory is reported
+// at the file key; a missing sheet or column, an empty or non-numeric
+// time, a non-numeric value, and times that do not increase are reported
+// at their row and column in the data file (a workbook's cell).
 func ReadData(m *Model, opt DataOptions) error {
 	var errs syntax.ErrorList
 	cache := map[string][]byte{}
@@ -150,7 +156,13 @@ func ReadData(m *Model, opt DataOptions) error {
 			cache[path] = src
 		}
 		col := v.Data.ColumnOr(v.Name)
-		t, terrs := ReadTable(path, src, v.Data.TimeColumnOr(), []string{col})
+		var t *Table
+		var terrs syntax.ErrorList
+		if IsWorkbook(path) {
+			t, terrs = ReadSheet(path, src, v.Data.Sheet, v.Data.TimeColumnOr(), []string{col})
+		} else {
+			t, terrs = ReadTable(path, src, v.Data.TimeColumnOr(), []string{col})
+		}
 		if terrs != nil {
 			for _, e := range terrs {
 				if e.Key == "" {
@@ -214,7 +226,7 @@ func DataPath(modelFile, file string, allowOutside bool) (string, error) {
 	return path, nil
 }
 
-// Table is a table of numbers read from a CSV or TSV file: a column of
+// Table is a table of numbers read from a CSV, TSV or Excel file: a column of
 // times and columns of values.
 type Table struct {
 	File  string      // the file, as given to ReadTable
@@ -233,64 +245,152 @@ func (t *Table) Col(name string) []float64 {
 	return nil
 }
 
-// ReadTable reads a table of numbers from src, the contents of the CSV or
-// TSV file named file: a header row naming the columns, then one row per
-// time. The separator is a tab when the file's name ends in .tsv or .tab,
-// or when its header has a tab and no comma; else a comma. timeColumn
-// names the column of times (matched regardless of case). want names the
-// value columns to read (matched regardless of case, reported as the
-// header spells them); nil means every other column.
+// ReadTable reads a table of numbers from src, the contents of the CSV,
+// TSV or Excel file named file: a header row naming the columns, then one
+// row per time. A file whose name ends in .xlsx, .xlsm, .xltx or .xltm is
+// read as an Excel workbook, from its first sheet (ReadSheet chooses
+// another). Otherwise the separator is a tab when the file's name ends in
+// .tsv or .tab, or when its header has a tab and no comma; else a comma.
+// timeColumn names the column of times (matched regardless of case). want
+// names the value columns to read (matched regardless of case, reported as
+// the header spells them); nil means every other column.
 //
 // Every time must be a number, greater than the one before; a value cell
 // must be a number or empty (a gap in the series). Problems come as a
 // syntax.ErrorList positioned at the row and column of the data file,
 // with an empty key for the caller to fill in.
 func ReadTable(file string, src []byte, timeColumn string, want []string) (*Table, syntax.ErrorList) {
+	if IsWorkbook(file) {
+		return ReadSheet(file, src, "", timeColumn, want)
+	}
+	g, errs := csvGrid(file, src)
+	if g == nil {
+		return nil, errs
+	}
+	t, terrs := g.table(timeColumn, want)
+	errs = append(errs, terrs...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return t, nil
+}
+
+// A cell is the text of one cell of a data file and where it stands.
+type cell struct {
+	text string
+	pos  syntax.Pos
+}
+
+// A grid is a data file read as rows of cells, before any of them is
+// taken for a number. The first row is the header.
+type grid struct {
+	file string
+	rows [][]cell
+	// where names a cell for a message: "row 2" in a CSV file, "sheet
+	// \"Data\" cell B3" in a workbook. row counts the rows after the
+	// header, from 1.
+	where func(row int, c cell) string
+	// blank reports the position of a cell missing from a short row.
+	blank func(row []cell) syntax.Pos
+	// empty is the message for a file with no header row.
+	empty string
+	// explain adds to the message of an empty cell, or returns "".
+	explain func(c cell) string
+	// cut reports that the file has an error after its last row read,
+	// already reported.
+	cut bool
+}
+
+// csvGrid reads a CSV or TSV file into a grid. It returns the rows read
+// before a syntax error of the file together with that error.
+func csvGrid(file string, src []byte) (*grid, syntax.ErrorList) {
 	var errs syntax.ErrorList
 	at := func(line, col int) syntax.Pos { return syntax.Pos{File: file, Line: line, Col: col} }
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	cr := csv.NewReader(bytes.NewReader(src))
 	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
 	if sep := separator(file, src); sep != ',' {
 		cr.Comma = sep
 		cr.LazyQuotes = true
 	}
-	header, err := cr.Read()
-	if err != nil {
+	g := &grid{
+		file:  file,
+		where: func(row int, _ cell) string { return fmt.Sprintf("row %d", row) },
+		blank: func(row []cell) syntax.Pos { return at(row[0].pos.Line, 1) },
+	}
+	for {
+		rec, err := cr.Read()
 		if err == io.EOF {
-			errs.Add(at(1, 1), "", "the data file is empty: it needs a header row naming the columns, such as time,"+strings.Join(want, ","))
-		} else {
+			break
+		}
+		if err != nil {
 			errs.Add(csvPos(file, err), "", csvMsg(err))
+			g.cut = true
+			break
+		}
+		if len(g.rows) > 0 && len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
+		}
+		row := make([]cell, len(rec))
+		for i, s := range rec {
+			l, c := cr.FieldPos(i)
+			row[i] = cell{strings.TrimSpace(s), at(l, c)}
+		}
+		g.rows = append(g.rows, row)
+	}
+	if len(g.rows) == 0 {
+		if len(errs) == 0 {
+			g.empty = "the data file is empty: it needs a header row naming the columns"
+			return g, nil
 		}
 		return nil, errs
 	}
+	return g, errs
+}
+
+// table turns a grid into a table of numbers: the time column and the
+// value columns named by want (nil: every other column).
+func (g *grid) table(timeColumn string, want []string) (*Table, syntax.ErrorList) {
+	var errs syntax.ErrorList
+	if len(g.rows) == 0 {
+		msg := g.empty + ", such as " + strings.Join(append([]string{timeColumn}, want...), ",")
+		errs.Add(syntax.Pos{File: g.file, Line: 1, Col: 1}, "", msg)
+		return nil, errs
+	}
+	header := g.rows[0]
+	names := make([]string, len(header))
+	var given []string // the names that are not empty
+	headerCell := header[0]
+	for i, h := range header {
+		names[i] = h.text
+		if h.text != "" {
+			if given == nil {
+				headerCell = h
+			}
+			given = append(given, h.text)
+		}
+	}
 	find := func(name string) int {
-		for i, h := range header {
-			if strings.EqualFold(strings.TrimSpace(h), name) {
+		for i, n := range names {
+			if strings.EqualFold(n, name) {
 				return i
 			}
 		}
 		return -1
 	}
-	headerPos := func(i int) syntax.Pos { l, c := cr.FieldPos(i); return at(l, c) }
-	names := make([]string, len(header))
-	for i, h := range header {
-		names[i] = strings.TrimSpace(h)
-	}
 	missing := func(what, name, hint string) {
-		msg := fmt.Sprintf("no %s column %q in the header (columns: %s)", what, name, strings.Join(names, ", "))
-		if s := syntax.Suggest(name, names); s != "" {
+		msg := fmt.Sprintf("no %s column %q in the header (columns: %s)", what, name, strings.Join(given, ", "))
+		if s := syntax.Suggest(name, given); s != "" {
 			msg = fmt.Sprintf("no %s column %q in the header (did you mean %q?)", what, name, s)
 		}
-		errs.Add(headerPos(0), "", msg+hint)
+		errs.Add(headerCell.pos, "", g.headerWhere(headerCell)+msg+hint)
 	}
 	tc := find(timeColumn)
 	if tc < 0 {
 		missing("time", timeColumn, "; name the time column with time_column (--time-column)")
 	}
 	var cols []int
-	t := &Table{File: file}
+	t := &Table{File: g.file}
 	if want == nil {
 		for i, n := range names {
 			if i != tc && n != "" {
@@ -313,63 +413,74 @@ func ReadTable(file string, src []byte, timeColumn string, want []string) (*Tabl
 		return nil, errs
 	}
 	t.Cols = make([][]float64, len(cols))
-	row := 0
-	prev, prevLine := math.Inf(-1), 0
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			errs.Add(csvPos(file, err), "", csvMsg(err))
-			break
-		}
-		row++
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // a blank line
-		}
-		cell := func(i int) (string, syntax.Pos) {
+	prev, prevPos := math.Inf(-1), syntax.Pos{}
+	for r, rec := range g.rows[1:] {
+		row := r + 1
+		get := func(i int) cell {
 			if i < len(rec) {
-				l, c := cr.FieldPos(i)
-				return strings.TrimSpace(rec[i]), at(l, c)
+				return rec[i]
 			}
-			l, _ := cr.FieldPos(0)
-			return "", at(l, 1)
+			return cell{pos: g.blank(rec)}
 		}
-		s, pos := cell(tc)
-		tm, ok := number(s)
+		c := get(tc)
+		tm, ok := number(c.text)
 		switch {
-		case s == "":
-			errs.Addf(pos, "", "row %d: the time (column %q) is empty", row, names[tc])
+		case c.text == "":
+			errs.Addf(c.pos, "", "%s: the time (column %q) is empty%s", g.where(row, c), names[tc], g.explainEmpty(c))
 			continue
 		case !ok:
-			errs.Addf(pos, "", "row %d: the time (column %q) is %q, not a number", row, names[tc], s)
+			errs.Addf(c.pos, "", "%s: the time (column %q) is %q, not a number", g.where(row, c), names[tc], c.text)
 			continue
 		case tm <= prev:
-			errs.Addf(pos, "", "row %d: time %s does not come after time %s on line %d; sort the rows by time, one row per time", row, ff(tm), ff(prev), prevLine)
+			errs.Addf(c.pos, "", "%s: time %s does not come after time %s on %s; sort the rows by time, one row per time", g.where(row, c), ff(tm), ff(prev), g.lineName(prevPos))
 			continue
 		}
-		prev, prevLine = tm, pos.Line
+		prev, prevPos = tm, c.pos
 		t.Time = append(t.Time, tm)
 		for j, i := range cols {
-			s, pos := cell(i)
+			c := get(i)
 			y := math.NaN()
-			if s != "" {
-				if y, ok = number(s); !ok {
-					errs.Addf(pos, "", "row %d: the value in column %q is %q, not a number (leave the cell empty for a gap)", row, names[i], s)
+			if c.text != "" {
+				if y, ok = number(c.text); !ok {
+					errs.Addf(c.pos, "", "%s: the value in column %q is %q, not a number (leave the cell empty for a gap)", g.where(row, c), names[i], c.text)
 				}
 			}
 			t.Cols[j] = append(t.Cols[j], y)
 		}
 	}
-	if len(errs) > 0 {
+	if len(errs) > 0 || g.cut {
 		return nil, errs
 	}
 	if len(t.Time) == 0 {
-		errs.Add(headerPos(0), "", "the data file has a header but no rows")
+		errs.Add(headerCell.pos, "", g.headerWhere(headerCell)+"the data file has a header but no rows")
 		return nil, errs
 	}
 	return t, nil
+}
+
+// headerWhere prefixes a message about the header of a workbook's sheet
+// with the sheet; a CSV file's header needs no prefix.
+func (g *grid) headerWhere(c cell) string {
+	if g.explain == nil {
+		return ""
+	}
+	return g.where(0, c) + ": "
+}
+
+// lineName names the row of an earlier time: its line in a CSV file, its
+// row in a workbook.
+func (g *grid) lineName(p syntax.Pos) string {
+	if g.explain == nil {
+		return fmt.Sprintf("line %d", p.Line)
+	}
+	return fmt.Sprintf("row %d", p.Line)
+}
+
+func (g *grid) explainEmpty(c cell) string {
+	if g.explain == nil {
+		return ""
+	}
+	return g.explain(c)
 }
 
 // number parses a finite number.

@@ -66,7 +66,7 @@ func TestReadDataBad(t *testing.T) {
 		{`points = [[0, 1]]` + "\ninterpolate = \"step\"", []string{
 			f("m.toml") + `:3:15: data.price.interpolate: unknown interpolation "step" (use one of linear, hold, none)`}},
 		{`units = "t"`, []string{
-			f("m.toml") + `:1:1: data.price: missing file or points (a CSV or TSV file = "observed.csv", or points = [[time, value], ...])`}},
+			f("m.toml") + `:1:1: data.price: missing file or points (a CSV, TSV or Excel file = "observed.csv", or points = [[time, value], ...])`}},
 	}
 	for _, tt := range tests {
 		_, err := readData(t, tt.body, DataOptions{})

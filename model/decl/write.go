@@ -361,6 +361,7 @@ func (t *tomlWriter) data(v *Var) {
 	}
 	if src.File != "" {
 		t.str("file", src.File)
+		t.str("sheet", src.Sheet)
 		t.str("column", src.Column)
 		t.str("time_column", src.TimeColumn)
 	} else {
