@@ -49,7 +49,7 @@ func Dashboard(m *model.Model, e *loops.Emergence, vars []string) (*Figure, erro
 			}
 		}
 	}
-	series, err := seriesPanels(m, e.Result, vars, ths)
+	series, err := seriesPanels(m, e.Result, vars, nil, ths)
 	if err != nil {
 		return nil, err
 	}

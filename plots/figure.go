@@ -74,7 +74,17 @@ type Panel struct {
 	VRules  []Rule   // vertical lines across the panel (crossing and shift times)
 	Arrows  []Arrow  // arrow heads along a curve (the direction of time)
 	Markers []Marker // labelled points
+	Points  []Points // observations: rings not joined, over the lines
 	Heat    *Heat    // a heat map with a colour bar
+}
+
+// Points is a series drawn as rings at (X[i], Y[i]), not joined:
+// observations to compare the lines with. Points that are not finite are
+// left out.
+type Points struct {
+	Label string // legend entry; empty for none
+	X, Y  []float64
+	Color color.Color
 }
 
 // Tick is a labelled tick of an axis.
@@ -677,6 +687,10 @@ func (p *Panel) plot() (*plot.Plot, *plot.Legend, error) {
 	if len(p.Arrows) > 0 {
 		pl.Add(arrows(p.Arrows))
 	}
+	for _, d := range p.Points {
+		pl.Add(d)
+		add(d.Label, d)
+	}
 	if len(p.Markers) > 0 {
 		pl.Add(markers(p.Markers))
 	}
@@ -1000,6 +1014,30 @@ func (ms markers) Plot(c draw.Canvas, p *plot.Plot) {
 			backedText(c, l.style, l.at, l.text)
 		}
 	}
+}
+
+// ring draws an observation's ring at pt.
+func ring(c *draw.Canvas, col color.Color, pt vg.Point) {
+	c.DrawGlyph(draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}, pt)
+	c.DrawGlyph(draw.GlyphStyle{Color: color.White, Radius: vg.Points(1.6), Shape: draw.CircleGlyph{}}, pt)
+}
+
+// Plot implements plot.Plotter.
+func (d Points) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for i, x := range d.X[:min(len(d.X), len(d.Y))] {
+		if !finite(x, d.Y[i]) {
+			continue
+		}
+		if pt := (vg.Point{X: trX(x), Y: trY(d.Y[i])}); c.Contains(pt) {
+			ring(&c, d.Color, pt)
+		}
+	}
+}
+
+// Thumbnail implements plot.Thumbnailer: one ring.
+func (d Points) Thumbnail(c *draw.Canvas) {
+	ring(c, d.Color, c.Center())
 }
 
 // markerLabel places a marker's label below and to the right of the

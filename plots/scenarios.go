@@ -3,6 +3,7 @@ package plots
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -116,8 +117,20 @@ func ForScenarioPlot(m *model.Model, pl *decl.Plot, runs []*model.Result) (*Figu
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", pl.Key, err)
 	}
+	p := f.Panels[0]
+	for k, name := range pl.Data {
+		pts, err := dataPoints(m, name, p.X, seriesColor(len(runs)+k))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", pl.Key, err)
+		}
+		p.Points = append(p.Points, pts)
+		if lo, hi := extent(pts.Y); lo < p.Y.Min || hi > p.Y.Max {
+			r := padded(math.Min(lo, p.Y.Min), math.Max(hi, p.Y.Max))
+			p.Y.Min, p.Y.Max = math.Min(p.Y.Min, r.Min), math.Max(p.Y.Max, r.Max)
+		}
+	}
 	if pl.Title != "" {
-		f.Panels[0].Title = pl.Title
+		p.Title = pl.Title
 	}
 	return f, nil
 }

@@ -3,6 +3,7 @@ package plots
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"slices"
 	"strings"
@@ -116,10 +117,16 @@ func fmtTime(t float64) string {
 // labelled with its time. A line that runs on top of another is dashed
 // (or dotted) so that both stay visible.
 func TimeSeries(m *model.Model, res *model.Result, vars, thresholds []string) (*Figure, error) {
+	return seriesFigure(m, res, vars, nil, thresholds)
+}
+
+// seriesFigure stacks the panels of seriesPanels, the model's name above
+// them.
+func seriesFigure(m *model.Model, res *model.Result, vars, obs, thresholds []string) (*Figure, error) {
 	if err := checkModel(m); err != nil {
 		return nil, err
 	}
-	ps, err := seriesPanels(m, res, vars, thresholds)
+	ps, err := seriesPanels(m, res, vars, obs, thresholds)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +138,9 @@ func TimeSeries(m *model.Model, res *model.Result, vars, thresholds []string) (*
 }
 
 // seriesPanels builds the time series panels, one per unit of the
-// variables.
-func seriesPanels(m *model.Model, res *model.Result, vars, thresholds []string) ([]*Panel, error) {
+// variables, with the points of the data variables named in obs as
+// rings in the panel of their unit.
+func seriesPanels(m *model.Model, res *model.Result, vars, obs, thresholds []string) ([]*Panel, error) {
 	if res == nil || res.Len() == 0 {
 		return nil, errors.New("the result is empty")
 	}
@@ -173,6 +181,16 @@ func seriesPanels(m *model.Model, res *model.Result, vars, thresholds []string) 
 		names[i] = append(names[i], name)
 		data[i] = append(data[i], ys)
 		ps[i].Lines = append(ps[i].Lines, Line{Label: name, X: res.Times, Y: ys, Color: seriesColor(k)})
+	}
+	for k, name := range obs {
+		pts, err := dataPoints(m, name, x, seriesColor(len(vars)+k))
+		if err != nil {
+			return nil, err
+		}
+		i := panelOf(units(m, name))
+		names[i] = append(names[i], name)
+		data[i] = append(data[i], pts.Y)
+		ps[i].Points = append(ps[i].Points, pts)
 	}
 	levels := make([][]float64, len(ps))
 	for _, name := range thresholds {
@@ -217,6 +235,23 @@ func seriesPanels(m *model.Model, res *model.Result, vars, thresholds []string) 
 	}
 	ps[0].Title = seriesTitle(m, vars)
 	return ps, nil
+}
+
+// dataPoints returns the points of the data variable name within the
+// times x, to be drawn as rings in colour c.
+func dataPoints(m *model.Model, name string, x Range, c color.Color) (Points, error) {
+	v := m.Decl.Var(name)
+	if v == nil || v.Kind != decl.Data {
+		return Points{}, fmt.Errorf("the model has no data variable %q", name)
+	}
+	pts := Points{Label: name, Color: c}
+	for _, pt := range v.Points {
+		if pt[0] >= x.Min && pt[0] <= x.Max {
+			pts.X = append(pts.X, pt[0])
+			pts.Y = append(pts.Y, pt[1])
+		}
+	}
+	return pts, nil
 }
 
 // distinguishCoinciding dashes each line that runs on top of an earlier
@@ -276,7 +311,8 @@ func seriesTitle(m *model.Model, vars []string) string {
 }
 
 // ForPlot draws one [[plots]] entry of the model from a run: its
-// variables and thresholds, under its title. An entry that names
+// variables as lines, its data variables' points as rings, and its
+// thresholds, under its title. An entry that names
 // scenarios needs a run of each: draw it with ForScenarioPlot.
 func ForPlot(m *model.Model, res *model.Result, pl *decl.Plot) (*Figure, error) {
 	if pl == nil {
@@ -285,7 +321,7 @@ func ForPlot(m *model.Model, res *model.Result, pl *decl.Plot) (*Figure, error) 
 	if len(pl.Scenarios) > 0 {
 		return nil, fmt.Errorf("%s: an entry with scenarios needs a run of each (ForScenarioPlot)", pl.Key)
 	}
-	f, err := TimeSeries(m, res, pl.Vars, pl.Thresholds)
+	f, err := seriesFigure(m, res, pl.Vars, pl.Data, pl.Thresholds)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", pl.Key, err)
 	}

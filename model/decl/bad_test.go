@@ -159,6 +159,8 @@ var badCases = []struct {
 	// Plots.
 	{"plot var unknown", flowModel + "[[plots]]\nfile = \"p.png\"\nvars = [\"births\", \"crowdin\"]\n", 12, 19, "plots[1].vars", `unknown variable "crowdin" (did you mean "crowding"?)`},
 	{"plot threshold unknown", flowModel + "[thresholds.big]\nvar = \"population\"\nlevel = 5\n[[plots]]\nfile = \"p.png\"\nvars = [\"births\"]\nthresholds = [\"bigg\"]\n", 16, 15, "plots[1].thresholds", `unknown threshold "bigg" (did you mean "big"?)`},
+	{"plot data unknown", flowModel + "[data.observed]\npoints = [[0, 1]]\n[[plots]]\nfile = \"p.png\"\nvars = [\"births\"]\ndata = [\"observd\"]\n", 15, 9, "plots[1].data", `unknown data variable "observd" (did you mean "observed"?)`},
+	{"plot data not data", flowModel + "[[plots]]\nfile = \"p.png\"\nvars = [\"births\"]\ndata = [\"population\"]\n", 13, 9, "plots[1].data", `"population" is a stock, not a data variable: data lists [data.NAME] observations to draw as markers (put model variables in vars)`},
 	{"plot file not png", flowModel + "[[plots]]\nfile = \"p.jpg\"\nvars = [\"births\"]\n", 11, 8, "plots[1].file", `file "p.jpg" must end in .png, .svg or .pdf`},
 	{"plot file above the output directory", flowModel + "[[plots]]\nfile = \"../../escaped.png\"\nvars = [\"births\"]\n", 11, 8, "plots[1].file", `file "../../escaped.png" leaves the output directory: give a relative path inside it (no "..", not absolute)`},
 	{"plot file twice", flowModel + "[[plots]]\nfile = \"p.png\"\nvars = [\"births\"]\n[[plots]]\nfile = \"./p.png\"\nvars = [\"births\"]\n", 14, 8, "plots[2].file", `file "./p.png" is also the file of plots[1]: give each plot its own`},

@@ -350,6 +350,9 @@ type Plot struct {
 	// Scenarios, when given, makes the plot overlay its one variable as
 	// it runs under each of these scenarios.
 	Scenarios []string
-	Pos       syntax.Pos
-	FieldPos  map[string]syntax.Pos
+	// Data names data variables whose points are drawn as markers over
+	// the lines: observations to compare the run with.
+	Data     []string
+	Pos      syntax.Pos
+	FieldPos map[string]syntax.Pos
 }

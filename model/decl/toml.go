@@ -61,7 +61,7 @@ var (
 	lookupKeys    = []string{"points", "extrapolate", "units", "x_units", "doc"}
 	thresholdKeys = []string{"var", "level", "direction", "doc"}
 	loopKeys      = []string{"name", "path", "polarity", "doc"}
-	plotKeys      = []string{"file", "title", "vars", "thresholds", "scenarios"}
+	plotKeys      = []string{"file", "title", "vars", "data", "thresholds", "scenarios"}
 	directions    = []string{Rising, Falling, Either}
 	keywords      = []string{"if", "then", "else", "and", "or", "not", "mod"}
 )
@@ -1430,6 +1430,21 @@ func (r *reader) plots(m *Model, raw map[string]any, thresholds map[string]bool)
 			}
 		} else {
 			r.errorf(p.Pos, ec, "missing vars (the variables to plot)")
+		}
+		if v, ok := t["data"]; ok {
+			dc := ec.child("data")
+			var pos []syntax.Pos
+			if p.Data, pos, ok = r.stringList(dc, v); ok {
+				for j, name := range p.Data {
+					d := r.defined[name]
+					switch {
+					case d == nil:
+						r.unknownName(dc, "data variable", name, pos[j])
+					case d.Kind != Data:
+						r.errorf(pos[j], dc, "%q is a %s, not a data variable: data lists [data.NAME] observations to draw as markers (put model variables in vars)", name, d.Kind)
+					}
+				}
+			}
 		}
 		if v, ok := t["thresholds"]; ok {
 			tc := ec.child("thresholds")

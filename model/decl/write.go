@@ -113,6 +113,9 @@ func (t *tomlWriter) model(m *Model) {
 		t.line("file = %s", quote(p.File))
 		t.str("title", p.Title)
 		t.line("vars = %s", strList(p.Vars))
+		if len(p.Data) > 0 {
+			t.line("data = %s", strList(p.Data))
+		}
 		if len(p.Thresholds) > 0 {
 			t.line("thresholds = %s", strList(p.Thresholds))
 		}
