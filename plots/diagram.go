@@ -32,6 +32,9 @@ type DiagramOptions struct {
 	Dominance *loops.Dominance
 	// At is the time at which Dominance is read.
 	At float64
+	// Caption, when not empty, is a line under a causal-loop diagram's
+	// title: what happens at At, say.
+	Caption string
 }
 
 // Diagram colours: stocks, flows and the loop markers.
@@ -256,11 +259,19 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 	b.WriteString("\tlayout=neato; start=1; overlap=false; splines=true; sep=\"+10\"; esep=\"+4\"; pad=0.2;\n")
 	b.WriteString("\tnode [fontname=\"Helvetica\", fontsize=12];\n")
 	b.WriteString("\tedge [fontname=\"Helvetica\", fontsize=14];\n")
-	if d.Name != "" {
-		title := d.Name + ": causal loops"
-		if opt.Dominance != nil {
-			title += " (loop dominance at t = " + fmtNum(opt.At) + ")"
-		}
+	var title string
+	switch {
+	case d.Name != "" && opt.Dominance != nil:
+		title = fmt.Sprintf("%s: causal loops (loop dominance at t = %.6g)", d.Name, opt.At)
+	case d.Name != "":
+		title = d.Name + ": causal loops"
+	case opt.Dominance != nil:
+		title = fmt.Sprintf("Loop dominance at t = %.6g", opt.At)
+	}
+	if opt.Caption != "" {
+		title = strings.TrimPrefix(title+"\n"+opt.Caption, "\n")
+	}
+	if title != "" {
 		fmt.Fprintf(&b, "\tlabel=%s; labelloc=t; fontname=\"Helvetica\"; fontsize=16;\n", dotID(title))
 	}
 	b.WriteString("\n\t// variables\n")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
 	"github.com/stockflow/stockflow/plots"
 )
 
@@ -37,7 +39,9 @@ loop's colour, warm for reinforcing loops, cool for balancing ones.
 --loop NAME (repeatable; a name, label or ID from "stockflow loops")
 highlights those loops and dims the rest. --dominant-at T runs the model
 and draws each named loop's share of the loop dominance at time T on its
-marker, its links and marker bolder the larger the share.
+marker, its links and marker bolder the larger the share. --at-crossings
+does the same at each crossing of each of the model's thresholds, one file
+each, -o's name with "-THRESHOLD-tTIME" before the extension.
 
 --params=false leaves the params out of the stock-and-flow diagram;
 --focus VAR --depth N draws only the variables within N links of VAR.
@@ -68,6 +72,7 @@ type diagramFlags struct {
 	depth      int
 	loops      loopNames
 	dominantAt string
+	crossings  bool
 }
 
 // loopNames collects the values of a repeatable --loop flag.
@@ -85,6 +90,7 @@ func setupDiagram(fs *flag.FlagSet) func(context.Context, *output, []string) err
 	fs.IntVar(&f.depth, "depth", 1, "with --focus, draw the variables within `N` links of it")
 	fs.Var(&f.loops, "loop", "with --cld, highlight the loop `NAME` (repeatable)")
 	fs.StringVar(&f.dominantAt, "dominant-at", "", "with --cld, draw the loops' dominance at time `T`")
+	fs.BoolVar(&f.crossings, "at-crossings", false, "with --cld, draw the loops' dominance at each threshold crossing, one file each")
 	return f.run
 }
 
@@ -93,8 +99,11 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 	if f.depth < 1 {
 		return usagef("--depth must be at least 1, not %d", f.depth)
 	}
-	if !f.cld && (len(f.loops) > 0 || f.dominantAt != "") {
-		return usagef("--loop and --dominant-at apply to the causal-loop diagram: add --cld")
+	if !f.cld && (len(f.loops) > 0 || f.dominantAt != "" || f.crossings) {
+		return usagef("--loop, --dominant-at and --at-crossings apply to the causal-loop diagram: add --cld")
+	}
+	if f.crossings && f.dominantAt != "" {
+		return usagef("give --dominant-at or --at-crossings, not both")
 	}
 	var at float64
 	if f.dominantAt != "" {
@@ -127,7 +136,7 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 	var dot []byte
 	if f.cld {
 		list := loops.Find(loops.NewGraph(m), loops.Options{})
-		if f.dominantAt != "" {
+		if f.dominantAt != "" || f.crossings {
 			runOpt, err := f.sim.runOptions(file, "")
 			if err != nil {
 				return err
@@ -143,6 +152,9 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 			if opt.Dominance, err = loops.Analyze(list, res.Trace(), &set); err != nil {
 				return err
 			}
+			if f.crossings {
+				return drawAtCrossings(ctx, out, m, list, res, opt, file, format)
+			}
 		}
 		dot, err = plots.LoopDOT(list, opt)
 	} else {
@@ -155,5 +167,51 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 		return err
 	}
 	fmt.Fprintln(out.stdout, file)
+	return nil
+}
+
+// drawAtCrossings draws the causal-loop diagram of list with the loops'
+// dominance at each crossing of each of the model's thresholds in the run
+// res, one file each: file with "-THRESHOLD-tTIME" before its extension.
+func drawAtCrossings(ctx context.Context, out *output, m *model.Model, list *loops.List, res *model.Result, opt plots.DiagramOptions, file, format string) error {
+	type drawing struct {
+		file string
+		opt  plots.DiagramOptions
+	}
+	var todo []drawing
+	for _, th := range m.Decl.Thresholds {
+		dir, err := model.ParseDirection(th.Direction)
+		if err != nil {
+			return fmt.Errorf("%s: %v", th.Key, err)
+		}
+		cs, err := res.Crossings(th.Var, th.Level, dir)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			o := opt
+			o.At = c.Time
+			o.Caption = fmt.Sprintf("threshold %s: %s crosses %s (%s) at t = %.2f", th.Name, th.Var, strconv.FormatFloat(th.Level, 'g', -1, 64), c.Direction, c.Time)
+			ext := filepath.Ext(file)
+			name := fmt.Sprintf("%s-%s-t%s%s", strings.TrimSuffix(file, ext), th.Name, strconv.FormatFloat(c.Time, 'f', 2, 64), ext)
+			todo = append(todo, drawing{name, o})
+		}
+	}
+	if len(todo) == 0 {
+		if len(m.Decl.Thresholds) == 0 {
+			return errors.New("--at-crossings: the model declares no [thresholds.NAME]; use --dominant-at T")
+		}
+		return errors.New("--at-crossings: the run crosses none of the model's thresholds; use --dominant-at T")
+	}
+	for _, d := range todo {
+		dot, err := plots.LoopDOT(list, d.opt)
+		if err != nil {
+			return err
+		}
+		if err := writeFile(ctx, d.file, func(w io.Writer) error { return plots.RenderDiagram(ctx, dot, format, w) }); err != nil {
+			return err
+		}
+		fmt.Fprintln(out.stdout, d.file)
+	}
 	return nil
 }
