@@ -104,3 +104,42 @@ func BenchmarkDiagram(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDiagramPNGEncode times the encoding of the corridor's full
+// stock-and-flow diagram, params included (the largest PNG a bundled
+// model draws), at zlib's default level (the baseline, as png.Encode
+// does it) and at the level RenderDiagram uses, and reports the size of
+// each file.
+func BenchmarkDiagramPNGEncode(b *testing.B) {
+	l := loadList(b, diagramExamples["corridor"])
+	ctx := context.Background()
+	dot, err := StockFlowDOT(l.Graph, DiagramOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var full bytes.Buffer
+	if err := RenderDiagram(ctx, dot, "png", &full); err != nil {
+		b.Fatal(err)
+	}
+	img, err := png.Decode(&full)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d × %d pixels", img.Bounds().Dx(), img.Bounds().Dy())
+	for _, lv := range []struct {
+		name  string
+		level png.CompressionLevel
+	}{{"default", png.DefaultCompression}, {"used", diagramPNGCompression}} {
+		b.Run(lv.name, func(b *testing.B) {
+			var size int
+			for b.Loop() {
+				var out bytes.Buffer
+				if err := encodePNG(&out, img, lv.level); err != nil {
+					b.Fatal(err)
+				}
+				size = out.Len()
+			}
+			b.ReportMetric(float64(size), "bytes")
+		})
+	}
+}

@@ -1,11 +1,14 @@
 package plots
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"image/color"
+	"image/png"
 	"io"
 	"strconv"
 	"strings"
@@ -125,12 +128,35 @@ func (lay *xdotGraph) paint(w io.Writer, format string) error {
 	if px := float64(wd) * float64(ht) * diagramDPI * diagramDPI / (72 * 72); format == "png" && px > MaxPixels {
 		return fmt.Errorf("the diagram of %.3g pixels is too large for a PNG (at most %d): draw it as SVG or PDF, or show part of it with --focus", px, MaxPixels)
 	}
-	var c vg.CanvasWriterTo
 	if format == "png" {
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(wd, ht), vgimg.UseDPI(diagramDPI), vgimg.UseBackgroundColor(color.White))}
-	} else {
-		c = vgpdf.New(wd, ht)
+		c := vgimg.NewWith(vgimg.UseWH(wd, ht), vgimg.UseDPI(diagramDPI), vgimg.UseBackgroundColor(color.White))
+		lay.draw(c, x0, y0)
+		return encodePNG(w, c.Image(), diagramPNGCompression)
 	}
+	c := vgpdf.New(wd, ht)
+	lay.draw(c, x0, y0)
+	_, err := c.WriteTo(w)
+	return err
+}
+
+// diagramPNGCompression is the compression of a PNG diagram. A big
+// diagram has millions of pixels, and zlib's default level spends twice
+// the time of its fastest for files a tenth larger
+// (BenchmarkDiagramPNGEncode).
+const diagramPNGCompression = png.BestSpeed
+
+// encodePNG writes img to w as PNG at a compression level.
+func encodePNG(w io.Writer, img image.Image, level png.CompressionLevel) error {
+	b := bufio.NewWriter(w)
+	enc := png.Encoder{CompressionLevel: level}
+	if err := enc.Encode(b, img); err != nil {
+		return err
+	}
+	return b.Flush()
+}
+
+// draw paints the layout on c, whose origin is the layout's (x0, y0).
+func (lay *xdotGraph) draw(c vg.Canvas, x0, y0 float64) {
 	c.Translate(vg.Point{X: vg.Length(-x0), Y: vg.Length(-y0)})
 	p := &painter{c: c}
 	p.run(lay.Draw)
@@ -145,8 +171,6 @@ func (lay *xdotGraph) paint(w io.Writer, format string) error {
 		p.run(n.Draw)
 		p.run(n.LDraw)
 	}
-	_, err := c.WriteTo(w)
-	return err
 }
 
 // run paints a list of operations; each list starts from black on no
