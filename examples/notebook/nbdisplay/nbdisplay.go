@@ -10,6 +10,8 @@
 package nbdisplay
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"html"
 
@@ -39,6 +41,22 @@ func Show(fig *plots.Figure, err error) {
 		panic(fmt.Errorf("rendering the figure: %w", err))
 	}
 	gonbui.DisplayPNG(png)
+}
+
+// Diagram lays out a diagram given in DOT, as plots.StockFlowDOT and
+// plots.LoopDOT return it, and displays it as SVG (scalable, its text
+// selectable). It takes the DOT and the error as they come, as
+// Diagram(plots.LoopDOT(list, plots.DiagramOptions{})), and panics on the
+// error.
+func Diagram(dot []byte, err error) {
+	if err != nil {
+		panic(err)
+	}
+	var svg bytes.Buffer
+	if err := plots.RenderDiagram(context.Background(), dot, "svg", &svg); err != nil {
+		panic(fmt.Errorf("drawing the diagram: %w", err))
+	}
+	gonbui.DisplaySVG(svg.String())
 }
 
 // Pre displays text in a fixed-width block, as for a report whose columns
