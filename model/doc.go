@@ -46,17 +46,26 @@
 // records only some variables), the instructions and their table
 // (ops_gen.go, which internal/opgen writes from one table of
 // instructions), Exec and the vector instructions, lookup tables and the
-// operations' helpers. It knows nothing of files or runs.
+// operations' helpers, and the integrators (integrate.go: euler, rk2,
+// rk4 and rk45 with its dense output, over a System). It knows nothing
+// of files, options or results.
 //
-// Package model keeps the public API: Load, Parse and Compile (model.go),
-// a run (run.go: settings, the run's phases, evaluation; integrate.go:
-// the integrators; result.go), data ranges, checks, guards and scenarios
-// (ranges.go, checks.go, guards.go, scenario.go), what loop analysis
-// reads (trace.go, perturb.go, partials.go, graph.go), generated code
-// (native.go: Native, Kernel, LoadNative, GenerateGo; runtime.go: the
-// helpers generated Go calls, forwarding to vm) and Disassemble
-// (disasm.go). No file in model reads a compiler internal: it sees the
-// exported API of compile and vm only.
+// Package model keeps the public API: Load, Parse and Compile (model.go);
+// a run (run.go: settings, the run's phases, evaluation — the vm.System
+// the integrators step — recording, and errors that name the user's
+// variables; result.go); data ranges, checks, guards, scenarios and
+// extreme conditions (ranges.go, checks.go, guards.go, scenario.go,
+// extremes.go); what loop analysis reads (trace.go, perturb.go,
+// partials.go, graph.go); generated code (native.go: Native, Kernel,
+// LoadNative, GenerateGo; runtime.go: the helpers generated Go calls,
+// forwarding to vm) and Disassemble (disasm.go). No file in model reads
+// a compiler internal: it sees the exported API of compile and vm only.
+//
+// Evaluation stays in model rather than vm because it is where the
+// model's view of a run meets the program's: generated code (Native,
+// Kernel, which generated packages import from model), the outputs a run
+// records, and errors that quote equations. The integrators see a run
+// only through vm.System.
 //
 // # Why a hand-written compiler and integrators
 //

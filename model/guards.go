@@ -6,9 +6,9 @@ import (
 	"github.com/stockflow/stockflow/model/internal/compile"
 )
 
-// checkGuards returns an error if an argument that must not be negative
+// CheckGuards returns an error if an argument that must not be negative
 // is, as the slots hold it at time t.
-func (r *run) checkGuards(t float64) error {
+func (r *run) CheckGuards(t float64) error {
 	p := r.p
 	for _, g := range p.Guards {
 		if x := r.v[p.Vars[g.Var].Slot]; x < 0 {

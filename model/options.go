@@ -89,8 +89,8 @@ func (m *Model) Settings(opt RunOptions) (Settings, error) {
 		return Settings{}, err
 	}
 	return Settings{
-		Method: s.method, Start: s.start, Stop: s.stop, DT: s.dt, SaveEvery: s.save,
-		RelTol: s.relTol, AbsTol: s.absTol, MaxStep: s.maxStep, ClipStocks: s.clip,
+		Method: s.Method, Start: s.Start, Stop: s.Stop, DT: s.DT, SaveEvery: s.Save,
+		RelTol: s.RelTol, AbsTol: s.AbsTol, MaxStep: s.MaxStep, ClipStocks: s.Clip,
 		TimeUnits: m.Decl.TimeUnits,
 	}, nil
 }

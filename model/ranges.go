@@ -99,7 +99,7 @@ func (m *Model) InitialRanges(opt RunOptions) ([]RangeViolation, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.eval(s.start, s.dt, r.stocks(), make([]float64, r.n))
-	r.ranges.check(s.start, r.v)
+	r.Eval(s.Start, s.DT, r.stocks(), make([]float64, r.n))
+	r.ranges.check(s.Start, r.v)
 	return r.ranges.violations(), nil
 }

@@ -17,29 +17,8 @@ import (
 
 // settings are a run's resolved simulation settings.
 type settings struct {
-	method                  string
-	start, stop, dt, save   float64
-	relTol, absTol, maxStep float64
-	nSteps, saveK           int // fixed steps, and steps per save point
-	maxSteps                int
-	clip                    bool // non-negative stocks are clipped, not their outflows cut
-
-	// When den is not 0, start = num0/den and dt = num/den exactly, with
-	// num0, num and den whole numbers: at computes step times from them.
-	num0, num, den float64
-
+	vm.Steps
 	notes []string // what the settings chose that the user did not ask for
-}
-
-// at returns the time of step i, start + i·dt. Where start and dt are
-// decimals of up to nine places (as a model file writes them), it is the
-// float64 nearest the exact decimal: with dt = 0.01, step 297 is at 2.97,
-// not 2.9699999999999998 as 297 × 0.01 rounds.
-func (s *settings) at(i int) float64 {
-	if s.den != 0 {
-		return (s.num0 + float64(i)*s.num) / s.den
-	}
-	return s.start + float64(i)*s.dt
 }
 
 // decimalSteps sets num0, num and den when start and dt are decimals
@@ -47,12 +26,12 @@ func (s *settings) at(i int) float64 {
 // float64 up to the last step.
 func (s *settings) decimalSteps() {
 	for den := 1.0; den <= 1e9; den *= 10 {
-		n0, n := math.Round(s.start*den), math.Round(s.dt*den)
-		if n0/den != s.start || n/den != s.dt || n < 1 {
+		n0, n := math.Round(s.Start*den), math.Round(s.DT*den)
+		if n0/den != s.Start || n/den != s.DT || n < 1 {
 			continue
 		}
-		if last := math.Abs(n0) + float64(s.nSteps+1)*n; last < 1<<53 {
-			s.num0, s.num, s.den = n0, n, den
+		if last := math.Abs(n0) + float64(s.NSteps+1)*n; last < 1<<53 {
+			s.Num0, s.Num, s.Den = n0, n, den
 		}
 		return
 	}
@@ -60,57 +39,57 @@ func (s *settings) decimalSteps() {
 
 func (m *Model) settings(opt RunOptions) (settings, error) {
 	sim := m.Decl.Sim
-	s := settings{
-		method: sim.Method, start: sim.Start, stop: sim.Stop, dt: sim.DT, save: sim.SaveEvery,
-		relTol: sim.RelTol, absTol: sim.AbsTol, maxStep: sim.MaxStep, maxSteps: DefaultMaxSteps,
-	}
-	if s.method == "" {
-		s.method = decl.DefaultMethod
+	s := settings{Steps: vm.Steps{
+		Method: sim.Method, Start: sim.Start, Stop: sim.Stop, DT: sim.DT, Save: sim.SaveEvery,
+		RelTol: sim.RelTol, AbsTol: sim.AbsTol, MaxStep: sim.MaxStep, MaxSteps: DefaultMaxSteps,
+	}}
+	if s.Method == "" {
+		s.Method = decl.DefaultMethod
 	}
 	if opt.Method != "" {
-		s.method = strings.ToLower(opt.Method)
+		s.Method = strings.ToLower(opt.Method)
 	}
 	if opt.DT != 0 {
-		s.dt = opt.DT
+		s.DT = opt.DT
 		switch {
 		case opt.SaveEvery != 0:
-		case s.save == 0 || s.save == sim.DT:
-			s.save = 0 // saved at every step, as the model is
-		case !isMultiple(s.save, s.dt):
+		case s.Save == 0 || s.Save == sim.DT:
+			s.Save = 0 // saved at every step, as the model is
+		case !isMultiple(s.Save, s.DT):
 			// The file's own interval no longer fits: save at every step.
-			s.notes = append(s.notes, fmt.Sprintf("save_every %s is not a whole multiple of dt %s: saving every %s (set the output interval to choose another)", fmtNum(s.save), fmtNum(s.dt), fmtNum(s.dt)))
-			s.save = 0
+			s.notes = append(s.notes, fmt.Sprintf("save_every %s is not a whole multiple of dt %s: saving every %s (set the output interval to choose another)", fmtNum(s.Save), fmtNum(s.DT), fmtNum(s.DT)))
+			s.Save = 0
 		}
 	}
 	if opt.StartSet || opt.Start != 0 {
-		s.start = opt.Start
+		s.Start = opt.Start
 	}
 	if opt.StopSet || opt.Stop != 0 {
-		s.stop = opt.Stop
+		s.Stop = opt.Stop
 	}
 	if opt.SaveEvery != 0 {
-		s.save = opt.SaveEvery
+		s.Save = opt.SaveEvery
 	}
 	if opt.RelTol != 0 {
-		s.relTol = opt.RelTol
+		s.RelTol = opt.RelTol
 	}
 	if opt.AbsTol != 0 {
-		s.absTol = opt.AbsTol
+		s.AbsTol = opt.AbsTol
 	}
 	if opt.MaxStep != 0 {
-		s.maxStep = opt.MaxStep
+		s.MaxStep = opt.MaxStep
 	}
 	if opt.MaxSteps != 0 {
-		s.maxSteps = opt.MaxSteps
+		s.MaxSteps = opt.MaxSteps
 	}
-	if s.relTol == 0 {
-		s.relTol = decl.DefaultRelTol
+	if s.RelTol == 0 {
+		s.RelTol = decl.DefaultRelTol
 	}
-	if s.absTol == 0 {
-		s.absTol = decl.DefaultAbsTol
+	if s.AbsTol == 0 {
+		s.AbsTol = decl.DefaultAbsTol
 	}
-	if s.save == 0 {
-		s.save = s.dt
+	if s.Save == 0 {
+		s.Save = s.DT
 	}
 	rule := sim.NonNegative
 	if opt.NonNegative != "" {
@@ -119,49 +98,49 @@ func (m *Model) settings(opt RunOptions) (settings, error) {
 	switch rule {
 	case "", "cut_outflows":
 	case "clip_stock":
-		s.clip = true
+		s.Clip = true
 	default:
 		return s, fmt.Errorf("unknown non_negative rule %q (want cut_outflows or clip_stock)", rule)
 	}
-	if !slices.Contains(decl.Methods, s.method) {
-		msg := fmt.Sprintf("unknown method %q (want euler, rk2, rk4 or rk45)", s.method)
-		if sg := suggest(s.method, decl.Methods); sg != "" {
-			msg = fmt.Sprintf("unknown method %q (did you mean %q?)", s.method, sg)
+	if !slices.Contains(decl.Methods, s.Method) {
+		msg := fmt.Sprintf("unknown method %q (want euler, rk2, rk4 or rk45)", s.Method)
+		if sg := suggest(s.Method, decl.Methods); sg != "" {
+			msg = fmt.Sprintf("unknown method %q (did you mean %q?)", s.Method, sg)
 		}
 		return s, errors.New(msg)
 	}
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
-	case !finite(s.start) || !finite(s.stop) || !finite(s.dt) || !finite(s.save):
+	case !finite(s.Start) || !finite(s.Stop) || !finite(s.DT) || !finite(s.Save):
 		return s, errors.New("start, stop, dt and save_every must be finite numbers")
-	case !(s.dt > 0):
-		return s, fmt.Errorf("dt must be greater than 0, got %s", fmtNum(s.dt))
-	case !(s.stop > s.start):
-		return s, fmt.Errorf("stop (%s) must be after start (%s)", fmtNum(s.stop), fmtNum(s.start))
-	case !(s.save > 0):
-		return s, fmt.Errorf("save_every must be greater than 0, got %s", fmtNum(s.save))
-	case s.maxSteps < 0:
-		return s, fmt.Errorf("the step limit must be positive, got %d", s.maxSteps)
+	case !(s.DT > 0):
+		return s, fmt.Errorf("dt must be greater than 0, got %s", fmtNum(s.DT))
+	case !(s.Stop > s.Start):
+		return s, fmt.Errorf("stop (%s) must be after start (%s)", fmtNum(s.Stop), fmtNum(s.Start))
+	case !(s.Save > 0):
+		return s, fmt.Errorf("save_every must be greater than 0, got %s", fmtNum(s.Save))
+	case s.MaxSteps < 0:
+		return s, fmt.Errorf("the step limit must be positive, got %d", s.MaxSteps)
 	}
-	if msg := decl.CheckTimeResolution(s.start, s.stop, s.dt); msg != "" {
+	if msg := decl.CheckTimeResolution(s.Start, s.Stop, s.DT); msg != "" {
 		return s, errors.New(msg)
 	}
-	if s.method == "rk45" {
-		for _, msg := range []string{decl.CheckRelTol(s.relTol), decl.CheckAbsTol(s.absTol)} {
+	if s.Method == "rk45" {
+		for _, msg := range []string{decl.CheckRelTol(s.RelTol), decl.CheckAbsTol(s.AbsTol)} {
 			if msg != "" {
 				return s, errors.New(msg)
 			}
 		}
 	}
-	if !isMultiple(s.save, s.dt) {
-		return s, fmt.Errorf("save_every (%s) must be a whole multiple of dt (%s)", fmtNum(s.save), fmtNum(s.dt))
+	if !isMultiple(s.Save, s.DT) {
+		return s, fmt.Errorf("save_every (%s) must be a whole multiple of dt (%s)", fmtNum(s.Save), fmtNum(s.DT))
 	}
-	s.saveK = int(math.Round(s.save / s.dt))
-	steps := decl.Steps(s.start, s.stop, s.dt)
-	if steps > float64(s.maxSteps) {
-		return s, fmt.Errorf("the run would take %.4g steps, more than the limit of %d; use a larger dt or raise the limit (RunOptions.MaxSteps, --max-steps)", steps, s.maxSteps)
+	s.SaveK = int(math.Round(s.Save / s.DT))
+	steps := decl.Steps(s.Start, s.Stop, s.DT)
+	if steps > float64(s.MaxSteps) {
+		return s, fmt.Errorf("the run would take %.4g steps, more than the limit of %d; use a larger dt or raise the limit (RunOptions.MaxSteps, --max-steps)", steps, s.MaxSteps)
 	}
-	s.nSteps = int(steps)
+	s.NSteps = int(steps)
 	s.decimalSteps()
 	return s, nil
 }
@@ -204,6 +183,23 @@ type run struct {
 	ranges rangeCheck // the variables with a declared range, checked at save points
 }
 
+// Slots returns the run's slot values (vm.System).
+func (r *run) Slots() []float64 { return r.v }
+
+// Clone returns a copy of the run with slots of its own (vm.System).
+func (r *run) Clone() vm.System {
+	cp := *r
+	cp.v = append([]float64(nil), r.v...)
+	return &cp
+}
+
+// stocks returns a copy of the stocks' current values.
+func (r *run) stocks() []float64 {
+	y := make([]float64, r.n)
+	copy(y, r.v[r.p.StockLo:int(r.p.StockLo)+r.n])
+	return y
+}
+
 // Run simulates the model. It honours ctx: a cancelled run stops within a
 // few thousand steps and returns ctx's error. A run that produces NaN or
 // an infinity in a stock stops with an error naming the first variable,
@@ -220,14 +216,12 @@ func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch s.method {
-	case "rk45":
-		err = r.adaptive(ctx)
-	default:
-		err = r.fixed(ctx)
-	}
+	states, err := vm.Integrate(ctx, r, r.p, &r.s.Steps)
 	if err != nil {
 		return nil, err
+	}
+	if states != nil {
+		r.res.refine = vm.Refiner(r, r.p, &r.s.Steps, states, r.res.Times)
 	}
 	r.finishRanges()
 	return r.res, nil
@@ -241,8 +235,8 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	r := &run{p: p, native: m.native, kernel: m.kernel, s: s, n: len(p.Stocks)}
 	r.v = make([]float64, p.NSlots)
 	copy(r.v, p.Consts)
-	r.v[vm.SlotTime], r.v[vm.SlotTStep], r.v[vm.SlotDT] = s.start, s.start, s.dt
-	r.v[vm.SlotStart], r.v[vm.SlotStop] = s.start, s.stop
+	r.v[vm.SlotTime], r.v[vm.SlotTStep], r.v[vm.SlotDT] = s.Start, s.Start, s.DT
+	r.v[vm.SlotStart], r.v[vm.SlotStop] = s.Start, s.Stop
 	if err := r.setParams(m, opt); err != nil {
 		return nil, err
 	}
@@ -406,7 +400,7 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
-	r.res = newResult(outNames, s.nSteps/s.saveK+2, s.method, index)
+	r.res = newResult(outNames, s.NSteps/s.SaveK+2, s.Method, index)
 	r.res.model = m
 	r.res.Warnings = slices.Clone(s.notes)
 	r.varLo, r.varHi = int(p.StockLo)+r.n, int(p.StockLo)+r.n
@@ -415,7 +409,7 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 			r.varHi = sl + 1
 		}
 	}
-	if msg := decl.EndsEarly(s.start, s.stop, s.dt, s.save); msg != "" {
+	if msg := decl.EndsEarly(s.Start, s.Stop, s.DT, s.Save); msg != "" {
 		r.res.Warnings = append(r.res.Warnings, msg)
 	}
 	ranged := r.rangedVars(m)
@@ -439,7 +433,7 @@ func checkValues(s settings, opt RunOptions, outputs, slots int) error {
 	if limit < 0 {
 		return nil
 	}
-	points := float64(s.nSteps/s.saveK + 1)
+	points := float64(s.NSteps/s.SaveK + 1)
 	cols := float64(outputs + 1)
 	if opt.Trace {
 		cols += float64(slots + 1)
@@ -486,7 +480,7 @@ func (r *run) initialValues() error {
 		// Rounded to whole steps, at least one; a delay longer than the
 		// run holds its initial value throughout, so the pipeline never
 		// needs more than the run's steps.
-		n := max(1, int(min(math.Round(T/s.dt), float64(s.nSteps+1))))
+		n := max(1, int(min(math.Round(T/s.DT), float64(s.NSteps+1))))
 		ring := make([]float64, n)
 		for j := range ring {
 			ring[j] = r.v[pv.Slot]
@@ -523,10 +517,10 @@ func (r *run) draw() {
 	}
 }
 
-// eval computes the aux and flows at time t and stocks y, and the stocks'
+// Eval computes the aux and flows at time t and stocks y, and the stocks'
 // rates of change into dy. h is the current step, used to cut the
 // outflows of non-negative stocks.
-func (r *run) eval(t, h float64, y, dy []float64) {
+func (r *run) Eval(t, h float64, y, dy []float64) {
 	p, v := r.p, r.v
 	v[vm.SlotTime] = t
 	if r.n > 0 && &y[0] != &v[p.StockLo] {
@@ -543,7 +537,7 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 		vm.Exec(p.FastCode, v, p.Tables, p.Vecs)
 	}
 	for _, i := range p.NonNeg {
-		if r.s.clip {
+		if r.s.Clip {
 			break
 		}
 		avail := y[i] / h
@@ -581,9 +575,9 @@ func (r *run) eval(t, h float64, y, dy []float64) {
 	}
 }
 
-// record stores the outputs at time t; the slots hold the values at t,
+// Record stores the outputs at time t; the slots hold the values at t,
 // what the rates need computed by eval at t.
-func (r *run) record(t float64) {
+func (r *run) Record(t float64) {
 	switch {
 	case r.nativeRates && r.native.Rest != nil:
 		r.native.Rest(r.v, r.kernel)
@@ -643,8 +637,8 @@ func (r *run) checkVars(t float64) {
 	}
 }
 
-// capture records the inputs of previous and delay at the start of a step.
-func (r *run) capture() {
+// Capture records the inputs of previous and delay at the start of a step.
+func (r *run) Capture() {
 	p := r.p
 	k := 0
 	for _, i := range p.Prevs {
@@ -657,8 +651,8 @@ func (r *run) capture() {
 	}
 }
 
-// advance moves the discrete state one step on.
-func (r *run) advance() {
+// Advance moves the discrete state one step on.
+func (r *run) Advance() {
 	p := r.p
 	k := 0
 	for _, i := range p.Prevs {
@@ -680,8 +674,8 @@ func (r *run) advance() {
 	r.draw()
 }
 
-// checkFinite returns an error if a stock is NaN or infinite.
-func (r *run) checkFinite(t float64, y []float64) error {
+// CheckFinite returns an error if a stock is NaN or infinite.
+func (r *run) CheckFinite(t float64, y []float64) error {
 	// x-x is 0 for finite x and NaN for NaN and ±Inf; four at a time
 	// take one branch, and the slow loop finds which one it was.
 	i := 0
@@ -735,13 +729,13 @@ type nonFiniteError struct {
 
 func (e *nonFiniteError) Error() string { return e.msg }
 
-// blameStep explains a stock that became NaN or infinite in the step
+// BlameStep explains a stock that became NaN or infinite in the step
 // from t: it evaluates the flow code at each state the step evaluated (the
 // state at t, then each later stage's, given as times and states) and names
 // the first variable, in evaluation order, whose value is NaN or infinite,
 // with its equation and the values of its inputs. When no variable is
 // (a stock grew past the largest float), err stands.
-func (r *run) blameStep(err error, times []float64, states [][]float64) error {
+func (r *run) BlameStep(err error, times []float64, states [][]float64) error {
 	for k, y := range states {
 		if msg := r.firstNonFinite(times[k], y); msg != "" {
 			if e, ok := err.(*nonFiniteError); ok {
@@ -843,7 +837,7 @@ func (r *run) plan(outputs []string) {
 		if r.native.Rates == nil || len(p.NonNeg) > 0 {
 			return
 		}
-		if r.s.saveK == 1 && r.s.method != "rk45" {
+		if r.s.SaveK == 1 && r.s.Method != "rk45" {
 			return // Flow runs at every save point anyway
 		}
 		for _, i := range p.FlowVars {
@@ -878,10 +872,10 @@ func (r *run) plan(outputs []string) {
 	r.dynCode, r.outCode = dyn, out
 }
 
-// clipStocks sets non-negative stocks that went below zero to zero, under
+// ClipStocks sets non-negative stocks that went below zero to zero, under
 // the clip_stock rule, and reports whether it changed any.
-func (r *run) clipStocks(y []float64) bool {
-	if !r.s.clip {
+func (r *run) ClipStocks(y []float64) bool {
+	if !r.s.Clip {
 		return false
 	}
 	changed := false

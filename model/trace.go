@@ -111,6 +111,6 @@ func (tr *Trace) Rates(i int, y, dy []float64) error {
 		return fmt.Errorf("save point %d is outside the trace [0, %d)", i, len(tr.states))
 	}
 	r := &run{p: p, native: tr.m.native, kernel: tr.m.kernel, s: tr.s, n: n, v: append([]float64(nil), tr.states[i]...)}
-	r.eval(tr.Times[i], tr.s.dt, y, dy)
+	r.Eval(tr.Times[i], tr.s.DT, y, dy)
 	return nil
 }

@@ -1,17 +1,95 @@
-package model
+package vm
 
 import (
 	"context"
 	"fmt"
 	"math"
-
-	"github.com/stockflow/stockflow/model/internal/vm"
+	"strconv"
 )
 
+// Steps are the time settings the integrators step by, resolved from a
+// model's and a run's.
+type Steps struct {
+	Method                  string // "euler", "rk2", "rk4" or "rk45"
+	Start, Stop, DT, Save   float64
+	RelTol, AbsTol, MaxStep float64 // rk45's error control
+	NSteps, SaveK           int     // fixed steps, and steps per save point
+	MaxSteps                int
+	Clip                    bool // non-negative stocks are clipped, not their outflows cut
+
+	// When Den is not 0, Start = Num0/Den and DT = Num/Den exactly, with
+	// Num0, Num and Den whole numbers: At computes step times from them.
+	Num0, Num, Den float64
+}
+
+// At returns the time of step i, Start + i·DT. Where Start and DT are
+// decimals of up to nine places (as a model file writes them), it is the
+// float64 nearest the exact decimal: with DT = 0.01, step 297 is at 2.97,
+// not 2.9699999999999998 as 297 × 0.01 rounds.
+func (s *Steps) At(i int) float64 {
+	if s.Den != 0 {
+		return (s.Num0 + float64(i)*s.Num) / s.Den
+	}
+	return s.Start + float64(i)*s.DT
+}
+
+// A System is a run of a model as the integrators see it: its slots, the
+// evaluation of its rates, and what happens between steps and at save
+// points. Package model's run is one.
+type System interface {
+	// Slots returns the run's slot values; the stocks are at
+	// Program.StockLo.
+	Slots() []float64
+	// Eval computes the aux and flows at time t and stocks y, and the
+	// stocks' rates of change into dy; h is the current step.
+	Eval(t, h float64, y, dy []float64)
+	// Record stores the outputs at save point t, the slots holding the
+	// values at t.
+	Record(t float64)
+	// CheckGuards returns an error if an argument that must not be
+	// negative is, at time t.
+	CheckGuards(t float64) error
+	// Capture records the inputs of discrete state at the start of a
+	// step; Advance moves the discrete state one step on.
+	Capture()
+	Advance()
+	// ClipStocks sets non-negative stocks below zero to zero, when the
+	// run clips them, and reports whether it changed any.
+	ClipStocks(y []float64) bool
+	// CheckFinite returns an error if a stock in y is NaN or infinite at t.
+	CheckFinite(t float64, y []float64) error
+	// BlameStep explains err, a stock that became NaN or infinite in the
+	// step that evaluated the model at the given times and states.
+	BlameStep(err error, times []float64, states [][]float64) error
+	// Clone returns a copy of the run with slots of its own.
+	Clone() System
+}
+
+// integrator is one integration of a System.
+type integrator struct {
+	sys System
+	p   *Program
+	s   *Steps
+	n   int // number of stocks
+}
+
+// Integrate runs sys from s.Start to the last step with s.Method:
+// euler, rk2 and rk4 with a fixed step, rk45 with error control. It
+// honours ctx. For a free rk45 run (one with no discrete state), it
+// returns the states at the save points, from which Refiner locates
+// crossings; otherwise nil.
+func Integrate(ctx context.Context, sys System, p *Program, s *Steps) ([][]float64, error) {
+	r := &integrator{sys: sys, p: p, s: s, n: len(p.Stocks)}
+	if s.Method == "rk45" {
+		return r.adaptive(ctx)
+	}
+	return nil, r.fixed(ctx)
+}
+
 // stocks returns a copy of the stocks' current values.
-func (r *run) stocks() []float64 {
+func (r *integrator) stocks() []float64 {
 	y := make([]float64, r.n)
-	copy(y, r.v[r.p.StockLo:int(r.p.StockLo)+r.n])
+	copy(y, r.sys.Slots()[r.p.StockLo:int(r.p.StockLo)+r.n])
 	return y
 }
 
@@ -20,17 +98,17 @@ func (r *run) stocks() []float64 {
 // recorded; discrete state (previous, delay, random draws) moves on between
 // steps, and step-time functions (pulse, step) hold through a step's
 // stages.
-func (r *run) fixed(ctx context.Context) error {
+func (r *integrator) fixed(ctx context.Context) error {
 	s := r.s
 	n := r.n
 	y := r.stocks()
-	if s.method == "euler" && n > 0 {
+	if s.Method == "euler" && n > 0 {
 		// Euler evaluates only at the state itself, so the state can live
 		// in the slots, and eval need not copy it there.
 		lo := int(r.p.StockLo)
-		y = r.v[lo : lo+n : lo+n]
+		y = r.sys.Slots()[lo : lo+n : lo+n]
 	}
-	if err := r.checkFinite(s.start, y); err != nil {
+	if err := r.sys.CheckFinite(s.Start, y); err != nil {
 		return err
 	}
 	// The slopes, a stage's state and the state at the step's start (to
@@ -38,23 +116,24 @@ func (r *run) fixed(ctx context.Context) error {
 	buf := make([]float64, 6*n)
 	k1, k2, k3 := buf[0:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n]
 	k4, tmp, y0 := buf[3*n:4*n:4*n], buf[4*n:5*n:5*n], buf[5*n:6*n:6*n]
-	h := s.dt
+	h := s.DT
+	v := r.sys.Slots()
 	for i := 0; ; i++ {
-		t, next := s.at(i), s.at(i+1)
-		r.v[vm.SlotTStep] = t
-		r.eval(t, h, y, k1)
-		if i%s.saveK == 0 {
-			r.record(t)
+		t, next := s.At(i), s.At(i+1)
+		v[SlotTStep] = t
+		r.sys.Eval(t, h, y, k1)
+		if i%s.SaveK == 0 {
+			r.sys.Record(t)
 		}
-		if err := r.checkGuards(t); err != nil {
+		if err := r.sys.CheckGuards(t); err != nil {
 			return err
 		}
-		if i == s.nSteps {
+		if i == s.NSteps {
 			return nil
 		}
-		r.capture()
+		r.sys.Capture()
 		copy(y0, y)
-		switch s.method {
+		switch s.Method {
 		case "euler":
 			for j := range y {
 				y[j] += h * k1[j]
@@ -63,7 +142,7 @@ func (r *run) fixed(ctx context.Context) error {
 			for j := range y {
 				tmp[j] = y[j] + h*k1[j]
 			}
-			r.eval(next, h, tmp, k2)
+			r.sys.Eval(next, h, tmp, k2)
 			for j := range y {
 				y[j] += h / 2 * (k1[j] + k2[j])
 			}
@@ -71,25 +150,25 @@ func (r *run) fixed(ctx context.Context) error {
 			for j := range y {
 				tmp[j] = y[j] + h/2*k1[j]
 			}
-			r.eval(t+h/2, h, tmp, k2)
+			r.sys.Eval(t+h/2, h, tmp, k2)
 			for j := range y {
 				tmp[j] = y[j] + h/2*k2[j]
 			}
-			r.eval(t+h/2, h, tmp, k3)
+			r.sys.Eval(t+h/2, h, tmp, k3)
 			for j := range y {
 				tmp[j] = y[j] + h*k3[j]
 			}
-			r.eval(next, h, tmp, k4)
+			r.sys.Eval(next, h, tmp, k4)
 			for j := range y {
 				y[j] += h / 6 * (k1[j] + 2*k2[j] + 2*k3[j] + k4[j])
 			}
 		}
-		r.clipStocks(y)
-		if err := r.checkFinite(next, y); err != nil {
-			return r.blameStep(err, stageTimes(s.method, t, h), stageStates(s.method, h, y0, k1, k2, k3))
+		r.sys.ClipStocks(y)
+		if err := r.sys.CheckFinite(next, y); err != nil {
+			return r.sys.BlameStep(err, stageTimes(s.Method, t, h), stageStates(s.Method, h, y0, k1, k2, k3))
 		}
 
-		r.advance()
+		r.sys.Advance()
 		if i&1023 == 1023 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -171,7 +250,7 @@ const (
 
 // dopri is the scratch of the Dormand–Prince integrator.
 type dopri struct {
-	r                          *run
+	r                          *integrator
 	k1, k2, k3, k4, k5, k6, k7 []float64
 	y1, tmp                    []float64
 	dense                      [5][]float64 // continuous extension of the last step
@@ -179,7 +258,7 @@ type dopri struct {
 	steps                      int
 }
 
-func newDopri(r *run) *dopri {
+func newDopri(r *integrator) *dopri {
 	n := r.n
 	d := &dopri{r: r}
 	for _, p := range []*[]float64{&d.k1, &d.k2, &d.k3, &d.k4, &d.k5, &d.k6, &d.k7, &d.y1, &d.tmp} {
@@ -211,8 +290,8 @@ func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h fl
 	t := t0
 	rejected := false
 	for t < t1 {
-		if s.maxStep > 0 {
-			h = math.Min(h, s.maxStep)
+		if s.MaxStep > 0 {
+			h = math.Min(h, s.MaxStep)
 		}
 		last := false
 		if t+h >= t1-1e-12*math.Max(1, math.Abs(t1)) {
@@ -220,11 +299,11 @@ func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h fl
 			last = true
 		}
 		if h < 1e-12*math.Max(1, math.Abs(t)) {
-			return h, fmt.Errorf("rk45: the step size fell below %g at t=%s; the model changes too abruptly for adaptive steps: use a fixed-step method (euler, rk4) or loosen rel_tol", h, fmtNum(t))
+			return h, fmt.Errorf("rk45: the step size fell below %g at t=%s; the model changes too abruptly for adaptive steps: use a fixed-step method (euler, rk4) or loosen rel_tol", h, strconv.FormatFloat(t, 'g', -1, 64))
 		}
 		d.steps++
-		if d.steps > s.maxSteps {
-			return h, fmt.Errorf("rk45: more than %d steps; raise the limit (RunOptions.MaxSteps, --max-steps) or loosen rel_tol", s.maxSteps)
+		if d.steps > s.MaxSteps {
+			return h, fmt.Errorf("rk45: more than %d steps; raise the limit (RunOptions.MaxSteps, --max-steps) or loosen rel_tol", s.MaxSteps)
 		}
 		if d.steps&255 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -235,31 +314,31 @@ func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h fl
 		for i := range y {
 			tmp[i] = y[i] + h*dpA21*k1[i]
 		}
-		r.eval(t+dpC2*h, h, tmp, k2)
+		r.sys.Eval(t+dpC2*h, h, tmp, k2)
 		for i := range y {
 			tmp[i] = y[i] + h*(dpA31*k1[i]+dpA32*k2[i])
 		}
-		r.eval(t+dpC3*h, h, tmp, k3)
+		r.sys.Eval(t+dpC3*h, h, tmp, k3)
 		for i := range y {
 			tmp[i] = y[i] + h*(dpA41*k1[i]+dpA42*k2[i]+dpA43*k3[i])
 		}
-		r.eval(t+dpC4*h, h, tmp, k4)
+		r.sys.Eval(t+dpC4*h, h, tmp, k4)
 		for i := range y {
 			tmp[i] = y[i] + h*(dpA51*k1[i]+dpA52*k2[i]+dpA53*k3[i]+dpA54*k4[i])
 		}
-		r.eval(t+dpC5*h, h, tmp, k5)
+		r.sys.Eval(t+dpC5*h, h, tmp, k5)
 		for i := range y {
 			tmp[i] = y[i] + h*(dpA61*k1[i]+dpA62*k2[i]+dpA63*k3[i]+dpA64*k4[i]+dpA65*k5[i])
 		}
-		r.eval(t+h, h, tmp, k6)
+		r.sys.Eval(t+h, h, tmp, k6)
 		for i := range y {
 			y1[i] = y[i] + h*(dpA71*k1[i]+dpA73*k3[i]+dpA74*k4[i]+dpA75*k5[i]+dpA76*k6[i])
 		}
-		r.eval(t+h, h, y1, k7)
+		r.sys.Eval(t+h, h, y1, k7)
 		sum := 0.0
 		for i := range y {
 			e := h * (dpE1*k1[i] + dpE3*k3[i] + dpE4*k4[i] + dpE5*k5[i] + dpE6*k6[i] + dpE7*k7[i])
-			sc := s.absTol + s.relTol*math.Max(math.Abs(y[i]), math.Abs(y1[i]))
+			sc := s.AbsTol + s.RelTol*math.Max(math.Abs(y[i]), math.Abs(y1[i]))
 			sum += (e / sc) * (e / sc)
 		}
 		err := 0.0
@@ -267,7 +346,7 @@ func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h fl
 			err = math.Sqrt(sum / float64(len(y)))
 		}
 		if math.IsNaN(err) {
-			if cerr := r.checkFinite(t+h, y1); cerr != nil && h < 1e-6*math.Max(1, math.Abs(t)) {
+			if cerr := r.sys.CheckFinite(t+h, y1); cerr != nil && h < 1e-6*math.Max(1, math.Abs(t)) {
 				return h, cerr
 			}
 			err = math.Inf(1)
@@ -291,13 +370,13 @@ func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h fl
 			}
 			copy(y, y1)
 			copy(k1, k7)
-			if r.clipStocks(y) {
-				r.eval(t, h, y, k1)
+			if r.sys.ClipStocks(y) {
+				r.sys.Eval(t, h, y, k1)
 			}
-			if cerr := r.checkFinite(t, y); cerr != nil {
+			if cerr := r.sys.CheckFinite(t, y); cerr != nil {
 				return h, cerr
 			}
-			if cerr := r.checkGuards(t); cerr != nil {
+			if cerr := r.sys.CheckGuards(t); cerr != nil {
 				return h, cerr
 			}
 			if onStep != nil {
@@ -328,94 +407,95 @@ func (d *dopri) integrate(ctx context.Context, t0, t1 float64, y []float64, h fl
 // is integrated from one dt grid point to the next, the discrete state
 // moving on at each; any other model is integrated freely, and its save
 // points are read off the solver's dense output.
-func (r *run) adaptive(ctx context.Context) error {
+func (r *integrator) adaptive(ctx context.Context) ([][]float64, error) {
 	s := r.s
 	d := newDopri(r)
 	y := r.stocks()
-	if err := r.checkFinite(s.start, y); err != nil {
-		return err
+	if err := r.sys.CheckFinite(s.Start, y); err != nil {
+		return nil, err
 	}
-	h := s.dt
+	h := s.DT
 	if r.p.GridOnly {
 		var err error
 		for i := 0; ; i++ {
-			t := s.at(i)
-			r.v[vm.SlotTStep] = t
-			r.eval(t, s.dt, y, d.k1)
-			if i%s.saveK == 0 {
-				r.record(t)
+			t := s.At(i)
+			r.sys.Slots()[SlotTStep] = t
+			r.sys.Eval(t, s.DT, y, d.k1)
+			if i%s.SaveK == 0 {
+				r.sys.Record(t)
 			}
-			if err := r.checkGuards(t); err != nil {
-				return err
+			if err := r.sys.CheckGuards(t); err != nil {
+				return nil, err
 			}
-			if i == s.nSteps {
-				return nil
+			if i == s.NSteps {
+				return nil, nil
 			}
-			r.capture()
-			h, err = d.integrate(ctx, t, s.at(i+1), y, h, nil)
+			r.sys.Capture()
+			h, err = d.integrate(ctx, t, s.At(i+1), y, h, nil)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			r.advance()
+			r.sys.Advance()
 		}
 	}
-	r.eval(s.start, h, y, d.k1)
-	r.record(s.start)
-	if err := r.checkGuards(s.start); err != nil {
-		return err
+	r.sys.Eval(s.Start, h, y, d.k1)
+	r.sys.Record(s.Start)
+	if err := r.sys.CheckGuards(s.Start); err != nil {
+		return nil, err
 	}
-	nSave := s.nSteps / s.saveK
+	nSave := s.NSteps / s.SaveK
 	next := 1
-	saveAt := func(j int) float64 { return s.at(j * s.saveK) }
+	saveAt := func(j int) float64 { return s.At(j * s.SaveK) }
 	states := [][]float64{append([]float64(nil), y...)}
 	ys := make([]float64, r.n)
 	scratch := make([]float64, r.n)
 	end := saveAt(nSave)
-	_, err := d.integrate(ctx, s.start, end, y, h, func(t, h float64) error {
-		for next <= nSave && saveAt(next) <= t+h+1e-9*s.save {
+	_, err := d.integrate(ctx, s.Start, end, y, h, func(t, h float64) error {
+		for next <= nSave && saveAt(next) <= t+h+1e-9*s.Save {
 			ts := saveAt(next)
 			d.at(ts, ys)
-			r.eval(ts, h, ys, scratch)
-			r.record(ts)
+			r.sys.Eval(ts, h, ys, scratch)
+			r.sys.Record(ts)
 			states = append(states, append([]float64(nil), ys...))
 			next++
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	r.res.refine = r.refiner(states)
-	return nil
+	return states, nil
 }
 
-// refiner returns a function that locates a crossing between save points
-// i and i+1 on the dense output of a fresh rk45 integration between them.
-func (r *run) refiner(states [][]float64) func(name string, i int, level float64) (float64, bool) {
+// Refiner returns a function that locates a crossing of level by the
+// variable name between save points i and i+1 of a free rk45 run of
+// sys, on the dense output of a fresh integration between them: states
+// are the save points' states, as Integrate returned them, and times
+// their times. It works on a copy of sys, which it leaves alone.
+func Refiner(sys System, p *Program, s *Steps, states [][]float64, times []float64) func(name string, i int, level float64) (float64, bool) {
 	return func(name string, i int, level float64) (float64, bool) {
-		idx, ok := r.p.ByName[name]
-		if !ok || i+1 >= len(states) || i+1 >= len(r.res.Times) {
+		idx, ok := p.ByName[name]
+		if !ok || i+1 >= len(states) || i+1 >= len(times) {
 			return 0, false
 		}
 		// A private copy of the run, so that Crossings never disturbs it.
-		cp := *r
-		cp.v = append([]float64(nil), r.v...)
-		rr := &cp
-		slot := r.p.Vars[idx].Slot
+		rr := &integrator{sys: sys.Clone(), p: p, s: s, n: len(p.Stocks)}
+		v := rr.sys.Slots()
+		slot := p.Vars[idx].Slot
 		d := newDopri(rr)
 		y := append([]float64(nil), states[i]...)
 		ys := make([]float64, rr.n)
 		scratch := make([]float64, rr.n)
 		value := func(t, h float64) float64 {
 			d.at(t, ys)
-			rr.eval(t, h, ys, scratch)
-			return rr.v[slot] - level
+			rr.sys.Eval(t, h, ys, scratch)
+			return v[slot] - level
 		}
-		t0, t1 := r.res.Times[i], r.res.Times[i+1]
-		rr.eval(t0, r.s.dt, y, d.k1)
-		prev := rr.v[slot] - level
+		t0, t1 := times[i], times[i+1]
+		rr.sys.Eval(t0, s.DT, y, d.k1)
+		prev := v[slot] - level
 		found, tc := false, 0.0
-		_, err := d.integrate(context.Background(), t0, t1, y, r.s.dt, func(t, h float64) error {
+		_, err := d.integrate(context.Background(), t0, t1, y, s.DT, func(t, h float64) error {
 			if found {
 				return nil
 			}
