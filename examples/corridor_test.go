@@ -218,7 +218,7 @@ func checkCorridorBounds(t *testing.T, m *model.Model) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for range 100 {
+	for range 300 {
 		set := map[string]float64{}
 		for _, p := range m.Decl.Vars {
 			if p.Kind == decl.Param && p.Min != nil && p.Max != nil {
@@ -230,6 +230,7 @@ func checkCorridorBounds(t *testing.T, m *model.Model) {
 		}
 		sets = append(sets, set)
 	}
+	failed := 0
 	for _, set := range sets {
 		r, err := m.Run(t.Context(), model.RunOptions{Set: set})
 		if err != nil {
@@ -237,18 +238,20 @@ func checkCorridorBounds(t *testing.T, m *model.Model) {
 		}
 		if len(r.OutOfRange) > 0 {
 			v := r.OutOfRange[0]
-			t.Errorf("with %d params at an end of their ranges (%v): %s leaves its range %v at %g: %g", len(set), brief(set), v.Var, v.Range, v.Time, v.Value)
+			t.Errorf("with %v at an end of their ranges: %s leaves its range %v at %g: %g", brief(set), v.Var, v.Range, v.Time, v.Value)
+			failed++
 			continue
 		}
 		cargo, ports := series(t, r, "throughput"), series(t, r, "port_capacity")
 		for i := range cargo {
 			if !(cargo[i] <= ports[i]) {
 				t.Errorf("with %v: throughput %g above port capacity %g at %g", brief(set), cargo[i], ports[i], r.Times[i])
+				failed++
 				break
 			}
 		}
 	}
-	t.Logf("%d runs with params at the ends of their ranges (%d params) kept every range", len(sets), len(names))
+	t.Logf("%d of %d runs with params at the ends of their ranges (%d params) kept every range", len(sets)-failed, len(sets), len(names))
 }
 
 // brief shows a set of param values, or how many there are when many.
