@@ -242,6 +242,12 @@ func dominancePanel(m *model.Model, d *loops.Dominance, partition int) (*Panel, 
 		if down {
 			p.Areas = append(p.Areas, Area{Label: label, X: xs, Lo: dnLo, Hi: dnHi, Color: c})
 		}
+		if !up && !down {
+			// A loop scored zero throughout (cut, or switched off by a
+			// param) keeps its place in the legend, with a band of no
+			// height.
+			p.Areas = append(p.Areas, Area{Label: label, X: xs, Lo: upLo, Hi: upHi, Color: c})
+		}
 	}
 	for j, k := range shown {
 		band(loopLabel(d.Loops[k], loopFamily(d, k)), alpha(colors[j], 220), func(i int) float64 { return d.Relative[k][i] })

@@ -223,7 +223,7 @@ func TestDashboardSmallMultiples(t *testing.T) {
 			t.Errorf("panel %d: %d event lines, want the %d of the first panel", k, len(p.VRules), len(f.Panels[0].VRules))
 		}
 	}
-	if len(f.Panels[0].HRules) != 1 || len(f.Panels[1].HRules) != 0 {
-		t.Errorf("threshold rules %d and %d, want the emergence threshold in the shares' panel only", len(f.Panels[0].HRules), len(f.Panels[1].HRules))
+	if len(f.Panels[0].HRules) != len(m.Decl.Thresholds) || len(f.Panels[1].HRules) != 0 {
+		t.Errorf("threshold rules %d and %d, want the %d thresholds (on a share) in the shares' panel only", len(f.Panels[0].HRules), len(f.Panels[1].HRules), len(m.Decl.Thresholds))
 	}
 }

@@ -28,7 +28,7 @@ func run(t *testing.T, path string) (*model.Model, *model.Result) {
 // unit; a threshold goes to the panel of its variable.
 func TestTimeSeriesSmallMultiples(t *testing.T) {
 	m, res := run(t, "../examples/middle-corridor/corridor.toml")
-	f, err := TimeSeries(m, res, []string{"coordination", "capital", "normative_level", "throughput"}, []string{"emergence"})
+	f, err := TimeSeries(m, res, []string{"coordination", "capital", "institutional_integration", "throughput"}, []string{"emergence"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,9 +41,9 @@ func TestTimeSeriesSmallMultiples(t *testing.T) {
 		rules  int
 	}
 	wants := []want{
-		{[]string{"coordination", "normative_level"}, "coordination, normative_level (share)", 1},
+		{[]string{"coordination", "institutional_integration"}, "coordination, institutional_integration (share)", 1},
 		{[]string{"capital"}, "capital (million USD)", 0},
-		{[]string{"throughput"}, "throughput (index (2024 throughput = 1))", 0},
+		{[]string{"throughput"}, "throughput (index)", 0},
 	}
 	if len(f.Panels) != len(wants) {
 		t.Fatalf("%d panels, want %d (one per unit)", len(f.Panels), len(wants))
@@ -64,8 +64,9 @@ func TestTimeSeriesSmallMultiples(t *testing.T) {
 			t.Errorf("panel %d titled %q, want untitled", k, p.Title)
 		}
 	}
-	if ms := f.Panels[0].Markers; len(ms) != 1 || ms[0].Y != 0.6 {
-		t.Errorf("markers %+v, want the crossing of 0.6 in the shares' panel", ms)
+	level := m.Decl.Thresholds[1].Level // emergence, on institutional_integration
+	if ms := f.Panels[0].Markers; len(ms) != 1 || ms[0].Y != level {
+		t.Errorf("markers %+v, want the crossing of %g in the shares' panel", ms, level)
 	}
 	// The colours stay those of the variables' order.
 	if f.Panels[2].Lines[0].Color != seriesColor(3) {

