@@ -37,8 +37,8 @@ done
 "$bin/stockflow" plot examples/xmile/teacup.xmile --vars Teacup_Temperature -o examples/xmile/teacup.png
 "$bin/stockflow" diagram examples/middle-corridor/corridor.toml --cld -o examples/middle-corridor/corridor-cld.png
 "$bin/stockflow" sweep examples/middle-corridor/corridor.toml --threshold emergence \
-	--x integration_rate=0.02:0.3:25 --y threat_level=0:0.5:25 -o examples/middle-corridor/tipping.png
-"$bin/stockflow" sensitivity examples/middle-corridor/corridor.toml --samples 1000 --vars coordination \
+	--x institutional_push=0:0.3:41 --y threat_level=0:0.4:41 -o examples/middle-corridor/tipping.png
+"$bin/stockflow" sensitivity examples/middle-corridor/corridor.toml --samples 1000 --vars institutional_integration,coordination \
 	-o examples/middle-corridor/sensitivity >/dev/null
 "$bin/stockflow" sensitivity examples/middle-corridor/corridor.toml --method sobol --samples 256 --vars coordination \
 	--outputs coordination@2030 -o examples/middle-corridor/sensitivity/sobol >/dev/null
