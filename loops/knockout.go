@@ -2,6 +2,7 @@ package loops
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/stockflow/stockflow/model"
@@ -187,7 +188,9 @@ func baseName(name string) string {
 func thresholdTimes(ctx context.Context, m *model.Model, opt model.RunOptions) ([]ThresholdTimes, error) {
 	opt.Vars = nil
 	for _, th := range m.Decl.Thresholds {
-		opt.Vars = append(opt.Vars, th.Var)
+		if !slices.Contains(opt.Vars, th.Var) { // two thresholds may watch one variable
+			opt.Vars = append(opt.Vars, th.Var)
+		}
 	}
 	if opt.Vars == nil {
 		opt.Vars = m.Names()[:min(1, len(m.Names()))]

@@ -76,3 +76,29 @@ direction = "rising"
 		t.Errorf("got knockouts %+v, want the named loop crowding only", k.Knockouts)
 	}
 }
+
+// Two thresholds on one variable: the knockout runs record it once and
+// report each threshold's crossings (it used to fail, the variable asked
+// for twice).
+func TestKnockOutTwoThresholdsOneVar(t *testing.T) {
+	src := logistic + `
+[thresholds.quarter]
+var = "population"
+level = 250
+
+[thresholds.half]
+var = "population"
+level = 500
+`
+	m, err := model.Parse("logistic.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := loops.KnockOut(context.Background(), m, model.RunOptions{}, &loops.KnockoutSettings{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k.Base) != 2 || len(k.Base[0].Times) != 1 || len(k.Base[1].Times) != 1 || !(k.Base[0].Times[0] < k.Base[1].Times[0]) {
+		t.Errorf("intact crossings %+v, want a quarter then a half, once each", k.Base)
+	}
+}
