@@ -189,6 +189,7 @@ func (r *reader) read() {
 		if isControl(d.key) {
 			continue
 		}
+		r.getConstants(d)
 		r.addDef(d)
 	}
 	r.addBuiltinMacros()

@@ -96,6 +96,41 @@ func TestErrors(t *testing.T) {
 			"m.mdl:2:2: t: GET XLS LOOKUPS reads a spreadsheet or data file, which the Vensim reader does not: save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
 		},
 		{
+			"GET DIRECT CONSTANTS from a missing file",
+			"x = GET DIRECT CONSTANTS('no such.csv', ',', 'B2') ~~|\n",
+			"m.mdl:1:5: x: GET DIRECT CONSTANTS: cannot read 'no such.csv' (looked for no such.csv); put the file beside the model",
+		},
+		{
+			"GET DIRECT CONSTANTS from outside the model's directory",
+			"x = GET DIRECT CONSTANTS('../c.csv', ',', 'B2') ~~|\n",
+			`m.mdl:1:5: x: GET DIRECT CONSTANTS: data file "../c.csv" lies outside the model's directory .; move it beside the model, or pass --allow-paths (DataOptions.AllowPaths) to read it`,
+		},
+		{
+			"GET DIRECT CONSTANTS with a bad cell",
+			"x = GET DIRECT CONSTANTS('testdata/features/get_constants/constants.csv', ',', 'total') ~~|\n",
+			"m.mdl:1:5: x: GET DIRECT CONSTANTS: 'total' is not a cell such as B2 (a column's letters, a row's number, * to read down the column); named ranges are for spreadsheets",
+		},
+		{
+			"GET DIRECT CONSTANTS with a bad delimiter",
+			"x = GET DIRECT CONSTANTS('testdata/features/get_constants/constants.csv', ';;', 'B2') ~~|\n",
+			`m.mdl:1:5: x: GET DIRECT CONSTANTS: the delimiter ';;' is not one character (give ',' for CSV, '\t' for TSV)`,
+		},
+		{
+			"GET DIRECT CONSTANTS reading text",
+			"x = GET DIRECT CONSTANTS('testdata/features/get_constants/constants.csv', ',', 'A2') ~~|\n",
+			`m.mdl:1:5: x: GET DIRECT CONSTANTS: 'testdata/features/get_constants/constants.csv' cell A2 holds "rate", not a number`,
+		},
+		{
+			"GET DIRECT CONSTANTS past the file's end",
+			"r: a, b, c, d ~~|\nx[r] = GET DIRECT CONSTANTS('testdata/features/get_constants/constants.csv', ',', 'B4') ~~|\n",
+			"m.mdl:2:8: x: GET DIRECT CONSTANTS: 'testdata/features/get_constants/constants.csv' has no cell E4 (reading 1×4 cells from B4)",
+		},
+		{
+			"GET DIRECT CONSTANTS from a spreadsheet",
+			"x = GET DIRECT CONSTANTS('in.xlsx', 'Sheet1', 'B2') ~~|\n",
+			"m.mdl:1:5: x: GET DIRECT CONSTANTS reads a spreadsheet or data file, which the Vensim reader does not: save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
+		},
+		{
 			"a variable called as a lookup",
 			"x = 1 ~~|\ny = x(2) ~~|\n",
 			"m.mdl:2:5: y: x is not a lookup, and only lookups are called like functions",
