@@ -39,6 +39,12 @@ var wantFinal = map[string]map[string]float64{
 		"neg_over_negzero": math.Inf(-1),
 		"pos_over_poszero": math.Inf(1),
 	},
+	"lookup_tables.toml": {
+		"x":         3,
+		"bumpy_x":   3,
+		"negzero_x": 1,
+		"bumpy_nan": math.NaN(),
+	},
 }
 
 // candidate is one model file that loads and runs.

@@ -108,7 +108,17 @@ func initCode(v []float64, k *model.Kernel) {
 	v[10] = v[8] / v[6]
 	v[13] = v[5] * v[8]
 	v[9] = float64(v[12]-v[10]) * v[13]
-	v[11] = model.Interp(k.Xs(0), k.Ys(0), v[10])
+	if lx := v[10]; lx <= 0 {
+		v[11] = 1
+	} else if lx >= 2 {
+		v[11] = 0
+	} else if lx < 0.5 {
+		v[11] = 1 + (lx-0)*(-0.09999999999999998)/0.5
+	} else if lx < 1 {
+		v[11] = 0.9 + (lx-0.5)*(-0.4)/0.5
+	} else {
+		v[11] = 0.5 + (lx-1)*(-0.5)/1
+	}
 }
 
 func flowCode(v []float64, k *model.Kernel) {
@@ -127,7 +137,17 @@ func ratesCode(v []float64, k *model.Kernel) {
 func restCode(v []float64, k *model.Kernel) {
 	v = v[:16:16]
 	_ = k
-	v[11] = model.Interp(k.Xs(0), k.Ys(0), v[10])
+	if lx := v[10]; lx <= 0 {
+		v[11] = 1
+	} else if lx >= 2 {
+		v[11] = 0
+	} else if lx < 0.5 {
+		v[11] = 1 + (lx-0)*(-0.09999999999999998)/0.5
+	} else if lx < 1 {
+		v[11] = 0.9 + (lx-0.5)*(-0.4)/0.5
+	} else {
+		v[11] = 0.5 + (lx-1)*(-0.5)/1
+	}
 }
 
 func derivs(v, dy []float64) {

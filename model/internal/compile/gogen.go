@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/format"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -185,16 +186,63 @@ func offset(s1, s2 int32) string {
 }
 
 // stmt returns the Go statement for an instruction, as goStmt does, but
-// for a lookup of a short table read linearly: a call of model.Interp,
-// which the Go compiler inlines, so that each lookup has its own copy of
-// the search, with branches the processor predicts from step to step.
+// for a lookup of a short table read linearly: the table's search
+// written out (lookupStmt), or a call of model.Interp, which the Go
+// compiler inlines; either way each lookup has its own copy of the
+// search, with branches the processor predicts from step to step.
 func (g *goWriter) stmt(in vm.Instr, ref func(f int) string) (string, bool) {
 	if in.Op == vm.OpLookup {
 		if t := g.p.Tables[in.B]; t.Mode == vm.InterpLinear && !t.Extrapolate && len(t.Xs) >= 2 && len(t.Xs) <= 16 {
+			if st, ok := lookupStmt(t, ref(0), ref(1)); ok {
+				return st, true
+			}
 			return fmt.Sprintf("%s = model.Interp(k.Xs(%d), k.Ys(%d), %s)", ref(0), in.B, in.B, ref(1)), true
 		}
 	}
 	return goStmt(in, ref)
+}
+
+// lookupStmt returns model.Interp over table t written out as an if
+// chain with the points as constants, dst = Interp(t.Xs, t.Ys, x): no
+// table is loaded and no index checked. Each segment computes
+// y0 + (x-x0)*dy/dx as Interp does, dy and dx being the float64
+// differences Interp computes, so the results are the same bit for bit.
+// It reports false for a table with a point that a Go constant cannot
+// hold exactly (−0, Inf, NaN) or with two points at one x.
+func lookupStmt(t vm.Table, dst, x string) (string, bool) {
+	for _, v := range append(slices.Clone(t.Xs), t.Ys...) {
+		if math.IsInf(v, 0) || math.IsNaN(v) || v == 0 && math.Signbit(v) {
+			return "", false
+		}
+	}
+	for i := 1; i < len(t.Ys); i++ {
+		if d := t.Ys[i] - t.Ys[i-1]; d == 0 && math.Signbit(d) || t.Xs[i] == t.Xs[i-1] {
+			return "", false
+		}
+	}
+	num := func(v float64) string {
+		s := strconv.FormatFloat(v, 'g', -1, 64)
+		if v < 0 {
+			s = "(" + s + ")"
+		}
+		return s
+	}
+	n := len(t.Xs)
+	var b strings.Builder
+	fmt.Fprintf(&b, "if lx := %s; lx <= %s {\n%s = %s\n", x, num(t.Xs[0]), dst, num(t.Ys[0]))
+	fmt.Fprintf(&b, "} else if lx >= %s {\n%s = %s\n", num(t.Xs[n-1]), dst, num(t.Ys[n-1]))
+	for lo := 0; lo < n-1; lo++ {
+		switch {
+		case lo < n-2:
+			fmt.Fprintf(&b, "} else if lx < %s {\n", num(t.Xs[lo+1]))
+		default:
+			b.WriteString("} else {\n")
+		}
+		fmt.Fprintf(&b, "%s = %s + (lx-%s)*%s/%s\n", dst, num(t.Ys[lo]), num(t.Xs[lo]),
+			num(t.Ys[lo+1]-t.Ys[lo]), num(t.Xs[lo+1]-t.Xs[lo]))
+	}
+	b.WriteString("}")
+	return b.String(), true
 }
 
 // goStmt returns the Go statement for an instruction whose slot fields
