@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/model/units"
 )
 
 // EmergenceSettings adjusts AnalyzeEmergence. The zero value (or nil) is
@@ -41,8 +42,12 @@ type Emergence struct {
 	Thresholds []ThresholdCrossings
 	// Shifts lists the changes of dominant loop polarity, in time order.
 	Shifts []DominanceShift
+	// TimeUnits are the model's time units, those of every time of the
+	// analysis ("" when the model names none).
+	TimeUnits string
 
-	list *List
+	list  *List
+	units *units.Info // the model's checked units
 }
 
 // ThresholdCrossings is one [thresholds.NAME] entry of a model and the
@@ -53,6 +58,10 @@ type ThresholdCrossings struct {
 	Level     float64             `json:"level"`
 	Direction string              `json:"direction"` // rising, falling or either
 	Crossings []ThresholdCrossing `json:"crossings"`
+	// Units are the checked units of Var, and so of Level
+	// (model.Model.Units: declared, or inferred when none is declared);
+	// "" when not known.
+	Units string `json:"units,omitempty"`
 }
 
 // ThresholdCrossing is one crossing of a threshold.
@@ -112,6 +121,9 @@ type LoopShare struct {
 	// Relative is the mean relative score, in [-1, 1]: positive when
 	// the loop reinforced, negative when it balanced.
 	Relative float64 `json:"relative"`
+	// Units are the checked units of each of Vars, in their order, ""
+	// where not known; nil when the model gives none at all.
+	Units []string `json:"units,omitempty"`
 }
 
 // DominanceShift is a change of the dominant loop polarity of a cycle
@@ -160,7 +172,8 @@ func AnalyzeEmergence(ctx context.Context, m *model.Model, opt model.RunOptions,
 	if err != nil {
 		return nil, err
 	}
-	e := &Emergence{Result: res, Dominance: dom, Stability: st, list: list}
+	in := m.Units()
+	e := &Emergence{Result: res, Dominance: dom, Stability: st, TimeUnits: in.TimeUnits, list: list, units: in}
 	for _, s := range dom.Shifts {
 		e.Shifts = append(e.Shifts, DominanceShift{
 			Time:           s.Time,
@@ -183,7 +196,8 @@ func AnalyzeEmergence(ctx context.Context, m *model.Model, opt model.RunOptions,
 			return nil, fmt.Errorf("%s: %v", th.Key, err)
 		}
 		parts := partitionsOf(list, th.Var)
-		tc := ThresholdCrossings{Name: th.Name, Var: th.Var, Level: th.Level, Direction: dir.String(), Crossings: []ThresholdCrossing{}}
+		tc := ThresholdCrossings{Name: th.Name, Var: th.Var, Level: th.Level, Direction: dir.String(), Crossings: []ThresholdCrossing{},
+			Units: in.UnitsOf(th.Var)}
 		for _, c := range cs {
 			tc.Crossings = append(tc.Crossings, ThresholdCrossing{
 				Time:           c.Time,
@@ -191,8 +205,8 @@ func AnalyzeEmergence(ctx context.Context, m *model.Model, opt model.RunOptions,
 				DominantBefore: dominantLoopsNear(dom, parts, c.Time, -1),
 				DominantAfter:  dominantLoopsNear(dom, parts, c.Time, +1),
 				Regime:         st.RegimeAt(c.Time),
-				Before:         dom.standing(parts, c.Time, -1),
-				After:          dom.standing(parts, c.Time, +1),
+				Before:         dom.standing(parts, c.Time, -1, in),
+				After:          dom.standing(parts, c.Time, +1, in),
 			})
 		}
 		e.Thresholds = append(e.Thresholds, tc)
@@ -260,8 +274,9 @@ func dominantLoopsNear(d *Dominance, parts []int, t float64, side int) []string 
 }
 
 // standing returns how the loops of the given partitions stood just
-// before (side < 0) or after (side > 0) time t.
-func (d *Dominance) standing(parts []int, t float64, side int) Standing {
+// before (side < 0) or after (side > 0) time t; in gives the units of
+// the loops' variables.
+func (d *Dominance) standing(parts []int, t float64, side int, in *units.Info) Standing {
 	t0, t1 := d.window(t, side)
 	st := Standing{From: t0, To: t1, Polarity: Undetermined, Named: []LoopShare{}}
 	var pos, neg float64
@@ -269,7 +284,7 @@ func (d *Dominance) standing(parts []int, t float64, side int) Standing {
 	var named []int
 	share := func(k int, r float64) *LoopShare {
 		lp := d.Loops[k]
-		return &LoopShare{ID: lp.ID, Label: lp.Label, Name: lp.Name, Vars: lp.Vars, Relative: r}
+		return &LoopShare{ID: lp.ID, Label: lp.Label, Name: lp.Name, Vars: lp.Vars, Relative: r, Units: varUnits(in, lp.Vars)}
 	}
 	rel := make([]float64, len(d.Loops))
 	for k, lp := range d.Loops {
@@ -402,6 +417,7 @@ func (e *Emergence) Loop(key string) *Loop { return findLoop(e.Dominance.Loops, 
 // emergenceJSON is the JSON form of an Emergence.
 type emergenceJSON struct {
 	Thresholds []ThresholdCrossings `json:"thresholds"`
+	TimeUnits  string               `json:"time_units,omitempty"`
 	Dominance  struct {
 		Loops  []loopJSON       `json:"loops"`
 		Shifts []DominanceShift `json:"shifts"`
@@ -418,32 +434,38 @@ type loopJSON struct {
 	Name     string   `json:"name,omitempty"`
 	Polarity Polarity `json:"polarity"`
 	Vars     []string `json:"vars"`
+	Units    []string `json:"units,omitempty"`
 }
 
 // MarshalJSON writes the analysis as
 //
-//	{"thresholds": [{"name", "var", "level", "direction",
+//	{"thresholds": [{"name", "var", "level", "direction", "units",
 //	                 "crossings": [{"time", "direction", "dominant_before",
 //	                                "dominant_after", "regime",
 //	                                "before": {"from", "to", "polarity", "margin", "contested",
-//	                                           "top_reinforcing": {"id", "label", "name", "vars", "relative"},
+//	                                           "top_reinforcing": {"id", "label", "name", "vars", "relative", "units"},
 //	                                           "top_balancing": {...}, "named": [{...}]},
 //	                                "after": {...}}]}],
-//	 "dominance": {"loops": [{"id", "label", "name", "polarity", "vars"}],
+//	 "time_units",
+//	 "dominance": {"loops": [{"id", "label", "name", "polarity", "vars", "units"}],
 //	               "shifts": [{"time", "from", "to", "partition",
 //	                           "dominant_before", "dominant_after"}]},
 //	 "stability": {"conserved": [...], "sign_changes": [{"time", "from", "to"}]}}
 //
-// with every list present, if empty.
+// with every list present, if empty. A "units" field holds the checked
+// units (model.Model.Units) of "var", or of each of "vars" in order; it
+// and "time_units" are left out when the model gives none.
 func (e *Emergence) MarshalJSON() ([]byte, error) {
 	var j emergenceJSON
 	j.Thresholds = e.Thresholds
+	j.TimeUnits = e.TimeUnits
+	in := e.units
 	if j.Thresholds == nil {
 		j.Thresholds = []ThresholdCrossings{}
 	}
 	j.Dominance.Loops = []loopJSON{}
 	for _, lp := range e.Dominance.Loops {
-		j.Dominance.Loops = append(j.Dominance.Loops, loopJSON{lp.ID, lp.Label, lp.Name, lp.Polarity, lp.Vars})
+		j.Dominance.Loops = append(j.Dominance.Loops, loopJSON{lp.ID, lp.Label, lp.Name, lp.Polarity, lp.Vars, varUnits(in, lp.Vars)})
 	}
 	j.Dominance.Shifts = e.Shifts
 	if j.Dominance.Shifts == nil {
@@ -461,8 +483,9 @@ func (e *Emergence) MarshalJSON() ([]byte, error) {
 }
 
 // WriteReport writes a short human-readable report of the analysis: the
-// loops, each threshold's crossings with the loops dominant either side,
-// the dominance shifts and the stability sign changes. Times are printed
+// model's time units, the loops, each threshold's crossings with the
+// loops dominant either side (its level with its variable's checked
+// units), the dominance shifts and the stability sign changes. Times are printed
 // with the given number of decimals (0 means 3).
 func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 	if decimals <= 0 {
@@ -482,6 +505,9 @@ func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 			}
 		}
 		return strings.Join(out, ", ")
+	}
+	if e.TimeUnits != "" {
+		fmt.Fprintf(&b, "time units: %s\n", e.TimeUnits)
 	}
 	fmt.Fprintf(&b, "loops:\n")
 	if len(e.Dominance.Loops) == 0 {
@@ -504,7 +530,7 @@ func (e *Emergence) WriteReport(w io.Writer, decimals int) error {
 		fmt.Fprintf(&b, "  none declared\n")
 	}
 	for _, th := range e.Thresholds {
-		fmt.Fprintf(&b, "  %s: %s %s %s\n", th.Name, th.Var, th.Direction, fmtLevel(th.Level))
+		fmt.Fprintf(&b, "  %s: %s %s %s\n", th.Name, th.Var, th.Direction, withUnits(fmtLevel(th.Level), th.Units))
 		if len(th.Crossings) == 0 {
 			fmt.Fprintf(&b, "    never crossed\n")
 		}

@@ -17,6 +17,9 @@ type Knockouts struct {
 	Base []ThresholdTimes `json:"base"`
 	// Knockouts holds one entry per loop knocked out.
 	Knockouts []Knockout `json:"knockouts"`
+	// TimeUnits are the model's time units, those of the crossing times
+	// ("" when the model names none).
+	TimeUnits string `json:"time_units,omitempty"`
 
 	titles map[string]string // loop ID → Title
 }
@@ -96,7 +99,8 @@ func KnockOut(ctx context.Context, m *model.Model, opt model.RunOptions, set *Kn
 	if err != nil {
 		return nil, err
 	}
-	out := &Knockouts{Base: base, Knockouts: []Knockout{}, titles: map[string]string{}}
+	in := m.Units()
+	out := &Knockouts{Base: base, Knockouts: []Knockout{}, TimeUnits: in.TimeUnits, titles: map[string]string{}}
 	for _, l := range list.Loops {
 		out.titles[l.ID] = l.Title()
 	}
@@ -105,7 +109,7 @@ func KnockOut(ctx context.Context, m *model.Model, opt model.RunOptions, set *Kn
 			return nil, err
 		}
 		k := Knockout{Loop: LoopSummary{ID: l.ID, Label: l.Label, Name: l.Name, Polarity: l.Polarity, Structural: l.Polarity,
-			Length: l.Len(), Variables: l.Vars}, Broken: []string{}, Thresholds: []ThresholdTimes{}}
+			Length: l.Len(), Variables: l.Vars, Units: varUnits(in, l.Vars)}, Broken: []string{}, Thresholds: []ThresholdTimes{}}
 		edge, ok := cutEdge(list, l)
 		if !ok {
 			k.Err = "no link of the loop can be cut"

@@ -31,6 +31,10 @@ type Summary struct {
 	Loops []LoopSummary `json:"loops"`
 	// Truncated reports that a bound may have cut the enumeration short.
 	Truncated bool `json:"truncated"`
+	// TimeUnits are the model's time units, the units of the periods'
+	// start and end and of the shifts' times ("" when the model names
+	// none).
+	TimeUnits string `json:"time_units,omitempty"`
 	// Dominance holds the dominant periods and shifts; nil unless
 	// SummarySettings.WithDominance.
 	Dominance *DominanceSummary `json:"dominance,omitempty"`
@@ -59,6 +63,10 @@ type LoopSummary struct {
 	Length     int      `json:"length"`
 	Variables  []string `json:"variables"`
 	Discovered bool     `json:"discovered,omitempty"`
+	// Units are the checked units of each of Variables, in their order
+	// (model.Model.Units: declared, or inferred when none is declared),
+	// "" where not known; nil when the model gives none at all.
+	Units []string `json:"units,omitempty"`
 }
 
 // Observed reports whether Polarity was observed during a run rather than
@@ -114,7 +122,8 @@ func Summarize(ctx context.Context, m *model.Model, opt model.RunOptions, set *S
 		st = *set
 	}
 	list := Find(NewGraph(m), st.Loops)
-	s := &Summary{List: list, Truncated: list.Truncated, Loops: []LoopSummary{}}
+	in := m.Units()
+	s := &Summary{List: list, Truncated: list.Truncated, Loops: []LoopSummary{}, TimeUnits: in.TimeUnits}
 	ls := list.Loops
 	needRun := st.WithDominance || slices.ContainsFunc(ls, func(l *Loop) bool { return l.Polarity == Undetermined })
 	observed := map[*Loop]Polarity{}
@@ -142,7 +151,7 @@ func Summarize(ctx context.Context, m *model.Model, opt model.RunOptions, set *S
 			}
 		}
 		s.Loops = append(s.Loops, LoopSummary{ID: l.ID, Label: l.Label, Name: l.Name, Polarity: p, Structural: l.Polarity,
-			Length: l.Len(), Variables: l.Vars, Discovered: l.Discovered})
+			Length: l.Len(), Variables: l.Vars, Discovered: l.Discovered, Units: varUnits(in, l.Vars)})
 	}
 	if st.WithDominance {
 		d := &DominanceSummary{Periods: []PeriodSummary{}, Shifts: []ShiftSummary{}}

@@ -194,7 +194,11 @@ func (f *loopsFlags) table(w io.Writer, sum *loops.Summary) error {
 	}
 	multi := len(sum.List.Partitions) > 1
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	head := "start\tend\tpolarity\tshare\tloops"
+	tu := ""
+	if sum.TimeUnits != "" {
+		tu = " (" + sum.TimeUnits + ")"
+	}
+	head := "start" + tu + "\tend" + tu + "\tpolarity\tshare\tloops"
 	if multi {
 		head = "partition\t" + head
 	}
@@ -219,7 +223,7 @@ func (f *loopsFlags) table(w io.Writer, sum *loops.Summary) error {
 		_, err := fmt.Fprintln(w, "shifts: none")
 		return err
 	}
-	fmt.Fprintln(w, "shifts:")
+	fmt.Fprintln(w, "shifts"+tu+":")
 	for _, s := range dom.Shifts {
 		where := ""
 		if multi {
@@ -288,7 +292,11 @@ func (f *loopsFlags) knockouts(ctx context.Context, out *output, path string, m 
 		_, err := fmt.Fprintln(w, "the model declares no [thresholds], so there are no crossings to compare")
 		return err
 	}
-	_, err = fmt.Fprintln(w, "each cell: the first crossing of the threshold (and how far it moved), or never")
+	in := ""
+	if k.TimeUnits != "" {
+		in = " in " + k.TimeUnits
+	}
+	_, err = fmt.Fprintf(w, "each cell: the first crossing of the threshold (and how far it moved)%s, or never\n", in)
 	return err
 }
 
