@@ -38,6 +38,9 @@ done
 "$bin/stockflow" diagram examples/middle-corridor/corridor.toml --cld -o examples/middle-corridor/corridor-cld.png
 "$bin/stockflow" sweep examples/middle-corridor/corridor.toml --threshold emergence \
 	--x institutional_push=0:0.3:41 --y threat_level=0:0.4:41 -o examples/middle-corridor/tipping.png
+"$bin/stockflow" loops examples/middle-corridor/corridor.toml --knockout -o examples/middle-corridor/knockout.png >/dev/null
+"$bin/stockflow" test examples/middle-corridor/corridor.toml --tornado emergence --top 12 \
+	-o examples/middle-corridor/tornado.png >/dev/null
 "$bin/stockflow" sensitivity examples/middle-corridor/corridor.toml --samples 1000 --vars institutional_integration,coordination \
 	-o examples/middle-corridor/sensitivity >/dev/null
 "$bin/stockflow" sensitivity examples/middle-corridor/corridor.toml --method sobol --samples 256 --vars coordination \

@@ -15,6 +15,9 @@ import (
 type Knockouts struct {
 	// Base holds the crossing times of each threshold in the intact run.
 	Base []ThresholdTimes `json:"base"`
+	// Result is the intact run, recording the thresholds' variables (or
+	// the model's first variable, if it has no thresholds).
+	Result *model.Result `json:"-"`
 	// Knockouts holds one entry per loop knocked out.
 	Knockouts []Knockout `json:"knockouts"`
 	// TimeUnits are the model's time units, those of the crossing times
@@ -56,6 +59,9 @@ type Knockout struct {
 	// Err is why the run with the cut failed, if it did (a value that
 	// became NaN, say); Thresholds is then empty.
 	Err string `json:"error,omitempty"`
+	// Result is the run with the cut, recording what Knockouts.Result
+	// records; nil if it failed.
+	Result *model.Result `json:"-"`
 }
 
 // KnockoutSettings adjusts KnockOut. The zero value (or nil) knocks out
@@ -95,12 +101,12 @@ func KnockOut(ctx context.Context, m *model.Model, opt model.RunOptions, set *Kn
 			targets = named
 		}
 	}
-	base, err := thresholdTimes(ctx, m, opt)
+	base, res, err := thresholdTimes(ctx, m, opt)
 	if err != nil {
 		return nil, err
 	}
 	in := m.Units()
-	out := &Knockouts{Base: base, Knockouts: []Knockout{}, TimeUnits: in.TimeUnits, titles: map[string]string{}}
+	out := &Knockouts{Base: base, Result: res, Knockouts: []Knockout{}, TimeUnits: in.TimeUnits, titles: map[string]string{}}
 	for _, l := range list.Loops {
 		out.titles[l.ID] = l.Title()
 	}
@@ -126,7 +132,7 @@ func KnockOut(ctx context.Context, m *model.Model, opt model.RunOptions, set *Kn
 		cut, err := cutModel(m, k.Cut)
 		var ts []ThresholdTimes
 		if err == nil {
-			ts, err = thresholdTimes(ctx, cut, opt)
+			ts, k.Result, err = thresholdTimes(ctx, cut, opt)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -189,7 +195,7 @@ func baseName(name string) string {
 
 // thresholdTimes runs m and returns the crossing times of each of its
 // thresholds.
-func thresholdTimes(ctx context.Context, m *model.Model, opt model.RunOptions) ([]ThresholdTimes, error) {
+func thresholdTimes(ctx context.Context, m *model.Model, opt model.RunOptions) ([]ThresholdTimes, *model.Result, error) {
 	opt.Vars = nil
 	for _, th := range m.Decl.Thresholds {
 		if !slices.Contains(opt.Vars, th.Var) { // two thresholds may watch one variable
@@ -201,13 +207,13 @@ func thresholdTimes(ctx context.Context, m *model.Model, opt model.RunOptions) (
 	}
 	res, err := m.Run(ctx, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := []ThresholdTimes{}
 	for _, th := range m.Decl.Thresholds {
 		cs, err := res.ThresholdCrossings(th.Name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		tt := ThresholdTimes{Name: th.Name, Times: []float64{}}
 		for _, c := range cs {
@@ -215,5 +221,5 @@ func thresholdTimes(ctx context.Context, m *model.Model, opt model.RunOptions) (
 		}
 		out = append(out, tt)
 	}
-	return out, nil
+	return out, res, nil
 }

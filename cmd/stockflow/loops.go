@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stockflow/stockflow/loops"
 	"github.com/stockflow/stockflow/model"
+	"github.com/stockflow/stockflow/plots"
 )
 
 var loopsCmd = &command{
@@ -57,7 +59,8 @@ With --knockout, loops runs the model once as it is and once per named
 loop (--all: every loop) with one of the loop's links cut — its target
 reads the source's value at the start time, the link through the fewest
 other loops — and prints a table: the link cut, the other loops it
-breaks, and each threshold's first crossing and how far it moved.
+breaks, and each threshold's first crossing and how far it moved; -o FILE
+draws the first threshold's variable in every run.
 --cut FROM->TO (repeatable) cuts links before anything else; see
 docs/testing.md.
 
@@ -77,6 +80,7 @@ type loopsFlags struct {
 	dominance bool
 	knockout  bool
 	allLoops  bool
+	out       string
 	maxLoops  int
 	maxLength int
 	sim       *runFlags
@@ -90,13 +94,14 @@ func setupLoops(fs *flag.FlagSet) func(context.Context, *output, []string) error
 	fs.BoolVar(&f.dominance, "dominance", false, "run the model and report the dominant loops over time")
 	fs.BoolVar(&f.knockout, "knockout", false, "run the model once per named loop with the loop cut, and report how each threshold crossing moves")
 	fs.BoolVar(&f.allLoops, "all", false, "with --knockout, knock out every loop, named or not")
+	fs.StringVar(&f.out, "o", "", "with --knockout, draw the first threshold's variable in every run to `FILE` (.png, .svg or .pdf)")
 	fs.IntVar(&f.maxLoops, "max-loops", loops.DefaultMaxLoops, "list at most `N` loops")
 	fs.IntVar(&f.maxLength, "max-length", 0, "list only loops of at most `N` variables (default no limit)")
 	return f.run
 }
 
 func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error {
-	opt, err := f.sim.runOptions("", "")
+	opt, err := f.sim.runOptions(f.out, "")
 	if err != nil {
 		return err
 	}
@@ -111,6 +116,17 @@ func (f *loopsFlags) run(ctx context.Context, out *output, args []string) error 
 		return usagef("--max-length must be positive (or 0 for no limit), not %d", f.maxLength)
 	}
 	path := args[0]
+	if f.out != "" {
+		if !f.knockout {
+			return usagef("-o draws the knockout test: give --knockout too")
+		}
+		if _, err := plots.FormatOf(f.out); err != nil {
+			return usagef("%v", err)
+		}
+		if err := notInput("-o", f.out, path); err != nil {
+			return err
+		}
+	}
 	m, err := out.load(path)
 	if err != nil {
 		return err
@@ -243,6 +259,19 @@ func (f *loopsFlags) knockouts(ctx context.Context, out *output, path string, m 
 	})
 	if err != nil {
 		return &fileError{path, err}
+	}
+	if f.out != "" {
+		if len(m.Decl.Thresholds) == 0 {
+			return &fileError{path, errors.New("-o draws a threshold's variable, and the model declares no [thresholds]")}
+		}
+		fig, err := plots.Knockouts(m, k, m.Decl.Thresholds[0].Name)
+		if err != nil {
+			return &fileError{path, err}
+		}
+		format, _ := plots.FormatOf(f.out)
+		if err := writeFile(ctx, f.out, func(w io.Writer) error { return fig.WriteTo(w, format) }); err != nil {
+			return err
+		}
 	}
 	if f.json {
 		return writeJSON(out.stdout, k)

@@ -40,10 +40,17 @@ flow below 0, a reality check failed. It exits with status 1 if any case
 broke something. --json writes {"extremes": [{"param", "at", "value",
 "problems": [{"kind", "var", "time", "value", "text"}]}]}.
 
+With --tornado THRESHOLD, test moves each param with a declared min or
+max to each end in turn and times the threshold's first crossing; it
+prints the params ranked by the swing between the two times (a run that
+never crosses counts as crossing at the stop), --top N the N widest, and
+-o FILE draws the tornado chart (.png, .svg or .pdf).
+
 Example:
 
 	stockflow test examples/middle-corridor/corridor.toml
 	stockflow test examples/logistic/logistic.toml --extremes
+	stockflow test examples/logistic/logistic.toml --tornado majority -o tornado.png
 `,
 }
 
@@ -51,6 +58,7 @@ func setupTest(fs *flag.FlagSet) func(context.Context, *output, []string) error 
 	asJSON := fs.Bool("json", false, "write JSON instead of one line a check")
 	extremes := fs.Bool("extremes", false, "run each param at its min, max, 0 and ×10 (where its range allows) and report what breaks")
 	tornado := fs.String("tornado", "", "time the first crossing of the threshold `NAME` with each param at its min and at its max, ranked")
+	top := fs.Int("top", 0, "with --tornado, print and draw only the `N` params of widest swing (default all)")
 	outFile := fs.String("o", "", "with --tornado, draw the tornado chart to `FILE` (.png, .svg or .pdf)")
 	params := fs.String("params", "", "with --extremes or --tornado, only these params, a comma-separated `LIST` (default every param)")
 	return func(ctx context.Context, out *output, args []string) error {
@@ -59,6 +67,9 @@ func setupTest(fs *flag.FlagSet) func(context.Context, *output, []string) error 
 			if names = syntax.SplitNames(*params); len(names) == 0 {
 				return usagef("--params needs at least one param name")
 			}
+		}
+		if *top < 0 {
+			return usagef("--top must be positive (or 0 for all), not %d", *top)
 		}
 		if *extremes && *tornado != "" {
 			return usagef("--extremes and --tornado are different tests: give one")
@@ -79,7 +90,7 @@ func setupTest(fs *flag.FlagSet) func(context.Context, *output, []string) error 
 			return err
 		}
 		if *tornado != "" {
-			return testTornado(ctx, out, args[0], m, *tornado, names, *outFile, *asJSON)
+			return testTornado(ctx, out, args[0], m, *tornado, names, *top, *outFile, *asJSON)
 		}
 		if *extremes {
 			return testExtremes(ctx, out, args[0], m, names, *asJSON)
@@ -202,10 +213,13 @@ func writeExtremesJSON(out *output, cases []model.ExtremeCase) error {
 // testTornado runs the one-at-a-time study of a threshold's crossing time
 // and prints it as a table, a row per param, widest swing first (or
 // JSON); -o draws it.
-func testTornado(ctx context.Context, out *output, path string, m *model.Model, threshold string, names []string, file string, asJSON bool) error {
+func testTornado(ctx context.Context, out *output, path string, m *model.Model, threshold string, names []string, top int, file string, asJSON bool) error {
 	t, err := sensitivity.RunTornado(ctx, m, model.RunOptions{}, threshold, names)
 	if err != nil {
 		return &fileError{path, err}
+	}
+	if top > 0 && len(t.Bars) > top {
+		t.Bars = t.Bars[:top]
 	}
 	if file != "" {
 		fig, err := plots.Tornado(t)
