@@ -76,6 +76,7 @@ func setupCheck(fs *flag.FlagSet) func(context.Context, *output, []string) error
 			d = m.Decl
 		}
 		printWarnings(out.stderr, d)
+		printHygiene(out, m, model.RunOptions{})
 		counts := map[decl.Kind]int{}
 		arrayed, elements := 0, 0
 		size := map[string]int{}

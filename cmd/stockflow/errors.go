@@ -81,3 +81,13 @@ func printRunWarnings(w io.Writer, path string, res *model.Result) {
 		fmt.Fprintf(w, "%s: warning: %s\n", path, msg)
 	}
 }
+
+// printHygiene writes the numerical hygiene warnings of a run of m with
+// opt (Model.Hygiene) on stderr, as printWarnings does. Options that Run
+// would refuse (an unknown scenario, a bad dt) give no warnings: the run
+// reports them.
+func printHygiene(out *output, m *model.Model, opt model.RunOptions) {
+	if ws, err := m.Hygiene(opt); err == nil {
+		printWarningList(out.stderr, ws)
+	}
+}

@@ -119,6 +119,7 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 	if m, err = f.cutModel(m); err != nil {
 		return err
 	}
+	printHygiene(out, m, opt)
 	res, err := m.Run(ctx, opt)
 	if err != nil {
 		return &fileError{path, err}
