@@ -39,6 +39,9 @@ type builtin struct {
 	// be negative (a smoothing time, an exprnd mean): expand refuses a
 	// negative number and has runs check any other value (guards.go).
 	nonNeg nonNegArg
+	// lag, for a smooth, delay or trend, is its time constant, which
+	// Hygiene checks against the step.
+	lag lagArg
 
 	// op is the instruction that computes a stateless builtin from the
 	// slots of its arguments in order; omitted[k] is the operand of
@@ -61,6 +64,13 @@ type builtin struct {
 type nonNegArg struct {
 	i    int
 	what string
+}
+
+// lagArg is argument i of a builtin, its time constant, split into
+// stages first-order stages (0: as many as the argument after it says;
+// 1 also for the pipeline delay). i is 0 for a builtin without one.
+type lagArg struct {
+	i, stages int
 }
 
 // builtinList is every builtin. It is read-only.
@@ -92,22 +102,22 @@ var builtinList = []builtin{
 	{name: "normal", min: 2, max: 3, sig: "normal(mean, sd[, seed])", doc: "normally distributed random number", expand: expandNormal},
 	{name: "poisson", min: 1, max: 2, sig: "poisson(mean[, seed])", doc: "Poisson distributed random number", expand: expandPoisson},
 	{name: "random", min: 2, max: 3, sig: "random(min, max[, seed])", doc: "uniformly distributed random number", expand: expandRandom},
-	{name: "delay", min: 2, max: 3, sig: "delay(input, delay_time[, initial])", doc: "exact pipeline delay", expand: expandDelay},
-	{name: "delay1", min: 2, max: 3, sig: "delay1(input, delay_time[, initial])", doc: "first-order material delay", expand: expandDelayN(1), nonNeg: nonNegArg{1, "the delay time"}},
-	{name: "delay3", min: 2, max: 3, sig: "delay3(input, delay_time[, initial])", doc: "third-order material delay", expand: expandDelayN(3), nonNeg: nonNegArg{1, "the delay time"}},
-	{name: "delayn", min: 3, max: 4, sig: "delayn(input, delay_time, n[, initial])", doc: "n-th order material delay", expand: expandDelayN(0), nonNeg: nonNegArg{1, "the delay time"}},
-	{name: "smth1", min: 2, max: 3, sig: "smth1(input, averaging_time[, initial])", doc: "first-order exponential smooth", expand: expandSmooth(1), nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "smth3", min: 2, max: 3, sig: "smth3(input, averaging_time[, initial])", doc: "third-order exponential smooth", expand: expandSmooth(3), nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "smthn", min: 3, max: 4, sig: "smthn(input, averaging_time, n[, initial])", doc: "n-th order exponential smooth", expand: expandSmooth(0), nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "smooth", min: 2, max: 3, sig: "smooth(input, averaging_time[, initial])", doc: "Vensim's name for smth1", expand: expandSmooth(1), nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "smoothi", min: 3, max: 3, sig: "smoothi(input, averaging_time, initial)", doc: "Vensim's name for smth1 with an initial value", expand: expandSmooth(1), nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "smooth3", min: 2, max: 3, sig: "smooth3(input, averaging_time[, initial])", doc: "Vensim's name for smth3", expand: expandSmooth(3), nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "smooth3i", min: 3, max: 3, sig: "smooth3i(input, averaging_time, initial)", doc: "Vensim's name for smth3 with an initial value", expand: expandSmooth(3), nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "delay1i", min: 3, max: 3, sig: "delay1i(input, delay_time, initial)", doc: "Vensim's name for delay1 with an initial value", expand: expandDelayN(1), nonNeg: nonNegArg{1, "the delay time"}},
-	{name: "delay3i", min: 3, max: 3, sig: "delay3i(input, delay_time, initial)", doc: "Vensim's name for delay3 with an initial value", expand: expandDelayN(3), nonNeg: nonNegArg{1, "the delay time"}},
-	{name: "trend", min: 2, max: 3, sig: "trend(input, averaging_time[, initial_trend])", doc: "fractional rate of change of input", expand: expandTrend, nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "forcst", min: 3, max: 4, sig: "forcst(input, averaging_time, horizon[, initial_trend])", doc: "input extrapolated horizon ahead by its trend", expand: expandForecast, nonNeg: nonNegArg{1, "the averaging time"}},
-	{name: "forecast", min: 3, max: 4, sig: "forecast(input, averaging_time, horizon[, initial_trend])", doc: "Vensim's name for forcst", expand: expandForecast, nonNeg: nonNegArg{1, "the averaging time"}},
+	{name: "delay", min: 2, max: 3, sig: "delay(input, delay_time[, initial])", doc: "exact pipeline delay", expand: expandDelay, lag: lagArg{1, 1}},
+	{name: "delay1", min: 2, max: 3, sig: "delay1(input, delay_time[, initial])", doc: "first-order material delay", expand: expandDelayN(1), nonNeg: nonNegArg{1, "the delay time"}, lag: lagArg{1, 1}},
+	{name: "delay3", min: 2, max: 3, sig: "delay3(input, delay_time[, initial])", doc: "third-order material delay", expand: expandDelayN(3), nonNeg: nonNegArg{1, "the delay time"}, lag: lagArg{1, 3}},
+	{name: "delayn", min: 3, max: 4, sig: "delayn(input, delay_time, n[, initial])", doc: "n-th order material delay", expand: expandDelayN(0), nonNeg: nonNegArg{1, "the delay time"}, lag: lagArg{1, 0}},
+	{name: "smth1", min: 2, max: 3, sig: "smth1(input, averaging_time[, initial])", doc: "first-order exponential smooth", expand: expandSmooth(1), nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 1}},
+	{name: "smth3", min: 2, max: 3, sig: "smth3(input, averaging_time[, initial])", doc: "third-order exponential smooth", expand: expandSmooth(3), nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 3}},
+	{name: "smthn", min: 3, max: 4, sig: "smthn(input, averaging_time, n[, initial])", doc: "n-th order exponential smooth", expand: expandSmooth(0), nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 0}},
+	{name: "smooth", min: 2, max: 3, sig: "smooth(input, averaging_time[, initial])", doc: "Vensim's name for smth1", expand: expandSmooth(1), nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 1}},
+	{name: "smoothi", min: 3, max: 3, sig: "smoothi(input, averaging_time, initial)", doc: "Vensim's name for smth1 with an initial value", expand: expandSmooth(1), nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 1}},
+	{name: "smooth3", min: 2, max: 3, sig: "smooth3(input, averaging_time[, initial])", doc: "Vensim's name for smth3", expand: expandSmooth(3), nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 3}},
+	{name: "smooth3i", min: 3, max: 3, sig: "smooth3i(input, averaging_time, initial)", doc: "Vensim's name for smth3 with an initial value", expand: expandSmooth(3), nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 3}},
+	{name: "delay1i", min: 3, max: 3, sig: "delay1i(input, delay_time, initial)", doc: "Vensim's name for delay1 with an initial value", expand: expandDelayN(1), nonNeg: nonNegArg{1, "the delay time"}, lag: lagArg{1, 1}},
+	{name: "delay3i", min: 3, max: 3, sig: "delay3i(input, delay_time, initial)", doc: "Vensim's name for delay3 with an initial value", expand: expandDelayN(3), nonNeg: nonNegArg{1, "the delay time"}, lag: lagArg{1, 3}},
+	{name: "trend", min: 2, max: 3, sig: "trend(input, averaging_time[, initial_trend])", doc: "fractional rate of change of input", expand: expandTrend, nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 1}},
+	{name: "forcst", min: 3, max: 4, sig: "forcst(input, averaging_time, horizon[, initial_trend])", doc: "input extrapolated horizon ahead by its trend", expand: expandForecast, nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 1}},
+	{name: "forecast", min: 3, max: 4, sig: "forecast(input, averaging_time, horizon[, initial_trend])", doc: "Vensim's name for forcst", expand: expandForecast, nonNeg: nonNegArg{1, "the averaging time"}, lag: lagArg{1, 1}},
 	{name: "pulse", min: 2, max: 3, sig: "pulse(magnitude, first_time[, interval])", doc: "magnitude/dt for one dt at first_time, repeating every interval", varies: true, Op: vm.OpPulse, omitted: []float64{0}},
 	{name: "ramp", min: 2, max: 3, sig: "ramp(slope, start_time[, end_time])", doc: "rises with slope from start_time until end_time", varies: true, Op: vm.OpRamp, omitted: []float64{math.Inf(1)}},
 	{name: "step", min: 2, max: 2, sig: "step(height, step_time)", doc: "0 before step_time, height from then on", varies: true, Op: vm.OpStep},
