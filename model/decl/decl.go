@@ -1,6 +1,8 @@
 package decl
 
 import (
+	"math"
+
 	"github.com/stockflow/stockflow/model/syntax"
 )
 
@@ -355,4 +357,18 @@ type Plot struct {
 	Data     []string
 	Pos      syntax.Pos
 	FieldPos map[string]syntax.Pos
+}
+
+// OpenRange returns the range [lo, hi] for Var.Range, an end that is nil
+// open (-Inf or +Inf): what a reader makes of a range whose ends a model
+// may leave out (Vensim's [?,10], XMILE's <range max="10">).
+func OpenRange(lo, hi *float64) *[2]float64 {
+	rg := [2]float64{math.Inf(-1), math.Inf(1)}
+	if lo != nil {
+		rg[0] = *lo
+	}
+	if hi != nil {
+		rg[1] = *hi
+	}
+	return &rg
 }

@@ -84,14 +84,7 @@ func (r *reader) applyRange(dv *decl.Var, field string) {
 		}
 		dv.Min, dv.Max = lo, hi
 	case decl.Stock, decl.Flow, decl.Aux:
-		rg := [2]float64{math.Inf(-1), math.Inf(1)}
-		if lo != nil {
-			rg[0] = *lo
-		}
-		if hi != nil {
-			rg[1] = *hi
-		}
-		dv.Range = &rg
+		dv.Range = decl.OpenRange(lo, hi)
 	}
 }
 

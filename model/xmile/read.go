@@ -707,14 +707,7 @@ func (r *reader) varRange(v *decl.Var, rn *node) {
 		}
 		v.Min, v.Max = lo, hi
 	case decl.Stock, decl.Flow, decl.Aux:
-		rg := [2]float64{math.Inf(-1), math.Inf(1)}
-		if lo != nil {
-			rg[0] = *lo
-		}
-		if hi != nil {
-			rg[1] = *hi
-		}
-		v.Range = &rg
+		v.Range = decl.OpenRange(lo, hi)
 	}
 }
 
