@@ -246,21 +246,28 @@ func (c *compiler) stageCount(owner *vm.Var, x syntax.Expr) (int, bool) {
 }
 
 // constValue evaluates an expression of number literals and arithmetic.
-func constValue(x syntax.Expr) (float64, bool) {
+func constValue(x syntax.Expr) (float64, bool) { return foldConst(x, nil) }
+
+// foldConst evaluates an expression of number literals, arithmetic
+// (+, -, *, /, ^) and the names vals gives values for.
+func foldConst(x syntax.Expr, vals map[string]float64) (float64, bool) {
 	switch x := x.(type) {
 	case *syntax.Num:
 		return x.Value, true
 	case *syntax.Paren:
-		return constValue(x.X)
+		return foldConst(x.X, vals)
+	case *syntax.Ident:
+		v, ok := vals[x.Name]
+		return v, ok
 	case *syntax.Unary:
-		v, ok := constValue(x.X)
+		v, ok := foldConst(x.X, vals)
 		if ok && x.Op == syntax.SUB {
 			return -v, true
 		}
 		return v, ok && x.Op == syntax.ADD
 	case *syntax.Binary:
-		a, ok1 := constValue(x.X)
-		b, ok2 := constValue(x.Y)
+		a, ok1 := foldConst(x.X, vals)
+		b, ok2 := foldConst(x.Y, vals)
 		if !ok1 || !ok2 {
 			return 0, false
 		}
@@ -273,6 +280,8 @@ func constValue(x syntax.Expr) (float64, bool) {
 			return a * b, true
 		case syntax.QUO:
 			return a / b, true
+		case syntax.POW:
+			return math.Pow(a, b), true
 		}
 	}
 	return 0, false

@@ -137,48 +137,10 @@ func (h *hygiene) equation(v *decl.Var, eq decl.Equation) []*syntax.Error {
 }
 
 // constant returns the value of x when it is a number or an expression
-// over numbers and params, as the run would start.
+// over numbers and params, as the run would start, and finite.
 func (h *hygiene) constant(x syntax.Expr) (float64, bool) {
-	switch x := x.(type) {
-	case *syntax.Num:
-		return x.Value, true
-	case *syntax.Paren:
-		return h.constant(x.X)
-	case *syntax.Ident:
-		v, ok := h.vals[x.Name]
-		return v, ok
-	case *syntax.Unary:
-		a, ok := h.constant(x.X)
-		if !ok || x.Op != syntax.SUB && x.Op != syntax.ADD {
-			return 0, false
-		}
-		if x.Op == syntax.SUB {
-			a = -a
-		}
-		return a, true
-	case *syntax.Binary:
-		a, ok := h.constant(x.X)
-		if !ok {
-			return 0, false
-		}
-		b, ok := h.constant(x.Y)
-		if !ok {
-			return 0, false
-		}
-		switch x.Op {
-		case syntax.ADD:
-			return a + b, true
-		case syntax.SUB:
-			return a - b, true
-		case syntax.MUL:
-			return a * b, true
-		case syntax.QUO:
-			return a / b, b != 0
-		case syntax.POW:
-			return math.Pow(a, b), true
-		}
-	}
-	return 0, false
+	v, ok := foldConst(x, h.vals)
+	return v, ok && !math.IsInf(v, 0) && !math.IsNaN(v)
 }
 
 // readsStock reports whether x reads a stock.
