@@ -159,7 +159,11 @@ func (r *Result) WriteText(w io.Writer, top int) error {
 		fmt.Fprintln(bw, "thresholds:")
 	}
 	for _, tr := range r.Thresholds {
-		fmt.Fprintf(bw, "  %s: %s %s %s\n", tr.Name, tr.Var, tr.Direction, fmtNum(tr.Level, 6))
+		level := fmtNum(tr.Level, 6)
+		if tr.Units != "" {
+			level += " " + tr.Units
+		}
+		fmt.Fprintf(bw, "  %s: %s %s %s\n", tr.Name, tr.Var, tr.Direction, level)
 		fmt.Fprintf(bw, "    crossed in %s of runs (%d of %d)\n", pct(tr.CrossedShare), tr.Crossed, r.Draws)
 		var qs []string
 		for k, p := range Probabilities {

@@ -134,6 +134,9 @@ type Threshold struct {
 	Var       string  `json:"var"`
 	Level     float64 `json:"level"`
 	Direction string  `json:"direction"`
+	// Units are the checked units of Var, those of Level (declared, or
+	// inferred when none is declared); "" when not known.
+	Units string `json:"units,omitempty"`
 }
 
 // Spec is what decides a study's sample plan and its report, apart from
@@ -366,7 +369,7 @@ func thresholds(m *model.Model, names []string) ([]Threshold, error) {
 		if _, err := model.ParseDirection(dir); err != nil {
 			return nil, err
 		}
-		out = append(out, Threshold{Name: th.Name, Var: th.Var, Level: th.Level, Direction: dir})
+		out = append(out, Threshold{Name: th.Name, Var: th.Var, Level: th.Level, Direction: dir, Units: m.Units().UnitsOf(th.Var)})
 	}
 	return out, nil
 }

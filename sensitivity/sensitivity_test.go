@@ -482,3 +482,34 @@ func paramNames(ps []Param) []string {
 	}
 	return names
 }
+
+// TestThresholdUnits: a threshold's level is reported in its variable's
+// checked units — declared, or inferred where none is declared — and a
+// model without units reports none.
+func TestThresholdUnits(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"none", logistic, ""},
+		{"declared", strings.Replace(logistic, "[stocks.population]\n", "[stocks.population]\nunits = \"people\"\n", 1), "people"},
+		{"inferred", strings.Replace(logistic, "P0 = 10\n", "P0 = { value = 10, units = \"people\" }\n", 1), "people"},
+	} {
+		src := strings.NewReplacer("%R%", "{ value = 0.3, min = 0.2, max = 0.4 }", "%K%", "1000", "%STOP%", "40").Replace(c.src)
+		res, err := Sensitivity(context.Background(), parse(t, src), &Options{Samples: 20, Vars: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Thresholds[0].Units; got != c.want {
+			t.Errorf("%s: units %q, want %q", c.name, got, c.want)
+		}
+		var b bytes.Buffer
+		if err := res.WriteText(&b, 0); err != nil {
+			t.Fatal(err)
+		}
+		want := "t700: population rising 700\n"
+		if c.want != "" {
+			want = "t700: population rising 700 " + c.want + "\n"
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s: report lacks %q:\n%s", c.name, want, b.String())
+		}
+	}
+}
