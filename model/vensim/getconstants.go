@@ -3,11 +3,14 @@ package vensim
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/stockflow/stockflow/model/decl"
 )
@@ -103,7 +106,7 @@ func (r *reader) getConstants(d *def) {
 	vals := make([]float64, 0, rows*cols)
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
-			ref := colName(col+j) + strconv.Itoa(row+i+1)
+			ref := cellName(col+j, row+i)
 			if row+i >= len(recs) || col+j >= len(recs[row+i]) {
 				fail("'%s' has no cell %s (reading %d×%d cells from %s)", file, ref, rows, cols, cell)
 				return
@@ -141,26 +144,19 @@ func cellRef(s string) (col, row int, down, ok bool) {
 	if strings.HasSuffix(s, "*") {
 		down, s = true, s[:len(s)-1]
 	}
-	i := 0
-	for i < len(s) && i < 3 && (s[i] >= 'A' && s[i] <= 'Z' || s[i] >= 'a' && s[i] <= 'z') {
-		col = col*26 + int(s[i]|0x20-'a') + 1
-		i++
-	}
-	if i == 0 || i == len(s) {
+	c, r, err := excelize.CellNameToCoordinates(s)
+	if err != nil || strings.HasPrefix(s, "$") {
 		return 0, 0, false, false
 	}
-	n, err := strconv.Atoi(s[i:])
-	if err != nil || n < 1 || n > 1<<20 || s[i] == '+' || s[i] == '-' {
-		return 0, 0, false, false
-	}
-	return col - 1, n - 1, down, true
+	return c - 1, r - 1, down, true
 }
 
-// colName is a column's letters: 0 is A, 26 is AA.
-func colName(c int) string {
-	s := ""
-	for c++; c > 0; c = (c - 1) / 26 {
-		s = string(rune('A'+(c-1)%26)) + s
+// cellName names the cell at column col and row row, both from 0, as a
+// spreadsheet does (B3).
+func cellName(col, row int) string {
+	s, err := excelize.CoordinatesToCellName(col+1, row+1)
+	if err != nil {
+		return fmt.Sprintf("R%dC%d", row+1, col+1)
 	}
 	return s
 }
