@@ -72,12 +72,8 @@ func (x *xwriter) check() {
 		if v.Kind == decl.Lookup {
 			x.funcs[v.Name] = true
 		}
-		if v.Kind == decl.Data {
-			if v.Data != nil && v.Data.Interpolate == decl.InterpNone {
-				x.errs.Addf(v.Pos, v.Key, "data variable %s has interpolate = \"none\", which an XMILE graphical function cannot say", v.Name)
-			} else if len(v.Points) < 2 {
-				x.errs.Addf(v.Pos, v.Key, "data variable %s has no points to write (read its file first, or give at least 2 points)", v.Name)
-			}
+		if v.Kind == decl.Data && len(v.Points) == 0 {
+			x.errs.Addf(v.Pos, v.Key, "data variable %s has no points to write (read its file first, or give its points)", v.Name)
 		}
 	}
 	dims := map[string]bool{}
@@ -297,16 +293,7 @@ func (x *xwriter) variable(v *decl.Var) {
 	case decl.Lookup:
 		x.points(v.Points)
 	case decl.Data:
-		x.line("<eqn>TIME</eqn>")
-		typ := ""
-		if v.Data != nil && v.Data.Interpolate == decl.InterpHold {
-			typ = ` type="discrete"`
-		} else if v.Extrapolate {
-			typ = ` type="extrapolate"`
-		}
-		x.open("<gf%s>", typ)
-		x.points(v.Points)
-		x.close("gf")
+		x.dataGF(v)
 	}
 	if v.Kind != decl.Param && v.Range != nil {
 		lo, hi := v.Range[0], v.Range[1]
@@ -321,6 +308,41 @@ func (x *xwriter) variable(v *decl.Var) {
 	}
 	x.text("units", v.Units)
 	x.close(tag)
+}
+
+// dataGF writes a data variable as a graphical function of TIME.
+// linear is a continuous graphical function (extrapolate as such), hold
+// a discrete one. none — the value at the points' times, NaN between
+// them — has no XMILE form: XMILE has no NaN, and every graphical
+// function has a value everywhere. It is written as a discrete graphical
+// function, which has the data's value at every point's time and holds
+// it until the next, with a warning: the numbers agree at the points and
+// nowhere else. A single point, which XMILE's two-point minimum refuses,
+// is written twice (at its time and one time unit later) with its value:
+// the same constant function.
+func (x *xwriter) dataGF(v *decl.Var) {
+	x.line("<eqn>TIME</eqn>")
+	interp := decl.InterpLinear
+	if v.Data != nil && v.Data.Interpolate != "" {
+		interp = v.Data.Interpolate
+	}
+	typ := ""
+	switch {
+	case interp == decl.InterpNone:
+		typ = ` type="discrete"`
+		x.warns.Addf(v.Pos, v.Key, "data variable %s has interpolate = \"none\" (a value only at its points' times), which XMILE cannot say; written as a discrete graphical function of TIME, equal to the data at its points and holding each value until the next", v.Name)
+	case interp == decl.InterpHold:
+		typ = ` type="discrete"`
+	case v.Extrapolate:
+		typ = ` type="extrapolate"`
+	}
+	pts := v.Points
+	if len(pts) == 1 {
+		pts = [][2]float64{pts[0], {pts[0][0] + 1, pts[0][1]}}
+	}
+	x.open("<gf%s>", typ)
+	x.points(pts)
+	x.close("gf")
 }
 
 // points writes a lookup's points; a lookup that extends its end
