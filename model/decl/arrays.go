@@ -2,6 +2,7 @@ package decl
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -272,6 +273,20 @@ func (x *expander) checkDims() {
 		for _, e := range d.Elements {
 			if msg := elementProblem(d, e, seen); msg != "" {
 				x.errs.Add(d.Pos, key, msg)
+			}
+		}
+	}
+	for _, d := range x.m.Dimensions {
+		for _, t := range d.MapsTo {
+			switch td := x.dims[t]; {
+			case td == nil:
+				msg := fmt.Sprintf("dimension %s maps to %q, which is not a dimension", d.Name, t)
+				if s := syntax.Suggest(t, x.dimNames()); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				}
+				x.errs.Add(d.Pos, dimKey(d), msg)
+			case len(td.Elements) != len(d.Elements):
+				x.errs.Addf(d.Pos, dimKey(d), "dimension %s (%d elements) maps to %s (%d elements): a mapping pairs elements by position, so both need as many", d.Name, len(d.Elements), t, len(td.Elements))
 			}
 		}
 	}
@@ -738,7 +753,7 @@ func (x *expander) ident(e *syntax.Ident, sc *scope) syntax.Expr {
 	for i, d := range v.Dims {
 		el, ok := sc.iter[d]
 		if !ok && sc.iter == nil {
-			el, ok = sc.bound[d]
+			el, ok = x.elementOf(d, sc)
 		}
 		if !ok {
 			sc.errorf(x, e.At, "%q is arrayed over %s; name its elements (%s[%s]) or reduce it (sum(%s[*]))",
@@ -800,15 +815,20 @@ func (x *expander) subscript(sub syntax.Expr, v *Var, i int, sc *scope) (string,
 			return "", false
 		}
 		if x.dims[s.Name] != nil {
-			if s.Name != dname {
-				sc.errorf(x, s.At, "subscript %d of %q must be an element of %s, got the dimension %s", i+1, v.Name, dname, s.Name)
+			if s.Name != dname && !x.related(s.Name, dname) {
+				sc.errorf(x, s.At, "subscript %d of %q must be an element of %s, got the dimension %s (neither a subrange of the other, nor mapped to it)", i+1, v.Name, dname, s.Name)
 				return "", false
 			}
-			if el, ok := sc.bound[dname]; ok {
-				return el, true
+			if el, ok := x.elementOf(s.Name, sc); ok {
+				if e, ok := x.relate(s.Name, el, d); ok {
+					return e, true
+				}
+				sc.errorf(x, s.At, "%s stands for %s here, which is not an element of %s, the dimension of %s's subscript %d (%s)", s.Name, el, dname, v.Name, i+1, strings.Join(d.Elements, ", "))
+				return "", false
 			}
-			if el, ok := sc.iter[dname]; ok {
-				return el, true
+			if s.Name != dname {
+				sc.errorf(x, s.At, "%s is not a dimension of the variable being defined, nor related to one of its dimensions: name an element of %s, or reduce over it (sum(%s[%s]))", s.Name, dname, v.Name, s.Name)
+				return "", false
 			}
 			what := fmt.Sprintf("%s is not arrayed", sc.v.Name)
 			if len(sc.v.Dims) > 0 {
@@ -838,6 +858,97 @@ func (x *expander) subscript(sub syntax.Expr, v *Var, i int, sc *scope) (string,
 	return "", false
 }
 
+// related reports whether dimensions a and b stand for each other's
+// elements: one is a subrange of the other (its elements are all among
+// the other's), or one maps to the other (element by position).
+func (x *expander) related(a, b string) bool {
+	da, db := x.dims[a], x.dims[b]
+	if da == nil || db == nil || a == b {
+		return da != nil && a == b
+	}
+	if mapped(da, db) {
+		return true
+	}
+	return subset(da, db) || subset(db, da)
+}
+
+// mapped reports whether a maps to b or b to a, by position.
+func mapped(a, b *Dimension) bool {
+	return contains(a.MapsTo, b.Name) || contains(b.MapsTo, a.Name)
+}
+
+// subset reports whether every element of a is an element of b.
+func subset(a, b *Dimension) bool {
+	for _, e := range a.Elements {
+		if elementIndex(b, e) < 0 {
+			return false
+		}
+	}
+	return len(a.Elements) > 0
+}
+
+// relate returns the element of d that element el of dimension from
+// stands for: the element at el's position when one maps to the other,
+// else el itself when d holds it.
+func (x *expander) relate(from, el string, d *Dimension) (string, bool) {
+	f := x.dims[from]
+	if f != nil && from != d.Name && mapped(f, d) {
+		i := elementIndex(f, el)
+		if i >= 0 && i < len(d.Elements) {
+			return d.Elements[i], true
+		}
+		return "", false
+	}
+	if elementIndex(d, el) >= 0 {
+		return el, true
+	}
+	return "", false
+}
+
+// elementOf returns the element that dimension dname stands for where
+// sc is: the element bound to it (being defined, or of an enclosing
+// reduction), else the element of a bound dimension related to it (a
+// subrange, a superrange or a mapped dimension), the defined variable's
+// dimensions first.
+func (x *expander) elementOf(dname string, sc *scope) (string, bool) {
+	if el, ok := sc.bound[dname]; ok {
+		return el, true
+	}
+	if el, ok := sc.iter[dname]; ok {
+		return el, true
+	}
+	d := x.dims[dname]
+	if d == nil {
+		return "", false
+	}
+	try := func(b string, el string) (string, bool) {
+		if !x.related(b, dname) {
+			return "", false
+		}
+		return x.relate(b, el, d)
+	}
+	for _, b := range sc.v.Dims {
+		if el, ok := sc.bound[b]; ok {
+			if e, ok := try(b, el); ok {
+				return e, true
+			}
+		}
+	}
+	for _, m := range []map[string]string{sc.iter, sc.bound} {
+		keys := make([]string, 0, len(m))
+		for b := range m {
+			keys = append(keys, b)
+		}
+		sort.Strings(keys)
+		for _, b := range keys {
+			if e, ok := try(b, m[b]); ok {
+				return e, true
+			}
+		}
+	}
+	return "", false
+}
+
 // reducedDims returns the dimensions an array function's argument ranges
 // over, in the order they first appear: those of each * and of each
 // dimension name not bound, and all those of each arrayed variable
@@ -862,8 +973,14 @@ func (x *expander) reducedDims(arg syntax.Expr, bound map[string]string) []strin
 				if !ok {
 					continue
 				}
-				if id.Name == syntax.Wildcard || id.Name == v.Dims[i] && bound[id.Name] == "" {
+				switch {
+				case id.Name == syntax.Wildcard:
 					add(v.Dims[i])
+				case bound[id.Name] != "":
+				case id.Name == v.Dims[i] || x.related(id.Name, v.Dims[i]):
+					// The dimension itself, or a subrange or a mapped
+					// dimension of it, ranging over its own elements.
+					add(id.Name)
 				}
 			}
 			return false

@@ -505,3 +505,128 @@ func TestFormatDocArrays(t *testing.T) {
 		t.Errorf("share[azerbaijan]: got %+v, want 0.3", v)
 	}
 }
+
+// subrangeModel has a subrange (bakery, elements of store), a
+// reordering of store (back, a subrange of it and it of back), and a
+// dimension mapped to store by position (lane).
+const subrangeModel = `[dimensions]
+store = ["downtown", "glendale", "landsdown", "whyte"]
+bakery = ["downtown", "landsdown"]
+back = ["whyte", "landsdown", "glendale", "downtown"]
+lane = { elements = ["l1", "l2", "l3", "l4"], maps_to = "store" }
+
+[params]
+sales = { dims = ["store"], values = { downtown = 1, glendale = 2, landsdown = 3, whyte = 4 } }
+
+[aux.bread]
+dims = ["bakery"]
+eq = "sales[bakery] * 10"
+
+[aux.bread_bare]
+dims = ["bakery"]
+eq = "sales * 2"
+
+[aux.bread_parent]
+dims = ["bakery"]
+eq = "sales[store]"
+
+[aux.bread_total]
+eq = "sum(sales[bakery]) + size(bakery)"
+
+[aux.all_total]
+eq = "sum(sales[back])"
+
+[aux.lane_sales]
+dims = ["lane"]
+eq = "sales[store]"
+
+[aux.store_lane]
+dims = ["store"]
+eq = "lane_sales[lane] + sum(bread[*])"
+
+[aux.reversed]
+dims = ["back"]
+eq = "sales[store]"
+`
+
+// TestExpandSubranges: a subscript naming a subrange, a superrange or a
+// mapped dimension of the subscript's own stands for the element bound to
+// it: the same element, or the element at the same position.
+func TestExpandSubranges(t *testing.T) {
+	x := expandTOML(t, subrangeModel)
+	for _, tt := range []struct{ name, want string }{
+		{"bread[landsdown]", "sales[landsdown] * 10"},
+		{"bread_bare[landsdown]", "sales[landsdown] * 2"},
+		{"bread_parent[downtown]", "sales[downtown]"},
+		{"bread_total", "(sales[downtown] + sales[landsdown]) + 2"},
+		{"all_total", "(sales[whyte] + sales[landsdown] + sales[glendale] + sales[downtown])"},
+		{"lane_sales[l2]", "sales[glendale]"},
+		{"store_lane[whyte]", "lane_sales[l4] + (bread[downtown] + bread[landsdown])"},
+		{"reversed[whyte]", "sales[whyte]"},
+	} {
+		v := x.Var(tt.name)
+		if v == nil {
+			t.Errorf("no variable %s; have %v", tt.name, x.Names())
+			continue
+		}
+		if got := syntax.Print(v.Eq.Expr); got != tt.want {
+			t.Errorf("%s: got  %s\nwant %s", tt.name, got, tt.want)
+		}
+	}
+
+	// Round trip: the mapping is written back.
+	m, err := ParseTOML("a.toml", []byte(subrangeModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteTOML(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `lane = { elements = ["l1", "l2", "l3", "l4"], maps_to = ["store"] }`) {
+		t.Errorf("WriteTOML lost the mapping:\n%s", b.String())
+	}
+	back, err := ParseTOML("b.toml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Dimensions[3].MapsTo; !reflect.DeepEqual(got, []string{"store"}) {
+		t.Errorf("read back maps_to %q", got)
+	}
+}
+
+// TestBadSubranges: an element the subrange does not hold, a dimension
+// unrelated to the subscript's, and bad mappings are positioned errors.
+func TestBadSubranges(t *testing.T) {
+	for _, tc := range []struct{ name, add, want string }{
+		{"superrange element outside", "[aux.bad]\ndims = [\"store\"]\neq = \"bread[store]\"\n",
+			"aux.bad.eq: store stands for glendale here, which is not an element of bakery"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := ParseTOML("bad.toml", []byte(subrangeModel+tc.add))
+			if err == nil {
+				_, err = Expand(m)
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want …%s…", err, tc.want)
+			}
+		})
+	}
+	for _, tc := range []struct{ src, want string }{
+		{"[dimensions]\na = [\"x\", \"y\"]\nb = { elements = [\"p\"], maps_to = \"a\" }\n",
+			"bad.toml:3:1: dimensions.b: dimension b (1 elements) maps to a (2 elements)"},
+		{"[dimensions]\na = [\"x\", \"y\"]\nb = { elements = [\"p\", \"q\"], maps_to = \"aa\" }\n",
+			`bad.toml:3:1: dimensions.b: dimension b maps to "aa", which is not a dimension (did you mean "a"?)`},
+		{"[dimensions]\nb = { elemnts = [\"p\", \"q\"] }\n", `bad.toml:2:5: dimensions.b: dimension "b" has no elements`},
+		{"[dimensions]\na = [\"x\"]\nc = [\"y\"]\n[aux.v]\ndims = [\"a\"]\neq = \"1\"\n[aux.w]\ndims = [\"c\"]\neq = \"v[c]\"\n",
+			"subscript 1 of \"v\" must be an element of a, got the dimension c (neither a subrange of the other, nor mapped to it)"},
+	} {
+		m, err := ParseTOML("bad.toml", []byte(tc.src))
+		if err == nil {
+			_, err = Expand(m)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want …%s…", tc.src, err, tc.want)
+		}
+	}
+}

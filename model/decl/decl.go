@@ -108,8 +108,13 @@ type UnitDef struct {
 type Dimension struct {
 	Name     string
 	Elements []string
-	Pos      syntax.Pos
-	Key      string // e.g. "dimensions.region"
+	// MapsTo names the dimensions this one maps to, element by position
+	// (XMILE's and Vensim's dimension mappings): where a subscript names
+	// one of the two and the other is bound, the element at the same
+	// position is meant. Both must have as many elements.
+	MapsTo []string
+	Pos    syntax.Pos
+	Key    string // e.g. "dimensions.region"
 }
 
 // ElementEq is the equation (or, for a param, the value as a number

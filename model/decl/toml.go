@@ -695,7 +695,26 @@ func (r *reader) dimensions(m *Model, raw map[string]any) {
 		d := &Dimension{Name: name, Pos: r.keyPos(c), Key: c.key}
 		m.Dimensions = append(m.Dimensions, d)
 		r.dims[name] = d
-		elems, pos, ok := r.stringList(c, t[name])
+		val, ec := t[name], c
+		if dt, isTable := val.(map[string]any); isTable {
+			// name = { elements = [...], maps_to = "other" }
+			r.unknownKeys(c, dt, []string{"elements", "maps_to"})
+			ec = c.child("elements")
+			val = dt["elements"]
+			if val == nil {
+				r.errorf(r.valPos(c), c, "dimension %q has no elements: give them as elements = [\"a\", \"b\"]", name)
+				continue
+			}
+			if mt, ok := dt["maps_to"]; ok {
+				mc := c.child("maps_to")
+				if one, isStr := mt.(string); isStr {
+					d.MapsTo = []string{one}
+				} else if list, _, ok := r.stringList(mc, mt); ok {
+					d.MapsTo = list
+				}
+			}
+		}
+		elems, pos, ok := r.stringList(ec, val)
 		if ok && len(elems) == 0 {
 			r.errorf(r.valPos(c), c, "dimension %q has no elements: list them, as %s = [\"a\", \"b\"]", name, name)
 		}

@@ -86,6 +86,10 @@ func (t *tomlWriter) model(m *Model) {
 	if len(m.Dimensions) > 0 {
 		t.table("[dimensions]")
 		for _, d := range m.Dimensions {
+			if len(d.MapsTo) > 0 {
+				t.line("%s = { elements = %s, maps_to = %s }", key(d.Name), strList(d.Elements), strList(d.MapsTo))
+				continue
+			}
 			t.line("%s = %s", key(d.Name), strList(d.Elements))
 		}
 	}

@@ -2,6 +2,7 @@ package xmile
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,6 +19,11 @@ type resolver interface {
 	function(name string) (string, bool)
 	// subscript returns the declared name of a dimension or element.
 	subscript(name string) (string, bool)
+	// dimension returns the declared name of the dimension called name.
+	dimension(name string) (string, bool)
+	// position returns the position (from 1) of the element called elem
+	// in the dimension called dim.
+	position(dim, elem string) (int, bool)
 }
 
 // dialect holds the vendor-dependent meanings of an equation.
@@ -36,6 +42,9 @@ type translator struct {
 	res  resolver
 	d    dialect
 	self string // the declared name of the variable being defined, for SELF
+	// selfDims are the declared dimensions of the variable being defined:
+	// x[*:Sub] over one of them would be bound, not reduced.
+	selfDims []string
 
 	out  []byte
 	omap []int
@@ -52,8 +61,12 @@ type translator struct {
 //
 // self is the declared name of the variable the equation defines: Stella's
 // SELF (in PREVIOUS(SELF, init)) stands for it.
-func translate(text string, offs []int, res resolver, d dialect, self string) (string, []int, map[int]bool, error) {
-	t := &translator{text: text, offs: offs, res: res, d: d, self: self}
+//
+// A subrange wildcard x[*:Sub] is written x[Sub], which stockflow reduces
+// over Sub's elements inside an array function (docs/xmile.md); selfDims,
+// the dimensions of the variable being defined, may not include Sub.
+func translate(text string, offs []int, res resolver, d dialect, self string, selfDims []string) (string, []int, map[int]bool, error) {
+	t := &translator{text: text, offs: offs, res: res, d: d, self: self, selfDims: selfDims}
 	if err := t.run(); err != nil {
 		return "", nil, nil, err
 	}
@@ -103,8 +116,14 @@ func (t *translator) run() error {
 			j := number(text, i)
 			t.copy(i, j)
 			i = j
+		case c == '*' && depth > 0 && next(text, i+1) == ':':
+			j, err := t.subrange(i)
+			if err != nil {
+				return err
+			}
+			i = j
 		case c == ':' && depth > 0:
-			return &syntax.ParseError{Offset: i, Msg: "subranges (x[*:SubRange]) are not supported; declare the subrange as a dimension of its own and give the variable that dimension"}
+			return &syntax.ParseError{Offset: i, Msg: "a subrange is written [*:SubRange], a * before the colon and a dimension after it"}
 		case c == '[':
 			depth++
 			t.copy(i, i+1)
@@ -139,6 +158,45 @@ func (t *translator) run() error {
 		}
 	}
 	return nil
+}
+
+// subrange writes the subrange wildcard *:Sub at text[i] as the
+// dimension's name and returns the offset past it.
+func (t *translator) subrange(i int) (int, error) {
+	text := t.text
+	j := strings.IndexByte(text[i:], ':') + i + 1
+	for j < len(text) && isSpace(text[j]) {
+		j++
+	}
+	var raw string
+	end := j
+	switch {
+	case j < len(text) && text[j] == '"':
+		k, name, ok := quoted(text, j)
+		if !ok {
+			return 0, &syntax.ParseError{Offset: j, Msg: `unterminated quoted name: '"' has no matching '"'`}
+		}
+		raw, end = name, k
+	default:
+		if r, _ := utf8.DecodeRuneInString(text[j:]); j < len(text) && isLetter(r) {
+			end = ident(text, j)
+			raw = text[j:end]
+		}
+	}
+	if raw == "" {
+		return 0, &syntax.ParseError{Offset: i, Msg: "[*:] needs the name of a dimension after the colon: [*:SubRange]"}
+	}
+	d, ok := t.res.dimension(raw)
+	if !ok {
+		return 0, &syntax.ParseError{Offset: j, Msg: fmt.Sprintf("[*:%s]: %s is not a dimension", raw, raw)}
+	}
+	for _, sd := range t.selfDims {
+		if sd == d {
+			return 0, &syntax.ParseError{Offset: i, Msg: fmt.Sprintf("[*:%s] in an equation of a variable arrayed over %s is not supported: stockflow would read %s as the element being defined; sum over another dimension, or give the variable another dimension", raw, d, d)}
+		}
+	}
+	t.emit(d, i, end)
+	return end, nil
 }
 
 // quoted scans the quoted name starting at text[i] == '"' and returns the
@@ -297,11 +355,15 @@ func (t *translator) name(raw string, i, j int, isQuoted, inBrackets bool) {
 		return
 	}
 	if d, e, ok := strings.Cut(raw, "."); ok && !isQuoted {
-		if _, isDim := t.res.subscript(d); isDim {
-			if _, isElem := t.res.subscript(e); isElem {
-				t.err = &syntax.ParseError{Offset: i, Msg: fmt.Sprintf("a dimension's element used as a value (%s) is not supported; write the number it stands for", raw)}
+		// A dimension's element used as a value, Location.Boston: its
+		// position in the dimension, from 1, as XMILE 1.0 has it.
+		if _, isDim := t.res.dimension(d); isDim {
+			if n, ok := t.res.position(d, e); ok {
+				t.emit(strconv.Itoa(n), i, j)
 				return
 			}
+			t.err = &syntax.ParseError{Offset: i, Msg: fmt.Sprintf("%s: dimension %s has no element %s", raw, d, e)}
+			return
 		}
 	}
 	if builtinValues[lower] && !isQuoted {

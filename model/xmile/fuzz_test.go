@@ -16,6 +16,8 @@ import (
 // warning it reports lies inside the input.
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("../../testdata/test-models/*/*/*.xmile")
+	features, _ := filepath.Glob("testdata/features/*/*.xmile")
+	seeds = append(seeds, features...)
 	for _, s := range seeds {
 		if src, err := os.ReadFile(s); err == nil && len(src) < 20000 {
 			f.Add(src)

@@ -34,11 +34,12 @@ const maxModuleDepth = 32
 // reader worked around are in the model's Warnings.
 func Parse(filename string, src []byte) (*decl.Model, error) {
 	r := &reader{
-		doc:    newDoc(filename, src),
-		models: map[string]*node{},
-		used:   map[string]string{},
-		dims:   map[string]string{},
-		elems:  map[string]string{},
+		doc:      newDoc(filename, src),
+		models:   map[string]*node{},
+		used:     map[string]string{},
+		dims:     map[string]string{},
+		elems:    map[string]string{},
+		dimElems: map[string][]string{},
 	}
 	m := r.read()
 	if len(r.errs) > 0 {
@@ -57,14 +58,15 @@ type reader struct {
 	d     dialect
 	m     *decl.Model
 
-	models map[string]*node  // named <model> elements, by key
-	used   map[string]string // declared names taken, lower case → the name
-	dims   map[string]string // dimension names, by key → declared name
-	elems  map[string]string // element names, by key → declared name
-	nonNeg [2]bool           // <behavior> defaults for stocks and flows
-	order  []*xvar           // every entity in declaration order, modules flattened
-	count  int               // variables and module instances declared so far
-	conns  []pendingConn     // the modules' <connect>s, wired by connectAll
+	models   map[string]*node    // named <model> elements, by key
+	used     map[string]string   // declared names taken, lower case → the name
+	dims     map[string]string   // dimension names, by key → declared name
+	elems    map[string]string   // element names, by key → declared name
+	dimElems map[string][]string // each dimension's elements, by declared names
+	nonNeg   [2]bool             // <behavior> defaults for stocks and flows
+	order    []*xvar             // every entity in declaration order, modules flattened
+	count    int                 // variables and module instances declared so far
+	conns    []pendingConn       // the modules' <connect>s, wired by connectAll
 }
 
 // scope is one instance of a model: the root, or a module's.
@@ -75,6 +77,8 @@ type scope struct {
 	mods   map[string]*scope
 	dims   map[string]string
 	elems  map[string]string
+	// dimElems holds each dimension's elements, by declared names.
+	dimElems map[string][]string
 }
 
 // xvar is one declared entity of a scope.
@@ -125,6 +129,28 @@ func (s *scope) function(name string) (string, bool) {
 		return v.lookup, true
 	}
 	return "", false
+}
+
+func (s *scope) dimension(name string) (string, bool) {
+	d, ok := s.dims[key(name)]
+	return d, ok
+}
+
+func (s *scope) position(dim, elem string) (int, bool) {
+	d, ok := s.dims[key(dim)]
+	if !ok {
+		return 0, false
+	}
+	e, ok := s.elems[key(elem)]
+	if !ok {
+		return 0, false
+	}
+	for i, x := range s.dimElems[d] {
+		if x == e {
+			return i + 1, true
+		}
+	}
+	return 0, false
 }
 
 func (s *scope) subscript(name string) (string, bool) {
@@ -335,8 +361,32 @@ func (r *reader) behavior(n *node) {
 	}
 }
 
-// dimensions reads the model-wide <dimensions>.
+// dimensions reads the model-wide <dimensions>. A <dim maps_to="A">
+// (or isee:maps_to; several names separated by commas) maps the
+// dimension to A element by position.
 func (r *reader) dimensions(n *node) {
+	type mapping struct {
+		d   *decl.Dimension
+		dn  *node
+		raw string
+	}
+	var maps []mapping
+	defer func() {
+		for _, mp := range maps {
+			for _, t := range strings.Split(mp.raw, ",") {
+				t = strings.TrimSpace(unescapeName(t))
+				if t == "" {
+					continue
+				}
+				name, ok := r.dims[key(t)]
+				if !ok {
+					r.errorf(mp.dn.start, mp.d.Key, "dimension %q maps to %q, which is not a dimension", mp.d.Name, t)
+					continue
+				}
+				mp.d.MapsTo = append(mp.d.MapsTo, name)
+			}
+		}
+	}()
 	for _, dn := range n.all("dim") {
 		raw, _ := dn.attr("name")
 		raw = unescapeName(raw)
@@ -366,6 +416,12 @@ func (r *reader) dimensions(n *node) {
 			}
 		}
 		r.dims[key(raw)] = d.Name
+		r.dimElems[d.Name] = d.Elements
+		if mt, ok := dn.attr("maps_to"); ok {
+			maps = append(maps, mapping{d, dn, mt})
+		} else if mt, ok := dn.iseeAttr("maps_to"); ok {
+			maps = append(maps, mapping{d, dn, mt})
+		}
 		r.m.Dimensions = append(r.m.Dimensions, d)
 	}
 }
@@ -425,7 +481,7 @@ func entities(model *node) []*node {
 // declare names every entity of model, instantiated with the given prefix,
 // recursing into modules, and returns the instance's scope.
 func (r *reader) declare(model *node, prefix, path string, depth int) *scope {
-	s := &scope{prefix: prefix, path: path, vars: map[string]*xvar{}, mods: map[string]*scope{}, dims: r.dims, elems: r.elems}
+	s := &scope{prefix: prefix, path: path, vars: map[string]*xvar{}, mods: map[string]*scope{}, dims: r.dims, elems: r.elems, dimElems: r.dimElems}
 	for _, n := range entities(model) {
 		if n.name == "group" {
 			continue
@@ -1052,6 +1108,19 @@ func (r *reader) varEq(x *xvar, v *decl.Var, field, wrap string) decl.Equation {
 	return r.equation(n, x, fk, wrap)
 }
 
+// varDims returns the declared dimensions of x, as its <dimensions>
+// lists them.
+func (r *reader) varDims(x *xvar) []string {
+	var out []string
+	for _, d := range x.n.child("dimensions").all("dim") {
+		name, _ := d.attr("name")
+		if dd, ok := r.dims[key(unescapeName(name))]; ok {
+			out = append(out, dd)
+		}
+	}
+	return out
+}
+
 // combos returns every element combination of dims, the last dimension
 // varying fastest.
 func (r *reader) combos(dims []string) [][]string {
@@ -1089,7 +1158,7 @@ func (r *reader) equation(n *node, x *xvar, key, wrap string) decl.Equation {
 // the source offsets offs. With wrap set, the equation is the input of the
 // lookup named wrap: wrap(eqn).
 func (r *reader) equationText(text string, offs []int, x *xvar, key, wrap string) decl.Equation {
-	out, omap, safe, err := translate(text, offs, x.sc, r.d, x.name)
+	out, omap, safe, err := translate(text, offs, x.sc, r.d, x.name, r.varDims(x))
 	if err != nil {
 		var pe *syntax.ParseError
 		if errors.As(err, &pe) {

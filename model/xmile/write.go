@@ -165,7 +165,11 @@ func (x *xwriter) model() {
 	if len(m.Dimensions) > 0 {
 		x.open("<dimensions>")
 		for _, d := range m.Dimensions {
-			x.open(`<dim name="%s">`, attr(d.Name))
+			if len(d.MapsTo) > 0 {
+				x.open(`<dim name="%s" maps_to="%s">`, attr(d.Name), attr(strings.Join(d.MapsTo, ",")))
+			} else {
+				x.open(`<dim name="%s">`, attr(d.Name))
+			}
 			for _, e := range d.Elements {
 				x.line(`<elem name="%s"/>`, attr(e))
 			}

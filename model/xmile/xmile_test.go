@@ -218,8 +218,14 @@ var badCases = []struct {
 	{"range not a number", doc("", `<aux name="a"><eqn>TIME</eqn><range min="low"/></aux>`), 5, 30, `<range min="low">: expected a number`},
 	{"seed not known at the start", doc("", `<aux name="a"><eqn>RANDOM(0, 1, TIME + 1)</eqn></aux>`), 5, 33, "a random function's seed must be a number"},
 	{"subrange", strings.Replace(doc("", `<aux name="x"><dimensions><dim name="D"/></dimensions><eqn>1</eqn></aux>
-<aux name="s"><eqn>SUM(x[*:Sub])</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 6, 27, "subranges (x[*:SubRange]) are not supported"},
-	{"element as a value", strings.Replace(doc("", `<aux name="t"><eqn>1 + D.b</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 5, 24, "a dimension's element used as a value (D.b) is not supported"},
+<aux name="s"><eqn>SUM(x[*:Sub])</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 6, 28, "[*:Sub]: Sub is not a dimension"},
+	{"subrange without a name", strings.Replace(doc("", `<aux name="x"><dimensions><dim name="D"/></dimensions><eqn>1</eqn></aux>
+<aux name="s"><eqn>SUM(x[*: ])</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 6, 26, "[*:] needs the name of a dimension after the colon"},
+	{"subrange of the defined dimension", strings.Replace(doc("", `<aux name="x"><dimensions><dim name="D"/></dimensions><eqn>1</eqn></aux>
+<aux name="s"><dimensions><dim name="S"/></dimensions><eqn>SUM(x[*:S])</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim><dim name="S"><elem name="a"/></dim></dimensions><model>`, 1), 6, 66, "[*:S] in an equation of a variable arrayed over S is not supported"},
+	{"colon without wildcard", strings.Replace(doc("", `<aux name="x"><dimensions><dim name="D"/></dimensions><eqn>1</eqn></aux>
+<aux name="s"><eqn>SUM(x[a:b])</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 6, 27, "a subrange is written [*:SubRange]"},
+	{"element as a value", strings.Replace(doc("", `<aux name="t"><eqn>1 + D.c</eqn></aux>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 5, 24, "D.c: dimension D has no element c"},
 	{"module loop", `<xmile><model><variables><module name="m"/></variables></model><model name="m"><variables><module name="m"/></variables></model></xmile>`, 1, 91, "nest more than"},
 }
 
