@@ -711,20 +711,57 @@ func (r *reader) build(x *xvar) {
 				v.NonNegative = r.boolText(c, v.Key+".non_negative")
 			}
 		}
-		if v.Kind == decl.Aux && wrap == "" && v.Dims == nil && v.Eq.Expr != nil {
-			if f, ok := numValue(v.Eq.Expr); ok {
-				v.Kind = decl.Param
-				v.Key = "params." + v.Name
-				v.Value = f
-				v.FieldPos["value"] = v.Eq.Pos
-				v.Eq = decl.Equation{}
-			}
+		if v.Kind == decl.Aux && wrap == "" && x.n.child("init_eqn") == nil {
+			r.asParam(v)
 		}
 	}
 	if rn := n.child("range"); rn != nil && x.tag != "gf" {
 		r.varRange(v, rn)
 	}
 	r.m.Vars = append(r.m.Vars, v)
+}
+
+// asParam makes v, an aux, a param when its equation is a plain number
+// (perhaps signed), or, arrayed, when every element's is: so that --set
+// can change it, and so that a param written by Write reads back as one.
+func (r *reader) asParam(v *decl.Var) {
+	if len(v.ElementEqs) == 0 {
+		if v.Eq.Expr == nil {
+			return
+		}
+		f, ok := numValue(v.Eq.Expr)
+		if !ok {
+			return
+		}
+		v.Kind = decl.Param
+		v.Key = "params." + v.Name
+		v.Value = f
+		v.FieldPos["value"] = v.Eq.Pos
+		v.Eq = decl.Equation{}
+		return
+	}
+	if v.Eq.Expr != nil {
+		return
+	}
+	vals := make([]float64, len(v.ElementEqs))
+	for i, ee := range v.ElementEqs {
+		f, ok := numValue(ee.Eq.Expr)
+		if ee.Eq.Expr == nil || !ok {
+			return
+		}
+		vals[i] = f
+	}
+	v.Kind = decl.Param
+	v.Key = "params." + v.Name
+	for i := range v.ElementEqs {
+		ee := &v.ElementEqs[i]
+		text := strconv.FormatFloat(vals[i], 'g', -1, 64)
+		ee.Eq = decl.Equation{Text: text, Pos: ee.Eq.Pos, Expr: &syntax.Num{Text: text, Value: vals[i]}}
+	}
+	if p, ok := v.FieldPos["eq"]; ok {
+		v.FieldPos["values"] = p
+		delete(v.FieldPos, "eq")
+	}
 }
 
 // varRange reads a variable's <range min=… max=…/>, the interval its
