@@ -67,6 +67,7 @@ type reader struct {
 	order    []*xvar             // every entity in declaration order, modules flattened
 	count    int                 // variables and module instances declared so far
 	conns    []pendingConn       // the modules' <connect>s, wired by connectAll
+	root     *scope              // the main model's instance
 }
 
 // scope is one instance of a model: the root, or a module's.
@@ -95,6 +96,9 @@ type xvar struct {
 
 	conn      *node  // the <connect> that gives its value
 	connScope *scope // the scope the connection's from is read in
+
+	data    *decl.DataSource // the data import that gives its values, if any
+	dataPos syntax.Pos       // where that <import> stands
 }
 
 func (s *scope) value(name string) (string, bool) {
@@ -191,7 +195,6 @@ func (r *reader) read() *decl.Model {
 	vendor := strings.ToLower(r.doc.str(h.child("vendor")) + " " + r.doc.str(h.child("product")))
 	r.d.vensim = strings.Contains(vendor, "vensim") || strings.Contains(vendor, "ventana")
 	r.sim(root.child("sim_specs"))
-	r.dataImports(root.child("data"))
 	r.behavior(root.child("behavior"))
 	r.dimensions(root.child("dimensions"))
 
@@ -220,8 +223,9 @@ func (r *reader) read() *decl.Model {
 	if d := main.child("doc"); d != nil {
 		m.Description = r.doc.str(d)
 	}
-	r.declare(main, "", "", 0)
+	r.root = r.declare(main, "", "", 0)
 	r.connectAll()
+	r.dataImports(root.child("data"))
 	for _, x := range r.order {
 		r.build(x)
 	}
@@ -312,22 +316,6 @@ func (r *reader) sim(n *node) {
 		default:
 			r.errorf(n.start, "sim.method", "unknown method %q (stockflow has Euler, RK2, RK4 and RK45)", method)
 		}
-	}
-}
-
-// dataImports warns of the data a model imports at run time (XMILE's
-// <data><import>, Stella's Excel and CSV links), which stockflow does not
-// read: the variables keep the values the file holds.
-func (r *reader) dataImports(n *node) {
-	if n == nil {
-		return
-	}
-	for _, c := range n.children {
-		if c.prefix != "" || c.name != "import" {
-			continue
-		}
-		res, _ := c.attr("resource")
-		r.warnf(c.start, "data", "the data import from %q is not read: the variables keep the values saved in the file; to use the data in stockflow, convert the model to TOML and give it as a [data.NAME] table (docs/data.md)", res)
 	}
 }
 
@@ -663,6 +651,14 @@ func (r *reader) build(x *xvar) {
 	v.Key = kind.Section() + "." + v.Name
 	if x.conn != nil {
 		r.connect(x, v)
+		return
+	}
+	if x.data != nil {
+		v.Kind = decl.Data
+		v.Key = "data." + v.Name
+		v.Data = x.data
+		v.FieldPos["file"] = x.dataPos
+		r.m.Vars = append(r.m.Vars, v)
 		return
 	}
 	r.arrayDims(x, v)

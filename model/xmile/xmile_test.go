@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -397,6 +399,60 @@ func TestSeedExpression(t *testing.T) {
 	}
 	if d[1] == c[1] {
 		t.Errorf("seeds 20 and 21 drew the same %g", d[1])
+	}
+}
+
+// TestDataImportMapped checks that an import whose file lies beside the
+// model makes the columns' variables data variables, and that the
+// imports it cannot use are warnings (or, for a bad file, an error)
+// naming the resource.
+func TestDataImportMapped(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "obs.csv"), []byte("time,a,s,nobody\n0,1,2,3\n1,2,3,4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.csv"), []byte("time,a\n0,1\nx,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	with := func(imports string) string {
+		return strings.Replace(doc("", `<aux name="a"><eqn>1</eqn></aux><stock name="s"><eqn>0</eqn></stock>`), "<model>", "<data>"+imports+"</data>\n<model>", 1)
+	}
+	m, err := xmile.Parse(filepath.Join(dir, "m.xmile"), []byte(with(`<import type="CSV" resource="r1:obs.csv"/>`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.Var("a")
+	if a.Kind != decl.Data || a.Data.File != "obs.csv" || a.Data.Column != "a" || a.Key != "data.a" {
+		t.Errorf("a: got kind %v, data %+v, key %s; want a data variable reading obs.csv", a.Kind, a.Data, a.Key)
+	}
+	var msgs []string
+	for _, w := range m.Warnings {
+		msgs = append(msgs, w.Msg)
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{`column "s" names stock "s", which stockflow cannot give a series`, `column "nobody" names no flow or aux of the model`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings\n%s\nwant one saying %s", all, want)
+		}
+	}
+	for _, tc := range []struct{ imp, want string }{
+		{`<import resource="r1:../obs.csv"/>`, "lies outside the model's directory"},
+		{`<import resource="a1:/tmp/obs.csv"/>`, "its path is absolute"},
+		{`<import resource="r1:none.csv"/>`, "no file"},
+		{`<import resource="r1:obs.csv" enabled="false"/>`, "is disabled"},
+		{`<import resource="r1:obs.csv" orientation="horizontal"/>`, "is horizontal"},
+	} {
+		m, err := xmile.Parse(filepath.Join(dir, "m.xmile"), []byte(with(tc.imp)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0].Msg, tc.want) || m.Warnings[0].Pos.Line != 4 || m.Var("a").Kind == decl.Data {
+			t.Errorf("%s: warnings %v, want one at line 4 saying %s, and a kept", tc.imp, m.Warnings, tc.want)
+		}
+	}
+	_, err = xmile.Parse(filepath.Join(dir, "m.xmile"), []byte(with(`<import resource="r1:bad.csv"/>`)))
+	if err == nil || !strings.Contains(err.Error(), `the data import from "r1:bad.csv"`) || !strings.Contains(err.Error(), "bad.csv:3:1") {
+		t.Errorf("got %v, want an error naming the import and bad.csv:3:1", err)
 	}
 }
 
