@@ -58,7 +58,8 @@ var (
 // StockFlowDOT returns the stock-and-flow diagram of g's model in the DOT
 // language of Graphviz: stocks as boxes, each flow as a valve (a hexagon)
 // on a double-line pipe from the stock it drains, or a cloud, to the stock
-// it fills, or a cloud; aux as ellipses and params as grey names;
+// it fills, or a cloud; aux as ellipses, params as grey names and data
+// variables as notes (a sheet with a folded corner);
 // information links as thin arrows labelled with their structural
 // polarity, "+", "−" or "?". The pipes are laid left to right, so that
 // the main chains of stocks read that way.
@@ -97,6 +98,14 @@ func StockFlowDOT(g *loops.Graph, opt DiagramOptions) ([]byte, error) {
 	for _, n := range g.Nodes {
 		if keep[n.Name] && n.Kind == decl.Aux {
 			fmt.Fprintf(&b, "\t%s [shape=ellipse];\n", dotID(n.Name))
+		}
+	}
+	header := "\n\t// data: time series read, not computed\n"
+	for _, n := range g.Nodes {
+		if keep[n.Name] && n.Kind == decl.Data {
+			b.WriteString(header)
+			header = ""
+			fmt.Fprintf(&b, "\t%s [%s];\n", dotID(n.Name), dataShape)
 		}
 	}
 	if !opt.HideParams {
@@ -173,13 +182,18 @@ func StockFlowDOT(g *loops.Graph, opt DiagramOptions) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// dataShape draws a data variable: a sheet of paper with a folded corner,
+// the series it reads from a file or its table.
+const dataShape = `shape=note, style=filled, fillcolor="#f2f2f2", color="#6b6b6b", fontsize=11`
+
 // pipeStyle draws a pipe: a double line, heavy enough to lay the chain of
 // stocks and flows out along the rank direction.
 const pipeStyle = `color="#303030:invis:#303030", penwidth=1.2, weight=8, arrowsize=0.9`
 
 // LoopDOT returns the causal-loop diagram of l's model in the DOT
-// language: the stocks, flows and aux (no params), stocks in boxes, every
-// causal link an arrow labelled with its polarity, and for each named
+// language: the stocks, flows, aux and data variables (no params), stocks
+// in boxes and data variables as notes, every causal link an arrow
+// labelled with its polarity, and for each named
 // loop a marker — "R" or "B" and the loop's name in a circle — tied to
 // the loop's variables. The named loops' links take the loop's colour,
 // warm for reinforcing loops, cool for balancing ones; opt.Loops
@@ -282,6 +296,8 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 		switch n.Kind {
 		case decl.Stock:
 			fmt.Fprintf(&b, "\t%s [shape=box, penwidth=1.5];\n", dotID(n.Name))
+		case decl.Data:
+			fmt.Fprintf(&b, "\t%s [%s];\n", dotID(n.Name), dataShape)
 		default:
 			fmt.Fprintf(&b, "\t%s [shape=plaintext, height=0.3];\n", dotID(n.Name))
 		}

@@ -28,6 +28,8 @@ var diagramExamples = map[string]string{
 	"corridor":      "../examples/middle-corridor/corridor.toml",
 	"regions":       "../examples/arrays/regions.toml",
 	"teacup":        "../examples/xmile/teacup.xmile",
+	// Not an example: a model whose data variables feed its flows.
+	"data": "testdata/data-links.toml",
 }
 
 func loadList(t testing.TB, path string) *loops.List {
@@ -153,7 +155,7 @@ func parseDOT(t *testing.T, src []byte) dotGraph {
 // of the right shape, and every causal link is one edge, labelled with its
 // polarity.
 func TestDiagramComplete(t *testing.T) {
-	shape := map[decl.Kind]string{decl.Stock: "box", decl.Flow: "hexagon", decl.Aux: "ellipse", decl.Param: "plaintext"}
+	shape := map[decl.Kind]string{decl.Stock: "box", decl.Flow: "hexagon", decl.Aux: "ellipse", decl.Param: "plaintext", decl.Data: "note"}
 	for name, path := range diagramExamples {
 		t.Run(name, func(t *testing.T) {
 			l := loadList(t, path)
@@ -165,9 +167,6 @@ func TestDiagramComplete(t *testing.T) {
 				}
 				dg := parseDOT(t, src)
 				for _, n := range g.Nodes {
-					if n.Kind == decl.Data {
-						continue // the stock-and-flow diagram does not draw data variables yet
-					}
 					a, ok := dg.nodes[n.Name]
 					if hide && n.Kind == decl.Param {
 						if ok {
@@ -195,9 +194,12 @@ func TestDiagramComplete(t *testing.T) {
 			}
 			dg := parseDOT(t, src)
 			for _, n := range g.Nodes {
-				_, ok := dg.nodes[n.Name]
+				a, ok := dg.nodes[n.Name]
 				if ok != (n.Kind != decl.Param) {
 					t.Errorf("causal-loop diagram: %s %s drawn: %v", n.Kind, n.Name, ok)
+				}
+				if ok && n.Kind == decl.Data && a["shape"] != "note" {
+					t.Errorf("causal-loop diagram: data %s: shape %q, want note", n.Name, a["shape"])
 				}
 			}
 			checkLinks(t, g, dg, func(e loops.Edge) bool {
