@@ -60,6 +60,15 @@ func RenderDiagram(ctx context.Context, dot []byte, format string, w io.Writer) 
 	if l := g.GetStr("layout"); l != "" {
 		gv.SetLayout(graphviz.Layout(l))
 	}
+	if pinned, err := pinMarkers(ctx, gv, g, dot); err != nil {
+		return err
+	} else if pinned != nil {
+		if g, err = graphviz.ParseBytes(pinned); err != nil {
+			return fmt.Errorf("reading the DOT with the markers placed: %w", err)
+		}
+		defer g.Close()
+		gv.SetLayout(graphviz.NOP2)
+	}
 	if format == "svg" {
 		return gv.Render(ctx, g, graphviz.SVG, w)
 	}
