@@ -60,7 +60,7 @@ func (s *DataSource) TimeColumnOr() string {
 	return "time"
 }
 
-var dataKeys = []string{"file", "sheet", "column", "time_column", "interpolate", "extrapolate", "points", "units", "doc"}
+var dataKeys = []string{"file", "sheet", "column", "time_column", "interpolate", "extrapolate", "points", "units", "doc", "pos"}
 
 // dataVar reads a [data.NAME] table.
 func (r *reader) dataVar(c loc, v *Var, t map[string]any) {

@@ -301,10 +301,22 @@ type Var struct {
 	Dims       []string
 	ElementEqs []ElementEq
 
+	// At, when not nil, is where the variable stands on the diagram the
+	// file carries: an XMILE view, a Vensim sketch or the TOML's pos. It
+	// is the centre of a stock's box, of a flow's valve, of an aux's,
+	// param's or data variable's name. stockflow diagram --layout file
+	// draws the variable there.
+	At *Point
+
 	// FieldPos maps each field given in the file ("inflows", "eq", ...) to
 	// the position of its value.
 	FieldPos map[string]syntax.Pos
 }
+
+// Point is a place on a model's diagram, in the units of the file's
+// diagram (XMILE's and Vensim's are screen pixels), x growing to the
+// right and y downwards, as on a screen.
+type Point struct{ X, Y float64 }
 
 // FieldPosOr returns the position of field's value if the file gave it,
 // else the variable's position.

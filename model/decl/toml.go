@@ -54,10 +54,10 @@ func ParseTOML(filename string, src []byte) (*Model, error) {
 var (
 	topKeys       = []string{"name", "description", "time_units", "sim", "dimensions", "params", "stocks", "flows", "aux", "lookups", "data", "thresholds", "loops", "plots", "scenarios", "checks", "units"}
 	simKeys       = []string{"start", "stop", "dt", "method", "save_every", "rel_tol", "abs_tol", "max_step", "non_negative", "units"}
-	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max", "dist", "mode", "mean", "sd"}
-	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative", "range"}
-	flowKeys      = []string{"eq", "eqs", "dims", "units", "doc", "non_negative", "range"}
-	auxKeys       = []string{"eq", "eqs", "dims", "units", "doc", "range"}
+	paramKeys     = []string{"value", "values", "dims", "units", "doc", "min", "max", "dist", "mode", "mean", "sd", "pos"}
+	stockKeys     = []string{"initial", "initials", "dims", "inflows", "outflows", "units", "doc", "non_negative", "range", "pos"}
+	flowKeys      = []string{"eq", "eqs", "dims", "units", "doc", "non_negative", "range", "pos"}
+	auxKeys       = []string{"eq", "eqs", "dims", "units", "doc", "range", "pos"}
 	lookupKeys    = []string{"points", "extrapolate", "units", "x_units", "doc"}
 	thresholdKeys = []string{"var", "level", "direction", "doc"}
 	loopKeys      = []string{"name", "path", "polarity", "doc"}
@@ -647,6 +647,34 @@ func (r *reader) common(c loc, v *Var, t map[string]any) {
 	if x, ok := t["doc"]; ok {
 		v.Doc, _ = r.str(c.child("doc"), x)
 	}
+	if x, ok := t["pos"]; ok {
+		r.diagramPos(c.child("pos"), v, x)
+	}
+}
+
+// diagramPos reads pos = [x, y], where a variable stands on the model's
+// diagram (stockflow diagram --layout file).
+func (r *reader) diagramPos(c loc, v *Var, x any) {
+	a, ok := x.([]any)
+	var p [2]float64
+	if ok && len(a) == 2 {
+		for i, e := range a {
+			switch e := e.(type) {
+			case int64:
+				p[i] = float64(e)
+			case float64:
+				p[i] = e
+				ok = ok && !math.IsNaN(e) && !math.IsInf(e, 0)
+			default:
+				ok = false
+			}
+		}
+	}
+	if !ok || len(a) != 2 {
+		r.errorf(r.valPos(c), c, "pos must be two finite numbers [x, y]: where the variable stands on the diagram, x to the right and y down, e.g. [120, 80]")
+		return
+	}
+	v.At = &Point{p[0], p[1]}
 }
 
 // units reads the [units] table: each entry names a unit and defines it

@@ -228,6 +228,9 @@ func (t *tomlWriter) variable(v *Var) {
 		t.str("x_units", v.XUnits)
 	}
 	t.str("doc", v.Doc)
+	if v.At != nil && v.Kind != Lookup {
+		t.line("pos = [%s, %s]", num(v.At.X), num(v.At.Y))
+	}
 }
 
 // eq writes an equation, or the per-element ones.
