@@ -204,6 +204,7 @@ func (r *reader) read() {
 	for _, v := range r.seq {
 		r.emitVar(v)
 	}
+	r.sketch()
 }
 
 func firstLine(s string) string {

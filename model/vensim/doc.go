@@ -5,7 +5,8 @@
 // stockflow equation text (with a map from each byte back to the .mdl
 // file), its dimensions and per-element equations for subscripted
 // variables, and the simulation settings from INITIAL TIME, FINAL TIME,
-// TIME STEP and SAVEPER. The sketch is ignored. Vensim's builtins are
+// TIME STEP and SAVEPER. Of the sketch only the variables' places are
+// read (decl.Var.At, for stockflow diagram --layout file). Vensim's builtins are
 // translated to stockflow's with Vensim's meaning (see docs/vensim.md).
 //
 // Names are canonicalised to letters, digits and _ (see CanonicalName):

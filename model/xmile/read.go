@@ -230,6 +230,7 @@ func (r *reader) read() *decl.Model {
 		r.build(x)
 	}
 	r.foldSeeds()
+	r.views(main, r.root)
 	return m
 }
 
