@@ -35,6 +35,9 @@ type DiagramOptions struct {
 	// Caption, when not empty, is a line under a causal-loop diagram's
 	// title: what happens at At, say.
 	Caption string
+	// Layout is LayoutAuto (the default, "" too) or LayoutFile, which
+	// draws the variables where the model file's own diagram has them.
+	Layout string
 }
 
 // Diagram colours: stocks, flows and the loop markers.
@@ -177,6 +180,9 @@ func StockFlowDOT(g *loops.Graph, opt DiagramOptions) ([]byte, error) {
 			attrs += ", headport=n, tailport=n"
 		}
 		fmt.Fprintf(&b, "\t%s -> %s [%s];\n", dotID(e.From), dotID(e.To), attrs)
+	}
+	if err := layoutStatements(&b, g, keep, opt, false); err != nil {
+		return nil, err
 	}
 	b.WriteString("}\n")
 	return b.Bytes(), nil
@@ -371,6 +377,9 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 		}
 		fmt.Fprintf(&b, "\t%s -> %s [id=%s, label=%s, color=%q, fontcolor=%q, penwidth=%s];\n",
 			dotID(e.From), dotID(e.To), dotID(e.From+" -> "+e.To), dotID(signLabel(e.Sign)), col, font, fmtNum(width))
+	}
+	if err := layoutStatements(&b, g, keep, opt, true); err != nil {
+		return nil, err
 	}
 	b.WriteString("}\n")
 	return b.Bytes(), nil

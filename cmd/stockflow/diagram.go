@@ -46,6 +46,12 @@ each, -o's name with "-THRESHOLD-tTIME" before the extension.
 --params=false leaves the params out of the stock-and-flow diagram;
 --focus VAR --depth N draws only the variables within N links of VAR.
 
+--layout file draws the variables where the model file's own diagram has
+them: an XMILE file's view, a Vensim file's sketch, or pos = [x, y] in a
+TOML file (convert keeps the places of an imported model). It is the
+default when the file places its variables; --layout auto lays the
+diagram out anew.
+
 The format follows the extension of -o (default MODEL-diagram.png, or
 MODEL-cld.png with --cld): .png, .svg, .pdf or .dot (the Graphviz source,
 to edit and lay out with Graphviz yourself). Layout is by Graphviz,
@@ -73,6 +79,7 @@ type diagramFlags struct {
 	loops      loopNames
 	dominantAt string
 	crossings  bool
+	layout     string
 }
 
 // loopNames collects the values of a repeatable --loop flag.
@@ -91,6 +98,7 @@ func setupDiagram(fs *flag.FlagSet) func(context.Context, *output, []string) err
 	fs.Var(&f.loops, "loop", "with --cld, highlight the loop `NAME` (repeatable)")
 	fs.StringVar(&f.dominantAt, "dominant-at", "", "with --cld, draw the loops' dominance at time `T`")
 	fs.BoolVar(&f.crossings, "at-crossings", false, "with --cld, draw the loops' dominance at each threshold crossing, one file each")
+	fs.StringVar(&f.layout, "layout", "", "`file`: draw the variables where the model file's own diagram has them; auto: lay them out (default: file when the file places its variables, else auto)")
 	return f.run
 }
 
@@ -128,11 +136,22 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 		return usagef("-o %s: unknown diagram format %q (want .png, .svg, .pdf or .dot)", file, "."+format)
 	}
 
+	switch f.layout {
+	case "", plots.LayoutFile, plots.LayoutAuto:
+	default:
+		return usagef("--layout %q: want file (the model file's own diagram) or auto", f.layout)
+	}
 	m, err := out.load(path)
 	if err != nil {
 		return err
 	}
-	opt := plots.DiagramOptions{HideParams: !f.params, Focus: f.focus, Depth: f.depth, Loops: f.loops, At: at}
+	opt := plots.DiagramOptions{HideParams: !f.params, Focus: f.focus, Depth: f.depth, Loops: f.loops, At: at, Layout: f.layout}
+	if opt.Layout == "" {
+		opt.Layout = plots.LayoutAuto
+		if plots.HasPlaces(loops.NewGraph(m)) {
+			opt.Layout = plots.LayoutFile
+		}
+	}
 	var dot []byte
 	if f.cld {
 		list := loops.Find(loops.NewGraph(m), loops.Options{})
@@ -159,6 +178,9 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 		dot, err = plots.LoopDOT(list, opt)
 	} else {
 		dot, err = plots.StockFlowDOT(loops.NewGraph(m), opt)
+	}
+	if errors.Is(err, plots.ErrNoPlaces) {
+		return fmt.Errorf("--layout file: %s: %w", path, err)
 	}
 	if err != nil {
 		return usagef("%v", err)
