@@ -174,6 +174,31 @@ func TestStats(t *testing.T) {
 	}
 }
 
+// TestStatsNearPerfect checks that Theil's shares stay shares when a
+// fit is off by rounding only: each in [0, 1], summing to 1. Computed
+// from the correlation, 1 − r loses all its digits there, and the
+// covariation share came out as −2·10¹⁴.
+func TestStatsNearPerfect(t *testing.T) {
+	tests := [][2][]float64{
+		{{57.58845905044163, 168.6647836094331}, {57.588459050441636, 168.66478360943307}},
+		{{10, 18.072609523094673, 32.44832948400859, 57.58845905044163}, {10, 18.07260952309467, 32.448329484008596, 57.58845905044163}},
+		{{1e6, 2e6, 3e6}, {1e6 + 1e-9, 2e6, 3e6 - 1e-9}},
+	}
+	for _, tt := range tests {
+		act, sim := tt[0], tt[1]
+		f := stats(sim, act)
+		for _, u := range []float64{f.UM, f.US, f.UC} {
+			if !(u >= 0 && u <= 1) {
+				t.Errorf("sim %v against act %v: got UM %g, US %g, UC %g, want each in [0, 1]", sim, act, f.UM, f.US, f.UC)
+				break
+			}
+		}
+		if sum := f.UM + f.US + f.UC; math.Abs(sum-1) > 1e-9 {
+			t.Errorf("sim %v against act %v: UM + US + UC = %g, want 1", sim, act, sum)
+		}
+	}
+}
+
 // TestBadOptions reports each mistake in what to fit.
 func TestBadOptions(t *testing.T) {
 	m := parse(t, sir)

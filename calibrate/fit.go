@@ -51,12 +51,13 @@ func stats(sim, act []float64) Fit {
 		nan := math.NaN()
 		return Fit{R2: nan, MAPE: nan, MSE: nan, RMSE: nan, UM: nan, US: nan, UC: nan}
 	}
-	var ms, ma, mse, ape float64
+	var ms, ma, me, mse, ape float64
 	nape := 0
 	for i := range sim {
 		ms += sim[i]
 		ma += act[i]
 		e := sim[i] - act[i]
+		me += e
 		mse += e * e
 		if act[i] != 0 {
 			ape += math.Abs(e / act[i])
@@ -65,29 +66,43 @@ func stats(sim, act []float64) Fit {
 	}
 	ms /= n
 	ma /= n
+	me /= n // ms − ma, without cancelling
 	mse /= n
-	var vs, va, cov float64
+	var vs, va, cov, ve, dv float64
 	for i := range sim {
 		ds, da := sim[i]-ms, act[i]-ma
+		de := (sim[i] - act[i]) - me
 		vs += ds * ds
 		va += da * da
 		cov += ds * da
+		ve += de * de
+		dv += de * (ds + da) // vs − va, without cancelling
 	}
 	ss, sa := math.Sqrt(vs/n), math.Sqrt(va/n)
 	r := cov / math.Sqrt(vs*va)
 	f.R2 = r * r
+	if vs == 0 || va == 0 { // no correlation to speak of
+		f.R2 = math.NaN()
+	}
 	f.MAPE = math.NaN()
 	if nape > 0 {
 		f.MAPE = ape / float64(nape)
 	}
 	f.MSE, f.RMSE = mse, math.Sqrt(mse)
-	f.UM = (ms - ma) * (ms - ma) / mse
-	f.US = (ss - sa) * (ss - sa) / mse
-	f.UC = 2 * (1 - r) * ss * sa / mse
-	if vs == 0 || va == 0 { // no correlation to speak of: all of the rest is UC's
-		f.R2 = math.NaN()
-		f.UC = 1 - f.UM - f.US
+	// MSE = (ms − ma)² + (ss − sa)² + 2(1 − r)·ss·sa. The last term is
+	// the variance of the errors less (ss − sa)², and ss − sa is
+	// (vs − va)/n/(ss + sa), each computed from the errors themselves:
+	// computed from r, 1 − r loses every digit when the fit is off by
+	// little more than rounding.
+	um := me * me
+	us := 0.0
+	if ss+sa > 0 {
+		d := dv / n / (ss + sa)
+		us = d * d
 	}
+	uc := max(ve/n-us, 0)
+	total := um + us + uc // MSE, up to rounding
+	f.UM, f.US, f.UC = um/total, us/total, uc/total
 	return f
 }
 
