@@ -25,7 +25,8 @@ var calibrateCmd = &command{
 	setup:   setupCalibrate,
 	long: `Calibrate fits the params named by --params, each within its declared
 [min, max], so that the model in the file MODEL reproduces the observations
-in the CSV or TSV file --data: a time column (--time-column, default
+in the CSV or TSV file --data, or a sheet of an Excel workbook (.xlsx;
+--sheet, default the first): a time column (--time-column, default
 "time") and one column per observed variable, named as in the model. An
 empty cell is a missing observation.
 
@@ -56,25 +57,25 @@ Examples:
 
 // calibrateFlags holds the flags of "stockflow calibrate".
 type calibrateFlags struct {
-	sim        *runFlags
-	data       string
-	timeColumn string
-	params     string
-	weights    string
-	log        bool
-	method     string
-	starts     int
-	workers    int
-	progress   string
-	json       bool
-	out        string
-	plot       string
+	sim      *runFlags
+	data     string
+	obs      *observationFlags
+	params   string
+	weights  string
+	log      bool
+	method   string
+	starts   int
+	workers  int
+	progress string
+	json     bool
+	out      string
+	plot     string
 }
 
 func setupCalibrate(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	f := &calibrateFlags{sim: simFlagsAs(fs, "integrator")}
-	fs.StringVar(&f.data, "data", "", "the observations: a CSV or TSV `FILE` with a time column and one column per observed variable")
-	fs.StringVar(&f.timeColumn, "time-column", "time", "the data file's column of times, `NAME`")
+	fs.StringVar(&f.data, "data", "", "the observations: a CSV, TSV or Excel (.xlsx) `FILE` with a time column and one column per observed variable")
+	f.obs = observationFlagsOf(fs, "the --data file")
 	fs.StringVar(&f.params, "params", "", "fit these params, a comma-separated `LIST`; each must declare min and max")
 	fs.StringVar(&f.weights, "weights", "", "weigh the observed variables' errors: `LIST` of VAR=W, comma-separated (default 1 each)")
 	fs.BoolVar(&f.log, "log", false, "compare the logarithms of simulated and observed values (relative errors)")
@@ -101,6 +102,9 @@ func (f *calibrateFlags) run(ctx context.Context, out *output, args []string) er
 	}
 	if f.data == "" {
 		return usagef("--data FILE is required: the observations to fit")
+	}
+	if err := f.obs.checkSheet("--data", f.data); err != nil {
+		return err
 	}
 	params := syntax.SplitNames(f.params)
 	if len(params) == 0 {
@@ -141,13 +145,9 @@ func (f *calibrateFlags) run(ctx context.Context, out *output, args []string) er
 	if err := f.sim.checkSet(m, out.stderr); err != nil {
 		return err
 	}
-	src, err := decl.ReadFile(f.data, out.maxInput)
+	obs, err := f.obs.read(out, f.data)
 	if err != nil {
 		return err
-	}
-	obs, errs := decl.ReadTable(f.data, src, f.timeColumn, nil)
-	if errs != nil {
-		return syntax.ErrorList(errs)
 	}
 	co := calibrate.Options{
 		Run: opt, Params: params, Weights: weights, Log: f.log, Method: f.method,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"errors"
 	"io"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestMain lets the test binary act as the stockflow command inside the
@@ -29,7 +31,12 @@ func TestMain(m *testing.M) {
 //
 //	status N PROG [ARGS...]
 //
-// which runs PROG like exec and fails unless it exits with status N.
+// which runs PROG like exec and fails unless it exits with status N, and
+//
+//	xlsx OUT SHEET=FILE [SHEET=FILE...]
+//
+// which writes the Excel workbook OUT with a sheet named SHEET for each
+// CSV file FILE, in order (a cell that reads as a number is a number).
 func TestScripts(t *testing.T) {
 	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
 	if err != nil {
@@ -43,6 +50,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status": cmdStatus,
+			"xlsx":   cmdXlsx,
 		},
 	})
 }
@@ -129,4 +137,47 @@ func TestWriteFileAtomic(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("directory holds %d entries, want only out.csv (no temporary files left)", len(entries))
 	}
+}
+
+// cmdXlsx implements the script command "xlsx OUT SHEET=FILE...".
+func cmdXlsx(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! xlsx")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: xlsx OUT SHEET=FILE [SHEET=FILE...]")
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, arg := range args[1:] {
+		name, file, ok := strings.Cut(arg, "=")
+		if !ok {
+			ts.Fatalf("xlsx: %q is not SHEET=FILE", arg)
+		}
+		if i == 0 {
+			ts.Check(f.SetSheetName("Sheet1", name))
+		} else {
+			_, err := f.NewSheet(name)
+			ts.Check(err)
+		}
+		cr := csv.NewReader(strings.NewReader(ts.ReadFile(file)))
+		cr.FieldsPerRecord = -1
+		rows, err := cr.ReadAll()
+		ts.Check(err)
+		for r, rec := range rows {
+			for c, text := range rec {
+				if text == "" {
+					continue
+				}
+				cell, err := excelize.CoordinatesToCellName(c+1, r+1)
+				ts.Check(err)
+				var v any = text
+				if x, err := strconv.ParseFloat(text, 64); err == nil {
+					v = x
+				}
+				ts.Check(f.SetCellValue(name, cell, v))
+			}
+		}
+	}
+	ts.Check(f.SaveAs(ts.MkAbs(args[0])))
 }

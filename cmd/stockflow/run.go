@@ -80,8 +80,9 @@ type runFlags struct {
 	// range an error.
 	strict bool
 	// compare names a file of observations to compare the run with, and
-	// timeColumn its column of times.
-	compare, timeColumn string
+	// obs where in it they stand.
+	compare string
+	obs     *observationFlags
 }
 
 func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
@@ -93,8 +94,8 @@ func setupRun(fs *flag.FlagSet) func(context.Context, *output, []string) error {
 	fs.BoolVar(&f.all, "all", false, "write the params too")
 	fs.IntVar(&f.digits, "digits", 0, "print numbers with `N` significant digits (default the shortest exact form)")
 	fs.BoolVar(&f.strict, "strict", false, "fail, writing nothing, if a variable leaves its declared range")
-	fs.StringVar(&f.compare, "compare", "", "compare the run with the observations in `FILE` (CSV or TSV: a time column, one column per variable) and print the fit statistics on stderr")
-	fs.StringVar(&f.timeColumn, "time-column", "time", "the --compare file's column of times, `NAME`")
+	fs.StringVar(&f.compare, "compare", "", "compare the run with the observations in `FILE` (CSV, TSV or Excel .xlsx: a time column, one column per variable) and print the fit statistics on stderr")
+	f.obs = observationFlagsOf(fs, "the --compare file")
 	return f.run
 }
 
@@ -108,6 +109,19 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 		if err := notInput("-o", f.out, path); err != nil {
 			return err
 		}
+	}
+	if f.compare == "" {
+		var stray string
+		f.fs.Visit(func(fl *flag.Flag) {
+			if fl.Name == "sheet" || fl.Name == "time-column" {
+				stray = fl.Name
+			}
+		})
+		if stray != "" {
+			return usagef("--%s describes the --compare file; give --compare FILE", stray)
+		}
+	} else if err := f.obs.checkSheet("--compare", f.compare); err != nil {
+		return err
 	}
 	m, err := out.load(path)
 	if err != nil {
@@ -129,7 +143,7 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 		return &fileError{path, errors.New("a variable left its declared range (see the warnings above), an error under --strict")}
 	}
 	if f.compare != "" {
-		if err := compareRun(out, f.compare, f.timeColumn, res); err != nil {
+		if err := compareRun(out, f.compare, f.obs, res); err != nil {
 			return err
 		}
 	}
@@ -142,14 +156,10 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 
 // compareRun prints on stderr how well the run res fits the observations
 // in file, as calibrate reports a fit.
-func compareRun(out *output, file, timeColumn string, res *model.Result) error {
-	src, err := decl.ReadFile(file, out.maxInput)
+func compareRun(out *output, file string, where *observationFlags, res *model.Result) error {
+	obs, err := where.read(out, file)
 	if err != nil {
 		return err
-	}
-	obs, errs := decl.ReadTable(file, src, timeColumn, nil)
-	if errs != nil {
-		return errs.Err()
 	}
 	fits, err := calibrate.Compare(res, obs)
 	if err != nil {

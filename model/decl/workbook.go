@@ -89,7 +89,7 @@ func sheetGrid(file string, src []byte, sheet, timeColumn string) (*grid, syntax
 			if s := syntax.Suggest(sheet, sheets); s != "" {
 				msg = fmt.Sprintf("no sheet %q in the workbook (did you mean %q?)", sheet, s)
 			}
-			errs.Add(top, "", msg+"; name the sheet with sheet")
+			errs.Add(top, "", msg+"; name the sheet with sheet (--sheet)")
 			return nil, errs
 		}
 	}

@@ -113,7 +113,7 @@ func TestReadSheetBad(t *testing.T) {
 		want  []string
 	}{
 		{"missing sheet", data(map[string]any{"A1": "time", "B1": "price", "A2": 1, "B2": 2}), "Dta", []string{
-			`obs.xlsx:1:1: no sheet "Dta" in the workbook (did you mean "Data"?); name the sheet with sheet`}},
+			`obs.xlsx:1:1: no sheet "Dta" in the workbook (did you mean "Data"?); name the sheet with sheet (--sheet)`}},
 		{"missing column", data(map[string]any{"A1": "time", "B1": "prices", "A2": 1, "B2": 2}), "", []string{
 			`obs.xlsx:1:1: sheet "Data" cell A1: no value column "price" in the header (did you mean "prices"?); name the column with column`}},
 		{"missing time", data(map[string]any{"B2": "year", "C2": "price", "B3": 1, "C3": 2}), "", []string{
