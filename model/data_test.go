@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -52,44 +53,31 @@ func area(t float64, hold bool) float64 {
 	return a
 }
 
-// TestDataArea drives a flow with a data variable: the stock it fills
-// must be the exact area under the series, read as hold or linear. Euler
-// is exact for a held series whose times lie on the dt grid (each step
-// sees the value held over it); rk2 and rk4 are exact for a linear series
-// (the trapezoid and Simpson rules integrate each straight piece exactly);
-// rk45, which steps across the kinks and jumps, stays within 100 times
-// its relative tolerance on both.
+// TestDataArea drives a flow with a data variable under every
+// integrator: the stock it fills must be the exact area under the series,
+// read as hold or linear. A held series steps at the start of a step (as
+// step() does) and holds through its stages, so every integrator sums
+// its steps exactly when its times lie on the dt grid, rk45 landing on
+// the grid. rk2 and rk4 are exact for a linear series too (the trapezoid
+// and Simpson rules integrate each straight piece exactly), and rk45
+// stays within 100 times its relative tolerance. Euler, first order, sums
+// the series at the steps' starts (a left Riemann sum) instead, exactly
+// so; its error from the area halves with dt.
 func TestDataArea(t *testing.T) {
 	tests := []struct {
 		interp, method string
 		tol            float64
 	}{
 		{"hold", "euler", 1e-12},
+		{"hold", "rk2", 1e-12},
+		{"hold", "rk4", 1e-12},
+		{"hold", "rk45", 1e-12},
 		{"linear", "rk2", 1e-12},
 		{"linear", "rk4", 1e-12},
 		{"linear", "rk45", 1e-6},
-		{"hold", "rk45", 1e-6},
 	}
 	for _, tt := range tests {
-		src := `
-[sim]
-start = -1
-stop = 10
-dt = 0.25
-method = "` + tt.method + `"
-rel_tol = 1e-8
-abs_tol = 1e-10
-[data.observed]
-points = ` + series + `
-interpolate = "` + tt.interp + `"
-[stocks.total]
-initial = 0
-inflows = ["inflow"]
-[flows.inflow]
-eq = "observed"
-`
-		m := mustParse(t, src)
-		r := mustRun(t, m, RunOptions{})
+		r := runArea(t, tt.interp, tt.method, 0.25)
 		got := r.Series("total")
 		for i, tm := range r.Times {
 			want := area(tm, tt.interp == "hold")
@@ -99,6 +87,53 @@ eq = "observed"
 			}
 		}
 	}
+
+	// Euler on a linear series: the left Riemann sum of the series, and
+	// an error from the area that halves with dt.
+	var errs []float64
+	for _, dt := range []float64{0.5, 0.25, 0.125} {
+		r := runArea(t, "linear", "euler", dt)
+		got, obs := r.Series("total"), r.Series("observed")
+		sum := 0.0
+		for i, tm := range r.Times {
+			if math.Abs(got[i]-sum) > 1e-12*math.Max(1, sum) {
+				t.Errorf("linear euler dt=%g: total(t=%g) = %.12g, want the left Riemann sum %.12g", dt, tm, got[i], sum)
+				break
+			}
+			sum += dt * obs[i]
+		}
+		last := len(r.Times) - 1
+		errs = append(errs, math.Abs(got[last]-area(r.Times[last], false)))
+	}
+	for i := 1; i < len(errs); i++ {
+		if ratio := errs[i-1] / errs[i]; math.Abs(ratio-2) > 0.01 {
+			t.Errorf("linear euler: halving dt cut the error %g to %g, a ratio of %g, want 2", errs[i-1], errs[i], ratio)
+		}
+	}
+}
+
+// runArea runs the model of TestDataArea: a stock filled by the series
+// read with interp, from -1 to 10 with the method and dt given.
+func runArea(t *testing.T, interp, method string, dt float64) *Result {
+	t.Helper()
+	src := `
+[sim]
+start = -1
+stop = 10
+dt = ` + strconv.FormatFloat(dt, 'g', -1, 64) + `
+method = "` + method + `"
+rel_tol = 1e-8
+abs_tol = 1e-10
+[data.observed]
+points = ` + series + `
+interpolate = "` + interp + `"
+[stocks.total]
+initial = 0
+inflows = ["inflow"]
+[flows.inflow]
+eq = "observed"
+`
+	return mustRun(t, mustParse(t, src), RunOptions{})
 }
 
 // TestDataInterpolate reads a series between, at, before and after its

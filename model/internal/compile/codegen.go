@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/internal/vm"
 
 	"github.com/stockflow/stockflow/model/syntax"
@@ -285,14 +286,33 @@ func (c *compiler) expr(v *vm.Var, x syntax.Expr, want int32) int32 {
 	return c.konst(math.NaN()) // unreachable after check
 }
 
+// heldData reports whether a call of the lookup lk, whose table is t,
+// with the argument arg reads a data variable's held series at the
+// current time.
+func heldData(lk *vm.Var, t vm.Table, arg syntax.Expr) bool {
+	id, ok := arg.(*syntax.Ident)
+	return ok && id.Name == "time" && t.Mode == vm.InterpHold && lk.Src != nil && lk.Src.Kind == decl.Data
+}
+
 // call emits code for a call of a lookup or of a stateless builtin
 // (stateful ones are expanded already) and returns the slot holding its
 // value.
 func (c *compiler) call(v *vm.Var, x *syntax.Call, want int32) int32 {
 	p := c.p
 	if i, ok := p.ByName[x.Fn.Name]; ok && p.Vars[i].Role == vm.Lookup {
-		a := c.expr(v, x.Args[0], -1)
-		return c.emitOp(vm.OpLookup, want, a, int32(p.Vars[i].Table))
+		lk := p.Vars[i]
+		var a int32
+		if heldData(lk, p.Tables[lk.Table], x.Args[0]) {
+			// A held series steps, as step() does: it is read at the
+			// time of the step, so that it holds through a step's
+			// stages and changes between steps, and rk45 lands on the
+			// dt grid. Each integrator then sums the steps exactly.
+			a = vm.SlotTStep
+			p.GridOnly = true
+		} else {
+			a = c.expr(v, x.Args[0], -1)
+		}
+		return c.emitOp(vm.OpLookup, want, a, int32(lk.Table))
 	}
 	b, ok := builtins[strings.ToLower(x.Fn.Name)]
 	if !ok || b.expand != nil || b.whole {
