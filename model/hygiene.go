@@ -11,7 +11,10 @@ import (
 //   - a time constant shorter than two steps: the averaging or delay
 //     time of a smooth, delay or trend (per stage, for one of order n:
 //     time/n), or a param in time units that a stock is divided by in a
-//     flow's equation (a drain like stock/lifetime). Euler, rk2 and rk4
+//     flow's equation (a drain like stock/lifetime): units that
+//     units.TimeScale reads as a time of the model's time_units (so
+//     [units] month = "year/12" makes months a time of a model in
+//     years), its value converted to them. Euler, rk2 and rk4
 //     then misstate the decay or turn unstable; a smaller dt resolves it.
 //   - a switch on time (time >= T, time < T, ...) whose T is not on the
 //     dt grid: the run switches only at the first step at or after T.

@@ -75,3 +75,47 @@ func TestHygiene(t *testing.T) {
 		}
 	}
 }
+
+// A param is a time constant when the units system says its units are a
+// time of the model, its value converted to the model's time units: a
+// month of a model in years whose [units] relate the two is a twelfth of
+// a year, and a fortnight defined there is a time too. Weeks that the
+// model does not relate to years are not its time, whatever the word.
+func TestHygieneTimeUnits(t *testing.T) {
+	m, err := model.Parse("m.toml", []byte(`time_units = "year"
+[sim]
+stop = 10
+dt = 0.25
+[units]
+month = "year/12"
+fortnight = "year/26"
+[params]
+lag = { value = 3, units = "months" }
+slow = { value = 9, units = "month" }
+trip = { value = 6, units = "fortnights" }
+wait = { value = 0.1, units = "weeks" }
+[stocks.s]
+initial = 1
+outflows = ["out"]
+[flows.out]
+eq = "s / lag + s / slow + s / trip + s / wait"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := m.Hygiene(model.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range ws {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		"m.toml:17:11: flows.out.eq: lag = 3 months (0.25 year) is a time constant (a stock divided by it) of less than two steps (dt = 0.25): the stock drains faster than the run can follow; make dt at most 0.125",
+		"m.toml:17:32: flows.out.eq: trip = 6 fortnights (0.2308 year) is a time constant (a stock divided by it) of less than two steps (dt = 0.25): the stock drains faster than the run can follow; make dt at most 0.1154",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

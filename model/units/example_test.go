@@ -53,3 +53,27 @@ units = "million USD/year"
 	// corridor.toml:7:23: aux.gap.eq: units: capital is million USD, but port_capacity is index: the terms of a sum need like units
 	// build_time year inferred from its use in aux.spending.eq at corridor.toml:9:17
 }
+
+// TimeScale tells whether a param's units are a time, in the model's
+// time units: months are twelfths of a year where [units] says so, and
+// weeks, unrelated to years, are not a time of a model in years.
+func ExampleTimeScale() {
+	m, err := decl.ParseTOML("m.toml", []byte(`time_units = "year"
+[units]
+month = "year/12"
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, u := range []string{"years", "Months", "10 year", "weeks", "people/year"} {
+		scale, ok := units.TimeScale(m, u)
+		fmt.Printf("%s: %.4g %t\n", u, scale, ok)
+	}
+	// Output:
+	// years: 1 true
+	// Months: 0.08333 true
+	// 10 year: 10 true
+	// weeks: 0 false
+	// people/year: 0 false
+}

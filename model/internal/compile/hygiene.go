@@ -8,6 +8,7 @@ import (
 
 	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/syntax"
+	"github.com/stockflow/stockflow/model/units"
 )
 
 // Hygiene returns warnings about the numerics of a run that starts at
@@ -19,7 +20,9 @@ import (
 //     time of a smooth, delay or trend (per stage, for one of order n:
 //     time/n; the builtin record's lag), or a param in time units that a
 //     stock is divided by in a flow's equation (a drain like
-//     stock/lifetime). Euler, rk2 and rk4 then misstate the decay or
+//     stock/lifetime): units that the units system (units.TimeScale)
+//     reads as a time of the model's time_units, the value converted to
+//     them. Euler, rk2 and rk4 then misstate the decay or
 //     turn unstable; a smaller dt resolves it.
 //   - a switch on time (time >= T, time < T, ...) whose T is not on the
 //     dt grid: the run switches only at the first step at or after T.
@@ -103,12 +106,22 @@ func (h *hygiene) equation(v *decl.Var, eq decl.Equation) []*syntax.Error {
 					return true
 				}
 				p := h.d.Var(id.Name)
-				if p == nil || p.Kind != decl.Param || !isTimeUnits(p.Units, h.d.TimeUnits) {
+				if p == nil || p.Kind != decl.Param {
 					return true
 				}
-				if t := h.vals[p.Name]; t < twoDT && t > 0 {
-					warn(x.Y, "%s = %s %s is a time constant (a stock divided by it) of less than two steps (dt = %s): the stock drains faster than the run can follow; make dt at most %s",
-						p.Name, fmtNum(t), p.Units, fmtNum(h.dt), shortNum(t/2))
+				scale, ok := units.TimeScale(h.d, p.Units)
+				if !ok {
+					return true
+				}
+				val := h.vals[p.Name]
+				t := val * scale
+				if t < twoDT && t > 0 {
+					in := ""
+					if scale != 1 {
+						in = fmt.Sprintf(" (%s %s)", shortNum(t), h.d.TimeUnits)
+					}
+					warn(x.Y, "%s = %s %s%s is a time constant (a stock divided by it) of less than two steps (dt = %s): the stock drains faster than the run can follow; make dt at most %s",
+						p.Name, fmtNum(val), p.Units, in, fmtNum(h.dt), shortNum(t/2))
 				}
 			case syntax.LSS, syntax.LEQ, syntax.GTR, syntax.GEQ, syntax.EQL, syntax.NEQ:
 				other := x.Y
@@ -173,27 +186,6 @@ func (h *hygiene) readsStock(x syntax.Expr) bool {
 func isTime(x syntax.Expr) bool {
 	id, ok := syntax.Unparen(x).(*syntax.Ident)
 	return ok && strings.EqualFold(id.Name, "time")
-}
-
-// timeWords are units of time a param's units may name.
-var timeWords = []string{"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
-
-// isTimeUnits reports whether units name a unit of time: the model's
-// time units, or a word such as year or months.
-func isTimeUnits(units, modelUnits string) bool {
-	u := strings.ToLower(strings.TrimSpace(units))
-	if u == "" {
-		return false
-	}
-	if m := strings.ToLower(strings.TrimSpace(modelUnits)); m != "" && (u == m || u == m+"s" || u+"s" == m) {
-		return true
-	}
-	for _, w := range timeWords {
-		if u == w || u == w+"s" {
-			return true
-		}
-	}
-	return false
 }
 
 // shortNum formats a derived number with at most four significant digits.
