@@ -40,3 +40,7 @@ func Ramp(slope, start, end, t float64) float64 { return vm.Ramp(slope, start, e
 func Pulse(magnitude, first, interval, t, dt float64) float64 {
 	return vm.Pulse(magnitude, first, interval, t, dt)
 }
+
+// CallFunc runs the vector function (an allocation, a rank, a matrix
+// inverse) whose record starts at slot b of v and returns its result k.
+func CallFunc(v []float64, b int32, k float64) float64 { return vm.CallFunc(v, b, k) }

@@ -157,6 +157,16 @@ var rules = map[string]rule{
 	"if_then_else": def(rX, "condition:* then:x else:x"),
 	"lookup":       def(rLookup, "table:* x:*"),
 
+	// The vector functions, whose arguments interleave values of
+	// different units: only the one named x is checked.
+	"vector_element":       def(rX, "i:* x:x"),
+	"vector_rank":          def(rDmnl, "k:* direction:* x:*"),
+	"vector_sort_order":    def(rDmnl, "k:* direction:* x:*"),
+	"vector_select":        def(rX, "action:* missing:x values:*"),
+	"allocate_available":   def(rX, "k:* available:x requests:*"),
+	"allocate_by_priority": def(rX, "k:* width:* supply:x requests:*"),
+	"invert_matrix":        def(rUnknown, "k:* matrix:*"),
+
 	// The array functions (decl.Expand), over one argument.
 	"sum":    def(rX, "x:x"),
 	"mean":   def(rX, "x:x"),

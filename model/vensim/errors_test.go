@@ -151,9 +151,14 @@ func TestErrors(t *testing.T) {
 			"m.mdl:1:5: x: unsupported function DELAY MATERIAL (Vensim's conveyors and queues are not implemented): use DELAY FIXED for a pipeline delay, or DELAY N",
 		},
 		{
-			"ALLOCATE BY PRIORITY",
+			"ALLOCATE BY PRIORITY of numbers",
 			"x = ALLOCATE BY PRIORITY(1, 2, 3, 4, 5) ~~|\n",
-			"m.mdl:1:5: x: unsupported function ALLOCATE BY PRIORITY (Vensim's allocation functions are not implemented): compute the shares with explicit equations",
+			"m.mdl:1:26: x: the first argument of ALLOCATE BY PRIORITY must be a subscripted variable whose last subscript is a range (x[region])",
+		},
+		{
+			"ALLOCATE AVAILABLE with a profile not ending in ptype",
+			"b: p, q ~~|\nprof: t, w ~~|\nd[b] = 1, 2 ~~|\npp[b, prof] = 1, 2; 3, 4 ~~|\nx[b] = ALLOCATE AVAILABLE(d[b], pp[b, t], 5) ~~|\n",
+			"m.mdl:5:39: x: ALLOCATE AVAILABLE: the last subscript of the priority profile must be an element of prof followed by three more (ptype, ppriority, pwidth, pextra)",
 		},
 		{
 			"a seed not known at the start",

@@ -489,6 +489,10 @@ func arity(key string) (int, int, bool) {
 		return 5, 5, true
 	case "vector rank", "vector sort order", "vector reorder", "vector elm map":
 		return 2, 2, true
+	case "allocate available":
+		return 3, 3, true
+	case "allocate by priority":
+		return 5, 5, true
 	case "sum", "prod", "vmin", "vmax":
 		return 1, 1, true
 	}
@@ -504,8 +508,6 @@ func unsupported(n *node) string {
 			"as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl"
 	case n.key == "a function of":
 		return "A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation"
-	case n.key == "allocate by priority" || n.key == "allocate available":
-		return "unsupported function " + name + " (Vensim's allocation functions are not implemented): compute the shares with explicit equations"
 	case n.key == "delay material", n.key == "delay conveyor", n.key == "queue fifo", n.key == "queue lifo":
 		return "unsupported function " + name + " (Vensim's conveyors and queues are not implemented): use DELAY FIXED for a pipeline delay, or DELAY N"
 	}
@@ -664,6 +666,10 @@ func (c *ctx) call(n *node) {
 		c.vectorReorder(n)
 	case "vector elm map":
 		c.vectorElmMap(n)
+	case "allocate available":
+		c.allocateAvailable(n)
+	case "allocate by priority":
+		c.allocateByPriority(n)
 	}
 }
 

@@ -53,6 +53,10 @@ type builtin struct {
 	// lower, when not nil, compiles the call instead of op, given the
 	// slots of its value arguments (the table argument is left out).
 	lower func(c *compiler, x *syntax.Call, args []int32, want int32) int32
+	// fn, when not 0, is the vector function (vm.Func) the call runs
+	// over its arguments after the first, which is the position of the
+	// result wanted (vecfuncs.go).
+	fn vm.Func
 
 	// A builtin's units rule is a row of package model/units' table, by
 	// name: the units check runs on the declaration, below the compiler
@@ -129,6 +133,13 @@ var builtinList = []builtin{
 	{name: "zidz", min: 2, max: 2, sig: "zidz(a, b)", doc: "a/b, or 0 when b is 0", Op: vm.OpSafeDiv, omitted: []float64{0}},
 	{name: "if_then_else", min: 3, max: 3, sig: "if_then_else(c, a, b)", doc: "a if c is not 0, else b", Op: vm.OpIf},
 	{name: "lookup", min: 2, max: 2, sig: "lookup(table, x)", doc: "the lookup table's value at x", tableArg: true, lower: lowerLookup},
+	{name: "vector_element", min: 2, max: -1, sig: "vector_element(i, x0, x1, ...)", doc: "x_i, counting from 0; NaN when i is not one of 0 to n-1 (Vensim's VECTOR REORDER and VECTOR ELM MAP)", fn: vm.FuncElement},
+	{name: "vector_rank", min: 3, max: -1, sig: "vector_rank(k, direction, x0, x1, ...)", doc: "the rank, from 1, of x_k among the x, ascending when direction is not 0, else descending; ties in the order of the x (Vensim's VECTOR RANK)", fn: vm.FuncRank},
+	{name: "vector_sort_order", min: 3, max: -1, sig: "vector_sort_order(k, direction, x0, x1, ...)", doc: "the position, from 0, of the x that sorts k-th (k from 0), ascending when direction is not 0, else descending; ties in the order of the x (Vensim's VECTOR SORT ORDER)", fn: vm.FuncSortOrder},
+	{name: "vector_select", min: 3, max: -1, sig: "vector_select(action, missing, s0, x0, s1, x1, ...)", doc: "over the x whose s is not 0: action 0 Σ s·x, 1 Π s·x, 2 min s·x, 3 max s·x, 4 mean s·x, 5 Π x^s, 6 to 10 the sum, product, min, max and mean of x; missing when every s is 0 (Vensim's VECTOR SELECT)", fn: vm.FuncSelect},
+	{name: "allocate_available", min: 7, max: -1, sig: "allocate_available(k, available, q0, type0, priority0, width0, extra0, q1, ...)", doc: "requester k's share (from 0) of available, allocated by priority profiles (Vensim's ALLOCATE AVAILABLE)", fn: vm.FuncAllocAvail},
+	{name: "allocate_by_priority", min: 5, max: -1, sig: "allocate_by_priority(k, width, supply, q0, priority0, q1, priority1, ...)", doc: "requester k's share (from 0) of supply, allocated by priority (Vensim's ALLOCATE BY PRIORITY)", fn: vm.FuncAllocPriority},
+	{name: "invert_matrix", min: 2, max: -1, sig: "invert_matrix(k, m0, m1, ..., m(n*n-1))", doc: "entry k (row by row, from 0) of the inverse of the n×n matrix given row by row; NaN everywhere when it is singular (Vensim's INVERT MATRIX)", fn: vm.FuncInvert},
 	// The inverse Poisson CDF at a uniform draw, which poisson expands to.
 	{name: "$poisson", min: 2, max: 2, internal: true, Op: vm.OpPoisson},
 }

@@ -8,12 +8,13 @@ import (
 )
 
 // TestBuiltinRecords checks that every builtin compiles one way:
-// expanded, lowered by a function, as an instruction, or (only
+// expanded, lowered by a function, as an instruction, as a vector
+// function, or (only
 // active_initial) taken apart as a whole equation.
 func TestBuiltinRecords(t *testing.T) {
 	for _, b := range builtinList {
 		ways := 0
-		for _, ok := range []bool{b.expand != nil, b.lower != nil, b.Op != vm.OpMov, b.whole} {
+		for _, ok := range []bool{b.expand != nil, b.lower != nil, b.Op != vm.OpMov, b.whole, b.fn != 0} {
 			if ok {
 				ways++
 			}

@@ -325,6 +325,8 @@ func (c *compiler) call(v *vm.Var, x *syntax.Call, want int32) int32 {
 	switch {
 	case b.lower != nil:
 		return b.lower(c, x, args, want)
+	case b.fn != 0:
+		return c.lowerFunc(b.fn, args, want)
 	case b.fold:
 		r := args[0]
 		for k := 1; k < len(args); k++ {

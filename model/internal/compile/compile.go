@@ -31,7 +31,8 @@ type compiler struct {
 	hoist     *[]vm.Instr // where run-constant expressions go, when not nil
 	lits      map[int32]bool
 	hoisted   map[int32]bool
-	fixedVars map[int32]bool // slots of params and of values fixed at the start
+	fixedVars map[int32]bool   // slots of params and of values fixed at the start
+	funcRecs  map[string]int32 // the records of vector function calls, by function and argument slots (vecfuncs.go)
 	varying   []bool
 }
 
@@ -299,6 +300,12 @@ func (c *compiler) checkCall(v *vm.Var, e *syntax.Call, fnames []string) {
 	if b.whole {
 		c.errorAt(v, e.Fn.At, "%s must be the whole equation of an aux or flow", b.name)
 		return
+	}
+	if b.fn != 0 {
+		if _, _, _, ok := vm.FuncSizes(b.fn, n-1); !ok {
+			c.errorAt(v, e.Fn.At, "%s cannot take %d arguments: %s", b.name, n, b.sig)
+			return
+		}
 	}
 	if b.tableArg {
 		id, ok := e.Args[0].(*syntax.Ident)

@@ -61,6 +61,10 @@ type op struct {
 	// novec leaves the instruction out of execVec: a run of it executes
 	// one scalar instruction per element.
 	novec bool
+	// late numbers the instruction after OpVec, so that adding it leaves
+	// the numbers of the others, and so the layout of every compiled
+	// model (vm.Program.Layout), as they were.
+	late bool
 }
 
 var ops = []op{
@@ -107,6 +111,11 @@ var ops = []op{
 	{name: "Poisson", asm: "poisson", args: 2, expr: "poissonInv($A, $B)", gen: "-"},
 	{name: "Trunc", asm: "trunc", args: 1, pure: true, expr: "math.Trunc($A)"},
 	{name: "Fmod", asm: "fmod", args: 2, pure: true, expr: "math.Mod($A, $B)"},
+	// A vector function (vecfuncs.go): b is the first slot of the call's
+	// record, a the position of the result wanted. It reads the slots
+	// its record names and writes its cache, so it is neither folded nor
+	// vectorised.
+	{name: "Func", asm: "func", args: 1, lit: 2, expr: "model.CallFunc(v, $B, $A)", novec: true, late: true},
 }
 
 // The fused instructions, dst = (a op1 b) op2 c or c op2 (a op1 b),
@@ -190,6 +199,9 @@ func main() {
 	// The opcodes.
 	b.WriteString("// The opcodes; internal/opgen's table says what each does.\nconst (\n")
 	for k, o := range ops {
+		if o.late {
+			continue
+		}
 		if k == 0 {
 			fmt.Fprintf(&b, "\tOp%s Opcode = iota\n", o.name)
 		} else {
@@ -205,11 +217,16 @@ func main() {
 	OpFusedEnd = OpFused + ` + fmt.Sprint(numFused) + `
 
 	// OpVec runs vecs[a], a vector instruction (VInstr).
-	OpVec  = OpFusedEnd
-	NumOps = OpVec + 1
-)
-
+	OpVec = OpFusedEnd
 `)
+	last := "OpVec"
+	for _, o := range ops {
+		if o.late {
+			fmt.Fprintf(&b, "\tOp%s = %s + 1\n", o.name, last)
+			last = "Op" + o.name
+		}
+	}
+	fmt.Fprintf(&b, "\tNumOps = %s + 1\n)\n\n", last)
 	var inner, outer []string
 	for _, o := range fuseInner {
 		inner = append(inner, "Op"+strings.ToUpper(o.asm[:1])+o.asm[1:])

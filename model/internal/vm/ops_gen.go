@@ -56,7 +56,8 @@ const (
 
 	// OpVec runs vecs[a], a vector instruction (VInstr).
 	OpVec  = OpFusedEnd
-	NumOps = OpVec + 1
+	OpFunc = OpVec + 1
+	NumOps = OpFunc + 1
 )
 
 // FuseInner and FuseOuter are the operations fused instructions combine,
@@ -108,6 +109,7 @@ var OpTable = [NumOps]OpInfo{
 	OpPoisson:    {Name: "poisson", Args: 2, Lit: 0, Pure: false, Grid: false, Vec: true, Gen: ""},
 	OpTrunc:      {Name: "trunc", Args: 1, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = math.Trunc($A)"},
 	OpFmod:       {Name: "fmod", Args: 2, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = math.Mod($A, $B)"},
+	OpFunc:       {Name: "func", Args: 1, Lit: 2, Pure: false, Grid: false, Vec: false, Gen: "$D = model.CallFunc(v, $B, $A)"},
 	OpFused + 0:  {Name: "addadd", Args: 3, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = float64($A + $B) + $C"},
 	OpFused + 2:  {Name: "addsub", Args: 3, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = float64($A + $B) - $C"},
 	OpFused + 3:  {Name: "addsubr", Args: 3, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = $C - float64($A + $B)"},
@@ -333,6 +335,8 @@ func eval1(in *Instr, v []float64, tables []Table) float64 {
 		return math.Trunc(v[in.A])
 	case OpFmod:
 		return math.Mod(v[in.A], v[in.B])
+	case OpFunc:
+		return CallFunc(v, in.B, v[in.A])
 	}
 	return math.NaN()
 }

@@ -1,0 +1,107 @@
+package vensim
+
+import "strconv"
+
+// The allocation functions become stockflow's allocate_available and
+// allocate_by_priority, engine builtins that solve the allocation once a
+// step for every requester (model/internal/vm, vecfuncs.go). The
+// requesters run along the last subscript of the request, paired by
+// position with the last subscript of the variable being defined, as in
+// Vensim.
+
+// allocateAvailable writes ALLOCATE AVAILABLE(request, pp, avail):
+// allocate_available(k, avail, q0, type0, priority0, width0, extra0, q1,
+// …), where k is the position of the requester being defined and each
+// requester's profile is the four elements of pp's last range from the
+// one pp names (ptype, ppriority, pwidth, pextra), its second-last
+// subscript running with the requests.
+func (c *ctx) allocateAvailable(n *node) {
+	const fn = "ALLOCATE AVAILABLE"
+	dm, q, ok := c.vector(fn, n.args[0])
+	if !ok {
+		c.write("0", n.pos)
+		return
+	}
+	pp := n.args[1]
+	v := c.r.vars[pp.key]
+	if pp.kind != nRef || v == nil || len(pp.subs) < 2 || len(v.dims) != len(pp.subs) {
+		c.fail(pp.pos, "the priority profile of %s must be a variable subscripted by the requesters' range and, last, the first of its four profile elements (pp[branch, ptype])", fn)
+		c.write("0", n.pos)
+		return
+	}
+	prof := v.dims[len(v.dims)-1]
+	last := pp.subs[len(pp.subs)-1]
+	first := indexOf(prof.elems, c.r.elems[last.key])
+	if first < 0 || first+4 > len(prof.elems) {
+		c.fail(last.pos, "%s: the last subscript of the priority profile must be an element of %s followed by three more (ptype, ppriority, pwidth, pextra)", fn, prof.name)
+		c.write("0", n.pos)
+		return
+	}
+	k, ok := c.position(fn, n.pos)
+	if !ok {
+		c.write("0", n.pos)
+		return
+	}
+	// The profile with its requester subscript bound to each element in
+	// turn, as the request's, and its profile subscript set.
+	reqSub := pp.subs[len(pp.subs)-2]
+	key := q.subs[len(q.subs)-1].key + "!"
+	c.write("allocate_available("+strconv.Itoa(k)+", ", n.pos)
+	c.tmpl(n.pos, n.args[2])
+	for j := range dm.elems {
+		c.write(", ", n.pos)
+		c.at(q, dm, j)
+		old, had := c.bind[key]
+		c.bind[key] = dm.elems[j]
+		for f := range 4 {
+			e := prof.elems[first+f]
+			cp := *pp
+			cp.subs = append([]sub(nil), pp.subs...)
+			cp.subs[len(cp.subs)-2] = sub{text: reqSub.text, key: q.subs[len(q.subs)-1].key, bang: true, pos: reqSub.pos}
+			cp.subs[len(cp.subs)-1] = sub{text: e, key: nameKey(e), pos: last.pos}
+			c.write(", (", n.pos)
+			c.emit(&cp, 0, false)
+			c.write(")", n.pos)
+		}
+		if had {
+			c.bind[key] = old
+		} else {
+			delete(c.bind, key)
+		}
+	}
+	c.write(")", n.pos)
+}
+
+// allocateByPriority writes ALLOCATE BY PRIORITY(request, priority, size,
+// width, supply): allocate_by_priority(k, width, supply, q0, priority0,
+// q1, …). The size is the number of elements of the request's range,
+// which stockflow takes from the range itself.
+func (c *ctx) allocateByPriority(n *node) {
+	const fn = "ALLOCATE BY PRIORITY"
+	dm, q, ok := c.vector(fn, n.args[0])
+	if !ok {
+		c.write("0", n.pos)
+		return
+	}
+	_, pr, ok := c.vector(fn, n.args[1])
+	if !ok {
+		c.write("0", n.pos)
+		return
+	}
+	k, ok := c.position(fn, n.pos)
+	if !ok {
+		c.write("0", n.pos)
+		return
+	}
+	// The priority runs with the request.
+	pr.subs[len(pr.subs)-1].key = q.subs[len(q.subs)-1].key
+	c.write("allocate_by_priority("+strconv.Itoa(k)+", ", n.pos)
+	c.tmpl(n.pos, n.args[3], ", ", n.args[4])
+	for j := range dm.elems {
+		c.write(", ", n.pos)
+		c.at(q, dm, j)
+		c.write(", ", n.pos)
+		c.at(pr, dm, j)
+	}
+	c.write(")", n.pos)
+}
