@@ -105,3 +105,67 @@ func (c *ctx) allocateByPriority(n *node) {
 	}
 	c.write(")", n.pos)
 }
+
+// invertMatrix writes INVERT MATRIX(m[…, rows, cols], n): invert_matrix(k,
+// m_00, m_01, …) over the last two subscripts of m, row by row, where k
+// is the position, row by row, of the entry being defined, from the last
+// two subscripts of the variable being defined. n is the size of the
+// ranges, which stockflow takes from them.
+func (c *ctx) invertMatrix(n *node) {
+	const fn = "INVERT MATRIX"
+	x := n.args[0]
+	v := c.r.vars[x.key]
+	if x.kind != nRef || v == nil || len(x.subs) < 2 || len(v.dims) != len(x.subs) ||
+		c.r.dims[x.subs[len(x.subs)-1].key] == nil || c.r.dims[x.subs[len(x.subs)-2].key] == nil ||
+		x.subs[len(x.subs)-1].key == x.subs[len(x.subs)-2].key {
+		c.fail(x.pos, "the first argument of %s must be a variable whose last two subscripts are two ranges of the same size (m[row, col])", fn)
+		c.write("0", n.pos)
+		return
+	}
+	rows, cols := v.dims[len(v.dims)-2], v.dims[len(v.dims)-1]
+	if len(rows.elems) != len(cols.elems) {
+		c.fail(x.pos, "%s: %s has %d elements and %s %d: the matrix must be square", fn, rows.name, len(rows.elems), cols.name, len(cols.elems))
+		c.write("0", n.pos)
+		return
+	}
+	if len(c.elems) < 2 || len(c.v.dims) < 2 {
+		c.fail(n.pos, "%s gives a matrix: the variable it defines must have two subscripts or more", fn)
+		c.write("0", n.pos)
+		return
+	}
+	size := len(rows.elems)
+	i := indexOf(c.v.dims[len(c.v.dims)-2].elems, c.elems[len(c.elems)-2])
+	j := indexOf(c.v.dims[len(c.v.dims)-1].elems, c.elems[len(c.elems)-1])
+	if i < 0 || j < 0 || i >= size || j >= size {
+		c.fail(n.pos, "%s: %s has more rows or columns than the matrix", fn, c.v.name)
+		c.write("0", n.pos)
+		return
+	}
+	cp := *x
+	cp.subs = append([]sub(nil), x.subs...)
+	rk, ck := cp.subs[len(cp.subs)-2].key+"!", cp.subs[len(cp.subs)-1].key+"!"
+	cp.subs[len(cp.subs)-2].bang = true
+	cp.subs[len(cp.subs)-1].bang = true
+	oldR, hadR := c.bind[rk]
+	oldC, hadC := c.bind[ck]
+	c.write("invert_matrix("+strconv.Itoa(i*size+j), n.pos)
+	for r := range size {
+		for q := range size {
+			c.bind[rk], c.bind[ck] = rows.elems[r], cols.elems[q]
+			c.write(", (", n.pos)
+			c.emit(&cp, 0, false)
+			c.write(")", n.pos)
+		}
+	}
+	c.write(")", n.pos)
+	for _, b := range []struct {
+		key, old string
+		had      bool
+	}{{rk, oldR, hadR}, {ck, oldC, hadC}} {
+		if b.had {
+			c.bind[b.key] = b.old
+		} else {
+			delete(c.bind, b.key)
+		}
+	}
+}

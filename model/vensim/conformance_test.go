@@ -59,7 +59,6 @@ var expectedFailures = map[string]string{
 	"allocate_available": "Vensim solves the allocation only until the shares add up to within about 1e-5 of what is available; stockflow solves it to the last bit, so values differ by up to 4e-4 of a column's largest",
 	"control_vars":       "FINAL TIME, TIME STEP and SAVEPER given by equations over time are not supported",
 	"dynamic_final_time": "a FINAL TIME that changes during the run is not supported",
-	"invert_matrix":      "INVERT MATRIX is not implemented",
 	"na":                 "the expected output leaves :NA: cells blank, which the suite's forward-fill rule reads as the last number",
 }
 

@@ -491,6 +491,8 @@ func arity(key string) (int, int, bool) {
 		return 2, 2, true
 	case "allocate available":
 		return 3, 3, true
+	case "invert matrix":
+		return 2, 2, true
 	case "allocate by priority":
 		return 5, 5, true
 	case "sum", "prod", "vmin", "vmax":
@@ -670,6 +672,8 @@ func (c *ctx) call(n *node) {
 		c.allocateAvailable(n)
 	case "allocate by priority":
 		c.allocateByPriority(n)
+	case "invert matrix":
+		c.invertMatrix(n)
 	}
 }
 
