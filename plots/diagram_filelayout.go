@@ -2,11 +2,14 @@ package plots
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 
+	"github.com/goccy/go-graphviz"
 	"github.com/stockflow/stockflow/loops"
 	"github.com/stockflow/stockflow/model/decl"
 	"gonum.org/v1/plot/font"
@@ -202,4 +205,58 @@ func layoutStatements(b *bytes.Buffer, g *loops.Graph, keep map[string]bool, opt
 		return writeFileLayout(b, g, keep, cld)
 	}
 	return fmt.Errorf("unknown diagram layout %q (want %s or %s)", opt.Layout, LayoutFile, LayoutAuto)
+}
+
+// placesMargin is the space Places leaves above and left of a diagram, in
+// points.
+const placesMargin = 50
+
+// Places lays out g's stock-and-flow diagram automatically, as
+// StockFlowDOT and RenderDiagram draw it (LayoutAuto, params included),
+// and returns where each variable stands, in the units of XMILE's and
+// Vensim's diagrams: screen pixels (points here), x to the right and y
+// down, with a margin above and left of the top left node. A model
+// written as XMILE without places of its own is given these, so that
+// other tools open it with a diagram.
+func Places(ctx context.Context, g *loops.Graph) (map[string]decl.Point, error) {
+	dot, err := StockFlowDOT(g, DiagramOptions{})
+	if err != nil {
+		return nil, err
+	}
+	gv, err := graphviz.New(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("starting graphviz: %w", err)
+	}
+	defer gv.Close()
+	gg, err := graphviz.ParseBytes(dot)
+	if err != nil {
+		return nil, fmt.Errorf("reading the DOT: %w", err)
+	}
+	defer gg.Close()
+	var js bytes.Buffer
+	if err := gv.Render(ctx, gg, "json", &js); err != nil {
+		return nil, fmt.Errorf("laying out the diagram: %w", err)
+	}
+	var lay placedGraph
+	if err := json.Unmarshal(js.Bytes(), &lay); err != nil {
+		return nil, fmt.Errorf("reading graphviz's layout: %w", err)
+	}
+	pts := map[string][2]float64{}
+	minX, maxY := math.Inf(1), math.Inf(-1)
+	for _, o := range lay.Objects {
+		if _, ok := g.Node(o.Name); !ok {
+			continue // a cloud
+		}
+		var x, y float64
+		if _, err := fmt.Sscanf(o.Pos, "%g,%g", &x, &y); err != nil {
+			return nil, fmt.Errorf("reading graphviz's layout: node %q at %q: %v", o.Name, o.Pos, err)
+		}
+		pts[o.Name] = [2]float64{x, y}
+		minX, maxY = min(minX, x), max(maxY, y)
+	}
+	places := make(map[string]decl.Point, len(pts))
+	for name, p := range pts {
+		places[name] = decl.Point{X: math.Round(p[0] - minX + placesMargin), Y: math.Round(maxY - p[1] + placesMargin)}
+	}
+	return places, nil
 }

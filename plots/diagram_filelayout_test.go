@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"path/filepath"
@@ -168,5 +169,33 @@ func TestDiagramFileLayoutNone(t *testing.T) {
 	}
 	if _, err := StockFlowDOT(l.Graph, DiagramOptions{Layout: "sideways"}); err == nil {
 		t.Error("layout sideways: no error")
+	}
+}
+
+// TestPlaces lays out sir.toml for an XMILE view: every variable has a
+// place, a margin in from the top left, and the chain of stocks reads left
+// to right.
+func TestPlaces(t *testing.T) {
+	l := loadList(t, diagramExamples["sir"])
+	places, err := Places(context.Background(), l.Graph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range l.Graph.Nodes {
+		p, ok := places[n.Name]
+		if !ok {
+			t.Errorf("%s has no place", n.Name)
+			continue
+		}
+		if p.X < placesMargin || p.Y < placesMargin {
+			t.Errorf("%s at %v, inside the margin of %d", n.Name, p, placesMargin)
+		}
+	}
+	if len(places) != len(l.Graph.Nodes) {
+		t.Errorf("%d places for %d variables", len(places), len(l.Graph.Nodes))
+	}
+	s, i, r := places["susceptible"], places["infectious"], places["recovered"]
+	if !(s.X < i.X && i.X < r.X) {
+		t.Errorf("stocks at susceptible %v, infectious %v, recovered %v: not left to right", s, i, r)
 	}
 }

@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/stockflow/stockflow/loops"
+	"github.com/stockflow/stockflow/model"
 
 	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/syntax"
 	"github.com/stockflow/stockflow/model/xmile"
+	"github.com/stockflow/stockflow/plots"
 )
 
 var convertCmd = &command{
@@ -24,14 +29,17 @@ var convertCmd = &command{
 checks that it compiles, and writes it in stockflow's TOML format:
 variables in the order the file declares them, each in a table of its
 own, with their units and docs. The converted model simulates to the
-same numbers.
+same numbers. The places of the variables on an XMILE or Vensim file's
+own diagram are kept, as pos = [x, y].
 
 With -o FILE.xmile (or .stmx, .xml), or --to xmile, it writes XMILE 1.0
 instead, for Stella, Simlin and other XMILE tools: the settings,
 dimensions and variables, which read back into the same model. What
 XMILE has no place for (thresholds, loops, plots, scenarios, checks,
 params' distributions) is left out with a warning, as are functions
-that XMILE does not define, which are written as they are.
+that XMILE does not define, which are written as they are. The diagram
+is written as a view: the variables at their places, or, for a model
+without places, where stockflow diagram lays them out.
 
 The output goes to stdout unless -o names a file. That file is written
 whole or not at all: if the conversion fails, an existing file is left
@@ -80,6 +88,9 @@ func setupConvert(fs *flag.FlagSet) func(context.Context, *output, []string) err
 		printWarnings(o.stderr, d)
 		write := func(w io.Writer) error { return decl.WriteTOML(w, d) }
 		if to == "xmile" {
+			if err := placeForXMILE(ctx, m, d); err != nil {
+				return err
+			}
 			write = func(w io.Writer) error {
 				warns, err := xmile.Write(w, d)
 				printWarningList(o.stderr, warns)
@@ -107,4 +118,24 @@ func printWarningList(w io.Writer, list []*syntax.Error) {
 		c.Msg = "warning: " + c.Msg
 		syntax.PrintError(w, "stockflow: ", &c)
 	}
+}
+
+// placeForXMILE gives the variables of d, the declaration of m, the
+// places of m's automatic stock-and-flow diagram when none has a place of
+// its own, so that the XMILE written opens in Stella or Simlin with a
+// diagram.
+func placeForXMILE(ctx context.Context, m *model.Model, d *decl.Model) error {
+	if slices.ContainsFunc(d.Vars, func(v *decl.Var) bool { return v.At != nil }) {
+		return nil
+	}
+	places, err := plots.Places(ctx, loops.NewGraph(m))
+	if err != nil {
+		return fmt.Errorf("laying out the diagram for the XMILE view: %w", err)
+	}
+	for _, v := range d.Vars {
+		if p, ok := places[v.Name]; ok {
+			v.At = &p
+		}
+	}
+	return nil
 }

@@ -184,6 +184,7 @@ func (x *xwriter) model() {
 		x.variable(v)
 	}
 	x.close("variables")
+	x.views()
 	x.close("model")
 	x.close("xmile")
 	x.dropped()
