@@ -195,10 +195,13 @@ func (c Case) Runner(root, engine string) (run func() error, vars int, err error
 	if err != nil {
 		return nil, 0, err
 	}
+	// Each run reuses the previous one's Result, as the hand-written Go
+	// reuses its buffer.
 	opt := model.RunOptions{Vars: c.Outputs}
 	ctx := context.Background()
 	return func() error {
-		_, err := m.Run(ctx, opt)
+		res, err := m.Run(ctx, opt)
+		opt.Reuse = res
 		return err
 	}, len(m.Names()), nil
 }

@@ -60,6 +60,15 @@ type RunOptions struct {
 	// Trace). Zero means DefaultMaxValues; a negative value means no
 	// bound. A run that would keep more is refused before it starts.
 	MaxValues int64
+
+	// Reuse, when not nil, is the Result of an earlier run of the same
+	// model that the caller is done with: the run keeps its values in
+	// Reuse's storage, where that is large enough, instead of allocating
+	// its own, and returns Reuse itself, overwritten. Sweeps, Monte Carlo
+	// and calibration that read one run's Result before starting the next
+	// allocate the storage once. A run that fails leaves Reuse
+	// overwritten in part. Nil makes a new Result.
+	Reuse *Result
 }
 
 // DefaultMaxSteps is the bound on steps when RunOptions.MaxSteps is zero.

@@ -48,23 +48,30 @@ type Result struct {
 
 // newResult makes a Result for the outputs names with room for capacity
 // save points. index maps each name to its position in names; nil makes
-// one.
-func newResult(names []string, capacity int, method string, index map[string]int) *Result {
+// one. When reuse is not nil, the Result is reuse itself, its storage
+// kept where it is large enough and everything else about it forgotten.
+func newResult(names []string, capacity int, method string, index map[string]int, reuse *Result) *Result {
 	capacity = max(capacity, 1)
-	r := &Result{
-		Names:  names,
-		Times:  make([]float64, 0, capacity),
-		Method: method,
-		vals:   make([]float64, len(names)*capacity),
-		stride: capacity,
-		index:  index,
+	r := reuse
+	if r == nil {
+		r = &Result{}
+	}
+	times, vals := r.Times[:0], r.vals
+	if cap(times) < capacity {
+		times = make([]float64, 0, capacity)
+	}
+	if n := len(names) * capacity; cap(vals) >= n {
+		vals = vals[:n] // every value a run reads back is written first
+	} else {
+		vals = make([]float64, n)
 	}
 	if index == nil {
-		r.index = make(map[string]int, len(names))
+		index = make(map[string]int, len(names))
 		for i, n := range names {
-			r.index[n] = i
+			index[n] = i
 		}
 	}
+	*r = Result{Names: names, Times: times, Method: method, vals: vals, stride: capacity, index: index}
 	return r
 }
 

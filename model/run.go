@@ -155,7 +155,8 @@ func isMultiple(save, dt float64) bool {
 // run is the state of one run. Nothing in it is shared with other runs.
 type run struct {
 	p      *vm.Program
-	native *Native // generated code, or nil
+	tables []vm.Table // the Program's tables, each remembering its last segment for this run
+	native *Native    // generated code, or nil
 	kernel *Kernel
 	s      settings
 	v      []float64 // slot values
@@ -190,6 +191,9 @@ func (r *run) Slots() []float64 { return r.v }
 func (r *run) Clone() vm.System {
 	cp := *r
 	cp.v = append([]float64(nil), r.v...)
+	if r.native == nil {
+		cp.tables = vm.Cached(r.p.Tables)
+	}
 	return &cp
 }
 
@@ -233,6 +237,11 @@ func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	p := m.prog
 	r := &run{p: p, native: m.native, kernel: m.kernel, s: s, n: len(p.Stocks)}
+	if m.native == nil {
+		r.tables = vm.Cached(p.Tables)
+	} else {
+		r.tables = p.Tables
+	}
 	r.v = make([]float64, p.NSlots)
 	copy(r.v, p.Consts)
 	r.v[vm.SlotTime], r.v[vm.SlotTStep], r.v[vm.SlotDT] = s.Start, s.Start, s.DT
@@ -400,7 +409,7 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
-	r.res = newResult(outNames, s.NSteps/s.SaveK+2, s.Method, index)
+	r.res = newResult(outNames, s.NSteps/s.SaveK+2, s.Method, index, opt.Reuse)
 	r.res.model = m
 	r.res.Warnings = slices.Clone(s.notes)
 	r.varLo, r.varHi = int(p.StockLo)+r.n, int(p.StockLo)+r.n
@@ -466,7 +475,7 @@ func (r *run) initialValues() error {
 	if r.native != nil {
 		r.native.Init(r.v, r.kernel)
 	} else {
-		vm.Exec(p.InitCode, r.v, p.Tables, nil)
+		vm.Exec(p.InitCode, r.v, r.tables, nil)
 	}
 	r.pending = make([]float64, len(p.Prevs)+len(p.Pipes))
 	r.rings = make([][]float64, len(p.Pipes))
@@ -532,9 +541,9 @@ func (r *run) Eval(t, h float64, y, dy []float64) {
 	case r.native != nil:
 		r.native.Flow(v, r.kernel)
 	case r.dynCode != nil:
-		vm.Exec(r.dynCode, v, p.Tables, p.Vecs)
+		vm.Exec(r.dynCode, v, r.tables, p.Vecs)
 	default:
-		vm.Exec(p.FastCode, v, p.Tables, p.Vecs)
+		vm.Exec(p.FastCode, v, r.tables, p.Vecs)
 	}
 	for _, i := range p.NonNeg {
 		if r.s.Clip {
@@ -558,7 +567,7 @@ func (r *run) Eval(t, h float64, y, dy []float64) {
 		return
 	}
 	if len(p.NonNeg) == 0 {
-		vm.Exec(p.FastRates, v, p.Tables, p.Vecs)
+		vm.Exec(p.FastRates, v, r.tables, p.Vecs)
 		copy(dy, v[p.DyLo:int(p.DyLo)+len(dy)])
 		return
 	}
@@ -584,7 +593,7 @@ func (r *run) Record(t float64) {
 	case r.nativeRates:
 		r.native.Flow(r.v, r.kernel)
 	case len(r.outCode) > 0:
-		vm.Exec(r.outCode, r.v, r.p.Tables, r.p.Vecs)
+		vm.Exec(r.outCode, r.v, r.tables, r.p.Vecs)
 	}
 	if !r.sawNonFinite && r.varHi > r.varLo {
 		r.checkVars(t)
@@ -762,7 +771,7 @@ func (r *run) firstNonFinite(t float64, y []float64) string {
 	if r.native != nil {
 		r.native.Flow(v, r.kernel)
 	} else {
-		vm.Exec(p.FastCode, v, p.Tables, p.Vecs)
+		vm.Exec(p.FastCode, v, r.tables, p.Vecs)
 	}
 	for _, i := range p.FlowVars {
 		cv := p.Vars[i]

@@ -104,7 +104,10 @@ var ops = []op{
 	{name: "SafeDiv", asm: "safediv", args: 3, pure: true, hot: true, expr: "model.SafeDiv($A, $B, $C)"},
 	// b is the table's index; lookups are not folded, since folding
 	// runs without the tables.
-	{name: "Lookup", asm: "lookup", args: 1, lit: 2, hot: true, expr: "tables[$B].At($A)", gen: "$D = k.Lookup($B, $A)"},
+	// The interpreter tries the table's last segment itself (Table.At
+	// would too, but it is too large to inline).
+	{name: "Lookup", asm: "lookup", args: 1, lit: 2, hot: true, expr: "tables[$B].At($A)", gen: "$D = k.Lookup($B, $A)",
+		stmt: "if s, x := tables[$B].Last, $A; s != nil && s.X0 < x && x < s.X1 {\n\t$D = s.Y0 + (x-s.X0)*s.DY/s.DX\n} else {\n\t$D = tables[$B].at(x)\n}"},
 	{name: "Pulse", asm: "pulse", args: 3, grid: true, expr: "model.Pulse($A, $B, $C, $TSTEP, $DT)"},
 	{name: "Step", asm: "step", args: 2, grid: true, expr: "model.Step($A, $B, $TSTEP, $DT)"},
 	{name: "Ramp", asm: "ramp", args: 3, expr: "model.Ramp($A, $B, $C, $TIME)"},

@@ -190,7 +190,11 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 		case OpSafeDiv:
 			v[in.Dst] = SafeDiv(v[in.A], v[in.B], v[in.C])
 		case OpLookup:
-			v[in.Dst] = tables[in.B].At(v[in.A])
+			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+				v[in.Dst] = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				v[in.Dst] = tables[in.B].at(x)
+			}
 		case OpFused + 0: // addadd
 			v[in.Dst] = float64(v[in.A]+v[in.B]) + v[in.C]
 		case OpFused + 2: // addsub

@@ -113,6 +113,21 @@ type Table struct {
 	Xs, Ys      []float64
 	Extrapolate bool
 	Mode        Interp
+
+	// Last, when not nil, holds the segment the last reading fell in,
+	// where At looks first: a run reads each lookup at nearby x step
+	// after step. It is nil in a Program's tables, which runs share; a
+	// run reads copies of them with a Last of its own (Cached).
+	Last *Segment
+}
+
+// Segment is the segment between two points of a Table that a reading
+// fell in: from (X0, Y0) to (X1, Y0+DY), DX = X1-X0.
+type Segment struct{ X0, X1, Y0, DY, DX float64 }
+
+// remember makes seg the segment from point i to point i+1 of xs, ys.
+func (seg *Segment) remember(xs, ys []float64, i int) {
+	*seg = Segment{X0: xs[i], X1: xs[i+1], Y0: ys[i], DY: ys[i+1] - ys[i], DX: xs[i+1] - xs[i]}
 }
 
 // Interp is how a table is read between its points.
@@ -125,18 +140,32 @@ const (
 	InterpNone                 // only at the points; NaN between them
 )
 
-// At returns the Table's value at x by linear interpolation, finding
-// the segment by a linear scan in short tables and by binary search in
-// long ones. The common case — x inside a short table read linearly — is
-// small enough for the compiler to inline into the interpreter's loop and
-// into generated code; at does the rest, with the same arithmetic.
+// Cached returns copies of tables that remember, each, the segment their
+// last reading fell in, for one run (or one goroutine) to read: the
+// copies share the points with tables but not the memory of the
+// segment. The tables read linearly get a Last; the others need none.
+func Cached(tables []Table) []Table {
+	out := slices.Clone(tables)
+	last := make([]Segment, len(out))
+	for i := range out {
+		if out[i].Mode == InterpLinear && len(out[i].Xs) > 1 {
+			out[i].Last = &last[i]
+		}
+	}
+	return out
+}
+
+// At returns the Table's value at x by linear interpolation. A Table
+// with a Last tries the segment of its last reading first; otherwise, or
+// when x is not inside that segment, at finds the segment, by a linear
+// scan in short tables and by binary search in long ones. Whichever finds
+// it, the arithmetic is the same, so the value is the same bit for bit.
+// The common case is small enough for the compiler to inline into the
+// interpreter's loop.
 func (t *Table) At(x float64) float64 {
-	xs := t.Xs
-	if len(xs) <= 16 && t.Mode == InterpLinear && len(xs) > 1 && x > xs[0] {
-		for i, xi := range xs[1:] {
-			if x < xi {
-				return t.Ys[i] + (x-xs[i])*(t.Ys[i+1]-t.Ys[i])/(xi-xs[i])
-			}
+	if s := t.Last; s != nil {
+		if s.X0 < x && x < s.X1 {
+			return s.Y0 + (x-s.X0)*s.DY/s.DX
 		}
 	}
 	return t.at(x)
@@ -172,6 +201,9 @@ func (t *Table) at(x float64) float64 {
 		for xs[lo+1] <= x {
 			lo++
 		}
+		if t.Last != nil {
+			t.Last.remember(xs, ys, lo)
+		}
 		return ys[lo] + (x-xs[lo])*(ys[lo+1]-ys[lo])/(xs[lo+1]-xs[lo])
 	}
 	lo, hi := 0, n-1 // xs[lo] < x < xs[hi]
@@ -182,6 +214,9 @@ func (t *Table) at(x float64) float64 {
 		} else {
 			hi = mid
 		}
+	}
+	if t.Last != nil {
+		t.Last.remember(xs, ys, lo)
 	}
 	return ys[lo] + (x-xs[lo])*(ys[hi]-ys[lo])/(xs[hi]-xs[lo])
 }

@@ -113,3 +113,68 @@ func TestExecVecMatchesExec(t *testing.T) {
 		t.Errorf("checked only %d cases", checked)
 	}
 }
+
+// TestCachedAt checks that tables that remember their last segment give
+// the value, bit for bit, that the Program's tables give, read through
+// Table.At and through the interpreter's lookup, for readings that creep
+// along a table, jump about, land on its points, leave it and are NaN.
+func TestCachedAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	var tables []Table
+	for _, n := range []int{2, 3, 5, 16, 17, 40} {
+		for _, extra := range []bool{false, true} {
+			xs, ys := make([]float64, n), make([]float64, n)
+			x := -1.0
+			for i := range xs {
+				x += 0.1 + rng.Float64()
+				xs[i], ys[i] = x, rng.NormFloat64()
+			}
+			ys[0] = math.Copysign(0, -1)
+			tables = append(tables, Table{Xs: xs, Ys: ys, Extrapolate: extra})
+		}
+	}
+	tables = append(tables, Table{Xs: []float64{0, 1, 2}, Ys: []float64{5, 6, 7}, Mode: InterpHold})
+	cached := Cached(tables)
+	code := make([]Instr, len(tables))
+	v := make([]float64, 2*len(tables))
+	for i := range tables {
+		code[i] = Instr{Op: OpLookup, Dst: int32(len(tables) + i), A: int32(i), B: int32(i)}
+	}
+	x := 0.0
+	for k := range 20000 {
+		switch r := rng.IntN(20); {
+		case r == 0:
+			x = math.NaN()
+		case r == 1:
+			x = -3 + 60*rng.Float64()
+		case r == 2:
+			x = tables[rng.IntN(len(tables))].Xs[0] // a table's first point
+		case r < 5:
+			tb := tables[rng.IntN(len(tables))]
+			x = tb.Xs[rng.IntN(len(tb.Xs))]
+		default:
+			if math.IsNaN(x) {
+				x = 0
+			}
+			x += 0.05 * rng.NormFloat64()
+		}
+		for i := range tables {
+			v[i] = x
+		}
+		Exec(code, v, cached, nil)
+		for i := range tables {
+			want := tables[i].At(x)
+			if got := cached[i].At(x); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("reading %d, table %d at %v: cached At gives %v, uncached %v", k, i, x, got, want)
+			}
+			if got := v[len(tables)+i]; math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("reading %d, table %d at %v: the interpreter gives %v, uncached At %v", k, i, x, got, want)
+			}
+		}
+	}
+	for i := range tables {
+		if tables[i].Last != nil {
+			t.Errorf("table %d: Cached gave the Program's table a Last", i)
+		}
+	}
+}
