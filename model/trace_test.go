@@ -26,3 +26,30 @@ func TestRates(t *testing.T) {
 		t.Error("a state of the wrong length was accepted")
 	}
 }
+
+// TestRatesLookup checks Trace.Rates on a model whose rate reads a
+// lookup: the rate at a state is the lookup's value there.
+func TestRatesLookup(t *testing.T) {
+	m := mustParse(t, `
+[sim]
+stop = 10
+dt = 1
+[lookups.effect]
+points = [[0, 1], [10, 3], [20, 4]]
+[stocks.s]
+initial = 2
+inflows = ["grow"]
+[flows.grow]
+eq = "effect(s)"
+`)
+	tr := mustRun(t, m, RunOptions{Trace: true}).Trace()
+	dy := make([]float64, 1)
+	for _, c := range []struct{ s, want float64 }{{5, 2}, {15, 3.5}, {30, 4}} {
+		if err := tr.Rates(3, []float64{c.s}, dy); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(dy[0]-c.want) > 1e-12 {
+			t.Errorf("Rates at s=%g: %g, want %g", c.s, dy[0], c.want)
+		}
+	}
+}
