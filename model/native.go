@@ -36,25 +36,29 @@ type Native struct {
 
 // Kernel lets generated code hand single instructions back to the
 // interpreter: the rarer operations (lookups, pulses, random variates),
-// which generated code leaves to it.
-type Kernel struct{ p *vm.Program }
+// which generated code leaves to it. Each run has a Kernel of its own,
+// whose lookups remember the segment of their last reading.
+type Kernel struct {
+	p      *vm.Program
+	tables []vm.Table
+}
 
 // Init executes instruction i of the interpreter's init code on v.
-func (k *Kernel) Init(i int, v []float64) { vm.Exec(k.p.InitCode[i:i+1], v, k.p.Tables, nil) }
+func (k *Kernel) Init(i int, v []float64) { vm.Exec(k.p.InitCode[i:i+1], v, k.tables, nil) }
 
 // Flow executes instruction i of the interpreter's flow code on v.
-func (k *Kernel) Flow(i int, v []float64) { vm.Exec(k.p.FlowCode[i:i+1], v, k.p.Tables, nil) }
+func (k *Kernel) Flow(i int, v []float64) { vm.Exec(k.p.FlowCode[i:i+1], v, k.tables, nil) }
 
 // Lookup returns the value of the model's lookup table i at x.
-func (k *Kernel) Lookup(i int, x float64) float64 { return k.p.Tables[i].At(x) }
+func (k *Kernel) Lookup(i int, x float64) float64 { return k.tables[i].At(x) }
 
 // Xs returns the x of the points of the model's lookup table i, for
 // Interp. Do not modify them.
-func (k *Kernel) Xs(i int) []float64 { return k.p.Tables[i].Xs }
+func (k *Kernel) Xs(i int) []float64 { return k.tables[i].Xs }
 
 // Ys returns the y of the points of the model's lookup table i, for
 // Interp. Do not modify them.
-func (k *Kernel) Ys(i int) []float64 { return k.p.Tables[i].Ys }
+func (k *Kernel) Ys(i int) []float64 { return k.tables[i].Ys }
 
 // LoadNative compiles a model from its source, as Parse does, and attaches
 // generated code to it. It fails when the code was generated from another
@@ -71,7 +75,7 @@ func LoadNative(filename string, src []byte, n Native) (*Model, error) {
 		return nil, errors.New("model.LoadNative: Native needs both Init and Flow")
 	}
 	m.native = &n
-	m.kernel = &Kernel{p: m.prog}
+	m.kernel = &Kernel{p: m.prog, tables: m.prog.Tables}
 	return m, nil
 }
 

@@ -2,10 +2,12 @@ package model
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,5 +69,58 @@ func TestGenerateGo(t *testing.T) {
 	})
 	if layout != m.prog.Layout() {
 		t.Errorf("Layout %q, want the model's %q", layout, m.prog.Layout())
+	}
+}
+
+// TestGenerateGoChunks checks that GenerateGo writes a long function as
+// chunks that it calls in turn, none of them long, and that a value read
+// later in its function is read from a local, not from its slot.
+func TestGenerateGoChunks(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("[sim]\nstop = 1\ndt = 0.5\n[stocks.s]\ninitial = 1\ninflows = [\"f\"]\n[flows.f]\neq = \"a0 / 1000\"\n[aux.a0]\neq = \"s * 2\"\n")
+	const n = 5000
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&src, "[aux.a%d]\neq = \"a%d * 1.5 - s\"\n", i, i-1)
+	}
+	m := mustParse(t, src.String())
+	var b bytes.Buffer
+	if err := m.GenerateGo(&b, "long", "m.toml", []byte(src.String())); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "model.go", b.Bytes(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string][]string{}
+	longest := 0
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok {
+			continue
+		}
+		longest = max(longest, len(fd.Body.List))
+		for _, st := range fd.Body.List {
+			if es, ok := st.(*ast.ExprStmt); ok {
+				if c, ok := es.X.(*ast.CallExpr); ok {
+					if id, ok := c.Fun.(*ast.Ident); ok {
+						calls[fd.Name.Name] = append(calls[fd.Name.Name], id.Name)
+					}
+				}
+			}
+		}
+	}
+	// The aux are not needed for the rates beyond a0: they are the rest.
+	if got := strings.Join(calls["restCode"], " "); got != "restCode1 restCode2" {
+		t.Errorf("restCode calls %q, want restCode1 restCode2", got)
+	}
+	// Each aux is an instruction or two, and two statements (the local and
+	// the slot); a chunk holds about 4,000 instructions.
+	if longest > 2*4000+10 {
+		t.Errorf("the longest function has %d statements", longest)
+	}
+	// a1 = a0 * 1.5 - s, a2 = a1 * 1.5 - s, ...: each aux after the first
+	// of a chunk reads the one before from its local.
+	if got := len(regexp.MustCompile(`(?m)^\tl\d+ = float64\(l\d+\*v\[\d+\]\) - v\[\d+\]$`).FindAll(b.Bytes(), -1)); got < n-10 {
+		t.Errorf("%d aux read the aux before them from a local, want about %d", got, n)
 	}
 }

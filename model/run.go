@@ -191,10 +191,17 @@ func (r *run) Slots() []float64 { return r.v }
 func (r *run) Clone() vm.System {
 	cp := *r
 	cp.v = append([]float64(nil), r.v...)
-	if r.native == nil {
-		cp.tables = vm.Cached(r.p.Tables)
-	}
+	cp.cacheTables()
 	return &cp
+}
+
+// cacheTables gives the run copies of the lookups that remember their
+// last segment, for the interpreter and for generated code's Kernel.
+func (r *run) cacheTables() {
+	r.tables = vm.Cached(r.p.Tables)
+	if r.native != nil {
+		r.kernel = &Kernel{p: r.p, tables: r.tables}
+	}
 }
 
 // stocks returns a copy of the stocks' current values.
@@ -237,11 +244,7 @@ func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	p := m.prog
 	r := &run{p: p, native: m.native, kernel: m.kernel, s: s, n: len(p.Stocks)}
-	if m.native == nil {
-		r.tables = vm.Cached(p.Tables)
-	} else {
-		r.tables = p.Tables
-	}
+	r.cacheTables()
 	r.v = make([]float64, p.NSlots)
 	copy(r.v, p.Consts)
 	r.v[vm.SlotTime], r.v[vm.SlotTStep], r.v[vm.SlotDT] = s.Start, s.Start, s.DT

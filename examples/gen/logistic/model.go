@@ -104,21 +104,15 @@ func Load() (*model.Model, error) {
 func initCode(v []float64, k *model.Kernel) {
 	v = v[:16:16]
 	_ = k
-	v[8] = v[7]
-	v[10] = v[8] / v[6]
-	v[13] = v[5] * v[8]
-	v[9] = float64(v[12]-v[10]) * v[13]
-	if lx := v[10]; lx <= 0 {
-		v[11] = 1
-	} else if lx >= 2 {
-		v[11] = 0
-	} else if lx < 0.5 {
-		v[11] = 1 + (lx-0)*(-0.09999999999999998)/0.5
-	} else if lx < 1 {
-		v[11] = 0.9 + (lx-0.5)*(-0.4)/0.5
-	} else {
-		v[11] = 0.5 + (lx-1)*(-0.5)/1
-	}
+	var l8, l10, l13 float64
+	l8 = v[7]
+	v[8] = l8
+	l10 = l8 / v[6]
+	v[10] = l10
+	l13 = v[5] * l8
+	v[13] = l13
+	v[9] = float64(v[12]-l10) * l13
+	v[11] = k.Lookup(0, l10)
 }
 
 func flowCode(v []float64, k *model.Kernel) {
@@ -129,25 +123,18 @@ func flowCode(v []float64, k *model.Kernel) {
 func ratesCode(v []float64, k *model.Kernel) {
 	v = v[:16:16]
 	_ = k
-	v[10] = v[8] / v[6]
-	v[13] = v[5] * v[8]
-	v[9] = float64(v[12]-v[10]) * v[13]
+	var l10, l13 float64
+	l10 = v[8] / v[6]
+	v[10] = l10
+	l13 = v[5] * v[8]
+	v[13] = l13
+	v[9] = float64(v[12]-l10) * l13
 }
 
 func restCode(v []float64, k *model.Kernel) {
 	v = v[:16:16]
 	_ = k
-	if lx := v[10]; lx <= 0 {
-		v[11] = 1
-	} else if lx >= 2 {
-		v[11] = 0
-	} else if lx < 0.5 {
-		v[11] = 1 + (lx-0)*(-0.09999999999999998)/0.5
-	} else if lx < 1 {
-		v[11] = 0.9 + (lx-0.5)*(-0.4)/0.5
-	} else {
-		v[11] = 0.5 + (lx-1)*(-0.5)/1
-	}
+	v[11] = k.Lookup(0, v[10])
 }
 
 func derivs(v, dy []float64) {

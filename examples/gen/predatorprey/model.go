@@ -123,20 +123,30 @@ func Load() (*model.Model, error) {
 func initCode(v []float64, k *model.Kernel) {
 	v = v[:30:30]
 	_ = k
-	v[11] = v[9]
-	v[12] = v[10]
-	v[13] = v[5] * v[11]
-	v[14] = float64(v[6]*v[11]) * v[12]
-	v[15] = float64(v[8]*v[11]) * v[12]
-	v[16] = v[7] * v[12]
-	v[18] = v[8] * v[11]
-	v[19] = v[11] / v[9]
-	v[20] = math.Log(v[19])
-	v[22] = v[18] - float64(v[7]*v[20])
-	v[24] = float64(v[6]*v[12]) + v[22]
-	v[25] = v[12] / v[10]
-	v[26] = math.Log(v[25])
-	v[17] = v[24] - float64(v[5]*v[26])
+	var l11, l12, l18, l19, l20, l22, l24, l25, l26 float64
+	l11 = v[9]
+	v[11] = l11
+	l12 = v[10]
+	v[12] = l12
+	v[13] = v[5] * l11
+	v[14] = float64(v[6]*l11) * l12
+	v[15] = float64(v[8]*l11) * l12
+	v[16] = v[7] * l12
+	l18 = v[8] * l11
+	v[18] = l18
+	l19 = l11 / v[9]
+	v[19] = l19
+	l20 = math.Log(l19)
+	v[20] = l20
+	l22 = l18 - float64(v[7]*l20)
+	v[22] = l22
+	l24 = float64(v[6]*l12) + l22
+	v[24] = l24
+	l25 = l12 / v[10]
+	v[25] = l25
+	l26 = math.Log(l25)
+	v[26] = l26
+	v[17] = l24 - float64(v[5]*l26)
 }
 
 func flowCode(v []float64, k *model.Kernel) {
@@ -156,14 +166,22 @@ func ratesCode(v []float64, k *model.Kernel) {
 func restCode(v []float64, k *model.Kernel) {
 	v = v[:30:30]
 	_ = k
-	v[18] = v[8] * v[11]
-	v[19] = v[11] / v[9]
-	v[20] = math.Log(v[19])
-	v[22] = v[18] - float64(v[7]*v[20])
-	v[24] = float64(v[6]*v[12]) + v[22]
-	v[25] = v[12] / v[10]
-	v[26] = math.Log(v[25])
-	v[17] = v[24] - float64(v[5]*v[26])
+	var l18, l19, l20, l22, l24, l25, l26 float64
+	l18 = v[8] * v[11]
+	v[18] = l18
+	l19 = v[11] / v[9]
+	v[19] = l19
+	l20 = math.Log(l19)
+	v[20] = l20
+	l22 = l18 - float64(v[7]*l20)
+	v[22] = l22
+	l24 = float64(v[6]*v[12]) + l22
+	v[24] = l24
+	l25 = v[12] / v[10]
+	v[25] = l25
+	l26 = math.Log(l25)
+	v[26] = l26
+	v[17] = l24 - float64(v[5]*l26)
 }
 
 func derivs(v, dy []float64) {

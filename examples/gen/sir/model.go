@@ -123,14 +123,19 @@ func Load() (*model.Model, error) {
 func initCode(v []float64, k *model.Kernel) {
 	v = v[:22:22]
 	_ = k
-	v[9] = v[5] - v[6]
-	v[10] = v[6]
-	v[11] = v[16]
-	v[18] = float64(v[7]*v[10]) * v[9]
-	v[12] = v[18] / v[5]
-	v[13] = v[10] / v[8]
+	var l9, l10, l11, l18 float64
+	l9 = v[5] - v[6]
+	v[9] = l9
+	l10 = v[6]
+	v[10] = l10
+	l11 = v[16]
+	v[11] = l11
+	l18 = float64(v[7]*l10) * l9
+	v[18] = l18
+	v[12] = l18 / v[5]
+	v[13] = l10 / v[8]
 	v[14] = v[7] * v[8]
-	v[15] = float64(v[10]+v[11]) / v[5]
+	v[15] = float64(l10+l11) / v[5]
 }
 
 func flowCode(v []float64, k *model.Kernel) {
@@ -141,8 +146,10 @@ func flowCode(v []float64, k *model.Kernel) {
 func ratesCode(v []float64, k *model.Kernel) {
 	v = v[:22:22]
 	_ = k
-	v[18] = float64(v[7]*v[10]) * v[9]
-	v[12] = v[18] / v[5]
+	var l18 float64
+	l18 = float64(v[7]*v[10]) * v[9]
+	v[18] = l18
+	v[12] = l18 / v[5]
 	v[13] = v[10] / v[8]
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/format"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -34,9 +35,7 @@ func GenerateGo(w io.Writer, p *vm.Program, pkg, name, filename string, src []by
 	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})\n}\n\n", p.Layout())
 	g := &goWriter{out: &b, p: p, nSlots: p.NSlots, dyLo: -1}
 	g.kernel, g.code = "Init", p.InitCode
-	g.begin("initCode")
-	g.scalar(0, int32(len(p.InitCode)))
-	b.WriteString("}\n\n")
+	g.function("initCode", "v, k", func() { g.scalar(0, int32(len(p.InitCode))) })
 	// What the rates need is closed under dependence, so the flow code is
 	// the rates' code followed by the rest, each in the flow code's order.
 	need := p.Needs(nil)
@@ -50,15 +49,13 @@ func GenerateGo(w io.Writer, p *vm.Program, pkg, name, filename string, src []by
 		name  string
 		rates bool
 	}{{"ratesCode", true}, {"restCode", false}} {
-		g.begin(f.name)
-		g.blocks(blocks, p.FlowRuns, func(k int) bool { return (need[p.FlowVars[k]] == vm.ForRates) == f.rates })
-		b.WriteString("}\n\n")
+		g.function(f.name, "v, k", func() {
+			g.blocks(blocks, p.FlowRuns, func(k int) bool { return (need[p.FlowVars[k]] == vm.ForRates) == f.rates })
+		})
 	}
 	// The rates: dy holds the slots from dyLo.
-	fmt.Fprintf(&b, "func derivs(v, dy []float64) {\n\tv = v[:%d:%d]\n\tdy = dy[:%d:%d]\n", p.NSlots, p.NSlots, len(p.Stocks), len(p.Stocks))
 	g.code, g.dyLo, g.kernel = p.RateCode, p.DyLo, ""
-	g.blocks(p.RateBlocks, p.RateRuns, nil)
-	b.WriteString("}\n\n")
+	g.function("derivs", "v, dy", func() { g.blocks(p.RateBlocks, p.RateRuns, nil) })
 	out, err := format.Source([]byte(b.String()))
 	if err != nil {
 		return fmt.Errorf("generated code does not format: %v", err)
@@ -71,6 +68,17 @@ func GenerateGo(w io.Writer, p *vm.Program, pkg, name, filename string, src []by
 // goWriter writes compiled code as Go: straight-line statements, and a
 // for loop for each run of array elements (vector.go), whose temporaries
 // become local variables.
+//
+// A value that a later statement of the same function reads is kept in
+// a local variable as well as written to its slot, and read from the
+// local: the Go compiler keeps it in a register or on the stack, where
+// it knows no store to the slots can change it. Which values are read
+// again is found by writing each function twice (function).
+//
+// A long function is written as several (chunks of about chunkWeight
+// instructions, a lookup counting its points), called in turn: the Go
+// compiler's time and memory grow faster than linearly with a
+// function's length.
 type goWriter struct {
 	out    *strings.Builder
 	p      *vm.Program
@@ -78,11 +86,103 @@ type goWriter struct {
 	kernel string // the Kernel method that runs an instruction Go is not written for: Init or Flow ("" for none)
 	nSlots int
 	dyLo   int32 // derivs: slots from dyLo are dy's; -1 elsewhere
+
+	body   strings.Builder // the statements of the chunk being written
+	chunks []string        // the finished chunks' bodies
+	weight int             // of the chunk being written
+
+	// The function's writes to slots below dyLo, numbered in order: on the
+	// first pass each goes to a local too, and a read of the local marks
+	// the write in reread; on the second only the writes reread marks do.
+	first    bool
+	write    int
+	reread   map[int]bool
+	local    map[int32]int  // slot → the write whose value its local holds
+	declared map[int32]bool // the locals of the chunk being written
 }
 
-// begin opens a function over the slots v.
-func (g *goWriter) begin(name string) {
-	fmt.Fprintf(g.out, "func %s(v []float64, k *model.Kernel) {\n\tv = v[:%d:%d]\n\t_ = k\n", name, g.nSlots, g.nSlots)
+// chunkWeight is about how many instructions one generated function
+// holds.
+const chunkWeight = 4000
+
+// function writes the function name(v, k) or name(v, dy), whose body
+// emit writes, as one function or, when it is long, as chunks name1,
+// name2, ... that name calls in turn with args.
+func (g *goWriter) function(name, args string, emit func()) {
+	g.reread = map[int]bool{}
+	for _, first := range []bool{true, false} {
+		g.first, g.write, g.chunks = first, 0, nil
+		g.startChunk()
+		emit()
+		g.endChunk()
+	}
+	params := "v []float64, k *model.Kernel"
+	if g.dyLo >= 0 {
+		params = "v, dy []float64"
+	}
+	if len(g.chunks) > 1 {
+		fmt.Fprintf(g.out, "func %s(%s) {\n", name, params)
+		for i := range g.chunks {
+			fmt.Fprintf(g.out, "\t%s%d(%s)\n", name, i+1, args)
+		}
+		g.out.WriteString("}\n\n")
+	}
+	for i, c := range g.chunks {
+		fn := name
+		if len(g.chunks) > 1 {
+			fn = fmt.Sprintf("%s%d", name, i+1)
+		}
+		fmt.Fprintf(g.out, "func %s(%s) {\n\tv = v[:%d:%d]\n", fn, params, g.nSlots, g.nSlots)
+		if g.dyLo >= 0 {
+			fmt.Fprintf(g.out, "\tdy = dy[:%d:%d]\n", len(g.p.Stocks), len(g.p.Stocks))
+		} else {
+			g.out.WriteString("\t_ = k\n")
+		}
+		g.out.WriteString(c)
+		g.out.WriteString("}\n\n")
+	}
+}
+
+// startChunk begins a chunk with no locals.
+func (g *goWriter) startChunk() {
+	g.body.Reset()
+	g.weight = 0
+	g.local, g.declared = map[int32]int{}, map[int32]bool{}
+}
+
+// endChunk finishes the chunk being written: its locals' declaration,
+// then its statements.
+func (g *goWriter) endChunk() {
+	var b strings.Builder
+	if len(g.declared) > 0 {
+		var names []string
+		for _, s := range slices.Sorted(maps.Keys(g.declared)) {
+			names = append(names, fmt.Sprintf("l%d", s))
+		}
+		fmt.Fprintf(&b, "\tvar %s float64\n", strings.Join(names, ", "))
+	}
+	b.WriteString(g.body.String())
+	g.chunks = append(g.chunks, b.String())
+}
+
+// weigh counts w instructions into the chunk being written, and starts
+// the next when it is full.
+func (g *goWriter) weigh(w int) {
+	g.weight += w
+	if g.weight >= chunkWeight {
+		g.endChunk()
+		g.startChunk()
+	}
+}
+
+// read returns the Go that reads slot s outside loops: its local when a
+// local holds it.
+func (g *goWriter) read(s int32) string {
+	if w, ok := g.local[s]; ok {
+		g.reread[w] = true
+		return fmt.Sprintf("l%d", s)
+	}
+	return g.slot(s, "")
 }
 
 // slot returns the Go for slot s, plus offset, an expression of the loop
@@ -109,11 +209,37 @@ func (g *goWriter) scalar(lo, hi int32) {
 	for i := lo; i < hi; i++ {
 		in := g.code[i]
 		f := vm.Fields(&in)
-		st, ok := g.stmt(in, func(q int) string { return g.slot(f[q], "") })
-		if !ok {
-			st = fmt.Sprintf("k.%s(%d, v)", g.kernel, i)
+		dst, held := g.slot(in.Dst, ""), false
+		if g.dyLo < 0 || in.Dst < g.dyLo {
+			g.write++
+			held = g.first || g.reread[g.write]
 		}
-		fmt.Fprintf(g.out, "\t%s\n", st)
+		st, ok := g.stmt(in, func(q int) string {
+			switch {
+			case q > 0:
+				return g.read(f[q])
+			case held:
+				return fmt.Sprintf("l%d", in.Dst)
+			}
+			return dst
+		})
+		switch {
+		case !ok:
+			st = fmt.Sprintf("k.%s(%d, v)", g.kernel, i)
+			delete(g.local, in.Dst)
+		case held:
+			st += fmt.Sprintf("\n%s = l%d", dst, in.Dst)
+			g.local[in.Dst] = g.write
+			g.declared[in.Dst] = true
+		default:
+			delete(g.local, in.Dst)
+		}
+		fmt.Fprintf(&g.body, "\t%s\n", strings.ReplaceAll(st, "\n", "\n\t"))
+		w := 1
+		if in.Op == vm.OpLookup {
+			w += len(g.p.Tables[in.B].Xs)
+		}
+		g.weigh(w)
 	}
 }
 
@@ -135,18 +261,19 @@ func (g *goWriter) loop(r *vm.Loop) bool {
 		}
 	}
 	ind := "\t"
+	out := &g.body
 	if r.N1 > 1 {
-		fmt.Fprintf(g.out, "\tfor i := 0; i < %d; i++ {\n", r.N1)
+		fmt.Fprintf(out, "\tfor i := 0; i < %d; i++ {\n", r.N1)
 		ind = "\t\t"
 	}
-	fmt.Fprintf(g.out, "%sfor j := 0; j < %d; j++ {\n", ind, r.N2)
+	fmt.Fprintf(out, "%sfor j := 0; j < %d; j++ {\n", ind, r.N2)
 	var temps []string
 	for s := range read {
 		temps = append(temps, fmt.Sprintf("t%d", s))
 	}
 	slices.Sort(temps)
 	if len(temps) > 0 {
-		fmt.Fprintf(g.out, "%s\tvar %s float64\n", ind, strings.Join(temps, ", "))
+		fmt.Fprintf(out, "%s\tvar %s float64\n", ind, strings.Join(temps, ", "))
 	}
 	for i, in := range r.Body {
 		f := vm.Fields(&in)
@@ -159,12 +286,16 @@ func (g *goWriter) loop(r *vm.Loop) bool {
 			}
 			return g.slot(f[q], offset(r.S1[i][q], r.S2[i][q]))
 		})
-		fmt.Fprintf(g.out, "%s\t%s\n", ind, strings.ReplaceAll(st, "\n", "\n"+ind+"\t"))
+		fmt.Fprintf(out, "%s\t%s\n", ind, strings.ReplaceAll(st, "\n", "\n"+ind+"\t"))
 	}
-	fmt.Fprintf(g.out, "%s}\n", ind)
+	fmt.Fprintf(out, "%s}\n", ind)
 	if r.N1 > 1 {
-		g.out.WriteString("\t}\n")
+		out.WriteString("\t}\n")
 	}
+	// The loop wrote slots, not locals: forget every local rather than
+	// work out which slots those were.
+	clear(g.local)
+	g.weigh(len(r.Body))
 	return true
 }
 
@@ -186,21 +317,26 @@ func offset(s1, s2 int32) string {
 }
 
 // stmt returns the Go statement for an instruction, as goStmt does, but
-// for a lookup of a short table read linearly: the table's search
-// written out (lookupStmt), or a call of model.Interp, which the Go
-// compiler inlines; either way each lookup has its own copy of the
-// search, with branches the processor predicts from step to step.
+// for a lookup of a table of at most inlineLookup points read linearly:
+// the table's search written out (lookupStmt). Longer tables call
+// Kernel.Lookup, whose table remembers the segment of its last reading:
+// written out, each lookup's search is a few hundred bytes of machine
+// code, and a World3-class model's eighty of them overflow the
+// processor's instruction cache at every step.
 func (g *goWriter) stmt(in vm.Instr, ref func(f int) string) (string, bool) {
 	if in.Op == vm.OpLookup {
-		if t := g.p.Tables[in.B]; t.Mode == vm.InterpLinear && !t.Extrapolate && len(t.Xs) >= 2 && len(t.Xs) <= 16 {
+		if t := g.p.Tables[in.B]; t.Mode == vm.InterpLinear && !t.Extrapolate && len(t.Xs) >= 2 && len(t.Xs) <= inlineLookup {
 			if st, ok := lookupStmt(t, ref(0), ref(1)); ok {
 				return st, true
 			}
-			return fmt.Sprintf("%s = model.Interp(k.Xs(%d), k.Ys(%d), %s)", ref(0), in.B, in.B, ref(1)), true
 		}
 	}
 	return goStmt(in, ref)
 }
+
+// inlineLookup is the most points of a table whose search generated code
+// writes out.
+const inlineLookup = 3
 
 // lookupStmt returns model.Interp over table t written out as an if
 // chain with the points as constants, dst = Interp(t.Xs, t.Ys, x): no
