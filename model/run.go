@@ -172,7 +172,8 @@ type run struct {
 	dynCode  []vm.Instr // when not nil: the part of flowCode the stocks' rates need
 	outCode  []vm.Instr // the rest of flowCode that the outputs need, run only at save points
 
-	nativeRates bool // generated code: Rates at each evaluation, Flow at save points
+	nativeRates bool // generated code: Rates at each evaluation, Flow (or Rest) at save points
+	outVM       bool // with nativeRates: outCode, in the interpreter, at save points instead
 	res         *Result
 
 	// varLo and varHi bound the slots of the flows and aux, which record
@@ -591,6 +592,8 @@ func (r *run) Eval(t, h float64, y, dy []float64) {
 // what the rates need computed by eval at t.
 func (r *run) Record(t float64) {
 	switch {
+	case r.outVM:
+		vm.Exec(r.outCode, r.v, r.tables, r.p.Vecs)
 	case r.nativeRates && r.native.Rest != nil:
 		r.native.Rest(r.v, r.kernel)
 	case r.nativeRates:
@@ -841,23 +844,40 @@ func article(word string) string {
 func (r *run) plan(outputs []string) {
 	p := r.p
 	if r.native != nil {
-		// Generated code has one function for the rates alone and one for
-		// everything; the second runs at save points when the outputs need
-		// more than the rates do (and the cut of non-negative outflows,
-		// which follows the rates, does not get in the way).
+		// Generated code has one function for the rates alone, one for
+		// the rest and one for everything. The rates' runs at every
+		// evaluation when the outputs need less than everything (and the
+		// cut of non-negative outflows, which follows the rates, does not
+		// get in the way); at save points, what the outputs need beyond
+		// the rates runs in the interpreter when that is less than half
+		// the rest (the interpreter computes the same bit for bit), and
+		// as the rest's generated code otherwise.
 		need := p.Needs(outputs)
 		if r.native.Rates == nil || len(p.NonNeg) > 0 {
+			return
+		}
+		out, rest := 0, 0
+		for _, i := range p.FlowVars {
+			v := p.Vars[i]
+			if p.RateNeed[i] != vm.ForRates {
+				rest += int(v.CodeHi - v.CodeLo)
+			}
+			if need[i] == vm.ForOutput {
+				out += int(v.CodeHi - v.CodeLo)
+			}
+		}
+		if rest == 0 {
+			return // Rates is Flow
+		}
+		if 2*out < rest {
+			r.nativeRates, r.outVM = true, true
+			r.outCode = p.LowerFlow(func(k int) bool { return need[p.FlowVars[k]] == vm.ForOutput })
 			return
 		}
 		if r.s.SaveK == 1 && r.s.Method != "rk45" {
 			return // Flow runs at every save point anyway
 		}
-		for _, i := range p.FlowVars {
-			if need[i] != vm.ForRates {
-				r.nativeRates = true
-				return
-			}
-		}
+		r.nativeRates = true
 		return
 	}
 	need := p.Needs(outputs)
