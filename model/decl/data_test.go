@@ -122,6 +122,38 @@ func TestReadDataAllowPaths(t *testing.T) {
 	}
 }
 
+// TestReadDataSymlinkOut refuses a data file reached through a symbolic
+// link inside the model's directory that points out of it, unless
+// allowed.
+func TestReadDataSymlinkOut(t *testing.T) {
+	outside, dir := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "obs.csv"), []byte("time,price\n1,5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "obs.csv"), filepath.Join(dir, "obs.csv")); err != nil {
+		t.Skipf("cannot make a symbolic link: %v", err)
+	}
+	file := filepath.Join(dir, "m.toml")
+	read := func(opt DataOptions) (*Model, error) {
+		m, err := ParseTOML(file, []byte("[data.price]\nfile = \"obs.csv\"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m, ReadData(m, opt)
+	}
+	want := file + `:2:8: data.price.file: data file "obs.csv" lies outside the model's directory ` + dir + `; move it beside the model, or pass --allow-paths (DataOptions.AllowPaths) to read it`
+	if _, err := read(DataOptions{}); err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	m, err := read(DataOptions{AllowPaths: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Var("price").Points, [][2]float64{{1, 5}}; !slices.Equal(got, want) {
+		t.Errorf("got points %v, want %v", got, want)
+	}
+}
+
 // TestWriteData writes data variables back as they were given: file and
 // columns, or inline points.
 func TestWriteData(t *testing.T) {

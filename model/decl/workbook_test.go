@@ -1,11 +1,15 @@
 package decl
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -147,6 +151,30 @@ func TestReadSheetBad(t *testing.T) {
 	}
 }
 
+// TestReadDataBadSheet reports a sheet the workbook lacks at the model's
+// file key, positioned in the workbook, with the sheets it has when none
+// is close.
+func TestReadDataBadSheet(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "obs.xlsx"), workbook(t, sheetCells{"Notes", nil}, observations), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	xlsx := filepath.Join(dir, "obs.xlsx")
+	for _, tt := range []struct{ sheet, want string }{
+		{"Dta", xlsx + `:1:1: data.price.file: no sheet "Dta" in the workbook (did you mean "Data"?); name the sheet with sheet (--sheet)`},
+		{"Prices", xlsx + `:1:1: data.price.file: no sheet "Prices" in the workbook (sheets: Notes, Data); name the sheet with sheet (--sheet)`},
+	} {
+		m, err := ParseTOML(filepath.Join(dir, "m.toml"), []byte("[data.price]\nfile = \"obs.xlsx\"\nsheet = \""+tt.sheet+"\"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = ReadData(m, DataOptions{})
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("sheet %q: got %v\nwant %s", tt.sheet, err, tt.want)
+		}
+	}
+}
+
 // TestReadDataSheetNotWorkbook rejects a sheet for a CSV file at the
 // model's sheet key.
 func TestReadDataSheetNotWorkbook(t *testing.T) {
@@ -157,16 +185,113 @@ func TestReadDataSheetNotWorkbook(t *testing.T) {
 	}
 }
 
-// FuzzReadSheet reads arbitrary bytes as a workbook: no panic, every
-// error positioned inside a sheet (row and column from 1), and a table
-// read has increasing times and a value for each of them in each column.
+// FuzzReadSheet reads arbitrary bytes as a workbook, from the sheet
+// named (or the first) and the value column named (or every other one):
+// no panic, every error positioned inside a sheet (row and column from
+// 1), and a table read has increasing times and a value for each of them
+// in each column. The seeds reach each of the reader's paths: a named
+// sheet and a missing one (near a name or not), title and blank rows
+// above the header, short rows, gaps, text numbers, formulas with no
+// saved value, each bad cell, an empty sheet, a header alone, an old
+// binary workbook, a zip that is not a workbook and bytes that are not
+// a zip.
 func FuzzReadSheet(f *testing.F) {
-	f.Add(workbook(f, observations), "Data")
-	f.Add(workbook(f, sheetCells{"S", map[string]any{"A1": "time", "B1": "x", "A2": 1, "B2": "=A2*2", "A3": 0}}), "")
-	f.Add([]byte("PK\x03\x04"), "")
-	f.Fuzz(func(t *testing.T, src []byte, sheet string) {
+	data := func(cells map[string]any) []byte { return workbook(f, sheetCells{"Data", cells}) }
+	header := map[string]any{"A1": "time", "B1": "x"}
+	with := func(cells map[string]any) []byte {
+		all := map[string]any{}
+		for k, v := range header {
+			all[k] = v
+		}
+		for k, v := range cells {
+			all[k] = v
+		}
+		return data(all)
+	}
+	notWorkbook := func() []byte {
+		var b bytes.Buffer
+		z := zip.NewWriter(&b)
+		w, err := z.Create("notes.txt")
+		if err != nil {
+			f.Fatal(err)
+		}
+		w.Write([]byte("time,x\n1,2\n"))
+		if err := z.Close(); err != nil {
+			f.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	// rezip is the workbook src with its part name replaced by text.
+	rezip := func(src []byte, name, text string) []byte {
+		r, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		var b bytes.Buffer
+		z := zip.NewWriter(&b)
+		for _, part := range r.File {
+			w, err := z.Create(part.Name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			if part.Name == name {
+				w.Write([]byte(text))
+				continue
+			}
+			rc, err := part.Open()
+			if err != nil {
+				f.Fatal(err)
+			}
+			if _, err := io.Copy(w, rc); err != nil {
+				f.Fatal(err)
+			}
+			rc.Close()
+		}
+		if err := z.Close(); err != nil {
+			f.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	two := workbook(f, sheetCells{"Notes", map[string]any{"A1": "nothing here"}}, observations)
+	seeds := []struct {
+		src        []byte
+		sheet, col string
+	}{
+		{two, "Data", ""},
+		{two, "data", "price"},
+		{two, "Dta", ""},
+		{two, "Prices", ""},
+		{two, "", ""},
+		{two, "Data", "prices"},
+		{workbook(f, sheetCells{"S", map[string]any{"A1": "time", "B1": "x", "A2": 1, "B2": "=A2*2", "A3": 0}}), "", ""},
+		{with(map[string]any{"A2": 1, "B2": 2, "A3": 2}), "", "x"},
+		{with(map[string]any{"A2": 1, "B2": "n/a"}), "", ""},
+		{with(map[string]any{"A2": "soon", "B2": 1}), "", ""},
+		{with(map[string]any{"A2": 1, "B2": 2, "B3": 3}), "", ""},
+		{with(map[string]any{"A2": 1, "B2": 2, "A3": "=A2+1", "B3": 3}), "", ""},
+		{with(map[string]any{"A2": 2, "B2": 2, "A3": 1, "B3": 3}), "", ""},
+		{with(map[string]any{"A2": "1.5e3", "B2": " 2 ", "A4": 1600, "B4": -1}), "", ""},
+		{data(map[string]any{"B2": "year", "C2": "x", "B3": 1, "C3": 2}), "", ""},
+		{data(map[string]any{"A1": "tme", "B1": "x", "A2": 1, "B2": 2}), "", ""},
+		{data(header), "", ""},
+		{data(map[string]any{}), "", ""},
+		{[]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"), "", ""},
+		{notWorkbook(), "", ""},
+		{rezip(with(map[string]any{"A2": 1, "B2": 2}), "xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="x"><c r="A1"`), "", ""},
+		{rezip(with(map[string]any{"A2": 1, "B2": 2}), "xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>`), "", ""},
+		{[]byte("PK\x03\x04"), "", ""},
+		{[]byte("time,x\n1,2\n"), "", ""},
+	}
+	for _, s := range seeds {
+		f.Add(s.src, s.sheet, s.col)
+	}
+	f.Fuzz(func(t *testing.T, src []byte, sheet, col string) {
+		var want []string
+		if col != "" {
+			want = []string{col}
+		}
 		fuzzbound.Check(t, func() {
-			tab, errs := ReadSheet("f.xlsx", src, sheet, "time", nil)
+			tab, errs := ReadSheet("f.xlsx", src, sheet, "time", want)
 			for _, e := range errs {
 				if e.Pos.File != "f.xlsx" || e.Pos.Line < 1 || e.Pos.Col < 1 {
 					t.Fatalf("error %v positioned outside a sheet", e)
@@ -183,6 +308,9 @@ func FuzzReadSheet(f *testing.F) {
 				if !(tab.Time[i] > tab.Time[i-1]) {
 					t.Fatalf("times %v do not increase", tab.Time)
 				}
+			}
+			if want != nil && (len(tab.Names) != 1 || !strings.EqualFold(tab.Names[0], col)) {
+				t.Fatalf("asked for column %q, got %q", col, tab.Names)
 			}
 			for j, c := range tab.Cols {
 				if len(c) != len(tab.Time) {
