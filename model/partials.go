@@ -84,7 +84,7 @@ func (p *Perturbation) Partials(i int, state, out []float64) ([]float64, error) 
 	for _, x := range p.xs {
 		out = append(out, slope(x.Slot, -1))
 	}
-	if readsTime(code) {
+	if p.time {
 		out = append(out, slope(vm.SlotTime, vm.SlotTStep))
 	} else {
 		out = append(out, 0)

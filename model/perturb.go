@@ -16,6 +16,9 @@ type Perturbation struct {
 	z   *vm.Var
 	xs  []*vm.Var
 	fix bool // z's value is fixed for the run
+	// time reports whether z's equation may read the time, so that
+	// Partials must take its slope in time (readsTime, once).
+	time bool
 }
 
 // Perturb prepares evaluations of z's equation with each input in xs
@@ -29,6 +32,7 @@ func (tr *Trace) Perturb(z string, xs []string) (*Perturbation, error) {
 		return nil, fmt.Errorf("%q has no equation to evaluate: it is a %s", z, nodeKind(zv.Role))
 	}
 	p := &Perturbation{tr: tr, z: zv, fix: zv.CodeHi == zv.CodeLo}
+	p.time = readsTime(tr.m.prog.FlowCode[zv.CodeLo:zv.CodeHi])
 	for _, x := range xs {
 		xv, err := tr.lookup(x)
 		if err != nil {
