@@ -149,6 +149,7 @@ func TestDataInterpolate(t *testing.T) {
 		{"linear", true, []float64{0, 1, 6}, []float64{1, 2, 5.5}},
 		{"hold", false, []float64{0, 1, 2, 2.75, 3, 4.5, 9}, []float64{2, 2, 2, 2, 4, 4, 5}},
 		{"none", false, []float64{0, 1, 1.5, 3, 5}, []float64{math.NaN(), 2, math.NaN(), 4, 5}},
+		{"forward", false, []float64{0, 1, 1.25, 2.75, 3, 3.25, 5, 9}, []float64{2, 2, 4, 4, 4, 5, 5, 5}},
 	}
 	for _, tt := range tests {
 		src := `

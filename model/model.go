@@ -95,7 +95,7 @@ func parse(filename string, src []byte, dopt decl.DataOptions) (*Model, error) {
 	case ".xmile", ".stmx", ".xml":
 		d, err = xmile.Parse(filename, src)
 	case ".mdl":
-		d, err = vensim.Parse(filename, src)
+		d, err = vensim.ParseWith(filename, src, dopt)
 	default:
 		return nil, fmt.Errorf("%s: unknown model format %q (stockflow reads .toml, .xmile, .stmx, .xml and .mdl models)", filename, ext)
 	}

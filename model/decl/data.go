@@ -20,11 +20,14 @@ const (
 	InterpLinear = "linear" // along the straight line between the points
 	InterpHold   = "hold"   // the value of the last point at or before the time
 	InterpNone   = "none"   // only at the points' times; NaN between them
+	// InterpForward is the value of the first point at or after the time
+	// (Vensim's :LOOK FORWARD:); after the last point, the last value.
+	InterpForward = "forward"
 )
 
 // Interpolations lists the interpolation rules of data variables, default
 // first.
-var Interpolations = []string{InterpLinear, InterpHold, InterpNone}
+var Interpolations = []string{InterpLinear, InterpHold, InterpNone, InterpForward}
 
 // DataSource says where a data variable's points come from and how they
 // are read between their times.
@@ -40,7 +43,8 @@ type DataSource struct {
 	Column string
 	// TimeColumn names the column of times; empty means "time".
 	TimeColumn string
-	// Interpolate is InterpLinear (the default), InterpHold or InterpNone.
+	// Interpolate is InterpLinear (the default), InterpHold, InterpNone or
+	// InterpForward.
 	Interpolate string
 }
 

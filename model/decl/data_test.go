@@ -64,7 +64,7 @@ func TestReadDataBad(t *testing.T) {
 		{`points = [[0, 1], [0, 2]]`, []string{
 			f("m.toml") + `:2:19: data.price.points: point 2: duplicate time = 0 (time values must be strictly increasing)`}},
 		{`points = [[0, 1]]` + "\ninterpolate = \"step\"", []string{
-			f("m.toml") + `:3:15: data.price.interpolate: unknown interpolation "step" (use one of linear, hold, none)`}},
+			f("m.toml") + `:3:15: data.price.interpolate: unknown interpolation "step" (use one of linear, hold, none, forward)`}},
 		{`units = "t"`, []string{
 			f("m.toml") + `:1:1: data.price: missing file or points (a CSV, TSV or Excel file = "observed.csv", or points = [[time, value], ...])`}},
 	}

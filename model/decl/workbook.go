@@ -51,47 +51,16 @@ func ReadSheet(file string, src []byte, sheet, timeColumn string, want []string)
 func sheetGrid(file string, src []byte, sheet, timeColumn string) (*grid, syntax.ErrorList) {
 	var errs syntax.ErrorList
 	top := syntax.Pos{File: file, Line: 1, Col: 1}
-	if ext := strings.ToLower(filepath.Ext(file)); ext == ".xls" || ext == ".xlsb" {
-		errs.Addf(top, "", "%s workbooks are not read; save the sheet as .xlsx or as CSV", ext)
-		return nil, errs
-	}
-	if bytes.HasPrefix(src, []byte("\xd0\xcf\x11\xe0")) {
-		// An OLE2 file: an old .xls saved as .xlsx, or a workbook with a password.
-		errs.Add(top, "", "not an .xlsx workbook (an old .xls binary workbook, or one protected by a password); save it from Excel as .xlsx without a password, or as CSV")
-		return nil, errs
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(src), excelize.Options{
-		RawCellValue:      true,
-		UnzipSizeLimit:    workbookLimit,
-		UnzipXMLSizeLimit: workbookLimit,
-	})
-	if err != nil {
-		errs.Addf(top, "", "not a readable .xlsx workbook: %s", workbookErr(err))
+	f, msg := openWorkbook(file, src)
+	if f == nil {
+		errs.Add(top, "", msg)
 		return nil, errs
 	}
 	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		errs.Add(top, "", "the workbook has no sheets")
+	name, msg := findSheet(f, sheet)
+	if name == "" {
+		errs.Add(top, "", msg+"; name the sheet with sheet (--sheet)")
 		return nil, errs
-	}
-	name := sheets[0]
-	if sheet != "" {
-		name = ""
-		for _, s := range sheets {
-			if strings.EqualFold(s, sheet) {
-				name = s
-				break
-			}
-		}
-		if name == "" {
-			msg := fmt.Sprintf("no sheet %q in the workbook (sheets: %s)", sheet, strings.Join(sheets, ", "))
-			if s := syntax.Suggest(sheet, sheets); s != "" {
-				msg = fmt.Sprintf("no sheet %q in the workbook (did you mean %q?)", sheet, s)
-			}
-			errs.Add(top, "", msg+"; name the sheet with sheet (--sheet)")
-			return nil, errs
-		}
 	}
 	rows, err := f.GetRows(name)
 	if err != nil {
@@ -162,4 +131,50 @@ func workbookErr(err error) string {
 		return "it is protected by a password; save it without one"
 	}
 	return err.Error()
+}
+
+// openWorkbook opens the Excel workbook src, the contents of file, or
+// says in words why it cannot.
+func openWorkbook(file string, src []byte) (*excelize.File, string) {
+	if ext := strings.ToLower(filepath.Ext(file)); ext == ".xls" || ext == ".xlsb" {
+		if !bytes.HasPrefix(src, []byte("PK\x03\x04")) {
+			return nil, ext + " workbooks are not read; save the sheet as .xlsx or as CSV"
+		}
+		// An .xlsx workbook named .xls: read it as what it is.
+	}
+	if bytes.HasPrefix(src, []byte("\xd0\xcf\x11\xe0")) {
+		// An OLE2 file: an old .xls saved as .xlsx, or a workbook with a password.
+		return nil, "not an .xlsx workbook (an old .xls binary workbook, or one protected by a password); save it from Excel as .xlsx without a password, or as CSV"
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(src), excelize.Options{
+		RawCellValue:      true,
+		UnzipSizeLimit:    workbookLimit,
+		UnzipXMLSizeLimit: workbookLimit,
+	})
+	if err != nil {
+		return nil, "not a readable .xlsx workbook: " + workbookErr(err)
+	}
+	if len(f.GetSheetList()) == 0 {
+		f.Close()
+		return nil, "the workbook has no sheets"
+	}
+	return f, ""
+}
+
+// findSheet returns the name of f's sheet named sheet (regardless of
+// case; "" names the first), or "" and what is wrong.
+func findSheet(f *excelize.File, sheet string) (string, string) {
+	sheets := f.GetSheetList()
+	if sheet == "" {
+		return sheets[0], ""
+	}
+	for _, s := range sheets {
+		if strings.EqualFold(s, sheet) {
+			return s, ""
+		}
+	}
+	if s := syntax.Suggest(sheet, sheets); s != "" {
+		return "", fmt.Sprintf("no sheet %q in the workbook (did you mean %q?)", sheet, s)
+	}
+	return "", fmt.Sprintf("no sheet %q in the workbook (sheets: %s)", sheet, strings.Join(sheets, ", "))
 }

@@ -16,10 +16,21 @@ import (
 // declaration. filename is used in positions and errors. Every problem
 // found is reported, as a syntax.ErrorList naming file, line and column;
 // the returned model, when not nil, holds what could be read.
+//
+// The files that GET functions name are read relative to filename's
+// directory, which they may not leave; ParseWith can allow it.
 func Parse(filename string, src []byte) (*decl.Model, error) {
+	return ParseWith(filename, src, decl.DataOptions{})
+}
+
+// ParseWith reads a .mdl file as Parse does, reading the files that GET
+// functions name (spreadsheets, CSV files) with the given options: the
+// same options decl.ReadData takes for data variables.
+func ParseWith(filename string, src []byte, opt decl.DataOptions) (*decl.Model, error) {
 	text := strings.ReplaceAll(string(src), "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
-	r := &reader{file: filename, src: text, dims: map[string]*dim{}, elems: map[string]string{}, vars: map[string]*vvar{}, macros: map[string]*macro{}, names: map[string]bool{}, failed: map[string]bool{}}
+	r := &reader{file: filename, src: text, dims: map[string]*dim{}, elems: map[string]string{}, vars: map[string]*vvar{}, macros: map[string]*macro{}, names: map[string]bool{}, failed: map[string]bool{}, opt: opt}
+	defer func() { r.files.close() }()
 	r.lineStarts()
 	if i := strings.IndexByte(text, 0); i >= 0 {
 		r.errs.Addf(r.posOf(i), "", "a NUL byte: this is a binary file, not a Vensim model")
@@ -55,6 +66,8 @@ type reader struct {
 	ctl      map[string]float64
 	failed   map[string]bool // keys of the variables whose equation did not parse
 	nInst    int
+	opt      decl.DataOptions // how the files of GET functions are read
+	files    *sources         // the files GET functions have read
 }
 
 // dim is a subscript range.
@@ -189,8 +202,9 @@ func (r *reader) read() {
 		if isControl(d.key) {
 			continue
 		}
-		r.getConstants(d)
-		r.addDef(d)
+		for _, d := range r.external(d) {
+			r.addDef(d)
+		}
 	}
 	r.addBuiltinMacros()
 	r.expandMacros()
@@ -463,6 +477,8 @@ func (r *reader) shape(v *vvar) {
 	switch {
 	case first.kind == dLookup:
 		v.kind = decl.Lookup
+	case n == 0 && first.ext != nil:
+		v.kind = decl.Data
 	case v.stock:
 		v.kind = decl.Stock
 	default:
@@ -773,6 +789,11 @@ func (r *reader) emitVar(v *vvar) {
 		dv.Dims = append(dv.Dims, dm.name)
 	}
 	switch {
+	case v.kind == decl.Data:
+		dv.Points = d0.ext.points
+		dv.Data = &decl.DataSource{Interpolate: d0.ext.interp}
+		r.m.Vars = append(r.m.Vars, dv)
+		return
 	case v.kind == decl.Lookup && len(v.dims) == 0:
 		dv.Points = d0.tbl.points
 		r.m.Vars = append(r.m.Vars, dv)

@@ -88,12 +88,12 @@ func TestErrors(t *testing.T) {
 		{
 			"GET DIRECT DATA",
 			"x := GET DIRECT DATA('data.csv', ',', 'A', 'B2') ~~|\n",
-			"m.mdl:1:6: x: GET DIRECT DATA reads a spreadsheet or data file, which the Vensim reader does not: save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
+			"m.mdl:1:6: x: GET DIRECT DATA: cannot read 'data.csv' (looked for data.csv); put the file beside the model",
 		},
 		{
 			"GET XLS LOOKUPS as a table",
 			"t(\n GET XLS LOOKUPS('in.xls', 'Sheet1', '4', 'C5')) ~~|\n",
-			"m.mdl:2:2: t: GET XLS LOOKUPS reads a spreadsheet or data file, which the Vensim reader does not: save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
+			"m.mdl:2:2: t: GET XLS LOOKUPS: cannot read 'in.xls' (looked for in.xls, and for in.xlsx); put the file beside the model",
 		},
 		{
 			"GET DIRECT CONSTANTS from a missing file",
@@ -108,12 +108,12 @@ func TestErrors(t *testing.T) {
 		{
 			"GET DIRECT CONSTANTS with a bad cell",
 			"x = GET DIRECT CONSTANTS('testdata/features/get_constants/constants.csv', ',', 'total') ~~|\n",
-			"m.mdl:1:5: x: GET DIRECT CONSTANTS: 'total' is not a cell such as B2 (a column's letters, a row's number, * to read down the column); named ranges are for spreadsheets",
+			"m.mdl:1:5: x: GET DIRECT CONSTANTS: 'total' is not a cell such as B2 (a column's letters, a row's number, * to transpose); named ranges are for .xlsx workbooks",
 		},
 		{
 			"GET DIRECT CONSTANTS with a bad delimiter",
 			"x = GET DIRECT CONSTANTS('testdata/features/get_constants/constants.csv', ';;', 'B2') ~~|\n",
-			`m.mdl:1:5: x: GET DIRECT CONSTANTS: the delimiter ';;' is not one character (give ',' for CSV, '\t' for TSV)`,
+			`m.mdl:1:5: x: GET DIRECT CONSTANTS: the delimiter ';;' is not one character (give ',' for CSV, '\t' for TSV; a sheet's name is for .xlsx workbooks)`,
 		},
 		{
 			"GET DIRECT CONSTANTS reading text",
@@ -123,12 +123,77 @@ func TestErrors(t *testing.T) {
 		{
 			"GET DIRECT CONSTANTS past the file's end",
 			"r: a, b, c, d ~~|\nx[r] = GET DIRECT CONSTANTS('testdata/features/get_constants/constants.csv', ',', 'B4') ~~|\n",
-			"m.mdl:2:8: x: GET DIRECT CONSTANTS: 'testdata/features/get_constants/constants.csv' has no cell E4 (reading 1×4 cells from B4)",
+			"m.mdl:2:8: x: GET DIRECT CONSTANTS: 'testdata/features/get_constants/constants.csv' cell E4 is empty (reading 1×4 cells from B4)",
 		},
 		{
 			"GET DIRECT CONSTANTS from a spreadsheet",
 			"x = GET DIRECT CONSTANTS('in.xlsx', 'Sheet1', 'B2') ~~|\n",
-			"m.mdl:1:5: x: GET DIRECT CONSTANTS reads a spreadsheet or data file, which the Vensim reader does not: save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
+			"m.mdl:1:5: x: GET DIRECT CONSTANTS: cannot read 'in.xlsx' (looked for in.xlsx); put the file beside the model",
+		},
+		{
+			"GET DIRECT CONSTANTS: no such sheet",
+			"x = GET DIRECT CONSTANTS('testdata/features/get_xlsx/inputs.xlsx', 'Const', 'B2') ~~|\n",
+			"m.mdl:1:5: x: GET DIRECT CONSTANTS: 'testdata/features/get_xlsx/inputs.xlsx': no sheet \"Const\" in the workbook (did you mean \"Consts\"?)",
+		},
+		{
+			"GET DIRECT CONSTANTS: no such named range",
+			"x = GET DIRECT CONSTANTS('testdata/features/get_xlsx/inputs.xlsx', 'Consts', 'ratez') ~~|\n",
+			"m.mdl:1:5: x: GET DIRECT CONSTANTS: 'ratez' is neither a cell such as B2 nor a named range of 'testdata/features/get_xlsx/inputs.xlsx'",
+		},
+		{
+			"GET DIRECT CONSTANTS: text in a cell",
+			"x = GET DIRECT CONSTANTS('testdata/features/get_xlsx/inputs.xlsx', 'Series', 'A2') ~~|\n",
+			`m.mdl:1:5: x: GET DIRECT CONSTANTS: 'testdata/features/get_xlsx/inputs.xlsx' sheet "Series" cell A2 holds "a", not a number`,
+		},
+		{
+			"GET DIRECT CONSTANTS over three ranges",
+			"p: p1, p2 ~~|\nq: q1, q2 ~~|\nr: r1, r2 ~~|\nx[p, q, r] = GET DIRECT CONSTANTS('testdata/features/get_xlsx/inputs.xlsx', 'Consts', 'B4') ~~|\n",
+			"m.mdl:4:14: x: GET DIRECT CONSTANTS: x varies over 3 subscripts (p, q, r); a GET function reads a block of rows and columns, at most two, so define x for one element of p at a time",
+		},
+		{
+			"GET XLS DATA from a binary .xls with no .xlsx beside it",
+			"x := GET XLS DATA('testdata/features/get_xlsx/old2.xls', 'Series', '1', 'B2') ~~|\n",
+			"m.mdl:1:6: x: GET XLS DATA: cannot read 'testdata/features/get_xlsx/old2.xls' (looked for testdata/features/get_xlsx/old2.xls, and for old2.xlsx); put the file beside the model",
+		},
+		{
+			"GET XLS DATA: text among the values",
+			"x := GET DIRECT DATA('testdata/features/get_constants/constants.csv', ',', '2', 'B1') ~~|\n",
+			`m.mdl:1:6: x: GET DIRECT DATA: 'testdata/features/get_constants/constants.csv' cell B1 holds "a", not a number (leave the cell empty for a gap)`,
+		},
+		{
+			"GET XLS DATA: times that do not increase",
+			"x := GET XLS DATA('testdata/features/get_xlsx/inputs.xlsx', 'Down', 'B', 'A2') ~~|\n",
+			`m.mdl:1:6: x: GET XLS DATA: 'testdata/features/get_xlsx/inputs.xlsx' sheet "Down" cell B5: time 30 does not come after time 60 in cell B4; the times must increase`,
+		},
+		{
+			"GET XLS DATA: a bad time row",
+			"x := GET XLS DATA('testdata/features/get_xlsx/inputs.xlsx', 'Series', '1x', 'B2') ~~|\n",
+			"m.mdl:1:6: x: GET XLS DATA: '1x' is not a time row (a number such as '4'), column (letters such as 'A') or named range",
+		},
+		{
+			"GET XLS DATA over two ranges",
+			"p: p1, p2 ~~|\nq: q1, q2 ~~|\nx[p, q] := GET XLS DATA('testdata/features/get_xlsx/inputs.xlsx', 'Series', '1', 'B2') ~~|\n",
+			"m.mdl:3:12: x: GET XLS DATA: x varies over p and q; a series is read for one range at a time, so define x one element of p at a time",
+		},
+		{
+			"GET XLS DATA with too few arguments",
+			"x := GET XLS DATA('testdata/features/get_xlsx/inputs.xlsx', 'Series', '1') ~~|\n",
+			"m.mdl:1:6: x: GET XLS DATA: takes 4 arguments ('file', 'sheet' or 'delimiter', 'time row or column', 'first cell'), got 3",
+		},
+		{
+			"GET XLS DATA inside an expression",
+			"x := 2 * GET XLS DATA('testdata/features/get_xlsx/inputs.xlsx', 'Series', '1', 'B2') ~~|\n",
+			"m.mdl:1:10: x: GET XLS DATA is read only as the whole equation of a variable (x := GET XLS DATA(...)); give it a variable of its own",
+		},
+		{
+			"a lookup defined by GET XLS DATA",
+			"t(GET XLS DATA('testdata/features/get_xlsx/inputs.xlsx', 'Series', '1', 'B2')) ~~|\n",
+			"m.mdl:1:3: t: GET XLS DATA: a lookup's table is read with GET XLS LOOKUPS or GET DIRECT LOOKUPS",
+		},
+		{
+			"GET XLS LOOKUPS with text for times",
+			"t = GET XLS LOOKUPS('testdata/features/get_constants/constants.csv', ',', '1', 'B1') ~~|\n",
+			"m.mdl:1:5: t: GET XLS LOOKUPS: 'testdata/features/get_constants/constants.csv' cell B1: no point read: no time cell from B1 on holds a number with a value alongside it",
 		},
 		{
 			"a variable called as a lookup",

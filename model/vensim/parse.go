@@ -49,6 +49,7 @@ type sub struct {
 // table is a lookup: its points, and whether a range was given.
 type table struct {
 	points [][2]float64
+	get    *node // a GET XLS LOOKUPS call that gives the points: name(GET XLS LOOKUPS(...))
 }
 
 // defKind is what an entry defines.
@@ -75,9 +76,10 @@ type def struct {
 	rhs     *node
 	tbl     *table
 	nums    []float64
-	rows    int    // dList: rows given (separated by ;)
-	data    bool   // a data equation (:=)
-	interp  string // its keyword (:RAW:, :INTERPOLATE:, ...), if any
+	rows    int      // dList: rows given (separated by ;)
+	data    bool     // a data equation (:=)
+	interp  string   // its keyword (:RAW:, :INTERPOLATE:, ...), if any
+	ext     *extData // the series a GET ... DATA call read (see external)
 
 	// dDim
 	items    []dimItem
@@ -412,7 +414,10 @@ func (p *parser) table() *table {
 	open := p.expect("(")
 	tb := &table{}
 	if t := p.peek(); t.kind == tName && strings.HasPrefix(nameKey(t.text), "get ") {
-		p.fail(t.pos, "%s", unsupported(&node{text: t.text, key: nameKey(t.text)}))
+		// name(GET XLS LOOKUPS(...)): the reader reads the file (external).
+		tb.get = p.expr()
+		p.expect(")")
+		return tb
 	}
 	if p.isOp("[") {
 		depth := 0

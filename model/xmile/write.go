@@ -75,6 +75,9 @@ func (x *xwriter) check() {
 		if v.Kind == decl.Data && len(v.Points) == 0 {
 			x.errs.Addf(v.Pos, v.Key, "data variable %s has no points to write (read its file first, or give its points)", v.Name)
 		}
+		if v.Kind == decl.Data && v.Data != nil && v.Data.Interpolate == decl.InterpForward {
+			x.errs.Addf(v.Pos, v.Key, "data variable %s has interpolate = \"forward\" (Vensim's :LOOK FORWARD:), which an XMILE graphical function cannot say", v.Name)
+		}
 	}
 	dims := map[string]bool{}
 	for _, d := range x.m.Dimensions {

@@ -93,6 +93,7 @@ func TestWriteRefuses(t *testing.T) {
 		{"trailing underscore", "[aux.x_]\neq = \"1\"\n", `the name "x_" would read back from XMILE as "x"`},
 		{"names differing in case", "[aux.Pop]\neq = \"1\"\n[aux.pop]\neq = \"2\"\n", `the names "Pop" and "pop" are one name in XMILE`},
 		{"data without its points", "[data.d]\nfile = \"obs.csv\"\n", `data variable d has no points to write`},
+		{"data read looking forward", "[data.d]\npoints = [[0, 1], [1, 2]]\ninterpolate = \"forward\"\n", `data variable d has interpolate = "forward" (Vensim's :LOOK FORWARD:), which an XMILE graphical function cannot say`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := decl.ParseTOML("m.toml", []byte(c.src))

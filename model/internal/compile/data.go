@@ -34,6 +34,8 @@ func (c *compiler) declareData(v *vm.Var, dv *decl.Var) bool {
 			t.Mode = vm.InterpHold
 		case decl.InterpNone:
 			t.Mode = vm.InterpNone
+		case decl.InterpForward:
+			t.Mode = vm.InterpForward
 		}
 	}
 	lk := &vm.Var{Name: "$" + dv.Name + "·data", Role: vm.Lookup, Hidden: true, Src: dv, Key: dv.Key, Table: len(c.p.Tables)}

@@ -135,9 +135,10 @@ type Interp uint8
 
 // How a table is read between its points.
 const (
-	InterpLinear Interp = iota // along the line between the points
-	InterpHold                 // the last point at or before x
-	InterpNone                 // only at the points; NaN between them
+	InterpLinear  Interp = iota // along the line between the points
+	InterpHold                  // the last point at or before x
+	InterpNone                  // only at the points; NaN between them
+	InterpForward               // the first point at or after x
 )
 
 // Cached returns copies of tables that remember, each, the segment their
@@ -376,13 +377,18 @@ func (x *VInstr) Flatten() {
 }
 
 // step returns the value at x of a table read without interpolation:
-// held from the last point at or before x (ys[0] before the first), or,
-// for InterpNone, the value of a point at x and NaN elsewhere. Times are
+// held from the last point at or before x (ys[0] before the first); for
+// InterpForward, the first point at or after x (the last after it); for
+// InterpNone, the value of a point at x and NaN elsewhere. Times are
 // matched within a relative 1e-9, so that a time reached by adding dt
 // steps still finds its point.
 func (t *Table) step(x float64) float64 {
 	xs, ys := t.Xs, t.Ys
 	tol := 1e-9 * max(1, math.Abs(x))
+	if t.Mode == InterpForward {
+		j, _ := slices.BinarySearch(xs, x-tol) // the first point at or after x (with tolerance)
+		return ys[min(j, len(ys)-1)]
+	}
 	i, _ := slices.BinarySearch(xs, x+tol) // the first point after x (with tolerance)
 	if t.Mode == InterpNone {
 		if i > 0 && math.Abs(xs[i-1]-x) <= tol {
