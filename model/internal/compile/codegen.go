@@ -287,11 +287,11 @@ func (c *compiler) expr(v *vm.Var, x syntax.Expr, want int32) int32 {
 }
 
 // heldData reports whether a call of the lookup lk, whose table is t,
-// with the argument arg reads a data variable's held series at the
-// current time.
+// with the argument arg reads a data variable's held series (hold, or
+// look forward: steps either way) at the current time.
 func heldData(lk *vm.Var, t vm.Table, arg syntax.Expr) bool {
 	id, ok := arg.(*syntax.Ident)
-	return ok && id.Name == "time" && t.Mode == vm.InterpHold && lk.Src != nil && lk.Src.Kind == decl.Data
+	return ok && id.Name == "time" && (t.Mode == vm.InterpHold || t.Mode == vm.InterpForward) && lk.Src != nil && lk.Src.Kind == decl.Data
 }
 
 // call emits code for a call of a lookup or of a stateless builtin
