@@ -2,6 +2,7 @@ package synth_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -103,6 +104,52 @@ func TestEnginesAgree(t *testing.T) {
 					if math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
 						t.Fatalf("%s: %s at t=%g: by hand %.17g, interpreted %.17g", c.c.Name, name, ir.Times[k], got, want)
 					}
+				}
+			}
+		}
+	}
+}
+
+// TestConcurrentRuns runs each model, interpreted and generated, from
+// four goroutines at once and checks every run against one made alone:
+// each run's lookups remember their last segment in copies of their own,
+// so runs of one compiled model share nothing they write (go test -race
+// checks that too).
+func TestConcurrentRuns(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range models {
+		im, err := model.Parse(c.c.Name+".mdl", []byte(c.c.MDL()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nm, err := c.native()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []*model.Model{im, nm} {
+			alone, err := m.Run(ctx, model.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := make(chan error, 4)
+			for range 4 {
+				go func() {
+					r, err := m.Run(ctx, model.RunOptions{})
+					for i := 0; err == nil && i < len(r.Names); i++ {
+						got, want := r.Series(r.Names[i]), alone.Series(r.Names[i])
+						for k := range want {
+							if got[k] != want[k] {
+								err = fmt.Errorf("%s (native %t): %s at t=%g is %v run concurrently, %v alone", c.c.Name, m.IsNative(), r.Names[i], r.Times[k], got[k], want[k])
+								break
+							}
+						}
+					}
+					errs <- err
+				}()
+			}
+			for range 4 {
+				if err := <-errs; err != nil {
+					t.Error(err)
 				}
 			}
 		}
