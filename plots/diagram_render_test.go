@@ -105,6 +105,28 @@ func BenchmarkDiagram(b *testing.B) {
 	}
 }
 
+// BenchmarkDiagramWorld times the whole stock-and-flow diagram of the
+// World3-size model of the benchmarks (264 variables with its params),
+// the densest a user is likely to draw whole, as SVG and PNG.
+func BenchmarkDiagramWorld(b *testing.B) {
+	l := loadList(b, worldModel)
+	ctx := context.Background()
+	for _, format := range []string{"svg", "png"} {
+		b.Run(format, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				dot, err := StockFlowDOT(l.Graph, DiagramOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := RenderDiagram(ctx, dot, format, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkDiagramPNGEncode times the encoding of the corridor's full
 // stock-and-flow diagram, params included (the largest PNG a bundled
 // model draws), at zlib's default level (the baseline, as png.Encode

@@ -189,6 +189,10 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 		return err
 	}
 	fmt.Fprintln(out.stdout, file)
+	if hubs, dense := plots.DenseDiagram(loops.NewGraph(m), opt, 3); dense {
+		fmt.Fprintf(out.stderr, "note: %s draws too many variables to read as a whole; draw the neighbourhood of one with --focus VAR --depth N (the most connected: %s)\n",
+			path, strings.Join(hubs, ", "))
+	}
 	return nil
 }
 
