@@ -61,6 +61,35 @@ func checkCorridor(t *testing.T, m *model.Model, res *model.Result) {
 		t.Errorf("oil through BTC over 2025 averages %.3g Mt/year, want the article's 1.7 (within 0.05)", oil)
 	}
 
+	// The article's 2024–25 facts and targets, as [data] tables read
+	// from observed.csv, each observing the model variable whose name is
+	// its column (as calibrate --data matches them) and citing the
+	// article: the baseline meets each within a fifth (README.md says how
+	// well, and what calibration changes).
+	nData := 0
+	for _, v := range m.Decl.Vars {
+		if v.Kind != decl.Data {
+			continue
+		}
+		nData++
+		if !strings.Contains(v.Doc, "(article") {
+			t.Errorf("data %s: doc %q does not cite the article", v.Name, v.Doc)
+		}
+		obs := v.Data.ColumnOr(v.Name)
+		for _, pt := range v.Points {
+			got, err := res.At(obs, pt[0])
+			if err != nil {
+				t.Fatalf("data %s observes %s: %v", v.Name, obs, err)
+			}
+			if math.Abs(got-pt[1]) > 0.2*math.Abs(pt[1]) {
+				t.Errorf("data %s: %s is %.3g at %g, want the article's %g within a fifth", v.Name, obs, got, pt[0], pt[1])
+			}
+		}
+	}
+	if nData != 3 {
+		t.Errorf("%d data tables, want the article's three: the fund and Kuryk, Aktau, oil through BTC", nData)
+	}
+
 	// The coordination index: four domain weights, normalised.
 	var idx string
 	for _, v := range m.Decl.Vars {
