@@ -61,33 +61,60 @@ func checkCorridor(t *testing.T, m *model.Model, res *model.Result) {
 		t.Errorf("oil through BTC over 2025 averages %.3g Mt/year, want the article's 1.7 (within 0.05)", oil)
 	}
 
-	// The article's 2024–25 facts and targets, as [data] tables read
-	// from observed.csv, each observing the model variable whose name is
-	// its column (as calibrate --data matches them) and citing the
-	// article: the baseline meets each within a fifth (README.md says how
-	// well, and what calibration changes).
-	nData := 0
+	// The article's 2024–25 facts and targets, as [data] tables citing
+	// the article; observed.csv holds the same numbers in columns named as
+	// the variables they observe (for run --compare and calibrate --data).
+	// Each table is one column of the file, and the baseline meets each
+	// within a fifth (README.md says how well, and what calibration
+	// changes).
+	src, err := decl.ReadFile("middle-corridor/observed.csv", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, errs := decl.ReadTable("middle-corridor/observed.csv", src, "time", nil)
+	if errs != nil {
+		t.Fatal(errs.Err())
+	}
+	matched := map[string]string{} // column → data table
 	for _, v := range m.Decl.Vars {
 		if v.Kind != decl.Data {
 			continue
 		}
-		nData++
 		if !strings.Contains(v.Doc, "(article") {
 			t.Errorf("data %s: doc %q does not cite the article", v.Name, v.Doc)
 		}
-		obs := v.Data.ColumnOr(v.Name)
+		col := ""
+		for j, name := range obs.Names {
+			var pts [][2]float64
+			for i, tm := range obs.Time {
+				if y := obs.Cols[j][i]; !math.IsNaN(y) {
+					pts = append(pts, [2]float64{tm, y})
+				}
+			}
+			if slices.Equal(pts, v.Points) {
+				col = name
+			}
+		}
+		if col == "" || matched[col] != "" {
+			t.Errorf("data %s (points %v) is no column of observed.csv of its own", v.Name, v.Points)
+			continue
+		}
+		matched[col] = v.Name
+		if !strings.Contains(v.Doc, "observes "+col) {
+			t.Errorf("data %s: doc does not say it observes %s", v.Name, col)
+		}
 		for _, pt := range v.Points {
-			got, err := res.At(obs, pt[0])
+			got, err := res.At(col, pt[0])
 			if err != nil {
-				t.Fatalf("data %s observes %s: %v", v.Name, obs, err)
+				t.Fatalf("data %s observes %s: %v", v.Name, col, err)
 			}
 			if math.Abs(got-pt[1]) > 0.2*math.Abs(pt[1]) {
-				t.Errorf("data %s: %s is %.3g at %g, want the article's %g within a fifth", v.Name, obs, got, pt[0], pt[1])
+				t.Errorf("data %s: %s is %.3g at %g, want the article's %g within a fifth", v.Name, col, got, pt[0], pt[1])
 			}
 		}
 	}
-	if nData != 3 {
-		t.Errorf("%d data tables, want the article's three: the fund and Kuryk, Aktau, oil through BTC", nData)
+	if len(matched) != 3 || len(obs.Names) != 3 {
+		t.Errorf("data tables %v for the columns %v of observed.csv, want the article's three: the fund and Kuryk, Aktau, oil through BTC", matched, obs.Names)
 	}
 
 	// The coordination index: four domain weights, normalised.
