@@ -61,11 +61,14 @@ func chooseLoops(m *model.Model, d *loops.Dominance, members []int) (shown, rest
 }
 
 // loopColors returns the colour of each loop to draw, in its polarity's
-// family, the same in every run and scenario of the model: the named
-// loops take the family's colours in the order of their [[loops]]
-// entries; each unnamed loop the colour its ID picks among those they
-// leave, or the next one free, so that it keeps its colour from run to
-// run while no two loops drawn share one (until a family runs out).
+// family: the named loops take the family's colours in the order of their
+// [[loops]] entries, the same in every run and scenario of the model;
+// each unnamed loop the colour its ID picks among those they leave, or
+// the next one free, so that it keeps its colour from run to run while
+// no two loops drawn share one (until a family runs out). An unnamed
+// loop drawn beside another whose pick comes first may have to take the
+// next free colour instead: its colour is the same in every run that
+// draws the same loops.
 func loopColors(m *model.Model, d *loops.Dominance, shown []int) []color.RGBA {
 	out := make([]color.RGBA, len(shown))
 	taken := map[loops.Polarity][]bool{loops.Reinforcing: make([]bool, familySize), loops.Balancing: make([]bool, familySize)}
