@@ -154,19 +154,22 @@ func placeMarkers(objs []placedObject, boxes []box, loopVars [][]int) {
 			return len(poly) < 3 || insidePolygon(poly, x, y)
 		}
 		best := [2]float64{cx, cy}
-		step := max(m.hw, m.hh) / 3
 		// The two links of a two-variable loop bow out either side of its
-		// marker (bowedLinks), which sits in the middle.
+		// marker (bowedLinks), which sits in the middle. A thin or crossed
+		// loop may leave no room at the first step's spacing; a finer one
+		// then looks between.
 		if len(vars) != 2 {
 		search:
-			for r := 0; r <= 24; r++ {
-				n := max(1, 8*r)
-				for k := range n {
-					a := 2 * math.Pi * float64(k) / float64(n)
-					x, y := cx+float64(r)*step*math.Cos(a), cy+float64(r)*step*math.Sin(a)
-					if free(x, y) {
-						best = [2]float64{x, y}
-						break search
+			for _, step := range []float64{max(m.hw, m.hh) / 3, max(m.hw, m.hh) / 12} {
+				for r := 0; r <= 24*int(max(m.hw, m.hh)/3/step); r++ {
+					n := max(1, 8*r)
+					for k := range n {
+						a := 2 * math.Pi * float64(k) / float64(n)
+						x, y := cx+float64(r)*step*math.Cos(a), cy+float64(r)*step*math.Sin(a)
+						if free(x, y) {
+							best = [2]float64{x, y}
+							break search
+						}
 					}
 				}
 			}
