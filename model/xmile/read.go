@@ -93,6 +93,7 @@ type xvar struct {
 	asFlow bool // a stock names it as an inflow or outflow
 
 	conveyor *xvar // for a conveyor's outflow (not a leak): the conveyor
+	leakOf   *xvar // for a conveyor's leakage flow: the conveyor
 
 	conn      *node  // the <connect> that gives its value
 	connScope *scope // the scope the connection's from is read in
@@ -516,8 +517,15 @@ func (r *reader) declare(model *node, prefix, path string, depth int) *scope {
 			for _, f := range x.n.all(tag) {
 				if t, ok := s.vars[key(r.doc.str(f))]; ok {
 					t.asFlow = true
-					if tag == "outflow" && x.n.child("conveyor") != nil && t.n.child("leak") == nil && t.conveyor == nil {
-						t.conveyor = x
+					if tag == "outflow" && x.n.child("conveyor") != nil {
+						switch {
+						case t.n.child("leak") != nil && !falseFlag(r.doc.str(t.n.child("leak"))):
+							if t.leakOf == nil {
+								t.leakOf = x
+							}
+						case t.conveyor == nil:
+							t.conveyor = x
+						}
 					}
 				}
 			}
@@ -696,9 +704,12 @@ func (r *reader) build(x *xvar) {
 			r.m.Vars = append(r.m.Vars, lv)
 			wrap = x.lookup
 		}
-		if x.conveyor != nil {
+		switch {
+		case x.conveyor != nil:
 			v.Eq = r.conveyorOutflow(x, v)
-		} else {
+		case x.leakOf != nil:
+			v.Eq = r.conveyorLeak(x, v)
+		default:
 			v.Eq = r.varEq(x, v, "eq", wrap)
 			r.initEqn(x, v)
 		}
@@ -799,78 +810,6 @@ func (r *reader) varRange(v *decl.Var, rn *node) {
 	case decl.Stock, decl.Flow, decl.Aux:
 		v.Range = decl.OpenRange(lo, hi)
 	}
-}
-
-// checkConveyor refuses the parts of a conveyor that stockflow does not
-// run: everything but its transit time <len>, leakage flows, and more
-// than one outflow.
-func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
-	name := x.sc.path + x.raw
-	if len(v.Dims) > 0 {
-		r.errorf(c.start, v.Key, "conveyor %q is arrayed; stockflow runs only scalar conveyors", name)
-	}
-	if c.child("len") == nil {
-		r.errorf(c.start, v.Key, "conveyor %q has no <len> (its transit time)", name)
-	}
-	for _, o := range c.children {
-		if o.prefix != "" || o.name == "len" {
-			continue
-		}
-		if o.name == "discrete" || o.name == "batch_integrity" || o.name == "one_at_a_time" || o.name == "exponential_leak" {
-			if text := strings.ToLower(r.doc.str(o)); text == "false" {
-				continue
-			}
-		}
-		r.errorf(o.start, v.Key, "conveyor %q: <%s> is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, without capacity, inflow limit, arrest, leakage or discrete batches", name, o.name)
-	}
-	main := 0
-	for _, f := range x.n.all("outflow") {
-		t, ok := x.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
-		if !ok {
-			continue
-		}
-		if l := t.n.child("leak"); l != nil {
-			r.errorf(l.start, v.Key, "flow %q leaks from conveyor %q; conveyor leakage is not supported", t.sc.path+t.raw, name)
-			continue
-		}
-		if main++; main == 2 {
-			r.errorf(f.start, v.Key, "conveyor %q has more than one outflow that is not a leak", name)
-		}
-	}
-}
-
-// conveyorOutflow returns the equation of a conveyor's outflow: what
-// flowed in one transit time earlier, delay(inflows, len, initial /
-// len), the conveyor's initial contents leaving evenly over the first
-// transit time.
-func (r *reader) conveyorOutflow(x *xvar, v *decl.Var) decl.Equation {
-	c := x.conveyor
-	fk := v.Key + ".eq"
-	ln := c.n.child("conveyor").child("len")
-	if ln == nil {
-		return decl.Equation{}
-	}
-	lenEq := r.equation(ln, c, c.name+".conveyor.len", "")
-	if lenEq.Expr == nil {
-		return decl.Equation{}
-	}
-	v.FieldPos["eq"] = lenEq.Pos
-	parts := []any{"delay("}
-	for i, f := range c.n.all("inflow") {
-		t, ok := c.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
-		if !ok {
-			continue
-		}
-		if i > 0 {
-			parts = append(parts, " + ")
-		}
-		parts = append(parts, t.name)
-	}
-	if len(parts) == 1 {
-		parts = append(parts, "0")
-	}
-	parts = append(parts, ", ", lenEq, ", init("+c.name+") / (", lenEq, "))")
-	return r.compose(fk, lenEq.Pos, parts...)
 }
 
 // initEqn reads the <init_eqn> of a flow or aux, its value while initial

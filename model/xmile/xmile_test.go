@@ -213,7 +213,13 @@ var badCases = []struct {
 	{"connect from nothing", `<xmile><model><variables><module name="m"><connect to="b" from=".nope"/></module></variables></model><model name="m"><variables><aux name="b"><eqn>0</eqn></aux></variables></model></xmile>`, 1, 43, `<connect from=".nope">: no variable "nope" in the main model`},
 	{"conveyor capacity", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><capacity>5</capacity></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <capacity> is not supported`},
 	{"conveyor leak", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
-<flow name="l"><eqn>0.1</eqn><leak/></flow>`), 6, 30, `flow "l" leaks from conveyor "c"; conveyor leakage is not supported`},
+<flow name="l"><eqn>0.1</eqn><leak/><leak_start>0.5</leak_start><leak_end>0.25</leak_end></flow>`), 6, 1, `leakage flow "l": its leak zone starts at 0.5 and ends at 0.25 of the conveyor`},
+	{"conveyor leak zone outside", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
+<flow name="l"><eqn>0.1</eqn><leak/><leak_end>1.5</leak_end></flow>`), 6, 47, `<leak_end> holds "1.5"; expected a number from 0 to 1`},
+	{"conveyor leak integers", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
+<flow name="l"><eqn>0.1</eqn><leak/><leak_integers/></flow>`), 6, 37, `leakage flow "l": <leak_integers> is not supported`},
+	{"conveyor arrest", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><arrest>TIME > 1</arrest></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <arrest> is not supported`},
+	{"conveyor exponential leak", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><exponential_leak/></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <exponential_leak> is not supported`},
 	{"conveyor without len", doc("", `<stock name="c"><eqn>0</eqn><conveyor/></stock>`), 5, 29, `conveyor "c" has no <len>`},
 	{"queue", doc("", `<stock name="q"><eqn>0</eqn><queue/></stock>`), 5, 29, `stock "q" is a queue; stockflow does not run queues`},
 	{"range min above max", doc("", `<aux name="a"><eqn>TIME</eqn><range min="2" max="1"/></aux>`), 5, 30, "<range min=2 max=1>: min is greater than max"},
