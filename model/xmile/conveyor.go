@@ -21,9 +21,6 @@ func falseFlag(text string) bool {
 // leak.
 func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 	name := x.sc.path + x.raw
-	if len(v.Dims) > 0 {
-		r.errorf(c.start, v.Key, "conveyor %q is arrayed; stockflow runs only scalar conveyors", name)
-	}
 	if c.child("len") == nil {
 		r.errorf(c.start, v.Key, "conveyor %q has no <len> (its transit time)", name)
 	}
@@ -183,9 +180,14 @@ func (r *reader) conveyorLeak(x *xvar, v *decl.Var) decl.Equation {
 	}
 	leave := append(append([]any{"delay("}, in...), ", "+num(b)+" * (", lenEq, "), 0)")
 	zeq := r.compose(fk, pos, "0")
+	// An arrayed conveyor's zone is arrayed like it, element by element.
+	dims := r.varDims(c)
 	zs := &decl.Var{Kind: decl.Stock, Name: zone, Key: "stocks." + zone, Pos: pos, FieldPos: map[string]syntax.Pos{}, Doc: doc, Eq: zeq, Inflows: []string{zin}, Outflows: []string{zout}}
 	fin := &decl.Var{Kind: decl.Flow, Name: zin, Key: "flows." + zin, Pos: pos, FieldPos: map[string]syntax.Pos{}, Doc: doc + ": entering it", Eq: r.compose(fk, pos, enter...)}
 	fout := &decl.Var{Kind: decl.Flow, Name: zout, Key: "flows." + zout, Pos: pos, FieldPos: map[string]syntax.Pos{}, Doc: doc + ": leaving it", Eq: r.compose(fk, pos, leave...)}
+	if len(dims) > 0 {
+		zs.Dims, fin.Dims, fout.Dims = dims, dims, dims
+	}
 	r.m.Vars = append(r.m.Vars, zs, fin, fout)
 
 	// The zone's duration in whole steps, rounded as delay rounds.
