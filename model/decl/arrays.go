@@ -193,6 +193,9 @@ type expander struct {
 	// elemEqs holds the per-element equations of each arrayed variable
 	// that has them, by ElementName("", elements).
 	elemEqs map[*Var]map[string]*ElementEq
+
+	// relatedCache holds related's answers, by the pair of dimensions.
+	relatedCache map[[2]string]bool
 }
 
 func (x *expander) dimNames() []string {
@@ -866,10 +869,16 @@ func (x *expander) related(a, b string) bool {
 	if da == nil || db == nil || a == b {
 		return da != nil && a == b
 	}
-	if mapped(da, db) {
-		return true
+	k := [2]string{a, b}
+	if r, ok := x.relatedCache[k]; ok {
+		return r
 	}
-	return subset(da, db) || subset(db, da)
+	r := mapped(da, db) || subset(da, db) || subset(db, da)
+	if x.relatedCache == nil {
+		x.relatedCache = map[[2]string]bool{}
+	}
+	x.relatedCache[k] = r
+	return r
 }
 
 // mapped reports whether a maps to b or b to a, by position.

@@ -21,6 +21,7 @@ func FuzzParseTOML(f *testing.F) {
 		f.Add([]byte(c.src))
 	}
 	f.Add([]byte(arrayModel))
+	f.Add([]byte(subrangeModel))
 	for _, c := range badArrays {
 		f.Add([]byte(c.src))
 	}
