@@ -663,9 +663,9 @@ func (c *ctx) call(n *node) {
 	case "vector select":
 		c.vectorSelect(n)
 	case "vector rank":
-		c.vectorRank(n)
+		c.vectorRank(n, "VECTOR RANK")
 	case "vector sort order":
-		c.vectorSortOrder(n)
+		c.vectorRank(n, "VECTOR SORT ORDER")
 	case "vector reorder":
 		c.vectorReorder(n)
 	case "vector elm map":
@@ -978,15 +978,16 @@ func (c *ctx) reduce(n *node) {
 }
 
 // vectorSelect writes VECTOR SELECT(selection, values, missing, action,
-// error) over the combinations of the ranges marked ! in either array,
-// taking those whose selection s is not 0 (missing when there is none):
-// action 0 Σ s·x, 1 Π s·x, 2 min s·x, 3 max s·x, 4 mean of s·x,
-// 5 Π x^s, and 6 to 10 the sum, product, min, max and mean of x itself.
-// This is what Vensim computes in the SDXorg suite's tests/vector_select.
-// An action that is not a number is chosen during the run; one outside
-// 0 to 10 then gives NaN. The error action only makes Vensim report an
-// all-zero selection or one with several non-zeros; it does not change
-// the value, and stockflow does not report them.
+// error) as vector_select(action, missing, s_0, x_0, s_1, x_1, …) over
+// the combinations of the ranges marked ! in either array: over those
+// whose selection s is not 0 (missing when there is none), action 0
+// Σ s·x, 1 Π s·x, 2 min s·x, 3 max s·x, 4 mean of s·x, 5 Π x^s, and 6 to
+// 10 the sum, product, min, max and mean of x itself. This is what
+// Vensim computes in the SDXorg suite's tests/vector_select. An action
+// given as a number outside 0 to 10 is an error; one computed during the
+// run and outside them gives NaN. The error action only makes Vensim
+// report an all-zero selection or one with several non-zeros; it does
+// not change the value, and stockflow does not report them.
 func (c *ctx) vectorSelect(n *node) {
 	sel, val, missing, action := n.args[0], n.args[1], n.args[2], n.args[3]
 	ds := c.bangs(sel)
@@ -1000,73 +1001,14 @@ func (c *ctx) vectorSelect(n *node) {
 		return
 	}
 	p := n.pos
-	// each writes one term per combination: on when selected, off when not.
-	each := func(join string, on func(), off string) {
-		first := true
-		c.each(ds, func() {
-			if !first {
-				c.write(join, p)
-			}
-			first = false
-			c.tmpl(p, "if_then_else(", sel, " <> 0, ")
-			on()
-			c.write(", "+off+")", p)
-		})
-	}
-	weighted := func() { c.tmpl(p, sel, " * ", val) }
-	plain := func() { c.tmpl(p, val) }
-	count := func() { each(" + ", func() { c.write("1", p) }, "0") }
-	actionText := map[int]func(){}
-	for k, x := range []func(){weighted, plain} {
-		base := 6 * k
-		actionText[base] = func() { c.write("(", p); each(" + ", x, "0"); c.write(")", p) }
-		actionText[base+1] = func() { c.write("(", p); each(" * ", x, "1"); c.write(")", p) }
-		actionText[base+2] = func() { c.write("min(", p); each(", ", x, "inf"); c.write(", inf)", p) }
-		actionText[base+3] = func() { c.write("max(", p); each(", ", x, "-inf"); c.write(", -inf)", p) }
-		actionText[base+4] = func() {
-			c.write("(", p)
-			each(" + ", x, "0")
-			c.write(") / (", p)
-			count()
-			c.write(")", p)
-		}
-	}
-	actionText[5] = func() { c.write("(", p); each(" * ", func() { c.tmpl(p, val, "^", sel) }, "1"); c.write(")", p) }
-	c.write("if_then_else((", p)
-	count()
-	c.write(") = 0, ", p)
-	c.emit(missing, 0, false)
-	c.write(", ", p)
-	if act, ok := c.initValue(action, 0); ok && isConstant(action) {
-		f, known := actionText[int(act)]
-		if act != math.Trunc(act) || !known {
-			c.fail(action.pos, "VECTOR SELECT action %g is not one of Vensim's: 0 to 4 the sum, product, min, max or mean of selection × value, 5 the product of value^selection, 6 to 10 the sum, product, min, max or mean of the values", act)
-			c.write("0", p)
-		} else {
-			f()
-		}
-	} else if combos := combinations(ds); 11*combos > maxElements/10 {
-		c.fail(action.pos, "VECTOR SELECT over %d combinations of elements with an action computed during the run writes out every action: give the action as a number", combos)
+	if act, ok := c.initValue(action, 0); ok && isConstant(action) && (act != math.Trunc(act) || act < 0 || act > 10) {
+		c.fail(action.pos, "VECTOR SELECT action %g is not one of Vensim's: 0 to 4 the sum, product, min, max or mean of selection × value, 5 the product of value^selection, 6 to 10 the sum, product, min, max or mean of the values", act)
 		c.write("0", p)
-	} else {
-		for k := 0; k <= 10; k++ {
-			c.tmpl(p, "if_then_else(", action, " = "+strconv.Itoa(k)+", ")
-			actionText[k]()
-			c.write(", ", p)
-		}
-		c.write("0 / 0", p)
-		c.write(strings.Repeat(")", 11), p)
+		return
 	}
+	c.tmpl(p, "vector_select(", action, ", ", missing)
+	c.each(ds, func() { c.tmpl(p, ", ", sel, ", ", val) })
 	c.write(")", p)
-}
-
-// combinations returns the number of combinations of elements of ds.
-func combinations(ds []*dim) int {
-	n := 1
-	for _, d := range ds {
-		n *= max(1, len(d.elems))
-	}
-	return n
 }
 
 // isConstant reports whether x is made of numbers alone.

@@ -7,17 +7,10 @@ import (
 
 // The vector functions work along the last subscript of their vector
 // argument, paired by position with the last subscript of the variable
-// being defined, as in Vensim. They are written out as comparisons and
-// choices over the vector's elements, so a vector is limited in length.
-
-// maxVector is the longest vector VECTOR RANK, VECTOR REORDER and
-// VECTOR ELM MAP write out (the text of a rank grows with the square of
-// the length), maxSortVector the longest for VECTOR SORT ORDER (with the
-// cube).
-const (
-	maxVector     = 30
-	maxSortVector = 12
-)
+// being defined, as in Vensim. Each becomes an engine builtin that names
+// every element of the vector (vector_rank, vector_sort_order,
+// vector_element; model/internal/vm, vecfuncs.go): the elements of one
+// result share one sort a step, and a vector may be as long as a range.
 
 // vector returns the range along which the vector argument x runs (its
 // last subscript, which must name a range) and x with that subscript
@@ -54,6 +47,14 @@ func (c *ctx) at(x *node, dm *dim, j int) {
 	}
 }
 
+// elements writes ", x_0, x_1, …": x at each element of dm.
+func (c *ctx) elements(x *node, dm *dim, p int) {
+	for j := range dm.elems {
+		c.write(", ", p)
+		c.at(x, dm, j)
+	}
+}
+
 // position returns the position, from 0, of the element the variable
 // being defined has along its last subscript.
 func (c *ctx) position(fn string, pos int) (int, bool) {
@@ -65,87 +66,33 @@ func (c *ctx) position(fn string, pos int) (int, bool) {
 	return indexOf(last.elems, c.elems[len(c.elems)-1]), true
 }
 
-// rankTerm writes the rank, from 1, of element i of the vector:
-// 1 + the count of elements before it in the order (ascending when asc
-// is not 0), ties broken by position.
-func (c *ctx) rankTerm(x *node, dm *dim, i int, asc *node, p int) {
-	c.write("(1", p)
-	for j := range dm.elems {
-		if j == i {
-			continue
-		}
-		c.write(" + if_then_else(", p)
-		// x_j comes first when it is smaller (ascending) or larger
-		// (descending), or equal and earlier.
-		c.tmpl(p, "if_then_else(", asc, " <> 0, ")
-		c.at(x, dm, j)
-		c.write(" < ", p)
-		c.at(x, dm, i)
-		c.write(", ", p)
-		c.at(x, dm, j)
-		c.write(" > ", p)
-		c.at(x, dm, i)
-		c.write(")", p)
-		if j < i {
-			c.write(" or ", p)
-			c.at(x, dm, j)
-			c.write(" = ", p)
-			c.at(x, dm, i)
-		}
-		c.write(", 1, 0)", p)
-	}
-	c.write(")", p)
-}
-
-// vectorRank writes VECTOR RANK(x[d], direction): the rank, from 1, of
-// the element, ascending when direction is not 0 (1), else descending;
-// equal values are ranked in the order of their elements.
-func (c *ctx) vectorRank(n *node) {
-	dm, x, ok := c.vector("VECTOR RANK", n.args[0])
-	if !ok || !c.vectorSmall("VECTOR RANK", dm, n.pos) {
+// vectorRank writes VECTOR RANK(x[d], direction) and VECTOR SORT ORDER
+// (fn): vector_rank(k, direction, x_0, …), the rank, from 1, of element
+// k, ascending when direction is not 0, else descending, equal values
+// ranked in the order of their elements; or vector_sort_order(k, …), the
+// position from 0 of the element that sorts k-th.
+func (c *ctx) vectorRank(n *node, fn string) {
+	dm, x, ok := c.vector(fn, n.args[0])
+	if !ok {
 		c.write("0", n.pos)
 		return
 	}
-	i, ok := c.position("VECTOR RANK", n.pos)
-	if !ok || i < 0 || i >= len(dm.elems) {
-		if ok {
-			c.fail(n.pos, "VECTOR RANK: %s has more elements than the vector's range %s", c.v.name, dm.name)
-		}
-		c.write("0", n.pos)
-		return
-	}
-	c.rankTerm(x, dm, i, n.args[1], n.pos)
-}
-
-// vectorSortOrder writes VECTOR SORT ORDER(x[d], direction): at position
-// k, the position from 0 of the element that sorts k-th (ascending when
-// direction is not 0), that is the i whose rank is k + 1.
-func (c *ctx) vectorSortOrder(n *node) {
-	dm, x, ok := c.vector("VECTOR SORT ORDER", n.args[0])
-	if ok && len(dm.elems) > maxSortVector {
-		c.fail(n.pos, "VECTOR SORT ORDER over %s: the range has %d elements, more than the %d stockflow writes out", dm.name, len(dm.elems), maxSortVector)
-		ok = false
-	}
-	if !ok || !c.vectorSmall("VECTOR SORT ORDER", dm, n.pos) {
-		c.write("0", n.pos)
-		return
-	}
-	k, ok := c.position("VECTOR SORT ORDER", n.pos)
+	k, ok := c.position(fn, n.pos)
 	if !ok || k < 0 || k >= len(dm.elems) {
 		if ok {
-			c.fail(n.pos, "VECTOR SORT ORDER: %s has more elements than the vector's range %s", c.v.name, dm.name)
+			c.fail(n.pos, "%s: %s has more elements than the vector's range %s", fn, c.v.name, dm.name)
 		}
 		c.write("0", n.pos)
 		return
 	}
-	p := n.pos
-	c.write("(0", p)
-	for i := 1; i < len(dm.elems); i++ {
-		c.write(" + if_then_else(", p)
-		c.rankTerm(x, dm, i, n.args[1], p)
-		c.write(" = "+strconv.Itoa(k+1)+", "+strconv.Itoa(i)+", 0)", p)
+	name := "vector_rank("
+	if fn == "VECTOR SORT ORDER" {
+		name = "vector_sort_order("
 	}
-	c.write(")", p)
+	c.write(name+strconv.Itoa(k)+", ", n.pos)
+	c.tmpl(n.pos, n.args[1])
+	c.elements(x, dm, n.pos)
+	c.write(")", n.pos)
 }
 
 // vectorReorder writes VECTOR REORDER(x[d], order): the element of x at
@@ -153,11 +100,13 @@ func (c *ctx) vectorSortOrder(n *node) {
 // defined; NaN when order is not one of the positions.
 func (c *ctx) vectorReorder(n *node) {
 	dm, x, ok := c.vector("VECTOR REORDER", n.args[0])
-	if !ok || !c.vectorSmall("VECTOR REORDER", dm, n.pos) {
+	if !ok {
 		c.write("0", n.pos)
 		return
 	}
-	c.choose(x, dm, func() { c.tmpl(n.pos, n.args[1]) }, n.pos)
+	c.tmpl(n.pos, "vector_element(", n.args[1])
+	c.elements(x, dm, n.pos)
+	c.write(")", n.pos)
 }
 
 // vectorElmMap writes VECTOR ELM MAP(x[d, start], offset): the element of
@@ -185,39 +134,12 @@ func (c *ctx) vectorElmMap(n *node) {
 	_, inner, _ := strings.Cut(strings.TrimSuffix(name, "]"), "[")
 	parts := strings.Split(inner, ",")
 	base := indexOf(dm.elems, parts[len(parts)-1])
-	if !c.vectorSmall("VECTOR ELM MAP", dm, n.pos) {
-		c.write("0", n.pos)
-		return
-	}
 	last := x.subs[len(x.subs)-1]
 	cp := *x
 	cp.subs = append([]sub(nil), x.subs...)
 	key := "vector elm map " + last.key // a key no range has
 	cp.subs[len(cp.subs)-1] = sub{text: last.text, key: key, bang: true, pos: last.pos}
-	c.choose(&cp, dm, func() {
-		c.tmpl(n.pos, strconv.Itoa(base)+" + integer(", n.args[1], ")")
-	}, n.pos)
-}
-
-// choose writes the element of x at the position idx (from 0) along dm:
-// if_then_else(idx = 0, x_0, if_then_else(idx = 1, x_1, … 0 / 0)).
-func (c *ctx) choose(x *node, dm *dim, idx func(), p int) {
-	for j := range dm.elems {
-		c.write("if_then_else(", p)
-		idx()
-		c.write(" = "+strconv.Itoa(j)+", ", p)
-		c.at(x, dm, j)
-		c.write(", ", p)
-	}
-	c.write("0 / 0"+strings.Repeat(")", len(dm.elems)), p)
-}
-
-// vectorSmall reports whether the vector is short enough to write out,
-// and reports an error if not.
-func (c *ctx) vectorSmall(fn string, dm *dim, pos int) bool {
-	if len(dm.elems) > maxVector {
-		c.fail(pos, "%s over %s: the range has %d elements, more than the %d stockflow writes out", fn, dm.name, len(dm.elems), maxVector)
-		return false
-	}
-	return true
+	c.tmpl(n.pos, "vector_element("+strconv.Itoa(base)+" + integer(", n.args[1], ")")
+	c.elements(&cp, dm, n.pos)
+	c.write(")", n.pos)
 }

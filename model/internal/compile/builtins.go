@@ -55,7 +55,8 @@ type builtin struct {
 	lower func(c *compiler, x *syntax.Call, args []int32, want int32) int32
 	// fn, when not 0, is the vector function (vm.Func) the call runs
 	// over its arguments after the first, which is the position of the
-	// result wanted (vecfuncs.go).
+	// result wanted (vecfuncs.go); vector_select has one result, and no
+	// such argument.
 	fn vm.Func
 
 	// A builtin's units rule is a row of package model/units' table, by

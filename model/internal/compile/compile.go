@@ -302,7 +302,11 @@ func (c *compiler) checkCall(v *vm.Var, e *syntax.Call, fnames []string) {
 		return
 	}
 	if b.fn != 0 {
-		if _, _, _, ok := vm.FuncSizes(b.fn, n-1); !ok {
+		m := n - 1 // after the position of the result
+		if b.fn == vm.FuncSelect {
+			m = n
+		}
+		if _, _, _, ok := vm.FuncSizes(b.fn, m); !ok {
 			c.errorAt(v, e.Fn.At, "%s cannot take %d arguments: %s", b.name, n, b.sig)
 			return
 		}
