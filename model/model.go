@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/internal/compile"
@@ -61,16 +62,26 @@ type LoadOptions struct {
 	// directory tree (decl.DataOptions.AllowPaths); by default that is an
 	// error.
 	AllowPaths bool
+
+	// Timings, when not nil, receives the wall time of each stage of the
+	// load: what stockflow's --timings prints.
+	Timings *Timings
 }
 
 // LoadWith reads and compiles the model file at path, as Load does, with
 // the given options.
 func LoadWith(path string, opt LoadOptions) (*Model, error) {
+	t := opt.Timings
+	if t == nil {
+		t = new(Timings) // recorded and dropped: a clock reading costs nanoseconds
+	}
+	t0 := time.Now()
 	src, err := decl.ReadFile(path, opt.MaxInputSize)
 	if err != nil {
 		return nil, err
 	}
-	return parse(path, src, decl.DataOptions{AllowPaths: opt.AllowPaths, MaxInputSize: opt.MaxInputSize})
+	t.Read = time.Since(t0)
+	return parse(path, src, decl.DataOptions{AllowPaths: opt.AllowPaths, MaxInputSize: opt.MaxInputSize}, t)
 }
 
 // Parse compiles a model from the source text of a file; filename is used
@@ -83,12 +94,14 @@ func LoadWith(path string, opt LoadOptions) (*Model, error) {
 // Data variables read their files relative to filename's directory, which
 // they may not leave (decl.DataOptions); LoadWith can allow it.
 func Parse(filename string, src []byte) (*Model, error) {
-	return parse(filename, src, decl.DataOptions{})
+	return parse(filename, src, decl.DataOptions{}, new(Timings))
 }
 
-func parse(filename string, src []byte, dopt decl.DataOptions) (*Model, error) {
+// parse reads and compiles a model, recording each stage's time in t.
+func parse(filename string, src []byte, dopt decl.DataOptions, t *Timings) (*Model, error) {
 	var d *decl.Model
 	var err error
+	t0 := time.Now()
 	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
 	case ".toml", "":
 		d, err = decl.ParseTOML(filename, src)
@@ -122,7 +135,8 @@ func parse(filename string, src []byte, dopt decl.DataOptions) (*Model, error) {
 	if err := decl.ReadData(d, dopt); err != nil {
 		return nil, err
 	}
-	return Compile(d)
+	t.Parse = time.Since(t0)
+	return compileTimed(d, t)
 }
 
 // Compile compiles a declared model. It expands its arrays to scalars
@@ -131,15 +145,25 @@ func parse(filename string, src []byte, dopt decl.DataOptions) (*Model, error) {
 // [sim] units = "strict", units: see Model.Units) and reports all problems
 // as a syntax.ErrorList.
 func Compile(d *decl.Model) (*Model, error) {
+	return compileTimed(d, new(Timings))
+}
+
+// compileTimed is Compile, recording the time of its stages in t.
+func compileTimed(d *decl.Model, t *Timings) (*Model, error) {
 	src := d
+	t0 := time.Now()
 	d, err := decl.Expand(d)
 	if err != nil {
 		return nil, err
 	}
-	p, errs := compile.Compile(d, false)
+	t.Expand = time.Since(t0)
+	var ct compile.Durations
+	p, errs := compile.CompileTimed(d, false, &ct)
+	t1 := time.Now()
 	simErrs, warns := checkSim(d)
 	errs = append(errs, simErrs...)
 	errs = append(errs, strictUnits(src)...)
+	t.Check, t.Compile = ct.Check+time.Since(t1), ct.Generate
 	if len(errs) > 0 {
 		errs.RemoveDuplicates()
 		return nil, errs

@@ -56,7 +56,9 @@ func (o *output) load(path string) (*model.Model, error) {
 // loadQuiet is load without the units warnings, for the commands that
 // report them their own way (check, units).
 func (o *output) loadQuiet(path string) (*model.Model, error) {
-	m, err := model.LoadWith(path, model.LoadOptions{MaxInputSize: o.maxInput, AllowPaths: o.allowPaths})
+	var lt model.Timings
+	m, err := model.LoadWith(path, model.LoadOptions{MaxInputSize: o.maxInput, AllowPaths: o.allowPaths, Timings: &lt})
+	o.timings.load(lt)
 	if err != nil {
 		return nil, &fileError{path, err}
 	}

@@ -255,6 +255,9 @@ type output struct {
 	stdout, stderr io.Writer
 	maxInput       int64 // the largest model file load reads (--max-input)
 	allowPaths     bool  // data files may lie outside the model's directory (--allow-paths)
+	showTimings    bool  // print each stage's wall time on stderr (--timings)
+	// timings collects the stages' times under --timings; nil otherwise.
+	timings *timings
 }
 
 // usageError is a command-line mistake: exit code 2.
@@ -284,6 +287,10 @@ func (c *command) main(ctx context.Context, args []string, stdout, stderr io.Wri
 		return c.usageFailure(stderr, "missing "+strings.Fields(c.args)[len(pos)])
 	case c.maxArgs >= 0 && len(pos) > c.maxArgs:
 		return c.usageFailure(stderr, fmt.Sprintf("unexpected argument %q", pos[c.maxArgs]))
+	}
+	if out.showTimings {
+		out.timings = &timings{start: time.Now()}
+		defer out.timings.print(stderr, c.name)
 	}
 	err = run(ctx, out, pos)
 	if err == nil {
@@ -321,6 +328,7 @@ func (c *command) flagSet(out *output) *flag.FlagSet {
 		out.maxInput = decl.DefaultMaxInputSize
 		fs.Var((*sizeFlag)(&out.maxInput), "max-input", "refuse a model file larger than `SIZE` bytes; K, M and G multiply by 1024, 1024², 1024³ (default "+decl.FormatSize(decl.DefaultMaxInputSize)+")")
 		fs.BoolVar(&out.allowPaths, "allow-paths", false, "let the model's data variables read files outside the model file's directory")
+		fs.BoolVar(&out.showTimings, "timings", false, "print on stderr the wall time of each stage: reading, parsing, expanding, checking and compiling the model, and what the command does with it")
 	}
 	return fs
 }

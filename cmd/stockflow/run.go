@@ -134,7 +134,11 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 		return err
 	}
 	printHygiene(out, m, opt)
-	res, err := m.Run(ctx, opt)
+	var res *model.Result
+	err = out.timings.time("run", func() (err error) {
+		res, err = m.Run(ctx, opt)
+		return err
+	})
 	if err != nil {
 		return &fileError{path, err}
 	}
@@ -148,10 +152,12 @@ func (f *runFlags) run(ctx context.Context, out *output, args []string) error {
 		}
 	}
 	format := model.Format{Kind: kind, Digits: f.digits}
-	if f.out == "" {
-		return res.Write(out.stdout, format)
-	}
-	return writeFile(ctx, f.out, func(w io.Writer) error { return res.Write(w, format) })
+	return out.timings.time("write", func() error {
+		if f.out == "" {
+			return res.Write(out.stdout, format)
+		}
+		return writeFile(ctx, f.out, func(w io.Writer) error { return res.Write(w, format) })
+	})
 }
 
 // compareRun prints on stderr how well the run res fits the observations

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stockflow/stockflow/model/internal/vm"
 
@@ -37,6 +38,21 @@ type compiler struct {
 }
 
 func Compile(d *decl.Model, partial bool) (*vm.Program, syntax.ErrorList) {
+	return CompileTimed(d, partial, nil)
+}
+
+// Durations is how long Compile's two halves took: checking (declaring
+// the variables, expanding builtins into hidden stocks, checking every
+// equation) and generating (ordering the evaluation and writing the
+// program).
+type Durations struct {
+	Check, Generate time.Duration
+}
+
+// CompileTimed is Compile, recording in t, when it is not nil, how long
+// each half took.
+func CompileTimed(d *decl.Model, partial bool, t *Durations) (*vm.Program, syntax.ErrorList) {
+	t0 := time.Now()
 	c := &compiler{d: d, partial: partial, p: &vm.Program{ByName: map[string]int{}}}
 	c.declare()
 	if len(c.errs) > 0 {
@@ -47,11 +63,15 @@ func Compile(d *decl.Model, partial bool) (*vm.Program, syntax.ErrorList) {
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}
+	t1 := time.Now()
 	flowOrder, initOrder := c.order()
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}
 	c.generate(flowOrder, initOrder)
+	if t != nil {
+		t.Check, t.Generate = t1.Sub(t0), time.Since(t1)
+	}
 	return c.p, c.errs
 }
 
