@@ -122,6 +122,28 @@ func (r *reader) posOf(off int) syntax.Pos {
 	return syntax.Pos{File: r.file, Line: l + 1, Col: off - r.lines[l] + 1}
 }
 
+// positions fills m with the file positions of the offsets offs in entry
+// e's equation text, as at would one by one. An equation's offsets run
+// mostly forward on one line, so the line of the previous one is tried
+// before a search.
+func (r *reader) positions(e *entry, offs []int, m []syntax.Pos) {
+	if len(e.off) == 0 {
+		for i := range offs {
+			m[i] = syntax.Pos{File: r.file, Line: 1, Col: 1}
+		}
+		return
+	}
+	l := 0
+	for i, o := range offs {
+		off := e.off[max(0, min(o, len(e.off)-1))]
+		off = max(0, min(off, len(r.src)))
+		if off < r.lines[l] || l+1 < len(r.lines) && off >= r.lines[l+1] {
+			l = sort.Search(len(r.lines), func(i int) bool { return r.lines[i] > off }) - 1
+		}
+		m[i] = syntax.Pos{File: r.file, Line: l + 1, Col: off - r.lines[l] + 1}
+	}
+}
+
 // at returns the file position of offset off in entry e's equation text.
 func (r *reader) at(e *entry, off int) syntax.Pos {
 	if len(e.off) == 0 {
@@ -135,25 +157,30 @@ func (r *reader) errorf(e *entry, off int, key, format string, args ...any) {
 	r.errs.Addf(r.at(e, off), key, format, args...)
 }
 
+// hasPrefixFold reports whether s begins with prefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
 // read does the work of Parse.
 func (r *reader) read() {
 	r.m = &decl.Model{Sim: decl.DefaultSim()}
 	r.m.Sim.Pos = map[string]syntax.Pos{}
 	var defs []*def
 	var cur *macro
+	var toks []tok // parseDef's scratch
 	entries := split(r.src)
 	for i := range entries {
 		e := &entries[i]
 		for {
 			trim := strings.TrimLeft(e.eqn, " \t\n")
-			up := strings.ToUpper(trim)
 			k := len(e.eqn) - len(trim)
-			if strings.HasPrefix(up, ":END OF MACRO:") {
+			if hasPrefixFold(trim, ":END OF MACRO:") {
 				cut(e, k+len(":END OF MACRO:"))
 				cur = nil
 				continue
 			}
-			if strings.HasPrefix(up, ":MACRO:") {
+			if hasPrefixFold(trim, ":MACRO:") {
 				cur = r.macroHeader(e, k)
 				continue
 			}
@@ -162,12 +189,12 @@ func (r *reader) read() {
 		if strings.TrimSpace(e.eqn) == "" || strings.HasPrefix(strings.TrimSpace(e.eqn), "*") {
 			continue
 		}
-		d, err := parseDef(e)
+		d, err := parseDef(e, &toks)
 		if err != nil {
 			var pe *parseError
 			errors.As(err, &pe)
 			r.errorf(e, pe.pos, strings.TrimSpace(firstLine(e.eqn)), "%s", pe.msg)
-			if t := lex(e.eqn); t[0].kind == tName {
+			if t := lex(nil, e.eqn); t[0].kind == tName {
 				r.failed[nameKey(t[0].text)] = true
 			}
 			continue

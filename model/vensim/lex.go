@@ -27,10 +27,11 @@ type tok struct {
 	pos  int // offset in the equation text
 }
 
-// lex splits an equation into tokens. It never fails: a stray character
-// becomes a tBad token, which the parser reports.
-func lex(s string) []tok {
-	var out []tok
+// lex splits an equation into tokens, appended to dst[:0]. It never
+// fails: a stray character becomes a tBad token, which the parser
+// reports.
+func lex(dst []tok, s string) []tok {
+	out := dst[:0]
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -106,11 +107,11 @@ func lex(s string) []tok {
 			i++
 			continue
 		}
-		if r, n := utf8.DecodeRuneInString(s[i:]); isNameStart(r) {
+		if r, n := decodeRune(s[i:]); isNameStart(r) {
 			j := i + n
 			end := j
 			for j < len(s) {
-				r, n := utf8.DecodeRuneInString(s[j:])
+				r, n := decodeRune(s[j:])
 				if !isNamePart(r) {
 					break
 				}
@@ -123,24 +124,43 @@ func lex(s string) []tok {
 			i = end
 			continue
 		}
-		// Operators.
-		ops := []string{"<->", "->", "<=", ">=", "<>", "==", "+", "-", "*", "/", "^", "(", ")", "[", "]", ",", ";", "=", "<", ">", "!"}
-		matched := false
-		for _, op := range ops {
-			if strings.HasPrefix(s[i:], op) {
-				out = append(out, tok{kind: tOp, text: op, pos: i})
-				i += len(op)
-				matched = true
-				break
-			}
+		if op := operator(s[i:]); op != "" {
+			out = append(out, tok{kind: tOp, text: op, pos: i})
+			i += len(op)
+			continue
 		}
-		if !matched {
-			_, n := utf8.DecodeRuneInString(s[i:])
-			out = append(out, tok{kind: tBad, text: s[i : i+n], pos: i})
-			i += n
-		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		out = append(out, tok{kind: tBad, text: s[i : i+n], pos: i})
+		i += n
 	}
 	return append(out, tok{kind: tEOF, pos: len(s)})
+}
+
+// decodeRune is utf8.DecodeRuneInString with the ASCII case first.
+func decodeRune(s string) (rune, int) {
+	if c := s[0]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s)
+}
+
+// operator returns the operator that s starts with, the longest one
+// (<-> before <, -> before -), or "" if s starts with none.
+func operator(s string) string {
+	if len(s) >= 3 && s[:3] == "<->" {
+		return s[:3]
+	}
+	if len(s) >= 2 {
+		switch s[:2] {
+		case "->", "<=", ">=", "<>", "==":
+			return s[:2]
+		}
+	}
+	switch s[0] {
+	case '+', '-', '*', '/', '^', '(', ')', '[', ']', ',', ';', '=', '<', '>', '!':
+		return s[:1]
+	}
+	return ""
 }
 
 // isKeywordWord reports whether :word: is a Vensim keyword.

@@ -173,7 +173,7 @@ func (r *reader) addBuiltinMacros() {
 		}
 		for _, eq := range b.eqs {
 			e := &entry{eqn: eq, off: make([]int, len(eq)+1)}
-			d, err := parseDef(e)
+			d, err := parseDef(e, nil)
 			if err != nil {
 				panic("vensim: builtin macro " + b.name + ": " + err.Error()) // a bug in the table above
 			}

@@ -157,9 +157,18 @@ func describe(t tok) string {
 	return fmt.Sprintf("%q", t.text)
 }
 
-// parseDef parses an entry. Errors come back as *parseError.
-func parseDef(e *entry) (d *def, err error) {
-	p := &parser{toks: lex(e.eqn), src: e.eqn}
+// parseDef parses an entry. Errors come back as *parseError. The tokens
+// go into *scratch, when it is not nil, which the next call reuses (the
+// definition keeps none of them).
+func parseDef(e *entry, scratch *[]tok) (d *def, err error) {
+	var buf []tok
+	if scratch != nil {
+		buf = *scratch
+	}
+	p := &parser{toks: lex(buf, e.eqn), src: e.eqn}
+	if scratch != nil {
+		*scratch = p.toks
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			pe, ok := r.(*parseError)

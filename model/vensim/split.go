@@ -32,15 +32,26 @@ func split(src string) []entry {
 	var units, doc strings.Builder
 	part := 0 // 0 equation, 1 units, 2 documentation
 	quoted := false
+	// The entries' offsets share one array, which each entry's off
+	// slices, and their bytes one buffer, which each entry's eqn copies:
+	// two allocations for the file, not a growing pair per entry.
+	offs := make([]int, 0, len(src)+len(src)/64+1)
+	start := 0 // where cur's offsets begin in offs
+	buf := make([]byte, 0, 256)
+	cur.off, cur.buf = offs, buf
 	flush := func(end int) {
 		cur.off = append(cur.off, end)
-		cur.eqn, cur.buf = string(cur.buf), nil
+		offs = cur.off
+		cur.off = offs[start:len(offs):len(offs)]
+		start = len(offs)
+		cur.eqn, buf = string(cur.buf), cur.buf[:0]
+		cur.buf = nil
 		cur.units = joinLines(units.String())
 		cur.doc = joinLines(doc.String())
 		if strings.TrimSpace(cur.eqn) != "" || cur.units != "" || cur.doc != "" {
 			out = append(out, cur)
 		}
-		cur = entry{}
+		cur = entry{off: offs, buf: buf}
 		units.Reset()
 		doc.Reset()
 		part = 0

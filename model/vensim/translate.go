@@ -3,6 +3,7 @@ package vensim
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,7 @@ type ctx struct {
 // write appends s, made at offset off of the entry's equation.
 func (c *ctx) write(s string, off int) {
 	c.text = append(c.text, s...)
+	c.offs = slices.Grow(c.offs, len(s))
 	for range len(s) {
 		c.offs = append(c.offs, off)
 	}
@@ -50,9 +52,7 @@ func (c *ctx) finish() decl.Equation {
 	if len(c.offs) > 0 {
 		eq.Pos = c.r.at(c.d.e, c.offs[0])
 		eq.Map = make([]syntax.Pos, len(c.offs)+1)
-		for i, o := range c.offs {
-			eq.Map[i] = c.r.at(c.d.e, o)
-		}
+		c.r.positions(c.d.e, c.offs, eq.Map)
 		eq.Map[len(c.offs)] = eq.Map[len(c.offs)-1]
 	} else {
 		eq.Pos = c.r.at(c.d.e, c.d.pos)
@@ -65,7 +65,7 @@ func (c *ctx) finish() decl.Equation {
 			eq.Expr = x
 		}
 	}
-	c.text, c.offs, c.bad = nil, nil, false
+	c.text, c.offs, c.bad = c.text[:0], c.offs[:0], false
 	return eq
 }
 
