@@ -351,15 +351,36 @@ func (x *expander) varDims(v *Var) []*Dimension {
 // tuples returns every combination of elements of ds, last dimension
 // varying fastest; one empty tuple for no dimensions.
 func tuples(ds []*Dimension) [][]string {
-	out := [][]string{{}}
-	for _, d := range ds {
-		var next [][]string
-		for _, t := range out {
-			for _, e := range d.Elements {
-				next = append(next, append(append([]string(nil), t...), e))
-			}
+	lists := make([][]string, len(ds))
+	for i, d := range ds {
+		lists[i] = d.Elements
+	}
+	return product(lists)
+}
+
+// product returns every tuple with an element of each list, the last
+// list varying fastest; one empty tuple for no lists, none when a list is
+// empty.
+func product(lists [][]string) [][]string {
+	n := 1
+	for _, l := range lists {
+		n *= len(l)
+	}
+	out := make([][]string, 0, n)
+	flat := make([]string, n*len(lists)) // the tuples, one after another
+	idx := make([]int, len(lists))
+	for k := range n {
+		t := flat[k*len(lists) : (k+1)*len(lists) : (k+1)*len(lists)]
+		for i, l := range lists {
+			t[i] = l[idx[i]]
 		}
-		out = next
+		out = append(out, t)
+		for i := len(lists) - 1; i >= 0; i-- {
+			if idx[i]++; idx[i] < len(lists[i]) {
+				break
+			}
+			idx[i] = 0
+		}
 	}
 	return out
 }
@@ -661,13 +682,22 @@ func (x *expander) flowElements(flows, sdims []string, bound map[string]string) 
 			out = append(out, name)
 			continue
 		}
-	next:
-		for _, t := range tuples(x.varDims(f)) {
-			for i, d := range f.Dims {
-				if contains(sdims, d) && bound[d] != t[i] {
-					continue next
+		// The flow's elements that agree with the stock's on the
+		// dimensions they share: those dimensions fixed at the stock's
+		// element, the others all their elements. (Making every tuple and
+		// filtering costs the product of the sizes for each stock element:
+		// quadratic in the size of the model.)
+		choices := make([][]string, len(f.Dims))
+		for i, d := range x.varDims(f) {
+			choices[i] = d.Elements
+			if name := f.Dims[i]; contains(sdims, name) {
+				choices[i] = nil
+				if e := bound[name]; contains(d.Elements, e) {
+					choices[i] = []string{e}
 				}
 			}
+		}
+		for _, t := range product(choices) {
 			out = append(out, ElementName(name, t))
 		}
 	}
