@@ -24,6 +24,13 @@ func newEscaper(w io.Writer) *escaper { return &escaper{w: w} }
 func (e *escaper) Write(p []byte) (int, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if len(e.pend) == 0 && plain(p) {
+		// Nothing to escape, as in a run's numbers: no copy.
+		if _, err := e.w.Write(p); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
 	buf := append(e.pend, p...)
 	e.pend = nil
 	out := make([]byte, 0, len(buf))
@@ -90,4 +97,15 @@ func raw(w io.Writer) io.Writer {
 		return e.w
 	}
 	return w
+}
+
+// plain reports whether p holds only printable ASCII, newlines and tabs,
+// which the escaper writes as they are.
+func plain(p []byte) bool {
+	for _, c := range p {
+		if (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }

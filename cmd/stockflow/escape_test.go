@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,5 +50,26 @@ func TestErrorsEscaped(t *testing.T) {
 	}
 	if msg := stderr.String(); strings.ContainsRune(msg, '\x1b') || !strings.Contains(msg, `"a\x1b:`) {
 		t.Errorf("check printed %q: want the escape sequence escaped", msg)
+	}
+}
+
+// BenchmarkEscaper writes a run's CSV line to a terminal: plain, as
+// numbers are, and holding one character the escaper must look at (a
+// name in Greek), which takes the escaping path.
+func BenchmarkEscaper(b *testing.B) {
+	line := []byte(strings.Repeat("0.123456789012345,", 200) + "\n")
+	greek := append([]byte("α,"), line...)
+	for _, c := range []struct {
+		name string
+		p    []byte
+	}{{"plain", line}, {"escaping", greek}} {
+		b.Run(c.name, func(b *testing.B) {
+			e := newEscaper(io.Discard)
+			b.SetBytes(int64(len(c.p)))
+			b.ReportAllocs()
+			for b.Loop() {
+				e.Write(c.p)
+			}
+		})
 	}
 }
