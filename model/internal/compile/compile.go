@@ -9,6 +9,7 @@ import (
 	"github.com/stockflow/stockflow/model/internal/vm"
 
 	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/iterator"
 	"gonum.org/v1/gonum/graph/simple"
 	"gonum.org/v1/gonum/graph/topo"
 
@@ -426,18 +427,19 @@ func (c *compiler) order() (flowOrder, initOrder []int) {
 // (edges[i] lists what i depends on), ties broken by index, which is
 // declaration order. Cycles are reported as errors, one per cycle.
 func (c *compiler) sort(nodes []int, deps map[int][]int, what, hint string) ([]int, bool) {
-	g := simple.NewDirectedGraph()
-	for _, i := range nodes {
-		g.AddNode(simple.Node(i))
-	}
+	g := newDepGraph(len(c.p.Vars), nodes)
 	var selfs []int
+	seen := make([]int, len(c.p.Vars)) // i+1 where j is already an edge j → i
 	for _, i := range nodes {
 		for _, j := range deps[i] {
 			if i == j {
 				selfs = append(selfs, i)
 				continue
 			}
-			g.SetEdge(g.NewEdge(simple.Node(j), simple.Node(i)))
+			if seen[j] != i+1 {
+				g.from[j] = append(g.from[j], simple.Node(i))
+				seen[j] = i + 1
+			}
 		}
 	}
 	for _, i := range selfs {
@@ -529,4 +531,82 @@ func (c *compiler) display(i int) string {
 		return fmt.Sprintf("%s (%s in %s)", v.Src.Name, b, v.Src.Name)
 	}
 	return v.Name
+}
+
+// depGraph is the graph of what depends on what that sort hands to
+// topo.SortStabilized: edges from a variable to the variables that use
+// it, held as a slice of successors per variable index. gonum's
+// simple.DirectedGraph holds them in maps, which took longer to fill than
+// the sort took to run.
+type depGraph struct {
+	nodes []graph.Node
+	from  [][]graph.Node // by variable index
+}
+
+// newDepGraph returns a graph of the nodes, without edges, over n
+// variables.
+func newDepGraph(n int, nodes []int) *depGraph {
+	g := &depGraph{nodes: make([]graph.Node, len(nodes)), from: make([][]graph.Node, n)}
+	for k, i := range nodes {
+		g.nodes[k] = simple.Node(i)
+	}
+	return g
+}
+
+// Node returns the node with the given id, or nil.
+func (g *depGraph) Node(id int64) graph.Node {
+	for _, n := range g.nodes {
+		if n.ID() == id {
+			return n
+		}
+	}
+	return nil
+}
+
+// Nodes returns the graph's nodes.
+func (g *depGraph) Nodes() graph.Nodes { return iterator.NewOrderedNodes(g.nodes) }
+
+// From returns the nodes that use the node id.
+func (g *depGraph) From(id int64) graph.Nodes {
+	if id < 0 || id >= int64(len(g.from)) || len(g.from[id]) == 0 {
+		return graph.Empty
+	}
+	return iterator.NewOrderedNodes(g.from[id])
+}
+
+// To returns the nodes that the node id uses.
+func (g *depGraph) To(id int64) graph.Nodes {
+	var to []graph.Node
+	for u, vs := range g.from {
+		for _, v := range vs {
+			if v.ID() == id {
+				to = append(to, simple.Node(u))
+			}
+		}
+	}
+	if len(to) == 0 {
+		return graph.Empty
+	}
+	return iterator.NewOrderedNodes(to)
+}
+
+// HasEdgeFromTo reports whether the node v uses the node u.
+func (g *depGraph) HasEdgeFromTo(uid, vid int64) bool { return g.Edge(uid, vid) != nil }
+
+// HasEdgeBetween reports whether one of the nodes uses the other.
+func (g *depGraph) HasEdgeBetween(xid, yid int64) bool {
+	return g.HasEdgeFromTo(xid, yid) || g.HasEdgeFromTo(yid, xid)
+}
+
+// Edge returns the edge from u to v, or nil.
+func (g *depGraph) Edge(uid, vid int64) graph.Edge {
+	if uid < 0 || uid >= int64(len(g.from)) {
+		return nil
+	}
+	for _, v := range g.from[uid] {
+		if v.ID() == vid {
+			return simple.Edge{F: simple.Node(uid), T: v}
+		}
+	}
+	return nil
 }
