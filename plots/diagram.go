@@ -127,18 +127,7 @@ func StockFlowDOT(g *loops.Graph, opt DiagramOptions) ([]byte, error) {
 		if !keep[n.Name] || n.Kind != decl.Flow {
 			continue
 		}
-		var from, to []string
-		for _, v := range d.Vars {
-			if v.Kind != decl.Stock || !keep[v.Name] {
-				continue
-			}
-			if slices.Contains(v.Outflows, n.Name) {
-				from = append(from, v.Name)
-			}
-			if slices.Contains(v.Inflows, n.Name) {
-				to = append(to, v.Name)
-			}
-		}
+		from, to := pipeEnds(d, keep, n.Name)
 		if len(from) == 0 {
 			cloud := "cloud: " + n.Name + " source"
 			fmt.Fprintf(&b, "\t%s [shape=ellipse, style=dashed, label=\" \", width=0.4, height=0.3];\n", dotID(cloud))
@@ -486,4 +475,21 @@ func dotID(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// pipeEnds returns the kept stocks that flow drains (from) and fills
+// (to), in the declaration's order.
+func pipeEnds(d *decl.Model, keep map[string]bool, flow string) (from, to []string) {
+	for _, v := range d.Vars {
+		if v.Kind != decl.Stock || !keep[v.Name] {
+			continue
+		}
+		if slices.Contains(v.Outflows, flow) {
+			from = append(from, v.Name)
+		}
+		if slices.Contains(v.Inflows, flow) {
+			to = append(to, v.Name)
+		}
+	}
+	return from, to
 }

@@ -83,18 +83,7 @@ func writeFileLayout(b *bytes.Buffer, g *loops.Graph, keep map[string]bool, cld 
 		if p.kind != decl.Flow {
 			continue
 		}
-		var from, to []string
-		for _, v := range d.Vars {
-			if v.Kind != decl.Stock || !keep[v.Name] {
-				continue
-			}
-			if slices.Contains(v.Outflows, p.name) {
-				from = append(from, v.Name)
-			}
-			if slices.Contains(v.Inflows, p.name) {
-				to = append(to, v.Name)
-			}
-		}
+		from, to := pipeEnds(d, keep, p.name)
 		valve := at[p.name]
 		cloud := func(name string, other []string, side float64) {
 			dir := [2]float64{side, 0}

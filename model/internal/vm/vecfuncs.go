@@ -342,18 +342,36 @@ func reach(t float64) float64 {
 
 // allocateAvailable fills out with ALLOCATE AVAILABLE of avail among the
 // requesters in pp, five values each: request, profile type, priority,
-// width and extra. When avail covers every request each gets its
-// request; otherwise it finds by bisection the clearing priority x at
-// which the requests times their shares (share) add up to avail, and
-// each gets its request times its share at x. A request that is not
-// positive gets 0; a profile type other than 1 to 4 or a width that is
-// not positive makes every result NaN.
+// width and extra (see allocate).
 func allocateAvailable(avail float64, pp, out []float64) {
+	allocate(avail, out, func(i int) (q, t, p, w float64) {
+		return pp[5*i], pp[5*i+1], pp[5*i+2], pp[5*i+3]
+	})
+}
+
+// allocateByPriority fills out with ALLOCATE BY PRIORITY of supply among
+// the requesters in qp, request and priority each: ALLOCATE AVAILABLE
+// with a rectangular profile of the given width for each requester.
+func allocateByPriority(width, supply float64, qp, out []float64) {
+	allocate(supply, out, func(i int) (q, t, p, w float64) {
+		return qp[2*i], profileRect, qp[2*i+1], width
+	})
+}
+
+// allocate fills out with the shares of avail among len(out) requesters,
+// req(i) giving the i-th one's request, profile type, priority and width.
+// When avail covers every request each gets its request; otherwise it
+// finds by bisection the clearing priority x at which the requests times
+// their shares (share) add up to avail, and each gets its request times
+// its share at x. A request that is not positive gets 0; a profile type
+// other than 1 to 4 or a width that is not positive makes every result
+// NaN.
+func allocate(avail float64, out []float64, req func(i int) (q, t, p, w float64)) {
 	n := len(out)
 	total := 0.0
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := range n {
-		q, t, p, w := pp[5*i], pp[5*i+1], pp[5*i+2], pp[5*i+3]
+		q, t, p, w := req(i)
 		if t != profileRect && t != profileTri && t != profileNormal && t != profileExp || !(w > 0) || math.IsNaN(q) || math.IsNaN(p) {
 			fill(out, math.NaN())
 			return
@@ -370,7 +388,8 @@ func allocateAvailable(avail float64, pp, out []float64) {
 		return
 	case avail >= total:
 		for i := range n {
-			out[i] = math.Max(pp[5*i], 0)
+			q, _, _, _ := req(i)
+			out[i] = math.Max(q, 0)
 		}
 		return
 	case avail <= 0:
@@ -380,8 +399,8 @@ func allocateAvailable(avail float64, pp, out []float64) {
 	given := func(x float64) float64 {
 		s := 0.0
 		for i := range n {
-			if q := pp[5*i]; q > 0 {
-				s += q * share(pp[5*i+1], pp[5*i+2], pp[5*i+3], x)
+			if q, t, p, w := req(i); q > 0 {
+				s += q * share(t, p, w, x)
 			}
 		}
 		return s
@@ -389,8 +408,8 @@ func allocateAvailable(avail float64, pp, out []float64) {
 	x := bisect(lo, hi, avail, given)
 	for i := range n {
 		out[i] = 0
-		if q := pp[5*i]; q > 0 {
-			out[i] = q * share(pp[5*i+1], pp[5*i+2], pp[5*i+3], x)
+		if q, t, p, w := req(i); q > 0 {
+			out[i] = q * share(t, p, w, x)
 		}
 	}
 }
@@ -415,56 +434,6 @@ func bisect(lo, hi, avail float64, given func(float64) float64) float64 {
 		return lo
 	}
 	return hi
-}
-
-// allocateByPriority fills out with ALLOCATE BY PRIORITY of supply among
-// the requesters in qp, request and priority each: ALLOCATE AVAILABLE
-// with a rectangular profile of the given width for each requester.
-func allocateByPriority(width, supply float64, qp, out []float64) {
-	n := len(out)
-	total := 0.0
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for i := range n {
-		q, p := qp[2*i], qp[2*i+1]
-		if math.IsNaN(q) || math.IsNaN(p) || !(width > 0) {
-			fill(out, math.NaN())
-			return
-		}
-		if q > 0 {
-			total += q
-			lo = math.Min(lo, p-width/2)
-			hi = math.Max(hi, p+width/2)
-		}
-	}
-	switch {
-	case math.IsNaN(supply):
-		fill(out, math.NaN())
-		return
-	case supply >= total:
-		for i := range n {
-			out[i] = math.Max(qp[2*i], 0)
-		}
-		return
-	case supply <= 0:
-		fill(out, 0)
-		return
-	}
-	given := func(x float64) float64 {
-		s := 0.0
-		for i := range n {
-			if q := qp[2*i]; q > 0 {
-				s += q * share(profileRect, qp[2*i+1], width, x)
-			}
-		}
-		return s
-	}
-	x := bisect(lo, hi, supply, given)
-	for i := range n {
-		out[i] = 0
-		if q := qp[2*i]; q > 0 {
-			out[i] = q * share(profileRect, qp[2*i+1], width, x)
-		}
-	}
 }
 
 func fill(xs []float64, x float64) {
