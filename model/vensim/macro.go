@@ -157,6 +157,14 @@ var builtinMacros = []struct {
 		"NPV ACCUM = INTEG(stream * df, init val)",
 		"df = INTEG(-df * discount rate / (1 + discount rate * TIME STEP), 1)",
 	}},
+	// NPVE, NPV discounted at the end of each period: as NPV, with the
+	// discount factor starting one period down, at 1 / (1 + discount
+	// rate · TIME STEP).
+	{"NPVE", []string{"stream", "discount rate", "init val", "factor"}, []string{
+		"NPVE = (NPVE ACCUM + stream * TIME STEP * df) * factor",
+		"NPVE ACCUM = INTEG(stream * df, init val)",
+		"df = INTEG(-df * discount rate / (1 + discount rate * TIME STEP), 1 / (1 + discount rate * TIME STEP))",
+	}},
 }
 
 // addBuiltinMacros registers the builtin macros the model does not
