@@ -1,10 +1,14 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
+	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/internal/compile"
 	"github.com/stockflow/stockflow/model/internal/vm"
 )
@@ -89,6 +93,17 @@ func (m *Model) IsNative() bool { return m.native != nil }
 func (m *Model) GenerateGo(w io.Writer, pkg, filename string, src []byte) error {
 	if err := compile.CheckPackage(pkg); err != nil {
 		return err
+	}
+	// A data variable read from a file is embedded with its points, so
+	// that the generated package loads wherever it runs, not only beside
+	// the file.
+	if d, ok := decl.InlineData(m.Source); ok {
+		var b bytes.Buffer
+		if err := decl.WriteTOML(&b, d); err != nil {
+			return fmt.Errorf("writing the model with its data inline: %w", err)
+		}
+		src = b.Bytes()
+		filename = strings.TrimSuffix(filename, filepath.Ext(filename)) + ".toml"
 	}
 	// The embedded source must compile to this very model.
 	again, err := Parse(filename, src)

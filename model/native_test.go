@@ -7,7 +7,9 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,4 +125,72 @@ func TestGenerateGoChunks(t *testing.T) {
 	if got := len(regexp.MustCompile(`(?m)^\tl\d+ = float64\(l\d+\*v\[\d+\]\) - v\[\d+\]$`).FindAll(b.Bytes(), -1)); got < n-10 {
 		t.Errorf("%d aux read the aux before them from a local, want about %d", got, n)
 	}
+}
+
+// TestGenerateGoInlinesDataFiles checks that a model whose data variable
+// reads a file beside it is embedded with the points inline: the generated
+// package's Source loads from a directory without the file (the test runs
+// in model/, where examples/fit/observed.csv is not), to the same layout.
+func TestGenerateGoInlinesDataFiles(t *testing.T) {
+	const path = "../examples/fit/logistic.toml"
+	m, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code bytes.Buffer
+	if err := m.GenerateGo(&code, "fit", path, src); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "model.go", code.Bytes(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := map[string]string{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Values) == 1 {
+			if lit, ok := vs.Values[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				consts[vs.Names[0].Name], _ = strconv.Unquote(lit.Value)
+			}
+		}
+		return true
+	})
+	if consts["Filename"] != "logistic.toml" {
+		t.Errorf("Filename = %q, want logistic.toml", consts["Filename"])
+	}
+	if strings.Contains(consts["Source"], `file = "observed.csv"`) {
+		t.Errorf("the embedded source still names the data file:\n%s", consts["Source"])
+	}
+	again, err := Parse(consts["Filename"], []byte(consts["Source"]))
+	if err != nil {
+		t.Fatalf("the embedded source does not load away from its data file: %v", err)
+	}
+	if again.prog.Layout() != m.prog.Layout() {
+		t.Errorf("the embedded source compiles to layout %s, the model to %s", again.prog.Layout(), m.prog.Layout())
+	}
+	var want, got []float64
+	for _, v := range m.Source.Vars {
+		if v.Name == "observed_population" {
+			want = flat(v.Points)
+		}
+	}
+	for _, v := range again.Source.Vars {
+		if v.Name == "observed_population" {
+			got = flat(v.Points)
+		}
+	}
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("inline points %v, want the file's %v", got, want)
+	}
+}
+
+func flat(ps [][2]float64) []float64 {
+	var xs []float64
+	for _, p := range ps {
+		xs = append(xs, p[0], p[1])
+	}
+	return xs
 }

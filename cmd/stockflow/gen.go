@@ -33,7 +33,9 @@ exactly like one from model.Load, only faster:
 	res, err := m.Run(ctx, model.RunOptions{})
 
 The package embeds the model file; run gen again after changing it (Load
-refuses code generated for another version of the model). Gen replaces a
+refuses code generated for another version of the model). A model whose
+data variables read files is embedded as TOML with their points written
+in, so the package needs no data file where it runs. Gen replaces a
 DIR/model.go that it generated before, and refuses to replace any other
 file of that name unless --force is given.
 

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -522,4 +523,32 @@ func csvMsg(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// InlineData returns a copy of m in which every data variable read from a
+// file carries the points read (ReadData) inline instead, so that the
+// model no longer needs its files: what a program that embeds the model
+// (stockflow gen) must hold. It returns m itself, and false, when no data
+// variable names a file. m is not changed.
+func InlineData(m *Model) (*Model, bool) {
+	var c *Model
+	for i, v := range m.Vars {
+		if v.Kind != Data || v.Data == nil || v.Data.File == "" {
+			continue
+		}
+		if c == nil {
+			cp := *m
+			cp.Vars = slices.Clone(m.Vars)
+			c = &cp
+		}
+		nv, src := *v, *v.Data
+		src.File, src.Sheet, src.Column, src.TimeColumn = "", "", "", ""
+		nv.Data = &src
+		nv.Points = slices.Clone(v.Points)
+		c.Vars[i] = &nv
+	}
+	if c == nil {
+		return m, false
+	}
+	return c, true
 }
