@@ -500,6 +500,10 @@ func (f *Figure) arrange(c draw.Canvas) (*arrangement, error) {
 	}
 	main := draw.Crop(c, 0, -side, 0, 0)
 	ar.canvases = stack(f.Panels, ar.plots, main, vg.Points(6))
+	for k, pl := range ar.plots {
+		data := ar.dataCanvas(k)
+		pl.Y.Label.Text = fitLabel(pl.Y.Label.TextStyle, pl.Y.Label.Text, data.Max.Y-data.Min.Y)
+	}
 	ar.columns = make([]draw.Canvas, len(f.Panels))
 	if side > 0 {
 		for k := range f.Panels {
@@ -1055,4 +1059,26 @@ func markerLabel(c draw.Canvas, m Marker, pt vg.Point) (label, bool) {
 		at.X = pt.X - vg.Points(6)
 	}
 	return placedLabel(ts, at, m.Label), true
+}
+
+// fitLabel returns an axis label that fits along an axis of length room:
+// the label itself when it fits; else its units alone (the part in the
+// last parentheses, the variables being named in the legend); else the
+// longest start of it that fits, ended with "…".
+func fitLabel(st text.Style, label string, room vg.Length) string {
+	if label == "" || st.Width(label) <= room {
+		return label
+	}
+	if i := strings.LastIndex(label, " ("); i >= 0 && strings.HasSuffix(label, ")") {
+		if u := label[i+1:]; st.Width(u) <= room {
+			return u
+		}
+	}
+	rs := []rune(label)
+	for n := len(rs) - 1; n > 0; n-- {
+		if short := strings.TrimSpace(string(rs[:n])) + "…"; st.Width(short) <= room {
+			return short
+		}
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
@@ -225,5 +226,27 @@ func TestDashboardSmallMultiples(t *testing.T) {
 	}
 	if len(f.Panels[0].HRules) != len(m.Decl.Thresholds) || len(f.Panels[1].HRules) != 0 {
 		t.Errorf("threshold rules %d and %d, want the %d thresholds (on a share) in the shares' panel only", len(f.Panels[0].HRules), len(f.Panels[1].HRules), len(m.Decl.Thresholds))
+	}
+}
+
+// An axis label longer than its panel is tall keeps its units alone, then
+// is cut with "…", so that it never runs into the panels above and below.
+func TestFitLabel(t *testing.T) {
+	st := textStyle(fontSize, color.Black)
+	long := "initiatives_committed, observed_commitments (million USD)"
+	w := st.Width(long)
+	if got := fitLabel(st, long, w); got != long {
+		t.Errorf("with room: %q, want the label itself", got)
+	}
+	if got := fitLabel(st, long, w/2); got != "(million USD)" {
+		t.Errorf("half the room: %q, want the units alone", got)
+	}
+	room := st.Width("initiatives")
+	got := fitLabel(st, long, room)
+	if !strings.HasSuffix(got, "…") || !strings.HasPrefix(long, strings.TrimSuffix(got, "…")) || st.Width(got) > room {
+		t.Errorf("little room: %q (width %v, room %v), want a start of the label ended with …", got, st.Width(got), room)
+	}
+	if got := fitLabel(st, "population", 0); got != "" {
+		t.Errorf("no room: %q, want nothing", got)
 	}
 }
