@@ -106,7 +106,7 @@ func parse(filename string, src []byte, dopt decl.DataOptions, t *Timings) (*Mod
 	case ".toml", "":
 		d, err = decl.ParseTOML(filename, src)
 	case ".xmile", ".stmx", ".xml":
-		d, err = xmile.Parse(filename, src)
+		d, err = xmile.ParseWith(filename, src, dopt)
 	case ".mdl":
 		d, err = vensim.ParseWith(filename, src, dopt)
 	default:

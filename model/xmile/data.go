@@ -1,7 +1,8 @@
 package xmile
 
 import (
-	"os"
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -45,17 +46,21 @@ func (r *reader) dataImports(n *node) {
 		}
 		m := resourcePrefix.FindStringSubmatch(res)
 		rel := strings.TrimSpace(resourcePrefix.ReplaceAllString(res, ""))
-		if m != nil && strings.EqualFold(m[1], "a") || rel == "" {
+		if (m != nil && strings.EqualFold(m[1], "a") && !r.opt.AllowPaths) || rel == "" {
 			r.warnf(c.start, "data", "the data import from %q is not read: its path is absolute (or empty); %s; put the file beside the model and name it relative to the model", res, keep)
 			continue
 		}
 		rel = filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/"))
-		path, err := decl.DataPath(r.doc.file, rel, false)
+		path, err := decl.DataPath(r.doc.file, rel, r.opt.AllowPaths)
 		if err != nil {
 			r.warnf(c.start, "data", "the data import from %q is not read: %v; %s", res, err, keep)
 			continue
 		}
-		src, err := os.ReadFile(path)
+		src, err := decl.ReadFile(path, r.opt.MaxInputSize)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			r.errorf(c.start, "data", "the data import from %q cannot be read: %v", res, err)
+			continue
+		}
 		if err != nil {
 			r.warnf(c.start, "data", "the data import from %q is not read: no file %s beside the model; %s (to use the data, put the file there, or convert the model to TOML and give it as a [data.NAME] table, docs/data.md)", res, path, keep)
 			continue

@@ -32,8 +32,19 @@ const maxModuleDepth = 32
 // Problems come back as a syntax.ErrorList naming the file, line, column
 // and the key of the entry ("flows.Heat_Loss_to_Room.eq"). Problems the
 // reader worked around are in the model's Warnings.
+//
+// The files that data imports name are read relative to filename's
+// directory, which they may not leave; ParseWith can allow it.
 func Parse(filename string, src []byte) (*decl.Model, error) {
+	return ParseWith(filename, src, decl.DataOptions{})
+}
+
+// ParseWith reads an XMILE model as Parse does, reading the files its
+// data imports name with the given options: the same options
+// decl.ReadData takes for data variables.
+func ParseWith(filename string, src []byte, opt decl.DataOptions) (*decl.Model, error) {
 	r := &reader{
+		opt:      opt,
 		doc:      newDoc(filename, src),
 		models:   map[string]*node{},
 		used:     map[string]string{},
@@ -52,6 +63,7 @@ func Parse(filename string, src []byte) (*decl.Model, error) {
 }
 
 type reader struct {
+	opt   decl.DataOptions // for the files data imports name
 	doc   *doc
 	errs  syntax.ErrorList
 	warns syntax.ErrorList

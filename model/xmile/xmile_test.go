@@ -475,3 +475,42 @@ func TestDataImportWarns(t *testing.T) {
 		t.Errorf("warnings %v, want one at 4:7 about r1:sales.csv", m.Warnings)
 	}
 }
+
+// TestDataImportAllowPaths checks that ParseWith's AllowPaths lets a data
+// import read a file outside the model's directory, by a relative path
+// through ".." and by an absolute one, as --allow-paths does for every
+// other data file; without it both stay warnings (TestDataImportMapped).
+func TestDataImportAllowPaths(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "model")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	obs := filepath.Join(dir, "obs.csv")
+	if err := os.WriteFile(obs, []byte("time,a\n0,1\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range []string{"r1:../obs.csv", "a1:" + filepath.ToSlash(obs)} {
+		src := strings.Replace(doc("", `<aux name="a"><eqn>1</eqn></aux>`), "<model>", `<data><import resource="`+res+`"/></data>`+"\n<model>", 1)
+		m, err := xmile.Parse(filepath.Join(sub, "m.xmile"), []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Var("a").Kind == decl.Data || len(m.Warnings) != 1 {
+			t.Errorf("%s without AllowPaths: kind %v, warnings %v; want a kept and one warning", res, m.Var("a").Kind, m.Warnings)
+		}
+		m, err = xmile.ParseWith(filepath.Join(sub, "m.xmile"), []byte(src), decl.DataOptions{AllowPaths: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := m.Var("a"); a.Kind != decl.Data || len(m.Warnings) != 0 {
+			t.Errorf("%s with AllowPaths: kind %v, warnings %v; want a data variable and no warning", res, a.Kind, m.Warnings)
+			continue
+		}
+		if err := decl.ReadData(m, decl.DataOptions{AllowPaths: true}); err != nil {
+			t.Errorf("%s: reading the data: %v", res, err)
+		} else if p := m.Var("a").Points; len(p) != 2 || p[1] != [2]float64{1, 2} {
+			t.Errorf("%s: points %v, want [[0 1] [1 2]]", res, p)
+		}
+	}
+}
