@@ -258,16 +258,21 @@ func (r *plotRender) render(ctx context.Context) ([]picture, error) {
 }
 
 // diagrams draws the model's stock-and-flow diagram and causal-loop
-// diagram as SVG into dir, as "stockflow diagram" draws them by default:
+// diagram as SVG into dir, as "stockflow diagram" draws them by default
+// (where the model file places its variables, if it does):
 // MODEL-diagram.svg and MODEL-cld.svg. They show the structure, which no
 // scenario changes.
 func (r *plotRender) diagrams(ctx context.Context, m *model.Model, dir, base string) ([]picture, error) {
 	g := loops.NewGraph(m)
-	sf, err := plots.StockFlowDOT(g, plots.DiagramOptions{})
+	opt := plots.DiagramOptions{Layout: plots.LayoutAuto}
+	if plots.HasPlaces(g) {
+		opt.Layout = plots.LayoutFile
+	}
+	sf, err := plots.StockFlowDOT(g, opt)
 	if err != nil {
 		return nil, &fileError{r.path, err}
 	}
-	cld, err := plots.LoopDOT(loops.Find(g, loops.Options{}), plots.DiagramOptions{})
+	cld, err := plots.LoopDOT(loops.Find(g, loops.Options{}), opt)
 	if err != nil {
 		return nil, &fileError{r.path, err}
 	}
