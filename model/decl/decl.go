@@ -318,6 +318,14 @@ type Var struct {
 // right and y downwards, as on a screen.
 type Point struct{ X, Y float64 }
 
+// MaxCoord bounds a diagram coordinate: no drawing program places a
+// variable a billion pixels away, and Graphviz cannot lay such a place out.
+const MaxCoord = 1e9
+
+// Coord reports whether f can be a coordinate of a Point: a number within
+// ±MaxCoord (so not NaN or infinite).
+func Coord(f float64) bool { return f >= -MaxCoord && f <= MaxCoord }
+
 // FieldPosOr returns the position of field's value if the file gave it,
 // else the variable's position.
 func (v *Var) FieldPosOr(field string) syntax.Pos {

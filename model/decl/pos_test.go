@@ -57,6 +57,8 @@ func TestDiagramPosErrors(t *testing.T) {
 		{`[1, "a"]`, "pos.toml:3:7: stocks.s.pos: pos must be two finite numbers"},
 		{`[1, nan]`, "pos.toml:3:7: stocks.s.pos: pos must be two finite numbers"},
 		{`"1, 2"`, "pos.toml:3:7: stocks.s.pos: pos must be two finite numbers"},
+		{`[1e300, 2]`, "pos.toml:3:7: stocks.s.pos: pos must be two finite numbers [x, y] between -1e9 and 1e9"},
+		{`[1, -2000000000]`, "pos.toml:3:7: stocks.s.pos: pos must be two finite numbers [x, y] between -1e9 and 1e9"},
 	} {
 		src := "[stocks.s]\ninitial = 1\npos = " + c.pos + "\n"
 		_, err := ParseTOML("pos.toml", []byte(src))

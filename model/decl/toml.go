@@ -662,16 +662,17 @@ func (r *reader) diagramPos(c loc, v *Var, x any) {
 			switch e := e.(type) {
 			case int64:
 				p[i] = float64(e)
+				ok = ok && Coord(p[i])
 			case float64:
 				p[i] = e
-				ok = ok && !math.IsNaN(e) && !math.IsInf(e, 0)
+				ok = ok && Coord(e)
 			default:
 				ok = false
 			}
 		}
 	}
 	if !ok || len(a) != 2 {
-		r.errorf(r.valPos(c), c, "pos must be two finite numbers [x, y]: where the variable stands on the diagram, x to the right and y down, e.g. [120, 80]")
+		r.errorf(r.valPos(c), c, "pos must be two finite numbers [x, y] between -1e9 and 1e9: where the variable stands on the diagram, x to the right and y down, e.g. [120, 80]")
 		return
 	}
 	v.At = &Point{p[0], p[1]}

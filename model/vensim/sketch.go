@@ -81,7 +81,7 @@ func (r *reader) sketch() {
 		}
 		x, errx := strconv.ParseFloat(f[3], 64)
 		y, erry := strconv.ParseFloat(f[4], 64)
-		if errx != nil || erry != nil {
+		if errx != nil || erry != nil || !decl.Coord(x) || !decl.Coord(y) {
 			continue
 		}
 		switch f[0] {

@@ -80,3 +80,19 @@ $192-192-192,0,Times New Roman|12||0-0-0|0-0-0|0-0-255|-1--1--1|-1--1--1|96,96,1
 		t.Errorf("sketchFields: %q", got)
 	}
 }
+
+// TestSketchFarPlaces leaves without a place a variable whose sketch line
+// gives a coordinate that is not a number Graphviz can lay out (NaN, an
+// infinity, beyond ±decl.MaxCoord), as the XMILE reader does.
+func TestSketchFarPlaces(t *testing.T) {
+	for _, xy := range []string{"NaN,10", "10,+Inf", "1e300,10", "10,-2e9"} {
+		src := "a = 1 ~~|\n\\\\\\---/// Sketch information - do not modify anything except names\nV300\n*View 1\n10,1,a," + xy + ",40,20,8,3,0,0,0,0,0,0\n///---\\\\\\\n"
+		m, err := Parse("far.mdl", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at := m.Var("a").At; at != nil {
+			t.Errorf("a at %s: placed at %v, want no place", xy, *at)
+		}
+	}
+}

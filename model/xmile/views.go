@@ -80,7 +80,7 @@ func (r *reader) viewNum(n *node, attr string) (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || f != f || f > 1e9 || f < -1e9 {
+	if err != nil || !decl.Coord(f) {
 		name, _ := n.attr("name")
 		r.warnf(n.start, "", "<%s name=%q> in <views>: %s=%q is not a place on the diagram; its place is left out", n.name, name, attr, s)
 		return 0, false
