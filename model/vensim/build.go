@@ -222,7 +222,11 @@ func (r *reader) read() {
 			rest = append(rest, d)
 		}
 	}
-	r.resolveEquivs()
+	if !r.resolveEquivs() {
+		// A range whose elements could not be read from its file leaves
+		// every equation over it in doubt: report the file alone.
+		return
+	}
 	r.control(rest)
 	r.settings()
 	for _, d := range rest {
@@ -406,8 +410,11 @@ func (r *reader) addDim(d *def) {
 }
 
 // resolveEquivs fills in the elements of every range: its own, those of
-// the ranges it lists, and those of ranges it is equivalent to.
-func (r *reader) resolveEquivs() {
+// the ranges it lists, and those of ranges it is equivalent to. It
+// reports false when the elements of a range could not be read from the
+// file a GET function names.
+func (r *reader) resolveEquivs() bool {
+	ok := true
 	var fill func(dm *dim, depth int) []string
 	fill = func(dm *dim, depth int) []string {
 		if dm.elems != nil || depth > 20 {
@@ -422,8 +429,19 @@ func (r *reader) resolveEquivs() {
 				r.errorf(d.e, d.pos, d.name, "unknown subscript range %q", d.equiv)
 			}
 		}
-		for _, it := range d.items {
-			if len(it.names) == 1 {
+		items := d.items
+		if d.getSubs != nil {
+			items = nil
+			els := r.subscriptElems(d)
+			if els == nil {
+				ok = false
+			}
+			for _, el := range els {
+				items = append(items, dimItem{names: []string{el}})
+			}
+		}
+		for _, it := range items {
+			if len(it.names) == 1 && d.getSubs == nil { // a cell's text is an element, not a range
 				if t := r.dims[nameKey(it.names[0])]; t != nil && t != dm {
 					out = append(out, fill(t, depth+1)...)
 					continue
@@ -448,6 +466,7 @@ func (r *reader) resolveEquivs() {
 	for _, dm := range r.dimSeq {
 		fill(dm, 0)
 	}
+	return ok
 }
 
 // addDef adds a definition to its variable.

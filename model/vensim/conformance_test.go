@@ -60,7 +60,7 @@ var tierB = []string{
 var tierData = []string{
 	"get_constants_incomplete_subscript", "get_constants_subranges", "get_data_args_3d_xls",
 	"get_lookups_data_3d_xls", "get_lookups_subscripted_args", "get_lookups_subset",
-	"get_mixed_definitions", "get_values_order", "get_with_missing_values_xlsx", "get_xls_cellrange",
+	"get_mixed_definitions", "get_subscript_3d_arrays_xls", "get_values_order", "get_with_missing_values_xlsx", "get_xls_cellrange",
 	"partial_range_definitions", "vector_order", "with_lookup",
 }
 

@@ -95,6 +95,10 @@ func (r *reader) external(d *def) []*def {
 	}
 	g := &getCall{r: r, d: d, n: n, kind: getFunc(n.key), fn: strings.ToUpper(strings.Join(strings.Fields(strings.ReplaceAll(n.text, "_", " ")), " "))}
 	if g.kind == 0 {
+		if subscriptFunc(n.key) {
+			g.fail("gives the elements of a subscript range, not a value: write it after the range's colon (%s: %s(...))", d.name, g.fn)
+			return g.standIn()
+		}
 		if d.kind == dLookup {
 			r.errorf(d.e, n.pos, d.name, "%s", unsupported(n))
 			d.tbl = &table{points: [][2]float64{{0, 0}, {1, 0}}}

@@ -85,6 +85,7 @@ type def struct {
 	items    []dimItem
 	mappings []mapping
 	equiv    string
+	getSubs  *node // GET DIRECT SUBSCRIPT or GET XLS SUBSCRIPT: the elements are read from a file
 }
 
 // dimItem is an element of a subscript range definition: a name or a
@@ -327,6 +328,22 @@ func (p *parser) subs() []sub {
 
 // dimItems parses the elements and mappings of a subscript range.
 func (p *parser) dimItems(d *def) {
+	if t := p.peek(); t.kind == tName && strings.HasPrefix(nameKey(t.text), "get ") && p.toks[p.i+1].kind == tOp && p.toks[p.i+1].text == "(" {
+		// DimA: GET DIRECT SUBSCRIPT('file', ',', 'A2', 'A', '') -> DimB:
+		// the reader reads the elements from the file (subscriptElems).
+		n := p.expr()
+		if n.kind != nCall {
+			p.fail(n.pos, "the GET call gives the range's elements alone: only mappings (-> range) may follow it, not %q", n.text)
+		}
+		d.getSubs = n
+	} else {
+		p.elementList(d)
+	}
+	p.mappingList(d)
+}
+
+// elementList parses the elements of a subscript range.
+func (p *parser) elementList(d *def) {
 	for {
 		t := p.peek()
 		switch {
@@ -350,6 +367,11 @@ func (p *parser) dimItems(d *def) {
 		}
 		p.next()
 	}
+}
+
+// mappingList parses the mappings of a subscript range, -> target or
+// -> (target: e1, e2), if any.
+func (p *parser) mappingList(d *def) {
 	if !p.isOp("->") {
 		return
 	}
