@@ -16,16 +16,16 @@ func falseFlag(text string) bool {
 }
 
 // checkConveyor refuses the parts of a conveyor that stockflow does not
-// run: everything but its transit time <len> and linear leakage flows
-// (docs/xmile.md, Conveyors), and more than one outflow that is not a
-// leak.
+// run: everything but its transit time <len>, its <capacity> and
+// <in_limit>, and linear leakage flows (docs/xmile.md, Conveyors), and
+// more than one outflow that is not a leak.
 func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 	name := x.sc.path + x.raw
 	if c.child("len") == nil {
 		r.errorf(c.start, v.Key, "conveyor %q has no <len> (its transit time)", name)
 	}
 	for _, o := range c.children {
-		if o.prefix != "" || o.name == "len" {
+		if o.prefix != "" || o.name == "len" || o.name == "capacity" || o.name == "in_limit" {
 			continue
 		}
 		if o.name == "discrete" || o.name == "batch_integrity" || o.name == "one_at_a_time" || o.name == "exponential_leak" {
@@ -33,7 +33,7 @@ func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 				continue
 			}
 		}
-		r.errorf(o.start, v.Key, "conveyor %q: <%s> is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, without capacity, inflow limit, arrest, exponential leakage or discrete batches", name, o.name)
+		r.errorf(o.start, v.Key, "conveyor %q: <%s> is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling, exponential leakage or discrete batches", name, o.name)
 	}
 	main := 0
 	for _, f := range x.n.all("outflow") {
@@ -202,4 +202,144 @@ func (r *reader) conveyorLeak(x *xvar, v *decl.Var) decl.Equation {
 	}
 	parts = append(parts, "))")
 	return r.compose(fk, f.Pos, parts...)
+}
+
+// limitInflow limits the equation of x, an inflow of a conveyor with a
+// <capacity> or an <in_limit>, to what the conveyor takes: the inflows
+// enter in the order the conveyor lists them, each what it asks (not
+// less than 0) as long as there is room, max(0, min(eq, room - (earlier
+// inflows))). The room in a step is min(in_limit, (capacity -
+// conveyor) / dt + outflow + leakage flows): what the conveyor may take
+// in per time unit, and what keeps its contents at the end of the step
+// within the capacity, counting what leaves it in the same step. What is
+// not taken stays upstream.
+func (r *reader) limitInflow(x *xvar, v *decl.Var) {
+	c := x.into
+	name := x.sc.path + x.raw
+	cname := c.sc.path + c.raw
+	switch {
+	case x.conveyor != nil || x.leakOf != nil:
+		from := x.conveyor
+		if from == nil {
+			from = x.leakOf
+		}
+		r.errorf(x.n.start, v.Key, "flow %q leaves conveyor %q and enters conveyor %q, which has a capacity or an inflow limit; stockflow cannot hold back what leaves a conveyor", name, from.sc.path+from.raw, cname)
+		return
+	case x.queueOf != nil:
+		return // refused by checkQueue
+	case len(v.ElementEqs) > 0:
+		r.errorf(x.n.start, v.Key, "flow %q, defined element by element, enters conveyor %q, which has a capacity or an inflow limit; stockflow limits only an inflow with one equation for all its elements", name, cname)
+		return
+	case v.Eq.Expr == nil:
+		return
+	}
+	room := r.conveyorRoom(c)
+	if room == nil {
+		return
+	}
+	parts := []any{"max(0, min(", v.Eq, ", "}
+	parts = append(parts, room...)
+	var earlier []string
+	for _, f := range c.n.all("inflow") {
+		t, ok := c.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
+		if !ok {
+			continue
+		}
+		if t == x {
+			break
+		}
+		earlier = append(earlier, t.name)
+	}
+	if len(earlier) > 0 {
+		parts = append(parts, " - ("+strings.Join(earlier, " + ")+")")
+	}
+	parts = append(parts, "))")
+	v.Eq = r.compose(v.Key+".eq", v.Eq.Pos, parts...)
+}
+
+// conveyorRoom returns the parts of the equation of what a conveyor with
+// a <capacity> or an <in_limit> can take in during a step, per time
+// unit, or nil after an error.
+func (r *reader) conveyorRoom(c *xvar) []any {
+	cn := c.n.child("conveyor")
+	var lim, capa decl.Equation
+	if n := cn.child("in_limit"); n != nil {
+		if lim = r.equation(n, c, "stocks."+c.name+".conveyor.in_limit", ""); lim.Expr == nil {
+			return nil
+		}
+	}
+	if n := cn.child("capacity"); n != nil {
+		if capa = r.equation(n, c, "stocks."+c.name+".conveyor.capacity", ""); capa.Expr == nil {
+			return nil
+		}
+	}
+	var free []any
+	if capa.Expr != nil {
+		free = []any{"(", capa, " - " + c.name + ") / dt"}
+		for _, f := range c.n.all("outflow") {
+			if t, ok := c.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]; ok && (t.conveyor == c || t.leakOf == c) {
+				free = append(free, " + "+t.name)
+			}
+		}
+	}
+	switch {
+	case lim.Expr != nil && capa.Expr != nil:
+		return append(append([]any{"min(", lim, ", "}, free...), ")")
+	case lim.Expr != nil:
+		return []any{"(", lim, ")"}
+	}
+	return append(append([]any{"("}, free...), ")")
+}
+
+// limited reports whether conveyor c has a <capacity> or an <in_limit>.
+func limited(c *xvar) bool {
+	cn := c.n.child("conveyor")
+	return cn.child("capacity") != nil || cn.child("in_limit") != nil
+}
+
+// checkQueue refuses the queues stockflow does not run: a queue that is
+// also a conveyor, with more than one outflow, or that feeds a conveyor
+// (whose limits would hold batches back in the queue).
+func (r *reader) checkQueue(x *xvar, v *decl.Var, q *node) {
+	name := x.sc.path + x.raw
+	if c := x.n.child("conveyor"); c != nil {
+		r.errorf(c.start, v.Key, "stock %q is both a queue and a conveyor; make it one or the other", name)
+		return
+	}
+	outs := 0
+	for _, f := range x.n.all("outflow") {
+		t, ok := x.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
+		if !ok {
+			continue
+		}
+		if outs++; outs == 2 {
+			r.errorf(f.start, v.Key, "queue %q has more than one outflow (%q); stockflow runs a queue that empties through one outflow, not the priorities and overflows between several", name, t.sc.path+t.raw)
+			continue
+		}
+		if t.into != nil {
+			r.errorf(f.start, v.Key, "queue %q feeds conveyor %q through %q; stockflow does not run a queue upstream of a conveyor (a discrete conveyor taking whole batches)", name, t.into.sc.path+t.into.raw, t.sc.path+t.raw)
+		}
+	}
+}
+
+// queueOutflow returns the equation of a queue's outflow. A queue whose
+// outflow goes to a plain stock or a cloud is not held back, so its
+// outflow empties it every step: all it holds and all that flows in
+// during the step, queue / dt + (inflow1 + inflow2 + ...), whatever
+// equation the file gives the outflow. The batches the queue keeps apart
+// leave together, so their order does not matter.
+func (r *reader) queueOutflow(x *xvar, v *decl.Var) decl.Equation {
+	q := x.queueOf
+	pos := r.pos(x.n.start)
+	parts := []any{q.name + " / dt"}
+	var in []string
+	for _, f := range q.n.all("inflow") {
+		if t, ok := q.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]; ok {
+			in = append(in, t.name)
+		}
+	}
+	if len(in) > 0 {
+		parts = append(parts, " + ("+strings.Join(in, " + ")+")")
+	}
+	return r.compose(v.Key+".eq", pos, parts...)
 }

@@ -106,6 +106,8 @@ type xvar struct {
 
 	conveyor *xvar // for a conveyor's outflow (not a leak): the conveyor
 	leakOf   *xvar // for a conveyor's leakage flow: the conveyor
+	into     *xvar // for an inflow of a conveyor: the conveyor
+	queueOf  *xvar // for the outflow of a queue: the queue
 
 	conn      *node  // the <connect> that gives its value
 	connScope *scope // the scope the connection's from is read in
@@ -529,6 +531,12 @@ func (r *reader) declare(model *node, prefix, path string, depth int) *scope {
 			for _, f := range x.n.all(tag) {
 				if t, ok := s.vars[key(r.doc.str(f))]; ok {
 					t.asFlow = true
+					if tag == "inflow" && x.n.child("conveyor") != nil && t.into == nil {
+						t.into = x
+					}
+					if tag == "outflow" && x.n.child("queue") != nil && !falseFlag(r.doc.str(x.n.child("queue"))) && t.queueOf == nil {
+						t.queueOf = x
+					}
 					if tag == "outflow" && x.n.child("conveyor") != nil {
 						switch {
 						case t.n.child("leak") != nil && !falseFlag(r.doc.str(t.n.child("leak"))):
@@ -687,8 +695,8 @@ func (r *reader) build(x *xvar) {
 	case "gf":
 		r.gf(n, v)
 	case "stock":
-		if q := n.child("queue"); q != nil {
-			r.errorf(q.start, v.Key, "stock %q is a queue; stockflow does not run queues (make it a plain stock, with outflows that say how it empties)", x.sc.path+x.raw)
+		if q := n.child("queue"); q != nil && !falseFlag(r.doc.str(q)) {
+			r.checkQueue(x, v, q)
 		}
 		v.Eq = r.varEq(x, v, "initial", "")
 		if c := n.child("conveyor"); c != nil {
@@ -721,9 +729,14 @@ func (r *reader) build(x *xvar) {
 			v.Eq = r.conveyorOutflow(x, v)
 		case x.leakOf != nil:
 			v.Eq = r.conveyorLeak(x, v)
+		case x.queueOf != nil:
+			v.Eq = r.queueOutflow(x, v)
 		default:
 			v.Eq = r.varEq(x, v, "eq", wrap)
 			r.initEqn(x, v)
+		}
+		if x.into != nil && limited(x.into) {
+			r.limitInflow(x, v)
 		}
 		if v.Kind == decl.Flow {
 			v.NonNegative = r.nonNeg[1]

@@ -211,7 +211,10 @@ var badCases = []struct {
 	{"connect to an unknown module", `<xmile><model><variables><module name="m"><connect to="q.b" from=".a"/></module><aux name="a"><eqn>1</eqn></aux></variables></model><model name="m"><variables><aux name="b"><eqn>0</eqn></aux></variables></model></xmile>`, 1, 43, `name a variable of the module (x or m.x) or of the enclosing model (.x)`},
 	{"connected twice", `<xmile><model><variables><module name="m"><connect to="b" from=".a"/><connect to="m.b" from=".c"/></module><aux name="a"><eqn>1</eqn></aux><aux name="c"><eqn>1</eqn></aux></variables></model><model name="m"><variables><aux name="b"><eqn>0</eqn></aux></variables></model></xmile>`, 1, 70, `"m.b" is connected twice (first at line 1)`},
 	{"connect from nothing", `<xmile><model><variables><module name="m"><connect to="b" from=".nope"/></module></variables></model><model name="m"><variables><aux name="b"><eqn>0</eqn></aux></variables></model></xmile>`, 1, 43, `<connect from=".nope">: no variable "nope" in the main model`},
-	{"conveyor capacity", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><capacity>5</capacity></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <capacity> is not supported`},
+	{"conveyor sample", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><sample>TIME > 1</sample></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <sample> is not supported`},
+	{"limited conveyor fed by a conveyor", doc("", `<stock name="a"><eqn>0</eqn><outflow>m</outflow><conveyor><len>1</len></conveyor></stock><flow name="m"/>
+<stock name="b"><eqn>0</eqn><inflow>m</inflow><conveyor><len>1</len><capacity>3</capacity></conveyor></stock>`), 5, 90, `flow "m" leaves conveyor "a" and enters conveyor "b", which has a capacity or an inflow limit`},
+	{"limited conveyor bad capacity", doc("", `<stock name="c"><eqn>0</eqn><inflow>i</inflow><conveyor><len>1</len><capacity>3 +</capacity></conveyor></stock><flow name="i"><eqn>1</eqn></flow>`), 5, 82, `missing operand after "+"`},
 	{"conveyor leak", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
 <flow name="l"><eqn>0.1</eqn><leak/><leak_start>0.5</leak_start><leak_end>0.25</leak_end></flow>`), 6, 1, `leakage flow "l": its leak zone starts at 0.5 and ends at 0.25 of the conveyor`},
 	{"conveyor leak zone outside", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
@@ -221,7 +224,10 @@ var badCases = []struct {
 	{"conveyor arrest", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><arrest>TIME > 1</arrest></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <arrest> is not supported`},
 	{"conveyor exponential leak", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><exponential_leak/></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <exponential_leak> is not supported`},
 	{"conveyor without len", doc("", `<stock name="c"><eqn>0</eqn><conveyor/></stock>`), 5, 29, `conveyor "c" has no <len>`},
-	{"queue", doc("", `<stock name="q"><eqn>0</eqn><queue/></stock>`), 5, 29, `stock "q" is a queue; stockflow does not run queues`},
+	{"queue with two outflows", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><outflow>b</outflow><queue/></stock><flow name="a"/><flow name="b"><overflow/></flow>`), 5, 49, `queue "q" has more than one outflow ("b")`},
+	{"queue feeding a conveyor", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><queue/></stock><flow name="a"/>
+<stock name="c"><eqn>0</eqn><inflow>a</inflow><conveyor><len>1</len></conveyor></stock>`), 5, 29, `queue "q" feeds conveyor "c" through "a"`},
+	{"queue and conveyor", doc("", `<stock name="q"><eqn>0</eqn><queue/><conveyor><len>1</len></conveyor></stock>`), 5, 37, `stock "q" is both a queue and a conveyor`},
 	{"range min above max", doc("", `<aux name="a"><eqn>TIME</eqn><range min="2" max="1"/></aux>`), 5, 30, "<range min=2 max=1>: min is greater than max"},
 	{"range not a number", doc("", `<aux name="a"><eqn>TIME</eqn><range min="low"/></aux>`), 5, 30, `<range min="low">: expected a number`},
 	{"seed not known at the start", doc("", `<aux name="a"><eqn>RANDOM(0, 1, TIME + 1)</eqn></aux>`), 5, 33, "a random function's seed must be a number"},
