@@ -214,6 +214,8 @@ var badCases = []struct {
 	{"conveyor sample", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><sample>TIME > 1</sample></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <sample> is not supported`},
 	{"limited conveyor fed by a conveyor", doc("", `<stock name="a"><eqn>0</eqn><outflow>m</outflow><conveyor><len>1</len></conveyor></stock><flow name="m"/>
 <stock name="b"><eqn>0</eqn><inflow>m</inflow><conveyor><len>1</len><capacity>3</capacity></conveyor></stock>`), 5, 90, `flow "m" leaves conveyor "a" and enters conveyor "b", which has a capacity or an inflow limit`},
+	{"limited conveyor element inflow", strings.Replace(doc("", `<stock name="c"><dimensions><dim name="D"/></dimensions><eqn>0</eqn><inflow>i</inflow><conveyor><len>1</len><in_limit>3</in_limit></conveyor></stock>
+<flow name="i"><dimensions><dim name="D"/></dimensions><element subscript="a"><eqn>1</eqn></element><element subscript="b"><eqn>2</eqn></element></flow>`), "<model>", `<dimensions><dim name="D"><elem name="a"/><elem name="b"/></dim></dimensions><model>`, 1), 6, 1, `flow "i", defined element by element, enters conveyor "c", which has a capacity or an inflow limit`},
 	{"limited conveyor bad capacity", doc("", `<stock name="c"><eqn>0</eqn><inflow>i</inflow><conveyor><len>1</len><capacity>3 +</capacity></conveyor></stock><flow name="i"><eqn>1</eqn></flow>`), 5, 82, `missing operand after "+"`},
 	{"conveyor leak", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
 <flow name="l"><eqn>0.1</eqn><leak/><leak_start>0.5</leak_start><leak_end>0.25</leak_end></flow>`), 6, 1, `leakage flow "l": its leak zone starts at 0.5 and ends at 0.25 of the conveyor`},
