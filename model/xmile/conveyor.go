@@ -331,6 +331,9 @@ func (r *reader) checkQueue(x *xvar, v *decl.Var, q *node) {
 func (r *reader) queueOutflow(x *xvar, v *decl.Var) decl.Equation {
 	q := x.queueOf
 	pos := r.pos(x.n.start)
+	if e := x.n.child("eqn"); e != nil && strings.TrimSpace(r.doc.str(e)) != "" {
+		r.warnf(e.start, v.Key+".eq", "outflow %q of queue %q: its <eqn> is not used; a queue's outflow to a plain stock or a cloud empties the queue every step (XMILE 1.0, Queues)", x.sc.path+x.raw, q.sc.path+q.raw)
+	}
 	parts := []any{q.name + " / dt"}
 	var in []string
 	for _, f := range q.n.all("inflow") {

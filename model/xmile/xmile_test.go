@@ -522,3 +522,22 @@ func TestDataImportAllowPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueOutflowEquation checks that a queue's outflow runs as the
+// queue emptying itself, queue/dt + inflows, and that an equation the file
+// gives it is not used silently: a warning names the flow.
+func TestQueueOutflowEquation(t *testing.T) {
+	src := doc("", `<stock name="q"><eqn>2</eqn><inflow>i</inflow><outflow>o</outflow><queue/></stock>
+<flow name="i"><eqn>1</eqn></flow>
+<flow name="o"><eqn>0.5</eqn></flow>`)
+	m, err := xmile.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Var("o").Eq.Text, "q / dt + (i)"; got != want {
+		t.Errorf("outflow equation %q, want %q", got, want)
+	}
+	if len(m.Warnings) != 1 || m.Warnings[0].Pos.Line != 7 || !strings.Contains(m.Warnings[0].Msg, `outflow "o" of queue "q": its <eqn> is not used`) {
+		t.Errorf("warnings %v, want one at line 7 about o", m.Warnings)
+	}
+}
