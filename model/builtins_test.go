@@ -24,6 +24,9 @@ func TestBuiltinValues(t *testing.T) {
 		{"exp(1)", math.E},
 		{"ln(exp(2))", 2},
 		{"log10(1000)", 3},
+		{"gammaln(5)", math.Log(24)}, // ln 4!
+		{"gammaln(0.5)", math.Log(math.Sqrt(math.Pi))},
+		{"gammaln(1)", 0},
 		{"sqrt(16)", 4},
 		{"int(2.7)", 2},
 		{"int(-2.7)", -3}, // XMILE: INT is floor

@@ -24,6 +24,9 @@ func Max(a, b float64) float64 { return vm.Max(a, b) }
 // sign of b (floored), as XMILE defines MOD.
 func Mod(a, b float64) float64 { return vm.Mod(a, b) }
 
+// Lgamma is gammaln(x): ln |Γ(x)|, Vensim's GAMMA LN.
+func Lgamma(x float64) float64 { return vm.Lgamma(x) }
+
 // SafeDiv returns a/b, or alt when b is 0: safediv, xidz and zidz.
 func SafeDiv(a, b, alt float64) float64 { return vm.SafeDiv(a, b, alt) }
 

@@ -460,6 +460,8 @@ func simple(key string) string {
 		return "active_initial"
 	case "random uniform":
 		return "random"
+	case "gamma ln":
+		return "gammaln"
 	}
 	return ""
 }
@@ -468,7 +470,7 @@ func simple(key string) string {
 func arity(key string) (int, int, bool) {
 	switch key {
 	case "abs", "exp", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "ln", "integer", "initial", "game", "elmcount",
-		"sinh", "cosh", "tanh":
+		"sinh", "cosh", "tanh", "gamma ln":
 		return 1, 1, true
 	case "modulo", "zidz", "step", "log", "power", "quantum", "pulse", "active initial", "smooth", "delay1", "delay3",
 		"lookup extrapolate", "lookup forward", "lookup backward":

@@ -90,6 +90,7 @@ var builtinList = []builtin{
 	{name: "exp", min: 1, max: 1, sig: "exp(x)", doc: "e to the power x", Op: vm.OpExp},
 	{name: "ln", min: 1, max: 1, sig: "ln(x)", doc: "natural logarithm", Op: vm.OpLn},
 	{name: "log10", min: 1, max: 1, sig: "log10(x)", doc: "base-10 logarithm", Op: vm.OpLog10},
+	{name: "gammaln", min: 1, max: 1, sig: "gammaln(x)", doc: "natural logarithm of the absolute value of the gamma function, ln((x-1)!) at a positive whole x (Vensim's GAMMA LN)", Op: vm.OpLgamma},
 	{name: "sqrt", min: 1, max: 1, sig: "sqrt(x)", doc: "square root", Op: vm.OpSqrt},
 	{name: "int", min: 1, max: 1, sig: "int(x)", doc: "largest integer not above x (floor)", Op: vm.OpFloor},
 	{name: "integer", min: 1, max: 1, sig: "integer(x)", doc: "x truncated toward zero (Vensim's INTEGER)", Op: vm.OpTrunc},

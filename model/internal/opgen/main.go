@@ -119,6 +119,8 @@ var ops = []op{
 	// its record names and writes its cache, so it is neither folded nor
 	// vectorised.
 	{name: "Func", asm: "func", args: 1, lit: 2, expr: "model.CallFunc(v, $B, $A)", novec: true, late: true},
+	// ln |Γ(x)| (Vensim's GAMMA LN), numbered late like Func.
+	{name: "Lgamma", asm: "lgamma", args: 1, pure: true, expr: "model.Lgamma($A)", late: true},
 }
 
 // The fused instructions, dst = (a op1 b) op2 c or c op2 (a op1 b),

@@ -55,9 +55,10 @@ const (
 	OpFusedEnd = OpFused + 48
 
 	// OpVec runs vecs[a], a vector instruction (VInstr).
-	OpVec  = OpFusedEnd
-	OpFunc = OpVec + 1
-	NumOps = OpFunc + 1
+	OpVec    = OpFusedEnd
+	OpFunc   = OpVec + 1
+	OpLgamma = OpFunc + 1
+	NumOps   = OpLgamma + 1
 )
 
 // FuseInner and FuseOuter are the operations fused instructions combine,
@@ -110,6 +111,7 @@ var OpTable = [NumOps]OpInfo{
 	OpTrunc:      {Name: "trunc", Args: 1, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = math.Trunc($A)"},
 	OpFmod:       {Name: "fmod", Args: 2, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = math.Mod($A, $B)"},
 	OpFunc:       {Name: "func", Args: 1, Lit: 2, Pure: false, Grid: false, Vec: false, Gen: "$D = model.CallFunc(v, $B, $A)"},
+	OpLgamma:     {Name: "lgamma", Args: 1, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = model.Lgamma($A)"},
 	OpFused + 0:  {Name: "addadd", Args: 3, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = float64($A + $B) + $C"},
 	OpFused + 2:  {Name: "addsub", Args: 3, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = float64($A + $B) - $C"},
 	OpFused + 3:  {Name: "addsubr", Args: 3, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = $C - float64($A + $B)"},
@@ -341,6 +343,8 @@ func eval1(in *Instr, v []float64, tables []Table) float64 {
 		return math.Mod(v[in.A], v[in.B])
 	case OpFunc:
 		return CallFunc(v, in.B, v[in.A])
+	case OpLgamma:
+		return Lgamma(v[in.A])
 	}
 	return math.NaN()
 }
@@ -2094,6 +2098,33 @@ func ExecVec(x *VInstr, v []float64, tables []Table) {
 					d += d2
 					a += a2
 					b += b2
+				}
+			}
+		}
+	case OpLgamma:
+		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
+		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
+		for i := int32(0); i < x.N1; i++ {
+			d, a := d0+i*d1, a0+i*a1
+			switch x.Kind {
+			case 0:
+				dd := v[d : d+x.N2]
+				av := v[a]
+				for j := range dd {
+					dd[j] = Lgamma(av)
+				}
+			case 1:
+				dd := v[d : d+x.N2]
+				aa := v[a : a+x.N2]
+				aa = aa[:len(dd)]
+				for j := range dd {
+					dd[j] = Lgamma(aa[j])
+				}
+			default:
+				for j := int32(0); j < x.N2; j++ {
+					v[d] = Lgamma(v[a])
+					d += d2
+					a += a2
 				}
 			}
 		}

@@ -272,6 +272,14 @@ func Max(a, b float64) float64 {
 // sign of b (floored), as XMILE defines MOD.
 func Mod(a, b float64) float64 { return a - b*math.Floor(a/b) }
 
+// Lgamma is gammaln(x), the natural logarithm of the absolute value of
+// the gamma function (Vensim's GAMMA LN): ln((x-1)!) at a positive whole
+// x, +Inf at 0 and the negative whole numbers, NaN at NaN.
+func Lgamma(x float64) float64 {
+	y, _ := math.Lgamma(x)
+	return y
+}
+
 // SafeDiv returns a/b, or alt when b is 0: safediv, xidz and zidz.
 func SafeDiv(a, b, alt float64) float64 {
 	if b == 0 {
