@@ -71,6 +71,11 @@ func TestErrors(t *testing.T) {
 			"m.mdl:4:37: y: VECTOR SELECT action 11 is not one of Vensim's: 0 to 4 the sum, product, min, max or mean of selection × value, 5 the product of value^selection, 6 to 10 the sum, product, min, max or mean of the values",
 		},
 		{
+			"DEPRECIATE STRAIGHTLINE over a fiscal period longer than TIME STEP",
+			"x = DEPRECIATE STRAIGHTLINE(5, 10, 2, 0) ~~|\n",
+			"m.mdl:1:36: x: DEPRECIATE STRAIGHTLINE: the fiscal period (third argument) must be TIME STEP (1): stockflow does not lump the payments of a longer fiscal period together",
+		},
+		{
 			"A FUNCTION OF",
 			"x = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n",
 			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",

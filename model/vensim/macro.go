@@ -1,6 +1,7 @@
 package vensim
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -49,6 +50,10 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 	}
 	if len(n.outs) > len(m.outs) {
 		r.errorAt(d, n.outs[0].pos, "macro %s has %d extra outputs (after the : of its header), the call names %d", m.name, len(m.outs), len(n.outs))
+		*n = node{kind: nNum, pos: n.pos, text: "0"}
+		return
+	}
+	if m.builtin && m.key == "depreciate straightline" && !r.fiscalStep(d, n) {
 		*n = node{kind: nNum, pos: n.pos, text: "0"}
 		return
 	}
@@ -165,6 +170,19 @@ var builtinMacros = []struct {
 		"NPVE ACCUM = INTEG(stream * df, init val)",
 		"df = INTEG(-df * discount rate / (1 + discount rate * TIME STEP), 1 / (1 + discount rate * TIME STEP))",
 	}},
+	// DEPRECIATE STRAIGHTLINE(str, dtime, fisc, init), as Vensim's help
+	// describes it for a fiscal period of one TIME STEP (the only one
+	// read; expandIn refuses others): each step's investment str is
+	// paid out at str · TIME STEP / dtime a step from that step on, for
+	// dtime, and before the start str is taken to have been init, so
+	// that a stream constant at init gives init. DSL ACCUM holds what was
+	// invested over the last dtime before this step; DSL OUT is the
+	// stream of dtime ago.
+	{"DEPRECIATE STRAIGHTLINE", []string{"str", "dtime", "fisc", "init"}, []string{
+		"DEPRECIATE STRAIGHTLINE = (DSL ACCUM + TIME STEP * (str - DSL OUT)) / dtime",
+		"DSL ACCUM = INTEG(str - DSL OUT, init * dtime)",
+		"DSL OUT = DELAY FIXED(str, dtime, init)",
+	}},
 }
 
 // addBuiltinMacros registers the builtin macros the model does not
@@ -189,4 +207,17 @@ func (r *reader) addBuiltinMacros() {
 		}
 		r.macros[key] = m
 	}
+}
+
+// fiscalStep reports whether the fiscal period of a DEPRECIATE
+// STRAIGHTLINE call, its third argument, is TIME STEP, the only one
+// stockflow reads, and reports an error if not.
+func (r *reader) fiscalStep(d *def, n *node) bool {
+	fisc, ok := (&ctx{r: r}).initValue(n.args[2], 0)
+	dt := r.m.Sim.DT
+	if ok && math.Abs(fisc-dt) <= 1e-9*math.Abs(dt) {
+		return true
+	}
+	r.errorAt(d, n.args[2].pos, "DEPRECIATE STRAIGHTLINE: the fiscal period (third argument) must be TIME STEP (%g): stockflow does not lump the payments of a longer fiscal period together", dt)
+	return false
 }
