@@ -473,8 +473,10 @@ func arity(key string) (int, int, bool) {
 		"sinh", "cosh", "tanh", "gamma ln":
 		return 1, 1, true
 	case "modulo", "zidz", "step", "log", "power", "quantum", "pulse", "active initial", "smooth", "delay1", "delay3",
-		"lookup extrapolate", "lookup forward", "lookup backward":
+		"lookup extrapolate", "lookup forward", "lookup backward", "lookup invert":
 		return 2, 2, true
+	case "lookup area":
+		return 3, 3, true
 	case "xidz", "if then else", "delay fixed", "delay1i", "delay3i", "smoothi", "smooth3i", "trend", "forecast", "sample if true", "random uniform":
 		return 3, 3, true
 	case "ramp":
@@ -650,7 +652,7 @@ func (c *ctx) call(n *node) {
 		c.write("))", p)
 	case "random normal":
 		c.tmpl(p, "max(", a[0], ", min(", a[1], ", normal(", a[2], ", ", a[3], ", ", a[4], ")))")
-	case "lookup extrapolate", "lookup forward", "lookup backward":
+	case "lookup extrapolate", "lookup forward", "lookup backward", "lookup invert", "lookup area":
 		c.lookupCall(n)
 	case "sum", "prod", "vmin", "vmax":
 		c.reduce(n)
@@ -836,8 +838,19 @@ func (c *ctx) lookupCall(n *node) {
 			}
 		}
 	}
-	if n.key != "lookup extrapolate" {
+	switch n.key {
+	case "lookup forward", "lookup backward":
 		c.lookupStep(n, pts)
+		return
+	case "lookup invert":
+		c.lookupInvert(n, pts)
+		return
+	case "lookup area":
+		c.write("(", n.pos)
+		c.lookupIntegral(n.args[2], n.pos, pts)
+		c.write(" - ", n.pos)
+		c.lookupIntegral(n.args[1], n.pos, pts)
+		c.write(")", n.pos)
 		return
 	}
 	name := c.r.unique(src + "_extrapolate")
@@ -855,7 +868,6 @@ func (c *ctx) lookupCall(n *node) {
 // with no interpolation. The points are sorted by x.
 func (c *ctx) lookupStep(n *node, pts [][2]float64) {
 	x, p := n.args[1], n.pos
-	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 	closing := 0
 	for i := 0; i < len(pts)-1; i++ {
 		if n.key == "lookup forward" {
@@ -866,6 +878,59 @@ func (c *ctx) lookupStep(n *node, pts [][2]float64) {
 		closing++
 	}
 	c.write(num(pts[len(pts)-1][1])+strings.Repeat(")", closing), p)
+}
+
+// num formats a number of a table for an equation.
+func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// lookupInvert writes LOOKUP INVERT(table, y): the smallest x at which
+// the table, linear between its points, is y, or :NA: when y lies
+// outside the table's values (Vensim's help). Along a flat segment at y
+// the x is the segment's start. The points are sorted by x.
+func (c *ctx) lookupInvert(n *node, pts [][2]float64) {
+	y, p := n.args[1], n.pos
+	closing := 0
+	if len(pts) == 1 {
+		c.tmpl(p, "if_then_else(", y, " = "+num(pts[0][1])+", "+num(pts[0][0])+", ")
+		closing++
+	}
+	for i := 0; i+1 < len(pts); i++ {
+		x0, y0, x1, y1 := pts[i][0], pts[i][1], pts[i+1][0], pts[i+1][1]
+		lo, hi := min(y0, y1), max(y0, y1)
+		c.tmpl(p, "if_then_else(", y, " >= "+num(lo)+" and ", y, " <= "+num(hi)+", ")
+		if y0 == y1 {
+			c.write(num(x0), p)
+		} else {
+			c.tmpl(p, num(x0)+" + (", y, " - "+num(y0)+") * "+num((x1-x0)/(y1-y0)))
+		}
+		c.write(", ", p)
+		closing++
+	}
+	c.write("("+naValue+")"+strings.Repeat(")", closing), p)
+}
+
+// lookupIntegral writes the integral of a table from its first point to
+// x: the table is linear between its points and holds its end values
+// outside them, as Vensim's lookups do, so the integral is a quadratic
+// in each segment and linear outside (negative before the first point).
+// LOOKUP AREA(table, start, end) is its value at end less its value at
+// start. The points are sorted by x.
+func (c *ctx) lookupIntegral(x *node, p int, pts [][2]float64) {
+	x0, y0 := pts[0][0], pts[0][1]
+	c.tmpl(p, "if_then_else(", x, " < "+num(x0)+", "+num(y0)+" * (", x, " - "+num(x0)+"), ")
+	closing := 1
+	area := 0.0 // from the first point to the start of segment i
+	for i := 0; i+1 < len(pts); i++ {
+		xa, ya, xb, yb := pts[i][0], pts[i][1], pts[i+1][0], pts[i+1][1]
+		if xb > xa {
+			slope := (yb - ya) / (xb - xa)
+			c.tmpl(p, "if_then_else(", x, " < "+num(xb)+", "+num(area)+" + (", x, " - "+num(xa)+") * ("+num(ya)+" + "+num(slope/2)+" * (", x, " - "+num(xa)+")), ")
+			closing++
+			area += (ya + yb) / 2 * (xb - xa)
+		}
+	}
+	xn, yn := pts[len(pts)-1][0], pts[len(pts)-1][1]
+	c.tmpl(p, num(area)+" + "+num(yn)+" * (", x, " - "+num(xn)+")"+strings.Repeat(")", closing))
 }
 
 // bangs returns the ranges marked ! in x, in order of appearance.
