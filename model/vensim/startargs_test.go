@@ -2,6 +2,7 @@ package vensim_test
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -38,6 +39,8 @@ func TestStartArguments(t *testing.T) {
 		{"RANDOM UNIFORM seed", "RANDOM UNIFORM(0, 10, base seed * 2 + 1)", "RANDOM UNIFORM(0, 10, 15)"},
 		{"RANDOM NORMAL seed", "RANDOM NORMAL(-5, 5, 0, 1, base seed + INITIAL TIME)", "RANDOM NORMAL(-5, 5, 0, 1, 7)"},
 		{"DELAY N order", "DELAY N(STEP(10, 1), 4, 0, stages * 2)", "DELAY N(STEP(10, 1), 4, 0, 4)"},
+		{"RANDOM POISSON seed", "RANDOM POISSON(0, 100, 4, 0, 1, base seed - 2)", "RANDOM POISSON(0, 100, 4, 0, 1, 5)"},
+		{"RANDOM EXPONENTIAL seed", "RANDOM EXPONENTIAL(0, 100, 0, 1, base seed)", "RANDOM EXPONENTIAL(0, 100, 0, 1, 7)"},
 		{"SMOOTH N order", "SMOOTH N(STEP(10, 1), 4, 0, stages + 1)", "SMOOTH N(STEP(10, 1), 4, 0, 3)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,5 +70,62 @@ func TestBuiltinMacroShadowed(t *testing.T) {
 	got := runMdl(t, src, "x")
 	if len(got) != 2 || got[0] != 6 || got[1] != 6 {
 		t.Errorf("got %v, want [6 6] (the model's macro)", got)
+	}
+}
+
+// TestRandomDistributions checks RANDOM POISSON and RANDOM EXPONENTIAL
+// against their documented distributions over 20,000 draws: a Poisson
+// draw of mean 4 is a whole number with mean and variance 4, an
+// exponential one has mean 1 and standard deviation 1, each times
+// stretch plus shift, clipped to [min, max]. The bounds are five
+// standard errors wide.
+func TestRandomDistributions(t *testing.T) {
+	const ctl = "INITIAL TIME = 0 ~~|\nFINAL TIME = 20000 ~~|\nTIME STEP = 1 ~~|\n"
+	stats := func(xs []float64) (mean, sd float64) {
+		for _, x := range xs {
+			mean += x
+		}
+		mean /= float64(len(xs))
+		for _, x := range xs {
+			sd += (x - mean) * (x - mean)
+		}
+		return mean, math.Sqrt(sd / float64(len(xs)-1))
+	}
+	// Poisson of mean 4, stretched by 2 and shifted by 1: odd whole
+	// numbers with mean 9 and standard deviation 4.
+	p := runMdl(t, "x = RANDOM POISSON(-1e9, 1e9, 4, 1, 2, 3) ~~|\n"+ctl, "x")
+	for _, x := range p {
+		if math.Mod(x, 2) != 1 {
+			t.Fatalf("RANDOM POISSON: %v is not 1 + 2k", x)
+		}
+	}
+	if m, sd := stats(p); math.Abs(m-9) > 5*4/math.Sqrt(float64(len(p))) || math.Abs(sd-4) > 0.1 {
+		t.Errorf("RANDOM POISSON: mean %v, sd %v; want 9 and 4", m, sd)
+	}
+	// Exponential of mean 1 times 3, plus 2: mean 5, sd 3, nothing below 2.
+	e := runMdl(t, "x = RANDOM EXPONENTIAL(-1e9, 1e9, 2, 3, 11) ~~|\n"+ctl, "x")
+	for _, x := range e {
+		if x < 2 {
+			t.Fatalf("RANDOM EXPONENTIAL: %v below the shift 2", x)
+		}
+	}
+	if m, sd := stats(e); math.Abs(m-5) > 5*3/math.Sqrt(float64(len(e))) || math.Abs(sd-3) > 0.15 {
+		t.Errorf("RANDOM EXPONENTIAL: mean %v, sd %v; want 5 and 3", m, sd)
+	}
+	// Clipped to [min, max] after the stretch and shift.
+	c := runMdl(t, "x = RANDOM EXPONENTIAL(2.5, 4, 2, 3, 11) ~~|\n"+ctl, "x")
+	lo, hi := 0, 0
+	for _, x := range c {
+		switch {
+		case x < 2.5 || x > 4:
+			t.Fatalf("RANDOM EXPONENTIAL clipped to [2.5, 4]: %v", x)
+		case x == 2.5:
+			lo++
+		case x == 4:
+			hi++
+		}
+	}
+	if lo == 0 || hi == 0 {
+		t.Errorf("RANDOM EXPONENTIAL clipped to [2.5, 4]: %d draws at 2.5, %d at 4; want some at each", lo, hi)
 	}
 }

@@ -487,8 +487,10 @@ func arity(key string) (int, int, bool) {
 		return 4, 4, true
 	case "min", "max":
 		return 2, 2, true
-	case "random normal":
+	case "random normal", "random exponential":
 		return 5, 5, true
+	case "random poisson":
+		return 6, 6, true
 	case "vector select":
 		return 5, 5, true
 	case "vector rank", "vector sort order", "vector reorder", "vector elm map":
@@ -581,7 +583,7 @@ func (c *ctx) call(n *node) {
 	}
 	a := n.args
 	p := n.pos
-	if n.key == "random uniform" || n.key == "random normal" {
+	if strings.HasPrefix(n.key, "random ") {
 		a = append([]*node(nil), a...)
 		if a[len(a)-1] = c.seed(n); a[len(a)-1] == nil {
 			c.write("0", p)
@@ -652,6 +654,14 @@ func (c *ctx) call(n *node) {
 		c.write("))", p)
 	case "random normal":
 		c.tmpl(p, "max(", a[0], ", min(", a[1], ", normal(", a[2], ", ", a[3], ", ", a[4], ")))")
+	case "random poisson":
+		// RANDOM POISSON(min, max, mean, shift, stretch, seed): a Poisson
+		// draw times stretch plus shift, clipped to [min, max].
+		c.tmpl(p, "max(", a[0], ", min(", a[1], ", poisson(", a[2], ", ", a[5], ") * ", a[4], " + ", a[3], "))")
+	case "random exponential":
+		// RANDOM EXPONENTIAL(min, max, shift, stretch, seed): an
+		// exponential draw of mean 1 times stretch plus shift, clipped.
+		c.tmpl(p, "max(", a[0], ", min(", a[1], ", exprnd(1, ", a[4], ") * ", a[3], " + ", a[2], "))")
 	case "lookup extrapolate", "lookup forward", "lookup backward", "lookup invert", "lookup area":
 		c.lookupCall(n)
 	case "sum", "prod", "vmin", "vmax":
