@@ -627,7 +627,7 @@ func containsAll(elems []string, set map[string]bool) bool {
 }
 
 func isInteg(n *node) bool {
-	return n != nil && n.kind == nCall && n.key == "integ"
+	return n != nil && n.kind == nCall && (n.key == "integ" || n.key == "sinteg")
 }
 
 func isNumber(n *node) bool {

@@ -76,6 +76,11 @@ func TestErrors(t *testing.T) {
 			"m.mdl:1:36: x: DEPRECIATE STRAIGHTLINE: the fiscal period (third argument) must be TIME STEP (1): stockflow does not lump the payments of a longer fiscal period together",
 		},
 		{
+			"SINTEG with a variable bound",
+			"x = SINTEG(1, 0, 0, top, :NA:, :NA:, :NA:) ~~|\ntop = 5 ~~|\n",
+			"m.mdl:1:21: x: SINTEG: its max (argument 4) must be a number or :NA:",
+		},
+		{
 			"A FUNCTION OF",
 			"x = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n",
 			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",

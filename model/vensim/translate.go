@@ -78,6 +78,9 @@ func (c *ctx) equation(n *node) decl.Equation {
 // integ translates INTEG(rate, initial): it returns the initial value and
 // leaves the rate in c.rate (and in net's equation, for a scalar stock).
 func (c *ctx) integ(n *node, net *decl.Var) decl.Equation {
+	if n != nil && n.key == "sinteg" {
+		return c.sinteg(n, net)
+	}
 	if n == nil || len(n.args) != 2 {
 		if n == nil {
 			c.fail(c.d.pos, "a stock needs INTEG(rate, initial value)")
@@ -93,6 +96,69 @@ func (c *ctx) integ(n *node, net *decl.Var) decl.Equation {
 	}
 	c.emit(n.args[1], 0, false)
 	return c.finish()
+}
+
+// sinteg translates SINTEG(rate, initial, min, max, quant, spec,
+// thresh), Vensim's integral held to a set of values: a stock whose each
+// new value, and its initial one, is passed through limit (see there).
+// Its rate is written so that one Euler step lands on the limited value:
+// (limit(stock + TIME STEP · rate) − stock) / TIME STEP. The last five
+// arguments must be numbers or :NA: (no restriction), as Vensim's help
+// requires.
+func (c *ctx) sinteg(n *node, net *decl.Var) decl.Equation {
+	if len(n.args) != 7 {
+		c.fail(n.pos, "SINTEG takes 7 arguments (rate, initial value, min, max, quant, spec, thresh), got %d", len(n.args))
+		return c.finish()
+	}
+	var lim [5]*node
+	for i, a := range n.args[2:] {
+		if a.kind == nNA {
+			continue
+		}
+		if !isConstant(a) {
+			c.fail(a.pos, "SINTEG: its %s (argument %d) must be a number or :NA:", []string{"min", "max", "quant", "spec", "thresh"}[i], i+3)
+			return c.finish()
+		}
+		lim[i] = a
+	}
+	p := n.pos
+	c.write("(", p)
+	c.limit(p, lim, func() { c.tmpl(p, c.self+" + dt * ", n.args[0]) })
+	c.write(" - "+c.self+") / dt", p)
+	c.rate = c.finish()
+	if net != nil {
+		net.Eq = c.rate
+	}
+	c.limit(p, lim, func() { c.emit(n.args[1], 0, false) })
+	return c.finish()
+}
+
+// limit writes SINTEG's restrictions of the value v writes, those of lim
+// (min, max, quant, spec, thresh) that are not nil: rounded to the
+// nearest multiple of quant (halves up), then spec when it lies less than
+// thresh from spec, then kept within [min, max].
+func (c *ctx) limit(p int, lim [5]*node, v func()) {
+	minA, maxA, quant, spec, thresh := lim[0], lim[1], lim[2], lim[3], lim[4]
+	val := v
+	if quant != nil {
+		val = func() { c.tmpl(p, quant, " * int((", v, ") / ", quant, " + 0.5)") }
+	}
+	x := val
+	if spec != nil && thresh != nil {
+		x = func() { c.tmpl(p, "if_then_else(abs((", val, ") - ", spec, ") < ", thresh, ", ", spec, ", ", val, ")") }
+	}
+	switch {
+	case minA != nil && maxA != nil:
+		c.tmpl(p, "max(", minA, ", min(", maxA, ", ", x, "))")
+	case minA != nil:
+		c.tmpl(p, "max(", minA, ", ", x, ")")
+	case maxA != nil:
+		c.tmpl(p, "min(", maxA, ", ", x, ")")
+	default:
+		c.write("(", p)
+		x()
+		c.write(")", p)
+	}
 }
 
 // precedence of stockflow's operators, for parentheses.
@@ -437,6 +503,10 @@ func (c *ctx) tmpl(pos int, parts ...any) {
 			c.write("(", p.pos)
 			c.emit(p, 0, false)
 			c.write(")", p.pos)
+		case func():
+			c.write("(", pos)
+			p()
+			c.write(")", pos)
 		}
 	}
 }
