@@ -81,6 +81,16 @@ func TestErrors(t *testing.T) {
 			"m.mdl:1:21: x: SINTEG: its max (argument 4) must be a number or :NA:",
 		},
 		{
+			"GET DATA BETWEEN TIMES of an aux",
+			"x = GET DATA BETWEEN TIMES(y, 1, 0) ~~|\ny = Time ~~|\n",
+			"m.mdl:1:28: x: GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA, not subscripted; y is not one",
+		},
+		{
+			"GET DATA BETWEEN TIMES with another mode",
+			"x = GET DATA BETWEEN TIMES(d, 1, 2) ~~|\nd := GET DIRECT DATA('testdata/features/get_data_between/data.csv', ',', 'A', 'B2') ~~|\n",
+			"m.mdl:1:34: x: GET DATA BETWEEN TIMES: the mode must be 0 (interpolate), 1 (the next point's value) or -1 (the last point's value)",
+		},
+		{
 			"A FUNCTION OF",
 			"x = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n",
 			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",

@@ -565,7 +565,7 @@ func arity(key string) (int, int, bool) {
 		return 5, 5, true
 	case "vector rank", "vector sort order", "vector reorder", "vector elm map":
 		return 2, 2, true
-	case "allocate available":
+	case "allocate available", "get data between times":
 		return 3, 3, true
 	case "invert matrix":
 		return 2, 2, true
@@ -760,6 +760,8 @@ func (c *ctx) call(n *node) {
 		c.allocateByPriority(n)
 	case "invert matrix":
 		c.invertMatrix(n)
+	case "get data between times":
+		c.getDataBetween(n)
 	}
 }
 
@@ -958,6 +960,47 @@ func (c *ctx) lookupStep(n *node, pts [][2]float64) {
 		closing++
 	}
 	c.write(num(pts[len(pts)-1][1])+strings.Repeat(")", closing), p)
+}
+
+// getDataBetween writes GET DATA BETWEEN TIMES(data, time, mode), the
+// value of a data variable read by a GET ... DATA function at any time,
+// as Vensim's help gives it: :NA: before its first point or after its
+// last; between them, mode 0 interpolates linearly, 1 takes the next
+// point's value (as :LOOK FORWARD:), -1 the last one's (as :HOLD
+// BACKWARD:). The mode must be one of those numbers; the data variable
+// one read from a file, not subscripted.
+func (c *ctx) getDataBetween(n *node) {
+	d, t, mode := n.args[0], n.args[1], n.args[2]
+	p := n.pos
+	var pts [][2]float64
+	if v := c.r.vars[d.key]; d.kind == nRef && v != nil && v.kind == decl.Data && len(d.subs) == 0 && v.defs[0].ext != nil {
+		pts = v.defs[0].ext.points
+	}
+	if len(pts) == 0 {
+		c.fail(d.pos, "GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA, not subscripted; %s is not one", d.text)
+		c.write("0", p)
+		return
+	}
+	m, ok := c.initValue(mode, 0)
+	if !ok || !isConstant(mode) || (m != 0 && m != 1 && m != -1) {
+		c.fail(mode.pos, "GET DATA BETWEEN TIMES: the mode must be 0 (interpolate), 1 (the next point's value) or -1 (the last point's value)")
+		c.write("0", p)
+		return
+	}
+	first, last := pts[0][0], pts[len(pts)-1][0]
+	c.tmpl(p, "if_then_else(", t, " < "+num(first)+" or ", t, " > "+num(last)+", ("+naValue+"), ")
+	switch m {
+	case 0:
+		name := c.r.unique(c.r.vars[d.key].name + "_between")
+		c.extra = append(c.extra, &decl.Var{Kind: decl.Lookup, Name: name, Key: "lookups." + name, Pos: c.r.at(c.d.e, n.pos),
+			Points: pts, Doc: "the points of " + d.text + ", for GET DATA BETWEEN TIMES"})
+		c.tmpl(p, name+"(", t, ")")
+	case 1:
+		c.lookupStep(&node{kind: nCall, key: "lookup forward", pos: p, args: []*node{d, t}}, pts)
+	default:
+		c.lookupStep(&node{kind: nCall, key: "lookup backward", pos: p, args: []*node{d, t}}, pts)
+	}
+	c.write(")", p)
 }
 
 // num formats a number of a table for an equation.
