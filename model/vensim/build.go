@@ -567,12 +567,23 @@ func (r *reader) shape(v *vvar) {
 				v.kind, v.dims = 0, nil
 				return
 			}
-			if res[0].dim != nil {
+			switch {
+			case len(d.excepts) > 0:
+				// :EXCEPT: removes combinations: the elements used here
+				// are those of the combinations left.
+				if res[0].dim != nil {
+					direct[res[0].dim] = true
+				}
+				if !r.exceptUsed(d, i, used) {
+					v.kind, v.dims = 0, nil
+					return
+				}
+			case res[0].dim != nil:
 				direct[res[0].dim] = true
 				for _, e := range res[0].dim.elems {
 					used[e] = true
 				}
-			} else {
+			default:
 				used[res[0].elem] = true
 			}
 		}
@@ -596,6 +607,70 @@ func (r *reader) shape(v *vvar) {
 			v.dims[i] = r.partDim(v, best, used)
 		}
 	}
+}
+
+// exceptUsed adds to used the elements at position i of the
+// combinations a definition with :EXCEPT: defines: those of its
+// subscripts less the ones an :EXCEPT: names. It reports false, with an
+// error, when a subscript does not resolve or the combinations are too
+// many.
+func (r *reader) exceptUsed(d *def, i int, used map[string]bool) bool {
+	res, ok := r.lhs(d, d.subs)
+	if !ok {
+		return false
+	}
+	elems := func(rs resolved) []string {
+		if rs.dim != nil {
+			return rs.dim.elems
+		}
+		return []string{rs.elem}
+	}
+	var excepts [][]resolved
+	for _, ex := range d.excepts {
+		er, ok := r.lhs(d, ex)
+		if !ok {
+			return false
+		}
+		if len(er) != len(res) {
+			r.errorf(d.e, ex[0].pos, d.name, ":EXCEPT: needs one subscript for each of %s's %d", d.name, len(res))
+			return false
+		}
+		excepts = append(excepts, er)
+	}
+	size := 1
+	for _, rs := range res {
+		size *= max(1, len(elems(rs)))
+		if size > maxElements {
+			r.errorf(d.e, d.pos, d.name, "%s has more than %d elements", d.name, maxElements)
+			return false
+		}
+	}
+	t := make([]string, len(res))
+	var walk func(k int)
+	walk = func(k int) {
+		if k == len(res) {
+			for _, ex := range excepts {
+				match := true
+				for j, rs := range ex {
+					if !contains(elems(rs), t[j]) {
+						match = false
+						break
+					}
+				}
+				if match {
+					return
+				}
+			}
+			used[t[i]] = true
+			return
+		}
+		for _, e := range elems(res[k]) {
+			t[k] = e
+			walk(k + 1)
+		}
+	}
+	walk(0)
+	return true
 }
 
 // partDim makes the range of a variable defined for only some elements
