@@ -401,10 +401,10 @@ func (c *ctx) resolve(key string, target *dim) (string, bool) {
 		if b == nil {
 			continue
 		}
-		if e, ok := mapElement(b, dm, el); ok {
+		if e, ok := c.r.mapElement(b, dm, el); ok {
 			return e, true
 		}
-		if e, ok := mapElement(dm, b, el); ok {
+		if e, ok := c.r.mapElement(dm, b, el); ok {
 			return e, true
 		}
 	}
@@ -431,8 +431,10 @@ func (c *ctx) sortedBind() []string {
 }
 
 // mapElement maps element el of from to the corresponding element of to,
-// when from is mapped to to (from: ... -> to).
-func mapElement(from, to *dim, el string) (string, bool) {
+// when from is mapped to to (from: ... -> to). A mapping may name a
+// subrange of the target for an element (DimB: B1, B2 -> (DimA: SubA,
+// A3)): then each element of SubA maps back to B1.
+func (r *reader) mapElement(from, to *dim, el string) (string, bool) {
 	_ = el
 	for _, m := range from.mappings {
 		if nameKey(m.target) != to.key {
@@ -464,7 +466,13 @@ func mapElement(from, to *dim, el string) (string, bool) {
 			return "", false
 		}
 		for i, e := range m.elems {
-			if elementName(e) == el && i < len(to.elems) {
+			if i >= len(to.elems) {
+				break
+			}
+			if elementName(e) == el {
+				return to.elems[i], true
+			}
+			if sub := r.dims[nameKey(e)]; sub != nil && contains(sub.elems, el) {
 				return to.elems[i], true
 			}
 		}
