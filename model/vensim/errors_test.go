@@ -91,6 +91,11 @@ func TestErrors(t *testing.T) {
 			"m.mdl:1:34: x: GET DATA BETWEEN TIMES: the mode must be 0 (interpolate), 1 (the next point's value) or -1 (the last point's value)",
 		},
 		{
+			"VECTOR LOOKUP area mode",
+			"r: A, B ~~|\nv[r] = 1, 2 ~~|\nx = VECTOR LOOKUP(v[A], 0.5, 0, 1, 1) ~~|\n",
+			"m.mdl:3:36: x: VECTOR LOOKUP: the mode must be 0 (interpolate), 2 (backward), 3 (extrapolate) or 4 (forward), written as a number; modes 1 and 5 to 9 (area, invert, slope) are not read",
+		},
+		{
 			"A FUNCTION OF",
 			"x = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n",
 			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",

@@ -573,6 +573,8 @@ func arity(key string) (int, int, bool) {
 		return 5, 5, true
 	case "vector rank", "vector sort order", "vector reorder", "vector elm map":
 		return 2, 2, true
+	case "vector lookup":
+		return 5, 5, true
 	case "allocate available", "get data between times":
 		return 3, 3, true
 	case "invert matrix":
@@ -762,6 +764,8 @@ func (c *ctx) call(n *node) {
 		c.vectorReorder(n)
 	case "vector elm map":
 		c.vectorElmMap(n)
+	case "vector lookup":
+		c.vectorLookup(n)
 	case "allocate available":
 		c.allocateAvailable(n)
 	case "allocate by priority":

@@ -143,3 +143,98 @@ func (c *ctx) vectorElmMap(n *node) {
 	c.elements(&cp, dm, n.pos)
 	c.write(")", n.pos)
 }
+
+// vectorLookup writes VECTOR LOOKUP(vec[…, first], x, xmin, xmax, mode):
+// a lookup whose y values are the elements of vec along its last
+// subscript, from first to the range's end, at x values spread evenly
+// from xmin to xmax (Vensim's help). Mode 0 interpolates linearly and
+// holds the end values, 3 extrapolates the end segments, 2 takes the
+// value of the last point at or before x (LOOKUP BACKWARD), 4 that of
+// the first point at or after x (LOOKUP FORWARD). The other modes
+// (area, invert, slope) are refused. The lookup is written out as one
+// if_then_else per point, so vec may change during the run.
+func (c *ctx) vectorLookup(n *node) {
+	vec, x, xmin, xmax, mode := n.args[0], n.args[1], n.args[2], n.args[3], n.args[4]
+	p := n.pos
+	m, ok := c.initValue(mode, 0)
+	if !ok || !isConstant(mode) || (m != 0 && m != 2 && m != 3 && m != 4) {
+		c.fail(mode.pos, "VECTOR LOOKUP: the mode must be 0 (interpolate), 2 (backward), 3 (extrapolate) or 4 (forward), written as a number; modes 1 and 5 to 9 (area, invert, slope) are not read")
+		c.write("0", p)
+		return
+	}
+	if vec.kind != nRef || len(vec.subs) == 0 {
+		c.fail(vec.pos, "the first argument of VECTOR LOOKUP must be a subscripted variable at its first element (x[first])")
+		c.write("0", p)
+		return
+	}
+	v := c.r.vars[vec.key]
+	if v == nil || len(v.dims) != len(vec.subs) {
+		c.ref(vec) // reports what is wrong with it
+		return
+	}
+	dm := v.dims[len(v.dims)-1]
+	name, ok := c.element(v, vec)
+	if !ok {
+		c.write("0", p)
+		return
+	}
+	_, inner, _ := strings.Cut(strings.TrimSuffix(name, "]"), "[")
+	parts := strings.Split(inner, ",")
+	base := indexOf(dm.elems, parts[len(parts)-1])
+	npts := len(dm.elems) - base
+	if npts < 2 {
+		c.fail(vec.pos, "VECTOR LOOKUP needs at least 2 values from %s on", parts[len(parts)-1])
+		c.write("0", p)
+		return
+	}
+	last := vec.subs[len(vec.subs)-1]
+	cp := *vec
+	cp.subs = append([]sub(nil), vec.subs...)
+	cp.subs[len(cp.subs)-1] = sub{text: last.text, key: "vector lookup " + last.key, bang: true, pos: last.pos}
+	y := func(i int) func() { return func() { c.at(&cp, dm, base+i) } }
+	// xi writes the x of point i: xmin + i · (xmax − xmin) / (npts − 1).
+	xi := func(i int) func() {
+		return func() {
+			c.tmpl(p, xmin, " + "+strconv.Itoa(i)+" * (", xmax, " - ", xmin, ") / "+strconv.Itoa(npts-1))
+		}
+	}
+	// seg writes the line through points i and i+1 at x.
+	seg := func(i int) {
+		c.tmpl(p, y(i), " + (", x, " - ", xi(i), ") * (", y(i+1), " - ", y(i), ") * "+strconv.Itoa(npts-1)+" / (", xmax, " - ", xmin, ")")
+	}
+	closing := 0
+	switch m {
+	case 0:
+		c.tmpl(p, "if_then_else(", x, " <= ", xmin, ", ", y(0), ", ")
+		closing++
+		for i := 0; i+1 < npts; i++ {
+			c.tmpl(p, "if_then_else(", x, " < ", xi(i+1), ", ")
+			seg(i)
+			c.write(", ", p)
+			closing++
+		}
+		c.tmpl(p, y(npts-1))
+	case 3:
+		// The first and last segments extend past the ends.
+		for i := 0; i+2 < npts; i++ {
+			c.tmpl(p, "if_then_else(", x, " < ", xi(i+1), ", ")
+			seg(i)
+			c.write(", ", p)
+			closing++
+		}
+		seg(npts - 2)
+	case 2:
+		for i := 1; i < npts; i++ {
+			c.tmpl(p, "if_then_else(", x, " < ", xi(i), ", ", y(i-1), ", ")
+			closing++
+		}
+		c.tmpl(p, y(npts-1))
+	case 4:
+		for i := 0; i+1 < npts; i++ {
+			c.tmpl(p, "if_then_else(", x, " <= ", xi(i), ", ", y(i), ", ")
+			closing++
+		}
+		c.tmpl(p, y(npts-1))
+	}
+	c.write(strings.Repeat(")", closing), p)
+}
