@@ -122,12 +122,37 @@ type Table struct {
 }
 
 // Segment is the segment between two points of a Table that a reading
-// fell in: from (X0, Y0) to (X1, Y0+DY), DX = X1-X0.
+// fell in: from (X0, Y0) to (X1, Y0+DY), DX = X1-X0; or the part of the
+// line beyond the first or the last point where the Table holds that
+// point's value, Y0, with DY 0.
 type Segment struct{ X0, X1, Y0, DY, DX float64 }
 
 // remember makes seg the segment from point i to point i+1 of xs, ys.
 func (seg *Segment) remember(xs, ys []float64, i int) {
 	*seg = Segment{X0: xs[i], X1: xs[i+1], Y0: ys[i], DY: ys[i+1] - ys[i], DX: xs[i+1] - xs[i]}
+}
+
+// holdBound is how far from 0 the end of a Table may lie for hold to
+// remember the line beyond it: x - X0 then stays finite for every x
+// inside the segment.
+const holdBound = 1e290
+
+// hold makes seg the part of the line beyond the end of a Table, from x0
+// to x1 (one of them the end, the other the largest finite float of
+// either sign), where the Table holds the end's value y; but only when
+// the segment's arithmetic gives exactly y there: x - x0 is positive and
+// finite for x0 < x < x1 when the end lies within ±holdBound, and y +
+// (x-x0)*0/1 is y unless y is NaN or -0 (which adding +0 makes +0).
+// Otherwise it leaves seg as it was.
+func (seg *Segment) hold(x0, x1, y float64) {
+	end := x0
+	if math.Abs(x0) == math.MaxFloat64 {
+		end = x1
+	}
+	if y == 0 && math.Signbit(y) || math.IsNaN(y) || !(math.Abs(end) <= holdBound) {
+		return
+	}
+	*seg = Segment{X0: x0, X1: x1, Y0: y, DY: 0, DX: 1}
 }
 
 // Interp is how a table is read between its points.
@@ -186,11 +211,17 @@ func (t *Table) at(x float64) float64 {
 		if t.Extrapolate && x < xs[0] {
 			return ys[0] + (x-xs[0])*(ys[1]-ys[0])/(xs[1]-xs[0])
 		}
+		if t.Last != nil && !t.Extrapolate {
+			t.Last.hold(-math.MaxFloat64, xs[0], ys[0])
+		}
 		return ys[0]
 	}
 	if x >= xs[n-1] {
 		if t.Extrapolate && x > xs[n-1] {
 			return ys[n-1] + (x-xs[n-1])*(ys[n-1]-ys[n-2])/(xs[n-1]-xs[n-2])
+		}
+		if t.Last != nil && !t.Extrapolate {
+			t.Last.hold(xs[n-1], math.MaxFloat64, ys[n-1])
 		}
 		return ys[n-1]
 	}

@@ -117,7 +117,9 @@ func TestExecVecMatchesExec(t *testing.T) {
 // TestCachedAt checks that tables that remember their last segment give
 // the value, bit for bit, that the Program's tables give, read through
 // Table.At and through the interpreter's lookup, for readings that creep
-// along a table, jump about, land on its points, leave it and are NaN.
+// along a table, jump about, land on its points, leave it (where the
+// table holds its end's value, -0 and NaN among them, or extrapolates),
+// go far out and are NaN.
 func TestCachedAt(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 9))
 	var tables []Table
@@ -129,11 +131,22 @@ func TestCachedAt(t *testing.T) {
 				x += 0.1 + rng.Float64()
 				xs[i], ys[i] = x, rng.NormFloat64()
 			}
-			ys[0] = math.Copysign(0, -1)
+			if n%2 == 1 {
+				ys[0] = math.Copysign(0, -1) // held beyond the first point, -0 is not remembered
+			}
 			tables = append(tables, Table{Xs: xs, Ys: ys, Extrapolate: extra})
 		}
 	}
-	tables = append(tables, Table{Xs: []float64{0, 1, 2}, Ys: []float64{5, 6, 7}, Mode: InterpHold})
+	tables = append(tables,
+		Table{Xs: []float64{0, 1, 2}, Ys: []float64{5, 6, 7}, Mode: InterpHold},
+		// Ends too far out for the line beyond them to be remembered, and
+		// a NaN held beyond the last point.
+		Table{Xs: []float64{-1e300, 0, 1e300}, Ys: []float64{1, 2, 3}},
+		Table{Xs: []float64{-2e290, 1, 3e290}, Ys: []float64{4, 2, -1}},
+		Table{Xs: []float64{3e299, 1e300}, Ys: []float64{1, 2}},
+		Table{Xs: []float64{-1e300, -3e299}, Ys: []float64{1, 2}},
+		Table{Xs: []float64{0, 1, 4}, Ys: []float64{2, 3, math.NaN()}})
+	far := []float64{1e300, -1e300, 1e308, -1e308, 2e299, -2e299, math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), 5e289, -5e289, 2e290, -2e290}
 	cached := Cached(tables)
 	code := make([]Instr, len(tables))
 	v := make([]float64, 2*len(tables))
@@ -152,8 +165,10 @@ func TestCachedAt(t *testing.T) {
 		case r < 5:
 			tb := tables[rng.IntN(len(tables))]
 			x = tb.Xs[rng.IntN(len(tb.Xs))]
+		case r == 5:
+			x = far[rng.IntN(len(far))]
 		default:
-			if math.IsNaN(x) {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
 				x = 0
 			}
 			x += 0.05 * rng.NormFloat64()
