@@ -11,8 +11,9 @@ import (
 	"github.com/stockflow/stockflow/model/internal/vm"
 )
 
-// checkVectorised checks that the program's vectorised flow and rate code
-// computes bit for bit what its scalar code does, from random slots. It
+// checkVectorised checks that the program's vectorised flow and rate code,
+// with its superinstructions, computes bit for bit what its scalar code
+// does, from random slots. It
 // returns the number of runs the program has.
 func checkVectorised(t *testing.T, name string, p *vm.Program) int {
 	t.Helper()
@@ -37,10 +38,18 @@ func checkVectorised(t *testing.T, name string, p *vm.Program) int {
 	vm.Exec(p.FlowCode, scalar, p.Tables, nil)
 	fast := append([]float64(nil), v...)
 	vm.Exec(p.FastCode, fast, p.Tables, p.Vecs)
+	// And with tables that remember their last segment, as a run's do:
+	// twice, so that the second finds them.
+	cached := append([]float64(nil), v...)
+	tables := vm.Cached(p.Tables)
+	vm.Exec(p.FastCode, cached, tables, p.Vecs)
+	vm.Exec(p.FastCode, cached, tables, p.Vecs)
 	for k := range int(p.TempLo) {
-		if math.Float64bits(fast[k]) != math.Float64bits(scalar[k]) && !(math.IsNaN(fast[k]) && math.IsNaN(scalar[k])) {
-			t.Fatalf("%s: slot %d (%s) is %v vectorised, %v scalar\nscalar code:\n%s\nvectorised:\n%s",
-				name, k, p.SlotNames()(int32(k)), fast[k], scalar[k], p.Disasm(p.FlowCode), p.Disasm(p.FastCode))
+		for _, got := range []float64{fast[k], cached[k]} {
+			if math.Float64bits(got) != math.Float64bits(scalar[k]) && !(math.IsNaN(got) && math.IsNaN(scalar[k])) {
+				t.Fatalf("%s: slot %d (%s) is %v vectorised, %v scalar\nscalar code:\n%s\nvectorised:\n%s",
+					name, k, p.SlotNames()(int32(k)), got, scalar[k], p.Disasm(p.FlowCode), p.Disasm(p.FastCode))
+			}
 		}
 	}
 	if len(p.NonNeg) > 0 {
@@ -127,8 +136,10 @@ eqs = { a = "p[a] * 2", b = "min(chain2[a], 50) + p[b]", c = "min(chain2[b], 50)
 	}
 }
 
-// TestVectorisedConformance checks vectorised against scalar code on every
-// model of the conformance suite and on the benchmark's large model.
+// TestVectorisedConformance checks vectorised against scalar code (the
+// interpreter's code, with its superinstructions, against the plain
+// code) on every model of the conformance suite and on the benchmark's
+// large, World3-class and business models.
 func TestVectorisedConformance(t *testing.T) {
 	var files []string
 	filepath.WalkDir("../testdata/test-models", func(path string, d fs.DirEntry, err error) error {
@@ -138,17 +149,25 @@ func TestVectorisedConformance(t *testing.T) {
 		}
 		return nil
 	})
-	files = append(files, "../bench/large/testdata/large.toml")
-	runs := 0
+	files = append(files, "../bench/large/testdata/large.toml", "../bench/synth/testdata/world.mdl", "../bench/synth/testdata/business.mdl")
+	runs, supers := 0, 0
 	for _, f := range files {
 		m, err := Load(f)
 		if err != nil {
 			continue // the conformance tests report what does not load
 		}
 		runs += checkVectorised(t, f, m.prog)
+		for _, in := range m.prog.FastCode {
+			if _, ok := vm.SuperOf(in.Op); ok {
+				supers++
+			}
+		}
 	}
 	if runs < 20 {
 		t.Errorf("%d runs in all, want at least 20", runs)
+	}
+	if supers < 60 {
+		t.Errorf("%d superinstructions in all, want at least 60", supers)
 	}
 }
 

@@ -54,6 +54,11 @@ type op struct {
 	// stmt, when set, is the instruction as a Go statement, used instead
 	// of "$D = expr" by exec and stockflow gen.
 	stmt string
+	// fast, when set, is the instruction as exec's loop runs it, which
+	// makes no call: where the instruction needs one, it returns i and
+	// $PART, the part of a superinstruction that needs it, for Exec to
+	// make the call.
+	fast string
 	// gen is the Go that stockflow gen writes when it differs from stmt
 	// or "$D = expr"; "-" means none, and the generated code hands the
 	// instruction back to the interpreter.
@@ -107,7 +112,8 @@ var ops = []op{
 	// The interpreter tries the table's last segment itself (Table.At
 	// would too, but it is too large to inline).
 	{name: "Lookup", asm: "lookup", args: 1, lit: 2, hot: true, expr: "tables[$B].At($A)", gen: "$D = k.Lookup($B, $A)",
-		stmt: "if s, x := tables[$B].Last, $A; s != nil && s.X0 < x && x < s.X1 {\n\t$D = s.Y0 + (x-s.X0)*s.DY/s.DX\n} else {\n\t$D = tables[$B].at(x)\n}"},
+		stmt: "if s, x := tables[$B].Last, $A; s != nil && s.X0 < x && x < s.X1 {\n\t$D = s.Y0 + (x-s.X0)*s.DY/s.DX\n} else {\n\t$D = tables[$B].at(x)\n}",
+		fast: "if s, x := tables[$B].Last, $A; s != nil && s.X0 < x && x < s.X1 {\n\t$D = s.Y0 + (x-s.X0)*s.DY/s.DX\n} else {\n\treturn i, $PART\n}"},
 	{name: "Pulse", asm: "pulse", args: 3, grid: true, expr: "model.Pulse($A, $B, $C, $TSTEP, $DT)"},
 	{name: "Step", asm: "step", args: 2, grid: true, expr: "model.Step($A, $B, $TSTEP, $DT)"},
 	{name: "Ramp", asm: "ramp", args: 3, expr: "model.Ramp($A, $B, $C, $TIME)"},
@@ -181,6 +187,53 @@ func fused() []fusedOp {
 
 const numFused = 48 // 4 inner × 6 outer × 2 sides
 
+// supers lists the superinstructions: runs of instructions that the
+// interpreter dispatches once, the parts one after another as written,
+// each part's result stored in its slot as the part alone would store it
+// and also handed in a register to the operands of later parts that read
+// it (the links). A superinstruction computes exactly what its parts do,
+// one by one; it saves the trips round the interpreter's loop and the
+// loads of what the previous part just stored. Package compile puts them
+// in the interpreter's code (model/internal/compile/super.go); the code
+// that stockflow gen writes, and every other reader of a program's code,
+// sees only the parts.
+//
+// Each entry is the parts' mnemonics, then after a colon the links:
+// "0>2a" is part 2's operand a reading part 0's result. The list is
+// what the World3-class and business models of the benchmark suite
+// (bench/synth) run most, counted over their compiled code (a flow
+// such as births = population * fertility * effect(ratio) * food is
+// mul, lookup, mulmul); docs/performance.md has the counts and what
+// each saved.
+var supers = []string{
+	"mul lookup mulmul: 0>2a 1>2b",
+	"div lookup mulmul: 0>2a 1>2b",
+	"mul muladd: 0>1c",
+	"ge if: 0>1a",
+	"gt if: 0>1a",
+	"le if: 0>1a",
+	"lt if: 0>1a",
+}
+
+// A link says that operand field (1 for a, 2 for b, 3 for c) of part to
+// reads the result of part from.
+type link struct{ from, to, field int }
+
+// parseSuper reads an entry of supers.
+func parseSuper(s string) (parts []string, links []link) {
+	names, ls, _ := strings.Cut(s, ":")
+	parts = strings.Fields(names)
+	for _, l := range strings.Fields(ls) {
+		var from, to int
+		var f byte
+		if _, err := fmt.Sscanf(l, "%d>%d%c", &from, &to, &f); err != nil || from >= to || to >= len(parts) || f < 'a' || f > 'c' {
+			log.Fatalf("opgen: bad link %q in %q", l, s)
+		}
+		links = append(links, link{from, to, int(f-'a') + 1})
+	}
+	return parts, links
+}
+
 // local returns Go written for package model: without the "model."
 // prefix, and with the fixed slots by name.
 func local(s string) string {
@@ -231,7 +284,15 @@ func main() {
 			last = "Op" + o.name
 		}
 	}
-	fmt.Fprintf(&b, "\tNumOps = %s + 1\n)\n\n", last)
+	fmt.Fprintf(&b, `
+	// OpSuper is the first of the superinstructions, OpSuper + k running
+	// the parts of Supers[k]; OpExt fills the further words of one.
+	OpSuper = %s + 1
+	OpExt   = OpSuper + %d
+	NumOps  = OpExt + 1
+)
+
+`, last, len(supers))
 	var inner, outer []string
 	for _, o := range fuseInner {
 		inner = append(inner, "Op"+strings.ToUpper(o.asm[:1])+o.asm[1:])
@@ -254,6 +315,50 @@ func main() {
 		all = append(all, row{f.op, constName(f.op, f.k), f.k})
 	}
 
+	byAsm := map[string]row{}
+	for _, r := range all {
+		byAsm[r.asm] = r
+	}
+	type superRow struct {
+		parts  []row
+		links  []link
+		fields [][2]int // the packed operands: part, field (0 dst, 1 a, 2 b, 3 c)
+		words  int
+	}
+	var sups []superRow
+	for _, e := range supers {
+		names, links := parseSuper(e)
+		var sr superRow
+		for _, n := range names {
+			r, ok := byAsm[n]
+			if !ok || r.novec || r.grid {
+				log.Fatalf("opgen: %q cannot be part of a superinstruction", n)
+			}
+			sr.parts = append(sr.parts, r)
+		}
+		sr.links = links
+		for k, r := range sr.parts {
+			for f := 0; f <= max(r.args, r.lit); f++ {
+				linked := false
+				for _, l := range links {
+					linked = linked || l.to == k && l.field == f
+				}
+				if !linked {
+					sr.fields = append(sr.fields, [2]int{k, f})
+				}
+			}
+		}
+		sr.words = (len(sr.fields) + 3) / 4
+		sups = append(sups, sr)
+	}
+	superName := func(sr superRow) string {
+		var n []string
+		for _, r := range sr.parts {
+			n = append(n, r.asm)
+		}
+		return strings.Join(n, "+")
+	}
+
 	// The properties.
 	b.WriteString("// OpTable holds each opcode's properties.\nvar OpTable = [NumOps]OpInfo{\n")
 	for _, r := range all {
@@ -271,19 +376,74 @@ func main() {
 		fmt.Fprintf(&b, "\t%s: {Name: %q, Args: %d, Lit: %d, Pure: %t, Grid: %t, Vec: %t, Gen: %q},\n",
 			r.name, r.asm, r.args, r.lit, r.pure, r.grid, !r.novec, gen)
 	}
-	b.WriteString("\tOpVec: {Name: \"vec\", Lit: 1},\n}\n\n")
+	b.WriteString("\tOpVec: {Name: \"vec\", Lit: 1},\n")
+	for k, sr := range sups {
+		fmt.Fprintf(&b, "\tOpSuper + %d: {Name: %q},\n", k, superName(sr))
+	}
+	b.WriteString("\tOpExt: {Name: \"ext\"},\n}\n\n")
+
+	// The superinstructions' parts.
+	b.WriteString("// Supers holds the parts of each superinstruction (OpSuper).\nvar Supers = [...]Super{\n")
+	for k, sr := range sups {
+		var parts, links, fields []string
+		for _, r := range sr.parts {
+			parts = append(parts, r.name)
+		}
+		for _, l := range sr.links {
+			links = append(links, fmt.Sprintf("{%d, %d, %d}", l.from, l.to, l.field))
+		}
+		for _, f := range sr.fields {
+			fields = append(fields, fmt.Sprintf("{%d, %d}", f[0], f[1]))
+		}
+		fmt.Fprintf(&b, "\t%d: {Parts: []Opcode{%s}, Links: []Link{%s}, Fields: [][2]int8{%s}, Words: %d},\n",
+			k, strings.Join(parts, ", "), strings.Join(links, ", "), strings.Join(fields, ", "), sr.words)
+	}
+	b.WriteString("}\n\n")
 
 	// exec and eval1.
 	field := strings.NewReplacer("$D", "v[in.Dst]", "$A", "v[in.A]", "$B", "v[in.B]", "$C", "v[in.C]")
 	litField := strings.NewReplacer("$B", "in.B")
 	b.WriteString(`// Exec runs code over the slots v; vecs holds the vector instructions
 // the code's OpVec instructions run. It allocates nothing.
+//
+// The common instructions run in run, whose loop calls no function, so
+// that the compiler keeps its state in registers (a call would have it
+// stored and loaded again on every trip round the loop); run stops at an
+// instruction that needs a call, which Exec makes before running on.
 func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
-	for i := range code {
+	for i := 0; i < len(code); i++ {
+		var part int
+		i, part = run(code, i, v, tables)
+		if i >= len(code) {
+			return
+		}
+		in := &code[i]
+		switch s, ok := SuperOf(in.Op); {
+		case ok:
+			// A part needs a call (a lookup outside its last segment):
+			// the parts before it are done, and the rest run one by one.
+			var parts [maxParts]Instr
+			n, words := unpackSuper(code[i:], s, &parts)
+			Exec(parts[part:n], v, tables, vecs)
+			i += words - 1
+		case in.Op == OpVec:
+			ExecVec(&vecs[in.A], v, tables)
+		case in.Op == OpLookup:
+			v[in.Dst] = tables[in.B].at(v[in.A])
+		default:
+			v[in.Dst] = eval1(in, v, tables)
+		}
+	}
+}
+
+// run runs code from instruction i until its end or an instruction that
+// needs a call, and returns that instruction's index and, for a
+// superinstruction, the part that needs the call (run has done the parts
+// before it).
+func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
+	for ; i < len(code); i++ {
 		in := &code[i]
 		switch in.Op {
-		case OpVec:
-			ExecVec(&vecs[in.A], v, tables)
 `)
 	for _, r := range all {
 		if !r.hot {
@@ -295,6 +455,9 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 		}
 		b.WriteString("\n")
 		st := r.stmt
+		if r.fast != "" {
+			st = strings.ReplaceAll(r.fast, "$PART", "0")
+		}
 		if st == "" {
 			st = "$D = " + r.expr
 		}
@@ -303,13 +466,77 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 		}
 		fmt.Fprintf(&b, "\t\t\t%s\n", strings.ReplaceAll(field.Replace(local(st)), "\n", "\n\t\t\t"))
 	}
-	b.WriteString(`		default:
-			v[in.Dst] = eval1(in, v, tables)
+	for k, sr := range sups {
+		fmt.Fprintf(&b, "\t\tcase OpSuper + %d: // %s\n", k, superName(sr))
+		for w := 1; w < sr.words; w++ {
+			fmt.Fprintf(&b, "\t\t\tw%d := &code[i+%d]\n", w, w)
+		}
+		// where returns the Go naming part k's field f.
+		where := func(k, f int) string {
+			for q, pf := range sr.fields {
+				if pf == [2]int{k, f} {
+					w := "in"
+					if q >= 4 {
+						w = fmt.Sprintf("w%d", q/4)
+					}
+					return w + "." + []string{"Dst", "A", "B", "C"}[q%4]
+				}
+			}
+			return ""
+		}
+		for k, r := range sr.parts {
+			reg := fmt.Sprintf("r%d", k)
+			var repl []string
+			for f, ph := range []string{"$D", "$A", "$B", "$C"} {
+				switch {
+				case f == 0:
+					repl = append(repl, ph, reg)
+				case f == r.lit:
+					repl = append(repl, ph, where(k, f))
+				default:
+					src := "v[" + where(k, f) + "]"
+					for _, l := range sr.links {
+						if l.to == k && l.field == f {
+							src = fmt.Sprintf("r%d", l.from)
+						}
+					}
+					repl = append(repl, ph, src)
+				}
+			}
+			repl = append(repl, "$PART", fmt.Sprint(k))
+			rp := strings.NewReplacer(repl...)
+			st := r.stmt
+			if r.fast != "" {
+				st = r.fast
+			}
+			if st != "" {
+				// Inside the statement, x and s are its own.
+				fmt.Fprintf(&b, "\t\t\tvar %s float64\n\t\t\t%s\n", reg, strings.ReplaceAll(rp.Replace(local(st)), "\n", "\n\t\t\t"))
+			} else {
+				// The explicit conversion rounds, so that no later part
+				// fuses with this one (a multiply-add).
+				fmt.Fprintf(&b, "\t\t\t%s := float64(%s)\n", reg, rp.Replace(local(r.expr)))
+			}
+			fmt.Fprintf(&b, "\t\t\tv[%s] = %s\n", where(k, 0), reg)
+		}
+		if sr.words > 1 {
+			fmt.Fprintf(&b, "\t\t\ti += %d\n", sr.words-1)
 		}
 	}
+	b.WriteString(`		default:
+			return i, 0
+		}
+	}
+	return i, 0
 }
 
-// eval1 evaluates the less common instructions; keeping them out of exec's
+`)
+	most := 0
+	for _, sr := range sups {
+		most = max(most, len(sr.parts))
+	}
+	fmt.Fprintf(&b, "// maxParts is the most parts a superinstruction has.\nconst maxParts = %d\n\n", most)
+	b.WriteString(`// eval1 evaluates the less common instructions; keeping them out of exec's
 // switch keeps the hot loop small.
 func eval1(in *Instr, v []float64, tables []Table) float64 {
 	switch in.Op {

@@ -58,7 +58,12 @@ const (
 	OpVec    = OpFusedEnd
 	OpFunc   = OpVec + 1
 	OpLgamma = OpFunc + 1
-	NumOps   = OpLgamma + 1
+
+	// OpSuper is the first of the superinstructions, OpSuper + k running
+	// the parts of Supers[k]; OpExt fills the further words of one.
+	OpSuper = OpLgamma + 1
+	OpExt   = OpSuper + 7
+	NumOps  = OpExt + 1
 )
 
 // FuseInner and FuseOuter are the operations fused instructions combine,
@@ -153,16 +158,68 @@ var OpTable = [NumOps]OpInfo{
 	OpFused + 46: {Name: "divmax", Args: 3, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = model.Max(float64($A / $B), $C)"},
 	OpFused + 47: {Name: "divmaxr", Args: 3, Lit: 0, Pure: true, Grid: false, Vec: true, Gen: "$D = model.Max($C, float64($A / $B))"},
 	OpVec:        {Name: "vec", Lit: 1},
+	OpSuper + 0:  {Name: "mul+lookup+mulmul"},
+	OpSuper + 1:  {Name: "div+lookup+mulmul"},
+	OpSuper + 2:  {Name: "mul+muladd"},
+	OpSuper + 3:  {Name: "ge+if"},
+	OpSuper + 4:  {Name: "gt+if"},
+	OpSuper + 5:  {Name: "le+if"},
+	OpSuper + 6:  {Name: "lt+if"},
+	OpExt:        {Name: "ext"},
+}
+
+// Supers holds the parts of each superinstruction (OpSuper).
+var Supers = [...]Super{
+	0: {Parts: []Opcode{OpMul, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}}, Words: 2},
+	1: {Parts: []Opcode{OpDiv, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}}, Words: 2},
+	2: {Parts: []Opcode{OpMul, OpFused + 24}, Links: []Link{{0, 1, 3}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	3: {Parts: []Opcode{OpGe, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
+	4: {Parts: []Opcode{OpGt, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
+	5: {Parts: []Opcode{OpLe, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
+	6: {Parts: []Opcode{OpLt, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
 }
 
 // Exec runs code over the slots v; vecs holds the vector instructions
 // the code's OpVec instructions run. It allocates nothing.
+//
+// The common instructions run in run, whose loop calls no function, so
+// that the compiler keeps its state in registers (a call would have it
+// stored and loaded again on every trip round the loop); run stops at an
+// instruction that needs a call, which Exec makes before running on.
 func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
-	for i := range code {
+	for i := 0; i < len(code); i++ {
+		var part int
+		i, part = run(code, i, v, tables)
+		if i >= len(code) {
+			return
+		}
+		in := &code[i]
+		switch s, ok := SuperOf(in.Op); {
+		case ok:
+			// A part needs a call (a lookup outside its last segment):
+			// the parts before it are done, and the rest run one by one.
+			var parts [maxParts]Instr
+			n, words := unpackSuper(code[i:], s, &parts)
+			Exec(parts[part:n], v, tables, vecs)
+			i += words - 1
+		case in.Op == OpVec:
+			ExecVec(&vecs[in.A], v, tables)
+		case in.Op == OpLookup:
+			v[in.Dst] = tables[in.B].at(v[in.A])
+		default:
+			v[in.Dst] = eval1(in, v, tables)
+		}
+	}
+}
+
+// run runs code from instruction i until its end or an instruction that
+// needs a call, and returns that instruction's index and, for a
+// superinstruction, the part that needs the call (run has done the parts
+// before it).
+func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
+	for ; i < len(code); i++ {
 		in := &code[i]
 		switch in.Op {
-		case OpVec:
-			ExecVec(&vecs[in.A], v, tables)
 		case OpMov:
 			v[in.Dst] = v[in.A]
 		case OpAdd:
@@ -195,7 +252,7 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
 				v[in.Dst] = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				v[in.Dst] = tables[in.B].at(x)
+				return i, 0
 			}
 		case OpFused + 0: // addadd
 			v[in.Dst] = float64(v[in.A]+v[in.B]) + v[in.C]
@@ -277,11 +334,98 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 			v[in.Dst] = Max(float64(v[in.A]/v[in.B]), v[in.C])
 		case OpFused + 47: // divmaxr
 			v[in.Dst] = Max(v[in.C], float64(v[in.A]/v[in.B]))
+		case OpSuper + 0: // mul+lookup+mulmul
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] * v[in.B])
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[in.C] = r1
+			r2 := float64(float64(r0*r1) * v[w1.C])
+			v[w1.B] = r2
+			i += 1
+		case OpSuper + 1: // div+lookup+mulmul
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] / v[in.B])
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[in.C] = r1
+			r2 := float64(float64(r0*r1) * v[w1.C])
+			v[w1.B] = r2
+			i += 1
+		case OpSuper + 2: // mul+muladd
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] * v[in.B])
+			v[in.Dst] = r0
+			r1 := float64(float64(v[w1.Dst]*v[w1.A]) + r0)
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 3: // ge+if
+			w1 := &code[i+1]
+			r0 := float64(Bool(v[in.A] >= v[in.B]))
+			v[in.Dst] = r0
+			var r1 float64
+			if r0 != 0 {
+				r1 = v[w1.Dst]
+			} else {
+				r1 = v[w1.A]
+			}
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 4: // gt+if
+			w1 := &code[i+1]
+			r0 := float64(Bool(v[in.A] > v[in.B]))
+			v[in.Dst] = r0
+			var r1 float64
+			if r0 != 0 {
+				r1 = v[w1.Dst]
+			} else {
+				r1 = v[w1.A]
+			}
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 5: // le+if
+			w1 := &code[i+1]
+			r0 := float64(Bool(v[in.A] <= v[in.B]))
+			v[in.Dst] = r0
+			var r1 float64
+			if r0 != 0 {
+				r1 = v[w1.Dst]
+			} else {
+				r1 = v[w1.A]
+			}
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 6: // lt+if
+			w1 := &code[i+1]
+			r0 := float64(Bool(v[in.A] < v[in.B]))
+			v[in.Dst] = r0
+			var r1 float64
+			if r0 != 0 {
+				r1 = v[w1.Dst]
+			} else {
+				r1 = v[w1.A]
+			}
+			v[in.C] = r1
+			i += 1
 		default:
-			v[in.Dst] = eval1(in, v, tables)
+			return i, 0
 		}
 	}
+	return i, 0
 }
+
+// maxParts is the most parts a superinstruction has.
+const maxParts = 3
 
 // eval1 evaluates the less common instructions; keeping them out of exec's
 // switch keeps the hot loop small.

@@ -26,12 +26,19 @@ type Program struct {
 	FlowCode []Instr  // computes aux and flows from time and state
 	FlowVars []int    // the variables FlowCode computes, in its order
 	FlowRuns []Loop   // runs of FlowVars whose code is the same, as loops
-	FastCode []Instr  // FlowCode with the runs as vector instructions
+	FastCode []Instr  // FlowCode with the runs as vector instructions and superinstructions
 	Vecs     []VInstr // the vector instructions FastCode and FastRates name
+
+	// SuperCode is FlowCode with superinstructions (Super), block by
+	// block: the block of FlowVars[k] is SuperCode[SuperAt[k]:SuperAt[k+1]].
+	// The interpreter's code is made of it (LowerFlow).
+	SuperCode []Instr
+	SuperAt   []int32
 
 	// RateCode computes the stocks' rates into the slots from DyLo, one
 	// block per stock (RateBlocks), the blocks of an array's elements
-	// together; FastRates is it with the runs as vector instructions.
+	// together; FastRates is it with the runs as vector instructions and
+	// superinstructions.
 	// Neither is used when stocks are non-negative.
 	RateCode   []Instr
 	RateBlocks [][2]int32
@@ -58,6 +65,7 @@ type Program struct {
 	Randoms  []int   // random draw variables
 	GridOnly bool    // discrete state or step-time functions: rk45 must land on the dt grid
 	Guards   []Guard // arguments that must not be negative
+	Varying  []Guard // the Guards that are not Fixed, in order
 
 	Tables []Table
 	Lits   map[int32]bool // the slots of literal constants, for disassembly
@@ -128,10 +136,14 @@ type Var struct {
 // after evaluating the model at the step's start (and at each rk45
 // step), and stops with an error naming the variable whose equation
 // holds the call, the time and the equation.
+//
+// A Fixed guard's variable keeps its value for the whole run (a param, an
+// initial value): a run checks it at the start only.
 type Guard struct {
 	Var   int    // the variable holding the argument's value
 	Owner int    // the variable whose equation holds the call
 	What  string // "the averaging time of smth1"
+	Fixed bool
 }
 
 // A Loop is a run of blocks with the same code, blocks First to
@@ -174,16 +186,21 @@ func WalkBlocks(n int, runs []Loop, keep func(k int) bool, loop func(r *Loop) bo
 	}
 }
 
-// LowerFlow returns the code computing the flow variables keep selects
-// (by their index in FlowVars; all when keep is nil), in FlowCode's
-// order, with runs of array elements as vector instructions when keep
-// selects the whole run.
+// LowerFlow returns the interpreter's code computing the flow variables
+// keep selects (by their index in FlowVars; all when keep is nil), in
+// FlowCode's order, with runs of array elements as vector instructions
+// when keep selects the whole run, and the other blocks with their
+// superinstructions (SuperCode).
 func (p *Program) LowerFlow(keep func(k int) bool) []Instr {
 	var out []Instr
 	WalkBlocks(len(p.FlowVars), p.FlowRuns, keep, func(r *Loop) bool {
 		out = append(out, r.Vec...)
 		return true
 	}, func(k int) {
+		if p.SuperAt != nil {
+			out = append(out, p.SuperCode[p.SuperAt[k]:p.SuperAt[k+1]]...)
+			return
+		}
 		v := p.Vars[p.FlowVars[k]]
 		out = append(out, p.FlowCode[v.CodeLo:v.CodeHi]...)
 	})
@@ -262,11 +279,21 @@ func (p *Program) SlotNames() func(s int32) string {
 
 // Disasm writes code one instruction a line, slots by name, each vector
 // instruction followed by its operation on the first element and its
-// counts.
+// counts, each superinstruction by its parts.
 func (p *Program) Disasm(code []Instr) string {
 	name := p.SlotNames()
 	var b strings.Builder
-	for i, in := range code {
+	for i := 0; i < len(code); i++ {
+		in := code[i]
+		if _, ok := SuperOf(in.Op); ok {
+			parts, words := UnpackSuper(code[i:])
+			fmt.Fprintf(&b, "%4d  %s\n", i, in.Op)
+			for _, part := range parts {
+				fmt.Fprintf(&b, "        %s\n", part.Format(name))
+			}
+			i += words - 1
+			continue
+		}
 		fmt.Fprintf(&b, "%4d  %s\n", i, in.Format(name))
 		if in.Op == OpVec && int(in.A) < len(p.Vecs) {
 			x := &p.Vecs[in.A]
