@@ -7,10 +7,15 @@ import (
 )
 
 // CheckGuards returns an error if an argument that must not be negative
-// is, as the slots hold it at time t.
+// is, as the slots hold it at time t. The first check (at the start)
+// looks at every argument, the later ones only at those that vary.
 func (r *run) CheckGuards(t float64) error {
 	p := r.p
-	for _, g := range p.Guards {
+	guards := p.Varying
+	if !r.guarded {
+		guards, r.guarded = p.Guards, true
+	}
+	for _, g := range guards {
 		if x := r.v[p.Vars[g.Var].Slot]; x < 0 {
 			o := p.Vars[g.Owner].Src
 			return fmt.Errorf("%s: %s in the equation of %s is %s at t=%s; it must not be negative (equation %q)",

@@ -74,3 +74,56 @@ func TestNegativeTimesAndMeansRefusedAtRunTime(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardsFixed checks which guarded arguments a run checks only at
+// the start: those whose value is fixed for the run (a param, an aux of
+// params), not one that varies, nor an aux that is a stock's name (it
+// shares the stock's slot), which a run must go on checking: the stock
+// goes negative at t=3.
+func TestGuardsFixed(t *testing.T) {
+	m := mustParse(t, `[sim]
+stop = 6
+[params]
+tau = 2
+[stocks.s]
+initial = 2.5
+outflows = ["drain"]
+[flows.drain]
+eq = "1"
+[aux.input]
+eq = "time"
+[aux.twice]
+eq = "2 * tau"
+[aux.level]
+eq = "s"
+[aux.moving]
+eq = "tau + time"
+[aux.a]
+eq = "smth1(input, tau)"
+[aux.b]
+eq = "smth1(input, twice)"
+[aux.c]
+eq = "smth1(input, moving)"
+[aux.d]
+eq = "smth1(input, level)"
+`)
+	p := m.prog
+	got := map[string]bool{}
+	for _, g := range p.Guards {
+		got[p.Vars[g.Var].Name] = g.Fixed
+	}
+	want := map[string]bool{"tau": true, "twice": true, "moving": false, "level": false}
+	for name, fixed := range want {
+		if f, ok := got[name]; !ok || f != fixed {
+			t.Errorf("guard on %s: fixed %v (guarded %v), want %v", name, f, ok, fixed)
+		}
+	}
+	if len(p.Varying) != 2 {
+		t.Errorf("%d varying guards, want 2", len(p.Varying))
+	}
+	_, err := m.Run(context.Background(), RunOptions{})
+	const msg = `aux.d.eq: the averaging time of smth1 in the equation of d is -0.5 at t=3; it must not be negative (equation "smth1(input, level)")`
+	if err == nil || err.Error() != msg {
+		t.Errorf("got %v, want %s", err, msg)
+	}
+}

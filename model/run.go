@@ -183,6 +183,8 @@ type run struct {
 	sawNonFinite bool
 
 	ranges rangeCheck // the variables with a declared range, checked at save points
+
+	guarded bool // CheckGuards has checked every guard, the fixed ones once for all
 }
 
 // Slots returns the run's slot values (vm.System).

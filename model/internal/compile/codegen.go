@@ -26,6 +26,7 @@ func (c *compiler) generate(flowOrder, initOrder []int) {
 	p.InitCode, p.FlowCode = initCode, flowCode
 	p.RateCode, p.RateBlocks = rateCode, rateBlocks
 	c.vectorize()
+	c.fixGuards()
 	c.rateTables()
 	markRates(p)
 	if len(p.Prevs)+len(p.Pipes)+len(p.Randoms) > 0 {

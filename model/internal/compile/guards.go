@@ -46,6 +46,34 @@ func (c *compiler) guardVar(owner *vm.Var, i int, what string) {
 	c.p.Guards = append(c.p.Guards, vm.Guard{Var: i, Owner: c.p.ByName[owner.Name], What: what})
 }
 
+// fixGuards marks the guards whose variable keeps its value for a whole
+// run, once the code is written: the variable is no stock, delay, previous
+// value or random draw, nor shares the slot of one, and no instruction of
+// the flow code writes its slot (params, initial values, and aux computed
+// once at the start).
+func (c *compiler) fixGuards() {
+	p := c.p
+	written := map[int32]bool{}
+	for _, in := range p.FlowCode {
+		written[in.Dst] = true
+	}
+	p.Varying = nil
+	for k := range p.Guards {
+		g := &p.Guards[k]
+		v := p.Vars[g.Var]
+		if v.AliasOf != nil {
+			v = v.AliasOf // its slot is the one it shares
+		}
+		switch v.Role {
+		case vm.Param, vm.Initial, vm.Flow, vm.Aux, vm.HiddenFlow:
+			g.Fixed = !written[v.Slot]
+		}
+		if !g.Fixed {
+			p.Varying = append(p.Varying, *g)
+		}
+	}
+}
+
 // fmtNum writes x in its shortest round-trip form.
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
