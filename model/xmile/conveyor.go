@@ -28,12 +28,21 @@ func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 		if o.prefix != "" || o.name == "len" || o.name == "capacity" || o.name == "in_limit" {
 			continue
 		}
-		if o.name == "discrete" || o.name == "batch_integrity" || o.name == "one_at_a_time" || o.name == "exponential_leak" {
+		if o.name == "batch_integrity" || o.name == "one_at_a_time" {
+			continue // they concern a queue upstream, which checkQueue refuses
+		}
+		if o.name == "discrete" || o.name == "exponential_leak" {
 			if falseFlag(r.doc.str(o)) {
 				continue
 			}
 		}
 		r.errorf(o.start, v.Key, "conveyor %q: <%s> is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling, exponential leakage or discrete batches", name, o.name)
+	}
+	// The XMILE specification writes the flags as attributes.
+	for _, a := range []string{"discrete", "exponential_leak"} {
+		if text, ok := c.attr(a); ok && !falseFlag(text) {
+			r.errorf(c.start, v.Key, "conveyor %q: %s=%q is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling, exponential leakage or discrete batches", name, a, text)
+		}
 	}
 	main := 0
 	for _, f := range x.n.all("outflow") {
@@ -107,8 +116,15 @@ func (r *reader) conveyorOutflow(x *xvar, v *decl.Var) decl.Equation {
 	return r.compose(v.Key+".eq", lenEq.Pos, parts...)
 }
 
-// leakFraction reads a leakage flow's equation, its leakage fraction.
+// leakFraction reads a leakage flow's leakage fraction: the text of its
+// <leak> element, as the XMILE specification writes it
+// (<leak>0.1</leak>), or else its <eqn>.
 func (r *reader) leakFraction(l *xvar) decl.Equation {
+	if ln := l.n.child("leak"); ln != nil {
+		if text := strings.TrimSpace(r.doc.str(ln)); text != "" && !strings.EqualFold(text, "true") {
+			return r.equation(ln, l, "flows."+l.name+".leak", "")
+		}
+	}
 	n := l.n.child("eqn")
 	if n == nil {
 		r.errorf(l.n.start, "flows."+l.name+".eq", "leakage flow %q has no <eqn>: give its leakage fraction, the part of what enters the conveyor that leaks", l.sc.path+l.raw)
@@ -117,12 +133,23 @@ func (r *reader) leakFraction(l *xvar) decl.Equation {
 	return r.equation(n, l, "flows."+l.name+".eq", "")
 }
 
-// zoneEnd reads a leakage flow's <leak_start> or <leak_end>, a fraction
-// of the conveyor's length, or returns def.
+// zoneEnd reads a leakage flow's <leak_start> or <leak_end>, or the
+// attribute of that name (as the XMILE specification writes them), a
+// fraction of the conveyor's length, or returns def.
 func (r *reader) zoneEnd(l *xvar, v *decl.Var, tag string, def float64) (float64, bool) {
 	n := l.n.child(tag)
 	if n == nil {
-		return def, true
+		text, ok := l.n.attr(tag)
+		if !ok {
+			return def, true
+		}
+		text = strings.TrimSpace(text)
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
+			r.errorf(l.n.start, v.Key+"."+tag, "%s=%q; expected a number from 0 to 1, a fraction of the conveyor's length", tag, text)
+			return 0, false
+		}
+		return f, true
 	}
 	text, offs := r.doc.trimmed(n)
 	f, err := strconv.ParseFloat(text, 64)

@@ -537,21 +537,46 @@ func (r *reader) declare(model *node, prefix, path string, depth int) *scope {
 					if tag == "outflow" && x.n.child("queue") != nil && !falseFlag(r.doc.str(x.n.child("queue"))) && t.queueOf == nil {
 						t.queueOf = x
 					}
-					if tag == "outflow" && x.n.child("conveyor") != nil {
-						switch {
-						case t.n.child("leak") != nil && !falseFlag(r.doc.str(t.n.child("leak"))):
-							if t.leakOf == nil {
-								t.leakOf = x
-							}
-						case t.conveyor == nil:
-							t.conveyor = x
-						}
-					}
 				}
 			}
 		}
+		if x.n.child("conveyor") != nil {
+			r.conveyorOutflows(s, x)
+		}
 	}
 	return s
+}
+
+// conveyorOutflows marks the outflows of conveyor x: those with <leak>
+// are its leakage flows and the first other one its outflow; when none
+// is marked, XMILE's convention holds: the first outflow is the
+// conveyor's outflow and the others are its leakage flows.
+func (r *reader) conveyorOutflows(s *scope, x *xvar) {
+	var outs []*xvar
+	marked := false
+	for _, f := range x.n.all("outflow") {
+		if t, ok := s.vars[key(r.doc.str(f))]; ok {
+			outs = append(outs, t)
+			marked = marked || isLeak(r, t)
+		}
+	}
+	for i, t := range outs {
+		switch {
+		case isLeak(r, t) || (!marked && i > 0):
+			if t.leakOf == nil {
+				t.leakOf = x
+			}
+		case t.conveyor == nil:
+			t.conveyor = x
+		}
+	}
+}
+
+// isLeak reports whether flow t is marked as a leakage flow: it has a
+// <leak> element that does not say false.
+func isLeak(r *reader, t *xvar) bool {
+	l := t.n.child("leak")
+	return l != nil && !falseFlag(r.doc.str(l))
 }
 
 // module instantiates the model a <module> names and wires its

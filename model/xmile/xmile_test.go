@@ -225,6 +225,10 @@ var badCases = []struct {
 <flow name="l"><eqn>0.1</eqn><leak/><leak_integers/></flow>`), 6, 37, `leakage flow "l": <leak_integers> is not supported`},
 	{"conveyor arrest", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><arrest>TIME > 1</arrest></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <arrest> is not supported`},
 	{"conveyor exponential leak", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><exponential_leak/></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <exponential_leak> is not supported`},
+	{"conveyor discrete attribute", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor discrete="true"><len>2</len></conveyor></stock><flow name="o"/>`), 5, 49, `conveyor "c": discrete="true" is not supported`},
+	{"conveyor exponential attribute", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor exponential_leak="true"><len>2</len></conveyor></stock><flow name="o"/>`), 5, 49, `conveyor "c": exponential_leak="true" is not supported`},
+	{"leak zone attribute outside", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
+<flow name="l" leak_end="2"><leak>0.1</leak></flow>`), 6, 1, `leak_end="2"; expected a number from 0 to 1`},
 	{"conveyor without len", doc("", `<stock name="c"><eqn>0</eqn><conveyor/></stock>`), 5, 29, `conveyor "c" has no <len>`},
 	{"queue with two outflows", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><outflow>b</outflow><queue/></stock><flow name="a"/><flow name="b"><overflow/></flow>`), 5, 49, `queue "q" has more than one outflow ("b")`},
 	{"queue feeding a conveyor", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><queue/></stock><flow name="a"/>
@@ -539,5 +543,24 @@ func TestQueueOutflowEquation(t *testing.T) {
 	}
 	if len(m.Warnings) != 1 || m.Warnings[0].Pos.Line != 7 || !strings.Contains(m.Warnings[0].Msg, `outflow "o" of queue "q": its <eqn> is not used`) {
 		t.Errorf("warnings %v, want one at line 7 about o", m.Warnings)
+	}
+}
+
+// TestLeakFractionInLeak checks the form of a leakage flow the XMILE
+// specification shows, <flow leak_end="0.25"><leak>0.1</leak></flow>:
+// the fraction is the text of <leak>, the zone end an attribute.
+func TestLeakFractionInLeak(t *testing.T) {
+	src := doc("", `<stock name="c"><eqn>0</eqn><inflow>i</inflow><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock>
+<flow name="i"><eqn>1</eqn></flow><flow name="o"/>
+<flow name="l" leak_end="0.25"><leak>0.1</leak></flow>`)
+	m, err := xmile.Parse("t.xmile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Var("o").Eq.Text, "delay((1 - (init(0.1))) * (i), 2, init(c) / (2))"; got != want {
+		t.Errorf("outflow %q, want %q", got, want)
+	}
+	if got := m.Var("l").Eq.Text; !strings.HasPrefix(got, "init(0.1) * c_l_zone / (dt * (max(1, int(0.25 * init(2)") {
+		t.Errorf("leak %q, want init(0.1) times the zone over its steps, 0.25 of the conveyor", got)
 	}
 }
