@@ -31,16 +31,26 @@ func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 		if o.name == "batch_integrity" || o.name == "one_at_a_time" {
 			continue // they concern a queue upstream, which checkQueue refuses
 		}
-		if o.name == "discrete" || o.name == "exponential_leak" {
-			if falseFlag(r.doc.str(o)) {
-				continue
-			}
+		if o.name == "discrete" && (falseFlag(r.doc.str(o)) || discreteAlike(r, x)) {
+			continue
+		}
+		if o.name == "exponential_leak" && falseFlag(r.doc.str(o)) {
+			continue
+		}
+		if o.name == "discrete" {
+			r.errorf(o.start, v.Key, "conveyor %q: <discrete> is not supported for a conveyor that starts with contents or has an <in_limit> (a discrete conveyor places its initial contents and fills its inflow limit by whole time units)", name)
+			continue
 		}
 		r.errorf(o.start, v.Key, "conveyor %q: <%s> is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling, exponential leakage or discrete batches", name, o.name)
 	}
 	// The XMILE specification writes the flags as attributes.
 	for _, a := range []string{"discrete", "exponential_leak"} {
-		if text, ok := c.attr(a); ok && !falseFlag(text) {
+		text, ok := c.attr(a)
+		switch {
+		case !ok || falseFlag(text):
+		case a == "discrete" && !discreteAlike(r, x):
+			r.errorf(c.start, v.Key, "conveyor %q: discrete=%q is not supported for a conveyor that starts with contents or has an <in_limit> (a discrete conveyor places its initial contents and fills its inflow limit by whole time units)", name, text)
+		case a == "exponential_leak":
 			r.errorf(c.start, v.Key, "conveyor %q: %s=%q is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling, exponential leakage or discrete batches", name, a, text)
 		}
 	}
@@ -252,7 +262,7 @@ func (r *reader) limitInflow(x *xvar, v *decl.Var) {
 		}
 		r.errorf(x.n.start, v.Key, "flow %q leaves conveyor %q and enters conveyor %q, which has a capacity or an inflow limit; stockflow cannot hold back what leaves a conveyor", name, from.sc.path+from.raw, cname)
 		return
-	case x.queueOf != nil:
+	case x.queueOf != nil && !takesAll(r, c):
 		return // refused by checkQueue
 	case len(v.ElementEqs) > 0:
 		r.errorf(x.n.start, v.Key, "flow %q, defined element by element, enters conveyor %q, which has a capacity or an inflow limit; stockflow limits only an inflow with one equation for all its elements", name, cname)
@@ -343,10 +353,50 @@ func (r *reader) checkQueue(x *xvar, v *decl.Var, q *node) {
 			r.errorf(f.start, v.Key, "queue %q has more than one outflow (%q); stockflow runs a queue that empties through one outflow, not the priorities and overflows between several", name, t.sc.path+t.raw)
 			continue
 		}
-		if t.into != nil {
-			r.errorf(f.start, v.Key, "queue %q feeds conveyor %q through %q; stockflow does not run a queue upstream of a conveyor (a discrete conveyor taking whole batches)", name, t.into.sc.path+t.into.raw, t.sc.path+t.raw)
+		if t.into != nil && !takesAll(r, t.into) {
+			r.errorf(f.start, v.Key, "queue %q feeds conveyor %q through %q; stockflow runs a queue upstream of a conveyor only when the conveyor takes multiple batches (one_at_a_time=\"false\"), splits them (no batch integrity), has no <in_limit> and starts empty", name, t.into.sc.path+t.into.raw, t.sc.path+t.raw)
 		}
 	}
+}
+
+// takesAll reports whether conveyor c, fed by a queue, takes all the
+// queue offers that fits, whatever the batches: it accepts multiple
+// batches each step (one_at_a_time false, as an attribute or an
+// element), may split them (batch_integrity not true), has no inflow
+// limit (a discrete conveyor's is per whole time unit) and holds 0 at
+// the start (a discrete conveyor places its initial contents by time
+// unit).
+func takesAll(r *reader, c *xvar) bool {
+	cn := c.n.child("conveyor")
+	flag := func(name string) (string, bool) {
+		if e := cn.child(name); e != nil {
+			if text := strings.TrimSpace(r.doc.str(e)); text != "" {
+				return text, true
+			}
+			return "true", true
+		}
+		return cn.attr(name)
+	}
+	one, ok := flag("one_at_a_time")
+	if !ok || !falseFlag(one) {
+		return false
+	}
+	if bi, ok := flag("batch_integrity"); ok && !falseFlag(bi) {
+		return false
+	}
+	return discreteAlike(r, c)
+}
+
+// discreteAlike reports whether conveyor c runs the same discrete or
+// continuous: a discrete conveyor differs in placing its initial contents
+// by whole time units and in filling its inflow limit per whole time
+// unit, so one that starts empty and has no inflow limit does not.
+func discreteAlike(r *reader, c *xvar) bool {
+	if c.n.child("conveyor").child("in_limit") != nil {
+		return false
+	}
+	init, err := strconv.ParseFloat(strings.TrimSpace(r.doc.str(c.n.child("eqn"))), 64)
+	return err == nil && init == 0
 }
 
 // queueOutflow returns the equation of a queue's outflow. A queue whose
@@ -354,7 +404,11 @@ func (r *reader) checkQueue(x *xvar, v *decl.Var, q *node) {
 // outflow empties it every step: all it holds and all that flows in
 // during the step, queue / dt + (inflow1 + inflow2 + ...), whatever
 // equation the file gives the outflow. The batches the queue keeps apart
-// leave together, so their order does not matter.
+// leave together, so their order does not matter. Into a conveyor that
+// takes all that fits (takesAll), that is what the outflow asks, and
+// limitInflow limits it to the conveyor's room; what does not fit stays
+// in the queue, and the conveyor takes it from the front, so the order
+// of the batches still changes no number.
 func (r *reader) queueOutflow(x *xvar, v *decl.Var) decl.Equation {
 	q := x.queueOf
 	pos := r.pos(x.n.start)

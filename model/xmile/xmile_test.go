@@ -225,7 +225,7 @@ var badCases = []struct {
 <flow name="l"><eqn>0.1</eqn><leak/><leak_integers/></flow>`), 6, 37, `leakage flow "l": <leak_integers> is not supported`},
 	{"conveyor arrest", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><arrest>TIME > 1</arrest></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <arrest> is not supported`},
 	{"conveyor exponential leak", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor><len>2</len><exponential_leak/></conveyor></stock><flow name="o"/>`), 5, 71, `conveyor "c": <exponential_leak> is not supported`},
-	{"conveyor discrete attribute", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor discrete="true"><len>2</len></conveyor></stock><flow name="o"/>`), 5, 49, `conveyor "c": discrete="true" is not supported`},
+	{"conveyor discrete attribute", doc("", `<stock name="c"><eqn>5</eqn><outflow>o</outflow><conveyor discrete="true"><len>2</len></conveyor></stock><flow name="o"/>`), 5, 49, `conveyor "c": discrete="true" is not supported for a conveyor that starts with contents`},
 	{"conveyor exponential attribute", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><conveyor exponential_leak="true"><len>2</len></conveyor></stock><flow name="o"/>`), 5, 49, `conveyor "c": exponential_leak="true" is not supported`},
 	{"leak zone attribute outside", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
 <flow name="l" leak_end="2"><leak>0.1</leak></flow>`), 6, 1, `leak_end="2"; expected a number from 0 to 1`},
@@ -233,6 +233,8 @@ var badCases = []struct {
 	{"queue with two outflows", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><outflow>b</outflow><queue/></stock><flow name="a"/><flow name="b"><overflow/></flow>`), 5, 49, `queue "q" has more than one outflow ("b")`},
 	{"queue feeding a conveyor", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><queue/></stock><flow name="a"/>
 <stock name="c"><eqn>0</eqn><inflow>a</inflow><conveyor><len>1</len></conveyor></stock>`), 5, 29, `queue "q" feeds conveyor "c" through "a"`},
+	{"queue feeding a conveyor with an inflow limit", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><queue/></stock><flow name="a"/>
+<stock name="c"><eqn>0</eqn><inflow>a</inflow><conveyor one_at_a_time="false"><len>1</len><in_limit>2</in_limit></conveyor></stock>`), 5, 29, `has no <in_limit> and starts empty`},
 	{"queue and conveyor", doc("", `<stock name="q"><eqn>0</eqn><queue/><conveyor><len>1</len></conveyor></stock>`), 5, 37, `stock "q" is both a queue and a conveyor`},
 	{"range min above max", doc("", `<aux name="a"><eqn>TIME</eqn><range min="2" max="1"/></aux>`), 5, 30, "<range min=2 max=1>: min is greater than max"},
 	{"range not a number", doc("", `<aux name="a"><eqn>TIME</eqn><range min="low"/></aux>`), 5, 30, `<range min="low">: expected a number`},
