@@ -106,6 +106,7 @@ func (r *reader) conveyorOutflow(x *xvar, v *decl.Var) decl.Equation {
 		return decl.Equation{}
 	}
 	v.FieldPos["eq"] = lenEq.Pos
+	r.warnVarying(c.sc, c.n.child("conveyor").child("len"), "stocks."+c.name+".conveyor.len", "the transit time <len> of conveyor "+strconv.Quote(c.sc.path+c.raw))
 	parts := []any{"delay("}
 	if len(leaks) > 0 {
 		parts = append(parts, "(1 - (")
@@ -201,6 +202,11 @@ func (r *reader) conveyorLeak(x *xvar, v *decl.Var) decl.Equation {
 	if lenEq.Expr == nil || f.Expr == nil {
 		return decl.Equation{}
 	}
+	fn := x.n.child("leak")
+	if t := strings.TrimSpace(r.doc.str(fn)); t == "" || strings.EqualFold(t, "true") {
+		fn = x.n.child("eqn")
+	}
+	r.warnVarying(x.sc, fn, v.Key+".eq", "the leakage fraction of "+strconv.Quote(name))
 	pos := r.pos(x.n.start)
 	fk := v.Key + ".eq"
 	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
@@ -426,4 +432,68 @@ func (r *reader) queueOutflow(x *xvar, v *decl.Var) decl.Equation {
 		parts = append(parts, " + ("+strings.Join(in, " + ")+")")
 	}
 	return r.compose(v.Key+".eq", pos, parts...)
+}
+
+// fixedText reports whether the XMILE equation text, read in scope sc,
+// stays the same throughout a run, as far as the reader can tell: it is
+// made of numbers, arithmetic, init(…), dt and names of auxes whose own
+// equations are fixed (a list of numbers for an arrayed one). What it
+// cannot tell, it reports as not fixed.
+func (r *reader) fixedText(sc *scope, text string, depth int) bool {
+	text = strings.TrimSpace(text)
+	if parts := splitList(text); parts != nil {
+		for _, p := range parts {
+			if !r.fixedText(sc, text[p[0]:p[1]], depth) {
+				return false
+			}
+		}
+		return true
+	}
+	e, err := syntax.Parse(text)
+	if err != nil || depth > 20 {
+		return false
+	}
+	fixed := true
+	syntax.Walk(e, func(x syntax.Expr) bool {
+		if !fixed {
+			return false
+		}
+		switch x := x.(type) {
+		case *syntax.Call:
+			switch strings.ToLower(x.Fn.Name) {
+			case "init", "initial":
+				return false // a value taken once, at the start
+			case "abs", "exp", "ln", "log10", "sqrt", "min", "max", "int", "sin", "cos", "tan":
+				for _, a := range x.Args {
+					fixed = fixed && r.fixedText(sc, text[a.Start():a.End()], depth+1)
+				}
+				return false
+			}
+			fixed = false
+		case *syntax.Index:
+			fixed = false
+		case *syntax.Ident:
+			switch strings.ToLower(x.Name) {
+			case "dt", "pi":
+				return false
+			}
+			v, ok := sc.vars[key(strings.Trim(x.Name, `"`))]
+			if !ok || v.tag != "aux" || v.conn != nil || v.data != nil || v.n.child("gf") != nil || len(v.n.all("eqn")) != 1 || v.n.child("element") != nil {
+				fixed = false
+				return false
+			}
+			fixed = r.fixedText(v.sc, r.doc.str(v.n.child("eqn")), depth+1)
+		}
+		return fixed
+	})
+	return fixed
+}
+
+// warnVarying warns when a conveyor's transit time or a leakage fraction,
+// which stockflow reads once at the start, may change during the run.
+func (r *reader) warnVarying(sc *scope, n *node, key, what string) {
+	if n == nil || r.fixedText(sc, r.doc.str(n), 0) {
+		return
+	}
+	r.warnf(n.start, key, "%s may change during the run; stockflow reads it once, at the start (Stella gives each batch the value in force when it enters)", what)
 }

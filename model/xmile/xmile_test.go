@@ -566,3 +566,40 @@ func TestLeakFractionInLeak(t *testing.T) {
 		t.Errorf("leak %q, want init(0.1) times the zone over its steps, 0.25 of the conveyor", got)
 	}
 }
+
+// TestConveyorVaryingWarnings checks that a transit time or a leakage
+// fraction that may change during the run, which stockflow reads once at
+// the start, is not used silently, and that fixed ones (numbers, auxes of
+// numbers, arithmetic of them) give no warning.
+func TestConveyorVaryingWarnings(t *testing.T) {
+	conv := func(lenEq, frac string) string {
+		return doc("", `<stock name="c"><eqn>0</eqn><inflow>i</inflow><outflow>o</outflow><outflow>l</outflow><conveyor><len>`+lenEq+`</len></conveyor></stock>
+<flow name="i"><eqn>1</eqn></flow><flow name="o"/>
+<flow name="l"><leak>`+frac+`</leak></flow>
+<aux name="base"><eqn>2</eqn></aux><aux name="twice"><eqn>base * 2</eqn></aux>
+<stock name="s"><eqn>1</eqn></stock>`)
+	}
+	for _, tc := range []struct {
+		len, frac string
+		want      []string
+	}{
+		{"3", "0.1", nil},
+		{"twice + 1", "0.1 * init(s)", nil},
+		{"2 + TIME", "0.1", []string{`the transit time <len> of conveyor "c" may change`}},
+		{"base", "s / 10", []string{`the leakage fraction of "l" may change`}},
+	} {
+		m, err := xmile.Parse("t.xmile", []byte(conv(tc.len, tc.frac)))
+		if err != nil {
+			t.Fatalf("%s, %s: %v", tc.len, tc.frac, err)
+		}
+		if len(m.Warnings) != len(tc.want) {
+			t.Errorf("%s, %s: warnings %v, want %d", tc.len, tc.frac, m.Warnings, len(tc.want))
+			continue
+		}
+		for i, w := range tc.want {
+			if !strings.Contains(m.Warnings[i].Msg, w) {
+				t.Errorf("%s, %s: warning %q, want one saying %s", tc.len, tc.frac, m.Warnings[i].Msg, w)
+			}
+		}
+	}
+}
