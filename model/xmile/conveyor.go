@@ -449,8 +449,18 @@ func (r *reader) fixedText(sc *scope, text string, depth int) bool {
 		}
 		return true
 	}
+	if depth > 20 {
+		return false
+	}
+	// Translate first, as equations are, so that XMILE's operators and
+	// quoted names read; names then are declared names.
+	out, _, _, err := translate(text, make([]int, len(text)+1), sc, r.d, "", nil)
+	if err != nil {
+		return false
+	}
+	text = out
 	e, err := syntax.Parse(text)
-	if err != nil || depth > 20 {
+	if err != nil {
 		return false
 	}
 	fixed := true
@@ -477,7 +487,7 @@ func (r *reader) fixedText(sc *scope, text string, depth int) bool {
 			case "dt", "pi":
 				return false
 			}
-			v, ok := sc.vars[key(strings.Trim(x.Name, `"`))]
+			v, ok := r.declared(x.Name)
 			if !ok || v.tag != "aux" || v.conn != nil || v.data != nil || v.n.child("gf") != nil || len(v.n.all("eqn")) != 1 || v.n.child("element") != nil {
 				fixed = false
 				return false
@@ -496,4 +506,14 @@ func (r *reader) warnVarying(sc *scope, n *node, key, what string) {
 		return
 	}
 	r.warnf(n.start, key, "%s may change during the run; stockflow reads it once, at the start (Stella gives each batch the value in force when it enters)", what)
+}
+
+// declared returns the entity whose declared (flattened) name is name.
+func (r *reader) declared(name string) (*xvar, bool) {
+	for _, x := range r.order {
+		if x.name == name {
+			return x, true
+		}
+	}
+	return nil, false
 }

@@ -585,6 +585,7 @@ func TestConveyorVaryingWarnings(t *testing.T) {
 	}{
 		{"3", "0.1", nil},
 		{"twice + 1", "0.1 * init(s)", nil},
+		{`"base" * 2`, "0.1", nil},
 		{"2 + TIME", "0.1", []string{`the transit time <len> of conveyor "c" may change`}},
 		{"base", "s / 10", []string{`the leakage fraction of "l" may change`}},
 	} {
