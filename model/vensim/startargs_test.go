@@ -73,12 +73,12 @@ func TestBuiltinMacroShadowed(t *testing.T) {
 	}
 }
 
-// TestRandomDistributions checks RANDOM POISSON and RANDOM EXPONENTIAL
-// against their documented distributions over 20,000 draws: a Poisson
-// draw of mean 4 is a whole number with mean and variance 4, an
-// exponential one has mean 1 and standard deviation 1, each times
-// stretch plus shift, clipped to [min, max]. The bounds are five
-// standard errors wide.
+// TestRandomDistributions checks RANDOM POISSON, EXPONENTIAL, WEIBULL,
+// TRIANGULAR and RANDOM 0 1 against their documented distributions over
+// 20,000 draws: a Poisson draw of mean 4 is a whole number with mean and
+// variance 4, an exponential one has mean 1 and standard deviation 1, a
+// Weibull one mean 1, each times stretch plus shift, clipped to [min,
+// max]. The bounds on the means are five standard errors wide.
 func TestRandomDistributions(t *testing.T) {
 	const ctl = "INITIAL TIME = 0 ~~|\nFINAL TIME = 20000 ~~|\nTIME STEP = 1 ~~|\n"
 	stats := func(xs []float64) (mean, sd float64) {
@@ -111,6 +111,30 @@ func TestRandomDistributions(t *testing.T) {
 	}
 	if m, sd := stats(e); math.Abs(m-5) > 5*3/math.Sqrt(float64(len(e))) || math.Abs(sd-3) > 0.15 {
 		t.Errorf("RANDOM EXPONENTIAL: mean %v, sd %v; want 5 and 3", m, sd)
+	}
+	// Weibull of shape 2 scaled to mean 1: sd sqrt(Γ(2)/Γ(1.5)² - 1),
+	// Γ(1.5) = √π/2; times 2 plus 1.
+	w := runMdl(t, "x = RANDOM WEIBULL(-1e9, 1e9, 2, 1, 2, 5) ~~|\n"+ctl, "x")
+	wsd := 2 * math.Sqrt(4/math.Pi-1)
+	if m, sd := stats(w); math.Abs(m-3) > 5*wsd/math.Sqrt(float64(len(w))) || math.Abs(sd-wsd) > 0.03 {
+		t.Errorf("RANDOM WEIBULL: mean %v, sd %v; want 3 and %v", m, sd, wsd)
+	}
+	// Triangular from 1 to 4, peak 2: mean 7/3, variance 7/18, within
+	// [1, 4].
+	tr := runMdl(t, "x = RANDOM TRIANGULAR(-1e9, 1e9, 1, 2, 4, 9) ~~|\n"+ctl, "x")
+	for _, x := range tr {
+		if x < 1 || x > 4 {
+			t.Fatalf("RANDOM TRIANGULAR: %v outside [1, 4]", x)
+		}
+	}
+	tsd := math.Sqrt(7.0 / 18)
+	if m, sd := stats(tr); math.Abs(m-7.0/3) > 5*tsd/math.Sqrt(float64(len(tr))) || math.Abs(sd-tsd) > 0.02 {
+		t.Errorf("RANDOM TRIANGULAR: mean %v, sd %v; want 7/3 and %v", m, sd, tsd)
+	}
+	// RANDOM 0 1: uniform on [0, 1).
+	u := runMdl(t, "x = RANDOM 0 1() ~~|\n"+ctl, "x")
+	if m, sd := stats(u); math.Abs(m-0.5) > 5/math.Sqrt(12*float64(len(u))) || math.Abs(sd-1/math.Sqrt(12)) > 0.01 {
+		t.Errorf("RANDOM 0 1: mean %v, sd %v; want 0.5 and %v", m, sd, 1/math.Sqrt(12))
 	}
 	// Clipped to [min, max] after the stretch and shift.
 	c := runMdl(t, "x = RANDOM EXPONENTIAL(2.5, 4, 2, 3, 11) ~~|\n"+ctl, "x")

@@ -567,8 +567,10 @@ func arity(key string) (int, int, bool) {
 		return 2, 2, true
 	case "random normal", "random exponential":
 		return 5, 5, true
-	case "random poisson":
+	case "random poisson", "random weibull", "random triangular":
 		return 6, 6, true
+	case "random 0 1":
+		return 0, 0, true
 	case "vector select":
 		return 5, 5, true
 	case "vector rank", "vector sort order", "vector reorder", "vector elm map":
@@ -663,7 +665,7 @@ func (c *ctx) call(n *node) {
 	}
 	a := n.args
 	p := n.pos
-	if strings.HasPrefix(n.key, "random ") {
+	if strings.HasPrefix(n.key, "random ") && len(a) > 0 {
 		a = append([]*node(nil), a...)
 		if a[len(a)-1] = c.seed(n); a[len(a)-1] == nil {
 			c.write("0", p)
@@ -738,6 +740,17 @@ func (c *ctx) call(n *node) {
 		// RANDOM POISSON(min, max, mean, shift, stretch, seed): a Poisson
 		// draw times stretch plus shift, clipped to [min, max].
 		c.tmpl(p, "max(", a[0], ", min(", a[1], ", poisson(", a[2], ", ", a[5], ") * ", a[4], " + ", a[3], "))")
+	case "random 0 1":
+		// Vensim's obsolete RANDOM 0 1(): RANDOM UNIFORM(0, 1, 0).
+		c.write("random(0, 1, 0)", p)
+	case "random weibull":
+		// RANDOM WEIBULL(min, max, shape, shift, stretch, seed): a Weibull
+		// draw of that shape scaled to mean 1 (scale 1/Γ(1 + 1/shape)),
+		// by inverting its CDF at an exponential draw E of mean 1:
+		// E^(1/shape), times stretch plus shift, clipped.
+		c.tmpl(p, "max(", a[0], ", min(", a[1], ", exprnd(1, ", a[5], ")^(1 / ", a[2], ") / exp(gammaln(1 + 1 / ", a[2], ")) * ", a[4], " + ", a[3], "))")
+	case "random triangular":
+		c.randomTriangular(n, a)
 	case "random exponential":
 		// RANDOM EXPONENTIAL(min, max, shift, stretch, seed): an
 		// exponential draw of mean 1 times stretch plus shift, clipped.
@@ -775,6 +788,28 @@ func (c *ctx) call(n *node) {
 	case "get data between times":
 		c.getDataBetween(n)
 	}
+}
+
+// randomTriangular writes RANDOM TRIANGULAR(min, max, start, peak, end,
+// seed): a draw from the triangular distribution from start to end with
+// its mode at peak, by inverting its CDF at a uniform draw u, clipped to
+// [min, max]. The draw is a hidden aux of its own (<variable>_u, per
+// element), since the inverse reads it twice.
+func (c *ctx) randomTriangular(n *node, a []*node) {
+	p := n.pos
+	name := c.v.name + "_u"
+	if len(c.elems) > 0 {
+		name = lookupElementName(name, c.elems)
+	}
+	name = c.r.unique(name)
+	u := &ctx{r: c.r, d: c.d, v: c.v, self: name, bind: c.bind, elems: c.elems}
+	u.tmpl(p, "random(0, 1, ", a[5], ")")
+	c.extra = append(c.extra, &decl.Var{Kind: decl.Aux, Name: name, Key: "aux." + name, Pos: c.r.at(c.d.e, p), Eq: u.finish(),
+		Doc: "the uniform draw of RANDOM TRIANGULAR in " + c.self})
+	start, peak, end := a[2], a[3], a[4]
+	c.tmpl(p, "max(", a[0], ", min(", a[1], ", if_then_else("+name+" < (", peak, " - ", start, ") / (", end, " - ", start, "), ",
+		start, " + sqrt("+name+" * (", end, " - ", start, ") * (", peak, " - ", start, ")), ",
+		end, " - sqrt((1 - "+name+") * (", end, " - ", start, ") * (", end, " - ", peak, ")))))")
 }
 
 // seed returns the seed of a RANDOM function, the last argument, as a
