@@ -91,6 +91,10 @@ type vvar struct {
 	flows struct{ in, out []string }
 	net   bool // the stock's rate is a flow of its own, <name>_net_flow
 	link  bool // a flow linked into a stock
+	// missing holds the combinations of elements ("A1,C1") of an
+	// arrayed aux or param that its definitions leave out (see
+	// findMissing); nil when there are none.
+	missing map[string]bool
 }
 
 // macro is a :MACRO: definition.
@@ -241,6 +245,9 @@ func (r *reader) read() {
 	r.expandMacros()
 	for _, v := range r.seq {
 		r.shape(v)
+	}
+	for _, v := range r.seq {
+		r.findMissing(v)
 	}
 	r.linkFlows()
 	for _, d := range append(r.dimSeq, r.partDims...) {
@@ -999,19 +1006,39 @@ func (r *reader) emitVar(v *vvar) {
 	}
 }
 
-// missingElements reports the elements of an arrayed variable that no
-// definition gives an equation for: a variable defined on only some
-// combinations of elements (x[A, X] and x[B, Y]) has ranges that hold
-// combinations it lacks, and stockflow needs an equation for each.
-func (r *reader) missingElements(v *vvar, dv *decl.Var) {
-	if len(v.dims) == 0 || len(dv.ElementEqs) == 0 {
+// findMissing finds the combinations of elements of an arrayed aux or
+// param that its definitions leave out: one defined on some
+// combinations only (x[A, X] and x[B, Y], or with :EXCEPT: leaving out
+// part of a range that is not a whole row or column). Vensim has no
+// value for them; stockflow's arrays hold every combination, so they
+// get :NA: (missingElements), and a reference to one is an error
+// (element).
+func (r *reader) findMissing(v *vvar) {
+	if len(v.dims) == 0 || (v.kind != decl.Aux && v.kind != decl.Param) {
 		return
 	}
 	have := map[string]bool{}
-	for _, ee := range dv.ElementEqs {
-		have[strings.Join(ee.Elements, ",")] = true
+	for _, d := range v.defs {
+		ts, _, ok := r.tuples(d, v)
+		if !ok {
+			return
+		}
+		for _, t := range ts {
+			have[strings.Join(t, ",")] = true
+		}
 	}
-	var missing []string
+	for _, t := range r.allTuples(v) {
+		if k := strings.Join(t, ","); !have[k] {
+			if v.missing == nil {
+				v.missing = map[string]bool{}
+			}
+			v.missing[k] = true
+		}
+	}
+}
+
+// allTuples returns every combination of the elements of v's ranges.
+func (r *reader) allTuples(v *vvar) [][]string {
 	tuples := [][]string{{}}
 	for _, dm := range v.dims {
 		var nt [][]string
@@ -1022,13 +1049,34 @@ func (r *reader) missingElements(v *vvar, dv *decl.Var) {
 		}
 		tuples = nt
 	}
+	return tuples
+}
+
+// missingElements gives the combinations of elements an arrayed
+// variable's definitions leave out an equation: :NA: with a warning for
+// an aux or param (findMissing), or, for a stock, an error, since
+// stockflow needs an equation for each.
+func (r *reader) missingElements(v *vvar, dv *decl.Var) {
+	if len(v.dims) == 0 || len(dv.ElementEqs) == 0 {
+		return
+	}
+	have := map[string]bool{}
+	for _, ee := range dv.ElementEqs {
+		have[strings.Join(ee.Elements, ",")] = true
+	}
+	var missing []string
 	d := v.defs[0]
-	for _, t := range tuples {
+	for _, t := range r.allTuples(v) {
 		if k := strings.Join(t, ","); !have[k] {
 			missing = append(missing, "["+k+"]")
-			// A stand-in, so that the error is reported once, here.
+			// :NA: for an aux or param; for a stock, a stand-in, so
+			// that the error is reported once, here.
 			c := &ctx{r: r, d: d, v: v}
-			c.write("0", d.pos)
+			if v.missing[k] {
+				c.write("("+naValue+")", d.pos)
+			} else {
+				c.write("0", d.pos)
+			}
 			dv.ElementEqs = append(dv.ElementEqs, decl.ElementEq{Elements: t, Eq: c.finish()})
 		}
 	}
@@ -1037,6 +1085,12 @@ func (r *reader) missingElements(v *vvar, dv *decl.Var) {
 	}
 	if len(missing) > 3 {
 		missing = append(missing[:3], fmt.Sprintf("and %d more", len(missing)-3))
+	}
+	if v.missing != nil {
+		r.m.Warnings = append(r.m.Warnings, &syntax.Error{Pos: r.at(d.e, d.pos), Key: d.name,
+			Msg: fmt.Sprintf("%s has no equation for %s: Vensim has no value for these combinations of its subscripts' elements; stockflow gives them :NA:, and an equation that reads one is an error",
+				d.name, strings.Join(missing, ", "))})
+		return
 	}
 	r.errorf(d.e, d.pos, d.name, "%s has no equation for %s: it is defined on some combinations of its subscripts' elements only, and stockflow needs an equation for each combination of the elements it is defined on (add the missing ones, e.g. with value 0)",
 		d.name, strings.Join(missing, ", "))

@@ -56,9 +56,14 @@ func TestErrors(t *testing.T) {
 	const ctl = "INITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1 ~~|\n"
 	for _, tc := range []struct{ name, src, want string }{
 		{
-			"partial combinations",
-			"r: A, B ~~|\ns: X, Y ~~|\nx[A, X] = 1 ~~|\nx[B, Y] = 2 ~~|\n",
+			"partial combinations of a stock",
+			"r: A, B ~~|\ns: X, Y ~~|\nx[A, X] = INTEG(1, 0) ~~|\nx[B, Y] = INTEG(2, 0) ~~|\n",
 			"m.mdl:3:1: x: x has no equation for [A,Y], [B,X]: it is defined on some combinations of its subscripts' elements only, and stockflow needs an equation for each combination of the elements it is defined on (add the missing ones, e.g. with value 0)",
+		},
+		{
+			"a combination a variable leaves out",
+			"r: A, B ~~|\ns: X, Y ~~|\nx[A, X] = 1 ~~|\nx[B, Y] = 2 ~~|\ny = x[A, Y] ~~|\n",
+			`m.mdl:5:5: y: "x" has no element [A,Y]: its definitions leave it out, and Vensim has no value for it`,
 		},
 		{
 			"element outside a partial variable",
@@ -277,5 +282,34 @@ func TestErrors(t *testing.T) {
 				t.Errorf("got %v\nwant %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestMissingCombinations checks that an aux or param defined on some
+// combinations of its elements only loads, with a warning naming the
+// combinations left out, which read :NA:.
+func TestMissingCombinations(t *testing.T) {
+	src := "r: A, B ~~|\ns: X, Y ~~|\nx[r, s] :EXCEPT: [A, Y] = 1 ~~|\nINITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1 ~~|\n"
+	m, err := Parse("m.mdl", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "m.mdl:3:1: x: x has no equation for [A,Y]: Vensim has no value for these combinations of its subscripts' elements; stockflow gives them :NA:, and an equation that reads one is an error"
+	var got []string
+	for _, w := range m.Warnings {
+		got = append(got, w.Error())
+	}
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("got warnings %q\nwant %s", got, want)
+	}
+	for _, v := range m.Vars {
+		if v.Name != "x" {
+			continue
+		}
+		for _, ee := range v.ElementEqs {
+			if strings.Join(ee.Elements, ",") == "A,Y" && ee.Eq.Text != "("+naValue+")" {
+				t.Errorf("x[A,Y] = %s, want :NA:", ee.Eq.Text)
+			}
+		}
 	}
 }

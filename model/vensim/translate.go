@@ -376,6 +376,10 @@ func (c *ctx) element(v *vvar, n *node) (string, bool) {
 		}
 		elems[i] = el
 	}
+	if k := strings.Join(elems, ","); v.missing[k] {
+		c.fail(n.pos, "%q has no element [%s]: its definitions leave it out, and Vensim has no value for it", n.text, k)
+		return "", false
+	}
 	return decl.ElementName(v.name, elems), true
 }
 
