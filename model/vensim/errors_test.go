@@ -101,6 +101,16 @@ func TestErrors(t *testing.T) {
 			"m.mdl:3:36: x: VECTOR LOOKUP: the mode must be 0 (interpolate), 2 (backward), 3 (extrapolate) or 4 (forward), written as a number; modes 1 and 5 to 9 (area, invert, slope) are not read",
 		},
 		{
+			"SINTEG with quant 0",
+			"x = SINTEG(1, 0, :NA:, :NA:, 0, :NA:, :NA:) ~~|\n",
+			"m.mdl:1:30: x: SINTEG: its quant (argument 5) must be positive or :NA:, got 0",
+		},
+		{
+			"SINTEG inside an expression",
+			"x = 2 * SINTEG(1, 0, :NA:, :NA:, :NA:, :NA:, :NA:) ~~|\n",
+			"m.mdl:1:9: x: SINTEG must be the whole equation of a stock",
+		},
+		{
 			"A FUNCTION OF",
 			"x = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n",
 			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",

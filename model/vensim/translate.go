@@ -119,6 +119,10 @@ func (c *ctx) sinteg(n *node, net *decl.Var) decl.Equation {
 			c.fail(a.pos, "SINTEG: its %s (argument %d) must be a number or :NA:", []string{"min", "max", "quant", "spec", "thresh"}[i], i+3)
 			return c.finish()
 		}
+		if q, _ := c.initValue(a, 0); i == 2 && q <= 0 {
+			c.fail(a.pos, "SINTEG: its quant (argument 5) must be positive or :NA:, got %g", q)
+			return c.finish()
+		}
 		lim[i] = a
 	}
 	p := n.pos
@@ -650,8 +654,8 @@ func (c *ctx) call(n *node) {
 		return
 	}
 	if !known {
-		if n.key == "integ" {
-			c.fail(n.pos, "INTEG must be the whole equation of a stock")
+		if n.key == "integ" || n.key == "sinteg" {
+			c.fail(n.pos, "%s must be the whole equation of a stock", strings.ToUpper(n.key))
 		} else {
 			c.fail(n.pos, "%s", unsupported(n))
 		}
