@@ -10,9 +10,11 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
+	"git.sr.ht/~sbinet/gg"
 	"github.com/goccy/go-graphviz"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
@@ -47,6 +49,34 @@ func RenderDiagram(ctx context.Context, dot []byte, format string, w io.Writer) 
 	default:
 		return fmt.Errorf("unknown diagram format %q (want png, svg, pdf or dot)", format)
 	}
+	if format == "svg" {
+		return runGraphviz(ctx, dot, graphviz.SVG, w)
+	}
+	lay, err := layoutDiagram(ctx, dot)
+	if err != nil {
+		return err
+	}
+	return lay.paint(w, format)
+}
+
+// layoutDiagram lays out a diagram given in DOT and returns what
+// Graphviz says to draw.
+func layoutDiagram(ctx context.Context, dot []byte) (*xdotGraph, error) {
+	var js bytes.Buffer
+	if err := runGraphviz(ctx, dot, "json", &js); err != nil {
+		return nil, err
+	}
+	lay := new(xdotGraph)
+	if err := json.Unmarshal(js.Bytes(), lay); err != nil {
+		return nil, fmt.Errorf("reading graphviz's layout: %w", err)
+	}
+	return lay, nil
+}
+
+// runGraphviz lays out a diagram given in DOT with the layout it names
+// (dot by default), placing its loop markers if it has any, and writes
+// it to w in a Graphviz format.
+func runGraphviz(ctx context.Context, dot []byte, format graphviz.Format, w io.Writer) error {
 	gv, err := graphviz.New(ctx)
 	if err != nil {
 		return fmt.Errorf("starting graphviz: %w", err)
@@ -69,18 +99,10 @@ func RenderDiagram(ctx context.Context, dot []byte, format string, w io.Writer) 
 		defer g.Close()
 		gv.SetLayout(graphviz.NOP2)
 	}
-	if format == "svg" {
-		return gv.Render(ctx, g, graphviz.SVG, w)
-	}
-	var js bytes.Buffer
-	if err := gv.Render(ctx, g, "json", &js); err != nil {
+	if err := gv.Render(ctx, g, format, w); err != nil {
 		return fmt.Errorf("laying out the diagram: %w", err)
 	}
-	var lay xdotGraph
-	if err := json.Unmarshal(js.Bytes(), &lay); err != nil {
-		return fmt.Errorf("reading graphviz's layout: %w", err)
-	}
-	return lay.paint(w, format)
+	return nil
 }
 
 // xdotGraph is the part of Graphviz's JSON output that says what to draw:
@@ -138,12 +160,12 @@ func (lay *xdotGraph) paint(w io.Writer, format string) error {
 		return fmt.Errorf("the diagram of %.3g pixels is too large for a PNG (at most %d): draw it as SVG or PDF, or show part of it with --focus", px, MaxPixels)
 	}
 	if format == "png" {
-		c := vgimg.NewWith(vgimg.UseWH(wd, ht), vgimg.UseDPI(diagramDPI), vgimg.UseBackgroundColor(color.White))
-		lay.draw(c, x0, y0)
-		return encodePNG(w, c.Image(), diagramPNGCompression)
+		c, img := newDiagramCanvas(wd, ht)
+		lay.draw(c, x0, y0, x1, y1, color.White)
+		return writePNG(w, img)
 	}
 	c := vgpdf.New(wd, ht)
-	lay.draw(c, x0, y0)
+	lay.draw(c, x0, y0, x1, y1, nil)
 	_, err := c.WriteTo(w)
 	return err
 }
@@ -164,11 +186,30 @@ func encodePNG(w io.Writer, img image.Image, level png.CompressionLevel) error {
 	return b.Flush()
 }
 
-// draw paints the layout on c, whose origin is the layout's (x0, y0).
-func (lay *xdotGraph) draw(c vg.Canvas, x0, y0 float64) {
+// newDiagramCanvas returns a white canvas of a diagram's size at
+// diagramDPI and the image it draws on. The canvas draws on the image
+// itself: vgimg.UseImage, and vgimg's own image, are copied once more
+// to be drawn on, which for a big diagram is hundreds of megabytes.
+func newDiagramCanvas(wd, ht vg.Length) (*vgimg.Canvas, *image.RGBA) {
+	px := func(l vg.Length) int { return max(1, int(l/vg.Inch*diagramDPI+0.5)) }
+	img := image.NewRGBA(image.Rect(0, 0, px(wd), px(ht)))
+	ctx := gg.NewContextForRGBA(img)
+	// What vgimg.NewWith does to a context of its own making.
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	// NewWith paints the image white.
+	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(diagramDPI)), img
+}
+
+// draw paints the layout, whose bounding box is (x0, y0)–(x1, y1), on
+// c, whose origin is the layout's (x0, y0). The canvas is blank or, if
+// bg is not nil, already painted bg, and then the graph's background, a
+// rectangle of that colour over the whole canvas, is not filled again:
+// in a big PNG that is tens of millions of pixels painted for nothing.
+func (lay *xdotGraph) draw(c vg.Canvas, x0, y0, x1, y1 float64, bg color.Color) {
 	c.Translate(vg.Point{X: vg.Length(-x0), Y: vg.Length(-y0)})
 	p := &painter{c: c}
-	p.run(lay.Draw)
+	p.run(lay.graphOps(x0, y0, x1, y1, bg))
 	p.run(lay.LDraw)
 	// Edges first, so that a node's fill covers an edge's end.
 	for _, e := range lay.Edges {
@@ -180,6 +221,54 @@ func (lay *xdotGraph) draw(c vg.Canvas, x0, y0 float64) {
 		p.run(n.Draw)
 		p.run(n.LDraw)
 	}
+}
+
+// graphOps returns the graph's own drawing operations, with the fill of
+// a polygon over the whole bounding box (x0, y0)–(x1, y1) in the opaque
+// colour bg left out (its outline, if any, is kept): Graphviz draws the
+// background that way.
+func (lay *xdotGraph) graphOps(x0, y0, x1, y1 float64, bg color.Color) []xdotOp {
+	if bg == nil {
+		return lay.Draw
+	}
+	var fill color.Color
+	for k, op := range lay.Draw {
+		switch op.Op {
+		case "C":
+			fill = parseColor(op.Color)
+		case "P":
+			if !sameOpaque(fill, bg) || !covers(op.Points, x0, y0, x1, y1) {
+				continue
+			}
+			ops := slices.Clone(lay.Draw)
+			ops[k].Op = "p"
+			return ops
+		}
+	}
+	return lay.Draw
+}
+
+// sameOpaque reports whether a and b are the same opaque colour.
+func sameOpaque(a, b color.Color) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	ar, ag, ab, aa := a.RGBA()
+	br, bg, bb, ba := b.RGBA()
+	return aa == 0xffff && ar == br && ag == bg && ab == bb && aa == ba
+}
+
+// covers reports whether the box around pts contains (x0, y0)–(x1, y1).
+func covers(pts [][2]float64, x0, y0, x1, y1 float64) bool {
+	if len(pts) < 3 {
+		return false
+	}
+	lo, hi := pts[0], pts[0]
+	for _, p := range pts {
+		lo = [2]float64{min(lo[0], p[0]), min(lo[1], p[1])}
+		hi = [2]float64{max(hi[0], p[0]), max(hi[1], p[1])}
+	}
+	return lo[0] <= x0 && lo[1] <= y0 && hi[0] >= x1 && hi[1] >= y1
 }
 
 // run paints a list of operations; each list starts from black on no
