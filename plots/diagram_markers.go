@@ -57,13 +57,20 @@ func (a box) overlaps(b box, gap float64) bool {
 	return math.Abs(a.x-b.x) < a.hw+b.hw+gap && math.Abs(a.y-b.y) < a.hh+b.hh+gap
 }
 
-// pinMarkers lays out dot, a causal-loop diagram, with gv and returns
-// the DOT with each loop marker placed inside its loop and every node
-// pinned, to be laid out again with layout=nop, which routes the edges
-// only. It returns nil when dot has no loop markers.
+// pinMarkers lays out dot, a causal-loop diagram parsed as g, with gv
+// and returns the DOT with each loop marker placed inside its loop and
+// every node pinned, to be laid out again with layout=nop, which routes
+// the edges only. It returns nil when dot has no loop markers; otherwise
+// it sets g's splines to false.
 func pinMarkers(ctx context.Context, gv *graphviz.Graphviz, g *graphviz.Graph, dot []byte) ([]byte, error) {
 	if !bytes.Contains(dot, []byte(`"`+markerPrefix)) {
 		return nil, nil
+	}
+	// This pass places the nodes only: routing the links as splines
+	// around them, which changes no node's place, would take most of its
+	// time (TestMarkerPassPlaces); the second pass routes them.
+	if err := g.SafeSet("splines", "false", ""); err != nil {
+		return nil, fmt.Errorf("laying out the diagram: %w", err)
 	}
 	var js bytes.Buffer
 	if err := gv.Render(ctx, g, "json", &js); err != nil {

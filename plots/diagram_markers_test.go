@@ -1,7 +1,10 @@
 package plots
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -120,6 +123,75 @@ func TestInsidePolygon(t *testing.T) {
 	} {
 		if got := insidePolygon(c.poly, c.x, c.y); got != c.want {
 			t.Errorf("insidePolygon(%v, %g, %g) = %v, want %v", c.poly, c.x, c.y, got, c.want)
+		}
+	}
+}
+
+// TestMarkerPassPlaces checks that pinMarkers, whose pass lays out the
+// nodes without routing the links, pins every variable where the spring
+// layout with its links routed as splines (the causal-loop diagram's own
+// settings) places it.
+func TestMarkerPassPlaces(t *testing.T) {
+	ctx := context.Background()
+	pos := regexp.MustCompile(`(?m)^\t("(?:[^"\\]|\\.)*") \[pos="([-0-9.e]+),([-0-9.e]+)!"\];$`)
+	for name, path := range diagramExamples {
+		l := loadList(t, path)
+		dot, err := LoopDOT(l, DiagramOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gv, err := graphviz.New(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer gv.Close()
+		gv.SetLayout(graphviz.NEATO)
+		layout := func() *graphviz.Graph {
+			g, err := graphviz.ParseBytes(dot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return g
+		}
+		g := layout()
+		defer g.Close()
+		var js bytes.Buffer
+		if err := gv.Render(ctx, g, "json", &js); err != nil {
+			t.Fatal(err)
+		}
+		var spring placedGraph
+		if err := json.Unmarshal(js.Bytes(), &spring); err != nil {
+			t.Fatal(err)
+		}
+		g2 := layout()
+		defer g2.Close()
+		pinned, err := pinMarkers(ctx, gv, g2, dot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pinned == nil {
+			continue
+		}
+		at := map[string]string{}
+		for _, m := range pos.FindAllStringSubmatch(string(pinned[len(dot)-2:]), -1) {
+			at[strings.Trim(m[1], `"`)] = m[2] + "," + m[3]
+		}
+		vars := 0
+		for _, o := range spring.Objects {
+			if strings.HasPrefix(o.Name, markerPrefix) {
+				continue
+			}
+			vars++
+			var x, y float64
+			if _, err := fmt.Sscanf(o.Pos, "%g,%g", &x, &y); err != nil {
+				t.Fatal(err)
+			}
+			if want := fmtPoint(x) + "," + fmtPoint(y); at[o.Name] != want {
+				t.Errorf("%s: %s pinned at %q, the spring layout with splines places it at %q", name, o.Name, at[o.Name], want)
+			}
+		}
+		if vars == 0 {
+			t.Errorf("%s: no variables laid out", name)
 		}
 	}
 }
