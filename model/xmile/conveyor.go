@@ -341,22 +341,17 @@ func limited(c *xvar) bool {
 }
 
 // checkQueue refuses the queues stockflow does not run: a queue that is
-// also a conveyor, with more than one outflow, or that feeds a conveyor
-// (whose limits would hold batches back in the queue).
+// also a conveyor, or that feeds a conveyor that does not take all that
+// fits (takesAll).
 func (r *reader) checkQueue(x *xvar, v *decl.Var, q *node) {
 	name := x.sc.path + x.raw
 	if c := x.n.child("conveyor"); c != nil {
 		r.errorf(c.start, v.Key, "stock %q is both a queue and a conveyor; make it one or the other", name)
 		return
 	}
-	outs := 0
 	for _, f := range x.n.all("outflow") {
 		t, ok := x.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
 		if !ok {
-			continue
-		}
-		if outs++; outs == 2 {
-			r.errorf(f.start, v.Key, "queue %q has more than one outflow (%q); stockflow runs a queue that empties through one outflow, not the priorities and overflows between several", name, t.sc.path+t.raw)
 			continue
 		}
 		if t.into != nil && !takesAll(r, t.into) {
@@ -410,7 +405,12 @@ func discreteAlike(r *reader, c *xvar) bool {
 // outflow empties it every step: all it holds and all that flows in
 // during the step, queue / dt + (inflow1 + inflow2 + ...), whatever
 // equation the file gives the outflow. The batches the queue keeps apart
-// leave together, so their order does not matter. Into a conveyor that
+// leave together, so their order does not matter. The outflows take in
+// the order the queue lists them (XMILE's outflow priority), each what
+// the ones before it left, max(0, queue / dt + (inflows) - (earlier
+// outflows)): after an outflow to a plain stock nothing is left, and a
+// later one (an <overflow/> or not) takes what a conveyor's capacity
+// refused. Into a conveyor that
 // takes all that fits (takesAll), that is what the outflow asks, and
 // limitInflow limits it to the conveyor's room; what does not fit stays
 // in the queue, and the conveyor takes it from the front, so the order
@@ -430,6 +430,20 @@ func (r *reader) queueOutflow(x *xvar, v *decl.Var) decl.Equation {
 	}
 	if len(in) > 0 {
 		parts = append(parts, " + ("+strings.Join(in, " + ")+")")
+	}
+	var earlier []string
+	for _, f := range q.n.all("outflow") {
+		t, ok := q.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
+		if !ok {
+			continue
+		}
+		if t == x {
+			break
+		}
+		earlier = append(earlier, t.name)
+	}
+	if len(earlier) > 0 {
+		parts = append(append([]any{"max(0, "}, parts...), " - ("+strings.Join(earlier, " + ")+"))")
 	}
 	return r.compose(v.Key+".eq", pos, parts...)
 }

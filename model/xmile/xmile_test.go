@@ -230,7 +230,6 @@ var badCases = []struct {
 	{"leak zone attribute outside", doc("", `<stock name="c"><eqn>0</eqn><outflow>o</outflow><outflow>l</outflow><conveyor><len>2</len></conveyor></stock><flow name="o"/>
 <flow name="l" leak_end="2"><leak>0.1</leak></flow>`), 6, 1, `leak_end="2"; expected a number from 0 to 1`},
 	{"conveyor without len", doc("", `<stock name="c"><eqn>0</eqn><conveyor/></stock>`), 5, 29, `conveyor "c" has no <len>`},
-	{"queue with two outflows", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><outflow>b</outflow><queue/></stock><flow name="a"/><flow name="b"><overflow/></flow>`), 5, 49, `queue "q" has more than one outflow ("b")`},
 	{"queue feeding a conveyor", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><queue/></stock><flow name="a"/>
 <stock name="c"><eqn>0</eqn><inflow>a</inflow><conveyor><len>1</len></conveyor></stock>`), 5, 29, `queue "q" feeds conveyor "c" through "a"`},
 	{"queue feeding a conveyor with an inflow limit", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><queue/></stock><flow name="a"/>
