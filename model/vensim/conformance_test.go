@@ -64,6 +64,22 @@ var tierData = []string{
 	"partial_range_definitions", "vector_order", "with_lookup",
 }
 
+// suiteExtra are suite directories that TIERS.md lists in no tier, which
+// the issue-19 work reads; all must pass. get_time_value is vendored with
+// its simple model only: the other, test_get_time_value.mdl, uses the
+// calendar measures (refused) and has no reference of its own.
+var suiteExtra = []string{"get_time_value"}
+
+func TestConformanceSuiteExtra(t *testing.T) {
+	for _, dir := range suiteExtra {
+		t.Run(dir, func(t *testing.T) {
+			if ok, why := runDir(t, dir); !ok {
+				t.Errorf("%s", why)
+			}
+		})
+	}
+}
+
 // expectedFailuresData are the tierData directories that do not pass,
 // with the reason.
 var expectedFailuresData = map[string]string{

@@ -641,6 +641,10 @@ func (c *ctx) call(n *node) {
 		c.write(")", n.pos)
 		return
 	}
+	if n.key == "get time value" && c.r.vars[n.key] == nil {
+		c.getTimeValue(n)
+		return
+	}
 	lo, hi, known := arity(n.key)
 	if v := c.r.vars[n.key]; !known && v != nil {
 		// A variable called as a lookup: one defined by GET ... LOOKUPS
