@@ -313,56 +313,37 @@ func isControl(key string) bool {
 	return false
 }
 
-// control reads the simulation settings.
+// control reads the simulation settings: the equations of INITIAL TIME,
+// FINAL TIME, TIME STEP and SAVEPER, evaluated when the model is read
+// (ctlEval). One that depends on the run (Time, a stock, a data variable,
+// a function evaluated during the run) is an error saying why: stockflow
+// lays out the time grid before the run.
 func (r *reader) control(defs []*def) {
-	consts := map[string]*node{}
+	ev := &ctlEval{defs: map[string]*def{}, visiting: map[string]bool{}}
 	for _, d := range defs {
 		if d.kind == dEq && len(d.subs) == 0 {
-			consts[d.key] = d.rhs
+			ev.defs[d.key] = d
 		}
-	}
-	var eval func(n *node, depth int) (float64, bool)
-	eval = func(n *node, depth int) (float64, bool) {
-		if n == nil || depth > 50 {
-			return 0, false
-		}
-		switch n.kind {
-		case nNum:
-			return n.num, true
-		case nParen:
-			return eval(n.x, depth+1)
-		case nUnary:
-			v, ok := eval(n.x, depth+1)
-			if n.text == "-" {
-				v = -v
-			}
-			return v, ok && n.text != "not"
-		case nRef:
-			if len(n.subs) == 0 {
-				return eval(consts[n.key], depth+1)
-			}
-		case nBinary:
-			a, ok1 := eval(n.x, depth+1)
-			b, ok2 := eval(n.y, depth+1)
-			if !ok1 || !ok2 {
-				return 0, false
-			}
-			return arith(n.text, a, b)
-		}
-		return 0, false
 	}
 	r.ctl = map[string]float64{}
 	for _, d := range defs {
 		if !isControl(d.key) {
 			continue
 		}
-		if d.kind != dEq {
-			r.errorf(d.e, d.pos, d.name, "%s must be a number", d.name)
+		name := strings.ToUpper(strings.Join(strings.Fields(d.name), " "))
+		if d.kind != dEq || len(d.subs) > 0 || d.data {
+			r.errorf(d.e, d.pos, d.name, "%s must be a number or an expression of constants (%s = 100), not %s", name, name, map[bool]string{true: "a data equation (:=)", false: "a lookup, a list or a subscripted equation"}[d.data])
 			continue
 		}
-		v, ok := eval(d.rhs, 0)
-		if !ok {
-			r.errorf(d.e, d.pos, d.name, "%s must be a constant expression (a variable %s is not supported)", d.name, d.name)
+		ev.visiting[d.key] = true
+		v, nc := ev.eval(d.rhs, 0)
+		delete(ev.visiting, d.key)
+		if nc != nil {
+			r.errorf(d.e, d.pos, d.name, "%s depends%s: stockflow fixes the run's times when it reads the model, before the run, so INITIAL TIME, FINAL TIME, TIME STEP and SAVEPER must each be a number or an expression of constants (FINAL TIME = INITIAL TIME + horizon, SAVEPER = TIME STEP); write the value the run should use", name, nc)
+			continue
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			r.errorf(d.e, d.pos, d.name, "%s evaluates to %v; it must be a finite number", name, v)
 			continue
 		}
 		r.ctl[d.key] = v

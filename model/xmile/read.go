@@ -268,7 +268,7 @@ func (r *reader) sim(n *node) {
 		s.Pos[name] = r.pos(offs[0])
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			r.errorf(offs[0], "sim."+name, "expected a number, got %q", text)
+			r.errorf(offs[0], "sim."+name, "expected a number, got %q: XMILE's <sim_specs> holds numbers, and stockflow fixes the run's times when it reads the model, so an expression or a variable's name is not read here; write the number", text)
 			return false
 		}
 		*dst = f
