@@ -319,7 +319,7 @@ func isControl(key string) bool {
 // a function evaluated during the run) is an error saying why: stockflow
 // lays out the time grid before the run.
 func (r *reader) control(defs []*def) {
-	ev := &ctlEval{defs: map[string]*def{}, visiting: map[string]bool{}}
+	ev := &ctlEval{r: r, defs: map[string]*def{}, visiting: map[string]bool{}}
 	for _, d := range defs {
 		if d.kind == dEq && len(d.subs) == 0 {
 			ev.defs[d.key] = d

@@ -12,6 +12,7 @@ import (
 // expression of constants — other control variables, constants, and the
 // functions of numbers below.
 type ctlEval struct {
+	r        *reader
 	defs     map[string]*def // the unsubscripted equations, by key
 	visiting map[string]bool
 }
@@ -109,6 +110,11 @@ func (ev *ctlEval) eval(n *node, depth int) (float64, *notConst) {
 		}
 		if d.rhs != nil && d.rhs.kind == nCall && d.rhs.key == "integ" {
 			return 0, &notConst{what: "the stock " + d.name + ", which changes during the run"}
+		}
+		if d.rhs != nil && d.rhs.kind == nCall && getFunc(d.rhs.key) == getConstants && !d.data {
+			// A constant read from a file: read it now (external leaves
+			// the number in d.rhs, so reading it again later is a no-op).
+			ev.r.external(d)
 		}
 		if d.data || d.rhs != nil && d.rhs.kind == nCall && strings.HasPrefix(d.rhs.key, "get ") {
 			return 0, &notConst{what: "the data variable " + d.name + ", which changes during the run"}

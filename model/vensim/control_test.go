@@ -15,6 +15,7 @@ func TestControlEquations(t *testing.T) {
 		{"TIME STEP = 1/32", "INITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1/32 ~~|\nSAVEPER = 0.5 ~~|\n", 0, 1, 1.0 / 32, 0.5},
 		{"a constant param", "dt param = 0.125 ~~|\nlast = 2 * 3 ~~|\nINITIAL TIME = 0 ~~|\nFINAL TIME = last ~~|\nTIME STEP = dt param ~~|\nSAVEPER = dt param * 4 ~~|\n", 0, 6, 0.125, 0.5},
 		{"functions of constants", "n = 7 ~~|\nINITIAL TIME = ABS(-2) ~~|\nFINAL TIME = MAX(n, 3) + INTEGER(2.9) ~~|\nTIME STEP = IF THEN ELSE(n > 5 :AND: n < 10, 0.5, 1) ~~|\nSAVEPER = POWER(2, 0) ~~|\n", 2, 9, 0.5, 1},
+		{"a constant read from a file", "stop at = GET DIRECT CONSTANTS('testdata/features/get_constants/constants.csv', ',', 'C3') ~~|\nINITIAL TIME = 0 ~~|\nFINAL TIME = stop at ~~|\nTIME STEP = 1 ~~|\nSAVEPER = 1 ~~|\n", 0, 20, 1, 1},
 		{"a branch not taken may read Time", "INITIAL TIME = 0 ~~|\nFINAL TIME = IF THEN ELSE(1, 5, Time) ~~|\nTIME STEP = 1 ~~|\nSAVEPER = 1 ~~|\n", 0, 5, 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
