@@ -40,6 +40,11 @@ func TestGetTimeValueErrors(t *testing.T) {
 			"m.mdl:1:26: x: the measure of GET TIME VALUE must be a number known when the model is read (0 to 10); " + read,
 		},
 		{
+			"another GET function",
+			"x = GET DATA AT TIME(y, 1) ~~|\ny = 1 ~~|\n",
+			"m.mdl:1:5: x: GET DATA AT TIME is not read (the GET functions read are GET XLS/DIRECT DATA, CONSTANTS, LOOKUPS and SUBSCRIPT, GET DATA BETWEEN TIMES and GET TIME VALUE): save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
+		},
+		{
 			"two arguments",
 			"x = GET TIME VALUE(0, 0) ~~|\n",
 			"m.mdl:1:5: x: GET TIME VALUE takes 3 arguments (relativeto, offset, measure), got 2",

@@ -604,7 +604,7 @@ func unsupported(n *node) string {
 	case getFunc(n.key) != 0:
 		return name + " is read only as the whole equation of a variable (x := " + name + "(...)); give it a variable of its own"
 	case strings.HasPrefix(n.key, "get "):
-		return name + " is not read (the GET functions read are GET XLS/DIRECT DATA, CONSTANTS and LOOKUPS): save the numbers as CSV and read them " +
+		return name + " is not read (the GET functions read are GET XLS/DIRECT DATA, CONSTANTS, LOOKUPS and SUBSCRIPT, GET DATA BETWEEN TIMES and GET TIME VALUE): save the numbers as CSV and read them " +
 			"as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl"
 	case n.key == "a function of":
 		return "A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation"
