@@ -1235,9 +1235,21 @@ func (r *reader) equationText(text string, offs []int, x *xvar, key, wrap string
 	}
 	bad := false
 	syntax.Walk(expr, func(e syntax.Expr) bool {
-		if c, ok := e.(*syntax.Call); ok && c.Fn.Name == modCall && !bad {
+		c, ok := e.(*syntax.Call)
+		switch {
+		case !ok || bad:
+		case c.Fn.Name == modCall:
 			r.errs.Add(eq.PosAt(c.Fn.At), key, fmt.Sprintf("MOD takes 2 arguments, got %d", len(c.Args)))
 			bad = true
+		case strings.EqualFold(c.Fn.Name, "size") && len(c.Args) == 1:
+			// Stella's SIZE of a queue is its number of batches, which
+			// stockflow does not keep.
+			if id, ok := c.Args[0].(*syntax.Ident); ok {
+				if q, ok := r.declared(id.Name); ok && q.tag == "stock" && q.n.child("queue") != nil && !falseFlag(r.doc.str(q.n.child("queue"))) {
+					r.errs.Add(eq.PosAt(c.Fn.At), key, fmt.Sprintf("SIZE(%s): the number of batches in queue %q is not supported; stockflow keeps a queue's contents, not its batches", id.Name, q.sc.path+q.raw))
+					bad = true
+				}
+			}
 		}
 		return !bad
 	})
