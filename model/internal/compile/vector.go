@@ -43,11 +43,10 @@ func (c *compiler) vectorize() {
 		vecTemps = max(vecTemps, z.lower(&p.FlowRuns[k], &p.Vecs, int32(p.NSlots)))
 	}
 	p.NSlots += int(vecTemps)
-	superizeFlow(p)
 	p.FastCode = p.LowerFlow(nil)
 	rz := &vectorizer{code: p.RateCode, blocks: p.RateBlocks, tempLo: base, tempHi: base + c.tempMax}
 	p.RateRuns = rz.runs()
-	p.FastRates = superize(rz.lowerAll(p.RateRuns, &p.Vecs))
+	p.FastRates = vm.Superize(rz.lowerAll(p.RateRuns, &p.Vecs))
 }
 
 // vectorizer finds runs in code split into blocks.

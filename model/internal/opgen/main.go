@@ -24,6 +24,7 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"sort"
 	"strings"
 )
 
@@ -193,19 +194,22 @@ const numFused = 48 // 4 inner × 6 outer × 2 sides
 // and also handed in a register to the operands of later parts that read
 // it (the links). A superinstruction computes exactly what its parts do,
 // one by one; it saves the trips round the interpreter's loop and the
-// loads of what the previous part just stored. Package compile puts them
-// in the interpreter's code (model/internal/compile/super.go); the code
-// that stockflow gen writes, and every other reader of a program's code,
-// sees only the parts.
+// loads of what the previous part just stored. vm.Superize writes them
+// into the interpreter's code (Program.LowerFlow, FastCode, FastRates);
+// the code that stockflow gen writes, and every other reader of a
+// program's code, sees only the parts.
 //
 // Each entry is the parts' mnemonics, then after a colon the links:
 // "0>2a" is part 2's operand a reading part 0's result. The list is
 // what the World3-class and business models of the benchmark suite
-// (bench/synth) run most, counted over their compiled code (a flow
-// such as births = population * fertility * effect(ratio) * food is
-// mul, lookup, mulmul); docs/performance.md has the counts and what
-// each saved.
+// (bench/synth) run most, counted over their compiled code, instruction
+// pairs and triples, and kept where it cut the runs' time
+// (docs/performance.md).
 var supers = []string{
+	// Within an equation. A flow such as births = population *
+	// fertility * effect(ratio) * food is mul, lookup, mulmul; a
+	// weighted sum a*0.3 + b*0.7 is mul, muladd; if time >= 2030 then
+	// a else b is ge, if.
 	"mul lookup mulmul: 0>2a 1>2b",
 	"div lookup mulmul: 0>2a 1>2b",
 	"mul muladd: 0>1c",
@@ -213,6 +217,28 @@ var supers = []string{
 	"gt if: 0>1a",
 	"le if: 0>1a",
 	"lt if: 0>1a",
+	"lookup mul muladd: 1>2c",
+	// Equations that follow one another: a stock's inflow and outflow,
+	// lookups read one after another, a smooth's or a delay's stages,
+	// the stocks' rates.
+	"mul lookup mulmul div lookup mulmul: 0>2a 1>2b 3>5a 4>5b",
+	"div lookup mulmul mul lookup mulmul: 0>2a 1>2b 3>5a 4>5b",
+	"mul lookup mulmul mul lookup mulmul: 0>2a 1>2b 3>5a 4>5b",
+	"mul muladd mul muladd: 0>1c 2>3c",
+	"lookup lookup",
+	"lookup mul",
+	"lookup div",
+	"lookup addmul",
+	"mul lookup",
+	"div lookup",
+	"addmul lookup",
+	"mul mul",
+	"div div",
+	"div addmul",
+	"addmul addmul",
+	"subdiv subdiv",
+	"min min",
+	"sub sub",
 }
 
 // A link says that operand field (1 for a, 2 for b, 3 for c) of part to
@@ -400,6 +426,29 @@ func main() {
 	}
 	b.WriteString("}\n\n")
 
+	// The superinstructions by their first part, longest first, for
+	// Superize.
+	b.WriteString("// superFirst lists, by opcode, the superinstructions whose first part it\n// is, the longest first.\nvar superFirst = [NumOps][]uint8{\n")
+	var firsts []string
+	byFirst := map[string][]int{}
+	for k, sr := range sups {
+		f := sr.parts[0].name
+		if byFirst[f] == nil {
+			firsts = append(firsts, f)
+		}
+		byFirst[f] = append(byFirst[f], k)
+	}
+	for _, f := range firsts {
+		ks := byFirst[f]
+		sort.SliceStable(ks, func(i, j int) bool { return len(sups[ks[i]].parts) > len(sups[ks[j]].parts) })
+		var l []string
+		for _, k := range ks {
+			l = append(l, fmt.Sprint(k))
+		}
+		fmt.Fprintf(&b, "\t%s: {%s},\n", f, strings.Join(l, ", "))
+	}
+	b.WriteString("}\n\n")
+
 	// exec and eval1.
 	field := strings.NewReplacer("$D", "v[in.Dst]", "$A", "v[in.A]", "$B", "v[in.B]", "$C", "v[in.C]")
 	litField := strings.NewReplacer("$B", "in.B")
@@ -418,21 +467,33 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 			return
 		}
 		in := &code[i]
-		switch s, ok := SuperOf(in.Op); {
-		case ok:
-			// A part needs a call (a lookup outside its last segment):
-			// the parts before it are done, and the rest run one by one.
-			var parts [maxParts]Instr
-			n, words := unpackSuper(code[i:], s, &parts)
-			Exec(parts[part:n], v, tables, vecs)
-			i += words - 1
-		case in.Op == OpVec:
-			ExecVec(&vecs[in.A], v, tables)
-		case in.Op == OpLookup:
-			v[in.Dst] = tables[in.B].at(v[in.A])
-		default:
-			v[in.Dst] = eval1(in, v, tables)
+		s, ok := SuperOf(in.Op)
+		if !ok {
+			call(in, v, tables, vecs)
+			continue
 		}
+		// A part needs a call (a lookup outside its last segment): the
+		// parts before it are done, and the rest run as instructions.
+		var parts [maxParts]Instr
+		n, words := unpackSuper(code[i:], s, &parts)
+		for j := part; j < n; j++ {
+			if j, _ = run(parts[:n], j, v, tables); j < n {
+				call(&parts[j], v, tables, vecs)
+			}
+		}
+		i += words - 1
+	}
+}
+
+// call runs an instruction that run leaves to Exec.
+func call(in *Instr, v []float64, tables []Table, vecs []VInstr) {
+	switch in.Op {
+	case OpVec:
+		ExecVec(&vecs[in.A], v, tables)
+	case OpLookup:
+		v[in.Dst] = tables[in.B].at(v[in.A])
+	default:
+		v[in.Dst] = eval1(in, v, tables)
 	}
 }
 

@@ -62,7 +62,7 @@ const (
 	// OpSuper is the first of the superinstructions, OpSuper + k running
 	// the parts of Supers[k]; OpExt fills the further words of one.
 	OpSuper = OpLgamma + 1
-	OpExt   = OpSuper + 7
+	OpExt   = OpSuper + 26
 	NumOps  = OpExt + 1
 )
 
@@ -165,18 +165,72 @@ var OpTable = [NumOps]OpInfo{
 	OpSuper + 4:  {Name: "gt+if"},
 	OpSuper + 5:  {Name: "le+if"},
 	OpSuper + 6:  {Name: "lt+if"},
+	OpSuper + 7:  {Name: "lookup+mul+muladd"},
+	OpSuper + 8:  {Name: "mul+lookup+mulmul+div+lookup+mulmul"},
+	OpSuper + 9:  {Name: "div+lookup+mulmul+mul+lookup+mulmul"},
+	OpSuper + 10: {Name: "mul+lookup+mulmul+mul+lookup+mulmul"},
+	OpSuper + 11: {Name: "mul+muladd+mul+muladd"},
+	OpSuper + 12: {Name: "lookup+lookup"},
+	OpSuper + 13: {Name: "lookup+mul"},
+	OpSuper + 14: {Name: "lookup+div"},
+	OpSuper + 15: {Name: "lookup+addmul"},
+	OpSuper + 16: {Name: "mul+lookup"},
+	OpSuper + 17: {Name: "div+lookup"},
+	OpSuper + 18: {Name: "addmul+lookup"},
+	OpSuper + 19: {Name: "mul+mul"},
+	OpSuper + 20: {Name: "div+div"},
+	OpSuper + 21: {Name: "div+addmul"},
+	OpSuper + 22: {Name: "addmul+addmul"},
+	OpSuper + 23: {Name: "subdiv+subdiv"},
+	OpSuper + 24: {Name: "min+min"},
+	OpSuper + 25: {Name: "sub+sub"},
 	OpExt:        {Name: "ext"},
 }
 
 // Supers holds the parts of each superinstruction (OpSuper).
 var Supers = [...]Super{
-	0: {Parts: []Opcode{OpMul, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}}, Words: 2},
-	1: {Parts: []Opcode{OpDiv, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}}, Words: 2},
-	2: {Parts: []Opcode{OpMul, OpFused + 24}, Links: []Link{{0, 1, 3}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
-	3: {Parts: []Opcode{OpGe, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
-	4: {Parts: []Opcode{OpGt, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
-	5: {Parts: []Opcode{OpLe, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
-	6: {Parts: []Opcode{OpLt, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
+	0:  {Parts: []Opcode{OpMul, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}}, Words: 2},
+	1:  {Parts: []Opcode{OpDiv, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}}, Words: 2},
+	2:  {Parts: []Opcode{OpMul, OpFused + 24}, Links: []Link{{0, 1, 3}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	3:  {Parts: []Opcode{OpGe, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
+	4:  {Parts: []Opcode{OpGt, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
+	5:  {Parts: []Opcode{OpLe, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
+	6:  {Parts: []Opcode{OpLt, OpIf}, Links: []Link{{0, 1, 1}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 2}, {1, 3}}, Words: 2},
+	7:  {Parts: []Opcode{OpLookup, OpMul, OpFused + 24}, Links: []Link{{1, 2, 3}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 1}, {2, 2}}, Words: 3},
+	8:  {Parts: []Opcode{OpMul, OpLookup, OpFused + 28, OpDiv, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}, {3, 5, 1}, {4, 5, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}, {3, 0}, {3, 1}, {3, 2}, {4, 0}, {4, 1}, {4, 2}, {5, 0}, {5, 3}}, Words: 4},
+	9:  {Parts: []Opcode{OpDiv, OpLookup, OpFused + 28, OpMul, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}, {3, 5, 1}, {4, 5, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}, {3, 0}, {3, 1}, {3, 2}, {4, 0}, {4, 1}, {4, 2}, {5, 0}, {5, 3}}, Words: 4},
+	10: {Parts: []Opcode{OpMul, OpLookup, OpFused + 28, OpMul, OpLookup, OpFused + 28}, Links: []Link{{0, 2, 1}, {1, 2, 2}, {3, 5, 1}, {4, 5, 2}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 3}, {3, 0}, {3, 1}, {3, 2}, {4, 0}, {4, 1}, {4, 2}, {5, 0}, {5, 3}}, Words: 4},
+	11: {Parts: []Opcode{OpMul, OpFused + 24, OpMul, OpFused + 24}, Links: []Link{{0, 1, 3}, {2, 3, 3}}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 1}, {2, 2}, {3, 0}, {3, 1}, {3, 2}}, Words: 3},
+	12: {Parts: []Opcode{OpLookup, OpLookup}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	13: {Parts: []Opcode{OpLookup, OpMul}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	14: {Parts: []Opcode{OpLookup, OpDiv}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	15: {Parts: []Opcode{OpLookup, OpFused + 4}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {1, 3}}, Words: 2},
+	16: {Parts: []Opcode{OpMul, OpLookup}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	17: {Parts: []Opcode{OpDiv, OpLookup}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	18: {Parts: []Opcode{OpFused + 4, OpLookup}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {0, 3}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	19: {Parts: []Opcode{OpMul, OpMul}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	20: {Parts: []Opcode{OpDiv, OpDiv}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	21: {Parts: []Opcode{OpDiv, OpFused + 4}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {1, 3}}, Words: 2},
+	22: {Parts: []Opcode{OpFused + 4, OpFused + 4}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {0, 3}, {1, 0}, {1, 1}, {1, 2}, {1, 3}}, Words: 2},
+	23: {Parts: []Opcode{OpFused + 18, OpFused + 18}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {0, 3}, {1, 0}, {1, 1}, {1, 2}, {1, 3}}, Words: 2},
+	24: {Parts: []Opcode{OpMin, OpMin}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	25: {Parts: []Opcode{OpSub, OpSub}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+}
+
+// superFirst lists, by opcode, the superinstructions whose first part it
+// is, the longest first.
+var superFirst = [NumOps][]uint8{
+	OpMul:        {8, 10, 11, 0, 2, 16, 19},
+	OpDiv:        {9, 1, 17, 20, 21},
+	OpGe:         {3},
+	OpGt:         {4},
+	OpLe:         {5},
+	OpLt:         {6},
+	OpLookup:     {7, 12, 13, 14, 15},
+	OpFused + 4:  {18, 22},
+	OpFused + 18: {23},
+	OpMin:        {24},
+	OpSub:        {25},
 }
 
 // Exec runs code over the slots v; vecs holds the vector instructions
@@ -194,21 +248,33 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 			return
 		}
 		in := &code[i]
-		switch s, ok := SuperOf(in.Op); {
-		case ok:
-			// A part needs a call (a lookup outside its last segment):
-			// the parts before it are done, and the rest run one by one.
-			var parts [maxParts]Instr
-			n, words := unpackSuper(code[i:], s, &parts)
-			Exec(parts[part:n], v, tables, vecs)
-			i += words - 1
-		case in.Op == OpVec:
-			ExecVec(&vecs[in.A], v, tables)
-		case in.Op == OpLookup:
-			v[in.Dst] = tables[in.B].at(v[in.A])
-		default:
-			v[in.Dst] = eval1(in, v, tables)
+		s, ok := SuperOf(in.Op)
+		if !ok {
+			call(in, v, tables, vecs)
+			continue
 		}
+		// A part needs a call (a lookup outside its last segment): the
+		// parts before it are done, and the rest run as instructions.
+		var parts [maxParts]Instr
+		n, words := unpackSuper(code[i:], s, &parts)
+		for j := part; j < n; j++ {
+			if j, _ = run(parts[:n], j, v, tables); j < n {
+				call(&parts[j], v, tables, vecs)
+			}
+		}
+		i += words - 1
+	}
+}
+
+// call runs an instruction that run leaves to Exec.
+func call(in *Instr, v []float64, tables []Table, vecs []VInstr) {
+	switch in.Op {
+	case OpVec:
+		ExecVec(&vecs[in.A], v, tables)
+	case OpLookup:
+		v[in.Dst] = tables[in.B].at(v[in.A])
+	default:
+		v[in.Dst] = eval1(in, v, tables)
 	}
 }
 
@@ -417,6 +483,252 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			}
 			v[in.C] = r1
 			i += 1
+		case OpSuper + 7: // lookup+mul+muladd
+			w1 := &code[i+1]
+			w2 := &code[i+2]
+			var r0 float64
+			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 0
+			}
+			v[in.Dst] = r0
+			r1 := float64(v[w1.Dst] * v[w1.A])
+			v[in.C] = r1
+			r2 := float64(float64(v[w1.C]*v[w2.Dst]) + r1)
+			v[w1.B] = r2
+			i += 2
+		case OpSuper + 8: // mul+lookup+mulmul+div+lookup+mulmul
+			w1 := &code[i+1]
+			w2 := &code[i+2]
+			w3 := &code[i+3]
+			r0 := float64(v[in.A] * v[in.B])
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[in.C] = r1
+			r2 := float64(float64(r0*r1) * v[w1.C])
+			v[w1.B] = r2
+			r3 := float64(v[w2.A] / v[w2.B])
+			v[w2.Dst] = r3
+			var r4 float64
+			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 4
+			}
+			v[w2.C] = r4
+			r5 := float64(float64(r3*r4) * v[w3.C])
+			v[w3.B] = r5
+			i += 3
+		case OpSuper + 9: // div+lookup+mulmul+mul+lookup+mulmul
+			w1 := &code[i+1]
+			w2 := &code[i+2]
+			w3 := &code[i+3]
+			r0 := float64(v[in.A] / v[in.B])
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[in.C] = r1
+			r2 := float64(float64(r0*r1) * v[w1.C])
+			v[w1.B] = r2
+			r3 := float64(v[w2.A] * v[w2.B])
+			v[w2.Dst] = r3
+			var r4 float64
+			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 4
+			}
+			v[w2.C] = r4
+			r5 := float64(float64(r3*r4) * v[w3.C])
+			v[w3.B] = r5
+			i += 3
+		case OpSuper + 10: // mul+lookup+mulmul+mul+lookup+mulmul
+			w1 := &code[i+1]
+			w2 := &code[i+2]
+			w3 := &code[i+3]
+			r0 := float64(v[in.A] * v[in.B])
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[in.C] = r1
+			r2 := float64(float64(r0*r1) * v[w1.C])
+			v[w1.B] = r2
+			r3 := float64(v[w2.A] * v[w2.B])
+			v[w2.Dst] = r3
+			var r4 float64
+			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 4
+			}
+			v[w2.C] = r4
+			r5 := float64(float64(r3*r4) * v[w3.C])
+			v[w3.B] = r5
+			i += 3
+		case OpSuper + 11: // mul+muladd+mul+muladd
+			w1 := &code[i+1]
+			w2 := &code[i+2]
+			r0 := float64(v[in.A] * v[in.B])
+			v[in.Dst] = r0
+			r1 := float64(float64(v[w1.Dst]*v[w1.A]) + r0)
+			v[in.C] = r1
+			r2 := float64(v[w1.C] * v[w2.Dst])
+			v[w1.B] = r2
+			r3 := float64(float64(v[w2.B]*v[w2.C]) + r2)
+			v[w2.A] = r3
+			i += 2
+		case OpSuper + 12: // lookup+lookup
+			w1 := &code[i+1]
+			var r0 float64
+			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 0
+			}
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 13: // lookup+mul
+			w1 := &code[i+1]
+			var r0 float64
+			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 0
+			}
+			v[in.Dst] = r0
+			r1 := float64(v[w1.Dst] * v[w1.A])
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 14: // lookup+div
+			w1 := &code[i+1]
+			var r0 float64
+			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 0
+			}
+			v[in.Dst] = r0
+			r1 := float64(v[w1.Dst] / v[w1.A])
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 15: // lookup+addmul
+			w1 := &code[i+1]
+			var r0 float64
+			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 0
+			}
+			v[in.Dst] = r0
+			r1 := float64(float64(v[w1.Dst]+v[w1.A]) * v[w1.B])
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 16: // mul+lookup
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] * v[in.B])
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 17: // div+lookup
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] / v[in.B])
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 18: // addmul+lookup
+			w1 := &code[i+1]
+			r0 := float64(float64(v[in.A]+v[in.B]) * v[in.C])
+			v[in.Dst] = r0
+			var r1 float64
+			if s, x := tables[w1.B].Last, v[w1.A]; s != nil && s.X0 < x && x < s.X1 {
+				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
+			} else {
+				return i, 1
+			}
+			v[w1.Dst] = r1
+			i += 1
+		case OpSuper + 19: // mul+mul
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] * v[in.B])
+			v[in.Dst] = r0
+			r1 := float64(v[w1.Dst] * v[w1.A])
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 20: // div+div
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] / v[in.B])
+			v[in.Dst] = r0
+			r1 := float64(v[w1.Dst] / v[w1.A])
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 21: // div+addmul
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] / v[in.B])
+			v[in.Dst] = r0
+			r1 := float64(float64(v[w1.Dst]+v[w1.A]) * v[w1.B])
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 22: // addmul+addmul
+			w1 := &code[i+1]
+			r0 := float64(float64(v[in.A]+v[in.B]) * v[in.C])
+			v[in.Dst] = r0
+			r1 := float64(float64(v[w1.A]+v[w1.B]) * v[w1.C])
+			v[w1.Dst] = r1
+			i += 1
+		case OpSuper + 23: // subdiv+subdiv
+			w1 := &code[i+1]
+			r0 := float64(float64(v[in.A]-v[in.B]) / v[in.C])
+			v[in.Dst] = r0
+			r1 := float64(float64(v[w1.A]-v[w1.B]) / v[w1.C])
+			v[w1.Dst] = r1
+			i += 1
+		case OpSuper + 24: // min+min
+			w1 := &code[i+1]
+			r0 := float64(Min(v[in.A], v[in.B]))
+			v[in.Dst] = r0
+			r1 := float64(Min(v[w1.Dst], v[w1.A]))
+			v[in.C] = r1
+			i += 1
+		case OpSuper + 25: // sub+sub
+			w1 := &code[i+1]
+			r0 := float64(v[in.A] - v[in.B])
+			v[in.Dst] = r0
+			r1 := float64(v[w1.Dst] - v[w1.A])
+			v[in.C] = r1
+			i += 1
 		default:
 			return i, 0
 		}
@@ -425,7 +737,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 }
 
 // maxParts is the most parts a superinstruction has.
-const maxParts = 3
+const maxParts = 6
 
 // eval1 evaluates the less common instructions; keeping them out of exec's
 // switch keeps the hot loop small.

@@ -29,12 +29,6 @@ type Program struct {
 	FastCode []Instr  // FlowCode with the runs as vector instructions and superinstructions
 	Vecs     []VInstr // the vector instructions FastCode and FastRates name
 
-	// SuperCode is FlowCode with superinstructions (Super), block by
-	// block: the block of FlowVars[k] is SuperCode[SuperAt[k]:SuperAt[k+1]].
-	// The interpreter's code is made of it (LowerFlow).
-	SuperCode []Instr
-	SuperAt   []int32
-
 	// RateCode computes the stocks' rates into the slots from DyLo, one
 	// block per stock (RateBlocks), the blocks of an array's elements
 	// together; FastRates is it with the runs as vector instructions and
@@ -189,22 +183,18 @@ func WalkBlocks(n int, runs []Loop, keep func(k int) bool, loop func(r *Loop) bo
 // LowerFlow returns the interpreter's code computing the flow variables
 // keep selects (by their index in FlowVars; all when keep is nil), in
 // FlowCode's order, with runs of array elements as vector instructions
-// when keep selects the whole run, and the other blocks with their
-// superinstructions (SuperCode).
+// when keep selects the whole run, and superinstructions (Superize).
 func (p *Program) LowerFlow(keep func(k int) bool) []Instr {
-	var out []Instr
+	// A run's vector instructions are fewer than its blocks' code.
+	out := make([]Instr, 0, len(p.FlowCode))
 	WalkBlocks(len(p.FlowVars), p.FlowRuns, keep, func(r *Loop) bool {
 		out = append(out, r.Vec...)
 		return true
 	}, func(k int) {
-		if p.SuperAt != nil {
-			out = append(out, p.SuperCode[p.SuperAt[k]:p.SuperAt[k+1]]...)
-			return
-		}
 		v := p.Vars[p.FlowVars[k]]
 		out = append(out, p.FlowCode[v.CodeLo:v.CodeHi]...)
 	})
-	return out
+	return Superize(out)
 }
 
 // Need is what the flow code of a run must compute of a variable.

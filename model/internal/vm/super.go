@@ -7,12 +7,12 @@ package vm
 // register instead of loading it back. So a superinstruction computes
 // exactly what its parts do, one by one.
 //
-// In code, superinstruction OpSuper + k takes Supers[k].Words
-// consecutive instructions (the first with Op OpSuper + k, the others
-// OpExt): their fields Dst, A, B and C, word after word, hold the parts'
-// fields in the order of Fields, every field of every part but the
-// linked operands. PackSuper writes them and UnpackSuper reads them
-// back.
+// Superize writes them into code. In code, superinstruction OpSuper + k
+// takes Supers[k].Words consecutive instructions (the first with Op
+// OpSuper + k, the others OpExt): their fields Dst, A, B and C, word
+// after word, hold the parts' fields in the order of Fields, every field
+// of every part but the linked operands. PackSuper writes them and
+// UnpackSuper reads them back.
 type Super struct {
 	Parts  []Opcode
 	Links  []Link
@@ -75,6 +75,45 @@ func PackSuper(code []Instr, k int, parts []Instr) []Instr {
 		setField(&code[lo+q/4], int8(q%4), Fields(&parts[pf[0]])[pf[1]])
 	}
 	return code
+}
+
+// Superize rewrites code in place, runs of instructions that are a
+// superinstruction's parts, with its links, written as that
+// superinstruction, and returns the code, shortened. Of the ways to
+// write it, it takes one with the fewest instructions to dispatch. Any
+// code may be superized, since a superinstruction runs its parts exactly
+// as written; the code must hold no superinstruction already.
+func Superize(code []Instr) []Instr {
+	n := len(code)
+	// cost[i] is the fewest dispatches that run code[i:], taking
+	// superinstruction pick[i] first, or code[i] alone when it is -1.
+	cost := make([]int32, 2*(n+1))
+	cost, pick := cost[:n+1], cost[n+1:]
+	for i := n - 1; i >= 0; i-- {
+		cost[i], pick[i] = 1+cost[i+1], -1
+		for _, k := range superFirst[code[i].Op] {
+			m := len(Supers[k].Parts)
+			if i+m <= n && 1+cost[i+m] < cost[i] && Supers[k].Linked(code[i:i+m]) {
+				cost[i], pick[i] = 1+cost[i+m], int32(k)
+			}
+		}
+	}
+	out := code[:0]
+	for i := 0; i < n; {
+		k := int(pick[i])
+		if k < 0 {
+			out = append(out, code[i])
+			i++
+			continue
+		}
+		// The parts first, since the superinstruction's words may
+		// overwrite them.
+		var parts [maxParts]Instr
+		m := copy(parts[:], code[i:i+len(Supers[k].Parts)])
+		out = PackSuper(out, k, parts[:m])
+		i += m
+	}
+	return out
 }
 
 // UnpackSuper returns the parts of the superinstruction at the start of

@@ -11,8 +11,9 @@ import (
 // one, bit for bit over every slot, on random operands: operands that
 // are other parts' slots, lookups inside and outside their last segment
 // (so that Exec resumes a superinstruction at a part), zeros, infinities
-// and NaN. It also checks that packing and unpacking give the parts
-// back, and that Linked refuses parts whose links do not hold.
+// and NaN; and that it allocates nothing. It also checks that packing and
+// unpacking give the parts back, and that Linked refuses parts whose
+// links do not hold.
 func TestSupers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	tables := []Table{
@@ -73,6 +74,12 @@ func TestSupers(t *testing.T) {
 					}
 				}
 			}
+			// Tables without a last segment send every lookup to the
+			// call, and the superinstruction to its resumption, which
+			// allocates nothing.
+			if allocs := testing.AllocsPerRun(5, func() { Exec(code, got, tables, nil) }); allocs != 0 {
+				t.Fatalf("%v allocates %v times a run", op, allocs)
+			}
 			checked++
 		}
 		// A part in between that writes a linked slot breaks the link.
@@ -95,5 +102,82 @@ func TestSupers(t *testing.T) {
 				t.Errorf("%v: links %v, whose part %d overwrites part %d's result", op, parts, l.From+1, l.From)
 			}
 		}
+	}
+}
+
+// TestSuperize checks that superized code computes bit for bit what the
+// code did, on random runs of the instructions superinstructions are made
+// of over a few slots (so that links often hold, and often do not), and
+// that it takes the fewest dispatches: a flow's mul, lookup and mulmul
+// after a lookup are two, not the lookup and mul, then the lookup, then
+// the mulmul.
+func TestSuperize(t *testing.T) {
+	tables := []Table{
+		{Xs: []float64{0, 1, 2, 4}, Ys: []float64{1, 3, 2, 8}},
+		{Xs: []float64{-1, 1}, Ys: []float64{5, -5}},
+	}
+	flow := []Instr{
+		{Op: OpLookup, Dst: 5, A: 6, B: 0},
+		{Op: OpMul, Dst: 20, A: 7, B: 8},
+		{Op: OpLookup, Dst: 21, A: 9, B: 1},
+		{Op: OpFused + 28, Dst: 10, A: 20, B: 21, C: 11},
+	}
+	got := Superize(slices.Clone(flow))
+	var ops []string
+	for i := 0; i < len(got); {
+		_, w := UnpackSuper(got[i:])
+		ops = append(ops, got[i].Op.String())
+		i += w
+	}
+	if want := []string{"lookup", "mul+lookup+mulmul"}; !slices.Equal(ops, want) {
+		t.Errorf("superized %v, want %v", ops, want)
+	}
+
+	var pool []Opcode
+	for _, s := range Supers {
+		pool = append(pool, s.Parts...)
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	supers := 0
+	for range 2000 {
+		code := make([]Instr, 1+rng.IntN(12))
+		for k := range code {
+			op := pool[rng.IntN(len(pool))]
+			in := Instr{Op: op, Dst: int32(NumFixedSlots + rng.IntN(6))}
+			slot, lit := SlotFields(op)
+			for f := 1; f < 4; f++ {
+				switch {
+				case lit[f]:
+					setField(&in, int8(f), int32(rng.IntN(len(tables))))
+				case slot[f]:
+					setField(&in, int8(f), int32(rng.IntN(NumFixedSlots+6)))
+				}
+			}
+			code[k] = in
+		}
+		v := make([]float64, NumFixedSlots+6)
+		for i := range v {
+			v[i] = rng.Float64()*6 - 2
+		}
+		want, got := slices.Clone(v), slices.Clone(v)
+		wt, gt := Cached(tables), Cached(tables)
+		sup := Superize(slices.Clone(code))
+		for _, in := range sup {
+			if _, ok := SuperOf(in.Op); ok {
+				supers++
+			}
+		}
+		for range 2 {
+			Exec(code, want, wt, nil)
+			Exec(sup, got, gt, nil)
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+					t.Fatalf("%v superized as %v: slot %d is %v, the code gives %v", code, sup, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	if supers < 1000 {
+		t.Errorf("only %d superinstructions in all", supers)
 	}
 }
