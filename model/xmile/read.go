@@ -723,6 +723,11 @@ func (r *reader) build(x *xvar) {
 		if q := n.child("queue"); q != nil && !falseFlag(r.doc.str(q)) {
 			r.checkQueue(x, v, q)
 		}
+		for _, c := range n.children {
+			if c.name == "oven" && !falseFlag(r.doc.str(c)) {
+				r.errorf(c.start, v.Key, "stock %q is an oven; stockflow does not run ovens (their filling, cooking and unloading)", x.sc.path+x.raw)
+			}
+		}
 		v.Eq = r.varEq(x, v, "initial", "")
 		if c := n.child("conveyor"); c != nil {
 			r.checkConveyor(x, v, c)

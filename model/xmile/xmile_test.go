@@ -235,6 +235,7 @@ var badCases = []struct {
 	{"queue feeding a conveyor with an inflow limit", doc("", `<stock name="q"><eqn>0</eqn><outflow>a</outflow><queue/></stock><flow name="a"/>
 <stock name="c"><eqn>0</eqn><inflow>a</inflow><conveyor one_at_a_time="false"><len>1</len><in_limit>2</in_limit></conveyor></stock>`), 5, 29, `has no <in_limit> and starts empty`},
 	{"size of a queue", doc("", `<stock name="q"><eqn>0</eqn><queue/></stock><aux name="n"><eqn>1 + SIZE(q)</eqn></aux>`), 5, 68, `SIZE(q): the number of batches in queue "q" is not supported`},
+	{"oven", doc("", `<stock name="o"><eqn>0</eqn><isee:oven/></stock>`), 5, 29, `stock "o" is an oven; stockflow does not run ovens`},
 	{"queue and conveyor", doc("", `<stock name="q"><eqn>0</eqn><queue/><conveyor><len>1</len></conveyor></stock>`), 5, 37, `stock "q" is both a queue and a conveyor`},
 	{"range min above max", doc("", `<aux name="a"><eqn>TIME</eqn><range min="2" max="1"/></aux>`), 5, 30, "<range min=2 max=1>: min is greater than max"},
 	{"range not a number", doc("", `<aux name="a"><eqn>TIME</eqn><range min="low"/></aux>`), 5, 30, `<range min="low">: expected a number`},
