@@ -17,8 +17,9 @@ func falseFlag(text string) bool {
 
 // checkConveyor refuses the parts of a conveyor that stockflow does not
 // run: everything but its transit time <len>, its <capacity> and
-// <in_limit>, and linear leakage flows (docs/xmile.md, Conveyors), and
-// more than one outflow that is not a leak.
+// <in_limit>, linear leakage flows, the flags that concern a queue
+// upstream, and discreteness where it changes nothing (docs/xmile.md,
+// Conveyors); and more than one outflow that is not a leak.
 func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 	name := x.sc.path + x.raw
 	if c.child("len") == nil {
@@ -28,20 +29,16 @@ func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 		if o.prefix != "" || o.name == "len" || o.name == "capacity" || o.name == "in_limit" {
 			continue
 		}
-		if o.name == "batch_integrity" || o.name == "one_at_a_time" {
-			continue // they concern a queue upstream, which checkQueue refuses
-		}
-		if o.name == "discrete" && (falseFlag(r.doc.str(o)) || discreteAlike(r, x)) {
-			continue
-		}
-		if o.name == "exponential_leak" && falseFlag(r.doc.str(o)) {
-			continue
-		}
-		if o.name == "discrete" {
+		switch {
+		case o.name == "batch_integrity" || o.name == "one_at_a_time":
+			// They concern a queue upstream; takesAll reads them.
+		case o.name == "discrete" && (falseFlag(r.doc.str(o)) || discreteAlike(r, x)):
+		case o.name == "exponential_leak" && falseFlag(r.doc.str(o)):
+		case o.name == "discrete":
 			r.errorf(o.start, v.Key, "conveyor %q: <discrete> is not supported for a conveyor that starts with contents or has an <in_limit> (a discrete conveyor places its initial contents and fills its inflow limit by whole time units)", name)
-			continue
+		default:
+			r.errorf(o.start, v.Key, "conveyor %q: <%s> is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling or exponential leakage", name, o.name)
 		}
-		r.errorf(o.start, v.Key, "conveyor %q: <%s> is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling, exponential leakage or discrete batches", name, o.name)
 	}
 	// The XMILE specification writes the flags as attributes.
 	for _, a := range []string{"discrete", "exponential_leak"} {
@@ -51,7 +48,7 @@ func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 		case a == "discrete" && !discreteAlike(r, x):
 			r.errorf(c.start, v.Key, "conveyor %q: discrete=%q is not supported for a conveyor that starts with contents or has an <in_limit> (a discrete conveyor places its initial contents and fills its inflow limit by whole time units)", name, text)
 		case a == "exponential_leak":
-			r.errorf(c.start, v.Key, "conveyor %q: %s=%q is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling, exponential leakage or discrete batches", name, a, text)
+			r.errorf(c.start, v.Key, "conveyor %q: %s=%q is not supported; stockflow runs a conveyor as a pipeline delay of its inflows by <len>, with linear leakage, capacity and inflow limit, without arrest, transit-time sampling or exponential leakage", name, a, text)
 		}
 	}
 	main := 0
