@@ -569,7 +569,7 @@ func arity(key string) (int, int, bool) {
 		return 3, 3, true
 	case "smooth3":
 		return 2, 2, true
-	case "delay n", "smooth n", "pulse train":
+	case "delay n", "smooth n", "pulse train", "delay material":
 		return 4, 4, true
 	case "min", "max":
 		return 2, 2, true
@@ -608,7 +608,7 @@ func unsupported(n *node) string {
 			"as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl"
 	case n.key == "a function of":
 		return "A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation"
-	case n.key == "delay material", n.key == "delay conveyor", n.key == "queue fifo", n.key == "queue lifo":
+	case n.key == "delay conveyor", n.key == "queue fifo", n.key == "queue lifo":
 		return "unsupported function " + name + " (Vensim's conveyors and queues are not implemented): use DELAY FIXED for a pipeline delay, or DELAY N"
 	}
 	return "unsupported function " + name
@@ -738,6 +738,16 @@ func (c *ctx) call(n *node) {
 		c.write(")", p)
 	case "smooth3":
 		c.fn("smooth3", p, a...)
+	case "delay material":
+		// DELAY MATERIAL(input, delay time, initial, missval) is DELAY
+		// FIXED when the delay time cannot change (Vensim's help); missval
+		// only fills gaps a lengthening delay leaves.
+		if !c.fixed(a[1], 0) {
+			c.fail(a[1].pos, "DELAY MATERIAL with a delay time that can change during the run is not implemented (Vensim's conveyors and queues are not); with a constant delay time it is DELAY FIXED")
+			c.write("0", p)
+			return
+		}
+		c.fn("delay", p, a[0], a[1], a[2])
 	case "sample if true":
 		c.write("if_then_else(", p)
 		c.emit(a[0], 0, false)
@@ -883,6 +893,34 @@ func (c *ctx) prev(x *node) {
 	c.write("previous(", x.pos)
 	c.emit(x, 0, false)
 	c.write(")", x.pos)
+}
+
+// fixed reports whether x cannot change during the run: numbers, the
+// control variables but Time, and scalar constants and equations of
+// them.
+func (c *ctx) fixed(x *node, depth int) bool {
+	if x == nil || depth > 100 {
+		return false
+	}
+	switch x.kind {
+	case nNum:
+		return true
+	case nParen, nUnary:
+		return c.fixed(x.x, depth+1)
+	case nBinary:
+		return c.fixed(x.x, depth+1) && c.fixed(x.y, depth+1)
+	case nRef:
+		switch x.key {
+		case "initial time", "final time", "time step", "saveper":
+			return true
+		}
+		v := c.r.vars[x.key]
+		if v == nil || len(v.dims) > 0 || len(v.defs) != 1 || v.defs[0].kind != dEq || v.stock {
+			return false
+		}
+		return c.fixed(v.defs[0].rhs, depth+1)
+	}
+	return false
 }
 
 // initValue evaluates x at the start time, when it depends only on
