@@ -153,3 +153,26 @@ func TestRandomDistributions(t *testing.T) {
 		t.Errorf("RANDOM EXPONENTIAL clipped to [2.5, 4]: %d draws at 2.5, %d at 4; want some at each", lo, hi)
 	}
 }
+
+// TestRandomStreams checks that the RANDOM calls that name one seed draw
+// independently, as the calls of one stream do in Vensim: the elements
+// of an arrayed variable and two calls in one equation differ at every
+// step, and a second run repeats the first.
+func TestRandomStreams(t *testing.T) {
+	const ctl = "r: a, b ~~|\nINITIAL TIME = 0 ~~|\nFINAL TIME = 50 ~~|\nTIME STEP = 1 ~~|\n"
+	src := "x[r] = RANDOM UNIFORM(0, 1, 4) ~~|\ny = RANDOM UNIFORM(0, 1, 4) - RANDOM UNIFORM(0, 1, 4) ~~|\n" + ctl
+	xa, xb := runMdl(t, src, "x[a]"), runMdl(t, src, "x[b]")
+	y := runMdl(t, src, "y")
+	again := runMdl(t, src, "x[a]")
+	for i := range xa {
+		if xa[i] == xb[i] {
+			t.Errorf("step %d: x[a] = x[b] = %v; the elements draw the same numbers", i, xa[i])
+		}
+		if y[i] == 0 {
+			t.Errorf("step %d: two calls with seed 4 in one equation drew the same number", i)
+		}
+		if again[i] != xa[i] {
+			t.Errorf("step %d: a second run drew %v, the first %v", i, again[i], xa[i])
+		}
+	}
+}

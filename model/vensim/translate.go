@@ -2,6 +2,7 @@ package vensim
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strconv"
@@ -29,6 +30,7 @@ type ctx struct {
 	extra []*decl.Var
 	rate  decl.Equation
 	bad   bool
+	nRand int // the RANDOM calls written so far (see seed)
 }
 
 // write appends s, made at offset off of the entry's equation.
@@ -764,7 +766,8 @@ func (c *ctx) call(n *node) {
 		c.tmpl(p, "max(", a[0], ", min(", a[1], ", poisson(", a[2], ", ", a[5], ") * ", a[4], " + ", a[3], "))")
 	case "random 0 1":
 		// Vensim's obsolete RANDOM 0 1(): RANDOM UNIFORM(0, 1, 0).
-		c.write("random(0, 1, 0)", p)
+		c.write("random(0, 1, "+strconv.FormatFloat(streamSeed(0, c.self, c.nRand), 'g', -1, 64)+")", p)
+		c.nRand++
 	case "random weibull":
 		// RANDOM WEIBULL(min, max, shape, shift, stretch, seed): a Weibull
 		// draw of that shape scaled to mean 1 (scale 1/Γ(1 + 1/shape)),
@@ -838,17 +841,38 @@ func (c *ctx) randomTriangular(n *node, a []*node) {
 // number node: Vensim takes it once, at the start, so an expression is
 // evaluated there (over constants and the control variables). A seed
 // that is not known at the start is an error, and seed returns nil.
+//
+// The number given to stockflow is not the seed itself but one derived
+// from it, the name of what is defined (element included) and the call's
+// place among the RANDOM calls of its equation (streamSeed): stockflow
+// gives each seed a sequence of its own, where Vensim draws every call
+// that names one stream ID from that stream in turn, so the elements of
+// an arrayed variable, two variables, or two calls in one equation that
+// name one seed get independent draws in both, not equal ones.
 func (c *ctx) seed(n *node) *node {
 	x := n.args[len(n.args)-1]
-	if x.kind == nNum {
-		return x
+	v := x.num
+	if x.kind != nNum {
+		var ok bool
+		v, ok = c.initValue(x, 0)
+		if !ok {
+			c.fail(x.pos, "the seed of %s must be known at the start (a number, or an expression of constants)", strings.ToUpper(n.text))
+			return nil
+		}
 	}
-	v, ok := c.initValue(x, 0)
-	if !ok {
-		c.fail(x.pos, "the seed of %s must be known at the start (a number, or an expression of constants)", strings.ToUpper(n.text))
-		return nil
-	}
-	return &node{kind: nNum, pos: x.pos, num: v, text: strconv.FormatFloat(v, 'g', -1, 64)}
+	s := streamSeed(v, c.self, c.nRand)
+	c.nRand++
+	return &node{kind: nNum, pos: x.pos, num: s, text: strconv.FormatFloat(s, 'g', -1, 64)}
+}
+
+// streamSeed derives the seed stockflow uses for the k-th RANDOM call
+// (from 0) in the equation of self that gives Vensim's seed: the first 52
+// bits of the FNV-1a hash of the three, a whole number a float64 holds
+// exactly.
+func streamSeed(seed float64, self string, k int) float64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s|%s|%d", strconv.FormatFloat(seed, 'g', -1, 64), self, k)
+	return float64(h.Sum64() >> 12)
 }
 
 // delayN writes Vensim's DELAY N(in, T, init, n) of order n: stages
