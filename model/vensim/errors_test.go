@@ -111,6 +111,11 @@ func TestErrors(t *testing.T) {
 			"m.mdl:1:9: x: SINTEG must be the whole equation of a stock",
 		},
 		{
+			"LOOKUP SLOPE mode",
+			"t((0,0),(1,1)) ~~|\nx = LOOKUP SLOPE(t, 0.5, 2) ~~|\n",
+			"m.mdl:2:26: x: LOOKUP SLOPE: the mode must be 0 (0 outside the table), 1 (the nearest segment's slope) or -1 (:NA: outside), written as a number",
+		},
+		{
 			"A FUNCTION OF",
 			"x = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n",
 			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",

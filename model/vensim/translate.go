@@ -563,7 +563,7 @@ func arity(key string) (int, int, bool) {
 	case "modulo", "zidz", "step", "log", "power", "quantum", "pulse", "active initial", "smooth", "delay1", "delay3",
 		"lookup extrapolate", "lookup forward", "lookup backward", "lookup invert":
 		return 2, 2, true
-	case "lookup area":
+	case "lookup area", "lookup slope":
 		return 3, 3, true
 	case "xidz", "if then else", "delay fixed", "delay1i", "delay3i", "smoothi", "smooth3i", "trend", "forecast", "sample if true", "random uniform":
 		return 3, 3, true
@@ -780,7 +780,7 @@ func (c *ctx) call(n *node) {
 		// RANDOM EXPONENTIAL(min, max, shift, stretch, seed): an
 		// exponential draw of mean 1 times stretch plus shift, clipped.
 		c.tmpl(p, "max(", a[0], ", min(", a[1], ", exprnd(1, ", a[4], ") * ", a[3], " + ", a[2], "))")
-	case "lookup extrapolate", "lookup forward", "lookup backward", "lookup invert", "lookup area":
+	case "lookup extrapolate", "lookup forward", "lookup backward", "lookup invert", "lookup area", "lookup slope":
 		c.lookupCall(n)
 	case "sum", "prod", "vmin", "vmax":
 		c.reduce(n)
@@ -1048,6 +1048,9 @@ func (c *ctx) lookupCall(n *node) {
 	case "lookup invert":
 		c.lookupInvert(n, pts)
 		return
+	case "lookup slope":
+		c.lookupSlope(n, pts)
+		return
 	case "lookup area":
 		c.write("(", n.pos)
 		c.lookupIntegral(n.args[2], n.pos, pts)
@@ -1151,6 +1154,98 @@ func (c *ctx) lookupInvert(n *node, pts [][2]float64) {
 		closing++
 	}
 	c.write("("+naValue+")"+strings.Repeat(")", closing), p)
+}
+
+// lookupSlope writes LOOKUP SLOPE(table, x, mode) as Vensim's help
+// describes it: between two points the slope of the segment joining
+// them; at a point the mean of the slopes on either side, or :NA: where
+// the table has several points at that x; outside the table's x, by
+// mode, 0 (as a lookup holds its end values), the slope of the nearest
+// segment (1, as LOOKUP EXTRAPOLATE) or :NA: (−1). At the first and last
+// points the slope outside is the one the mode gives (:NA: for −1). The
+// mode must be a number; the points are sorted by x.
+func (c *ctx) lookupSlope(n *node, pts [][2]float64) {
+	x, mode, p := n.args[1], n.args[2], n.pos
+	m, ok := c.initValue(mode, 0)
+	if !ok || !isConstant(mode) || (m != 0 && m != 1 && m != -1) {
+		c.fail(mode.pos, "LOOKUP SLOPE: the mode must be 0 (0 outside the table), 1 (the nearest segment's slope) or -1 (:NA: outside), written as a number")
+		c.write("0", p)
+		return
+	}
+	na := math.Inf(-1) // a marker for :NA: among the slopes
+	str := func(f float64) string {
+		if f == na {
+			return "(" + naValue + ")"
+		}
+		return num(f)
+	}
+	mean := func(a, b float64) float64 {
+		if a == na || b == na {
+			return na
+		}
+		return (a + b) / 2
+	}
+	// The distinct x of the points, and the slope to the right of each.
+	var xs, right []float64
+	dup := map[float64]bool{}
+	for i, pt := range pts {
+		if i > 0 && pt[0] == pts[i-1][0] {
+			dup[pt[0]] = true
+			continue
+		}
+		xs = append(xs, pt[0])
+		right = append(right, 0)
+	}
+	// ys at each distinct x: the first point's y on its left, the
+	// last's on its right.
+	left := make([]float64, len(xs))
+	j := -1
+	var yl, yr []float64
+	for i, pt := range pts {
+		if i == 0 || pt[0] != pts[i-1][0] {
+			j++
+			yl = append(yl, pt[1])
+			yr = append(yr, pt[1])
+		} else {
+			yr[j] = pt[1]
+		}
+	}
+	for k := 0; k+1 < len(xs); k++ {
+		right[k] = (yl[k+1] - yr[k]) / (xs[k+1] - xs[k])
+	}
+	before, after := 0.0, 0.0
+	switch m {
+	case 1:
+		if len(xs) > 1 {
+			before, after = right[0], right[len(xs)-2]
+		}
+	case -1:
+		before, after = na, na
+	}
+	for k := range xs {
+		if k == 0 {
+			left[k] = before
+		} else {
+			left[k] = right[k-1]
+		}
+	}
+	right[len(xs)-1] = after
+	closing := 0
+	c.tmpl(p, "if_then_else(", x, " < "+num(xs[0])+", "+str(before)+", ")
+	closing++
+	for k := range xs {
+		at := mean(left[k], right[k])
+		if dup[xs[k]] {
+			at = na
+		}
+		c.tmpl(p, "if_then_else(", x, " = "+num(xs[k])+", "+str(at)+", ")
+		closing++
+		if k+1 < len(xs) {
+			c.tmpl(p, "if_then_else(", x, " < "+num(xs[k+1])+", "+str(right[k])+", ")
+			closing++
+		}
+	}
+	c.write(str(after)+strings.Repeat(")", closing), p)
 }
 
 // lookupIntegral writes the integral of a table from its first point to
