@@ -116,6 +116,11 @@ func TestErrors(t *testing.T) {
 			"m.mdl:2:26: x: LOOKUP SLOPE: the mode must be 0 (0 outside the table), 1 (the nearest segment's slope) or -1 (:NA: outside), written as a number",
 		},
 		{
+			"DEPRECIATE STRAIGHTLINE over a varying time",
+			"x = DEPRECIATE STRAIGHTLINE(5, Time, 1, 0) ~~|\n",
+			"m.mdl:1:32: x: DEPRECIATE STRAIGHTLINE: the depreciation time (second argument) must not change during the run (a number, or constants)",
+		},
+		{
 			"A FUNCTION OF",
 			"x = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n",
 			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",

@@ -211,9 +211,16 @@ func (r *reader) addBuiltinMacros() {
 
 // fiscalStep reports whether the fiscal period of a DEPRECIATE
 // STRAIGHTLINE call, its third argument, is TIME STEP, the only one
-// stockflow reads, and reports an error if not.
+// stockflow reads, and its depreciation time is fixed, as Vensim needs
+// it to be (a whole number of fiscal periods), and reports an error if
+// not.
 func (r *reader) fiscalStep(d *def, n *node) bool {
-	fisc, ok := (&ctx{r: r}).initValue(n.args[2], 0)
+	c := &ctx{r: r}
+	if !c.fixed(n.args[1], 0) {
+		r.errorAt(d, n.args[1].pos, "DEPRECIATE STRAIGHTLINE: the depreciation time (second argument) must not change during the run (a number, or constants)")
+		return false
+	}
+	fisc, ok := c.initValue(n.args[2], 0)
 	dt := r.m.Sim.DT
 	if ok && math.Abs(fisc-dt) <= 1e-9*math.Abs(dt) {
 		return true
