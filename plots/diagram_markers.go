@@ -97,17 +97,24 @@ func pinMarkers(ctx context.Context, gv *graphviz.Graphviz, g *graphviz.Graph, d
 			loopVars[e.Tail] = append(loopVars[e.Tail], e.Head)
 		}
 	}
-	placeMarkers(lay.Objects, boxes, loopVars)
+	var links [][2]int
+	for _, e := range lay.Edges {
+		if e.Style != "invis" && e.Tail >= 0 && e.Tail < len(lay.Objects) && e.Head >= 0 && e.Head < len(lay.Objects) {
+			links = append(links, [2]int{e.Tail, e.Head})
+		}
+	}
+	placeMarkers(lay.Objects, boxes, loopVars, links)
 
 	end := bytes.LastIndexByte(dot, '}')
 	if end < 0 {
 		return nil, fmt.Errorf("reading the DOT: no closing brace")
 	}
 	body := dot[:end]
-	// The bowed links of the two-variable loops: their curves go into
-	// their own statements (an edge statement cannot be amended later in
-	// DOT, only repeated, which would draw the link twice).
-	for id, spline := range bowedLinks(lay.Objects, boxes, loopVars) {
+	// The bowed links of the two-variable loops, and the links that would
+	// run straight through a node: their curves go into their own
+	// statements (an edge statement cannot be amended later in DOT, only
+	// repeated, which would draw the link twice).
+	for id, spline := range routeLinks(lay, boxes, loopVars) {
 		attr := []byte("[id=" + dotID(id) + ", ")
 		body = bytes.Replace(body, attr, append(attr, "pos="+dotID(spline)+", "...), 1)
 	}
@@ -128,8 +135,14 @@ func pinMarkers(ctx context.Context, gv *graphviz.Graphviz, g *graphviz.Graph, d
 // variables, or to the nearest spot around it that overlaps no node and
 // no marker placed before it: inside the loop where the loop has three or
 // more variables, on the perpendicular through the middle of the two
-// variables of a two-variable loop.
-func placeMarkers(objs []placedObject, boxes []box, loopVars [][]int) {
+// variables of a two-variable loop. A loop of three or more variables
+// that has no such spot inside it has its marker just outside, at the
+// nearest spot that overlaps nothing.
+//
+// Of the spots inside a loop, the nearest that keeps the marker off the
+// straight lines of the links (between the centres of their ends) is
+// taken first: a link through a marker has to bow out round it.
+func placeMarkers(objs []placedObject, boxes []box, loopVars [][]int, links [][2]int) {
 	var taken []int // the nodes and markers placed so far
 	for i, o := range objs {
 		if !strings.HasPrefix(o.Name, markerPrefix) {
@@ -151,31 +164,54 @@ func placeMarkers(objs []placedObject, boxes []box, loopVars [][]int) {
 		cx /= float64(len(vars))
 		cy /= float64(len(vars))
 		m := boxes[i]
-		free := func(x, y float64) bool {
+		clear := func(x, y float64) bool {
 			c := box{x, y, m.hw, m.hh}
 			for _, j := range taken {
 				if c.overlaps(boxes[j], gap) {
 					return false
 				}
 			}
-			return len(poly) < 3 || insidePolygon(poly, x, y)
+			return true
+		}
+		free := func(x, y float64) bool {
+			return clear(x, y) && (len(poly) < 3 || insidePolygon(poly, x, y))
+		}
+		offLinks := func(x, y float64) bool {
+			r := max(m.hw, m.hh) + linkMargin
+			for _, l := range links {
+				a, b := boxes[l[0]], boxes[l[1]]
+				if segmentDistance([2]float64{x, y}, [2]float64{a.x, a.y}, [2]float64{b.x, b.y}) < r {
+					return false
+				}
+			}
+			return true
 		}
 		best := [2]float64{cx, cy}
 		// The two links of a two-variable loop bow out either side of its
-		// marker (bowedLinks), which sits in the middle. A thin or crossed
+		// marker (routeLinks), which sits in the middle. A thin or crossed
 		// loop may leave no room at the first step's spacing; a finer one
-		// then looks between.
+		// then looks between. A loop too tight to hold its marker has it
+		// beside the loop, at the nearest spot to the centroid that
+		// overlaps nothing: on the centroid it would hide the variables'
+		// names.
 		if len(vars) != 2 {
 		search:
-			for _, step := range []float64{max(m.hw, m.hh) / 3, max(m.hw, m.hh) / 12} {
-				for r := 0; r <= 24*int(max(m.hw, m.hh)/3/step); r++ {
-					n := max(1, 8*r)
-					for k := range n {
-						a := 2 * math.Pi * float64(k) / float64(n)
-						x, y := cx+float64(r)*step*math.Cos(a), cy+float64(r)*step*math.Sin(a)
-						if free(x, y) {
-							best = [2]float64{x, y}
-							break search
+			for _, ok := range []func(x, y float64) bool{
+				func(x, y float64) bool { return free(x, y) && offLinks(x, y) },
+				free,
+				func(x, y float64) bool { return clear(x, y) && offLinks(x, y) },
+				clear,
+			} {
+				for _, step := range []float64{max(m.hw, m.hh) / 3, max(m.hw, m.hh) / 12} {
+					for r := 0; r <= 24*int(max(m.hw, m.hh)/3/step); r++ {
+						n := max(1, 8*r)
+						for k := range n {
+							a := 2 * math.Pi * float64(k) / float64(n)
+							x, y := cx+float64(r)*step*math.Cos(a), cy+float64(r)*step*math.Sin(a)
+							if ok(x, y) {
+								best = [2]float64{x, y}
+								break search
+							}
 						}
 					}
 				}
@@ -184,6 +220,16 @@ func placeMarkers(objs []placedObject, boxes []box, loopVars [][]int) {
 		boxes[i].x, boxes[i].y = best[0], best[1]
 		taken = append(taken, i)
 	}
+}
+
+// segmentDistance returns the distance from p to the segment from a to b.
+func segmentDistance(p, a, b [2]float64) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = min(1, max(0, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
+	}
+	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
 }
 
 // insidePolygon reports whether (x, y) lies inside the polygon poly (by
@@ -212,46 +258,153 @@ func parseInches(s string) float64 {
 // fmtPoint formats a coordinate in points to a hundredth.
 func fmtPoint(x float64) string { return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64) }
 
-// bowedLinks gives the links of each two-variable loop (a marker with two
-// loopVars) their own curves, in Graphviz's spline form for an edge's
-// pos: each link bows out to its left far enough to pass the marker in
-// the middle, so that the two make a ring round it. It returns the curves
-// by the links' DOT ids, "FROM -> TO".
-func bowedLinks(objs []placedObject, boxes []box, loopVars [][]int) map[string]string {
+// linkMargin is the room, in points, that a link routed by routeLinks
+// leaves between itself and a node it passes (the diagram's esep).
+const linkMargin = 4
+
+// routeLinks gives curves, in Graphviz's spline form for an edge's pos,
+// to the links that need one, by the links' DOT ids, "FROM -> TO":
+//
+//   - the links of each two-variable loop (a marker with two loopVars)
+//     bow out to their left far enough to pass the marker in the middle,
+//     so that the two make a ring round it;
+//   - a link whose straight line would run through a node other than its
+//     ends bows out to one side or the other, evenly or nearer one end,
+//     or winds from one side to the other, as little as clears every
+//     node.
+//
+// Graphviz routes the other links, round the nodes when the nodes leave
+// it room; when nodes overlap (a marker may overlap its loop's variables)
+// it draws every link it routes as a straight line, which these stay
+// clear of. A bowed loop link that crosses a node bows out farther; a
+// link for which no bow clears every node is left to Graphviz.
+func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]string {
+	objs := lay.Objects
 	curves := map[string]string{}
+	bowed := map[[2]int]bool{}
 	for i, vars := range loopVars {
 		if len(vars) != 2 {
 			continue
 		}
 		bow := (boxes[i].hw + 6) / 0.75 // a cubic's middle lies 3/4 of the way to its control points
 		for _, ends := range [][2]int{{vars[0], vars[1]}, {vars[1], vars[0]}} {
-			a, b := boxes[ends[0]], boxes[ends[1]]
-			if spline, ok := bowedCurve(a, b, bow); ok {
-				curves[objs[ends[0]].Name+" -> "+objs[ends[1]].Name] = spline
+			bowed[ends] = true
+			id := objs[ends[0]].Name + " -> " + objs[ends[1]].Name
+			for k, f := range []float64{1, 1.5, 2, 3} {
+				c, ok := bowedCurve(boxes[ends[0]], boxes[ends[1]], f*bow)
+				if !ok {
+					break
+				}
+				clear := !c.crosses(objs, boxes, ends[0], ends[1], linkMargin)
+				if k == 0 || clear {
+					curves[id] = c.pos()
+				}
+				if clear {
+					break
+				}
+			}
+		}
+	}
+	for _, e := range lay.Edges {
+		ends := [2]int{e.Tail, e.Head}
+		if e.Style == "invis" || bowed[ends] || e.Tail < 0 || e.Tail >= len(objs) || e.Head < 0 || e.Head >= len(objs) || e.Tail == e.Head {
+			continue
+		}
+		a, b := boxes[e.Tail], boxes[e.Head]
+		straight := linkCurve{c: [4][2]float64{{a.x, a.y}, {a.x + (b.x-a.x)/3, a.y + (b.y-a.y)/3}, {a.x + 2*(b.x-a.x)/3, a.y + 2*(b.y-a.y)/3}, {b.x, b.y}}}
+		straight.tip = straight.c[3]
+		if !straight.crosses(objs, boxes, e.Tail, e.Head, linkMargin) {
+			continue
+		}
+	search:
+		// Clear of every node by linkMargin if it can be, else by less.
+		for _, margin := range []float64{linkMargin, 0} {
+			for k := 1; k <= 16; k++ {
+				bow := float64(k) * 3 * linkMargin
+				// Even, then nearer one end or the other, then winding.
+				for _, bows := range [][2]float64{{bow, bow}, {2 * bow, 0}, {0, 2 * bow}, {bow, -bow}} {
+					for _, side := range []float64{1, -1} {
+						c, ok := skewedCurve(a, b, side*bows[0], side*bows[1])
+						if ok && !c.crosses(objs, boxes, e.Tail, e.Head, margin) {
+							curves[objs[e.Tail].Name+" -> "+objs[e.Head].Name] = c.pos()
+							break search
+						}
+					}
+				}
 			}
 		}
 	}
 	return curves
 }
 
+// linkCurve is a link drawn as a cubic Bézier curve c that ends at the
+// base of its arrowhead, whose tip is tip.
+type linkCurve struct {
+	c   [4][2]float64
+	tip [2]float64
+}
+
+// pos returns the curve as an edge's pos: "e,TIP P0 P1 P2 P3".
+func (l linkCurve) pos() string {
+	pt := func(p [2]float64) string { return fmtPoint(p[0]) + "," + fmtPoint(p[1]) }
+	return "e," + pt(l.tip) + " " + pt(l.c[0]) + " " + pt(l.c[1]) + " " + pt(l.c[2]) + " " + pt(l.c[3])
+}
+
+// crosses reports whether the curve, or its arrowhead, comes within
+// margin points of a node other than its ends, the nodes from and to:
+// within a loop marker's circle or another node's box, widened by the
+// margin.
+func (l linkCurve) crosses(objs []placedObject, boxes []box, from, to int, margin float64) bool {
+	const n = 64
+	for k := 0; k <= n+1; k++ {
+		p := l.tip
+		if k <= n {
+			p = cubicAt(l.c, float64(k)/n)
+		}
+		for j, b := range boxes {
+			if j != from && j != to && inNode(objs[j].Name, b, p, margin) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inNode reports whether p lies within margin of the node name placed at
+// b: a loop marker is a circle, any other node a box.
+func inNode(name string, b box, p [2]float64, margin float64) bool {
+	if strings.HasPrefix(name, markerPrefix) {
+		return math.Hypot(p[0]-b.x, p[1]-b.y) < max(b.hw, b.hh)+margin
+	}
+	return math.Abs(p[0]-b.x) < b.hw+margin && math.Abs(p[1]-b.y) < b.hh+margin
+}
+
 // arrowLength is the length of an arrowhead of arrowsize 1, in points.
 const arrowLength = 10
 
-// bowedCurve returns, as an edge's pos ("e,TIP P0 P1 P2 P3"), the cubic
-// from the box a to the box b that bows to its left by bow points,
-// clipped to the boxes' edges and ending an arrowhead short of b. It
-// reports false when the boxes are too close for such a curve.
-func bowedCurve(a, b box, bow float64) (string, bool) {
+// bowedCurve returns the cubic from the box a to the box b that bows to
+// its left by bow points (to its right if bow is negative), clipped to
+// the boxes' edges and ending an arrowhead short of b. It reports false
+// when the boxes are too close for such a curve.
+func bowedCurve(a, b box, bow float64) (linkCurve, bool) {
+	return skewedCurve(a, b, bow, bow)
+}
+
+// skewedCurve is bowedCurve with the control point a third of the way
+// from a moved bowA points to the left and the one two thirds of the way
+// moved bowB, so that the curve bulges nearer one end, or, with bows of
+// opposite signs, winds from one side to the other.
+func skewedCurve(a, b box, bowA, bowB float64) (linkCurve, bool) {
 	dx, dy := b.x-a.x, b.y-a.y
 	d := math.Hypot(dx, dy)
 	if d == 0 {
-		return "", false
+		return linkCurve{}, false
 	}
 	nx, ny := -dy/d, dx/d
 	c := [4][2]float64{
 		{a.x, a.y},
-		{a.x + dx/3 + bow*nx, a.y + dy/3 + bow*ny},
-		{a.x + 2*dx/3 + bow*nx, a.y + 2*dy/3 + bow*ny},
+		{a.x + dx/3 + bowA*nx, a.y + dy/3 + bowA*ny},
+		{a.x + 2*dx/3 + bowB*nx, a.y + 2*dy/3 + bowB*ny},
 		{b.x, b.y},
 	}
 	inside := func(p [2]float64, q box) bool {
@@ -269,7 +422,7 @@ func bowedCurve(a, b box, bow float64) (string, bool) {
 		}
 	}
 	if t0 < 0 || t1 <= t0 {
-		return "", false
+		return linkCurve{}, false
 	}
 	tip := cubicAt(c, t1)
 	t2 := t1
@@ -281,11 +434,9 @@ func bowedCurve(a, b box, bow float64) (string, bool) {
 		}
 	}
 	if t2 <= t0 {
-		return "", false
+		return linkCurve{}, false
 	}
-	s := cubicPart(c, t0, t2)
-	pt := func(p [2]float64) string { return fmtPoint(p[0]) + "," + fmtPoint(p[1]) }
-	return "e," + pt(tip) + " " + pt(s[0]) + " " + pt(s[1]) + " " + pt(s[2]) + " " + pt(s[3]), true
+	return linkCurve{c: cubicPart(c, t0, t2), tip: tip}, true
 }
 
 // cubicAt returns the point of the cubic Bézier curve c at t.

