@@ -188,13 +188,31 @@ func placeMarkers(objs []placedObject, boxes []box, loopVars [][]int, links [][2
 		}
 		best := [2]float64{cx, cy}
 		// The two links of a two-variable loop bow out either side of its
-		// marker (routeLinks), which sits in the middle. A thin or crossed
-		// loop may leave no room at the first step's spacing; a finer one
-		// then looks between. A loop too tight to hold its marker has it
-		// beside the loop, at the nearest spot to the centroid that
-		// overlaps nothing: on the centroid it would hide the variables'
-		// names.
-		if len(vars) != 2 {
+		// marker (routeLinks), which sits in the middle or, when that
+		// would overlap a node (the two variables are close), at the
+		// nearest spot on the perpendicular through the middle that does
+		// not. A thin or crossed loop may leave no room at the first
+		// step's spacing; a finer one then looks between. A loop too
+		// tight to hold its marker has it beside the loop, at the nearest
+		// spot to the centroid that overlaps nothing: on the centroid it
+		// would hide the variables' names.
+		if len(vars) == 2 {
+			a, b := boxes[vars[0]], boxes[vars[1]]
+			if d := math.Hypot(b.x-a.x, b.y-a.y); d > 0 {
+				nx, ny := -(b.y-a.y)/d, (b.x-a.x)/d
+				step := max(m.hw, m.hh) / 6
+			along:
+				for k := 0; k <= 48; k++ {
+					for _, side := range []float64{1, -1} {
+						x, y := cx+side*float64(k)*step*nx, cy+side*float64(k)*step*ny
+						if clear(x, y) {
+							best = [2]float64{x, y}
+							break along
+						}
+					}
+				}
+			}
+		} else {
 		search:
 			for _, ok := range []func(x, y float64) bool{
 				func(x, y float64) bool { return free(x, y) && offLinks(x, y) },
@@ -266,8 +284,8 @@ const linkMargin = 4
 // to the links that need one, by the links' DOT ids, "FROM -> TO":
 //
 //   - the links of each two-variable loop (a marker with two loopVars)
-//     bow out to their left far enough to pass the marker in the middle,
-//     so that the two make a ring round it;
+//     make a ring round its marker, which is in the middle between the
+//     two variables or to one side;
 //   - a link whose straight line would run through a node other than its
 //     ends bows out to one side or the other, evenly or nearer one end,
 //     or winds from one side to the other, as little as clears every
@@ -286,12 +304,31 @@ func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]strin
 		if len(vars) != 2 {
 			continue
 		}
-		bow := (boxes[i].hw + 6) / 0.75 // a cubic's middle lies 3/4 of the way to its control points
-		for _, ends := range [][2]int{{vars[0], vars[1]}, {vars[1], vars[0]}} {
+		// The marker lies h points to the left of the first variable's
+		// link to the second (placeMarkers puts it on the perpendicular
+		// through their middle): that link passes beyond it, the other
+		// between it and the line between the variables, or beyond it on
+		// the other side when it is in the middle, so that the two make a
+		// ring round it. A cubic's middle lies 3/4 of the way to its
+		// control points.
+		a, b, m := boxes[vars[0]], boxes[vars[1]], boxes[i]
+		d := math.Hypot(b.x-a.x, b.y-a.y)
+		if d == 0 {
+			continue
+		}
+		h := ((m.x-(a.x+b.x)/2)*-(b.y-a.y) + (m.y-(a.y+b.y)/2)*(b.x-a.x)) / d
+		room := max(m.hw, m.hh) + 6
+		bows := [2]float64{(h + room) / 0.75, (room - h) / 0.75}
+		for n, ends := range [][2]int{{vars[0], vars[1]}, {vars[1], vars[0]}} {
 			bowed[ends] = true
 			id := objs[ends[0]].Name + " -> " + objs[ends[1]].Name
+			// Round a marker off the middle, wide enough for it.
+			spread := d / 6
+			if n == 0 && h != 0 {
+				spread = max(spread, 1.2*room)
+			}
 			for k, f := range []float64{1, 1.5, 2, 3} {
-				c, ok := bowedCurve(boxes[ends[0]], boxes[ends[1]], f*bow)
+				c, ok := spreadCurve(boxes[ends[0]], boxes[ends[1]], f*bows[n], f*bows[n], spread)
 				if !ok {
 					break
 				}
@@ -395,16 +432,26 @@ func bowedCurve(a, b box, bow float64) (linkCurve, bool) {
 // moved bowB, so that the curve bulges nearer one end, or, with bows of
 // opposite signs, winds from one side to the other.
 func skewedCurve(a, b box, bowA, bowB float64) (linkCurve, bool) {
+	return spreadCurve(a, b, bowA, bowB, math.Hypot(b.x-a.x, b.y-a.y)/6)
+}
+
+// spreadCurve is skewedCurve with the control points spread points
+// before and after the middle of the line from a to b (skewedCurve's
+// are a sixth of the line's length), so that a curve round something
+// wide between two close boxes swings wide enough.
+func spreadCurve(a, b box, bowA, bowB, spread float64) (linkCurve, bool) {
 	dx, dy := b.x-a.x, b.y-a.y
 	d := math.Hypot(dx, dy)
 	if d == 0 {
 		return linkCurve{}, false
 	}
 	nx, ny := -dy/d, dx/d
+	tx, ty := dx/d, dy/d
+	mx, my := (a.x+b.x)/2, (a.y+b.y)/2
 	c := [4][2]float64{
 		{a.x, a.y},
-		{a.x + dx/3 + bowA*nx, a.y + dy/3 + bowA*ny},
-		{a.x + 2*dx/3 + bowB*nx, a.y + 2*dy/3 + bowB*ny},
+		{mx - spread*tx + bowA*nx, my - spread*ty + bowA*ny},
+		{mx + spread*tx + bowB*nx, my + spread*ty + bowB*ny},
 		{b.x, b.y},
 	}
 	inside := func(p [2]float64, q box) bool {
