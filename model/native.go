@@ -56,6 +56,18 @@ func (k *Kernel) Flow(i int, v []float64) { vm.Exec(k.p.FlowCode[i:i+1], v, k.ta
 // Lookup returns the value of the model's lookup table i at x.
 func (k *Kernel) Lookup(i int, x float64) float64 { return k.tables[i].At(x) }
 
+// Segment is the segment of a lookup table that its last reading fell in:
+// from (X0, Y0) to (X1, Y0+DY), DX being X1-X0. For x strictly between X0
+// and X1 the table's value is Y0 + (x-X0)*DY/DX, bit for bit what Lookup
+// returns.
+type Segment = vm.Segment
+
+// Last returns the segment of the last reading of the model's lookup
+// table i, for a table read linearly between at least two points (nil
+// for the others). Generated code tries it before calling Lookup, which
+// moves it.
+func (k *Kernel) Last(i int) *Segment { return k.tables[i].Last }
+
 // Xs returns the x of the points of the model's lookup table i, for
 // Interp. Do not modify them.
 func (k *Kernel) Xs(i int) []float64 { return k.tables[i].Xs }

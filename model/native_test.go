@@ -194,3 +194,71 @@ func flat(ps [][2]float64) []float64 {
 	}
 	return xs
 }
+
+// TestGenerateGoTemps checks that generated code keeps temporaries in
+// locals: it writes a temporary's slot only where code later in the same
+// function reads the slot (in the next chunk), and never reads a
+// temporary's slot that its function (its chunks before) did not write. Each aux here is
+// three instructions, the first two into temporaries, so that chunk ends
+// fall between an aux's instructions.
+func TestGenerateGoTemps(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("[sim]\nstop = 1\ndt = 0.5\n[stocks.s]\ninitial = 1\ninflows = [\"f\"]\n[flows.f]\neq = \"a0 / 1000\"\n[aux.a0]\neq = \"effect(s) * 2\"\n")
+	src.WriteString("[lookups.effect]\npoints = [[0, 1], [1, 2], [2, 2.5], [3, 2.6], [4, 2.6]]\n")
+	const n = 3000
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&src, "[aux.a%d]\neq = \"exp(a%d * 0.5) * sqrt(s + %d)\"\n", i, i-1, i)
+	}
+	m := mustParse(t, src.String())
+	var b bytes.Buffer
+	if err := m.GenerateGo(&b, "temps", "m.toml", []byte(src.String())); err != nil {
+		t.Fatal(err)
+	}
+	p := m.prog
+	if p.DyLo-p.TempLo < 1 {
+		t.Fatal("the model has no temporaries")
+	}
+	slot := regexp.MustCompile(`v\[(\d+)\]`)
+	stores, reads, funcs := 0, 0, 0
+	var stored map[int]bool
+	fn := ""
+	for _, line := range strings.Split(b.String(), "\n") {
+		if name, ok := strings.CutPrefix(line, "func "); ok {
+			// The chunks of a function, name1, name2, ..., are one.
+			name, _, _ = strings.Cut(name, "(")
+			if name = strings.TrimRight(name, "0123456789"); name != fn {
+				fn, stored = name, map[int]bool{}
+				funcs++
+			}
+			continue
+		}
+		lhs, rhs, assign := strings.Cut(line, " = ")
+		if !assign {
+			rhs = line
+		}
+		for _, sm := range slot.FindAllStringSubmatch(rhs, -1) {
+			s, _ := strconv.Atoi(sm[1])
+			if s >= int(p.TempLo) && s < int(p.DyLo) {
+				reads++
+				if !stored[s] {
+					t.Errorf("%q reads temporary slot %d, which its function did not write", strings.TrimSpace(line), s)
+				}
+			}
+		}
+		if sm := slot.FindStringSubmatch(lhs); assign && sm != nil && strings.TrimSpace(lhs) == sm[0] {
+			if s, _ := strconv.Atoi(sm[1]); s >= int(p.TempLo) && s < int(p.DyLo) {
+				stored[s] = true
+				stores++
+			}
+		}
+	}
+	// Two temporaries an aux, 6,000 in all; the slot is written only
+	// where a chunk ends between an aux's instructions, a few times.
+	if stores == 0 || stores > 20 || reads == 0 {
+		t.Errorf("%d writes of temporaries' slots and %d reads of them, want a few of each (chunk ends) in %d functions", stores, reads, funcs)
+	}
+	// The lookup of five points tries its last segment, then searches.
+	if got := strings.Count(b.String(), "k.Last(0)"); got != 2 {
+		t.Errorf("the lookup tries its last segment (Kernel.Last) %d times, want 2 (init and flow)", got)
+	}
+}

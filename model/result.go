@@ -75,17 +75,41 @@ func newResult(names []string, capacity int, method string, index map[string]int
 	return r
 }
 
+// slotRun is a run of outputs in consecutive slots: outputs k to k+n-1
+// are in slots s to s+n-1.
+type slotRun struct{ k, s, n int32 }
+
+// slotRuns returns the outputs in slots as runs of consecutive slots.
+// A run's default outputs, its stocks, flows and aux in the order of
+// their declaration, mostly are: recording them run by run reads the
+// slots in order, with no slot number to load for each value.
+func slotRuns(slots []int32) []slotRun {
+	var runs []slotRun
+	for k, s := range slots {
+		if n := len(runs); n > 0 && runs[n-1].s+runs[n-1].n == s {
+			runs[n-1].n++
+			continue
+		}
+		runs = append(runs, slotRun{k: int32(k), s: s, n: 1})
+	}
+	return runs
+}
+
 // add records the values at time t of the outputs, which are in the
-// slots of v.
-func (r *Result) add(t float64, v []float64, slots []int32) {
+// slots of v that runs give.
+func (r *Result) add(t float64, v []float64, runs []slotRun) {
 	n := len(r.Times)
 	if n == r.stride {
 		r.grow()
 	}
 	r.Times = append(r.Times, t)
 	vals, c := r.vals, r.stride
-	for k, s := range slots {
-		vals[k*c+n] = v[s]
+	for _, ru := range runs {
+		i := int(ru.k)*c + n
+		for _, x := range v[ru.s : ru.s+ru.n] {
+			vals[i] = x
+			i += c
+		}
 	}
 }
 

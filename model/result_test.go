@@ -167,14 +167,17 @@ func TestReuse(t *testing.T) {
 // TestResultGrows checks that a result that gets more save points than it
 // made room for keeps every value.
 func TestResultGrows(t *testing.T) {
-	r := newResult([]string{"a", "b", "c"}, 2, "euler", nil, nil)
-	v := []float64{0, 0, 0, 0}
-	slots := []int32{3, 1, 2}
-	for i := range 9 {
-		v[1], v[2], v[3] = float64(i), float64(10*i), float64(100*i)
-		r.add(float64(i), v, slots)
+	r := newResult([]string{"a", "b", "c", "d"}, 2, "euler", nil, nil)
+	v := []float64{0, 0, 0, 0, 0}
+	runs := slotRuns([]int32{3, 1, 2, 4})
+	if len(runs) != 3 {
+		t.Errorf("slots 3, 1, 2, 4 make %d runs, want 3 (3; 1, 2; 4)", len(runs))
 	}
-	for name, scale := range map[string]float64{"a": 100, "b": 1, "c": 10} {
+	for i := range 9 {
+		v[1], v[2], v[3], v[4] = float64(i), float64(10*i), float64(100*i), float64(1000*i)
+		r.add(float64(i), v, runs)
+	}
+	for name, scale := range map[string]float64{"a": 100, "b": 1, "c": 10, "d": 1000} {
 		s := r.Series(name)
 		if len(s) != 9 {
 			t.Fatalf("%s: %d values, want 9", name, len(s))

@@ -169,6 +169,7 @@ type run struct {
 	heads   []int
 
 	outSlots []int32
+	outRuns  []slotRun  // outSlots as runs of consecutive slots
 	dynCode  []vm.Instr // when not nil: the part of flowCode the stocks' rates need
 	outCode  []vm.Instr // the rest of flowCode that the outputs need, run only at save points
 
@@ -412,6 +413,7 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 	for k, name := range outNames {
 		r.outSlots[k] = p.Vars[p.ByName[name]].Slot
 	}
+	r.outRuns = slotRuns(r.outSlots)
 	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
@@ -607,7 +609,7 @@ func (r *run) Record(t float64) {
 		r.checkVars(t)
 	}
 	res := r.res
-	res.add(t, r.v, r.outSlots)
+	res.add(t, r.v, r.outRuns)
 	if len(r.ranges.slots) > 0 {
 		r.ranges.check(t, r.v)
 	}

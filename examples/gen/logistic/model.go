@@ -110,9 +110,12 @@ func initCode(v []float64, k *model.Kernel) {
 	l10 = l8 / v[6]
 	v[10] = l10
 	l13 = v[5] * l8
-	v[13] = l13
 	v[9] = float64(v[12]-l10) * l13
-	v[11] = k.Lookup(0, l10)
+	if ls, lx := k.Last(0), l10; ls.X0 < lx && lx < ls.X1 {
+		v[11] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[11] = k.Lookup(0, lx)
+	}
 }
 
 func flowCode(v []float64, k *model.Kernel) {
@@ -127,14 +130,17 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l10 = v[8] / v[6]
 	v[10] = l10
 	l13 = v[5] * v[8]
-	v[13] = l13
 	v[9] = float64(v[12]-l10) * l13
 }
 
 func restCode(v []float64, k *model.Kernel) {
 	v = v[:16:16]
 	_ = k
-	v[11] = k.Lookup(0, v[10])
+	if ls, lx := k.Last(0), v[10]; ls.X0 < lx && lx < ls.X1 {
+		v[11] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[11] = k.Lookup(0, lx)
+	}
 }
 
 func derivs(v, dy []float64) {

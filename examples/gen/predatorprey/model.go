@@ -133,19 +133,12 @@ func initCode(v []float64, k *model.Kernel) {
 	v[15] = float64(v[8]*l11) * l12
 	v[16] = v[7] * l12
 	l18 = v[8] * l11
-	v[18] = l18
 	l19 = l11 / v[9]
-	v[19] = l19
 	l20 = math.Log(l19)
-	v[20] = l20
 	l22 = l18 - float64(v[7]*l20)
-	v[22] = l22
 	l24 = float64(v[6]*l12) + l22
-	v[24] = l24
 	l25 = l12 / v[10]
-	v[25] = l25
 	l26 = math.Log(l25)
-	v[26] = l26
 	v[17] = l24 - float64(v[5]*l26)
 }
 
@@ -168,19 +161,12 @@ func restCode(v []float64, k *model.Kernel) {
 	_ = k
 	var l18, l19, l20, l22, l24, l25, l26 float64
 	l18 = v[8] * v[11]
-	v[18] = l18
 	l19 = v[11] / v[9]
-	v[19] = l19
 	l20 = math.Log(l19)
-	v[20] = l20
 	l22 = l18 - float64(v[7]*l20)
-	v[22] = l22
 	l24 = float64(v[6]*v[12]) + l22
-	v[24] = l24
 	l25 = v[12] / v[10]
-	v[25] = l25
 	l26 = math.Log(l25)
-	v[26] = l26
 	v[17] = l24 - float64(v[5]*l26)
 }
 

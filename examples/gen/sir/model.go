@@ -131,7 +131,6 @@ func initCode(v []float64, k *model.Kernel) {
 	l11 = v[16]
 	v[11] = l11
 	l18 = float64(v[7]*l10) * l9
-	v[18] = l18
 	v[12] = l18 / v[5]
 	v[13] = l10 / v[8]
 	v[14] = v[7] * v[8]
@@ -148,7 +147,6 @@ func ratesCode(v []float64, k *model.Kernel) {
 	_ = k
 	var l18 float64
 	l18 = float64(v[7]*v[10]) * v[9]
-	v[18] = l18
 	v[12] = l18 / v[5]
 	v[13] = v[10] / v[8]
 }

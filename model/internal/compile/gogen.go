@@ -33,7 +33,32 @@ func GenerateGo(w io.Writer, p *vm.Program, pkg, name, filename string, src []by
 	fmt.Fprintf(&b, "// Source is the model file.\nconst Source = %s\n\n", lit)
 	b.WriteString("// Load compiles the model and attaches the generated code.\nfunc Load() (*model.Model, error) {\n")
 	fmt.Fprintf(&b, "\treturn model.LoadNative(Filename, []byte(Source), model.Native{Layout: %q, Init: initCode, Flow: flowCode, Rates: ratesCode, Rest: restCode, Derivs: derivs})\n}\n\n", p.Layout())
-	g := &goWriter{out: &b, p: p, nSlots: p.NSlots, dyLo: -1}
+	// Temporaries stay out of their slots unless some code reads them
+	// from there; should a temporary be read from its slot in a function
+	// that did not write it, every temporary is stored.
+	head := b.Len()
+	for _, elide := range []bool{true, false} {
+		g := writeFuncs(&b, p, elide)
+		if !g.crossTemp {
+			break
+		}
+		s := b.String()[:head]
+		b.Reset()
+		b.WriteString(s)
+	}
+	out, err := format.Source([]byte(b.String()))
+	if err != nil {
+		return fmt.Errorf("generated code does not format: %v", err)
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(out)
+	return bw.Flush()
+}
+
+// writeFuncs writes the generated functions to b, temporaries kept out
+// of their slots where they can be when elide is set.
+func writeFuncs(b *strings.Builder, p *vm.Program, elide bool) *goWriter {
+	g := &goWriter{out: b, p: p, nSlots: p.NSlots, dyLo: -1, elide: elide}
 	g.kernel, g.code = "Init", p.InitCode
 	g.function("initCode", "v, k", func() { g.scalar(0, int32(len(p.InitCode))) })
 	// What the rates need is closed under dependence, so the flow code is
@@ -56,13 +81,7 @@ func GenerateGo(w io.Writer, p *vm.Program, pkg, name, filename string, src []by
 	// The rates: dy holds the slots from dyLo.
 	g.code, g.dyLo, g.kernel = p.RateCode, p.DyLo, ""
 	g.function("derivs", "v, dy", func() { g.blocks(p.RateBlocks, p.RateRuns, nil) })
-	out, err := format.Source([]byte(b.String()))
-	if err != nil {
-		return fmt.Errorf("generated code does not format: %v", err)
-	}
-	bw := bufio.NewWriter(w)
-	bw.Write(out)
-	return bw.Flush()
+	return g
 }
 
 // goWriter writes compiled code as Go: straight-line statements, and a
@@ -99,6 +118,15 @@ type goWriter struct {
 	reread   map[int]bool
 	local    map[int32]int  // slot → the write whose value its local holds
 	declared map[int32]bool // the locals of the chunk being written
+
+	// A temporary's value is read only by the code of the variable that
+	// writes it, from its local as a rule: its slot is written only when
+	// the first pass saw a read of the slot itself (a chunk's end or an
+	// instruction handed to the Kernel came between), which stored marks.
+	lastTemp  map[int32]int // temporary slot → its last write
+	stored    map[int]bool
+	elide     bool // temporaries may stay out of their slots
+	crossTemp bool // a temporary was read from its slot where no write preceded
 }
 
 // chunkWeight is about how many instructions one generated function
@@ -109,9 +137,10 @@ const chunkWeight = 4000
 // emit writes, as one function or, when it is long, as chunks name1,
 // name2, ... that name calls in turn with args.
 func (g *goWriter) function(name, args string, emit func()) {
-	g.reread = map[int]bool{}
+	g.reread, g.stored = map[int]bool{}, map[int]bool{}
 	for _, first := range []bool{true, false} {
 		g.first, g.write, g.chunks = first, 0, nil
+		g.lastTemp = map[int32]int{}
 		g.startChunk()
 		emit()
 		g.endChunk()
@@ -182,7 +211,24 @@ func (g *goWriter) read(s int32) string {
 		g.reread[w] = true
 		return fmt.Sprintf("l%d", s)
 	}
+	g.readSlot(s)
 	return g.slot(s, "")
+}
+
+// isTemp reports whether slot s holds a temporary.
+func (g *goWriter) isTemp(s int32) bool { return s >= g.p.TempLo && s < g.p.DyLo }
+
+// readSlot notes, on the first pass, a read of slot s from the slots:
+// when s is a temporary, its last write must store it there.
+func (g *goWriter) readSlot(s int32) {
+	if !g.first || !g.isTemp(s) {
+		return
+	}
+	if w, ok := g.lastTemp[s]; ok {
+		g.stored[w] = true
+	} else {
+		g.crossTemp = true
+	}
 }
 
 // slot returns the Go for slot s, plus offset, an expression of the loop
@@ -214,6 +260,9 @@ func (g *goWriter) scalar(lo, hi int32) {
 			g.write++
 			held = g.first || g.reread[g.write]
 		}
+		// Kept in the slot too: every value but a temporary's, and a
+		// temporary's that is read from its slot.
+		keep := !g.elide || !g.isTemp(in.Dst) || g.first || g.stored[g.write]
 		st, ok := g.stmt(in, func(q int) string {
 			switch {
 			case q > 0:
@@ -225,14 +274,26 @@ func (g *goWriter) scalar(lo, hi int32) {
 		})
 		switch {
 		case !ok:
+			// The Kernel reads its operands from the slots.
+			slot, _ := vm.SlotFields(in.Op)
+			for q := 1; q < 4; q++ {
+				if slot[q] {
+					g.readSlot(f[q])
+				}
+			}
 			st = fmt.Sprintf("k.%s(%d, v)", g.kernel, i)
 			delete(g.local, in.Dst)
 		case held:
-			st += fmt.Sprintf("\n%s = l%d", dst, in.Dst)
+			if keep {
+				st += fmt.Sprintf("\n%s = l%d", dst, in.Dst)
+			}
 			g.local[in.Dst] = g.write
 			g.declared[in.Dst] = true
 		default:
 			delete(g.local, in.Dst)
+		}
+		if g.isTemp(in.Dst) {
+			g.lastTemp[in.Dst] = g.write
 		}
 		fmt.Fprintf(&g.body, "\t%s\n", strings.ReplaceAll(st, "\n", "\n\t"))
 		w := 1
@@ -318,17 +379,28 @@ func offset(s1, s2 int32) string {
 
 // stmt returns the Go statement for an instruction, as goStmt does, but
 // for a lookup of a table of at most inlineLookup points read linearly:
-// the table's search written out (lookupStmt). Longer tables call
-// Kernel.Lookup, whose table remembers the segment of its last reading:
-// written out, each lookup's search is a few hundred bytes of machine
-// code, and a World3-class model's eighty of them overflow the
-// processor's instruction cache at every step.
+// the table's search written out (lookupStmt). Longer tables read
+// linearly try the segment of the table's last reading (Kernel.Last)
+// and call Kernel.Lookup, which searches the table and remembers the
+// segment, only when x left it: written out, each lookup's search is a
+// few hundred bytes of machine code, and a World3-class model's eighty
+// of them overflow the processor's instruction cache at every step,
+// while Table.At's own test of the segment is more than the Go
+// compiler inlines.
 func (g *goWriter) stmt(in vm.Instr, ref func(f int) string) (string, bool) {
-	if in.Op == vm.OpLookup {
-		if t := g.p.Tables[in.B]; t.Mode == vm.InterpLinear && !t.Extrapolate && len(t.Xs) >= 2 && len(t.Xs) <= inlineLookup {
+	if in.Op == vm.OpLookup && g.kernel != "" {
+		t := g.p.Tables[in.B]
+		if t.Mode == vm.InterpLinear && !t.Extrapolate && len(t.Xs) >= 2 && len(t.Xs) <= inlineLookup {
 			if st, ok := lookupStmt(t, ref(0), ref(1)); ok {
 				return st, true
 			}
+		}
+		if t.Mode == vm.InterpLinear && len(t.Xs) >= 2 {
+			// The segment of the last reading, tried as Table.At tries it
+			// first; only when x left it is Lookup called.
+			dst := ref(0)
+			return fmt.Sprintf("if ls, lx := k.Last(%d), %s; ls.X0 < lx && lx < ls.X1 {\n%s = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX\n} else {\n%s = k.Lookup(%d, lx)\n}",
+				in.B, ref(1), dst, dst, in.B), true
 		}
 	}
 	return goStmt(in, ref)

@@ -1036,17 +1036,28 @@ func initCode(v []float64, k *model.Kernel) {
 	v[86] = l86
 	l87 = l67 / v[19]
 	v[87] = l87
-	l88 = k.Lookup(0, l80)
+	if ls, lx := k.Last(0), l80; ls.X0 < lx && lx < ls.X1 {
+		l88 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l88 = k.Lookup(0, lx)
+	}
 	v[88] = l88
-	l89 = k.Lookup(1, l84)
+	if ls, lx := k.Last(1), l84; ls.X0 < lx && lx < ls.X1 {
+		l89 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l89 = k.Lookup(1, lx)
+	}
 	v[89] = l89
 	l176 = l88 * v[157]
-	v[176] = l176
 	l90 = float64(l89*v[158]) + l176
 	v[90] = l90
 	l91 = model.Min(l88, l89)
 	v[91] = l91
-	l92 = k.Lookup(2, l83)
+	if ls, lx := k.Last(2), l83; ls.X0 < lx && lx < ls.X1 {
+		l92 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l92 = k.Lookup(2, lx)
+	}
 	v[92] = l92
 	v[93] = l90 / l91
 	l94 = model.Min(l89, l90)
@@ -1054,21 +1065,22 @@ func initCode(v []float64, k *model.Kernel) {
 	v[95] = float64(l89+l83) * v[159]
 	v[96] = l91 * l91
 	l176 = l90 * v[160]
-	v[176] = l176
 	l98 = float64(l94*v[161]) + l176
 	v[98] = l98
 	l176 = model.Bool(v[0] >= v[162])
-	v[176] = l176
 	if l176 != 0 {
 		l99 = l88
 	} else {
 		l99 = l91
 	}
 	v[99] = l99
-	l100 = k.Lookup(3, l99)
+	if ls, lx := k.Last(3), l99; ls.X0 < lx && lx < ls.X1 {
+		l100 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l100 = k.Lookup(3, lx)
+	}
 	v[100] = l100
 	l176 = model.Bool(v[0] >= v[163])
-	v[176] = l176
 	if l176 != 0 {
 		l102 = l90
 	} else {
@@ -1077,10 +1089,13 @@ func initCode(v []float64, k *model.Kernel) {
 	v[102] = l102
 	v[103] = float64(l90+l92) * v[164]
 	v[104] = l99 * l100
-	l105 = k.Lookup(4, l91)
+	if ls, lx := k.Last(4), l91; ls.X0 < lx && lx < ls.X1 {
+		l105 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l105 = k.Lookup(4, lx)
+	}
 	v[105] = l105
 	l176 = l92 * v[165]
-	v[176] = l176
 	l106 = float64(l100*v[166]) + l176
 	v[106] = l106
 	v[108] = l91 * l98
@@ -1089,7 +1104,6 @@ func initCode(v []float64, k *model.Kernel) {
 	l112 = model.Min(l91, l98)
 	v[112] = l112
 	l176 = l102 * v[167]
-	v[176] = l176
 	l114 = float64(l105*v[168]) + l176
 	v[114] = l114
 	l115 = model.Min(l99, l106)
@@ -1097,99 +1111,137 @@ func initCode(v []float64, k *model.Kernel) {
 	v[116] = l100 * l106
 	v[119] = float64(l106+l109) * v[169]
 	l176 = l53 * v[23]
-	v[176] = l176
-	l177 = k.Lookup(6, l73)
-	v[177] = l177
+	if ls, lx := k.Last(6), l73; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(6, lx)
+	}
 	v[121] = float64(l176*l177) * l106
 	l176 = l53 / v[24]
-	v[176] = l176
-	l177 = k.Lookup(7, l73)
-	v[177] = l177
+	if ls, lx := k.Last(7), l73; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(7, lx)
+	}
 	v[122] = float64(l176*l177) * l99
 	l176 = l55 * v[27]
-	v[176] = l176
-	l177 = k.Lookup(10, l75)
-	v[177] = l177
+	if ls, lx := k.Last(10), l75; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(10, lx)
+	}
 	v[125] = float64(l176*l177) * l112
 	l176 = l55 / v[28]
-	v[176] = l176
-	l177 = k.Lookup(11, l75)
-	v[177] = l177
+	if ls, lx := k.Last(11), l75; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(11, lx)
+	}
 	v[126] = float64(l176*l177) * l105
 	l176 = l56 * v[29]
-	v[176] = l176
-	l177 = k.Lookup(12, l76)
-	v[177] = l177
+	if ls, lx := k.Last(12), l76; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(12, lx)
+	}
 	v[127] = float64(l176*l177) * l102
 	l176 = l57 * v[31]
-	v[176] = l176
-	l177 = k.Lookup(14, l77)
-	v[177] = l177
+	if ls, lx := k.Last(14), l77; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(14, lx)
+	}
 	v[129] = float64(l176*l177) * l115
 	l176 = l58 / v[34]
-	v[176] = l176
-	l177 = k.Lookup(17, l78)
-	v[177] = l177
+	if ls, lx := k.Last(17), l78; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(17, lx)
+	}
 	v[132] = float64(l176*l177) * l100
 	l176 = l59 * v[35]
-	v[176] = l176
-	l177 = k.Lookup(18, l79)
-	v[177] = l177
+	if ls, lx := k.Last(18), l79; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(18, lx)
+	}
 	v[133] = float64(l176*l177) * l99
 	l176 = l59 / v[36]
-	v[176] = l176
-	l177 = k.Lookup(19, l79)
-	v[177] = l177
+	if ls, lx := k.Last(19), l79; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(19, lx)
+	}
 	v[134] = float64(l176*l177) * l115
 	l176 = l60 / v[38]
-	v[176] = l176
-	l177 = k.Lookup(21, l80)
-	v[177] = l177
+	if ls, lx := k.Last(21), l80; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(21, lx)
+	}
 	v[136] = float64(l176*l177) * l106
 	l176 = l61 * v[39]
-	v[176] = l176
-	l177 = k.Lookup(22, l81)
-	v[177] = l177
+	if ls, lx := k.Last(22), l81; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(22, lx)
+	}
 	v[137] = float64(l176*l177) * l105
 	l176 = l61 / v[40]
-	v[176] = l176
-	l177 = k.Lookup(23, l81)
-	v[177] = l177
+	if ls, lx := k.Last(23), l81; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(23, lx)
+	}
 	v[138] = float64(l176*l177) * l98
 	l176 = l63 / v[44]
-	v[176] = l176
-	l177 = k.Lookup(27, l83)
-	v[177] = l177
+	if ls, lx := k.Last(27), l83; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(27, lx)
+	}
 	v[142] = float64(l176*l177) * l102
 	l176 = l64 * v[45]
-	v[176] = l176
-	l177 = k.Lookup(28, l84)
-	v[177] = l177
+	if ls, lx := k.Last(28), l84; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(28, lx)
+	}
 	v[143] = float64(l176*l177) * l100
 	l176 = l65 * v[47]
-	v[176] = l176
-	l177 = k.Lookup(30, l85)
-	v[177] = l177
+	if ls, lx := k.Last(30), l85; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(30, lx)
+	}
 	v[145] = float64(l176*l177) * l115
 	l176 = l66 * v[49]
-	v[176] = l176
-	l177 = k.Lookup(32, l86)
-	v[177] = l177
+	if ls, lx := k.Last(32), l86; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(32, lx)
+	}
 	v[147] = float64(l176*l177) * l106
 	l176 = l66 / v[50]
-	v[176] = l176
-	l177 = k.Lookup(33, l86)
-	v[177] = l177
+	if ls, lx := k.Last(33), l86; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(33, lx)
+	}
 	v[148] = float64(l176*l177) * l99
 	l176 = l67 * v[51]
-	v[176] = l176
-	l177 = k.Lookup(34, l87)
-	v[177] = l177
+	if ls, lx := k.Last(34), l87; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(34, lx)
+	}
 	v[149] = float64(l176*l177) * l98
 	l176 = l67 / v[52]
-	v[176] = l176
-	l177 = k.Lookup(35, l87)
-	v[177] = l177
+	if ls, lx := k.Last(35), l87; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(35, lx)
+	}
 	v[150] = float64(l176*l177) * l114
 	l68 = l88
 	v[68] = l68
@@ -1198,7 +1250,6 @@ func initCode(v []float64, k *model.Kernel) {
 	v[107] = l107
 	v[117] = l107 / l102
 	l176 = model.Bool(v[0] >= v[170])
-	v[176] = l176
 	if l176 != 0 {
 		l120 = l100
 	} else {
@@ -1206,83 +1257,106 @@ func initCode(v []float64, k *model.Kernel) {
 	}
 	v[120] = l120
 	l176 = l54 * v[25]
-	v[176] = l176
-	l177 = k.Lookup(8, l74)
-	v[177] = l177
+	if ls, lx := k.Last(8), l74; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(8, lx)
+	}
 	v[123] = float64(l176*l177) * l120
 	l176 = l56 / v[30]
-	v[176] = l176
-	l177 = k.Lookup(13, l76)
-	v[177] = l177
+	if ls, lx := k.Last(13), l76; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(13, lx)
+	}
 	v[128] = float64(l176*l177) * l120
 	l176 = l62 * v[41]
-	v[176] = l176
-	l177 = k.Lookup(24, l82)
-	v[177] = l177
+	if ls, lx := k.Last(24), l82; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(24, lx)
+	}
 	v[139] = float64(l176*l177) * l120
 	l176 = l58 * v[33]
-	v[176] = l176
-	l177 = k.Lookup(16, l78)
-	v[177] = l177
+	if ls, lx := k.Last(16), l78; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(16, lx)
+	}
 	v[131] = float64(l176*l177) * l107
 	l111 = float64(l68+l100) * v[171]
 	v[111] = l111
-	l113 = k.Lookup(5, l111)
+	if ls, lx := k.Last(5), l111; ls.X0 < lx && lx < ls.X1 {
+		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l113 = k.Lookup(5, lx)
+	}
 	v[113] = l113
 	l176 = l54 / v[26]
-	v[176] = l176
-	l177 = k.Lookup(9, l74)
-	v[177] = l177
+	if ls, lx := k.Last(9), l74; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(9, lx)
+	}
 	v[124] = float64(l176*l177) * l113
 	l176 = l60 * v[37]
-	v[176] = l176
-	l177 = k.Lookup(20, l80)
-	v[177] = l177
+	if ls, lx := k.Last(20), l80; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(20, lx)
+	}
 	v[135] = float64(l176*l177) * l113
 	l176 = l62 / v[42]
-	v[176] = l176
-	l177 = k.Lookup(25, l82)
-	v[177] = l177
+	if ls, lx := k.Last(25), l82; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(25, lx)
+	}
 	v[140] = float64(l176*l177) * l113
 	v[151] = float64(l88-l68) / v[20]
 	l69 = l90
 	v[69] = l69
 	l176 = l90 - l69
-	v[176] = l176
 	v[152] = l176 / float64(v[21]/v[172])
 	l70 = l90
 	v[70] = l70
 	l176 = l69 - l70
-	v[176] = l176
 	v[153] = l176 / float64(v[21]/v[172])
 	l71 = l90
 	v[71] = l71
 	l176 = l57 / v[32]
-	v[176] = l176
-	l177 = k.Lookup(15, l77)
-	v[177] = l177
+	if ls, lx := k.Last(15), l77; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(15, lx)
+	}
 	v[130] = float64(l176*l177) * l71
 	l176 = l63 * v[43]
-	v[176] = l176
-	l177 = k.Lookup(26, l83)
-	v[177] = l177
+	if ls, lx := k.Last(26), l83; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(26, lx)
+	}
 	v[141] = float64(l176*l177) * l71
 	l176 = l65 / v[48]
-	v[176] = l176
-	l177 = k.Lookup(31, l85)
-	v[177] = l177
+	if ls, lx := k.Last(31), l85; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(31, lx)
+	}
 	v[146] = float64(l176*l177) * l71
 	l176 = l70 - l71
-	v[176] = l176
 	v[154] = l176 / float64(v[21]/v[172])
 	l72 = l99 * v[22]
 	v[72] = l72
 	l156 = l72 / v[22]
 	v[156] = l156
 	l176 = l64 / v[46]
-	v[176] = l176
-	l177 = k.Lookup(29, l84)
-	v[177] = l177
+	if ls, lx := k.Last(29), l84; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(29, lx)
+	}
 	v[144] = float64(l176*l177) * l156
 	v[173] = v[21] / v[172]
 	v[174] = v[21] / v[172]
@@ -1303,26 +1377,35 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	l156 = v[72] / v[22]
 	v[156] = l156
-	l88 = k.Lookup(0, v[80])
+	if ls, lx := k.Last(0), v[80]; ls.X0 < lx && lx < ls.X1 {
+		l88 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l88 = k.Lookup(0, lx)
+	}
 	v[88] = l88
-	l89 = k.Lookup(1, v[84])
+	if ls, lx := k.Last(1), v[84]; ls.X0 < lx && lx < ls.X1 {
+		l89 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l89 = k.Lookup(1, lx)
+	}
 	v[89] = l89
 	l176 = l88 * v[157]
-	v[176] = l176
 	l90 = float64(l89*v[158]) + l176
 	v[90] = l90
 	l91 = model.Min(l88, l89)
 	v[91] = l91
 	l94 = model.Min(l89, l90)
 	v[94] = l94
-	l92 = k.Lookup(2, v[83])
+	if ls, lx := k.Last(2), v[83]; ls.X0 < lx && lx < ls.X1 {
+		l92 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l92 = k.Lookup(2, lx)
+	}
 	v[92] = l92
 	l176 = l90 * v[160]
-	v[176] = l176
 	l98 = float64(l94*v[161]) + l176
 	v[98] = l98
 	l176 = model.Bool(v[0] >= v[162])
-	v[176] = l176
 	if l176 != 0 {
 		l99 = l88
 	} else {
@@ -1330,23 +1413,28 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	v[99] = l99
 	l176 = model.Bool(v[0] >= v[163])
-	v[176] = l176
 	if l176 != 0 {
 		l102 = l90
 	} else {
 		l102 = l94
 	}
 	v[102] = l102
-	l100 = k.Lookup(3, l99)
+	if ls, lx := k.Last(3), l99; ls.X0 < lx && lx < ls.X1 {
+		l100 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l100 = k.Lookup(3, lx)
+	}
 	v[100] = l100
-	l105 = k.Lookup(4, l91)
+	if ls, lx := k.Last(4), l91; ls.X0 < lx && lx < ls.X1 {
+		l105 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l105 = k.Lookup(4, lx)
+	}
 	v[105] = l105
 	l176 = l92 * v[165]
-	v[176] = l176
 	l106 = float64(l100*v[166]) + l176
 	v[106] = l106
 	l176 = l102 * v[167]
-	v[176] = l176
 	l114 = float64(l105*v[168]) + l176
 	v[114] = l114
 	l107 = model.Max(l91, v[68])
@@ -1357,10 +1445,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[112] = l112
 	l115 = model.Min(l99, l106)
 	v[115] = l115
-	l113 = k.Lookup(5, l111)
+	if ls, lx := k.Last(5), l111; ls.X0 < lx && lx < ls.X1 {
+		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l113 = k.Lookup(5, lx)
+	}
 	v[113] = l113
 	l176 = model.Bool(v[0] >= v[170])
-	v[176] = l176
 	if l176 != 0 {
 		l120 = l100
 	} else {
@@ -1368,158 +1459,218 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	v[120] = l120
 	l176 = v[53] * v[23]
-	v[176] = l176
-	l177 = k.Lookup(6, v[73])
-	v[177] = l177
+	if ls, lx := k.Last(6), v[73]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(6, lx)
+	}
 	v[121] = float64(l176*l177) * l106
 	l176 = v[53] / v[24]
-	v[176] = l176
-	l177 = k.Lookup(7, v[73])
-	v[177] = l177
+	if ls, lx := k.Last(7), v[73]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(7, lx)
+	}
 	v[122] = float64(l176*l177) * l99
 	l176 = v[54] * v[25]
-	v[176] = l176
-	l177 = k.Lookup(8, v[74])
-	v[177] = l177
+	if ls, lx := k.Last(8), v[74]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(8, lx)
+	}
 	v[123] = float64(l176*l177) * l120
 	l176 = v[54] / v[26]
-	v[176] = l176
-	l177 = k.Lookup(9, v[74])
-	v[177] = l177
+	if ls, lx := k.Last(9), v[74]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(9, lx)
+	}
 	v[124] = float64(l176*l177) * l113
 	l176 = v[55] * v[27]
-	v[176] = l176
-	l177 = k.Lookup(10, v[75])
-	v[177] = l177
+	if ls, lx := k.Last(10), v[75]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(10, lx)
+	}
 	v[125] = float64(l176*l177) * l112
 	l176 = v[55] / v[28]
-	v[176] = l176
-	l177 = k.Lookup(11, v[75])
-	v[177] = l177
+	if ls, lx := k.Last(11), v[75]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(11, lx)
+	}
 	v[126] = float64(l176*l177) * l105
 	l176 = v[56] * v[29]
-	v[176] = l176
-	l177 = k.Lookup(12, v[76])
-	v[177] = l177
+	if ls, lx := k.Last(12), v[76]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(12, lx)
+	}
 	v[127] = float64(l176*l177) * l102
 	l176 = v[56] / v[30]
-	v[176] = l176
-	l177 = k.Lookup(13, v[76])
-	v[177] = l177
+	if ls, lx := k.Last(13), v[76]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(13, lx)
+	}
 	v[128] = float64(l176*l177) * l120
 	l176 = v[57] * v[31]
-	v[176] = l176
-	l177 = k.Lookup(14, v[77])
-	v[177] = l177
+	if ls, lx := k.Last(14), v[77]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(14, lx)
+	}
 	v[129] = float64(l176*l177) * l115
 	l176 = v[57] / v[32]
-	v[176] = l176
-	l177 = k.Lookup(15, v[77])
-	v[177] = l177
+	if ls, lx := k.Last(15), v[77]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(15, lx)
+	}
 	v[130] = float64(l176*l177) * v[71]
 	l176 = v[58] * v[33]
-	v[176] = l176
-	l177 = k.Lookup(16, v[78])
-	v[177] = l177
+	if ls, lx := k.Last(16), v[78]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(16, lx)
+	}
 	v[131] = float64(l176*l177) * l107
 	l176 = v[58] / v[34]
-	v[176] = l176
-	l177 = k.Lookup(17, v[78])
-	v[177] = l177
+	if ls, lx := k.Last(17), v[78]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(17, lx)
+	}
 	v[132] = float64(l176*l177) * l100
 	l176 = v[59] * v[35]
-	v[176] = l176
-	l177 = k.Lookup(18, v[79])
-	v[177] = l177
+	if ls, lx := k.Last(18), v[79]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(18, lx)
+	}
 	v[133] = float64(l176*l177) * l99
 	l176 = v[59] / v[36]
-	v[176] = l176
-	l177 = k.Lookup(19, v[79])
-	v[177] = l177
+	if ls, lx := k.Last(19), v[79]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(19, lx)
+	}
 	v[134] = float64(l176*l177) * l115
 	l176 = v[60] * v[37]
-	v[176] = l176
-	l177 = k.Lookup(20, v[80])
-	v[177] = l177
+	if ls, lx := k.Last(20), v[80]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(20, lx)
+	}
 	v[135] = float64(l176*l177) * l113
 	l176 = v[60] / v[38]
-	v[176] = l176
-	l177 = k.Lookup(21, v[80])
-	v[177] = l177
+	if ls, lx := k.Last(21), v[80]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(21, lx)
+	}
 	v[136] = float64(l176*l177) * l106
 	l176 = v[61] * v[39]
-	v[176] = l176
-	l177 = k.Lookup(22, v[81])
-	v[177] = l177
+	if ls, lx := k.Last(22), v[81]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(22, lx)
+	}
 	v[137] = float64(l176*l177) * l105
 	l176 = v[61] / v[40]
-	v[176] = l176
-	l177 = k.Lookup(23, v[81])
-	v[177] = l177
+	if ls, lx := k.Last(23), v[81]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(23, lx)
+	}
 	v[138] = float64(l176*l177) * l98
 	l176 = v[62] * v[41]
-	v[176] = l176
-	l177 = k.Lookup(24, v[82])
-	v[177] = l177
+	if ls, lx := k.Last(24), v[82]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(24, lx)
+	}
 	v[139] = float64(l176*l177) * l120
 	l176 = v[62] / v[42]
-	v[176] = l176
-	l177 = k.Lookup(25, v[82])
-	v[177] = l177
+	if ls, lx := k.Last(25), v[82]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(25, lx)
+	}
 	v[140] = float64(l176*l177) * l113
 	l176 = v[63] * v[43]
-	v[176] = l176
-	l177 = k.Lookup(26, v[83])
-	v[177] = l177
+	if ls, lx := k.Last(26), v[83]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(26, lx)
+	}
 	v[141] = float64(l176*l177) * v[71]
 	l176 = v[63] / v[44]
-	v[176] = l176
-	l177 = k.Lookup(27, v[83])
-	v[177] = l177
+	if ls, lx := k.Last(27), v[83]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(27, lx)
+	}
 	v[142] = float64(l176*l177) * l102
 	l176 = v[64] * v[45]
-	v[176] = l176
-	l177 = k.Lookup(28, v[84])
-	v[177] = l177
+	if ls, lx := k.Last(28), v[84]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(28, lx)
+	}
 	v[143] = float64(l176*l177) * l100
 	l176 = v[65] * v[47]
-	v[176] = l176
-	l177 = k.Lookup(30, v[85])
-	v[177] = l177
+	if ls, lx := k.Last(30), v[85]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(30, lx)
+	}
 	v[145] = float64(l176*l177) * l115
 	l176 = v[65] / v[48]
-	v[176] = l176
-	l177 = k.Lookup(31, v[85])
-	v[177] = l177
+	if ls, lx := k.Last(31), v[85]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(31, lx)
+	}
 	v[146] = float64(l176*l177) * v[71]
 	l176 = v[66] * v[49]
-	v[176] = l176
-	l177 = k.Lookup(32, v[86])
-	v[177] = l177
+	if ls, lx := k.Last(32), v[86]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(32, lx)
+	}
 	v[147] = float64(l176*l177) * l106
 	l176 = v[66] / v[50]
-	v[176] = l176
-	l177 = k.Lookup(33, v[86])
-	v[177] = l177
+	if ls, lx := k.Last(33), v[86]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(33, lx)
+	}
 	v[148] = float64(l176*l177) * l99
 	l176 = v[67] * v[51]
-	v[176] = l176
-	l177 = k.Lookup(34, v[87])
-	v[177] = l177
+	if ls, lx := k.Last(34), v[87]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(34, lx)
+	}
 	v[149] = float64(l176*l177) * l98
 	l176 = v[67] / v[52]
-	v[176] = l176
-	l177 = k.Lookup(35, v[87])
-	v[177] = l177
+	if ls, lx := k.Last(35), v[87]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(35, lx)
+	}
 	v[150] = float64(l176*l177) * l114
 	v[151] = float64(l88-v[68]) / v[20]
 	v[152] = float64(l90-v[69]) / v[173]
 	v[153] = float64(v[69]-v[70]) / v[174]
 	v[154] = float64(v[70]-v[71]) / v[175]
 	l176 = v[64] / v[46]
-	v[176] = l176
-	l177 = k.Lookup(29, v[84])
-	v[177] = l177
+	if ls, lx := k.Last(29), v[84]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(29, lx)
+	}
 	v[144] = float64(l176*l177) * l156
 }
 

@@ -1897,111 +1897,183 @@ func initCode(v []float64, k *model.Kernel) {
 	v[107] = l107
 	l108 = l67 / v[16]
 	v[108] = l108
-	l109 = k.Lookup(0, l100)
+	if ls, lx := k.Last(0), l100; ls.X0 < lx && lx < ls.X1 {
+		l109 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l109 = k.Lookup(0, lx)
+	}
 	v[109] = l109
-	l110 = k.Lookup(1, l107)
+	if ls, lx := k.Last(1), l107; ls.X0 < lx && lx < ls.X1 {
+		l110 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l110 = k.Lookup(1, lx)
+	}
 	v[110] = l110
 	l423 = l109 * v[334]
-	v[423] = l423
 	l111 = float64(l109*v[335]) + l423
 	v[111] = l111
 	l112 = float64(l110+l105) * v[336]
 	v[112] = l112
-	l113 = k.Lookup(2, l107)
+	if ls, lx := k.Last(2), l107; ls.X0 < lx && lx < ls.X1 {
+		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l113 = k.Lookup(2, lx)
+	}
 	v[113] = l113
 	v[114] = l110 / l113
 	l115 = model.Min(l109, l110)
 	v[115] = l115
-	l116 = k.Lookup(3, l115)
+	if ls, lx := k.Last(3), l115; ls.X0 < lx && lx < ls.X1 {
+		l116 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l116 = k.Lookup(3, lx)
+	}
 	v[116] = l116
 	v[117] = l111 * l113
-	l118 = k.Lookup(4, l112)
+	if ls, lx := k.Last(4), l112; ls.X0 < lx && lx < ls.X1 {
+		l118 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l118 = k.Lookup(4, lx)
+	}
 	v[118] = l118
 	l423 = l110 * v[337]
-	v[423] = l423
 	l119 = float64(l113*v[338]) + l423
 	v[119] = l119
 	l120 = float64(l118+l113) * v[339]
 	v[120] = l120
-	l121 = k.Lookup(5, l111)
+	if ls, lx := k.Last(5), l111; ls.X0 < lx && lx < ls.X1 {
+		l121 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l121 = k.Lookup(5, lx)
+	}
 	v[121] = l121
 	l122 = l113 / l118
 	v[122] = l122
 	v[124] = float64(l110+l112) * v[340]
 	v[125] = l116 * l118
-	l126 = k.Lookup(6, l116)
+	if ls, lx := k.Last(6), l116; ls.X0 < lx && lx < ls.X1 {
+		l126 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l126 = k.Lookup(6, lx)
+	}
 	v[126] = l126
 	l423 = l113 * v[341]
-	v[423] = l423
 	l127 = float64(l118*v[342]) + l423
 	v[127] = l127
 	l128 = model.Max(l110, l115)
 	v[128] = l128
-	l129 = k.Lookup(7, l127)
+	if ls, lx := k.Last(7), l127; ls.X0 < lx && lx < ls.X1 {
+		l129 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l129 = k.Lookup(7, lx)
+	}
 	v[129] = l129
 	l132 = float64(l116+l120) * v[343]
 	v[132] = l132
-	v[134] = k.Lookup(9, l119)
+	if ls, lx := k.Last(9), l119; ls.X0 < lx && lx < ls.X1 {
+		v[134] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[134] = k.Lookup(9, lx)
+	}
 	l423 = l121 * v[344]
-	v[423] = l423
 	l135 = float64(l128*v[345]) + l423
 	v[135] = l135
 	l138 = l128 / l128
 	v[138] = l138
-	l139 = k.Lookup(11, l126)
+	if ls, lx := k.Last(11), l126; ls.X0 < lx && lx < ls.X1 {
+		l139 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l139 = k.Lookup(11, lx)
+	}
 	v[139] = l139
 	l140 = float64(l127+l129) * v[346]
 	v[140] = l140
 	l423 = model.Bool(v[0] >= v[347])
-	v[423] = l423
 	if l423 != 0 {
 		l141 = l121
 	} else {
 		l141 = l128
 	}
 	v[141] = l141
-	l142 = k.Lookup(12, l122)
+	if ls, lx := k.Last(12), l122; ls.X0 < lx && lx < ls.X1 {
+		l142 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l142 = k.Lookup(12, lx)
+	}
 	v[142] = l142
-	v[147] = k.Lookup(13, l129)
+	if ls, lx := k.Last(13), l129; ls.X0 < lx && lx < ls.X1 {
+		v[147] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[147] = k.Lookup(13, lx)
+	}
 	l148 = float64(l135+l138) * v[348]
 	v[148] = l148
-	l150 = k.Lookup(14, l148)
+	if ls, lx := k.Last(14), l148; ls.X0 < lx && lx < ls.X1 {
+		l150 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l150 = k.Lookup(14, lx)
+	}
 	v[150] = l150
 	l423 = l150 * v[349]
-	v[423] = l423
 	l159 = float64(l139*v[350]) + l423
 	v[159] = l159
-	l160 = k.Lookup(18, l140)
+	if ls, lx := k.Last(18), l140; ls.X0 < lx && lx < ls.X1 {
+		l160 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l160 = k.Lookup(18, lx)
+	}
 	v[160] = l160
-	l163 = k.Lookup(19, l132)
+	if ls, lx := k.Last(19), l132; ls.X0 < lx && lx < ls.X1 {
+		l163 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l163 = k.Lookup(19, lx)
+	}
 	v[163] = l163
-	l168 = k.Lookup(20, l141)
+	if ls, lx := k.Last(20), l141; ls.X0 < lx && lx < ls.X1 {
+		l168 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l168 = k.Lookup(20, lx)
+	}
 	v[168] = l168
-	l176 = k.Lookup(23, l142)
+	if ls, lx := k.Last(23), l142; ls.X0 < lx && lx < ls.X1 {
+		l176 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l176 = k.Lookup(23, lx)
+	}
 	v[176] = l176
-	l210 = k.Lookup(34, l163)
+	if ls, lx := k.Last(34), l163; ls.X0 < lx && lx < ls.X1 {
+		l210 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l210 = k.Lookup(34, lx)
+	}
 	v[210] = l210
 	l423 = l59 / v[39]
-	v[423] = l423
-	l424 = k.Lookup(62, l100)
-	v[424] = l424
+	if ls, lx := k.Last(62), l100; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(62, lx)
+	}
 	v[281] = float64(l423*l424) * l163
 	l423 = l65 * v[50]
-	v[423] = l423
-	l424 = k.Lookup(73, l106)
-	v[424] = l424
+	if ls, lx := k.Last(73), l106; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(73, lx)
+	}
 	v[292] = float64(l423*l424) * l163
 	l68 = l121
 	v[68] = l68
 	v[130] = l119 / l68
-	l131 = k.Lookup(8, l68)
+	if ls, lx := k.Last(8), l68; ls.X0 < lx && lx < ls.X1 {
+		l131 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l131 = k.Lookup(8, lx)
+	}
 	v[131] = l131
 	l423 = l131 * v[351]
-	v[423] = l423
 	l143 = float64(l135*v[352]) + l423
 	v[143] = l143
 	l423 = model.Bool(v[0] >= v[353])
-	v[423] = l423
 	if l423 != 0 {
 		l162 = l143
 	} else {
@@ -2009,91 +2081,147 @@ func initCode(v []float64, k *model.Kernel) {
 	}
 	v[162] = l162
 	l423 = l162 * v[354]
-	v[423] = l423
 	l179 = float64(l168*v[355]) + l423
 	v[179] = l179
 	l423 = l56 / v[33]
-	v[423] = l423
-	l424 = k.Lookup(56, l97)
-	v[424] = l424
+	if ls, lx := k.Last(56), l97; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(56, lx)
+	}
 	v[275] = float64(l423*l424) * l179
 	l423 = l62 * v[44]
-	v[423] = l423
-	l424 = k.Lookup(67, l103)
-	v[424] = l424
+	if ls, lx := k.Last(67), l103; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(67, lx)
+	}
 	v[286] = float64(l423*l424) * l179
-	l155 = k.Lookup(16, l131)
+	if ls, lx := k.Last(16), l131; ls.X0 < lx && lx < ls.X1 {
+		l155 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l155 = k.Lookup(16, lx)
+	}
 	v[155] = l155
 	l164 = float64(l155+l155) * v[356]
 	v[164] = l164
 	l172 = float64(l162+l164) * v[357]
 	v[172] = l172
-	l186 = k.Lookup(26, l164)
+	if ls, lx := k.Last(26), l164; ls.X0 < lx && lx < ls.X1 {
+		l186 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l186 = k.Lookup(26, lx)
+	}
 	v[186] = l186
-	l194 = k.Lookup(29, l164)
+	if ls, lx := k.Last(29), l164; ls.X0 < lx && lx < ls.X1 {
+		l194 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l194 = k.Lookup(29, lx)
+	}
 	v[194] = l194
-	v[265] = k.Lookup(52, l194)
-	l202 = k.Lookup(31, l164)
+	if ls, lx := k.Last(52), l194; ls.X0 < lx && lx < ls.X1 {
+		v[265] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[265] = k.Lookup(52, lx)
+	}
+	if ls, lx := k.Last(31), l164; ls.X0 < lx && lx < ls.X1 {
+		l202 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l202 = k.Lookup(31, lx)
+	}
 	v[202] = l202
-	l249 = k.Lookup(47, l202)
+	if ls, lx := k.Last(47), l202; ls.X0 < lx && lx < ls.X1 {
+		l249 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l249 = k.Lookup(47, lx)
+	}
 	v[249] = l249
 	l423 = l63 * v[46]
-	v[423] = l423
-	l424 = k.Lookup(69, l104)
-	v[424] = l424
+	if ls, lx := k.Last(69), l104; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(69, lx)
+	}
 	v[288] = float64(l423*l424) * l249
 	v[133] = l68 * l121
 	v[298] = float64(l121-l68) / v[17]
 	l69 = l68
 	v[69] = l69
 	l423 = l68 - l69
-	v[423] = l423
 	v[299] = l423 / float64(v[18]/v[358])
 	l70 = l68
 	v[70] = l70
 	l423 = l69 - l70
-	v[423] = l423
 	v[300] = l423 / float64(v[18]/v[358])
 	l71 = l68
 	v[71] = l71
-	l137 = k.Lookup(10, l71)
+	if ls, lx := k.Last(10), l71; ls.X0 < lx && lx < ls.X1 {
+		l137 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l137 = k.Lookup(10, lx)
+	}
 	v[137] = l137
 	l146 = l137 / l131
 	v[146] = l146
 	v[156] = float64(l143+l146) * v[359]
 	l423 = l141 * v[360]
-	v[423] = l423
 	l151 = float64(l137*v[361]) + l423
 	v[151] = l151
-	l173 = k.Lookup(22, l151)
+	if ls, lx := k.Last(22), l151; ls.X0 < lx && lx < ls.X1 {
+		l173 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l173 = k.Lookup(22, lx)
+	}
 	v[173] = l173
-	l231 = k.Lookup(41, l173)
+	if ls, lx := k.Last(41), l173; ls.X0 < lx && lx < ls.X1 {
+		l231 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l231 = k.Lookup(41, lx)
+	}
 	v[231] = l231
 	l423 = l64 / v[49]
-	v[423] = l423
-	l424 = k.Lookup(72, l105)
-	v[424] = l424
+	if ls, lx := k.Last(72), l105; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(72, lx)
+	}
 	v[291] = float64(l423*l424) * l173
-	l152 = k.Lookup(15, l137)
+	if ls, lx := k.Last(15), l137; ls.X0 < lx && lx < ls.X1 {
+		l152 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l152 = k.Lookup(15, lx)
+	}
 	v[152] = l152
-	l181 = k.Lookup(24, l152)
+	if ls, lx := k.Last(24), l152; ls.X0 < lx && lx < ls.X1 {
+		l181 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l181 = k.Lookup(24, lx)
+	}
 	v[181] = l181
 	l423 = l181 * v[362]
-	v[423] = l423
 	l195 = float64(l186*v[363]) + l423
 	v[195] = l195
 	l423 = l59 * v[38]
-	v[423] = l423
-	l424 = k.Lookup(61, l100)
-	v[424] = l424
+	if ls, lx := k.Last(61), l100; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(61, lx)
+	}
 	v[280] = float64(l423*l424) * l195
-	l252 = k.Lookup(48, l181)
+	if ls, lx := k.Last(48), l181; ls.X0 < lx && lx < ls.X1 {
+		l252 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l252 = k.Lookup(48, lx)
+	}
 	v[252] = l252
-	l197 = k.Lookup(30, l152)
+	if ls, lx := k.Last(30), l152; ls.X0 < lx && lx < ls.X1 {
+		l197 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l197 = k.Lookup(30, lx)
+	}
 	v[197] = l197
 	v[208] = float64(l194+l197) * v[364]
 	l423 = l197 * v[365]
-	v[423] = l423
 	l211 = float64(l186*v[366]) + l423
 	v[211] = l211
 	v[145] = l129 * l71
@@ -2101,7 +2229,6 @@ func initCode(v []float64, k *model.Kernel) {
 	v[149] = l149
 	v[161] = l149 * l152
 	l423 = l70 - l71
-	v[423] = l423
 	v[301] = l423 / float64(v[18]/v[358])
 	l72 = l142 * v[19]
 	v[72] = l72
@@ -2109,12 +2236,18 @@ func initCode(v []float64, k *model.Kernel) {
 	v[303] = l303
 	l153 = l139 * l303
 	v[153] = l153
-	l189 = k.Lookup(27, l153)
+	if ls, lx := k.Last(27), l153; ls.X0 < lx && lx < ls.X1 {
+		l189 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l189 = k.Lookup(27, lx)
+	}
 	v[189] = l189
 	l423 = l67 * v[54]
-	v[423] = l423
-	l424 = k.Lookup(77, l108)
-	v[424] = l424
+	if ls, lx := k.Last(77), l108; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(77, lx)
+	}
 	v[296] = float64(l423*l424) * l189
 	v[154] = l303 / l151
 	l73 = float64(v[20]/v[358]) * l135
@@ -2127,10 +2260,13 @@ func initCode(v []float64, k *model.Kernel) {
 	v[75] = l75
 	l307 = l75 / float64(v[20]/v[358])
 	v[307] = l307
-	l158 = k.Lookup(17, l307)
+	if ls, lx := k.Last(17), l307; ls.X0 < lx && lx < ls.X1 {
+		l158 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l158 = k.Lookup(17, lx)
+	}
 	v[158] = l158
 	l423 = l158 * v[367]
-	v[423] = l423
 	v[167] = float64(l141*v[368]) + l423
 	v[166] = l151 / l307
 	v[169] = l307 * l158
@@ -2139,87 +2275,117 @@ func initCode(v []float64, k *model.Kernel) {
 	v[174] = l159 / l76
 	l177 = l76 * l159
 	v[177] = l177
-	l207 = k.Lookup(33, l177)
+	if ls, lx := k.Last(33), l177; ls.X0 < lx && lx < ls.X1 {
+		l207 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l207 = k.Lookup(33, lx)
+	}
 	v[207] = l207
 	l423 = l207 * v[369]
-	v[423] = l423
 	l219 = float64(l186*v[370]) + l423
 	v[219] = l219
-	l215 = k.Lookup(35, l177)
+	if ls, lx := k.Last(35), l177; ls.X0 < lx && lx < ls.X1 {
+		l215 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l215 = k.Lookup(35, lx)
+	}
 	v[215] = l215
 	v[308] = float64(l163-l76) / v[21]
 	l77 = l143
 	v[77] = l77
 	l423 = l143 - l77
-	v[423] = l423
 	v[309] = l423 / float64(v[22]/v[358])
 	l78 = l143
 	v[78] = l78
 	l423 = l77 - l78
-	v[423] = l423
 	v[310] = l423 / float64(v[22]/v[358])
 	l79 = l143
 	v[79] = l79
-	l171 = k.Lookup(21, l79)
+	if ls, lx := k.Last(21), l79; ls.X0 < lx && lx < ls.X1 {
+		l171 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l171 = k.Lookup(21, lx)
+	}
 	v[171] = l171
 	l423 = l160 * v[371]
-	v[423] = l423
 	l175 = float64(l171*v[372]) + l423
 	v[175] = l175
 	l185 = l175 * l160
 	v[185] = l185
-	l244 = k.Lookup(45, l185)
+	if ls, lx := k.Last(45), l185; ls.X0 < lx && lx < ls.X1 {
+		l244 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l244 = k.Lookup(45, lx)
+	}
 	v[244] = l244
 	l423 = l65 / v[51]
-	v[423] = l423
-	l424 = k.Lookup(74, l106)
-	v[424] = l424
+	if ls, lx := k.Last(74), l106; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(74, lx)
+	}
 	v[293] = float64(l423*l424) * l244
 	l188 = float64(l175+l181) * v[373]
 	v[188] = l188
 	v[200] = float64(l186+l188) * v[374]
-	l236 = k.Lookup(42, l188)
+	if ls, lx := k.Last(42), l188; ls.X0 < lx && lx < ls.X1 {
+		l236 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l236 = k.Lookup(42, lx)
+	}
 	v[236] = l236
-	l223 = k.Lookup(38, l175)
+	if ls, lx := k.Last(38), l175; ls.X0 < lx && lx < ls.X1 {
+		l223 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l223 = k.Lookup(38, lx)
+	}
 	v[223] = l223
 	v[232] = float64(l219+l223) * v[375]
 	l423 = l61 * v[42]
-	v[423] = l423
-	l424 = k.Lookup(65, l102)
-	v[424] = l424
+	if ls, lx := k.Last(65), l102; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(65, lx)
+	}
 	v[284] = float64(l423*l424) * l223
 	v[180] = float64(l171+l172) * v[376]
 	l423 = l171 * v[377]
-	v[423] = l423
 	l187 = float64(l176*v[378]) + l423
 	v[187] = l187
 	l198 = l187 / l173
 	v[198] = l198
-	l257 = k.Lookup(49, l198)
+	if ls, lx := k.Last(49), l198; ls.X0 < lx && lx < ls.X1 {
+		l257 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l257 = k.Lookup(49, lx)
+	}
 	v[257] = l257
 	l182 = l168 / l79
 	v[182] = l182
-	l184 = k.Lookup(25, l182)
+	if ls, lx := k.Last(25), l182; ls.X0 < lx && lx < ls.X1 {
+		l184 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l184 = k.Lookup(25, lx)
+	}
 	v[184] = l184
 	l423 = l189 * v[379]
-	v[423] = l423
 	l203 = float64(l184*v[380]) + l423
 	v[203] = l203
 	l217 = model.Min(l197, l203)
 	v[217] = l217
 	v[234] = l217 / l223
 	l423 = l63 / v[47]
-	v[423] = l423
-	l424 = k.Lookup(70, l104)
-	v[424] = l424
+	if ls, lx := k.Last(70), l104; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(70, lx)
+	}
 	v[289] = float64(l423*l424) * l217
 	l423 = l217 * v[381]
-	v[423] = l423
 	l227 = float64(l184*v[382]) + l423
 	v[227] = l227
 	v[258] = l244 / l227
 	l423 = model.Bool(v[0] >= v[383])
-	v[423] = l423
 	if l423 != 0 {
 		l183 = l76
 	} else {
@@ -2228,12 +2394,13 @@ func initCode(v []float64, k *model.Kernel) {
 	v[183] = l183
 	v[193] = l183 * l162
 	l423 = l57 * v[34]
-	v[423] = l423
-	l424 = k.Lookup(57, l98)
-	v[424] = l424
+	if ls, lx := k.Last(57), l98; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(57, lx)
+	}
 	v[276] = float64(l423*l424) * l79
 	l423 = l78 - l79
-	v[423] = l423
 	v[311] = l423 / float64(v[22]/v[358])
 	l80 = l175 * v[23]
 	v[80] = l80
@@ -2241,7 +2408,11 @@ func initCode(v []float64, k *model.Kernel) {
 	v[313] = l313
 	l190 = l313 / l171
 	v[190] = l190
-	l228 = k.Lookup(40, l190)
+	if ls, lx := k.Last(40), l190; ls.X0 < lx && lx < ls.X1 {
+		l228 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l228 = k.Lookup(40, lx)
+	}
 	v[228] = l228
 	v[230] = l203 / l228
 	l240 = float64(l228+l231) * v[384]
@@ -2251,7 +2422,11 @@ func initCode(v []float64, k *model.Kernel) {
 	v[206] = l196 / l175
 	l213 = l196 * l203
 	v[213] = l213
-	v[270] = k.Lookup(53, l213)
+	if ls, lx := k.Last(53), l213; ls.X0 < lx && lx < ls.X1 {
+		v[270] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[270] = k.Lookup(53, lx)
+	}
 	l81 = float64(v[24]/v[358]) * l152
 	v[81] = l81
 	v[315] = l81 / float64(v[24]/v[358])
@@ -2262,116 +2437,158 @@ func initCode(v []float64, k *model.Kernel) {
 	v[83] = l83
 	l317 = l83 / float64(v[24]/v[358])
 	v[317] = l317
-	l192 = k.Lookup(28, l317)
+	if ls, lx := k.Last(28), l317; ls.X0 < lx && lx < ls.X1 {
+		l192 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l192 = k.Lookup(28, lx)
+	}
 	v[192] = l192
 	v[201] = l192 * l162
 	l423 = model.Bool(v[0] >= v[385])
-	v[423] = l423
 	if l423 != 0 {
 		l204 = l187
 	} else {
 		l204 = l192
 	}
 	v[204] = l204
-	l205 = k.Lookup(32, l204)
+	if ls, lx := k.Last(32), l204; ls.X0 < lx && lx < ls.X1 {
+		l205 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l205 = k.Lookup(32, lx)
+	}
 	v[205] = l205
 	v[209] = l189 * l205
 	l216 = float64(l202+l205) * v[386]
 	v[216] = l216
-	l218 = k.Lookup(36, l216)
+	if ls, lx := k.Last(36), l216; ls.X0 < lx && lx < ls.X1 {
+		l218 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l218 = k.Lookup(36, lx)
+	}
 	v[218] = l218
-	v[262] = k.Lookup(51, l216)
+	if ls, lx := k.Last(51), l216; ls.X0 < lx && lx < ls.X1 {
+		v[262] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[262] = k.Lookup(51, lx)
+	}
 	v[221] = l205 * l211
 	l423 = l58 / v[37]
-	v[423] = l423
-	l424 = k.Lookup(60, l99)
-	v[424] = l424
+	if ls, lx := k.Last(60), l99; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(60, lx)
+	}
 	v[279] = float64(l423*l424) * l205
 	l423 = l64 * v[48]
-	v[423] = l423
-	l424 = k.Lookup(71, l105)
-	v[424] = l424
+	if ls, lx := k.Last(71), l105; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(71, lx)
+	}
 	v[290] = float64(l423*l424) * l205
 	l214 = l204 / l171
 	v[214] = l214
 	v[224] = float64(l211+l214) * v[387]
-	l241 = k.Lookup(44, l204)
+	if ls, lx := k.Last(44), l204; ls.X0 < lx && lx < ls.X1 {
+		l241 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l241 = k.Lookup(44, lx)
+	}
 	v[241] = l241
 	v[250] = l236 / l241
 	v[253] = l241 * l211
-	l220 = k.Lookup(37, l317)
+	if ls, lx := k.Last(37), l317; ls.X0 < lx && lx < ls.X1 {
+		l220 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l220 = k.Lookup(37, lx)
+	}
 	v[220] = l220
 	v[229] = l215 * l220
 	l423 = l61 / v[43]
-	v[423] = l423
-	l424 = k.Lookup(66, l102)
-	v[424] = l424
+	if ls, lx := k.Last(66), l102; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(66, lx)
+	}
 	v[285] = float64(l423*l424) * l317
 	l84 = l197
 	v[84] = l84
 	l423 = l66 / v[53]
-	v[423] = l423
-	l424 = k.Lookup(76, l107)
-	v[424] = l424
+	if ls, lx := k.Last(76), l107; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(76, lx)
+	}
 	v[295] = float64(l423*l424) * l84
 	v[318] = float64(l197-l84) / v[25]
 	l85 = l210
 	v[85] = l85
 	l423 = l210 - l85
-	v[423] = l423
 	v[319] = l423 / float64(v[26]/v[358])
 	l86 = l210
 	v[86] = l86
 	l423 = l85 - l86
-	v[423] = l423
 	v[320] = l423 / float64(v[26]/v[358])
 	l87 = l210
 	v[87] = l87
 	v[222] = l87 / l171
 	l237 = l223 * l87
 	v[237] = l237
-	l239 = k.Lookup(43, l237)
+	if ls, lx := k.Last(43), l237; ls.X0 < lx && lx < ls.X1 {
+		l239 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l239 = k.Lookup(43, lx)
+	}
 	v[239] = l239
 	l423 = l218 * v[388]
-	v[423] = l423
 	l243 = float64(l239*v[389]) + l423
 	v[243] = l243
 	v[248] = float64(l239+l240) * v[390]
 	l423 = l239 * v[391]
-	v[423] = l423
 	l255 = float64(l244*v[392]) + l423
 	v[255] = l255
 	l423 = l255 * v[393]
-	v[423] = l423
 	l271 = float64(l243*v[394]) + l423
 	v[271] = l271
-	v[273] = k.Lookup(54, l271)
+	if ls, lx := k.Last(54), l271; ls.X0 < lx && lx < ls.X1 {
+		v[273] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[273] = k.Lookup(54, lx)
+	}
 	l423 = l67 / v[55]
-	v[423] = l423
-	l424 = k.Lookup(78, l108)
-	v[424] = l424
+	if ls, lx := k.Last(78), l108; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(78, lx)
+	}
 	v[297] = float64(l423*l424) * l271
 	l423 = l58 * v[36]
-	v[423] = l423
-	l424 = k.Lookup(59, l99)
-	v[424] = l424
+	if ls, lx := k.Last(59), l99; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(59, lx)
+	}
 	v[278] = float64(l423*l424) * l239
 	l423 = l56 * v[32]
-	v[423] = l423
-	l424 = k.Lookup(55, l97)
-	v[424] = l424
+	if ls, lx := k.Last(55), l97; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(55, lx)
+	}
 	v[274] = float64(l423*l424) * l87
 	l423 = l86 - l87
-	v[423] = l423
 	v[321] = l423 / float64(v[26]/v[358])
 	l88 = l173 * v[27]
 	v[88] = l88
 	l323 = l88 / v[27]
 	v[323] = l323
-	l226 = k.Lookup(39, l323)
+	if ls, lx := k.Last(39), l323; ls.X0 < lx && lx < ls.X1 {
+		l226 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l226 = k.Lookup(39, lx)
+	}
 	v[226] = l226
 	l423 = l323 * v[395]
-	v[423] = l423
 	v[235] = float64(l181*v[396]) + l423
 	l238 = model.Min(l219, l323)
 	v[238] = l238
@@ -2379,9 +2596,11 @@ func initCode(v []float64, k *model.Kernel) {
 	v[251] = l251
 	v[261] = l251 * l207
 	l423 = l57 / v[35]
-	v[423] = l423
-	l424 = k.Lookup(58, l98)
-	v[424] = l424
+	if ls, lx := k.Last(58), l98; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(58, lx)
+	}
 	v[277] = float64(l423*l424) * l251
 	l89 = float64(v[28]/v[358]) * l228
 	v[89] = l89
@@ -2397,62 +2616,74 @@ func initCode(v []float64, k *model.Kernel) {
 	v[245] = l327 * l87
 	v[264] = float64(l327+l257) * v[397]
 	l423 = l60 / v[41]
-	v[423] = l423
-	l424 = k.Lookup(64, l101)
-	v[424] = l424
+	if ls, lx := k.Last(64), l101; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(64, lx)
+	}
 	v[283] = float64(l423*l424) * l327
 	l423 = l66 * v[52]
-	v[423] = l423
-	l424 = k.Lookup(75, l107)
-	v[424] = l424
+	if ls, lx := k.Last(75), l107; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(75, lx)
+	}
 	v[294] = float64(l423*l424) * l327
 	l92 = l183
 	v[92] = l92
-	l247 = k.Lookup(46, l92)
+	if ls, lx := k.Last(46), l92; ls.X0 < lx && lx < ls.X1 {
+		l247 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l247 = k.Lookup(46, lx)
+	}
 	v[247] = l247
 	l256 = float64(l247+l249) * v[398]
 	v[256] = l256
 	v[268] = float64(l251+l256) * v[399]
 	l259 = model.Min(l241, l247)
 	v[259] = l259
-	l260 = k.Lookup(50, l259)
+	if ls, lx := k.Last(50), l259; ls.X0 < lx && lx < ls.X1 {
+		l260 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l260 = k.Lookup(50, lx)
+	}
 	v[260] = l260
 	l423 = l62 / v[45]
-	v[423] = l423
-	l424 = k.Lookup(68, l103)
-	v[424] = l424
+	if ls, lx := k.Last(68), l103; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(68, lx)
+	}
 	v[287] = float64(l423*l424) * l260
 	v[269] = l259 * l203
 	v[328] = float64(l183-l92) / v[29]
 	l93 = l252
 	v[93] = l93
 	l423 = l252 - l93
-	v[423] = l423
 	v[329] = l423 / float64(v[30]/v[358])
 	l94 = l252
 	v[94] = l94
 	l423 = l93 - l94
-	v[423] = l423
 	v[330] = l423 / float64(v[30]/v[358])
 	l95 = l252
 	v[95] = l95
 	l423 = l247 * v[400]
-	v[423] = l423
 	l263 = float64(l95*v[401]) + l423
 	v[263] = l263
 	v[266] = l95 / l226
 	v[272] = model.Max(l95, l259)
 	l423 = l94 - l95
-	v[423] = l423
 	v[331] = l423 / float64(v[30]/v[358])
 	l96 = l263 * v[31]
 	v[96] = l96
 	l333 = l96 / v[31]
 	v[333] = l333
 	l423 = l60 * v[40]
-	v[423] = l423
-	l424 = k.Lookup(63, l101)
-	v[424] = l424
+	if ls, lx := k.Last(63), l101; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(63, lx)
+	}
 	v[282] = float64(l423*l424) * l333
 	v[402] = v[18] / v[358]
 	v[403] = v[18] / v[358]
@@ -2502,64 +2733,103 @@ func ratesCode(v []float64, k *model.Kernel) {
 		v[325+j] = v[89+j] / v[417+j]
 	}
 	v[333] = v[96] / v[31]
-	l109 = k.Lookup(0, v[100])
+	if ls, lx := k.Last(0), v[100]; ls.X0 < lx && lx < ls.X1 {
+		l109 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l109 = k.Lookup(0, lx)
+	}
 	v[109] = l109
-	l110 = k.Lookup(1, v[107])
+	if ls, lx := k.Last(1), v[107]; ls.X0 < lx && lx < ls.X1 {
+		l110 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l110 = k.Lookup(1, lx)
+	}
 	v[110] = l110
 	l423 = l109 * v[334]
-	v[423] = l423
 	l111 = float64(l109*v[335]) + l423
 	v[111] = l111
 	l112 = float64(l110+v[105]) * v[336]
 	v[112] = l112
-	l113 = k.Lookup(2, v[107])
+	if ls, lx := k.Last(2), v[107]; ls.X0 < lx && lx < ls.X1 {
+		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l113 = k.Lookup(2, lx)
+	}
 	v[113] = l113
 	l115 = model.Min(l109, l110)
 	v[115] = l115
-	l116 = k.Lookup(3, l115)
+	if ls, lx := k.Last(3), l115; ls.X0 < lx && lx < ls.X1 {
+		l116 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l116 = k.Lookup(3, lx)
+	}
 	v[116] = l116
-	l118 = k.Lookup(4, l112)
+	if ls, lx := k.Last(4), l112; ls.X0 < lx && lx < ls.X1 {
+		l118 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l118 = k.Lookup(4, lx)
+	}
 	v[118] = l118
 	l423 = l113 * v[341]
-	v[423] = l423
 	l127 = float64(l118*v[342]) + l423
 	v[127] = l127
 	l120 = float64(l118+l113) * v[339]
 	v[120] = l120
 	l132 = float64(l116+l120) * v[343]
 	v[132] = l132
-	l121 = k.Lookup(5, l111)
+	if ls, lx := k.Last(5), l111; ls.X0 < lx && lx < ls.X1 {
+		l121 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l121 = k.Lookup(5, lx)
+	}
 	v[121] = l121
 	l122 = l113 / l118
 	v[122] = l122
-	l126 = k.Lookup(6, l116)
+	if ls, lx := k.Last(6), l116; ls.X0 < lx && lx < ls.X1 {
+		l126 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l126 = k.Lookup(6, lx)
+	}
 	v[126] = l126
 	l128 = model.Max(l110, l115)
 	v[128] = l128
-	l129 = k.Lookup(7, l127)
+	if ls, lx := k.Last(7), l127; ls.X0 < lx && lx < ls.X1 {
+		l129 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l129 = k.Lookup(7, lx)
+	}
 	v[129] = l129
-	l131 = k.Lookup(8, v[68])
+	if ls, lx := k.Last(8), v[68]; ls.X0 < lx && lx < ls.X1 {
+		l131 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l131 = k.Lookup(8, lx)
+	}
 	v[131] = l131
 	l423 = l121 * v[344]
-	v[423] = l423
 	l135 = float64(l128*v[345]) + l423
 	v[135] = l135
 	l423 = l131 * v[351]
-	v[423] = l423
 	l143 = float64(l135*v[352]) + l423
 	v[143] = l143
-	l137 = k.Lookup(10, v[71])
+	if ls, lx := k.Last(10), v[71]; ls.X0 < lx && lx < ls.X1 {
+		l137 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l137 = k.Lookup(10, lx)
+	}
 	v[137] = l137
 	l138 = l128 / l128
 	v[138] = l138
-	l139 = k.Lookup(11, l126)
+	if ls, lx := k.Last(11), l126; ls.X0 < lx && lx < ls.X1 {
+		l139 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l139 = k.Lookup(11, lx)
+	}
 	v[139] = l139
 	l140 = float64(l127+l129) * v[346]
 	v[140] = l140
 	l148 = float64(l135+l138) * v[348]
 	v[148] = l148
 	l423 = model.Bool(v[0] >= v[347])
-	v[423] = l423
 	if l423 != 0 {
 		l141 = l121
 	} else {
@@ -2567,171 +2837,282 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	v[141] = l141
 	l423 = model.Bool(v[0] >= v[383])
-	v[423] = l423
 	if l423 != 0 {
 		v[183] = v[76]
 	} else {
 		v[183] = v[79]
 	}
-	l142 = k.Lookup(12, l122)
+	if ls, lx := k.Last(12), l122; ls.X0 < lx && lx < ls.X1 {
+		l142 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l142 = k.Lookup(12, lx)
+	}
 	v[142] = l142
 	v[153] = l139 * v[303]
-	l150 = k.Lookup(14, l148)
+	if ls, lx := k.Last(14), l148; ls.X0 < lx && lx < ls.X1 {
+		l150 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l150 = k.Lookup(14, lx)
+	}
 	v[150] = l150
 	l423 = l141 * v[360]
-	v[423] = l423
 	l151 = float64(l137*v[361]) + l423
 	v[151] = l151
 	l423 = l150 * v[349]
-	v[423] = l423
 	l159 = float64(l139*v[350]) + l423
 	v[159] = l159
-	l152 = k.Lookup(15, l137)
+	if ls, lx := k.Last(15), l137; ls.X0 < lx && lx < ls.X1 {
+		l152 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l152 = k.Lookup(15, lx)
+	}
 	v[152] = l152
-	l155 = k.Lookup(16, l131)
+	if ls, lx := k.Last(16), l131; ls.X0 < lx && lx < ls.X1 {
+		l155 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l155 = k.Lookup(16, lx)
+	}
 	v[155] = l155
-	l160 = k.Lookup(18, l140)
+	if ls, lx := k.Last(18), l140; ls.X0 < lx && lx < ls.X1 {
+		l160 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l160 = k.Lookup(18, lx)
+	}
 	v[160] = l160
 	l177 = v[76] * l159
 	v[177] = l177
 	l423 = model.Bool(v[0] >= v[353])
-	v[423] = l423
 	if l423 != 0 {
 		l162 = l143
 	} else {
 		l162 = l150
 	}
 	v[162] = l162
-	l163 = k.Lookup(19, l132)
+	if ls, lx := k.Last(19), l132; ls.X0 < lx && lx < ls.X1 {
+		l163 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l163 = k.Lookup(19, lx)
+	}
 	v[163] = l163
 	l164 = float64(l155+l155) * v[356]
 	v[164] = l164
-	l168 = k.Lookup(20, l141)
+	if ls, lx := k.Last(20), l141; ls.X0 < lx && lx < ls.X1 {
+		l168 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l168 = k.Lookup(20, lx)
+	}
 	v[168] = l168
-	l171 = k.Lookup(21, v[79])
+	if ls, lx := k.Last(21), v[79]; ls.X0 < lx && lx < ls.X1 {
+		l171 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l171 = k.Lookup(21, lx)
+	}
 	v[171] = l171
-	l173 = k.Lookup(22, l151)
+	if ls, lx := k.Last(22), l151; ls.X0 < lx && lx < ls.X1 {
+		l173 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l173 = k.Lookup(22, lx)
+	}
 	v[173] = l173
 	l182 = l168 / v[79]
 	v[182] = l182
 	v[190] = v[313] / l171
 	l423 = l160 * v[371]
-	v[423] = l423
 	l175 = float64(l171*v[372]) + l423
 	v[175] = l175
 	l423 = l162 * v[354]
-	v[423] = l423
 	l179 = float64(l168*v[355]) + l423
 	v[179] = l179
-	l176 = k.Lookup(23, l142)
+	if ls, lx := k.Last(23), l142; ls.X0 < lx && lx < ls.X1 {
+		l176 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l176 = k.Lookup(23, lx)
+	}
 	v[176] = l176
-	l181 = k.Lookup(24, l152)
+	if ls, lx := k.Last(24), l152; ls.X0 < lx && lx < ls.X1 {
+		l181 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l181 = k.Lookup(24, lx)
+	}
 	v[181] = l181
-	v[184] = k.Lookup(25, l182)
+	if ls, lx := k.Last(25), l182; ls.X0 < lx && lx < ls.X1 {
+		v[184] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[184] = k.Lookup(25, lx)
+	}
 	l185 = l175 * l160
 	v[185] = l185
-	l186 = k.Lookup(26, l164)
+	if ls, lx := k.Last(26), l164; ls.X0 < lx && lx < ls.X1 {
+		l186 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l186 = k.Lookup(26, lx)
+	}
 	v[186] = l186
 	l423 = l171 * v[377]
-	v[423] = l423
 	v[187] = float64(l176*v[378]) + l423
 	l423 = l181 * v[362]
-	v[423] = l423
 	l195 = float64(l186*v[363]) + l423
 	v[195] = l195
-	v[197] = k.Lookup(30, l152)
-	l202 = k.Lookup(31, l164)
+	if ls, lx := k.Last(30), l152; ls.X0 < lx && lx < ls.X1 {
+		v[197] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[197] = k.Lookup(30, lx)
+	}
+	if ls, lx := k.Last(31), l164; ls.X0 < lx && lx < ls.X1 {
+		l202 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l202 = k.Lookup(31, lx)
+	}
 	v[202] = l202
-	l207 = k.Lookup(33, l177)
+	if ls, lx := k.Last(33), l177; ls.X0 < lx && lx < ls.X1 {
+		l207 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l207 = k.Lookup(33, lx)
+	}
 	v[207] = l207
-	v[210] = k.Lookup(34, l163)
+	if ls, lx := k.Last(34), l163; ls.X0 < lx && lx < ls.X1 {
+		v[210] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[210] = k.Lookup(34, lx)
+	}
 	l423 = l207 * v[369]
-	v[423] = l423
 	v[219] = float64(l186*v[370]) + l423
-	l223 = k.Lookup(38, l175)
+	if ls, lx := k.Last(38), l175; ls.X0 < lx && lx < ls.X1 {
+		l223 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l223 = k.Lookup(38, lx)
+	}
 	v[223] = l223
-	v[231] = k.Lookup(41, l173)
+	if ls, lx := k.Last(41), l173; ls.X0 < lx && lx < ls.X1 {
+		v[231] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[231] = k.Lookup(41, lx)
+	}
 	l237 = l223 * v[87]
 	v[237] = l237
-	l239 = k.Lookup(43, l237)
+	if ls, lx := k.Last(43), l237; ls.X0 < lx && lx < ls.X1 {
+		l239 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l239 = k.Lookup(43, lx)
+	}
 	v[239] = l239
-	l244 = k.Lookup(45, l185)
+	if ls, lx := k.Last(45), l185; ls.X0 < lx && lx < ls.X1 {
+		l244 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l244 = k.Lookup(45, lx)
+	}
 	v[244] = l244
-	l247 = k.Lookup(46, v[92])
+	if ls, lx := k.Last(46), v[92]; ls.X0 < lx && lx < ls.X1 {
+		l247 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l247 = k.Lookup(46, lx)
+	}
 	v[247] = l247
-	l249 = k.Lookup(47, l202)
+	if ls, lx := k.Last(47), l202; ls.X0 < lx && lx < ls.X1 {
+		l249 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l249 = k.Lookup(47, lx)
+	}
 	v[249] = l249
-	v[252] = k.Lookup(48, l181)
+	if ls, lx := k.Last(48), l181; ls.X0 < lx && lx < ls.X1 {
+		v[252] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[252] = k.Lookup(48, lx)
+	}
 	l423 = l239 * v[391]
-	v[423] = l423
 	v[255] = float64(l244*v[392]) + l423
 	l423 = l247 * v[400]
-	v[423] = l423
 	v[263] = float64(v[95]*v[401]) + l423
 	l423 = v[56] * v[32]
-	v[423] = l423
-	l424 = k.Lookup(55, v[97])
-	v[424] = l424
+	if ls, lx := k.Last(55), v[97]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(55, lx)
+	}
 	v[274] = float64(l423*l424) * v[87]
 	l423 = v[56] / v[33]
-	v[423] = l423
-	l424 = k.Lookup(56, v[97])
-	v[424] = l424
+	if ls, lx := k.Last(56), v[97]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(56, lx)
+	}
 	v[275] = float64(l423*l424) * l179
 	l423 = v[57] * v[34]
-	v[423] = l423
-	l424 = k.Lookup(57, v[98])
-	v[424] = l424
+	if ls, lx := k.Last(57), v[98]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(57, lx)
+	}
 	v[276] = float64(l423*l424) * v[79]
 	l423 = v[58] * v[36]
-	v[423] = l423
-	l424 = k.Lookup(59, v[99])
-	v[424] = l424
+	if ls, lx := k.Last(59), v[99]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(59, lx)
+	}
 	v[278] = float64(l423*l424) * l239
 	l423 = v[59] * v[38]
-	v[423] = l423
-	l424 = k.Lookup(61, v[100])
-	v[424] = l424
+	if ls, lx := k.Last(61), v[100]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(61, lx)
+	}
 	v[280] = float64(l423*l424) * l195
 	l423 = v[59] / v[39]
-	v[423] = l423
-	l424 = k.Lookup(62, v[100])
-	v[424] = l424
+	if ls, lx := k.Last(62), v[100]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(62, lx)
+	}
 	v[281] = float64(l423*l424) * l163
 	l423 = v[61] * v[42]
-	v[423] = l423
-	l424 = k.Lookup(65, v[102])
-	v[424] = l424
+	if ls, lx := k.Last(65), v[102]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(65, lx)
+	}
 	v[284] = float64(l423*l424) * l223
 	l423 = v[62] * v[44]
-	v[423] = l423
-	l424 = k.Lookup(67, v[103])
-	v[424] = l424
+	if ls, lx := k.Last(67), v[103]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(67, lx)
+	}
 	v[286] = float64(l423*l424) * l179
 	l423 = v[63] * v[46]
-	v[423] = l423
-	l424 = k.Lookup(69, v[104])
-	v[424] = l424
+	if ls, lx := k.Last(69), v[104]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(69, lx)
+	}
 	v[288] = float64(l423*l424) * l249
 	l423 = v[64] / v[49]
-	v[423] = l423
-	l424 = k.Lookup(72, v[105])
-	v[424] = l424
+	if ls, lx := k.Last(72), v[105]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(72, lx)
+	}
 	v[291] = float64(l423*l424) * l173
 	l423 = v[65] * v[50]
-	v[423] = l423
-	l424 = k.Lookup(73, v[106])
-	v[424] = l424
+	if ls, lx := k.Last(73), v[106]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(73, lx)
+	}
 	v[292] = float64(l423*l424) * l163
 	l423 = v[65] / v[51]
-	v[423] = l423
-	l424 = k.Lookup(74, v[106])
-	v[424] = l424
+	if ls, lx := k.Last(74), v[106]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(74, lx)
+	}
 	v[293] = float64(l423*l424) * l244
 	l423 = v[66] / v[53]
-	v[423] = l423
-	l424 = k.Lookup(76, v[107])
-	v[424] = l424
+	if ls, lx := k.Last(76), v[107]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(76, lx)
+	}
 	v[295] = float64(l423*l424) * v[84]
 	v[298] = float64(l121-v[68]) / v[17]
 	for j := 0; j < 3; j++ {
@@ -2749,10 +3130,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[329] = float64(v[252]-v[93]) / v[420]
 	v[330] = float64(v[93]-v[94]) / v[421]
 	v[331] = float64(v[94]-v[95]) / v[422]
-	l189 = k.Lookup(27, v[153])
+	if ls, lx := k.Last(27), v[153]; ls.X0 < lx && lx < ls.X1 {
+		l189 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l189 = k.Lookup(27, lx)
+	}
 	v[189] = l189
 	l423 = l189 * v[379]
-	v[423] = l423
 	l203 = float64(v[184]*v[380]) + l423
 	v[203] = l203
 	l217 = model.Min(v[197], l203)
@@ -2760,92 +3144,135 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l238 = model.Min(v[219], v[323])
 	v[238] = l238
 	l423 = v[63] / v[47]
-	v[423] = l423
-	l424 = k.Lookup(70, v[104])
-	v[424] = l424
+	if ls, lx := k.Last(70), v[104]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(70, lx)
+	}
 	v[289] = float64(l423*l424) * l217
 	l423 = v[67] * v[54]
-	v[423] = l423
-	l424 = k.Lookup(77, v[108])
-	v[424] = l424
+	if ls, lx := k.Last(77), v[108]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(77, lx)
+	}
 	v[296] = float64(l423*l424) * l189
-	v[228] = k.Lookup(40, v[190])
-	l192 = k.Lookup(28, v[317])
+	if ls, lx := k.Last(40), v[190]; ls.X0 < lx && lx < ls.X1 {
+		v[228] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[228] = k.Lookup(40, lx)
+	}
+	if ls, lx := k.Last(28), v[317]; ls.X0 < lx && lx < ls.X1 {
+		l192 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l192 = k.Lookup(28, lx)
+	}
 	v[192] = l192
 	l423 = model.Bool(v[0] >= v[385])
-	v[423] = l423
 	if l423 != 0 {
 		l204 = v[187]
 	} else {
 		l204 = l192
 	}
 	v[204] = l204
-	l205 = k.Lookup(32, l204)
+	if ls, lx := k.Last(32), l204; ls.X0 < lx && lx < ls.X1 {
+		l205 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l205 = k.Lookup(32, lx)
+	}
 	v[205] = l205
 	l216 = float64(v[202]+l205) * v[386]
 	v[216] = l216
-	l218 = k.Lookup(36, l216)
+	if ls, lx := k.Last(36), l216; ls.X0 < lx && lx < ls.X1 {
+		l218 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l218 = k.Lookup(36, lx)
+	}
 	v[218] = l218
 	l423 = l218 * v[388]
-	v[423] = l423
 	l243 = float64(v[239]*v[389]) + l423
 	v[243] = l243
 	l423 = v[255] * v[393]
-	v[423] = l423
 	l271 = float64(l243*v[394]) + l423
 	v[271] = l271
 	l423 = v[67] / v[55]
-	v[423] = l423
-	l424 = k.Lookup(78, v[108])
-	v[424] = l424
+	if ls, lx := k.Last(78), v[108]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(78, lx)
+	}
 	v[297] = float64(l423*l424) * l271
 	l423 = v[58] / v[37]
-	v[423] = l423
-	l424 = k.Lookup(60, v[99])
-	v[424] = l424
+	if ls, lx := k.Last(60), v[99]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(60, lx)
+	}
 	v[279] = float64(l423*l424) * l205
 	l423 = v[64] * v[48]
-	v[423] = l423
-	l424 = k.Lookup(71, v[105])
-	v[424] = l424
+	if ls, lx := k.Last(71), v[105]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(71, lx)
+	}
 	v[290] = float64(l423*l424) * l205
-	l241 = k.Lookup(44, l204)
+	if ls, lx := k.Last(44), l204; ls.X0 < lx && lx < ls.X1 {
+		l241 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l241 = k.Lookup(44, lx)
+	}
 	v[241] = l241
 	l259 = model.Min(l241, v[247])
 	v[259] = l259
-	l260 = k.Lookup(50, l259)
+	if ls, lx := k.Last(50), l259; ls.X0 < lx && lx < ls.X1 {
+		l260 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l260 = k.Lookup(50, lx)
+	}
 	v[260] = l260
 	l423 = v[62] / v[45]
-	v[423] = l423
-	l424 = k.Lookup(68, v[103])
-	v[424] = l424
+	if ls, lx := k.Last(68), v[103]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(68, lx)
+	}
 	v[287] = float64(l423*l424) * l260
 	l251 = model.Max(v[231], l238)
 	v[251] = l251
 	l423 = v[61] / v[43]
-	v[423] = l423
-	l424 = k.Lookup(66, v[102])
-	v[424] = l424
+	if ls, lx := k.Last(66), v[102]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(66, lx)
+	}
 	v[285] = float64(l423*l424) * v[317]
 	l423 = v[57] / v[35]
-	v[423] = l423
-	l424 = k.Lookup(58, v[98])
-	v[424] = l424
+	if ls, lx := k.Last(58), v[98]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(58, lx)
+	}
 	v[277] = float64(l423*l424) * l251
 	l423 = v[60] / v[41]
-	v[423] = l423
-	l424 = k.Lookup(64, v[101])
-	v[424] = l424
+	if ls, lx := k.Last(64), v[101]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(64, lx)
+	}
 	v[283] = float64(l423*l424) * v[327]
 	l423 = v[66] * v[52]
-	v[423] = l423
-	l424 = k.Lookup(75, v[107])
-	v[424] = l424
+	if ls, lx := k.Last(75), v[107]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(75, lx)
+	}
 	v[294] = float64(l423*l424) * v[327]
 	l423 = v[60] * v[40]
-	v[423] = l423
-	l424 = k.Lookup(63, v[101])
-	v[424] = l424
+	if ls, lx := k.Last(63), v[101]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(63, lx)
+	}
 	v[282] = float64(l423*l424) * v[333]
 }
 
@@ -2858,18 +3285,25 @@ func restCode(v []float64, k *model.Kernel) {
 	v[117] = v[111] * v[113]
 	v[245] = v[327] * v[87]
 	l423 = v[110] * v[337]
-	v[423] = l423
 	l119 = float64(v[113]*v[338]) + l423
 	v[119] = l119
 	v[130] = l119 / v[68]
 	v[125] = v[116] * v[118]
 	v[133] = v[68] * v[121]
-	v[134] = k.Lookup(9, l119)
+	if ls, lx := k.Last(9), l119; ls.X0 < lx && lx < ls.X1 {
+		v[134] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[134] = k.Lookup(9, lx)
+	}
 	l146 = v[137] / v[131]
 	v[146] = l146
 	v[156] = float64(v[143]+l146) * v[359]
 	v[145] = v[129] * v[71]
-	v[147] = k.Lookup(13, v[129])
+	if ls, lx := k.Last(13), v[129]; ls.X0 < lx && lx < ls.X1 {
+		v[147] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[147] = k.Lookup(13, lx)
+	}
 	l149 = model.Max(v[131], v[71])
 	v[149] = l149
 	v[161] = l149 * v[152]
@@ -2882,43 +3316,63 @@ func restCode(v []float64, k *model.Kernel) {
 	v[180] = float64(v[171]+l172) * v[376]
 	v[193] = v[183] * v[162]
 	l423 = v[323] * v[395]
-	v[423] = l423
 	v[235] = float64(v[181]*v[396]) + l423
 	l188 = float64(v[175]+v[181]) * v[373]
 	v[188] = l188
 	v[200] = float64(v[186]+l188) * v[374]
-	l194 = k.Lookup(29, v[164])
+	if ls, lx := k.Last(29), v[164]; ls.X0 < lx && lx < ls.X1 {
+		l194 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l194 = k.Lookup(29, lx)
+	}
 	v[194] = l194
 	l198 = v[187] / v[173]
 	v[198] = l198
 	v[208] = float64(l194+v[197]) * v[364]
 	l423 = v[197] * v[365]
-	v[423] = l423
 	l211 = float64(v[186]*v[366]) + l423
 	v[211] = l211
-	l215 = k.Lookup(35, v[177])
+	if ls, lx := k.Last(35), v[177]; ls.X0 < lx && lx < ls.X1 {
+		l215 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l215 = k.Lookup(35, lx)
+	}
 	v[215] = l215
 	v[232] = float64(v[219]+v[223]) * v[375]
-	l236 = k.Lookup(42, l188)
+	if ls, lx := k.Last(42), l188; ls.X0 < lx && lx < ls.X1 {
+		l236 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l236 = k.Lookup(42, lx)
+	}
 	v[236] = l236
 	l256 = float64(v[247]+v[249]) * v[398]
 	v[256] = l256
-	l257 = k.Lookup(49, l198)
+	if ls, lx := k.Last(49), l198; ls.X0 < lx && lx < ls.X1 {
+		l257 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l257 = k.Lookup(49, lx)
+	}
 	v[257] = l257
-	v[265] = k.Lookup(52, l194)
+	if ls, lx := k.Last(52), l194; ls.X0 < lx && lx < ls.X1 {
+		v[265] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[265] = k.Lookup(52, lx)
+	}
 	l196 = model.Min(v[313], v[184])
 	v[196] = l196
 	l423 = v[217] * v[381]
-	v[423] = l423
 	l227 = float64(v[184]*v[382]) + l423
 	v[227] = l227
 	v[258] = v[244] / l227
 	v[234] = v[217] / v[223]
 	v[206] = l196 / v[175]
-	l158 = k.Lookup(17, v[307])
+	if ls, lx := k.Last(17), v[307]; ls.X0 < lx && lx < ls.X1 {
+		l158 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l158 = k.Lookup(17, lx)
+	}
 	v[158] = l158
 	l423 = l158 * v[367]
-	v[423] = l423
 	v[167] = float64(v[141]*v[368]) + l423
 	v[169] = v[307] * l158
 	l213 = l196 * v[203]
@@ -2928,12 +3382,24 @@ func restCode(v []float64, k *model.Kernel) {
 	v[240] = l240
 	v[248] = float64(v[239]+l240) * v[390]
 	v[264] = float64(v[327]+l257) * v[397]
-	v[270] = k.Lookup(53, l213)
+	if ls, lx := k.Last(53), l213; ls.X0 < lx && lx < ls.X1 {
+		v[270] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[270] = k.Lookup(53, lx)
+	}
 	v[201] = v[192] * v[162]
 	v[209] = v[189] * v[205]
 	v[221] = v[205] * l211
-	v[273] = k.Lookup(54, v[271])
-	v[262] = k.Lookup(51, v[216])
+	if ls, lx := k.Last(54), v[271]; ls.X0 < lx && lx < ls.X1 {
+		v[273] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[273] = k.Lookup(54, lx)
+	}
+	if ls, lx := k.Last(51), v[216]; ls.X0 < lx && lx < ls.X1 {
+		v[262] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[262] = k.Lookup(51, lx)
+	}
 	l214 = v[204] / v[171]
 	v[214] = l214
 	v[224] = float64(l211+l214) * v[387]
@@ -2941,11 +3407,19 @@ func restCode(v []float64, k *model.Kernel) {
 	v[253] = v[241] * l211
 	v[269] = v[259] * v[203]
 	v[272] = model.Max(v[95], v[259])
-	l220 = k.Lookup(37, v[317])
+	if ls, lx := k.Last(37), v[317]; ls.X0 < lx && lx < ls.X1 {
+		l220 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l220 = k.Lookup(37, lx)
+	}
 	v[220] = l220
 	v[229] = l215 * l220
 	v[261] = v[251] * v[207]
-	l226 = k.Lookup(39, v[323])
+	if ls, lx := k.Last(39), v[323]; ls.X0 < lx && lx < ls.X1 {
+		l226 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l226 = k.Lookup(39, lx)
+	}
 	v[226] = l226
 	v[266] = v[95] / l226
 	v[242] = l226 / v[327]
