@@ -262,3 +262,36 @@ func TestGenerateGoTemps(t *testing.T) {
 		t.Errorf("the lookup tries its last segment (Kernel.Last) %d times, want 2 (init and flow)", got)
 	}
 }
+
+// TestGenerateGoFusesIf checks that an if whose condition is a comparison
+// nothing else reads tests the comparison itself, with no 0-or-1 value
+// in between, and that a comparison read twice is still computed.
+func TestGenerateGoFusesIf(t *testing.T) {
+	const src = `
+[sim]
+stop = 2
+dt = 1
+
+[stocks.s]
+initial = 1
+inflows = ["f"]
+
+[flows.f]
+eq = "if time >= 1 then s else 2 * s"
+
+[aux.g]
+eq = "(time > 1) + (if time > 1 then 1 else 3)"
+`
+	m := mustParse(t, src)
+	var b bytes.Buffer
+	if err := m.GenerateGo(&b, "fused", "m.toml", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	code := b.String()
+	if !regexp.MustCompile(`(?m)^\tif v\[0\] >= v\[\d+\] \{$`).MatchString(code) {
+		t.Errorf("the if of f does not test time >= 1 itself:\n%s", code)
+	}
+	if !strings.Contains(code, "model.Bool(") {
+		t.Errorf("g's comparison, which it adds, is not computed:\n%s", code)
+	}
+}

@@ -78,11 +78,17 @@ eq = "effect(ratio)"
 			t.Errorf("vars %v: got warnings %q, want one starting %q", vars, res.Warnings, want)
 		}
 	}
-	res, err := mustParse(t, strings.Replace(src, "2 - time", "3 + time", 1)).Run(context.Background(), RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Warnings) != 0 {
-		t.Errorf("a finite run warns %q", res.Warnings)
+	// Finite, and finite too where the sum of the aux or of the stocks
+	// overflows (1e308 twice).
+	for _, eq := range []string{"3 + time", "1e308 + 0 * time"} {
+		src := strings.Replace(src, "1 / (2 - time)", eq, 1) + "[aux.big]\neq = \"1e308 + 0 * time\"\n" +
+			"[stocks.b1]\ninitial = 1e308\n[stocks.b2]\ninitial = 1e308\n"
+		res, err := mustParse(t, src).Run(context.Background(), RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Warnings) != 0 {
+			t.Errorf("ratio = %s: a finite run warns %q", eq, res.Warnings)
+		}
 	}
 }

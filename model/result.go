@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Result holds the output of one run: the values of the requested
@@ -30,15 +31,23 @@ type Result struct {
 	// in declaration order. Each is in Warnings too.
 	OutOfRange []RangeViolation
 
-	// The values: column i, Names[i]'s series, is
-	// vals[i*stride : i*stride+len(Times)]. One allocation holds them all,
-	// sized for the save points the run expects; record writes each value
-	// in place.
-	vals   []float64
-	stride int
-	index  map[string]int
-	trace  *Trace
-	model  *Model
+	// The values, as the run records them: save point i's are the row
+	// rows[i*width : (i+1)*width], Names[k]'s at offs[k] in it (at k
+	// when offs is nil). One allocation holds them all, sized for the
+	// save points the run expects; record copies each save point's
+	// values into its row, the slots that hold them whole when they are
+	// close together (rowLayout). The columns, which Series returns, are
+	// gathered from the rows the first time one is read (columns), into
+	// cols: column k, Names[k]'s series, is cols[k*len(Times) :
+	// (k+1)*len(Times)]. The rows stay: WriteCSV reads them in order.
+	rows     []float64
+	width    int
+	offs     []int32
+	cols     []float64
+	colsOnce *sync.Once
+	index    map[string]int
+	trace    *Trace
+	model    *Model
 
 	// refine, when not nil, locates a crossing of a variable between two
 	// save points more precisely than linear interpolation (rk45's dense
@@ -47,23 +56,24 @@ type Result struct {
 }
 
 // newResult makes a Result for the outputs names with room for capacity
-// save points. index maps each name to its position in names; nil makes
-// one. When reuse is not nil, the Result is reuse itself, its storage
-// kept where it is large enough and everything else about it forgotten.
-func newResult(names []string, capacity int, method string, index map[string]int, reuse *Result) *Result {
+// save points, whose rows lie as lay says. index maps each name to its
+// position in names; nil makes one. When reuse is not nil, the Result is
+// reuse itself, its storage kept where it is large enough and everything
+// else about it forgotten.
+func newResult(names []string, capacity int, method string, index map[string]int, lay *rowLayout, reuse *Result) *Result {
 	capacity = max(capacity, 1)
 	r := reuse
 	if r == nil {
 		r = &Result{}
 	}
-	times, vals := r.Times[:0], r.vals
+	times, rows, cols := r.Times[:0], r.rows, r.cols
 	if cap(times) < capacity {
 		times = make([]float64, 0, capacity)
 	}
-	if n := len(names) * capacity; cap(vals) >= n {
-		vals = vals[:n] // every value a run reads back is written first
+	if n := lay.width * capacity; cap(rows) >= n {
+		rows = rows[:n] // every value a run reads back is written first
 	} else {
-		vals = make([]float64, n)
+		rows = make([]float64, n)
 	}
 	if index == nil {
 		index = make(map[string]int, len(names))
@@ -71,63 +81,123 @@ func newResult(names []string, capacity int, method string, index map[string]int
 			index[n] = i
 		}
 	}
-	*r = Result{Names: names, Times: times, Method: method, vals: vals, stride: capacity, index: index}
+	*r = Result{Names: names, Times: times, Method: method, rows: rows, width: lay.width, offs: lay.offs, cols: cols[:0], colsOnce: new(sync.Once), index: index}
 	return r
+}
+
+// rowLayout is how a run copies the values of its outputs, which are in
+// slots, into a Result's row: the slots from lo, width of them, whole,
+// when the outputs' slots are that close together (span); otherwise
+// run by run of consecutive slots, each output at its own place. A
+// run's default outputs, its stocks, flows and aux in the order of their
+// declaration, are mostly in consecutive slots, and close together.
+type rowLayout struct {
+	width int
+	offs  []int32   // output k is at offs[k] of a row; at k when nil
+	span  bool      // the row is the slots from lo
+	lo    int32     // with span
+	runs  []slotRun // without span
 }
 
 // slotRun is a run of outputs in consecutive slots: outputs k to k+n-1
 // are in slots s to s+n-1.
 type slotRun struct{ k, s, n int32 }
 
-// slotRuns returns the outputs in slots as runs of consecutive slots.
-// A run's default outputs, its stocks, flows and aux in the order of
-// their declaration, mostly are: recording them run by run reads the
-// slots in order, with no slot number to load for each value.
-func slotRuns(slots []int32) []slotRun {
-	var runs []slotRun
+// layoutRows returns the rowLayout for outputs in slots: a span when it
+// holds at most a quarter more slots than outputs (some slots of the
+// span hold no output; a row keeps them too).
+func layoutRows(slots []int32) rowLayout {
+	m := len(slots)
+	lay := rowLayout{width: m}
 	for k, s := range slots {
-		if n := len(runs); n > 0 && runs[n-1].s+runs[n-1].n == s {
-			runs[n-1].n++
+		if n := len(lay.runs); n > 0 && lay.runs[n-1].s+lay.runs[n-1].n == s {
+			lay.runs[n-1].n++
 			continue
 		}
-		runs = append(runs, slotRun{k: int32(k), s: s, n: 1})
+		lay.runs = append(lay.runs, slotRun{k: int32(k), s: s, n: 1})
 	}
-	return runs
+	if len(lay.runs) <= 1 {
+		return lay
+	}
+	lo, hi := slots[0], slots[0]
+	for _, s := range slots {
+		lo, hi = min(lo, s), max(hi, s)
+	}
+	if w := int(hi-lo) + 1; w <= m+m/4 {
+		lay.span, lay.lo, lay.width, lay.runs = true, lo, w, nil
+		lay.offs = make([]int32, m)
+		for k, s := range slots {
+			lay.offs[k] = s - lo
+		}
+	}
+	return lay
 }
 
 // add records the values at time t of the outputs, which are in the
-// slots of v that runs give.
-func (r *Result) add(t float64, v []float64, runs []slotRun) {
-	n := len(r.Times)
-	if n == r.stride {
+// slots of v that lay gives.
+func (r *Result) add(t float64, v []float64, lay *rowLayout) {
+	n, w := len(r.Times), r.width
+	if (n+1)*w > len(r.rows) {
 		r.grow()
 	}
 	r.Times = append(r.Times, t)
-	vals, c := r.vals, r.stride
-	for _, ru := range runs {
-		i := int(ru.k)*c + n
-		for _, x := range v[ru.s : ru.s+ru.n] {
-			vals[i] = x
-			i += c
+	row := r.rows[n*w : n*w+w]
+	if lay.span {
+		copy(row, v[lay.lo:])
+		return
+	}
+	for _, ru := range lay.runs {
+		if ru.n == 1 {
+			row[ru.k] = v[ru.s]
+			continue
 		}
+		copy(row[ru.k:ru.k+ru.n], v[ru.s:ru.s+ru.n])
 	}
 }
 
 // grow doubles the room for save points, for a run that saves more than
 // it expected.
 func (r *Result) grow() {
-	c := 2 * r.stride
-	vals := make([]float64, len(r.Names)*c)
-	for i := range r.Names {
-		copy(vals[i*c:], r.col(i))
+	rows := make([]float64, 2*len(r.rows)+r.width)
+	copy(rows, r.rows)
+	r.rows = rows
+}
+
+// at returns the offset of column k in a row.
+func (r *Result) at(k int) int {
+	if r.offs == nil {
+		return k
 	}
-	r.vals, r.stride = vals, c
+	return int(r.offs[k])
+}
+
+// columns gathers the columns from the rows, in blocks of save points
+// that keep the rows read and the columns written in the cache.
+func (r *Result) columns() {
+	n, m, w := len(r.Times), len(r.Names), r.width
+	if cap(r.cols) >= n*m {
+		r.cols = r.cols[:n*m]
+	} else {
+		r.cols = make([]float64, n*m)
+	}
+	const block = 16
+	for i0 := 0; i0 < n; i0 += block {
+		i1 := min(i0+block, n)
+		rows := r.rows[i0*w : i1*w]
+		for k := 0; k < m; k++ {
+			col, o := r.cols[k*n+i0:k*n+i1], r.at(k)
+			for j := range col {
+				col[j] = rows[j*w+o]
+			}
+		}
+	}
 }
 
 // col returns column i.
 func (r *Result) col(i int) []float64 {
-	lo, hi := i*r.stride, i*r.stride+len(r.Times)
-	return r.vals[lo:hi:hi]
+	r.colsOnce.Do(r.columns)
+	n := len(r.Times)
+	return r.cols[i*n : (i+1)*n : (i+1)*n]
 }
 
 // Len returns the number of save points.
@@ -346,9 +416,10 @@ func (r *Result) Write(w io.Writer, f Format) error {
 		bw.WriteByte('\n')
 		for i, t := range r.Times {
 			buf = exact(buf[:0], t)
+			row := r.rows[i*r.width : (i+1)*r.width]
 			for k := range r.Names {
 				buf = append(buf, sep)
-				buf = num(buf, r.vals[k*r.stride+i])
+				buf = num(buf, row[r.at(k)])
 			}
 			buf = append(buf, '\n')
 			bw.Write(buf)

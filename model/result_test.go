@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -165,30 +166,52 @@ func TestReuse(t *testing.T) {
 }
 
 // TestResultGrows checks that a result that gets more save points than it
-// made room for keeps every value.
+// made room for keeps every value, with its rows copied run by run of
+// consecutive slots and as a span of slots, and that WriteCSV writes the
+// rows as Series gives the columns.
 func TestResultGrows(t *testing.T) {
-	r := newResult([]string{"a", "b", "c", "d"}, 2, "euler", nil, nil)
-	v := []float64{0, 0, 0, 0, 0}
-	runs := slotRuns([]int32{3, 1, 2, 4})
-	if len(runs) != 3 {
-		t.Errorf("slots 3, 1, 2, 4 make %d runs, want 3 (3; 1, 2; 4)", len(runs))
-	}
-	for i := range 9 {
-		v[1], v[2], v[3], v[4] = float64(i), float64(10*i), float64(100*i), float64(1000*i)
-		r.add(float64(i), v, runs)
-	}
-	for name, scale := range map[string]float64{"a": 100, "b": 1, "c": 10, "d": 1000} {
-		s := r.Series(name)
-		if len(s) != 9 {
-			t.Fatalf("%s: %d values, want 9", name, len(s))
+	for _, c := range []struct {
+		slots []int32
+		span  bool
+		runs  int
+	}{
+		{[]int32{3, 1, 2, 7}, false, 3}, // 3; 1, 2; 7: a span of 7 slots for 4 outputs is too wide
+		{[]int32{3, 1, 2, 4}, true, 0},  // slots 1 to 4, every one an output
+		{[]int32{2, 3, 4, 5}, false, 1}, // one run
+	} {
+		lay := layoutRows(c.slots)
+		if lay.span != c.span || len(lay.runs) != c.runs {
+			t.Errorf("slots %v: span %v, %d runs; want %v, %d", c.slots, lay.span, len(lay.runs), c.span, c.runs)
 		}
-		for i, x := range s {
-			if x != scale*float64(i) {
-				t.Errorf("%s[%d] = %v, want %v", name, i, x, scale*float64(i))
+		r := newResult([]string{"a", "b", "c", "d"}, 2, "euler", nil, &lay, nil)
+		v := make([]float64, 8)
+		for i := range 9 {
+			for k, s := range c.slots {
+				v[s] = float64(i) * math.Pow(10, float64(k))
+			}
+			r.add(float64(i), v, &lay)
+		}
+		var csv strings.Builder
+		if err := r.WriteCSV(&csv); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(csv.String(), "\n")
+		for k, name := range []string{"a", "b", "c", "d"} {
+			s := r.Series(name)
+			if len(s) != 9 {
+				t.Fatalf("%v: %s: %d values, want 9", c.slots, name, len(s))
+			}
+			for i, x := range s {
+				if want := float64(i) * math.Pow(10, float64(k)); x != want {
+					t.Errorf("%v: %s[%d] = %v, want %v", c.slots, name, i, x, want)
+				}
+				if f := strings.Split(lines[i+1], ",")[k+1]; f != strconv.FormatFloat(x, 'g', -1, 64) {
+					t.Errorf("%v: CSV row %d column %s is %s, want %v", c.slots, i, name, f, x)
+				}
 			}
 		}
-	}
-	if len(r.Times) != 9 || r.Times[8] != 8 {
-		t.Errorf("times %v", r.Times)
+		if len(r.Times) != 9 || r.Times[8] != 8 {
+			t.Errorf("times %v", r.Times)
+		}
 	}
 }

@@ -169,7 +169,7 @@ type run struct {
 	heads   []int
 
 	outSlots []int32
-	outRuns  []slotRun  // outSlots as runs of consecutive slots
+	outRows  rowLayout  // how record copies the outputs into the Result's rows
 	dynCode  []vm.Instr // when not nil: the part of flowCode the stocks' rates need
 	outCode  []vm.Instr // the rest of flowCode that the outputs need, run only at save points
 
@@ -413,11 +413,11 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 	for k, name := range outNames {
 		r.outSlots[k] = p.Vars[p.ByName[name]].Slot
 	}
-	r.outRuns = slotRuns(r.outSlots)
+	r.outRows = layoutRows(r.outSlots)
 	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
-	r.res = newResult(outNames, s.NSteps/s.SaveK+2, s.Method, index, opt.Reuse)
+	r.res = newResult(outNames, s.NSteps/s.SaveK+2, s.Method, index, &r.outRows, opt.Reuse)
 	r.res.model = m
 	r.res.Warnings = slices.Clone(s.notes)
 	r.varLo, r.varHi = int(p.StockLo)+r.n, int(p.StockLo)+r.n
@@ -609,7 +609,7 @@ func (r *run) Record(t float64) {
 		r.checkVars(t)
 	}
 	res := r.res
-	res.add(t, r.v, r.outRuns)
+	res.add(t, r.v, &r.outRows)
 	if len(r.ranges.slots) > 0 {
 		r.ranges.check(t, r.v)
 	}
@@ -623,21 +623,24 @@ func (r *run) Record(t float64) {
 // save point though the run goes on: a lookup, min, max or comparison
 // downstream absorbed it, and the stocks never saw it.
 func (r *run) checkVars(t float64) {
-	// x - x is 0 for finite x, NaN for NaN and ±Inf; four sums, so that
-	// the additions do not wait on each other.
+	// The sum of the values is finite when they all are, and NaN or
+	// infinite when one is: one addition a value, four sums, so that the
+	// additions do not wait on each other. (Finite values whose sum
+	// overflows only send the check to the loop below, which finds
+	// nothing.) s - s is 0 for finite s, NaN for NaN and ±Inf.
 	v := r.v[r.varLo:r.varHi]
 	var s0, s1, s2, s3 float64
 	for len(v) >= 4 {
-		s0 += v[0] - v[0]
-		s1 += v[1] - v[1]
-		s2 += v[2] - v[2]
-		s3 += v[3] - v[3]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
 		v = v[4:]
 	}
 	for _, x := range v {
-		s0 += x - x
+		s0 += x
 	}
-	if s0+s1+s2+s3 == 0 {
+	if s := (s0 + s1) + (s2 + s3); s-s == 0 {
 		return
 	}
 	for _, i := range r.p.FlowVars {
@@ -695,16 +698,24 @@ func (r *run) Advance() {
 
 // CheckFinite returns an error if a stock is NaN or infinite.
 func (r *run) CheckFinite(t float64, y []float64) error {
-	// x-x is 0 for finite x and NaN for NaN and ±Inf; four at a time
-	// take one branch, and the slow loop finds which one it was.
+	// The sum of the stocks is finite when they all are (checkVars); the
+	// slow loop finds which one was not.
+	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(y); i += 4 {
-		if (y[i]-y[i])+(y[i+1]-y[i+1])+(y[i+2]-y[i+2])+(y[i+3]-y[i+3]) != 0 {
-			break
-		}
+		s0 += y[i]
+		s1 += y[i+1]
+		s2 += y[i+2]
+		s3 += y[i+3]
 	}
 	for ; i < len(y); i++ {
-		if x := y[i]; x-x != 0 {
+		s0 += y[i]
+	}
+	if s := (s0 + s1) + (s2 + s3); s-s == 0 {
+		return nil
+	}
+	for i, x := range y {
+		if x-x != 0 {
 			return r.nonFinite(t, i, x)
 		}
 	}

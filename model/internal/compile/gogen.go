@@ -127,6 +127,14 @@ type goWriter struct {
 	stored    map[int]bool
 	elide     bool // temporaries may stay out of their slots
 	crossTemp bool // a temporary was read from its slot where no write preceded
+
+	// A comparison into a temporary that only the if right after it
+	// reads is not written: the if tests the comparison itself. reads
+	// counts, on the first pass, the reads of each write's local; cond is
+	// the comparison the next if tests, of the temporary in condSlot.
+	reads    map[int]int
+	cond     string
+	condSlot int32
 }
 
 // chunkWeight is about how many instructions one generated function
@@ -137,9 +145,9 @@ const chunkWeight = 4000
 // emit writes, as one function or, when it is long, as chunks name1,
 // name2, ... that name calls in turn with args.
 func (g *goWriter) function(name, args string, emit func()) {
-	g.reread, g.stored = map[int]bool{}, map[int]bool{}
+	g.reread, g.stored, g.reads = map[int]bool{}, map[int]bool{}, map[int]int{}
 	for _, first := range []bool{true, false} {
-		g.first, g.write, g.chunks = first, 0, nil
+		g.first, g.write, g.chunks, g.cond = first, 0, nil, ""
 		g.lastTemp = map[int32]int{}
 		g.startChunk()
 		emit()
@@ -209,6 +217,9 @@ func (g *goWriter) weigh(w int) {
 func (g *goWriter) read(s int32) string {
 	if w, ok := g.local[s]; ok {
 		g.reread[w] = true
+		if g.first {
+			g.reads[w]++
+		}
 		return fmt.Sprintf("l%d", s)
 	}
 	g.readSlot(s)
@@ -263,7 +274,7 @@ func (g *goWriter) scalar(lo, hi int32) {
 		// Kept in the slot too: every value but a temporary's, and a
 		// temporary's that is read from its slot.
 		keep := !g.elide || !g.isTemp(in.Dst) || g.first || g.stored[g.write]
-		st, ok := g.stmt(in, func(q int) string {
+		ref := func(q int) string {
 			switch {
 			case q > 0:
 				return g.read(f[q])
@@ -271,7 +282,23 @@ func (g *goWriter) scalar(lo, hi int32) {
 				return fmt.Sprintf("l%d", in.Dst)
 			}
 			return dst
-		})
+		}
+		if cond, ok := g.fusedCond(i, hi, ref); ok {
+			g.cond, g.condSlot = cond, in.Dst
+			delete(g.local, in.Dst)
+			g.lastTemp[in.Dst] = g.write
+			g.weigh(1)
+			continue
+		}
+		var st string
+		ok := true
+		if g.cond != "" && in.Op == vm.OpIf && in.A == g.condSlot {
+			d := ref(0)
+			st = fmt.Sprintf("if %s {\n%s = %s\n} else {\n%s = %s\n}", g.cond, d, ref(2), d, ref(3))
+			g.cond = ""
+		} else {
+			st, ok = g.stmt(in, ref)
+		}
 		switch {
 		case !ok:
 			// The Kernel reads its operands from the slots.
@@ -302,6 +329,52 @@ func (g *goWriter) scalar(lo, hi int32) {
 		}
 		g.weigh(w)
 	}
+}
+
+// fusedCond returns the Go condition of instruction i, a comparison
+// (or not, and, or) into a temporary, when an if a few instructions on,
+// before hi, tests it, nothing else reads it and nothing in between
+// writes its operands: the if is written to test the condition itself,
+// and the temporary is not written. ref writes the comparison's
+// operands. Only the second pass fuses.
+func (g *goWriter) fusedCond(i, hi int32, ref func(q int) string) (string, bool) {
+	in := g.code[i]
+	if g.first || !g.elide || g.cond != "" || !g.isTemp(in.Dst) || g.reads[g.write] != 1 || g.stored[g.write] {
+		return "", false
+	}
+	slot, _ := vm.SlotFields(in.Op)
+	f := vm.Fields(&in)
+	found := false
+	for j := i + 1; j < hi && j <= i+8 && !found; j++ {
+		nx := g.code[j]
+		if nx.Op == vm.OpIf && nx.A == in.Dst {
+			if nx.B == in.Dst || nx.C == in.Dst {
+				return "", false
+			}
+			found = true
+			continue
+		}
+		for q := 0; q < 4; q++ {
+			if slot[q] && nx.Dst == f[q] {
+				return "", false // an operand, or the temporary, written in between
+			}
+		}
+	}
+	if !found {
+		return "", false
+	}
+	t := vm.OpTable[in.Op].Gen
+	cond, ok := strings.CutPrefix(t, "$D = model.Bool(")
+	if !ok || !strings.HasSuffix(cond, ")") || strings.Contains(cond, "$D") {
+		return "", false
+	}
+	cond = strings.TrimSuffix(cond, ")")
+	for q, ph := range []string{"$A", "$B", "$C"} {
+		if strings.Contains(cond, ph) {
+			cond = strings.ReplaceAll(cond, ph, ref(q+1))
+		}
+	}
+	return cond, true
 }
 
 // loop writes run r as a for loop, or reports false if Go is not written

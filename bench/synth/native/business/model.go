@@ -1067,8 +1067,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l176 = l90 * v[160]
 	l98 = float64(l94*v[161]) + l176
 	v[98] = l98
-	l176 = model.Bool(v[0] >= v[162])
-	if l176 != 0 {
+	if v[0] >= v[162] {
 		l99 = l88
 	} else {
 		l99 = l91
@@ -1080,8 +1079,7 @@ func initCode(v []float64, k *model.Kernel) {
 		l100 = k.Lookup(3, lx)
 	}
 	v[100] = l100
-	l176 = model.Bool(v[0] >= v[163])
-	if l176 != 0 {
+	if v[0] >= v[163] {
 		l102 = l90
 	} else {
 		l102 = l94
@@ -1249,8 +1247,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l107 = model.Max(l91, l68)
 	v[107] = l107
 	v[117] = l107 / l102
-	l176 = model.Bool(v[0] >= v[170])
-	if l176 != 0 {
+	if v[0] >= v[170] {
 		l120 = l100
 	} else {
 		l120 = l107
@@ -1405,15 +1402,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l176 = l90 * v[160]
 	l98 = float64(l94*v[161]) + l176
 	v[98] = l98
-	l176 = model.Bool(v[0] >= v[162])
-	if l176 != 0 {
+	if v[0] >= v[162] {
 		l99 = l88
 	} else {
 		l99 = l91
 	}
 	v[99] = l99
-	l176 = model.Bool(v[0] >= v[163])
-	if l176 != 0 {
+	if v[0] >= v[163] {
 		l102 = l90
 	} else {
 		l102 = l94
@@ -1451,8 +1446,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 		l113 = k.Lookup(5, lx)
 	}
 	v[113] = l113
-	l176 = model.Bool(v[0] >= v[170])
-	if l176 != 0 {
+	if v[0] >= v[170] {
 		l120 = l100
 	} else {
 		l120 = l107

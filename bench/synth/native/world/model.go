@@ -1988,8 +1988,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[139] = l139
 	l140 = float64(l127+l129) * v[346]
 	v[140] = l140
-	l423 = model.Bool(v[0] >= v[347])
-	if l423 != 0 {
+	if v[0] >= v[347] {
 		l141 = l121
 	} else {
 		l141 = l128
@@ -2073,8 +2072,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l423 = l131 * v[351]
 	l143 = float64(l135*v[352]) + l423
 	v[143] = l143
-	l423 = model.Bool(v[0] >= v[353])
-	if l423 != 0 {
+	if v[0] >= v[353] {
 		l162 = l143
 	} else {
 		l162 = l150
@@ -2385,8 +2383,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l227 = float64(l184*v[382]) + l423
 	v[227] = l227
 	v[258] = l244 / l227
-	l423 = model.Bool(v[0] >= v[383])
-	if l423 != 0 {
+	if v[0] >= v[383] {
 		l183 = l76
 	} else {
 		l183 = l79
@@ -2444,8 +2441,7 @@ func initCode(v []float64, k *model.Kernel) {
 	}
 	v[192] = l192
 	v[201] = l192 * l162
-	l423 = model.Bool(v[0] >= v[385])
-	if l423 != 0 {
+	if v[0] >= v[385] {
 		l204 = l187
 	} else {
 		l204 = l192
@@ -2829,15 +2825,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[140] = l140
 	l148 = float64(l135+l138) * v[348]
 	v[148] = l148
-	l423 = model.Bool(v[0] >= v[347])
-	if l423 != 0 {
+	if v[0] >= v[347] {
 		l141 = l121
 	} else {
 		l141 = l128
 	}
 	v[141] = l141
-	l423 = model.Bool(v[0] >= v[383])
-	if l423 != 0 {
+	if v[0] >= v[383] {
 		v[183] = v[76]
 	} else {
 		v[183] = v[79]
@@ -2881,8 +2875,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[160] = l160
 	l177 = v[76] * l159
 	v[177] = l177
-	l423 = model.Bool(v[0] >= v[353])
-	if l423 != 0 {
+	if v[0] >= v[353] {
 		l162 = l143
 	} else {
 		l162 = l150
@@ -3168,8 +3161,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 		l192 = k.Lookup(28, lx)
 	}
 	v[192] = l192
-	l423 = model.Bool(v[0] >= v[385])
-	if l423 != 0 {
+	if v[0] >= v[385] {
 		l204 = v[187]
 	} else {
 		l204 = l192
