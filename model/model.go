@@ -42,6 +42,9 @@ type Model struct {
 	allOnce  sync.Once
 	allNames []string
 	allIndex map[string]int
+	allSlots []int32   // their slots
+	allRows  rowLayout // how a run copies them into its Result
+	allNeed  []vm.Need // what the flow code must compute for them (Program.Needs)
 }
 
 // Load reads and compiles the model file at path. The reader is chosen by

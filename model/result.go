@@ -104,7 +104,7 @@ type rowLayout struct {
 type slotRun struct{ k, s, n int32 }
 
 // layoutRows returns the rowLayout for outputs in slots: a span when it
-// holds at most a quarter more slots than outputs (some slots of the
+// holds at most half as many slots again as there are outputs (some slots of the
 // span hold no output; a row keeps them too).
 func layoutRows(slots []int32) rowLayout {
 	m := len(slots)
@@ -123,7 +123,7 @@ func layoutRows(slots []int32) rowLayout {
 	for _, s := range slots {
 		lo, hi = min(lo, s), max(hi, s)
 	}
-	if w := int(hi-lo) + 1; w <= m+m/4 {
+	if w := int(hi-lo) + 1; w <= m+m/2 {
 		lay.span, lay.lo, lay.width, lay.runs = true, lo, w, nil
 		lay.offs = make([]int32, m)
 		for k, s := range slots {

@@ -355,9 +355,13 @@ func (m *Model) outputs(opt RunOptions) ([]string, map[string]int, error) {
 				}
 			}
 			m.allIndex = make(map[string]int, len(m.allNames))
+			m.allSlots = make([]int32, len(m.allNames))
 			for i, n := range m.allNames {
 				m.allIndex[n] = i
+				m.allSlots[i] = p.Vars[p.ByName[n]].Slot
 			}
+			m.allRows = layoutRows(m.allSlots)
+			m.allNeed = p.Needs(m.allNames)
 		})
 		return slices.Clone(m.allNames), m.allIndex, nil
 	}
@@ -400,7 +404,6 @@ func (m *Model) outputs(opt RunOptions) ([]string, map[string]int, error) {
 // keeps a trace, plans what the flow code computes at each evaluation.
 func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map[string]int) error {
 	p, s := r.p, r.s
-	r.outSlots = make([]int32, len(outNames))
 	if index == nil {
 		seen := make(map[string]bool, len(outNames))
 		for _, name := range outNames {
@@ -409,11 +412,15 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 			}
 			seen[name] = true
 		}
+		r.outSlots = make([]int32, len(outNames))
+		for k, name := range outNames {
+			r.outSlots[k] = p.Vars[p.ByName[name]].Slot
+		}
+		r.outRows = layoutRows(r.outSlots)
+	} else {
+		// The default outputs, whose slots and layout the model keeps.
+		r.outSlots, r.outRows = m.allSlots, m.allRows
 	}
-	for k, name := range outNames {
-		r.outSlots[k] = p.Vars[p.ByName[name]].Slot
-	}
-	r.outRows = layoutRows(r.outSlots)
 	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
@@ -433,7 +440,11 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 	if opt.Trace {
 		r.res.trace = &Trace{m: m, s: s}
 	} else {
-		r.plan(append(slices.Clip(outNames), ranged...))
+		var need []vm.Need
+		if index != nil && len(ranged) == 0 {
+			need = m.allNeed // the default outputs
+		}
+		r.plan(append(slices.Clip(outNames), ranged...), need)
 	}
 
 	return nil
@@ -856,7 +867,10 @@ func article(word string) string {
 // what the stocks' rates (and the discrete state) need runs at every
 // evaluation, what only the outputs need runs at save points, and the rest
 // not at all. A run that records everything keeps the whole flow code.
-func (r *run) plan(outputs []string) {
+//
+// need, when not nil, is p.Needs(outputs), which the model keeps for its
+// default outputs.
+func (r *run) plan(outputs []string, need []vm.Need) {
 	p := r.p
 	if r.native != nil {
 		// Generated code has one function for the rates alone, one for
@@ -867,7 +881,9 @@ func (r *run) plan(outputs []string) {
 		// the rates runs in the interpreter when that is less than half
 		// the rest (the interpreter computes the same bit for bit), and
 		// as the rest's generated code otherwise.
-		need := p.Needs(outputs)
+		if need == nil {
+			need = p.Needs(outputs)
+		}
 		if r.native.Rates == nil || len(p.NonNeg) > 0 {
 			return
 		}
@@ -895,7 +911,9 @@ func (r *run) plan(outputs []string) {
 		r.nativeRates = true
 		return
 	}
-	need := p.Needs(outputs)
+	if need == nil {
+		need = p.Needs(outputs)
+	}
 	skipped := false
 	for _, i := range p.FlowVars {
 		skipped = skipped || need[i] != vm.ForRates
