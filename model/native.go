@@ -56,9 +56,10 @@ func (k *Kernel) Flow(i int, v []float64) { vm.Exec(k.p.FlowCode[i:i+1], v, k.ta
 // Lookup returns the value of the model's lookup table i at x.
 func (k *Kernel) Lookup(i int, x float64) float64 { return k.tables[i].At(x) }
 
-// Segment is the segment of a lookup table that its last reading fell in:
-// from (X0, Y0) to (X1, Y0+DY), DX being X1-X0. For x strictly between X0
-// and X1 the table's value is Y0 + (x-X0)*DY/DX, bit for bit what Lookup
+// Segment is the part of a lookup table that its last reading fell in:
+// the segment between two of its points, or the line beyond an end
+// where the table holds that end's value. For x strictly between X0 and
+// X1 the table's value is Y0 + (x-X0)*DY/DX, bit for bit what Lookup
 // returns.
 type Segment = vm.Segment
 
