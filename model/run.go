@@ -363,6 +363,9 @@ func (m *Model) outputs(opt RunOptions) ([]string, map[string]int, error) {
 			m.allRows = layoutRows(m.allSlots)
 			m.allNeed = p.Needs(m.allNames)
 		})
+		if re := opt.Reuse; re != nil && slices.Equal(re.Names, m.allNames) {
+			return re.Names, m.allIndex, nil // the Result's own copy, reused with it
+		}
 		return slices.Clone(m.allNames), m.allIndex, nil
 	}
 	if opt.Vars != nil {
@@ -404,13 +407,18 @@ func (m *Model) outputs(opt RunOptions) ([]string, map[string]int, error) {
 // keeps a trace, plans what the flow code computes at each evaluation.
 func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map[string]int) error {
 	p, s := r.p, r.s
-	if index == nil {
-		seen := make(map[string]bool, len(outNames))
-		for _, name := range outNames {
-			if seen[name] {
-				return fmt.Errorf("variable %q is asked for twice", name)
+	all := index != nil // the default outputs
+	if !all {
+		if re := opt.Reuse; re != nil && re.index != nil && slices.Equal(re.Names, outNames) {
+			index = re.index // the names of the run before, checked and indexed
+		} else {
+			seen := make(map[string]bool, len(outNames))
+			for _, name := range outNames {
+				if seen[name] {
+					return fmt.Errorf("variable %q is asked for twice", name)
+				}
+				seen[name] = true
 			}
-			seen[name] = true
 		}
 		r.outSlots = make([]int32, len(outNames))
 		for k, name := range outNames {
@@ -441,7 +449,7 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 		r.res.trace = &Trace{m: m, s: s}
 	} else {
 		var need []vm.Need
-		if index != nil && len(ranged) == 0 {
+		if all && len(ranged) == 0 {
 			need = m.allNeed // the default outputs
 		}
 		r.plan(append(slices.Clip(outNames), ranged...), need)

@@ -118,13 +118,20 @@ func (r *integrator) fixed(ctx context.Context) error {
 	k4, tmp, y0 := buf[3*n:4*n:4*n], buf[4*n:5*n:5*n], buf[5*n:6*n:6*n]
 	h := s.DT
 	v := r.sys.Slots()
+	// Each step's time is the one computed as the last step's next, and
+	// the save points are counted down: a step computes one time and no
+	// remainder.
+	next, save := s.At(0), 0
 	for i := 0; ; i++ {
-		t, next := s.At(i), s.At(i+1)
+		t := next
+		next = s.At(i + 1)
 		v[SlotTStep] = t
 		r.sys.Eval(t, h, y, k1)
-		if i%s.SaveK == 0 {
+		if save == 0 {
 			r.sys.Record(t)
+			save = s.SaveK
 		}
+		save--
 		if err := r.sys.CheckGuards(t); err != nil {
 			return err
 		}
