@@ -88,7 +88,7 @@ func TestErrors(t *testing.T) {
 		{
 			"GET DATA BETWEEN TIMES of an aux",
 			"x = GET DATA BETWEEN TIMES(y, 1, 0) ~~|\ny = Time ~~|\n",
-			"m.mdl:1:28: x: GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA, not subscripted; y is not one",
+			"m.mdl:1:28: x: GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA; y is not one",
 		},
 		{
 			"GET DATA BETWEEN TIMES with another mode",

@@ -1097,11 +1097,26 @@ func (c *ctx) getDataBetween(n *node) {
 	d, t, mode := n.args[0], n.args[1], n.args[2]
 	p := n.pos
 	var pts [][2]float64
-	if v := c.r.vars[d.key]; d.kind == nRef && v != nil && v.kind == decl.Data && len(d.subs) == 0 && v.defs[0].ext != nil {
-		pts = v.defs[0].ext.points
+	name := d.text
+	if v := c.r.vars[d.key]; d.kind == nRef && v != nil {
+		switch {
+		case v.kind == decl.Data && len(d.subs) == 0 && v.defs[0].ext != nil:
+			pts, name = v.defs[0].ext.points, v.name
+		case len(v.dims) > 0 && v.kind != 0:
+			// An element of an arrayed GET ... DATA variable reads a
+			// data variable of its own (see external).
+			el, ok := c.element(v, d)
+			if !ok {
+				c.write("0", p)
+				return
+			}
+			if hv := c.dataOf(v, el); hv != nil {
+				pts, name = hv.defs[0].ext.points, hv.name
+			}
+		}
 	}
 	if len(pts) == 0 {
-		c.fail(d.pos, "GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA, not subscripted; %s is not one", d.text)
+		c.fail(d.pos, "GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA; %s is not one", d.text)
 		c.write("0", p)
 		return
 	}
@@ -1115,7 +1130,7 @@ func (c *ctx) getDataBetween(n *node) {
 	c.tmpl(p, "if_then_else(", t, " < "+num(first)+" or ", t, " > "+num(last)+", ("+naValue+"), ")
 	switch m {
 	case 0:
-		name := c.r.unique(c.r.vars[d.key].name + "_between")
+		name := c.r.unique(CanonicalName(name) + "_between")
 		c.extra = append(c.extra, &decl.Var{Kind: decl.Lookup, Name: name, Key: "lookups." + name, Pos: c.r.at(c.d.e, n.pos),
 			Points: pts, Doc: "the points of " + d.text + ", for GET DATA BETWEEN TIMES"})
 		c.tmpl(p, name+"(", t, ")")
@@ -1125,6 +1140,31 @@ func (c *ctx) getDataBetween(n *node) {
 		c.lookupStep(&node{kind: nCall, key: "lookup backward", pos: p, args: []*node{d, t}}, pts)
 	}
 	c.write(")", p)
+}
+
+// dataOf returns the data variable that element el (as element names
+// it, "x[A1]") of the arrayed variable v reads, when v's definition of
+// it is a GET ... DATA call; nil otherwise.
+func (c *ctx) dataOf(v *vvar, el string) *vvar {
+	for _, d := range v.defs {
+		if d.kind != dEq || d.rhs == nil || d.rhs.kind != nRef {
+			continue
+		}
+		hv := c.r.vars[d.rhs.key]
+		if hv == nil || hv.kind != decl.Data || hv.defs[0].ext == nil {
+			continue
+		}
+		ts, _, ok := c.r.tuples(d, v)
+		if !ok {
+			continue
+		}
+		for _, t := range ts {
+			if decl.ElementName(v.name, t) == el {
+				return hv
+			}
+		}
+	}
+	return nil
 }
 
 // num formats a number of a table for an equation.
