@@ -21,6 +21,7 @@ const (
 	nTable           // a lookup table literal
 	nTabbed          // TABBED ARRAY(...) numbers
 	nStr             // 'a string' (text without the quotes)
+	nHeld            // a hidden aux the reader made, by its name (see held)
 )
 
 // node is a Vensim expression.

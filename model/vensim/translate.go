@@ -128,14 +128,16 @@ func (c *ctx) sinteg(n *node, net *decl.Var) decl.Equation {
 		lim[i] = a
 	}
 	p := n.pos
+	rate := c.held(n.args[0], "rate")
 	c.write("(", p)
-	c.limit(p, lim, func() { c.tmpl(p, c.self+" + dt * ", n.args[0]) })
+	c.limit(p, lim, func() { c.tmpl(p, c.self+" + dt * ", rate) })
 	c.write(" - "+c.self+") / dt", p)
 	c.rate = c.finish()
 	if net != nil {
 		net.Eq = c.rate
 	}
-	c.limit(p, lim, func() { c.emit(n.args[1], 0, false) })
+	init := c.held(n.args[1], "initial")
+	c.limit(p, lim, func() { c.emit(init, 0, false) })
 	return c.finish()
 }
 
@@ -252,7 +254,57 @@ func (c *ctx) emit(n *node, parent int, right bool) {
 	case nStr:
 		c.fail(n.pos, "a string ('%s') is only an argument of the GET functions", n.text)
 		c.write("0", n.pos)
+	case nHeld:
+		c.write(n.text, n.pos)
 	}
+}
+
+// held returns x, or, when x draws random numbers, a reference to a
+// hidden aux that holds its value (<variable>_<what>, per element). The
+// functions written out at load as a chain of if_then_else read an
+// argument several times, and each copy of a RANDOM call would be a draw
+// of its own: LOOKUP INVERT(cdf, RANDOM UNIFORM(0, 1, 0)) compared one
+// draw with a segment's bounds and inverted another, giving values
+// outside the table and :NA:, where Vensim evaluates the argument once.
+func (c *ctx) held(x *node, what string) *node {
+	if !drawsRandom(x) {
+		return x
+	}
+	name := c.v.name + "_" + what
+	if len(c.elems) > 0 {
+		name = lookupElementName(name, c.elems)
+	}
+	name = c.r.unique(name)
+	u := &ctx{r: c.r, d: c.d, v: c.v, self: name, bind: c.bind, elems: c.elems}
+	u.emit(x, 0, false)
+	bad := u.bad
+	eq := u.finish()
+	if bad {
+		c.bad = true
+	}
+	c.extra = append(c.extra, u.extra...)
+	c.extra = append(c.extra, &decl.Var{Kind: decl.Aux, Name: name, Key: "aux." + name, Pos: c.r.at(c.d.e, x.pos), Eq: eq,
+		Doc: "an argument of " + c.self + "'s equation that draws random numbers, evaluated once"})
+	return &node{kind: nHeld, pos: x.pos, text: name}
+}
+
+// drawsRandom reports whether n calls a RANDOM function.
+func drawsRandom(n *node) bool {
+	if n == nil {
+		return false
+	}
+	if n.kind == nCall && strings.HasPrefix(n.key, "random") {
+		return true
+	}
+	if drawsRandom(n.x) || drawsRandom(n.y) {
+		return true
+	}
+	for _, a := range n.args {
+		if drawsRandom(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // ref writes a reference to a variable, a control variable or time.
@@ -831,7 +883,7 @@ func (c *ctx) randomTriangular(n *node, a []*node) {
 	u.tmpl(p, "random(0, 1, ", a[5], ")")
 	c.extra = append(c.extra, &decl.Var{Kind: decl.Aux, Name: name, Key: "aux." + name, Pos: c.r.at(c.d.e, p), Eq: u.finish(),
 		Doc: "the uniform draw of RANDOM TRIANGULAR in " + c.self})
-	start, peak, end := a[2], a[3], a[4]
+	start, peak, end := c.held(a[2], "start"), c.held(a[3], "peak"), c.held(a[4], "end")
 	c.tmpl(p, "max(", a[0], ", min(", a[1], ", if_then_else("+name+" < (", peak, " - ", start, ") / (", end, " - ", start, "), ",
 		start, " + sqrt("+name+" * (", end, " - ", start, ") * (", peak, " - ", start, ")), ",
 		end, " - sqrt((1 - "+name+") * (", end, " - ", start, ") * (", end, " - ", peak, ")))))")
@@ -1042,6 +1094,15 @@ func (c *ctx) lookupCall(n *node) {
 		}
 	}
 	switch n.key {
+	case "lookup forward", "lookup backward", "lookup invert", "lookup slope", "lookup area":
+		cp := *n
+		cp.args = append([]*node(nil), n.args...)
+		for i := 1; i < len(cp.args); i++ {
+			cp.args[i] = c.held(cp.args[i], "x")
+		}
+		n = &cp
+	}
+	switch n.key {
 	case "lookup forward", "lookup backward":
 		c.lookupStep(n, pts)
 		return
@@ -1126,6 +1187,7 @@ func (c *ctx) getDataBetween(n *node) {
 		c.write("0", p)
 		return
 	}
+	t = c.held(t, "time")
 	first, last := pts[0][0], pts[len(pts)-1][0]
 	c.tmpl(p, "if_then_else(", t, " < "+num(first)+" or ", t, " > "+num(last)+", ("+naValue+"), ")
 	switch m {

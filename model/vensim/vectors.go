@@ -191,6 +191,7 @@ func (c *ctx) vectorLookup(n *node) {
 	cp := *vec
 	cp.subs = append([]sub(nil), vec.subs...)
 	cp.subs[len(cp.subs)-1] = sub{text: last.text, key: "vector lookup " + last.key, bang: true, pos: last.pos}
+	x, xmin, xmax = c.held(x, "x"), c.held(xmin, "xmin"), c.held(xmax, "xmax")
 	y := func(i int) func() { return func() { c.at(&cp, dm, base+i) } }
 	// xi writes the x of point i: xmin + i · (xmax − xmin) / (npts − 1).
 	xi := func(i int) func() {
