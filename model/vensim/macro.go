@@ -73,13 +73,23 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 		}
 		rename[bd.key] = name
 	}
-	params := map[string]*node{}
-	for i, p := range m.params {
-		params[p] = n.args[i]
-	}
 	// Called in a subscripted equation, the copy is subscripted as the
 	// equation is, and refers to its own variables with its subscripts.
 	refSubs := d.subs
+	params := map[string]*node{}
+	for i, p := range m.params {
+		params[p] = n.args[i]
+		// A builtin function's argument is one value: one that draws
+		// random numbers is a variable of its own, where a copy in each
+		// of the equations would draw on its own.
+		if m.builtin && drawsRandom(n.args[i]) {
+			e := *d.e
+			e.units, e.doc = "", "an argument of "+strings.ToUpper(m.name)+" in "+d.name+" that draws random numbers, evaluated once"
+			name := base + "_" + CanonicalName(m.params[i])
+			r.addDef(&def{e: &e, kind: dEq, name: name, key: nameKey(name), pos: n.args[i].pos, subs: d.subs, excepts: d.excepts, rhs: n.args[i]})
+			params[p] = &node{kind: nRef, pos: n.args[i].pos, text: name, key: nameKey(name), subs: refSubs}
+		}
+	}
 	for _, bd := range m.defs {
 		to, ok := rename[bd.key]
 		if !ok {

@@ -35,6 +35,10 @@ func TestRandomArgumentOnce(t *testing.T) {
 		// A triangular draw from a random start in [0, 1] to 2, peak 1.5.
 		{"RANDOM TRIANGULAR", "x = RANDOM TRIANGULAR(-10, 10, RANDOM UNIFORM(0, 1, 0), 1.5, 2, 0) ~~|\n",
 			func(x float64) bool { return x >= 0 && x <= 2 }, "in [0, 2]"},
+		// With a depreciation time of one TIME STEP the payout is the
+		// investment of the step, so a draw in [0, 1] (fisc TIME STEP).
+		{"DEPRECIATE STRAIGHTLINE", "x = DEPRECIATE STRAIGHTLINE(RANDOM UNIFORM(0, 1, 0), 1, 1, 0.5) ~~|\n",
+			func(x float64) bool { return x >= 0 && x <= 1 }, "in [0, 1]"},
 	} {
 		xs := runMdl(t, tc.src+ctl, "x")
 		if len(xs) == 0 {
