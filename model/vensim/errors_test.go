@@ -338,3 +338,28 @@ func TestMissingCombinations(t *testing.T) {
 		}
 	}
 }
+
+// TestSintegMethod checks that SINTEG in a model whose settings choose a
+// Runge-Kutta method is an error naming it: its rate lands an Euler step
+// on the limited value, and RK stages average such rates into values the
+// restrictions exclude (0.632 for SINTEG(0.6, 0, 0, 10, 1, :NA:, :NA:)
+// after one step of RK4 Auto, where each value is a whole number).
+// Euler (0) and Difference (2) load.
+func TestSintegMethod(t *testing.T) {
+	src := func(code string) string {
+		return "x = SINTEG(0.6, 0, 0, 10, 1, :NA:, :NA:) ~~|\nINITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1 ~~|\n" +
+			"\\\\\\---/// Sketch information - do not modify anything except names\nV300  Do not put anything below this section - it's just for the sketch\n" +
+			"*View 1\n///---\\\\\\\n:L<%^E!@\n15:0,0,0," + code + ",0,0\n"
+	}
+	for _, code := range []string{"1", "3", "4", "5"} {
+		_, err := Parse("m.mdl", []byte(src(code)))
+		if want := "m.mdl:1:5: x: SINTEG holds its value to its restrictions with Euler integration only, and the model's integration type is "; err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("integration type %s: got %v, want %s…", code, err, want)
+		}
+	}
+	for _, code := range []string{"0", "2"} {
+		if _, err := Parse("m.mdl", []byte(src(code))); err != nil {
+			t.Errorf("integration type %s: %v", code, err)
+		}
+	}
+}

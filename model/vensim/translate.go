@@ -112,6 +112,14 @@ func (c *ctx) sinteg(n *node, net *decl.Var) decl.Equation {
 		c.fail(n.pos, "SINTEG takes 7 arguments (rate, initial value, min, max, quant, spec, thresh), got %d", len(n.args))
 		return c.finish()
 	}
+	// The rate lands one Euler step on the limited value; the stages of
+	// a Runge-Kutta step would average such rates into values between
+	// the allowed ones (SINTEG(0.6, 0, 0, 10, 1, :NA:, :NA:) at 0.632
+	// after a step of RK4 Auto).
+	if m := c.r.m.Sim.Method; m != "" && m != "euler" {
+		c.fail(n.pos, "SINTEG holds its value to its restrictions with Euler integration only, and the model's integration type is %s (the settings line 15:); choose Euler or Difference in Vensim's Model Settings", strings.TrimPrefix(c.r.m.Sim.MethodFrom, "Vensim "))
+		return c.finish()
+	}
 	var lim [5]*node
 	for i, a := range n.args[2:] {
 		if a.kind == nNA {
