@@ -95,6 +95,9 @@ func (m *Model) Graph() *Graph {
 			})
 		case v.Role == vm.Previous || v.Role == vm.Pipeline:
 			g.Edges = append(g.Edges, Edge{From: p.Vars[v.Input].Name, To: v.Name})
+			if v.Role == vm.Pipeline && v.Pipe != vm.FixedPipe {
+				g.Edges = append(g.Edges, Edge{From: p.Vars[v.DelayT].Name, To: v.Name})
+			}
 		}
 	}
 	return g

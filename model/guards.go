@@ -22,5 +22,16 @@ func (r *run) CheckGuards(t float64) error {
 				compile.EqKey(o), g.What, o.Name, fmtNum(x), fmtNum(t), o.Eq.Text)
 		}
 	}
+	for j, c := range r.convs {
+		if c == nil {
+			continue
+		}
+		pv := p.Vars[p.Pipes[j]]
+		if x := r.v[p.Vars[pv.DelayT].Slot]; !(x >= 0) {
+			o := pv.Src
+			return fmt.Errorf("%s: the delay time of %s in the equation of %s is %s at t=%s; it must be a number, 0 or more (equation %q)",
+				compile.EqKey(o), pv.Builtin, o.Name, fmtNum(x), fmtNum(t), o.Eq.Text)
+		}
+	}
 	return nil
 }

@@ -165,8 +165,10 @@ type run struct {
 	own    []*rand.Rand // per-draw generators for draws with their own seed
 
 	pending []float64   // values recorded at the start of the step: previous inputs, then pipeline inputs
-	rings   [][]float64 // pipeline buffers
+	rings   [][]float64 // pipeline buffers (nil for a variable delay time)
 	heads   []int
+	convs   []*conveyor // per pipeline: the state of delay_material or delay_information, else nil
+	step    int         // the step Advance moves on from, counted from 0
 
 	outSlots []int32
 	outRows  rowLayout  // how record copies the outputs into the Result's rows
@@ -507,8 +509,14 @@ func (r *run) initialValues() error {
 	r.pending = make([]float64, len(p.Prevs)+len(p.Pipes))
 	r.rings = make([][]float64, len(p.Pipes))
 	r.heads = make([]int, len(p.Pipes))
+	r.convs = make([]*conveyor, len(p.Pipes))
+	r.step = 0
 	for k, i := range p.Pipes {
 		pv := p.Vars[i]
+		if pv.Pipe != vm.FixedPipe {
+			r.convs[k] = newConveyor(pv, r.v, r.p, s.NSteps)
+			continue
+		}
 		T := r.v[p.Vars[pv.DelayT].Slot]
 		if math.IsNaN(T) || T < 0 {
 			return fmt.Errorf("%s: the delay time of delay must be 0 or more, got %s", pv.Key, fmtNum(T))
@@ -686,8 +694,11 @@ func (r *run) Capture() {
 		r.pending[k] = r.v[p.Vars[p.Vars[i].Input].Slot]
 		k++
 	}
-	for _, i := range p.Pipes {
+	for j, i := range p.Pipes {
 		r.pending[k] = r.v[p.Vars[p.Vars[i].Input].Slot]
+		if cv := r.convs[j]; cv != nil {
+			cv.t = r.v[p.Vars[p.Vars[i].DelayT].Slot]
+		}
 		k++
 	}
 }
@@ -701,6 +712,11 @@ func (r *run) Advance() {
 		k++
 	}
 	for j, i := range p.Pipes {
+		if cv := r.convs[j]; cv != nil {
+			r.v[p.Vars[i].Slot] = cv.advance(r.step, r.pending[k], r.s.DT, r.s.NSteps)
+			k++
+			continue
+		}
 		ring := r.rings[j]
 		h := r.heads[j]
 		ring[h] = r.pending[k]
@@ -712,6 +728,7 @@ func (r *run) Advance() {
 		r.v[p.Vars[i].Slot] = ring[h]
 		k++
 	}
+	r.step++
 	r.draw()
 }
 

@@ -261,14 +261,9 @@ func TestErrors(t *testing.T) {
 			`m.mdl:1:9: x :RAW:: expected := after :RAW:, found "="`,
 		},
 		{
-			"DELAY MATERIAL with a varying delay time",
-			"x = DELAY MATERIAL(1, 2 + Time, 3, 4) ~~|\n",
-			"m.mdl:1:25: x: DELAY MATERIAL with a delay time that can change during the run is not implemented (Vensim's conveyors and queues are not); with a constant delay time it is DELAY FIXED",
-		},
-		{
 			"DELAY CONVEYOR",
 			"x = DELAY CONVEYOR(1, 2, 0, t, 0, 2) ~~|\nt((0,1),(1,1)) ~~|\n",
-			"m.mdl:1:5: x: unsupported function DELAY CONVEYOR (Vensim's conveyors and queues are not implemented): use DELAY FIXED for a pipeline delay, or DELAY N",
+			"m.mdl:1:5: x: unsupported function DELAY CONVEYOR (Vensim's conveyors and queues are not implemented): use DELAY MATERIAL or DELAY FIXED for a pipeline delay, or DELAY N",
 		},
 		{
 			"ALLOCATE BY PRIORITY of numbers",

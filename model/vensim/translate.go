@@ -602,6 +602,10 @@ func simple(key string) string {
 		return "if_then_else"
 	case "delay fixed":
 		return "delay"
+	case "delay material":
+		return "delay_material"
+	case "delay information":
+		return "delay_information"
 	case "initial":
 		return "init"
 	case "active initial":
@@ -625,7 +629,7 @@ func arity(key string) (int, int, bool) {
 		return 2, 2, true
 	case "lookup area", "lookup slope":
 		return 3, 3, true
-	case "xidz", "if then else", "delay fixed", "delay1i", "delay3i", "smoothi", "smooth3i", "trend", "forecast", "sample if true", "random uniform":
+	case "xidz", "if then else", "delay fixed", "delay information", "delay1i", "delay3i", "smoothi", "smooth3i", "trend", "forecast", "sample if true", "random uniform":
 		return 3, 3, true
 	case "ramp":
 		return 3, 3, true
@@ -671,7 +675,7 @@ func unsupported(n *node) string {
 	case n.key == "a function of":
 		return "A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation"
 	case n.key == "delay conveyor", n.key == "queue fifo", n.key == "queue lifo":
-		return "unsupported function " + name + " (Vensim's conveyors and queues are not implemented): use DELAY FIXED for a pipeline delay, or DELAY N"
+		return "unsupported function " + name + " (Vensim's conveyors and queues are not implemented): use DELAY MATERIAL or DELAY FIXED for a pipeline delay, or DELAY N"
 	}
 	return "unsupported function " + name
 }
@@ -800,16 +804,6 @@ func (c *ctx) call(n *node) {
 		c.write(")", p)
 	case "smooth3":
 		c.fn("smooth3", p, a...)
-	case "delay material":
-		// DELAY MATERIAL(input, delay time, initial, missval) is DELAY
-		// FIXED when the delay time cannot change (Vensim's help); missval
-		// only fills gaps a lengthening delay leaves.
-		if !c.fixed(a[1], 0) {
-			c.fail(a[1].pos, "DELAY MATERIAL with a delay time that can change during the run is not implemented (Vensim's conveyors and queues are not); with a constant delay time it is DELAY FIXED")
-			c.write("0", p)
-			return
-		}
-		c.fn("delay", p, a[0], a[1], a[2])
 	case "sample if true":
 		c.write("if_then_else(", p)
 		c.emit(a[0], 0, false)

@@ -406,7 +406,7 @@ func (c *compiler) order() (flowOrder, initOrder []int) {
 		case vm.Stock, vm.HiddenStock, vm.Previous, vm.Pipeline, vm.Initial:
 			x = v.Init
 		}
-		if v.Role == vm.Pipeline {
+		if v.Role == vm.Pipeline && v.Pipe == vm.FixedPipe {
 			edges[i] = append(edges[i], v.DelayT)
 		}
 		Refs(c.p, x, func(j int) {

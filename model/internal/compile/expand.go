@@ -178,6 +178,47 @@ func expandDelay(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Exp
 	return ident(p.Name, at)
 }
 
+// expandVarDelay expands delay_material (MaterialPipe) and
+// delay_information (InformationPipe): a pipeline that records its input
+// and its delay time each step, the input leaving after the delay time
+// of the step it entered.
+func expandVarDelay(kind vm.PipeKind) func(*compiler, *vm.Var, int, []syntax.Expr) syntax.Expr {
+	name := "delay_material"
+	if kind == vm.InformationPipe {
+		name = "delay_information"
+	}
+	return func(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
+		in := c.recorded(owner, a[0], name)
+		if v, ok := constValue(a[1]); ok && v < 0 {
+			// The run checks other values at each step.
+			c.errorAt(owner, a[1].Start(), "the delay time of %s must not be negative, got %s", name, fmtNum(v))
+		}
+		dt := c.newHidden(owner, vm.HiddenFlow, name+".delay_time")
+		dt.Eq = a[1]
+		var miss *vm.Var
+		if kind == vm.MaterialPipe {
+			miss = c.newHidden(owner, vm.Initial, name+".missing")
+			miss.Init = arg(a, 3)
+			if miss.Init == nil {
+				miss.Init = number(0, at)
+			}
+		}
+		p := c.newHidden(owner, vm.Pipeline, name)
+		p.Input = c.p.ByName[in.Name]
+		p.DelayT = c.p.ByName[dt.Name]
+		p.Pipe = kind
+		if miss != nil {
+			p.Missing = c.p.ByName[miss.Name]
+		}
+		p.Init = arg(a, 2)
+		if p.Init == nil {
+			p.Init = a[0]
+		}
+		c.p.Pipes = append(c.p.Pipes, c.p.ByName[p.Name])
+		return ident(p.Name, at)
+	}
+}
+
 func expandPrevious(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Expr {
 	in := c.recorded(owner, a[0], "previous")
 	p := c.newHidden(owner, vm.Previous, "previous")

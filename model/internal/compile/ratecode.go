@@ -120,5 +120,8 @@ func markRates(p *vm.Program) {
 	}
 	for _, i := range append(slices.Clone(p.Prevs), p.Pipes...) {
 		p.Mark(p.RateNeed, p.Vars[i].Input, vm.ForRates)
+		if v := p.Vars[i]; v.Role == vm.Pipeline && v.Pipe != vm.FixedPipe {
+			p.Mark(p.RateNeed, v.DelayT, vm.ForRates) // read each step
+		}
 	}
 }

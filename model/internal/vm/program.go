@@ -94,6 +94,23 @@ func (r Role) IsFlowLike() bool {
 	return r == Flow || r == Aux || r == HiddenFlow
 }
 
+// A PipeKind is what a pipeline variable does with its delay time.
+type PipeKind int8
+
+// The kinds of pipeline.
+const (
+	// FixedPipe is delay: the delay time is read once, at the start.
+	FixedPipe PipeKind = iota
+	// MaterialPipe is delay_material: the input of each step leaves after
+	// the delay time of that step; inputs leaving at the same step add,
+	// and a step where none leaves gives the missing value.
+	MaterialPipe
+	// InformationPipe is delay_information: likewise, but its value is
+	// the latest-entered input that has left, held until a later one
+	// leaves.
+	InformationPipe
+)
+
 // Var is a variable of the compiled model.
 type Var struct {
 	Name   string
@@ -117,6 +134,9 @@ type Var struct {
 	DelayT int   // pipeline: the variable holding its delay time
 	Seed   int64 // random draws: the call's own seed, or -1
 	Table  int   // lookups: index into Program.Tables
+
+	Pipe    PipeKind // pipeline: what it does with its delay time
+	Missing int      // a MaterialPipe: the variable holding its missing value
 
 	CodeLo, CodeHi int32  // flows and aux: their instructions in Program.FlowCode
 	Deps           []int  // flows and aux: the varying flows and aux their equation uses
