@@ -39,6 +39,10 @@ var wantFinal = map[string]map[string]float64{
 		"neg_over_negzero": math.Inf(-1),
 		"pos_over_poszero": math.Inf(1),
 	},
+	"variable_delays.toml": {
+		"material":    8, // the input of step 7, delayed 5 steps
+		"information": 8,
+	},
 	"lookup_tables.toml": {
 		"x":         3,
 		"bumpy_x":   3,
