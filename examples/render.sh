@@ -9,7 +9,9 @@
 # examples/middle-corridor/sensitivity; and with "stockflow diagram"
 # each model's stock-and-flow diagram and causal-loop diagram as SVG,
 # NAME-diagram.svg and NAME-cld.svg (the Middle Corridor's without its
-# params, which would bury its structure). Run it from
+# params, which would bury its structure), and the Middle Corridor's named
+# loops alone (--loops-only): the article's three to corridor-cld.png, all
+# eleven to corridor-named-loops.png. Run it from
 # anywhere after changing an example or the plots package, look at the
 # pictures, and commit them:
 #
@@ -35,7 +37,10 @@ for model in examples/*/*.toml examples/xmile/teacup.xmile; do
 done
 "$bin/stockflow" plot examples/predator-prey/predator_prey.toml --phase hares,lynx -o examples/predator-prey/phase.png
 "$bin/stockflow" plot examples/xmile/teacup.xmile --vars Teacup_Temperature -o examples/xmile/teacup.png
-"$bin/stockflow" diagram examples/middle-corridor/corridor.toml --cld -o examples/middle-corridor/corridor-cld.png
+"$bin/stockflow" diagram examples/middle-corridor/corridor.toml --cld --loops-only \
+	--loop "institutional feedback" --loop "infrastructure reinforcement" --loop "regulatory adaptation" \
+	-o examples/middle-corridor/corridor-cld.png
+"$bin/stockflow" diagram examples/middle-corridor/corridor.toml --cld --loops-only -o examples/middle-corridor/corridor-named-loops.png
 "$bin/stockflow" sweep examples/middle-corridor/corridor.toml --threshold emergence \
 	--x institutional_push=0:0.3:41 --y threat_level=0:0.4:41 -o examples/middle-corridor/tipping.png
 "$bin/stockflow" loops examples/middle-corridor/corridor.toml --knockout -o examples/middle-corridor/knockout.png >/dev/null

@@ -32,6 +32,11 @@ type DiagramOptions struct {
 	Dominance *loops.Dominance
 	// At is the time at which Dominance is read.
 	At float64
+	// LoopsOnly, in a causal-loop diagram, keeps only the variables of
+	// the loops it draws: those Loops names, or, when it names none,
+	// every loop the model names in [[loops]]; and the links among them.
+	// Of a large model it draws the argument of its loops alone.
+	LoopsOnly bool
 	// Caption, when not empty, is a line under a causal-loop diagram's
 	// title: what happens at At, say.
 	Caption string
@@ -221,6 +226,11 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 			named = append(named, lp)
 		}
 	}
+	if opt.LoopsOnly {
+		if named, err = loopsOnly(keep, named, highlight); err != nil {
+			return nil, err
+		}
+	}
 	share := map[*loops.Loop]float64{}
 	if opt.Dominance != nil {
 		d := opt.Dominance
@@ -372,6 +382,37 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 	}
 	b.WriteString("}\n")
 	return b.Bytes(), nil
+}
+
+// loopsOnly narrows keep to the variables of the loops a causal-loop
+// diagram draws with DiagramOptions.LoopsOnly: the highlighted ones, or
+// every named loop when none is highlighted. It returns the named loops
+// left whole, which keep their markers.
+func loopsOnly(keep map[string]bool, named []*loops.Loop, highlight map[*loops.Loop]bool) ([]*loops.Loop, error) {
+	shown := named
+	if len(highlight) > 0 {
+		shown = slices.DeleteFunc(slices.Clone(named), func(lp *loops.Loop) bool { return !highlight[lp] })
+	}
+	if len(shown) == 0 {
+		return nil, fmt.Errorf("--loops-only draws the model's named loops, and it names none: name loops in [[loops]], or choose loops with --loop (\"stockflow loops\" lists them)")
+	}
+	on := map[string]bool{}
+	for _, lp := range shown {
+		for _, v := range lp.Vars {
+			on[v] = true
+		}
+	}
+	for v := range keep {
+		if !on[v] {
+			delete(keep, v)
+		}
+	}
+	if len(keep) == 0 {
+		return nil, fmt.Errorf("--loops-only with --focus leaves nothing to draw: the loops do not pass within --depth of the focus")
+	}
+	return slices.DeleteFunc(slices.Clone(named), func(lp *loops.Loop) bool {
+		return slices.ContainsFunc(lp.Vars, func(v string) bool { return !keep[v] })
+	}), nil
 }
 
 // keepSet returns the variables a diagram shows: every one, less the

@@ -336,3 +336,83 @@ func TestLoopDOTHighlight(t *testing.T) {
 		t.Error("--loop with an unknown name: no error")
 	}
 }
+
+// TestLoopDOTLoopsOnly checks that --loops-only draws the variables of
+// the chosen loops, or of every named loop, and nothing else: every node
+// is a variable of one of them or the marker of a loop drawn whole, and
+// every link of each chosen loop is there.
+func TestLoopDOTLoopsOnly(t *testing.T) {
+	l := loadList(t, diagramExamples["corridor"])
+	var named []*loops.Loop
+	for _, lp := range l.Loops {
+		if lp.Name != "" {
+			named = append(named, lp)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		loops []*loops.Loop
+	}{
+		{"named", named},
+		{"three", named[:3]},
+		{"one", named[len(named)-1:]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opt := DiagramOptions{LoopsOnly: true}
+			if tc.name != "named" {
+				for _, lp := range tc.loops {
+					opt.Loops = append(opt.Loops, lp.Name)
+				}
+			}
+			src, err := LoopDOT(l, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dg := parseDOT(t, src)
+			on := map[string]bool{}
+			for _, lp := range tc.loops {
+				for _, v := range lp.Vars {
+					on[v] = true
+				}
+			}
+			for n := range dg.nodes {
+				if name, ok := strings.CutPrefix(n, "loop: "); ok {
+					lp := l.Loop(name)
+					if lp == nil || slices.ContainsFunc(lp.Vars, func(v string) bool { return !on[v] }) {
+						t.Errorf("marker %q of a loop not drawn whole", n)
+					}
+					continue
+				}
+				if !on[n] {
+					t.Errorf("%s drawn, on none of the loops", n)
+				}
+			}
+			for v := range on {
+				if _, ok := dg.nodes[v]; !ok {
+					t.Errorf("%s, on a loop, not drawn", v)
+				}
+			}
+			links := map[string]bool{}
+			for _, e := range dg.edges {
+				links[e.attrs["id"]] = true
+			}
+			for _, lp := range tc.loops {
+				if _, ok := dg.nodes["loop: "+lp.Name]; !ok {
+					t.Errorf("no marker for %s", lp.Name)
+				}
+				for k, v := range lp.Vars {
+					if id := v + " -> " + lp.Vars[(k+1)%len(lp.Vars)]; !links[id] {
+						t.Errorf("link %s of %s not drawn", id, lp.Name)
+					}
+				}
+			}
+		})
+	}
+	teacup := loadList(t, diagramExamples["teacup"])
+	if slices.ContainsFunc(teacup.Loops, func(lp *loops.Loop) bool { return lp.Name != "" }) {
+		t.Fatal("the teacup names a loop; the case of a model naming none needs another model")
+	}
+	if _, err := LoopDOT(teacup, DiagramOptions{LoopsOnly: true}); err == nil || !strings.Contains(err.Error(), "names none") {
+		t.Errorf("--loops-only on a model naming no loops: error %v, want one saying it names none", err)
+	}
+}

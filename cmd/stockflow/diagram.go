@@ -37,8 +37,10 @@ model names in [[loops]] a marker, R (reinforcing) or B (balancing) and
 its name, among the loop's variables; the named loops' links take the
 loop's colour, warm for reinforcing loops, cool for balancing ones.
 --loop NAME (repeatable; a name, label or ID from "stockflow loops")
-highlights those loops and dims the rest. --dominant-at T runs the model
-and draws each named loop's share of the loop dominance at time T on its
+highlights those loops and dims the rest. --loops-only leaves out every
+variable that is not on a named loop (on a --loop one, when given): the
+loops' argument alone, for a model too large to read whole. --dominant-at
+T runs the model and draws each named loop's share of the loop dominance at time T on its
 marker, its links and marker bolder the larger the share. --at-crossings
 does the same at each crossing of each of the model's thresholds, one file
 each, -o's name with "-THRESHOLD-tTIME" before the extension.
@@ -63,6 +65,7 @@ Examples:
 	stockflow diagram examples/middle-corridor/corridor.toml --params=false -o corridor-diagram.png
 	stockflow diagram examples/middle-corridor/corridor.toml --cld -o corridor-cld.png
 	stockflow diagram examples/middle-corridor/corridor.toml --cld --loop congestion -o congestion.png
+	stockflow diagram examples/middle-corridor/corridor.toml --cld --loops-only --loop 'institutional feedback' --loop 'infrastructure reinforcement' --loop 'regulatory adaptation' -o three-loops.png
 	stockflow diagram examples/middle-corridor/corridor.toml --focus throughput --depth 1 -o throughput.dot
 `,
 }
@@ -77,6 +80,7 @@ type diagramFlags struct {
 	focus      string
 	depth      int
 	loops      loopNames
+	loopsOnly  bool
 	dominantAt string
 	crossings  bool
 	layout     string
@@ -96,6 +100,7 @@ func setupDiagram(fs *flag.FlagSet) func(context.Context, *output, []string) err
 	fs.StringVar(&f.focus, "focus", "", "draw only the neighbourhood of variable `VAR`")
 	fs.IntVar(&f.depth, "depth", 1, "with --focus, draw the variables within `N` links of it")
 	fs.Var(&f.loops, "loop", "with --cld, highlight the loop `NAME` (repeatable)")
+	fs.BoolVar(&f.loopsOnly, "loops-only", false, "with --cld, draw only the variables of the named loops (or of the --loop ones)")
 	fs.StringVar(&f.dominantAt, "dominant-at", "", "with --cld, draw the loops' dominance at time `T`")
 	fs.BoolVar(&f.crossings, "at-crossings", false, "with --cld, draw the loops' dominance at each threshold crossing, one file each")
 	fs.StringVar(&f.layout, "layout", "", "`file`: draw the variables where the model file's own diagram has them; auto: lay them out (default: file when the file places its variables, else auto)")
@@ -107,8 +112,8 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 	if f.depth < 1 {
 		return usagef("--depth must be at least 1, not %d", f.depth)
 	}
-	if !f.cld && (len(f.loops) > 0 || f.dominantAt != "" || f.crossings) {
-		return usagef("--loop, --dominant-at and --at-crossings apply to the causal-loop diagram: add --cld")
+	if !f.cld && (len(f.loops) > 0 || f.dominantAt != "" || f.crossings || f.loopsOnly) {
+		return usagef("--loop, --loops-only, --dominant-at and --at-crossings apply to the causal-loop diagram: add --cld")
 	}
 	if f.crossings && f.dominantAt != "" {
 		return usagef("give --dominant-at or --at-crossings, not both")
@@ -145,7 +150,7 @@ func (f *diagramFlags) run(ctx context.Context, out *output, args []string) erro
 	if err != nil {
 		return err
 	}
-	opt := plots.DiagramOptions{HideParams: !f.params, Focus: f.focus, Depth: f.depth, Loops: f.loops, At: at, Layout: f.layout}
+	opt := plots.DiagramOptions{HideParams: !f.params, Focus: f.focus, Depth: f.depth, Loops: f.loops, LoopsOnly: f.loopsOnly, At: at, Layout: f.layout}
 	if opt.Layout == "" {
 		opt.Layout = plots.LayoutAuto
 		if plots.HasPlaces(loops.NewGraph(m)) {
