@@ -55,11 +55,6 @@ type op struct {
 	// stmt, when set, is the instruction as a Go statement, used instead
 	// of "$D = expr" by exec and stockflow gen.
 	stmt string
-	// fast, when set, is the instruction as exec's loop runs it, which
-	// makes no call: where the instruction needs one, it returns i and
-	// $PART, the part of a superinstruction that needs it, for Exec to
-	// make the call.
-	fast string
 	// gen is the Go that stockflow gen writes when it differs from stmt
 	// or "$D = expr"; "-" means none, and the generated code hands the
 	// instruction back to the interpreter.
@@ -113,8 +108,7 @@ var ops = []op{
 	// The interpreter tries the table's last segment itself (Table.At
 	// would too, but it is too large to inline).
 	{name: "Lookup", asm: "lookup", args: 1, lit: 2, hot: true, expr: "tables[$B].At($A)", gen: "$D = k.Lookup($B, $A)",
-		stmt: "if s, x := tables[$B].Last, $A; s != nil && s.X0 < x && x < s.X1 {\n\t$D = s.Y0 + (x-s.X0)*s.DY/s.DX\n} else {\n\t$D = tables[$B].at(x)\n}",
-		fast: "if s, x := tables[$B].Last, $A; s != nil && s.X0 < x && x < s.X1 {\n\t$D = s.Y0 + (x-s.X0)*s.DY/s.DX\n} else {\n\treturn i, $PART\n}"},
+		stmt: "if s, x := tables[$B].Last, $A; s != nil && s.X0 < x && x < s.X1 {\n\t$D = s.Y0 + (x-s.X0)*s.DY/s.DX\n} else {\n\t$D = tables[$B].at(x)\n}"},
 	{name: "Pulse", asm: "pulse", args: 3, grid: true, expr: "model.Pulse($A, $B, $C, $TSTEP, $DT)"},
 	{name: "Step", asm: "step", args: 2, grid: true, expr: "model.Step($A, $B, $TSTEP, $DT)"},
 	{name: "Ramp", asm: "ramp", args: 3, expr: "model.Ramp($A, $B, $C, $TIME)"},
@@ -454,57 +448,12 @@ func main() {
 	litField := strings.NewReplacer("$B", "in.B")
 	b.WriteString(`// Exec runs code over the slots v; vecs holds the vector instructions
 // the code's OpVec instructions run. It allocates nothing.
-//
-// The common instructions run in run, whose loop calls no function, so
-// that the compiler keeps its state in registers (a call would have it
-// stored and loaded again on every trip round the loop); run stops at an
-// instruction that needs a call, which Exec makes before running on.
 func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 	for i := 0; i < len(code); i++ {
-		var part int
-		i, part = run(code, i, v, tables)
-		if i >= len(code) {
-			return
-		}
-		in := &code[i]
-		s, ok := SuperOf(in.Op)
-		if !ok {
-			call(in, v, tables, vecs)
-			continue
-		}
-		// A part needs a call (a lookup outside its last segment): the
-		// parts before it are done, and the rest run as instructions.
-		var parts [maxParts]Instr
-		n, words := unpackSuper(code[i:], s, &parts)
-		for j := part; j < n; j++ {
-			if j, _ = run(parts[:n], j, v, tables); j < n {
-				call(&parts[j], v, tables, vecs)
-			}
-		}
-		i += words - 1
-	}
-}
-
-// call runs an instruction that run leaves to Exec.
-func call(in *Instr, v []float64, tables []Table, vecs []VInstr) {
-	switch in.Op {
-	case OpVec:
-		ExecVec(&vecs[in.A], v, tables)
-	case OpLookup:
-		v[in.Dst] = tables[in.B].at(v[in.A])
-	default:
-		v[in.Dst] = eval1(in, v, tables)
-	}
-}
-
-// run runs code from instruction i until its end or an instruction that
-// needs a call, and returns that instruction's index and, for a
-// superinstruction, the part that needs the call (run has done the parts
-// before it).
-func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
-	for ; i < len(code); i++ {
 		in := &code[i]
 		switch in.Op {
+		case OpVec:
+			ExecVec(&vecs[in.A], v, tables)
 `)
 	for _, r := range all {
 		if !r.hot {
@@ -516,9 +465,6 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 		}
 		b.WriteString("\n")
 		st := r.stmt
-		if r.fast != "" {
-			st = strings.ReplaceAll(r.fast, "$PART", "0")
-		}
 		if st == "" {
 			st = "$D = " + r.expr
 		}
@@ -564,13 +510,8 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 					repl = append(repl, ph, src)
 				}
 			}
-			repl = append(repl, "$PART", fmt.Sprint(k))
 			rp := strings.NewReplacer(repl...)
-			st := r.stmt
-			if r.fast != "" {
-				st = r.fast
-			}
-			if st != "" {
+			if st := r.stmt; st != "" {
 				// Inside the statement, x and s are its own.
 				fmt.Fprintf(&b, "\t\t\tvar %s float64\n\t\t\t%s\n", reg, strings.ReplaceAll(rp.Replace(local(st)), "\n", "\n\t\t\t"))
 			} else {
@@ -585,10 +526,9 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 		}
 	}
 	b.WriteString(`		default:
-			return i, 0
+			v[in.Dst] = eval1(in, v, tables)
 		}
 	}
-	return i, 0
 }
 
 `)

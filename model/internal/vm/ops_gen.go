@@ -235,57 +235,12 @@ var superFirst = [NumOps][]uint8{
 
 // Exec runs code over the slots v; vecs holds the vector instructions
 // the code's OpVec instructions run. It allocates nothing.
-//
-// The common instructions run in run, whose loop calls no function, so
-// that the compiler keeps its state in registers (a call would have it
-// stored and loaded again on every trip round the loop); run stops at an
-// instruction that needs a call, which Exec makes before running on.
 func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 	for i := 0; i < len(code); i++ {
-		var part int
-		i, part = run(code, i, v, tables)
-		if i >= len(code) {
-			return
-		}
-		in := &code[i]
-		s, ok := SuperOf(in.Op)
-		if !ok {
-			call(in, v, tables, vecs)
-			continue
-		}
-		// A part needs a call (a lookup outside its last segment): the
-		// parts before it are done, and the rest run as instructions.
-		var parts [maxParts]Instr
-		n, words := unpackSuper(code[i:], s, &parts)
-		for j := part; j < n; j++ {
-			if j, _ = run(parts[:n], j, v, tables); j < n {
-				call(&parts[j], v, tables, vecs)
-			}
-		}
-		i += words - 1
-	}
-}
-
-// call runs an instruction that run leaves to Exec.
-func call(in *Instr, v []float64, tables []Table, vecs []VInstr) {
-	switch in.Op {
-	case OpVec:
-		ExecVec(&vecs[in.A], v, tables)
-	case OpLookup:
-		v[in.Dst] = tables[in.B].at(v[in.A])
-	default:
-		v[in.Dst] = eval1(in, v, tables)
-	}
-}
-
-// run runs code from instruction i until its end or an instruction that
-// needs a call, and returns that instruction's index and, for a
-// superinstruction, the part that needs the call (run has done the parts
-// before it).
-func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
-	for ; i < len(code); i++ {
 		in := &code[i]
 		switch in.Op {
+		case OpVec:
+			ExecVec(&vecs[in.A], v, tables)
 		case OpMov:
 			v[in.Dst] = v[in.A]
 		case OpAdd:
@@ -318,7 +273,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
 				v[in.Dst] = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 0
+				v[in.Dst] = tables[in.B].at(x)
 			}
 		case OpFused + 0: // addadd
 			v[in.Dst] = float64(v[in.A]+v[in.B]) + v[in.C]
@@ -408,7 +363,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.A].at(x)
 			}
 			v[in.C] = r1
 			r2 := float64(float64(r0*r1) * v[w1.C])
@@ -422,7 +377,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.A].at(x)
 			}
 			v[in.C] = r1
 			r2 := float64(float64(r0*r1) * v[w1.C])
@@ -490,7 +445,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 0
+				r0 = tables[in.B].at(x)
 			}
 			v[in.Dst] = r0
 			r1 := float64(v[w1.Dst] * v[w1.A])
@@ -508,7 +463,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.A].at(x)
 			}
 			v[in.C] = r1
 			r2 := float64(float64(r0*r1) * v[w1.C])
@@ -519,7 +474,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 4
+				r4 = tables[w3.A].at(x)
 			}
 			v[w2.C] = r4
 			r5 := float64(float64(r3*r4) * v[w3.C])
@@ -535,7 +490,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.A].at(x)
 			}
 			v[in.C] = r1
 			r2 := float64(float64(r0*r1) * v[w1.C])
@@ -546,7 +501,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 4
+				r4 = tables[w3.A].at(x)
 			}
 			v[w2.C] = r4
 			r5 := float64(float64(r3*r4) * v[w3.C])
@@ -562,7 +517,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.A].at(x)
 			}
 			v[in.C] = r1
 			r2 := float64(float64(r0*r1) * v[w1.C])
@@ -573,7 +528,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 4
+				r4 = tables[w3.A].at(x)
 			}
 			v[w2.C] = r4
 			r5 := float64(float64(r3*r4) * v[w3.C])
@@ -597,14 +552,14 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 0
+				r0 = tables[in.B].at(x)
 			}
 			v[in.Dst] = r0
 			var r1 float64
 			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.A].at(x)
 			}
 			v[in.C] = r1
 			i += 1
@@ -614,7 +569,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 0
+				r0 = tables[in.B].at(x)
 			}
 			v[in.Dst] = r0
 			r1 := float64(v[w1.Dst] * v[w1.A])
@@ -626,7 +581,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 0
+				r0 = tables[in.B].at(x)
 			}
 			v[in.Dst] = r0
 			r1 := float64(v[w1.Dst] / v[w1.A])
@@ -638,7 +593,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 0
+				r0 = tables[in.B].at(x)
 			}
 			v[in.Dst] = r0
 			r1 := float64(float64(v[w1.Dst]+v[w1.A]) * v[w1.B])
@@ -652,7 +607,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.A].at(x)
 			}
 			v[in.C] = r1
 			i += 1
@@ -664,7 +619,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.A].at(x)
 			}
 			v[in.C] = r1
 			i += 1
@@ -676,7 +631,7 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			if s, x := tables[w1.B].Last, v[w1.A]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				return i, 1
+				r1 = tables[w1.B].at(x)
 			}
 			v[w1.Dst] = r1
 			i += 1
@@ -730,10 +685,9 @@ func run(code []Instr, i int, v []float64, tables []Table) (int, int) {
 			v[in.C] = r1
 			i += 1
 		default:
-			return i, 0
+			v[in.Dst] = eval1(in, v, tables)
 		}
 	}
-	return i, 0
 }
 
 // maxParts is the most parts a superinstruction has.

@@ -9,9 +9,8 @@ import (
 
 // TestSupers checks every superinstruction against its parts run one by
 // one, bit for bit over every slot, on random operands: operands that
-// are other parts' slots, lookups inside and outside their last segment
-// (so that Exec resumes a superinstruction at a part), zeros, infinities
-// and NaN; and that it allocates nothing. It also checks that packing and
+// are other parts' slots, lookups inside and outside their last segment,
+// zeros, infinities and NaN; and that it allocates nothing. It also checks that packing and
 // unpacking give the parts back, and that Linked refuses parts whose
 // links do not hold.
 func TestSupers(t *testing.T) {
@@ -75,8 +74,7 @@ func TestSupers(t *testing.T) {
 				}
 			}
 			// Tables without a last segment send every lookup to the
-			// call, and the superinstruction to its resumption, which
-			// allocates nothing.
+			// search, which allocates nothing.
 			if allocs := testing.AllocsPerRun(5, func() { Exec(code, got, tables, nil) }); allocs != 0 {
 				t.Fatalf("%v allocates %v times a run", op, allocs)
 			}
