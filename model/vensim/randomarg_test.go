@@ -39,6 +39,9 @@ func TestRandomArgumentOnce(t *testing.T) {
 		// investment of the step, so a draw in [0, 1] (fisc TIME STEP).
 		{"DEPRECIATE STRAIGHTLINE", "x = DEPRECIATE STRAIGHTLINE(RANDOM UNIFORM(0, 1, 0), 1, 1, 0.5) ~~|\n",
 			func(x float64) bool { return x >= 0 && x <= 1 }, "in [0, 1]"},
+		// cosh is at least 1, which (e^a + e^-b) / 2 of two draws is not.
+		{"COSH", "x = COSH(RANDOM UNIFORM(-1, 1, 0)) ~~|\n",
+			func(x float64) bool { return x >= 1 && x <= math.Cosh(1) }, "in [1, cosh(1)]"},
 	} {
 		xs := runMdl(t, tc.src+ctl, "x")
 		if len(xs) == 0 {

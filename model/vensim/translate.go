@@ -755,6 +755,14 @@ func (c *ctx) call(n *node) {
 		return
 	}
 	switch n.key {
+	case "sinh", "cosh", "quantum", "pulse", "pulse train", "random weibull":
+		// Written with an argument more than once.
+		a = append([]*node(nil), a...)
+		for i := range a {
+			a[i] = c.held(a[i], "arg"+strconv.Itoa(i+1))
+		}
+	}
+	switch n.key {
 	case "game":
 		c.tmpl(p, a[0])
 	case "sinh":
