@@ -143,7 +143,7 @@ func (r *Result) add(t float64, v []float64, lay *rowLayout) {
 	r.Times = append(r.Times, t)
 	row := r.rows[n*w : n*w+w]
 	if lay.span {
-		copy(row, v[lay.lo:])
+		copyShort(row, v[lay.lo:])
 		return
 	}
 	for _, ru := range lay.runs {
@@ -151,7 +151,20 @@ func (r *Result) add(t float64, v []float64, lay *rowLayout) {
 			row[ru.k] = v[ru.s]
 			continue
 		}
-		copy(row[ru.k:ru.k+ru.n], v[ru.s:ru.s+ru.n])
+		copyShort(row[ru.k:ru.k+ru.n], v[ru.s:ru.s+ru.n])
+	}
+}
+
+// copyShort copies src into dst as copy does, element by element when
+// there are only a few: a call to memmove costs more than a short loop.
+func copyShort(dst, src []float64) {
+	if len(dst) > 16 {
+		copy(dst, src)
+		return
+	}
+	src = src[:len(dst)]
+	for i, x := range src {
+		dst[i] = x
 	}
 }
 

@@ -735,7 +735,16 @@ func (r *run) Advance() {
 // CheckFinite returns an error if a stock is NaN or infinite.
 func (r *run) CheckFinite(t float64, y []float64) error {
 	// The sum of the stocks is finite when they all are (checkVars); the
-	// slow loop finds which one was not.
+	// slow loop finds which one was not. A few stocks it checks itself:
+	// x-x is 0 for finite x, NaN for NaN and ±Inf.
+	if len(y) < 8 {
+		for i, x := range y {
+			if x-x != 0 {
+				return r.nonFinite(t, i, x)
+			}
+		}
+		return nil
+	}
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(y); i += 4 {
