@@ -66,22 +66,13 @@ func (r *reader) checkConveyor(x *xvar, v *decl.Var, c *node) {
 // conveyorParts returns the parts of a conveyor's equations: the sum of
 // its inflows, its transit time, and its leakage flows in order.
 func (r *reader) conveyorParts(c *xvar) (in []any, lenEq decl.Equation, leaks []*xvar) {
-	for _, f := range c.n.all("inflow") {
-		t, ok := c.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
-		if !ok {
-			continue
-		}
-		if len(in) > 0 {
-			in = append(in, " + ")
-		}
-		in = append(in, t.name)
+	sum := "0"
+	if names := namesBefore(r.listed(c, "inflow"), nil); len(names) > 0 {
+		sum = strings.Join(names, " + ")
 	}
-	if len(in) == 0 {
-		in = []any{"0"}
-	}
-	in = append(append([]any{"("}, in...), ")")
-	for _, f := range c.n.all("outflow") {
-		if t, ok := c.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]; ok && t.leakOf == c {
+	in = []any{"(" + sum + ")"}
+	for _, t := range r.listed(c, "outflow") {
+		if t.leakOf == c {
 			leaks = append(leaks, t)
 		}
 	}
@@ -279,18 +270,7 @@ func (r *reader) limitInflow(x *xvar, v *decl.Var) {
 	}
 	parts := []any{"max(0, min(", v.Eq, ", "}
 	parts = append(parts, room...)
-	var earlier []string
-	for _, f := range c.n.all("inflow") {
-		t, ok := c.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
-		if !ok {
-			continue
-		}
-		if t == x {
-			break
-		}
-		earlier = append(earlier, t.name)
-	}
-	if len(earlier) > 0 {
+	if earlier := namesBefore(r.listed(c, "inflow"), x); len(earlier) > 0 {
 		parts = append(parts, " - ("+strings.Join(earlier, " + ")+")")
 	}
 	parts = append(parts, "))")
@@ -316,8 +296,8 @@ func (r *reader) conveyorRoom(c *xvar) []any {
 	var free []any
 	if capa.Expr != nil {
 		free = []any{"(", capa, " - " + c.name + ") / dt"}
-		for _, f := range c.n.all("outflow") {
-			if t, ok := c.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]; ok && (t.conveyor == c || t.leakOf == c) {
+		for _, t := range r.listed(c, "outflow") {
+			if t.conveyor == c || t.leakOf == c {
 				free = append(free, " + "+t.name)
 			}
 		}
@@ -419,27 +399,10 @@ func (r *reader) queueOutflow(x *xvar, v *decl.Var) decl.Equation {
 		r.warnf(e.start, v.Key+".eq", "outflow %q of queue %q: its <eqn> is not used; a queue's outflow to a plain stock or a cloud empties the queue every step (XMILE 1.0, Queues)", x.sc.path+x.raw, q.sc.path+q.raw)
 	}
 	parts := []any{q.name + " / dt"}
-	var in []string
-	for _, f := range q.n.all("inflow") {
-		if t, ok := q.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]; ok {
-			in = append(in, t.name)
-		}
-	}
-	if len(in) > 0 {
+	if in := namesBefore(r.listed(q, "inflow"), nil); len(in) > 0 {
 		parts = append(parts, " + ("+strings.Join(in, " + ")+")")
 	}
-	var earlier []string
-	for _, f := range q.n.all("outflow") {
-		t, ok := q.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]
-		if !ok {
-			continue
-		}
-		if t == x {
-			break
-		}
-		earlier = append(earlier, t.name)
-	}
-	if len(earlier) > 0 {
+	if earlier := namesBefore(r.listed(q, "outflow"), x); len(earlier) > 0 {
 		parts = append(append([]any{"max(0, "}, parts...), " - ("+strings.Join(earlier, " + ")+"))")
 	}
 	return r.compose(v.Key+".eq", pos, parts...)
@@ -527,4 +490,30 @@ func (r *reader) declared(name string) (*xvar, bool) {
 		}
 	}
 	return nil, false
+}
+
+// listed returns the flows that stock s lists as its kind, "inflow" or
+// "outflow", in the order it lists them (XMILE's flow priority), leaving
+// out a name that is no variable of its scope.
+func (r *reader) listed(s *xvar, kind string) []*xvar {
+	var fs []*xvar
+	for _, f := range s.n.all(kind) {
+		if t, ok := s.sc.vars[key(strings.Trim(r.doc.str(f), `"`))]; ok {
+			fs = append(fs, t)
+		}
+	}
+	return fs
+}
+
+// namesBefore returns the names of the flows of fs that come before x:
+// all of them when x is not among them.
+func namesBefore(fs []*xvar, x *xvar) []string {
+	var names []string
+	for _, t := range fs {
+		if t == x {
+			break
+		}
+		names = append(names, t.name)
+	}
+	return names
 }
