@@ -345,6 +345,12 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 	}
 
 	b.WriteString("\n\t// causal links\n")
+	mutual := map[[2]string]bool{} // the links shown, and so those with one back
+	for _, e := range g.Edges {
+		if keep[e.From] && keep[e.To] && e.From != e.To {
+			mutual[[2]string{e.From, e.To}] = true
+		}
+	}
 	for _, e := range g.Edges {
 		if !keep[e.From] || !keep[e.To] {
 			continue
@@ -374,8 +380,14 @@ func LoopDOT(l *loops.List, opt DiagramOptions) ([]byte, error) {
 		if len(cs) > 1 {
 			font = cs[0]
 		}
-		fmt.Fprintf(&b, "\t%s -> %s [id=%s, label=%s, color=%q, fontcolor=%q, penwidth=%s];\n",
-			dotID(e.From), dotID(e.To), dotID(e.From+" -> "+e.To), dotID(signLabel(e.Sign)), col, font, fmtNum(width))
+		back := ""
+		if mutual[[2]string{e.To, e.From}] {
+			// A link with one back beside it: the two bow apart, their
+			// variables moved apart if need be (pinMarkers).
+			back = ", " + twoWay
+		}
+		fmt.Fprintf(&b, "\t%s -> %s [id=%s, label=%s, color=%q, fontcolor=%q, penwidth=%s%s];\n",
+			dotID(e.From), dotID(e.To), dotID(e.From+" -> "+e.To), dotID(signLabel(e.Sign)), col, font, fmtNum(width), back)
 	}
 	if err := layoutStatements(&b, g, keep, opt, true); err != nil {
 		return nil, err
@@ -414,6 +426,11 @@ func loopsOnly(keep map[string]bool, named []*loops.Loop, highlight map[*loops.L
 		return slices.ContainsFunc(lp.Vars, func(v string) bool { return !keep[v] })
 	}), nil
 }
+
+// twoWay marks, in a causal-loop diagram's DOT, a link between two
+// variables linked both ways (an attribute Graphviz keeps but does not
+// use).
+const twoWay = "twoway=true"
 
 // keepSet returns the variables a diagram shows: every one, less the
 // params when opt.HideParams, within opt.Depth links of opt.Focus when it

@@ -60,10 +60,12 @@ func (a box) overlaps(b box, gap float64) bool {
 // pinMarkers lays out dot, a causal-loop diagram parsed as g, with gv
 // and returns the DOT with each loop marker placed inside its loop and
 // every node pinned, to be laid out again with layout=nop, which routes
-// the edges only. It returns nil when dot has no loop markers; otherwise
-// it sets g's splines to false.
+// the edges only. It returns nil when dot has no loop markers and no two
+// variables linked both ways (LoopDOT marks their links twoWay), whose
+// links it bows apart, having moved the two apart first if they are too
+// close for that (spreadPairs); otherwise it sets g's splines to false.
 func pinMarkers(ctx context.Context, gv *graphviz.Graphviz, g *graphviz.Graph, dot []byte) ([]byte, error) {
-	if !bytes.Contains(dot, []byte(`"`+markerPrefix)) {
+	if !bytes.Contains(dot, []byte(`"`+markerPrefix)) && !bytes.Contains(dot, []byte(twoWay)) {
 		return nil, nil
 	}
 	// This pass places the nodes only: routing the links as splines
@@ -103,6 +105,11 @@ func pinMarkers(ctx context.Context, gv *graphviz.Graphviz, g *graphviz.Graph, d
 			links = append(links, [2]int{e.Tail, e.Head})
 		}
 	}
+	if g.GetStr("inputscale") == "" {
+		// Not where the model file places the variables
+		// (writeFileLayout), which stay there.
+		spreadPairs(lay.Objects, boxes, loopVars, links)
+	}
 	placeMarkers(lay.Objects, boxes, loopVars, links)
 
 	end := bytes.LastIndexByte(dot, '}')
@@ -114,9 +121,13 @@ func pinMarkers(ctx context.Context, gv *graphviz.Graphviz, g *graphviz.Graph, d
 	// run straight through a node: their curves go into their own
 	// statements (an edge statement cannot be amended later in DOT, only
 	// repeated, which would draw the link twice).
-	for id, spline := range routeLinks(lay, boxes, loopVars) {
+	for id, c := range routeLinks(lay, boxes, loopVars) {
 		attr := []byte("[id=" + dotID(id) + ", ")
-		body = bytes.Replace(body, attr, append(attr, "pos="+dotID(spline)+", "...), 1)
+		set := "pos=" + dotID(c.pos()) + ", "
+		if c.label != nil {
+			set += "lp=" + dotID(fmtPoint(c.label[0])+","+fmtPoint(c.label[1])) + ", "
+		}
+		body = bytes.Replace(body, attr, append(attr, set...), 1)
 	}
 	var b bytes.Buffer
 	b.Write(body)
@@ -240,6 +251,68 @@ func placeMarkers(objs []placedObject, boxes []box, loopVars [][]int, links [][2
 	}
 }
 
+// pairSpace is the least room, in points, between two variables linked
+// both ways that spreadPairs makes: enough for the two links, bowed
+// apart, an arrowhead each and their polarities.
+const pairSpace = 40
+
+// spreadPairs moves apart two variables linked both ways that are not a
+// two-variable loop with a marker (whose links ring the marker) and
+// stand closer than pairSpace: the one with fewer links, or the second,
+// moves straight away from the other, to the nearest place that leaves
+// pairSpace between them and overlaps no other node. Where there is no
+// such place within a few times pairSpace the two stay where they are.
+func spreadPairs(objs []placedObject, boxes []box, loopVars [][]int, links [][2]int) {
+	shown := map[[2]int]bool{}
+	degree := make([]int, len(objs))
+	for _, l := range links {
+		shown[l] = true
+		degree[l[0]]++
+		degree[l[1]]++
+	}
+	ringed := map[[2]int]bool{}
+	for _, vars := range loopVars {
+		if len(vars) == 2 {
+			ringed[[2]int{vars[0], vars[1]}] = true
+			ringed[[2]int{vars[1], vars[0]}] = true
+		}
+	}
+	const gap = 4 // points between the moved node and the others
+	for _, l := range links {
+		a, b := l[0], l[1]
+		if a >= b || !shown[[2]int{b, a}] || ringed[l] || !boxes[a].overlaps(boxes[b], pairSpace) {
+			continue
+		}
+		if degree[b] > degree[a] {
+			a, b = b, a
+		}
+		dx, dy := boxes[b].x-boxes[a].x, boxes[b].y-boxes[a].y
+		d := math.Hypot(dx, dy)
+		if d == 0 {
+			continue
+		}
+		for s := 2.0; s <= 4*pairSpace; s += 2 {
+			c := boxes[b]
+			c.x += s * dx / d
+			c.y += s * dy / d
+			if c.overlaps(boxes[a], pairSpace) {
+				continue
+			}
+			free := true
+			for j := range boxes {
+				if j != a && j != b && !strings.HasPrefix(objs[j].Name, markerPrefix) && c.overlaps(boxes[j], gap) {
+					free = false
+					break
+				}
+			}
+			if free {
+				boxes[b] = c
+				break
+			}
+		}
+	}
+}
+
 // segmentDistance returns the distance from p to the segment from a to b.
 func segmentDistance(p, a, b [2]float64) float64 {
 	dx, dy := b[0]-a[0], b[1]-a[1]
@@ -296,9 +369,9 @@ const linkMargin = 4
 // it draws every link it routes as a straight line, which these stay
 // clear of. A bowed loop link that crosses a node bows out farther; a
 // link for which no bow clears every node is left to Graphviz.
-func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]string {
+func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]linkCurve {
 	objs := lay.Objects
-	curves := map[string]string{}
+	curves := map[string]linkCurve{}
 	bowed := map[[2]int]bool{}
 	for i, vars := range loopVars {
 		if len(vars) != 2 {
@@ -319,9 +392,34 @@ func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]strin
 		h := ((m.x-(a.x+b.x)/2)*-(b.y-a.y) + (m.y-(a.y+b.y)/2)*(b.x-a.x)) / d
 		room := max(m.hw, m.hh) + 6
 		bows := [2]float64{(h + room) / 0.75, (room - h) / 0.75}
-		for n, ends := range [][2]int{{vars[0], vars[1]}, {vars[1], vars[0]}} {
+		pair := [][2]int{{vars[0], vars[1]}, {vars[1], vars[0]}}
+		// Best, a ring round the marker, the two links arcs of one
+		// circle: the smallest of those about the marker or about a
+		// point between it and the variables that crosses no node.
+		var ring [2]linkCurve
+		least := math.Inf(1)
+		for _, shift := range []float64{0, 0.25, 0.5} {
+			var arcs [2]linkCurve
+			r := 0.0
+			ok := true
+			for n, ends := range pair {
+				c, rc, fits := ringCurve(boxes[ends[0]], boxes[ends[1]], m, shift)
+				if ok = fits && !c.crosses(objs, boxes, ends[0], ends[1], linkMargin); !ok {
+					break
+				}
+				arcs[n], r = c, rc
+			}
+			if ok && r < least {
+				ring, least = arcs, r
+			}
+		}
+		for n, ends := range pair {
 			bowed[ends] = true
 			id := objs[ends[0]].Name + " -> " + objs[ends[1]].Name
+			if !math.IsInf(least, 1) {
+				curves[id] = ring[n]
+				continue
+			}
 			// Round a marker off the middle, wide enough for it.
 			spread := d / 6
 			if n == 0 && h != 0 {
@@ -334,12 +432,18 @@ func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]strin
 				}
 				clear := !c.crosses(objs, boxes, ends[0], ends[1], linkMargin)
 				if k == 0 || clear {
-					curves[id] = c.pos()
+					curves[id] = c
 				}
 				if clear {
 					break
 				}
 			}
+		}
+	}
+	shown := map[[2]int]bool{}
+	for _, e := range lay.Edges {
+		if e.Style != "invis" {
+			shown[[2]int{e.Tail, e.Head}] = true
 		}
 	}
 	for _, e := range lay.Edges {
@@ -348,7 +452,24 @@ func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]strin
 			continue
 		}
 		a, b := boxes[e.Tail], boxes[e.Head]
-		straight := linkCurve{c: [4][2]float64{{a.x, a.y}, {a.x + (b.x-a.x)/3, a.y + (b.y-a.y)/3}, {a.x + 2*(b.x-a.x)/3, a.y + 2*(b.y-a.y)/3}, {b.x, b.y}}}
+		id := objs[e.Tail].Name + " -> " + objs[e.Head].Name
+		if shown[[2]int{e.Head, e.Tail}] {
+			// A link with one back, not on a named loop: the two bow out
+			// either side of the line between their variables, a lens,
+			// so that neither they nor their polarities overlap.
+			found := false
+			for _, bow := range []float64{pairBow, 2 * pairBow, 4 * pairBow} {
+				if c, ok := bowedCurve(a, b, bow/0.75); ok && !c.crosses(objs, boxes, e.Tail, e.Head, linkMargin) {
+					curves[id] = c.labelled(1)
+					found = true
+					break
+				}
+			}
+			if found {
+				continue
+			}
+		}
+		straight := linkCurve{c: [][2]float64{{a.x, a.y}, {a.x + (b.x-a.x)/3, a.y + (b.y-a.y)/3}, {a.x + 2*(b.x-a.x)/3, a.y + 2*(b.y-a.y)/3}, {b.x, b.y}}}
 		straight.tip = straight.c[3]
 		if !straight.crosses(objs, boxes, e.Tail, e.Head, linkMargin) {
 			continue
@@ -356,14 +477,14 @@ func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]strin
 	search:
 		// Clear of every node by linkMargin if it can be, else by less.
 		for _, margin := range []float64{linkMargin, 0} {
-			for k := 1; k <= 16; k++ {
+			for k := 1; k <= 40; k++ {
 				bow := float64(k) * 3 * linkMargin
 				// Even, then nearer one end or the other, then winding.
 				for _, bows := range [][2]float64{{bow, bow}, {2 * bow, 0}, {0, 2 * bow}, {bow, -bow}} {
 					for _, side := range []float64{1, -1} {
 						c, ok := skewedCurve(a, b, side*bows[0], side*bows[1])
 						if ok && !c.crosses(objs, boxes, e.Tail, e.Head, margin) {
-							curves[objs[e.Tail].Name+" -> "+objs[e.Head].Name] = c.pos()
+							curves[id] = c
 							break search
 						}
 					}
@@ -374,17 +495,180 @@ func routeLinks(lay placedGraph, boxes []box, loopVars [][]int) map[string]strin
 	return curves
 }
 
-// linkCurve is a link drawn as a cubic Bézier curve c that ends at the
-// base of its arrowhead, whose tip is tip.
+// pairBow is how far, in points, the middle of each of the links
+// between two variables linked both ways, and not on a named loop, lies
+// off the line between them.
+const pairBow = 9
+
+// linkCurve is a link drawn as a piecewise cubic Bézier curve c (3n+1
+// points for n pieces) that ends at the base of its arrowhead, whose tip
+// is tip; label, when not nil, is where its polarity goes.
 type linkCurve struct {
-	c   [4][2]float64
-	tip [2]float64
+	c     [][2]float64
+	tip   [2]float64
+	label *[2]float64
 }
 
-// pos returns the curve as an edge's pos: "e,TIP P0 P1 P2 P3".
+// pos returns the curve as an edge's pos: "e,TIP P0 P1 P2 P3 …".
 func (l linkCurve) pos() string {
 	pt := func(p [2]float64) string { return fmtPoint(p[0]) + "," + fmtPoint(p[1]) }
-	return "e," + pt(l.tip) + " " + pt(l.c[0]) + " " + pt(l.c[1]) + " " + pt(l.c[2]) + " " + pt(l.c[3])
+	s := "e," + pt(l.tip)
+	for _, p := range l.c {
+		s += " " + pt(p)
+	}
+	return s
+}
+
+// pieces returns the cubic pieces of the curve.
+func (l linkCurve) pieces() [][4][2]float64 {
+	var ps [][4][2]float64
+	for k := 0; k+3 < len(l.c); k += 3 {
+		ps = append(ps, [4][2]float64{l.c[k], l.c[k+1], l.c[k+2], l.c[k+3]})
+	}
+	return ps
+}
+
+// labelLift is how far, in points, a routed link's polarity sits off the
+// middle of its curve: about half the height of a 14-point sign.
+const labelLift = 9
+
+// labelled returns l with its label beside the middle of its curve (the
+// middle of its middle piece), labelLift points off it on its left (side
+// 1) or its right (side -1).
+func (l linkCurve) labelled(side float64) linkCurve {
+	ps := l.pieces()
+	c := ps[len(ps)/2]
+	t := 0.5
+	if len(ps)%2 == 0 {
+		t = 0 // the joint between the two middle pieces
+	}
+	p := cubicAt(c, t)
+	dx, dy := cubicTangent(c, t)
+	if d := math.Hypot(dx, dy); d > 0 {
+		p[0] -= side * labelLift * dy / d
+		p[1] += side * labelLift * dx / d
+	}
+	l.label = &p
+	return l
+}
+
+// cubicTangent returns the derivative of the cubic Bézier curve c at t.
+func cubicTangent(c [4][2]float64, t float64) (dx, dy float64) {
+	u := 1 - t
+	var d [2]float64
+	for k := range 2 {
+		d[k] = 3*u*u*(c[1][k]-c[0][k]) + 6*u*t*(c[2][k]-c[1][k]) + 3*t*t*(c[3][k]-c[2][k])
+	}
+	return d[0], d[1]
+}
+
+// ringGap is the least room, in points, between a two-variable loop's
+// marker and the ring of its links (ringCurve); ringDepth is how far the
+// ring reaches into the nearer variable's box past its edge.
+const (
+	ringGap   = 10
+	ringDepth = 8
+)
+
+// ringCurve returns the link from the box a to the box b round the loop
+// marker m of their two-variable loop: the arc, on the link's left, of a
+// circle round the marker, clipped to the boxes' edges and ending an
+// arrowhead short of b, with its polarity just outside the ring. The
+// link back, also on its own left, is the rest of the circle. The
+// circle's centre is shift of the way from m's centre to the middle
+// between a's and b's; the circle is the smallest about it that leaves
+// ringGap round the marker and reaches ringDepth into both boxes on the
+// lines from the centre to theirs, or, when that would pass beyond
+// either box, the one through their centres (m lies as far from each:
+// placeMarkers), when that leaves the gap. It reports false when there
+// is no such circle or the arc is too short for an arrowhead.
+func ringCurve(a, b, m box, shift float64) (l linkCurve, radius float64, ok bool) {
+	m0 := m
+	m.x += shift * ((a.x+b.x)/2 - m.x)
+	m.y += shift * ((a.y+b.y)/2 - m.y)
+	d := math.Hypot(a.x-m.x, a.y-m.y)
+	if d == 0 || math.Hypot(b.x-a.x, b.y-a.y) == 0 || math.Hypot(b.x-m.x, b.y-m.y) == 0 {
+		return linkCurve{}, 0, false
+	}
+	least := math.Hypot(m.x-m0.x, m.y-m0.y) + max(m0.hw, m0.hh) + ringGap
+	// reach returns how far from the marker the line to q's centre
+	// enters and leaves q's box.
+	reach := func(q box) (in, out float64) {
+		l := math.Hypot(q.x-m.x, q.y-m.y)
+		ux, uy := math.Abs(q.x-m.x)/l, math.Abs(q.y-m.y)/l
+		half := math.Inf(1)
+		if ux > 0 {
+			half = q.hw / ux
+		}
+		if uy > 0 {
+			half = min(half, q.hh/uy)
+		}
+		return l - half, l + half
+	}
+	inA, outA := reach(a)
+	inB, outB := reach(b)
+	r := max(least, max(inA, inB)+ringDepth)
+	if r >= min(outA, outB) {
+		if r = d; r < least || shift != 0 {
+			return linkCurve{}, 0, false
+		}
+	}
+	ta := math.Atan2(a.y-m.y, a.x-m.x)
+	tb := math.Atan2(b.y-m.y, b.x-m.x)
+	sweep := math.Mod(tb-ta+4*math.Pi, 2*math.Pi) // anticlockwise from a to b
+	at := func(t float64) [2]float64 { return [2]float64{m.x + r*math.Cos(t), m.y + r*math.Sin(t)} }
+	if mid := at(ta + sweep/2); (b.x-a.x)*(mid[1]-a.y)-(b.y-a.y)*(mid[0]-a.x) < 0 {
+		sweep -= 2 * math.Pi // the arc on the right: clockwise
+	}
+	inside := func(p [2]float64, q box) bool {
+		return math.Abs(p[0]-q.x) <= q.hw && math.Abs(p[1]-q.y) <= q.hh
+	}
+	const n = 400
+	t0, t1 := -1.0, -1.0
+	for k := 0; k <= n; k++ {
+		t := ta + sweep*float64(k)/n
+		if t0 == -1 && !inside(at(t), a) {
+			t0 = t
+		}
+		if !inside(at(t), b) {
+			t1 = t
+		}
+	}
+	if t0 == -1 || t1 == -1 || (t1-t0)*sweep <= 0 {
+		return linkCurve{}, 0, false
+	}
+	tip := at(t1)
+	// The arrowhead's base: the chord from it to the tip an arrowhead long.
+	if 2*r <= arrowLength {
+		return linkCurve{}, 0, false
+	}
+	t2 := t1 - math.Copysign(2*math.Asin(arrowLength/(2*r)), sweep)
+	if (t2-t0)*sweep <= 0 {
+		return linkCurve{}, 0, false
+	}
+	l = linkCurve{tip: tip, c: arcPieces(m.x, m.y, r, t0, t2)}
+	mid := at((t0 + t1) / 2)
+	out := 1 + labelLift/r
+	l.label = &[2]float64{m.x + out*(mid[0]-m.x), m.y + out*(mid[1]-m.y)}
+	return l, r, true
+}
+
+// arcPieces returns the arc of the circle about (cx, cy) of radius r from
+// the angle t0 to t1 as cubic Bézier pieces, none over a quarter turn.
+func arcPieces(cx, cy, r, t0, t1 float64) [][2]float64 {
+	n := int(math.Ceil(math.Abs(t1-t0) / (math.Pi / 2)))
+	n = max(n, 1)
+	d := (t1 - t0) / float64(n)
+	k := 4.0 / 3 * math.Tan(d/4) * r
+	pts := [][2]float64{{cx + r*math.Cos(t0), cy + r*math.Sin(t0)}}
+	for i := range n {
+		a, b := t0+float64(i)*d, t0+float64(i+1)*d
+		pts = append(pts,
+			[2]float64{cx + r*math.Cos(a) - k*math.Sin(a), cy + r*math.Sin(a) + k*math.Cos(a)},
+			[2]float64{cx + r*math.Cos(b) + k*math.Sin(b), cy + r*math.Sin(b) - k*math.Cos(b)},
+			[2]float64{cx + r*math.Cos(b), cy + r*math.Sin(b)})
+	}
+	return pts
 }
 
 // crosses reports whether the curve, or its arrowhead, comes within
@@ -393,18 +677,23 @@ func (l linkCurve) pos() string {
 // margin.
 func (l linkCurve) crosses(objs []placedObject, boxes []box, from, to int, margin float64) bool {
 	const n = 64
-	for k := 0; k <= n+1; k++ {
-		p := l.tip
-		if k <= n {
-			p = cubicAt(l.c, float64(k)/n)
-		}
+	near := func(p [2]float64) bool {
 		for j, b := range boxes {
 			if j != from && j != to && inNode(objs[j].Name, b, p, margin) {
 				return true
 			}
 		}
+		return false
 	}
-	return false
+	for i := 0; i+3 < len(l.c); i += 3 {
+		c := [4][2]float64{l.c[i], l.c[i+1], l.c[i+2], l.c[i+3]}
+		for k := 0; k <= n; k++ {
+			if near(cubicAt(c, float64(k)/n)) {
+				return true
+			}
+		}
+	}
+	return near(l.tip)
 }
 
 // inNode reports whether p lies within margin of the node name placed at
@@ -483,7 +772,8 @@ func spreadCurve(a, b box, bowA, bowB, spread float64) (linkCurve, bool) {
 	if t2 <= t0 {
 		return linkCurve{}, false
 	}
-	return linkCurve{c: cubicPart(c, t0, t2), tip: tip}, true
+	part := cubicPart(c, t0, t2)
+	return linkCurve{c: part[:], tip: tip}, true
 }
 
 // cubicAt returns the point of the cubic Bézier curve c at t.

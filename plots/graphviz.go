@@ -325,10 +325,14 @@ func (p *painter) run(ops []xdotOp) {
 			for k := 1; k+2 < len(op.Points); k += 3 {
 				path.CubeTo(vp(op.Points[k]), vp(op.Points[k+1]), vp(op.Points[k+2]))
 			}
-			if op.Op == "b" {
+			// Graphviz's JSON marks every curve "b", filled, even a
+			// link's, which has no fill colour and must not be closed: a
+			// line from its arrowhead back to its tail would cut across.
+			filled := op.Op == "b" && visible(p.fill)
+			if filled {
 				path.Close()
 			}
-			p.shape(path, op.Op == "b")
+			p.shape(path, filled)
 		case "T":
 			p.text(op)
 		}
