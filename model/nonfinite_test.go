@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -90,5 +91,30 @@ eq = "effect(ratio)"
 		if len(res.Warnings) != 0 {
 			t.Errorf("ratio = %s: a finite run warns %q", eq, res.Warnings)
 		}
+	}
+}
+
+// TestNonFiniteStockSum checks the Euler step's check of the stocks by
+// their sum: finite stocks whose sum overflows do not stop the run, and
+// with nine stocks, the one that overflows in the first step (1e308 +
+// 1·1e308) is named, at t=1, though the first stocks stay finite.
+func TestNonFiniteStockSum(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[sim]\nstop = 3\ndt = 1\n")
+	for i := range 9 {
+		fmt.Fprintf(&b, "\n[stocks.s%d]\ninitial = 1e308\ninflows = [\"f%d\"]\n\n[flows.f%d]\neq = \"0\"\n", i, i, i)
+	}
+	m := mustParse(t, b.String())
+	res, err := m.Run(context.Background(), RunOptions{Method: "euler"})
+	if err != nil {
+		t.Fatalf("finite stocks whose sum overflows: %v", err)
+	}
+	if got := res.Series("s8"); len(got) != 4 || got[3] != 1e308 {
+		t.Errorf("s8 = %v, want 1e308 at each of the 4 times", got)
+	}
+	src := strings.Replace(b.String(), "[flows.f6]\neq = \"0\"", "[flows.f6]\neq = \"1e308\"", 1)
+	_, err = mustParse(t, src).Run(context.Background(), RunOptions{Method: "euler"})
+	if err == nil || !strings.Contains(err.Error(), "stock s6 became infinite at t=1") {
+		t.Errorf("got error %v, want stock s6 became infinite at t=1", err)
 	}
 }

@@ -657,15 +657,16 @@ func (r *run) checkVars(t float64) {
 	// nothing.) s - s is 0 for finite s, NaN for NaN and ±Inf.
 	v := r.v[r.varLo:r.varHi]
 	var s0, s1, s2, s3 float64
-	for len(v) >= 4 {
-		s0 += v[0]
-		s1 += v[1]
-		s2 += v[2]
-		s3 += v[3]
-		v = v[4:]
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		w := v[i : i+8 : i+8]
+		s0 += w[0] + w[4]
+		s1 += w[1] + w[5]
+		s2 += w[2] + w[6]
+		s3 += w[3] + w[7]
 	}
-	for _, x := range v {
-		s0 += x
+	for ; i < len(v); i++ {
+		s0 += v[i]
 	}
 	if s := (s0 + s1) + (s2 + s3); s-s == 0 {
 		return
@@ -969,6 +970,23 @@ func (r *run) plan(outputs []string, need []vm.Need) {
 		dyn = []vm.Instr{} // not nil: eval runs it even when empty
 	}
 	r.dynCode, r.outCode = dyn, out
+}
+
+// Needs says which of the calls between evaluations do anything in this
+// run (vm.System): CheckGuards after the first step when a guard varies or
+// a pipeline's delay time is read each step, Capture and Advance when there
+// is previous, delay or random state, ClipStocks when the run clips.
+func (r *run) Needs() vm.StepNeeds {
+	p := r.p
+	convs := false
+	for _, c := range r.convs {
+		convs = convs || c != nil
+	}
+	return vm.StepNeeds{
+		Guards:   len(p.Varying) > 0 || convs,
+		Discrete: len(p.Prevs) > 0 || len(p.Pipes) > 0 || len(p.Randoms) > 0,
+		Clip:     r.s.Clip && len(p.NonNeg) > 0,
+	}
 }
 
 // ClipStocks sets non-negative stocks that went below zero to zero, under
