@@ -159,6 +159,7 @@ func (r *integrator) fixed(ctx context.Context) error {
 		if needs.Discrete {
 			r.sys.Capture()
 		}
+		check := true
 		if plain {
 			// The sum of the stocks is finite when they all are, and
 			// NaN or infinite when one is; a finite sum that overflows
@@ -182,57 +183,18 @@ func (r *integrator) fixed(ctx context.Context) error {
 				y[j] = a
 				s0 += a
 			}
-			if sum := (s0 + s1) + (s2 + s3); sum-sum != 0 {
-				if err := r.sys.CheckFinite(next, y); err != nil {
-					return r.sys.BlameStep(err, stageTimes(s.Method, t, h), stageStates(s.Method, h, y0, k1, k2, k3))
-				}
-			}
-			if needs.Discrete {
-				r.sys.Advance()
-			}
-			if i&1023 == 1023 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		copy(y0, y)
-		switch s.Method {
-		case "euler":
-			for j := range y {
-				y[j] += h * k1[j]
-			}
-		case "rk2":
-			for j := range y {
-				tmp[j] = y[j] + h*k1[j]
-			}
-			r.sys.Eval(next, h, tmp, k2)
-			for j := range y {
-				y[j] += h / 2 * (k1[j] + k2[j])
-			}
-		case "rk4":
-			for j := range y {
-				tmp[j] = y[j] + h/2*k1[j]
-			}
-			r.sys.Eval(t+h/2, h, tmp, k2)
-			for j := range y {
-				tmp[j] = y[j] + h/2*k2[j]
-			}
-			r.sys.Eval(t+h/2, h, tmp, k3)
-			for j := range y {
-				tmp[j] = y[j] + h*k3[j]
-			}
-			r.sys.Eval(next, h, tmp, k4)
-			for j := range y {
-				y[j] += h / 6 * (k1[j] + 2*k2[j] + 2*k3[j] + k4[j])
+			sum := (s0 + s1) + (s2 + s3)
+			check = sum-sum != 0
+		} else {
+			r.step(s.Method, t, next, h, y, y0, tmp, k1, k2, k3, k4)
+			if needs.Clip {
+				r.sys.ClipStocks(y)
 			}
 		}
-		if needs.Clip {
-			r.sys.ClipStocks(y)
-		}
-		if err := r.sys.CheckFinite(next, y); err != nil {
-			return r.sys.BlameStep(err, stageTimes(s.Method, t, h), stageStates(s.Method, h, y0, k1, k2, k3))
+		if check {
+			if err := r.sys.CheckFinite(next, y); err != nil {
+				return r.sys.BlameStep(err, stageTimes(s.Method, t, h), stageStates(s.Method, h, y0, k1, k2, k3))
+			}
 		}
 		if needs.Discrete {
 			r.sys.Advance()
@@ -241,6 +203,43 @@ func (r *integrator) fixed(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+		}
+	}
+}
+
+// step moves the stocks y on by one fixed step of h from t to next by
+// method, keeping their values at t in y0; tmp and k2 to k4 are scratch,
+// k1 holds the rates at t.
+func (r *integrator) step(method string, t, next, h float64, y, y0, tmp, k1, k2, k3, k4 []float64) {
+	copy(y0, y)
+	switch method {
+	case "euler":
+		for j := range y {
+			y[j] += h * k1[j]
+		}
+	case "rk2":
+		for j := range y {
+			tmp[j] = y[j] + h*k1[j]
+		}
+		r.sys.Eval(next, h, tmp, k2)
+		for j := range y {
+			y[j] += h / 2 * (k1[j] + k2[j])
+		}
+	case "rk4":
+		for j := range y {
+			tmp[j] = y[j] + h/2*k1[j]
+		}
+		r.sys.Eval(t+h/2, h, tmp, k2)
+		for j := range y {
+			tmp[j] = y[j] + h/2*k2[j]
+		}
+		r.sys.Eval(t+h/2, h, tmp, k3)
+		for j := range y {
+			tmp[j] = y[j] + h*k3[j]
+		}
+		r.sys.Eval(next, h, tmp, k4)
+		for j := range y {
+			y[j] += h / 6 * (k1[j] + 2*k2[j] + 2*k3[j] + k4[j])
 		}
 	}
 }
