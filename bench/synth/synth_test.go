@@ -16,12 +16,7 @@ import (
 
 // models are the package's models with their straight-line Go and their
 // generated packages.
-var models = []struct {
-	c      synth.Config
-	byHand func(all bool) ([]float64, []string)
-	native func() (*model.Model, error)
-	source string
-}{
+var models = []synthCase{
 	{synth.World, func(all bool) ([]float64, []string) {
 		var m byhand.World
 		if all {
@@ -58,6 +53,30 @@ func TestSourceIsCurrent(t *testing.T) {
 	}
 }
 
+// synthCase is a model of package synth with its straight-line Go and
+// its generated package.
+type synthCase struct {
+	c      synth.Config
+	byHand func(all bool) ([]float64, []string)
+	native func() (*model.Model, error)
+	source string
+}
+
+// engines returns the model interpreted, read from its .mdl, and as
+// generated Go.
+func (c synthCase) engines(t *testing.T) (interpreted, generated *model.Model) {
+	t.Helper()
+	im, err := model.Parse(c.c.Name+".mdl", []byte(c.c.MDL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nm, err := c.native()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return im, nm
+}
+
 // TestEnginesAgree runs each model interpreted, as generated Go and as
 // straight-line Go, recording every variable and recording a few, and
 // compares every recorded value: generated and interpreted bit for bit,
@@ -66,14 +85,7 @@ func TestSourceIsCurrent(t *testing.T) {
 func TestEnginesAgree(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range models {
-		im, err := model.Parse(c.c.Name+".mdl", []byte(c.c.MDL()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		nm, err := c.native()
-		if err != nil {
-			t.Fatal(err)
-		}
+		im, nm := c.engines(t)
 		if got, want := len(im.Names()), len(c.c.Build().Names()); got != want {
 			t.Errorf("%s: %d variables, synth has %d", c.c.Name, got, want)
 		}
@@ -118,14 +130,7 @@ func TestEnginesAgree(t *testing.T) {
 func TestConcurrentRuns(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range models {
-		im, err := model.Parse(c.c.Name+".mdl", []byte(c.c.MDL()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		nm, err := c.native()
-		if err != nil {
-			t.Fatal(err)
-		}
+		im, nm := c.engines(t)
 		for _, m := range []*model.Model{im, nm} {
 			alone, err := m.Run(ctx, model.RunOptions{})
 			if err != nil {

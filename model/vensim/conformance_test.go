@@ -212,15 +212,21 @@ func runFile(mdl string, want *conformance.Table) (loaded bool, why string) {
 	return true, ""
 }
 
-func TestConformanceMdlA(t *testing.T) {
-	for _, dir := range tierA {
+func TestConformanceMdlA(t *testing.T) { runTier(t, tierA, expectedFailuresA) }
+
+// runTier runs each directory of a tier as a subtest: one that fails
+// fails the test unless expected lists it, with the reason, and one
+// that expected lists but passes fails it too, so that the list stays
+// true.
+func runTier(t *testing.T, dirs []string, expected map[string]string) {
+	for _, dir := range dirs {
 		t.Run(dir, func(t *testing.T) {
 			ok, why := runDir(t, dir)
-			reason, expected := expectedFailuresA[dir]
+			reason, listed := expected[dir]
 			switch {
-			case ok && expected:
+			case ok && listed:
 				t.Errorf("passes now, but is listed as an expected failure (%s): remove it from the list and from docs/conformance.md", reason)
-			case !ok && !expected:
+			case !ok && !listed:
 				t.Errorf("%s", why)
 			case !ok:
 				t.Logf("expected failure (%s): %s", reason, firstLine(why))
@@ -252,22 +258,7 @@ func TestConformanceMdlB(t *testing.T) {
 	}
 }
 
-func TestConformanceMdlData(t *testing.T) {
-	for _, dir := range tierData {
-		t.Run(dir, func(t *testing.T) {
-			ok, why := runDir(t, dir)
-			reason, expected := expectedFailuresData[dir]
-			switch {
-			case ok && expected:
-				t.Errorf("passes now, but is listed as an expected failure (%s): remove it from the list and from docs/conformance.md", reason)
-			case !ok && !expected:
-				t.Errorf("%s", why)
-			case !ok:
-				t.Logf("expected failure (%s): %s", reason, firstLine(why))
-			}
-		})
-	}
-}
+func TestConformanceMdlData(t *testing.T) { runTier(t, tierData, expectedFailuresData) }
 
 func TestConformanceFeatures(t *testing.T) {
 	dirs, err := os.ReadDir(features)
