@@ -29,11 +29,12 @@ import (
 // A band is compressed on its own (no match reaches into the band before
 // it) and ends with a sync flush, so the bands, joined, are one DEFLATE
 // stream; the zlib checksum is the bands' Adler-32 sums combined. An
-// image that is not opaque is written by image/png instead.
+// image that is not opaque is written by image/png instead: checked
+// before anything is written, so that no PNG begun is abandoned.
 func writePNG(w io.Writer, img *image.RGBA) error {
 	wd, ht := img.Rect.Dx(), img.Rect.Dy()
-	if wd <= 0 || ht <= 0 || int64(wd)*3+1 > 1<<31-1 {
-		return encodePNG(w, img, png.BestSpeed) // which says what is wrong
+	if wd <= 0 || ht <= 0 || int64(wd)*3+1 > 1<<31-1 || !img.Opaque() {
+		return encodePNG(w, img, png.BestSpeed) // which says what is wrong, or writes the alpha
 	}
 	rowLen := 1 + 3*wd
 	per := max(1, (1<<20)/rowLen) // rows per band: about 1 MiB
@@ -43,7 +44,7 @@ func writePNG(w io.Writer, img *image.RGBA) error {
 		bands[i].done = make(chan struct{})
 	}
 	var next atomic.Int64
-	var stop atomic.Bool // the band or the writer failed, or a pixel is not opaque
+	var stop atomic.Bool // a band or the writer failed
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(bands)) {
 		wg.Add(1)
@@ -64,7 +65,7 @@ func writePNG(w io.Writer, img *image.RGBA) error {
 						zw.Reset(&b.out)
 					}
 					b.compress(img, row, zw, i == len(bands)-1)
-					if b.err != nil || !b.opaque {
+					if b.err != nil {
 						stop.Store(true)
 					}
 				}
@@ -75,8 +76,7 @@ func writePNG(w io.Writer, img *image.RGBA) error {
 	defer wg.Wait()
 
 	// The bands are written as they are done, so that all of them are
-	// not held at once; until the first is, nothing is written, and an
-	// image that turns out not to be opaque goes to image/png.
+	// not held at once.
 	var bw *bufio.Writer
 	var pw *pngWriter
 	sum := uint32(1) // Adler-32 of nothing
@@ -85,10 +85,6 @@ func writePNG(w io.Writer, img *image.RGBA) error {
 		<-b.done
 		if b.err != nil {
 			return b.err
-		}
-		if !b.opaque {
-			wg.Wait()
-			return encodePNG(w, img, png.BestSpeed)
 		}
 		if i == 0 {
 			bw = bufio.NewWriterSize(w, 64<<10)
@@ -124,7 +120,6 @@ type pngBand struct {
 	y0, y1 int           // rows y0 to y1-1, from the image's top
 	out    bytes.Buffer  // the DEFLATE blocks of the rows
 	sum    uint32        // Adler-32 of the rows
-	opaque bool          // whether every pixel of the band is opaque
 	err    error         // from compressing
 	done   chan struct{} // closed when the rest is set
 }
@@ -132,21 +127,18 @@ type pngBand struct {
 // compress writes the band's rows into row (one row long), each with
 // its filter byte, and compresses them with zw, which writes to b.out;
 // the last band closes the DEFLATE stream, the others end with a sync
-// flush. It stops at the first row that is not opaque.
+// flush.
 func (b *pngBand) compress(img *image.RGBA, row []byte, zw *flate.Writer, last bool) {
 	h := adler32.New()
 	wd := img.Rect.Dx()
 	for y := b.y0; y < b.y1; y++ {
-		if !rgbRow(row, img.Pix[y*img.Stride:y*img.Stride+4*wd]) {
-			return
-		}
+		rgbRow(row, img.Pix[y*img.Stride:y*img.Stride+4*wd])
 		h.Write(row)
 		if _, err := zw.Write(row); err != nil {
 			b.err = err
 			return
 		}
 	}
-	b.opaque = true
 	b.sum = h.Sum32()
 	if last {
 		b.err = zw.Close()
@@ -156,16 +148,13 @@ func (b *pngBand) compress(img *image.RGBA, row []byte, zw *flate.Writer, last b
 }
 
 // rgbRow writes a row of RGBA pixels to dst as the filter byte 0 (None)
-// and their RGB, and reports whether they are all opaque.
-func rgbRow(dst, rgba []byte) bool {
+// and their RGB.
+func rgbRow(dst, rgba []byte) {
 	dst[0] = 0
 	d := dst[1:]
-	alpha := byte(0xff)
 	for i, j := 0, 0; i+3 < len(rgba) && j+2 < len(d); i, j = i+4, j+3 {
 		d[j], d[j+1], d[j+2] = rgba[i], rgba[i+1], rgba[i+2]
-		alpha &= rgba[i+3]
 	}
-	return alpha == 0xff
 }
 
 // adler32Combine returns the Adler-32 sum of a sequence of bytes whose

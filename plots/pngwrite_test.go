@@ -86,6 +86,18 @@ func TestWritePNG(t *testing.T) {
 		img.SetRGBA(sz[0]-1, sz[1]-1, color.RGBA{10, 20, 30, 40})
 		decodeSame(t, img)
 	}
+	// Noise whose first band compresses to more than the writer's
+	// buffer, with a pixel that is not opaque in its last band: nothing
+	// of a PNG of our own may be written before image/png writes it.
+	img = image.NewRGBA(image.Rect(0, 0, 1000, 1000))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(r.IntN(256))
+		if i%4 == 3 {
+			img.Pix[i] = 255
+		}
+	}
+	img.SetRGBA(999, 999, color.RGBA{10, 20, 30, 40})
+	decodeSame(t, img)
 }
 
 // failAfter is a writer that fails after n bytes.
