@@ -167,7 +167,16 @@ func expandDelay(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Exp
 		// The run checks other values when it sizes the pipeline.
 		c.errorAt(owner, a[1].Start(), "the delay time of delay must not be negative, got %s", fmtNum(v))
 	}
-	p := c.newHidden(owner, vm.Pipeline, "delay")
+	p := c.newPipe(owner, "delay", in, dt, a)
+	return ident(p.Name, at)
+}
+
+// newPipe makes the pipeline of a delay of owner's, called name, whose
+// input is recorded in the hidden variable in and whose delay time is
+// dt; its value before anything leaves is a[2], or the input a[0] when
+// there is no a[2].
+func (c *compiler) newPipe(owner *vm.Var, name string, in, dt *vm.Var, a []syntax.Expr) *vm.Var {
+	p := c.newHidden(owner, vm.Pipeline, name)
 	p.Input = c.p.ByName[in.Name]
 	p.DelayT = c.p.ByName[dt.Name]
 	p.Init = arg(a, 2)
@@ -175,7 +184,7 @@ func expandDelay(c *compiler, owner *vm.Var, at int, a []syntax.Expr) syntax.Exp
 		p.Init = a[0]
 	}
 	c.p.Pipes = append(c.p.Pipes, c.p.ByName[p.Name])
-	return ident(p.Name, at)
+	return p
 }
 
 // expandVarDelay expands delay_material (MaterialPipe) and
@@ -203,18 +212,11 @@ func expandVarDelay(kind vm.PipeKind) func(*compiler, *vm.Var, int, []syntax.Exp
 				miss.Init = number(0, at)
 			}
 		}
-		p := c.newHidden(owner, vm.Pipeline, name)
-		p.Input = c.p.ByName[in.Name]
-		p.DelayT = c.p.ByName[dt.Name]
+		p := c.newPipe(owner, name, in, dt, a)
 		p.Pipe = kind
 		if miss != nil {
 			p.Missing = c.p.ByName[miss.Name]
 		}
-		p.Init = arg(a, 2)
-		if p.Init == nil {
-			p.Init = a[0]
-		}
-		c.p.Pipes = append(c.p.Pipes, c.p.ByName[p.Name])
 		return ident(p.Name, at)
 	}
 }
