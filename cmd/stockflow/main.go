@@ -35,8 +35,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/stockflow/stockflow/cmd/stockflow/internal/initgc"
 	"github.com/stockflow/stockflow/model/decl"
 )
+
+// init turns the garbage collector back on: package initgc keeps it off
+// while the packages stockflow links initialize, and Go runs the main
+// package's init after all of theirs.
+func init() {
+	initgc.Resume()
+}
 
 func main() {
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))

@@ -8,11 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/stockflow/stockflow/cmd/stockflow/internal/initgc"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -180,4 +182,14 @@ func cmdXlsx(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Check(f.SaveAs(ts.MkAbs(args[0])))
+}
+
+// TestGCResumed checks that the main package's init turned the garbage
+// collector back on (package initgc turns it off for the packages' inits),
+// as GOGC says.
+func TestGCResumed(t *testing.T) {
+	want := initgc.Percent(os.Getenv("GOGC"))
+	if p := debug.SetGCPercent(want); p != want {
+		t.Errorf("the GC percentage is %d, want %d (GOGC=%q)", p, want, os.Getenv("GOGC"))
+	}
 }
