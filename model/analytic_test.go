@@ -474,19 +474,67 @@ eq = "births * 2 + smth1(population, 3)"
 eq = "sqrt(population) * time"
 `
 	m := mustParse(t, src)
+	dt := m.Decl.Sim.DT
 	for _, method := range []string{"euler", "rk4", "rk45"} {
-		full := mustRun(t, m, RunOptions{Method: method})
-		for _, vars := range [][]string{{"report"}, {"population"}, {"unused", "births"}} {
-			part := mustRun(t, m, RunOptions{Method: method, Vars: vars})
-			for _, name := range vars {
-				a, b := part.Series(name), full.Series(name)
-				for i := range b {
-					if a[i] != b[i] {
-						t.Fatalf("%s, outputs %v: %s(%g) = %g, full run %g", method, vars, name, full.Times[i], a[i], b[i])
+		// Saving at every step makes each evaluation a save point, which
+		// runs the outputs' code with the rates'.
+		for _, save := range []float64{0, dt, 2 * dt} {
+			full := mustRun(t, m, RunOptions{Method: method, SaveEvery: save})
+			for _, vars := range [][]string{{"report"}, {"population"}, {"unused", "births"}} {
+				// The second run takes the plan the first made.
+				for range 2 {
+					part := mustRun(t, m, RunOptions{Method: method, SaveEvery: save, Vars: vars})
+					for _, name := range vars {
+						a, b := part.Series(name), full.Series(name)
+						for i := range b {
+							if a[i] != b[i] {
+								t.Fatalf("%s, save every %g, outputs %v: %s(%g) = %g, full run %g", method, save, vars, name, full.Times[i], a[i], b[i])
+							}
+						}
 					}
 				}
 			}
 		}
+	}
+}
+
+// TestPlansKept checks that a model keeps the plan of a set of outputs
+// for the runs after the first, one plan a set and settings, and refuses
+// a name asked for twice every time.
+func TestPlansKept(t *testing.T) {
+	m := mustParse(t, logistic)
+	for range 3 {
+		mustRun(t, m, RunOptions{Vars: []string{"population"}})
+		mustRun(t, m, RunOptions{Vars: []string{"births", "population"}})
+		mustRun(t, m, RunOptions{})
+		mustRun(t, m, RunOptions{Method: "euler"})
+		for range 2 {
+			if _, err := m.Run(context.Background(), RunOptions{Vars: []string{"births", "births"}}); err == nil || !strings.Contains(err.Error(), `"births" is asked for twice`) {
+				t.Fatalf("a name asked for twice: %v", err)
+			}
+		}
+	}
+	if len(m.plans) != 4 {
+		t.Errorf("%d plans kept, want 4", len(m.plans))
+	}
+	// Beyond maxPlans, runs still run, each with a plan of its own.
+	var src strings.Builder
+	src.WriteString(logistic)
+	for k := range maxPlans + 3 {
+		fmt.Fprintf(&src, "[aux.a%d]\neq = \"population * %d\"\n", k, k)
+	}
+	m = mustParse(t, src.String())
+	for k := range maxPlans + 3 {
+		name := fmt.Sprintf("a%d", k)
+		for range 2 {
+			r := mustRun(t, m, RunOptions{Vars: []string{name}})
+			if got, want := r.Series(name)[3], r.Series(name)[0]; k > 0 && got <= want {
+				t.Fatalf("%s: %g at the fourth save point, %g at the first", name, got, want)
+			}
+		}
+	}
+	if len(m.plans) > maxPlans {
+		t.Errorf("%d plans kept, at most %d", len(m.plans), maxPlans)
 	}
 }
 

@@ -45,6 +45,11 @@ type Model struct {
 	allSlots []int32   // their slots
 	allRows  rowLayout // how a run copies them into its Result
 	allNeed  []vm.Need // what the flow code must compute for them (Program.Needs)
+
+	// The plans of runs before, by their outputs, settings and method:
+	// at most maxPlans.
+	planMu sync.Mutex
+	plans  map[string]*outPlan
 }
 
 // Load reads and compiles the model file at path. The reader is chosen by

@@ -326,6 +326,9 @@ func (r *run) setParams(m *Model, opt RunOptions) error {
 // seed of their own, and one per draw with its own seed.
 func (r *run) seed(seed uint64) {
 	p := r.p
+	if len(p.Randoms) == 0 {
+		return // nothing draws
+	}
 	if seed == 0 {
 		seed = 1
 	}
@@ -371,6 +374,7 @@ func (m *Model) outputs(opt RunOptions) ([]string, map[string]int, error) {
 		return slices.Clone(m.allNames), m.allIndex, nil
 	}
 	if opt.Vars != nil {
+		outNames = make([]string, 0, len(opt.Vars)) // more for a whole array
 		for _, name := range opt.Vars {
 			i, ok := p.ByName[name]
 			var elems []string
@@ -413,24 +417,14 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 	if !all {
 		if re := opt.Reuse; re != nil && re.index != nil && slices.Equal(re.Names, outNames) {
 			index = re.index // the names of the run before, checked and indexed
-		} else {
-			seen := make(map[string]bool, len(outNames))
-			for _, name := range outNames {
-				if seen[name] {
-					return fmt.Errorf("variable %q is asked for twice", name)
-				}
-				seen[name] = true
-			}
 		}
-		r.outSlots = make([]int32, len(outNames))
-		for k, name := range outNames {
-			r.outSlots[k] = p.Vars[p.ByName[name]].Slot
-		}
-		r.outRows = layoutRows(r.outSlots)
-	} else {
-		// The default outputs, whose slots and layout the model keeps.
-		r.outSlots, r.outRows = m.allSlots, m.allRows
 	}
+	ranged := r.rangedVars(m)
+	pl, err := m.planFor(s, outNames, all, ranged)
+	if err != nil {
+		return err
+	}
+	r.outSlots, r.outRows = pl.slots, pl.rows
 	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
@@ -446,15 +440,11 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 	if msg := decl.EndsEarly(s.Start, s.Stop, s.DT, s.Save); msg != "" {
 		r.res.Warnings = append(r.res.Warnings, msg)
 	}
-	ranged := r.rangedVars(m)
 	if opt.Trace {
 		r.res.trace = &Trace{m: m, s: s}
 	} else {
-		var need []vm.Need
-		if all && len(ranged) == 0 {
-			need = m.allNeed // the default outputs
-		}
-		r.plan(append(slices.Clip(outNames), ranged...), need)
+		r.dynCode, r.outCode = pl.dynCode, pl.outCode
+		r.nativeRates, r.outVM = pl.nativeRates, pl.outVM
 	}
 
 	return nil
@@ -898,16 +888,101 @@ func article(word string) string {
 	return "a " + word
 }
 
-// plan splits the flow code for a run that records only some variables:
-// what the stocks' rates (and the discrete state) need runs at every
-// evaluation, what only the outputs need runs at save points, and the rest
-// not at all. A run that records everything keeps the whole flow code.
+// outPlan is what the runs that record one set of outputs compute, and
+// where: the outputs' slots and the rows they make, and which code runs
+// at each evaluation and which at save points. The first run that records
+// a set makes its plan; the Model keeps it for the runs after (planFor),
+// as the code it holds is read, never written, by a run.
+type outPlan struct {
+	slots []int32
+	rows  rowLayout
+
+	dynCode []vm.Instr // when not nil: the part of FlowCode each evaluation runs
+	outCode []vm.Instr // the rest of FlowCode that the outputs need, run only at save points
+
+	nativeRates bool // generated code: Rates at each evaluation, Flow (or Rest) at save points
+	outVM       bool // with nativeRates: outCode, in the interpreter, at save points instead
+}
+
+// maxPlans bounds the plans a Model keeps: a program that runs a model with
+// ever new sets of outputs makes a plan for each run beyond it, as it
+// would with none kept.
+const maxPlans = 64
+
+// planFor returns the plan of a run with settings s recording outputs
+// (the default outputs when all) at slots, and the variables with a range
+// (ranged, the same for every run of the model): the Model's, when a run
+// before made it, else a new one, which the Model keeps.
 //
-// need, when not nil, is p.Needs(outputs), which the model keeps for its
-// default outputs.
-func (r *run) plan(outputs []string, need []vm.Need) {
-	p := r.p
-	if r.native != nil {
+// A new plan's outputs must each be named once (a plan kept was checked).
+func (m *Model) planFor(s settings, outputs []string, all bool, ranged []string) (*outPlan, error) {
+	// The plan depends on the outputs, on whether every evaluation is a
+	// save point and on the method (rk45 saves between evaluations).
+	var buf [512]byte
+	key := append(buf[:0], s.Method...)
+	if s.SaveK == 1 {
+		key = append(key, '1')
+	}
+	if all {
+		key = append(key, 0, 0) // no name is empty
+	} else {
+		for _, name := range outputs {
+			key = append(key, 0)
+			key = append(key, name...)
+		}
+	}
+	m.planMu.Lock()
+	pl, ok := m.plans[string(key)]
+	m.planMu.Unlock()
+	if ok {
+		return pl, nil
+	}
+	if !all {
+		seen := make(map[string]bool, len(outputs))
+		for _, name := range outputs {
+			if seen[name] {
+				return nil, fmt.Errorf("variable %q is asked for twice", name)
+			}
+			seen[name] = true
+		}
+	}
+	var need []vm.Need
+	if all && len(ranged) == 0 {
+		need = m.allNeed // the default outputs
+	} else {
+		need = m.prog.Needs(append(slices.Clip(outputs), ranged...))
+	}
+	p := m.prog
+	pl = &outPlan{slots: m.allSlots, rows: m.allRows} // the default outputs
+	if !all {
+		pl.slots = make([]int32, len(outputs))
+		for k, name := range outputs {
+			pl.slots[k] = p.Vars[p.ByName[name]].Slot
+		}
+		pl.rows = layoutRows(pl.slots)
+	}
+	pl.plan(m.prog, m.native, s, need)
+	m.planMu.Lock()
+	if m.plans == nil {
+		m.plans = make(map[string]*outPlan)
+	}
+	if len(m.plans) < maxPlans {
+		m.plans[string(key)] = pl
+	}
+	m.planMu.Unlock()
+	return pl, nil
+}
+
+// plan splits the flow code for runs that record only some variables,
+// whose needs are need (Program.Needs of the outputs): what the stocks'
+// rates (and the discrete state) need runs at every evaluation, what only
+// the outputs need runs at save points, and the rest not at all. When
+// every evaluation is a save point (Euler, saving every step), both run at
+// every evaluation, as one code. A run that records everything keeps the
+// whole flow code.
+func (pl *outPlan) plan(p *vm.Program, native *Native, s settings, need []vm.Need) {
+	everyEval := s.SaveK == 1 && s.Method == "euler"
+	if native != nil {
 		// Generated code has one function for the rates alone, one for
 		// the rest and one for everything. The rates' runs at every
 		// evaluation when the outputs need less than everything (and the
@@ -915,11 +990,11 @@ func (r *run) plan(outputs []string, need []vm.Need) {
 		// get in the way); at save points, what the outputs need beyond
 		// the rates runs in the interpreter when that is less than half
 		// the rest (the interpreter computes the same bit for bit), and
-		// as the rest's generated code otherwise.
-		if need == nil {
-			need = p.Needs(outputs)
-		}
-		if r.native.Rates == nil || len(p.NonNeg) > 0 {
+		// as the rest's generated code otherwise. When every evaluation
+		// is a save point, the interpreter's part must be less than a
+		// third of the rest, as it runs at every step: generated code
+		// computes the same in a third of the time or less.
+		if native.Rates == nil || len(p.NonNeg) > 0 {
 			return
 		}
 		out, rest := 0, 0
@@ -935,19 +1010,16 @@ func (r *run) plan(outputs []string, need []vm.Need) {
 		if rest == 0 {
 			return // Rates is Flow
 		}
-		if 2*out < rest {
-			r.nativeRates, r.outVM = true, true
-			r.outCode = p.LowerFlow(func(k int) bool { return need[p.FlowVars[k]] == vm.ForOutput })
+		if everyEval && 3*out < rest || !everyEval && 2*out < rest {
+			pl.nativeRates, pl.outVM = true, true
+			pl.outCode = p.LowerFlow(func(k int) bool { return need[p.FlowVars[k]] == vm.ForOutput })
 			return
 		}
-		if r.s.SaveK == 1 && r.s.Method != "rk45" {
+		if s.SaveK == 1 && s.Method != "rk45" {
 			return // Flow runs at every save point anyway
 		}
-		r.nativeRates = true
+		pl.nativeRates = true
 		return
-	}
-	if need == nil {
-		need = p.Needs(outputs)
 	}
 	skipped := false
 	for _, i := range p.FlowVars {
@@ -961,15 +1033,25 @@ func (r *run) plan(outputs []string, need []vm.Need) {
 	// the uncut one: with non-negative stocks, outputs are computed with
 	// the rates.
 	cut := len(p.NonNeg) > 0
-	dyn := p.LowerFlow(func(k int) bool {
-		n := need[p.FlowVars[k]]
-		return n == vm.ForRates || n == vm.ForOutput && cut
-	})
-	out := p.LowerFlow(func(k int) bool { return need[p.FlowVars[k]] == vm.ForOutput && !cut })
+	if everyEval || cut {
+		unneeded := false
+		for _, i := range p.FlowVars {
+			unneeded = unneeded || need[i] == vm.Unneeded
+		}
+		if !unneeded {
+			return // the whole flow code, FastCode
+		}
+		pl.dynCode = p.LowerFlow(func(k int) bool { return need[p.FlowVars[k]] != vm.Unneeded })
+		if pl.dynCode == nil {
+			pl.dynCode = []vm.Instr{} // not nil: eval runs it even when empty
+		}
+		return
+	}
+	dyn := p.LowerFlow(func(k int) bool { return need[p.FlowVars[k]] == vm.ForRates })
 	if dyn == nil {
 		dyn = []vm.Instr{} // not nil: eval runs it even when empty
 	}
-	r.dynCode, r.outCode = dyn, out
+	pl.dynCode, pl.outCode = dyn, p.LowerFlow(func(k int) bool { return need[p.FlowVars[k]] == vm.ForOutput })
 }
 
 // Needs says which of the calls between evaluations do anything in this
