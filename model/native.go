@@ -45,6 +45,14 @@ type Native struct {
 type Kernel struct {
 	p      *vm.Program
 	tables []vm.Table
+	segs   []vm.Segment // tables[i].Last is &segs[i] for a table read linearly
+}
+
+// newKernel returns a Kernel for a run of p, with copies of p's tables
+// whose segments are its own.
+func newKernel(p *vm.Program) *Kernel {
+	tables, segs := vm.CachedSegments(p.Tables)
+	return &Kernel{p: p, tables: tables, segs: segs}
 }
 
 // Init executes instruction i of the interpreter's init code on v.
@@ -69,6 +77,14 @@ type Segment = vm.Segment
 // moves it.
 func (k *Kernel) Last(i int) *Segment { return k.tables[i].Last }
 
+// Segments returns the segments of the last readings of the model's
+// lookup tables, one a table, in the order of the tables: segment i is
+// what Last(i) points to, for a table read linearly between at least two
+// points, and is not used for the others. Generated code takes the slice
+// once a function and tries segment i before calling Lookup(i, x), which
+// moves it.
+func (k *Kernel) Segments() []Segment { return k.segs }
+
 // Xs returns the x of the points of the model's lookup table i, for
 // Interp. Do not modify them.
 func (k *Kernel) Xs(i int) []float64 { return k.tables[i].Xs }
@@ -92,7 +108,7 @@ func LoadNative(filename string, src []byte, n Native) (*Model, error) {
 		return nil, errors.New("model.LoadNative: Native needs both Init and Flow")
 	}
 	m.native = &n
-	m.kernel = &Kernel{p: m.prog, tables: m.prog.Tables}
+	m.kernel = newKernel(m.prog)
 	return m, nil
 }
 

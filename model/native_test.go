@@ -257,9 +257,14 @@ func TestGenerateGoTemps(t *testing.T) {
 	if stores == 0 || stores > 20 || reads == 0 {
 		t.Errorf("%d writes of temporaries' slots and %d reads of them, want a few of each (chunk ends) in %d functions", stores, reads, funcs)
 	}
-	// The lookup of five points tries its last segment, then searches.
-	if got := strings.Count(b.String(), "k.Last(0)"); got != 2 {
-		t.Errorf("the lookup tries its last segment (Kernel.Last) %d times, want 2 (init and flow)", got)
+	// The lookup of five points tries its last segment, then searches:
+	// in the init code and in the rates' or the rest's; each of those
+	// functions takes the segments once.
+	if got := strings.Count(b.String(), "if ls, lx := &sg[0], "); got != 2 {
+		t.Errorf("the lookup tries its last segment %d times, want 2 (init, and rates or rest)", got)
+	}
+	if got := strings.Count(b.String(), "sg := k.Segments()[:1:1]\n"); got != 2 {
+		t.Errorf("the functions take the segments (Kernel.Segments) %d times, want 2", got)
 	}
 }
 

@@ -204,10 +204,12 @@ func (r *run) Clone() vm.System {
 // cacheTables gives the run copies of the lookups that remember their
 // last segment, for the interpreter and for generated code's Kernel.
 func (r *run) cacheTables() {
-	r.tables = vm.Cached(r.p.Tables)
 	if r.native != nil {
-		r.kernel = &Kernel{p: r.p, tables: r.tables}
+		r.kernel = newKernel(r.p)
+		r.tables = r.kernel.tables
+		return
 	}
+	r.tables = vm.Cached(r.p.Tables)
 }
 
 // stocks returns a copy of the stocks' current values.

@@ -110,7 +110,12 @@ func (tr *Trace) Rates(i int, y, dy []float64) error {
 	if i < 0 || i >= len(tr.states) {
 		return fmt.Errorf("save point %d is outside the trace [0, %d)", i, len(tr.states))
 	}
-	r := &run{p: p, tables: p.Tables, native: tr.m.native, kernel: tr.m.kernel, s: tr.s, n: n, v: append([]float64(nil), tr.states[i]...)}
+	r := &run{p: p, tables: p.Tables, native: tr.m.native, s: tr.s, n: n, v: append([]float64(nil), tr.states[i]...)}
+	if r.native != nil {
+		// Generated code reads the segments of the lookups' last
+		// readings: a Kernel of the call's own.
+		r.kernel = newKernel(p)
+	}
 	r.Eval(tr.Times[i], tr.s.DT, y, dy)
 	return nil
 }

@@ -160,3 +160,56 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceRates evaluates each model's rates at save points of a trace,
+// interpreted and as generated Go, from goroutines at once: generated code
+// reads its lookups' last segments from the Kernel, and Trace.Rates gives
+// each call one of its own (it used to hand generated code the model's
+// tables, which have no segments, and the first lookup of more than
+// three points panicked). The rates agree bit for bit.
+func TestTraceRates(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range models {
+		im, nm := c.engines(t)
+		var trs [2]*model.Trace
+		for e, m := range []*model.Model{im, nm} {
+			r, err := m.Run(ctx, model.RunOptions{Trace: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			trs[e] = r.Trace()
+		}
+		n := trs[0].Len()
+		errs := make(chan error, 4)
+		for g := range 4 {
+			go func() {
+				var err error
+				for i := g; err == nil && i < n; i += 4 * 37 {
+					var dy [2][]float64
+					for e, tr := range trs {
+						y, serr := tr.State(i)
+						if serr != nil {
+							err = serr
+							break
+						}
+						dy[e] = make([]float64, len(y))
+						if err = tr.Rates(i, y, dy[e]); err != nil {
+							break
+						}
+					}
+					for j := 0; err == nil && j < len(dy[0]); j++ {
+						if dy[1][j] != dy[0][j] {
+							err = fmt.Errorf("%s: rate %d at save point %d is %v generated, %v interpreted", c.c.Name, j, i, dy[1][j], dy[0][j])
+						}
+					}
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}

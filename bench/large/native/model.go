@@ -182,6 +182,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v = v[:10582:10582]
 	_ = k
 	var l277, l278, l279, l280, l281, l282, l283, l284, l285, l286, l287, l288, l289, l290, l291, l292, l293, l294, l295, l296, l297, l298, l299, l300, l301, l302, l303, l304, l305, l306, l307, l308, l309, l310, l311, l312, l313, l314, l315, l316, l317, l318, l319, l320, l321, l322, l323, l324, l325, l326, l327, l328, l329, l330, l331, l332, l333, l334, l335, l336, l337, l338, l339, l340, l341, l342, l343, l344, l345, l346, l347, l348, l349, l350, l351, l352, l353, l354, l355, l356, l357, l358, l359, l360, l361, l362, l363, l364, l365, l366, l367, l368, l369, l370, l371, l372, l373, l374, l375, l376, l377, l378, l379, l380, l381, l382, l383, l384, l385, l386, l387, l388, l389, l390, l391, l392, l393, l394, l395, l396, l397, l398, l399, l400, l401, l402, l403, l404, l405, l406, l407, l408, l409, l410, l411, l412, l413, l414, l415, l416, l417, l418, l419, l420, l421, l422, l423, l424, l425, l426, l427, l428, l429, l430, l431, l432, l433, l434, l435, l436, l437, l438, l439, l440, l441, l442, l443, l444, l445, l446, l447, l448, l449, l450, l451, l452, l453, l454, l455, l456, l457, l458, l459, l460, l461, l462, l463, l464, l465, l466, l467, l468, l469, l470, l471, l472, l473, l474, l475, l476, l477, l478, l479, l480, l481, l482, l483, l484, l485, l486, l487, l488, l489, l490, l491, l492, l493, l494, l495, l496, l497, l498, l499, l500, l501, l502, l503, l504, l505, l506, l507, l508, l509, l510, l511, l512, l513, l514, l515, l516, l517, l518, l519, l520, l521, l522, l523, l524, l525, l526, l527, l528, l529, l530, l531, l532, l533, l534, l535, l536, l537, l538, l539, l540, l541, l542, l543, l544, l545, l546, l547, l548, l549, l550, l551, l552, l553, l554, l555, l556, l557, l558, l559, l560, l561, l562, l563, l564, l565, l566, l567, l568, l569, l570, l571, l572, l573, l574, l575, l576, l577, l578, l579, l580, l581, l582, l583, l584, l585, l586, l587, l588, l589, l590, l591, l592, l593, l594, l595, l596, l597, l598, l599, l600, l601, l602, l603, l604, l605, l606, l607, l608, l609, l610, l611, l612, l613, l614, l615, l616, l617, l618, l619, l620, l621, l622, l623, l624, l625, l626, l627, l628, l629, l630, l631, l632, l633, l634, l635, l636, l637, l638, l639, l640, l641, l642, l643, l644, l645, l646, l647, l648, l649, l650, l651, l652, l653, l654, l655, l656, l657, l658, l659, l660, l661, l662, l663, l664, l665, l666, l667, l668, l669, l670, l671, l672, l673, l674, l675, l676, l677, l678, l679, l680, l681, l682, l683, l684, l685, l686, l687, l688, l689, l690, l691, l692, l693, l694, l695, l696, l697, l698, l699, l700, l701, l702, l703, l704, l705, l706, l707, l708, l709, l710, l711, l712, l713, l714, l715, l716, l717, l718, l719, l720, l721, l722, l723, l724, l725, l726, l727, l728, l729, l730, l731, l732, l733, l734, l735, l736, l737, l738, l739, l740, l741, l742, l743, l744, l745, l746, l747, l748, l749, l750, l751, l752, l753, l754, l755, l756, l757, l758, l759, l760, l761, l762, l763, l764, l765, l766, l767, l768, l769, l770, l771, l772, l773, l774, l775, l776, l777, l778, l779, l780, l781, l782, l783, l784, l785, l786, l787, l788, l789, l790, l791, l792, l793, l794, l795, l796, l797, l798, l799, l800, l801, l802, l803, l804, l805, l806, l807, l808, l809, l810, l811, l812, l813, l814, l815, l816, l817, l818, l819, l820, l821, l822, l823, l824, l825, l826, l2127, l2128, l2129, l2130, l2131, l2132, l2133, l2134, l2135, l2136, l2137, l2138, l2139, l2140, l2141, l2142, l2143, l2144, l2145, l2146, l2147, l2148, l2149, l2150, l2151, l2152, l2153, l2154, l2155, l2156, l2157, l2158, l2159, l2160, l2161, l2162, l2163, l2164, l2165, l2166, l2167, l2168, l2169, l2170, l2171, l2172, l2173, l2174, l2175, l2176, l2277, l2278, l2279, l2280, l2281, l2282, l2283, l2284, l2285, l2286, l2287, l2288, l2289, l2290, l2291, l2292, l2293, l2294, l2295, l2296, l2297, l2298, l2299, l2300, l2301, l2302, l2303, l2304, l2305, l2306, l2307, l2308, l2309, l2310, l2311, l2312, l2313, l2314, l2315, l2316, l2317, l2318, l2319, l2320, l2321, l2322, l2323, l2324, l2325, l2326, l2327, l2328, l2329, l2330, l2331, l2332, l2333, l2334, l2335, l2336, l2337, l2338, l2339, l2340, l2341, l2342, l2343, l2344, l2345, l2346, l2347, l2348, l2349, l2350, l2351, l2352, l2353, l2354, l2355, l2356, l2357, l2358, l2359, l2360, l2361, l2362, l2363, l2364, l2365, l2366, l2367, l2368, l2369, l2370, l2371, l2372, l2373, l2374, l2375, l2376, l2377, l2378, l2379, l2380, l2381, l2382, l2383, l2384, l2385, l2386, l2387, l2388, l2389, l2390, l2391, l2392, l2393, l2394, l2395, l2396, l2397, l2398, l2399, l2400, l2401, l2402, l2403, l2404, l2405, l2406, l2407, l2408, l2409, l2410, l2411, l2412, l2413, l2414, l2415, l2416, l2417, l2418, l2419, l2420, l2421, l2422, l2423, l2424, l2425, l2426, l2427, l2428, l2429, l2430, l2431, l2432, l2433, l2434, l2435, l2436, l2437, l2438, l2439, l2440, l2441, l2442, l2443, l2444, l2445, l2446, l2447, l2448, l2449, l2450, l2451, l2452, l2453, l2454, l2455, l2456, l2457, l2458, l2459, l2460, l2461, l2462, l2463, l2464, l2465, l2466, l2467, l2468, l2469, l2470, l2471, l2472, l2473, l2474, l2475, l2476, l2477, l2478, l2479, l2480, l2481, l2482, l2483, l2484, l2485, l2486, l2487, l2488, l2489, l2490, l2491, l2492, l2493, l2494, l2495, l2496, l2497, l2498, l2499, l2500, l2501, l2502, l2503, l2504, l2505, l2506, l2507, l2508, l2509, l2510, l2511, l2512, l2513, l2514, l2515, l2516, l2517, l2518, l2519, l2520, l2521, l2522, l2523, l2524, l2525, l2526, l2527, l2528, l2529, l2530, l2531, l2532, l2533, l2534, l2535, l2536, l2537, l2538, l2539, l2540, l2541, l2542, l2543, l2544, l2545, l2546, l2547, l2548, l2549, l2550, l2551, l2552, l2553, l2554, l2555, l2556, l2557, l2558, l2559, l2560, l2561, l2562, l2563, l2564, l2565, l2566, l2567, l2568, l2569, l2570, l2571, l2572, l2573, l2574, l2575, l2576, l2577, l2578, l2579, l2580, l2581, l2582, l2583, l2584, l2585, l2586, l2587, l2588, l2589, l2590, l2591, l2592, l2593, l2594, l2595, l2596, l2597, l2598, l2599, l2600, l2601, l2602, l2603, l2604, l2605, l2606, l2607, l2608, l2609, l2610, l2611, l2612, l2613, l2614, l2615, l2616, l2617, l2618, l2619, l2620, l2621, l2622, l2623, l2624, l2625, l2626, l2627, l2628, l2629, l2630, l2631, l2632, l2633, l2634, l2635, l2636, l2637, l2638, l2639, l2640, l2641, l2642, l2643, l2644, l2645, l2646, l2647, l2648, l2649, l2650, l2651, l2652, l2653, l2654, l2655, l2656, l2657, l2658, l2659, l2660, l2661, l2662, l2663, l2664, l2665, l2666, l2667, l2668, l2669, l2670, l2671, l2672, l2673, l2674, l2675, l2676, l2677, l2678, l2679, l2680, l2681, l2682, l2683, l2684, l2685, l2686, l2687, l2688, l2689, l2690, l2691, l2692, l2693, l2694, l2695, l2696, l2697, l2698, l2699, l2700, l2701, l2702, l2703, l2704, l2705, l2706, l2707, l2708, l2709, l2710, l2711, l2712, l2713, l2714, l2715, l2716, l2717, l2718, l2719, l2720, l2721, l2722, l2723, l2724, l2725, l2726, l2727, l2728, l2729, l2730, l2731, l2732, l2733, l2734, l2735, l2736, l2737, l2738, l2739, l2740, l2741, l2742, l2743, l2744, l2745, l2746, l2747, l2748, l2749, l2750, l2751, l2752, l2753, l2754, l2755, l2756, l2757, l2758, l2759, l2760, l2761, l2762, l2763, l2764, l2765, l2766, l2767, l2768, l2769, l2770, l2771, l2772, l2773, l2774, l2775, l2776, l2777, l2778, l2779, l2780, l2781, l2782, l2783, l2784, l2785, l2786, l2787, l2788, l2789, l2790, l2791, l2792, l2793, l2794, l2795, l2796, l2797, l2798, l2799, l2800, l2801, l2802, l2803, l2804, l2805, l2806, l2807, l2808, l2809, l2810, l2811, l2812, l2813, l2814, l2815, l2816, l2817, l2818, l2819, l2820, l2821, l2822, l2823, l2824, l2825, l2826, l2827, l2828, l2829, l2830, l2831, l2832, l2833, l2834, l2835, l2836, l2837, l2838, l2839, l2840, l2841, l2842, l2843, l2844, l2845, l2846, l2847, l2848, l2849, l2850, l2851, l2852, l2853, l2854, l2855, l2856, l2857, l2858, l2859, l2860, l2861, l2862, l2863, l2864, l2865, l2866, l2867, l2868, l2869, l2870, l2871, l2872, l2873, l2874, l2875, l2876, l2877, l2878, l2879, l2880, l2881, l2882, l2883, l2884, l2885, l2886, l2887, l2888, l2889, l2890, l2891, l2892, l2893, l2894, l2895, l2896, l2897, l2898, l2899, l2900, l2901, l2902, l2903, l2904, l2905, l2906, l2907, l2908, l2909, l2910, l2911, l2912, l2913, l2914, l2915, l2916, l2917, l2918, l2919, l2920, l2921, l2922, l2923, l2924, l2925, l2926, l2927, l2928, l2929, l2930, l2931, l2932, l2933, l2934, l2935, l2936, l2937, l2938, l2939, l2940, l2941, l2942, l2943, l2944, l2945, l2946, l2947, l2948, l2949, l2950, l2951, l2952, l2953, l2954, l2955, l2956, l2957, l2958, l2959, l2960, l2961, l2962, l2963, l2964, l2965, l2966, l2967, l2968, l2969, l2970, l2971, l2972, l2973, l2974, l2975, l2976, l2977, l2978, l2979, l2980, l2981, l2982, l2983, l2984, l2985, l2986, l2987, l2988, l2989, l2990, l2991, l2992, l2993, l2994, l2995, l2996, l2997, l2998, l2999, l3000, l3001, l3002, l3003, l3004, l3005, l3006, l3007, l3008, l3009, l3010, l3011, l3012, l3013, l3014, l3015, l3016, l3017, l3018, l3019, l3020, l3021, l3022, l3023, l3024, l3025, l3026, l3027, l3028, l3029, l3030, l4031, l4032, l4033, l4034, l4035, l4036, l4037, l4038, l4039, l4040, l4041, l4042, l4043, l4044, l4045, l4046, l4047, l4048, l4049, l4050, l4051, l4052, l4053, l4054, l4055, l4056, l4057, l4058, l4059, l4060, l4061, l4062, l4063, l4064, l4065, l4066, l4067, l4068, l4069, l4070, l4071, l4072, l4073, l4074, l4075, l4076, l4077, l4078, l4079, l7884, l7885, l7886, l7887, l7889, l7891, l7893, l7895, l7897, l7899, l7901, l7903, l7905, l7907, l7909, l7911, l7913, l7915, l7917, l7919, l7921, l7923, l7925, l7927, l7929, l7931, l7933, l7935, l7937, l7939, l7941, l7943, l7945, l7947, l7949, l7951, l7953, l7955, l7957, l7959, l7961, l7963, l7965, l7967, l7969, l7971, l7973, l7975, l7977, l7979, l7981, l7983, l7985, l7987, l7989, l7991, l7993, l7995, l7997, l7999, l8001, l8003, l8005, l8007, l8009, l8011, l8013, l8015, l8017, l8019, l8021, l8023, l8025, l8027, l8029, l8031, l8033, l8035, l8037, l8039, l8041, l8043, l8045, l8047, l8049, l8051, l8053, l8055, l8057, l8059, l8061, l8063, l8065, l8067, l8069, l8071, l8073, l8075, l8077, l8079, l8081, l8083, l8085, l8087, l8089, l8091, l8093, l8095, l8097, l8099, l8101, l8103, l8105, l8107, l8109, l8111, l8113, l8115, l8117, l8119, l8121, l8123, l8125, l8127, l8129, l8131 float64
+	sg := k.Segments()[:3:3]
 	l277 = v[17]
 	v[277] = l277
 	l278 = v[18]
@@ -284,7 +285,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[326] = l326
 	l7884 = l277 / v[117]
 	l7885 = l277 / v[167]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -292,7 +293,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2027] = l7884 * l7886
 	l7884 = l278 / v[118]
 	l7885 = l278 / v[168]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -300,7 +301,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2028] = l7884 * l7886
 	l7884 = l279 / v[119]
 	l7885 = l279 / v[169]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -308,7 +309,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2029] = l7884 * l7886
 	l7884 = l280 / v[120]
 	l7885 = l280 / v[170]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -316,7 +317,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2030] = l7884 * l7886
 	l7884 = l281 / v[121]
 	l7885 = l281 / v[171]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -324,7 +325,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2031] = l7884 * l7886
 	l7884 = l282 / v[122]
 	l7885 = l282 / v[172]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -332,7 +333,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2032] = l7884 * l7886
 	l7884 = l283 / v[123]
 	l7885 = l283 / v[173]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -340,7 +341,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2033] = l7884 * l7886
 	l7884 = l284 / v[124]
 	l7885 = l284 / v[174]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -348,7 +349,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2034] = l7884 * l7886
 	l7884 = l285 / v[125]
 	l7885 = l285 / v[175]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -356,7 +357,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2035] = l7884 * l7886
 	l7884 = l286 / v[126]
 	l7885 = l286 / v[176]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -364,7 +365,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2036] = l7884 * l7886
 	l7884 = l287 / v[127]
 	l7885 = l287 / v[177]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -372,7 +373,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2037] = l7884 * l7886
 	l7884 = l288 / v[128]
 	l7885 = l288 / v[178]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -380,7 +381,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2038] = l7884 * l7886
 	l7884 = l289 / v[129]
 	l7885 = l289 / v[179]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -388,7 +389,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2039] = l7884 * l7886
 	l7884 = l290 / v[130]
 	l7885 = l290 / v[180]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -396,7 +397,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2040] = l7884 * l7886
 	l7884 = l291 / v[131]
 	l7885 = l291 / v[181]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -404,7 +405,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2041] = l7884 * l7886
 	l7884 = l292 / v[132]
 	l7885 = l292 / v[182]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -412,7 +413,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2042] = l7884 * l7886
 	l7884 = l293 / v[133]
 	l7885 = l293 / v[183]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -420,7 +421,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2043] = l7884 * l7886
 	l7884 = l294 / v[134]
 	l7885 = l294 / v[184]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -428,7 +429,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2044] = l7884 * l7886
 	l7884 = l295 / v[135]
 	l7885 = l295 / v[185]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -436,7 +437,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2045] = l7884 * l7886
 	l7884 = l296 / v[136]
 	l7885 = l296 / v[186]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -444,7 +445,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2046] = l7884 * l7886
 	l7884 = l297 / v[137]
 	l7885 = l297 / v[187]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -452,7 +453,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2047] = l7884 * l7886
 	l7884 = l298 / v[138]
 	l7885 = l298 / v[188]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -460,7 +461,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2048] = l7884 * l7886
 	l7884 = l299 / v[139]
 	l7885 = l299 / v[189]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -468,7 +469,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2049] = l7884 * l7886
 	l7884 = l300 / v[140]
 	l7885 = l300 / v[190]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -476,7 +477,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2050] = l7884 * l7886
 	l7884 = l301 / v[141]
 	l7885 = l301 / v[191]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -484,7 +485,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2051] = l7884 * l7886
 	l7884 = l302 / v[142]
 	l7885 = l302 / v[192]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -492,7 +493,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2052] = l7884 * l7886
 	l7884 = l303 / v[143]
 	l7885 = l303 / v[193]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -500,7 +501,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2053] = l7884 * l7886
 	l7884 = l304 / v[144]
 	l7885 = l304 / v[194]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -508,7 +509,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2054] = l7884 * l7886
 	l7884 = l305 / v[145]
 	l7885 = l305 / v[195]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -516,7 +517,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2055] = l7884 * l7886
 	l7884 = l306 / v[146]
 	l7885 = l306 / v[196]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -524,7 +525,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2056] = l7884 * l7886
 	l7884 = l307 / v[147]
 	l7885 = l307 / v[197]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -532,7 +533,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2057] = l7884 * l7886
 	l7884 = l308 / v[148]
 	l7885 = l308 / v[198]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -540,7 +541,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2058] = l7884 * l7886
 	l7884 = l309 / v[149]
 	l7885 = l309 / v[199]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -548,7 +549,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2059] = l7884 * l7886
 	l7884 = l310 / v[150]
 	l7885 = l310 / v[200]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -556,7 +557,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2060] = l7884 * l7886
 	l7884 = l311 / v[151]
 	l7885 = l311 / v[201]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -564,7 +565,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2061] = l7884 * l7886
 	l7884 = l312 / v[152]
 	l7885 = l312 / v[202]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -572,7 +573,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2062] = l7884 * l7886
 	l7884 = l313 / v[153]
 	l7885 = l313 / v[203]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -580,7 +581,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2063] = l7884 * l7886
 	l7884 = l314 / v[154]
 	l7885 = l314 / v[204]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -588,7 +589,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2064] = l7884 * l7886
 	l7884 = l315 / v[155]
 	l7885 = l315 / v[205]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -596,7 +597,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2065] = l7884 * l7886
 	l7884 = l316 / v[156]
 	l7885 = l316 / v[206]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -604,7 +605,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2066] = l7884 * l7886
 	l7884 = l317 / v[157]
 	l7885 = l317 / v[207]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -612,7 +613,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2067] = l7884 * l7886
 	l7884 = l318 / v[158]
 	l7885 = l318 / v[208]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -620,7 +621,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2068] = l7884 * l7886
 	l7884 = l319 / v[159]
 	l7885 = l319 / v[209]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -628,7 +629,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2069] = l7884 * l7886
 	l7884 = l320 / v[160]
 	l7885 = l320 / v[210]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -636,7 +637,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2070] = l7884 * l7886
 	l7884 = l321 / v[161]
 	l7885 = l321 / v[211]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -644,7 +645,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2071] = l7884 * l7886
 	l7884 = l322 / v[162]
 	l7885 = l322 / v[212]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -652,7 +653,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2072] = l7884 * l7886
 	l7884 = l323 / v[163]
 	l7885 = l323 / v[213]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -660,7 +661,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2073] = l7884 * l7886
 	l7884 = l324 / v[164]
 	l7885 = l324 / v[214]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -668,7 +669,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2074] = l7884 * l7886
 	l7884 = l325 / v[165]
 	l7885 = l325 / v[215]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -676,7 +677,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2075] = l7884 * l7886
 	l7884 = l326 / v[166]
 	l7885 = l326 / v[216]
-	if ls, lx := k.Last(1), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(1, lx)
@@ -2242,7 +2243,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2127] = l2127
 	l7884 = l277 * v[67]
 	l7885 = l2127 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2279,7 +2280,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2128] = l2128
 	l7884 = l278 * v[68]
 	l7885 = l2128 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2316,7 +2317,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2129] = l2129
 	l7884 = l279 * v[69]
 	l7885 = l2129 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2353,7 +2354,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2130] = l2130
 	l7884 = l280 * v[70]
 	l7885 = l2130 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2390,7 +2391,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2131] = l2131
 	l7884 = l281 * v[71]
 	l7885 = l2131 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2427,7 +2428,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2132] = l2132
 	l7884 = l282 * v[72]
 	l7885 = l2132 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2464,7 +2465,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2133] = l2133
 	l7884 = l283 * v[73]
 	l7885 = l2133 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2501,7 +2502,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2134] = l2134
 	l7884 = l284 * v[74]
 	l7885 = l2134 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2538,7 +2539,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2135] = l2135
 	l7884 = l285 * v[75]
 	l7885 = l2135 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2575,7 +2576,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2136] = l2136
 	l7884 = l286 * v[76]
 	l7885 = l2136 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2612,7 +2613,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2137] = l2137
 	l7884 = l287 * v[77]
 	l7885 = l2137 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2649,7 +2650,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2138] = l2138
 	l7884 = l288 * v[78]
 	l7885 = l2138 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2686,7 +2687,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2139] = l2139
 	l7884 = l289 * v[79]
 	l7885 = l2139 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2723,7 +2724,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2140] = l2140
 	l7884 = l290 * v[80]
 	l7885 = l2140 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2760,7 +2761,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2141] = l2141
 	l7884 = l291 * v[81]
 	l7885 = l2141 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2797,7 +2798,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2142] = l2142
 	l7884 = l292 * v[82]
 	l7885 = l2142 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2834,7 +2835,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2143] = l2143
 	l7884 = l293 * v[83]
 	l7885 = l2143 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2871,7 +2872,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2144] = l2144
 	l7884 = l294 * v[84]
 	l7885 = l2144 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2908,7 +2909,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2145] = l2145
 	l7884 = l295 * v[85]
 	l7885 = l2145 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2945,7 +2946,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2146] = l2146
 	l7884 = l296 * v[86]
 	l7885 = l2146 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -2982,7 +2983,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2147] = l2147
 	l7884 = l297 * v[87]
 	l7885 = l2147 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3019,7 +3020,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2148] = l2148
 	l7884 = l298 * v[88]
 	l7885 = l2148 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3056,7 +3057,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2149] = l2149
 	l7884 = l299 * v[89]
 	l7885 = l2149 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3093,7 +3094,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2150] = l2150
 	l7884 = l300 * v[90]
 	l7885 = l2150 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3130,7 +3131,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2151] = l2151
 	l7884 = l301 * v[91]
 	l7885 = l2151 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3167,7 +3168,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2152] = l2152
 	l7884 = l302 * v[92]
 	l7885 = l2152 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3204,7 +3205,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2153] = l2153
 	l7884 = l303 * v[93]
 	l7885 = l2153 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3241,7 +3242,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2154] = l2154
 	l7884 = l304 * v[94]
 	l7885 = l2154 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3278,7 +3279,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2155] = l2155
 	l7884 = l305 * v[95]
 	l7885 = l2155 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3315,7 +3316,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2156] = l2156
 	l7884 = l306 * v[96]
 	l7885 = l2156 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3352,7 +3353,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2157] = l2157
 	l7884 = l307 * v[97]
 	l7885 = l2157 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3389,7 +3390,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2158] = l2158
 	l7884 = l308 * v[98]
 	l7885 = l2158 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3426,7 +3427,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2159] = l2159
 	l7884 = l309 * v[99]
 	l7885 = l2159 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3463,7 +3464,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2160] = l2160
 	l7884 = l310 * v[100]
 	l7885 = l2160 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3500,7 +3501,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2161] = l2161
 	l7884 = l311 * v[101]
 	l7885 = l2161 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3537,7 +3538,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2162] = l2162
 	l7884 = l312 * v[102]
 	l7885 = l2162 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3574,7 +3575,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2163] = l2163
 	l7884 = l313 * v[103]
 	l7885 = l2163 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3611,7 +3612,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2164] = l2164
 	l7884 = l314 * v[104]
 	l7885 = l2164 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3648,7 +3649,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2165] = l2165
 	l7884 = l315 * v[105]
 	l7885 = l2165 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3685,7 +3686,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2166] = l2166
 	l7884 = l316 * v[106]
 	l7885 = l2166 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3722,7 +3723,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2167] = l2167
 	l7884 = l317 * v[107]
 	l7885 = l2167 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3759,7 +3760,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2168] = l2168
 	l7884 = l318 * v[108]
 	l7885 = l2168 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3796,7 +3797,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2169] = l2169
 	l7884 = l319 * v[109]
 	l7885 = l2169 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3833,7 +3834,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2170] = l2170
 	l7884 = l320 * v[110]
 	l7885 = l2170 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3870,7 +3871,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2171] = l2171
 	l7884 = l321 * v[111]
 	l7885 = l2171 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3907,7 +3908,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2172] = l2172
 	l7884 = l322 * v[112]
 	l7885 = l2172 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3944,7 +3945,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2173] = l2173
 	l7884 = l323 * v[113]
 	l7885 = l2173 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -3981,7 +3982,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2174] = l2174
 	l7884 = l324 * v[114]
 	l7885 = l2174 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -4018,7 +4019,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2175] = l2175
 	l7884 = l325 * v[115]
 	l7885 = l2175 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -4055,7 +4056,7 @@ func initCode1(v []float64, k *model.Kernel) {
 	v[2176] = l2176
 	l7884 = l326 * v[116]
 	l7885 = l2176 / v[14]
-	if ls, lx := k.Last(0), l7885; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l7885; ls.X0 < lx && lx < ls.X1 {
 		l7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7886 = k.Lookup(0, lx)
@@ -5588,6 +5589,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v = v[:10582:10582]
 	_ = k
 	var l827, l828, l829, l830, l831, l832, l833, l834, l835, l836, l837, l838, l839, l840, l841, l842, l843, l844, l845, l846, l847, l848, l849, l850, l851, l852, l853, l854, l855, l856, l857, l858, l859, l860, l861, l862, l863, l864, l865, l866, l867, l868, l869, l870, l871, l872, l873, l874, l875, l876, l877, l878, l879, l880, l881, l882, l883, l884, l885, l886, l887, l888, l889, l890, l891, l892, l893, l894, l895, l896, l897, l898, l899, l900, l901, l902, l903, l904, l905, l906, l907, l908, l909, l910, l911, l912, l913, l914, l915, l916, l917, l918, l919, l920, l921, l922, l923, l924, l925, l926, l927, l928, l929, l930, l931, l932, l933, l934, l935, l936, l937, l938, l939, l940, l941, l942, l943, l944, l945, l946, l947, l948, l949, l950, l951, l952, l953, l954, l955, l956, l957, l958, l959, l960, l961, l962, l963, l964, l965, l966, l967, l968, l969, l970, l971, l972, l973, l974, l975, l976, l977, l978, l979, l980, l981, l982, l983, l984, l985, l986, l987, l988, l989, l990, l991, l992, l993, l994, l995, l996, l997, l998, l999, l1000, l1001, l1002, l1003, l1004, l1005, l1006, l1007, l1008, l1009, l1010, l1011, l1012, l1013, l1014, l1015, l1016, l1017, l1018, l1019, l1020, l1021, l1022, l1023, l1024, l1025, l1026, l1027, l1028, l1029, l1030, l1031, l1032, l1033, l1034, l1035, l1036, l1037, l1038, l1039, l1040, l1041, l1042, l1043, l1044, l1045, l1046, l1047, l1048, l1049, l1050, l1051, l1052, l1053, l1054, l1055, l1056, l1057, l1058, l1059, l1060, l1061, l1062, l1063, l1064, l1065, l1066, l1067, l1068, l1069, l1070, l1071, l1072, l1073, l1074, l1075, l1076, l1077, l1078, l1079, l1080, l1081, l1082, l1083, l1084, l1085, l1086, l1087, l1088, l1089, l1090, l1091, l1092, l1093, l1094, l1095, l1096, l1097, l1098, l1099, l1100, l1101, l1102, l1103, l1104, l1105, l1106, l1107, l1108, l1109, l1110, l1111, l1112, l1113, l1114, l1115, l1116, l1117, l1118, l1119, l1120, l1121, l1122, l1123, l1124, l1125, l1126, l1127, l1128, l1129, l1130, l1131, l1132, l1133, l1134, l1135, l1136, l1137, l1138, l1139, l1140, l1141, l1142, l1143, l1144, l1145, l1146, l1147, l1148, l1149, l1150, l1151, l1152, l1153, l1154, l1155, l1156, l1157, l1158, l1159, l1160, l1161, l1162, l1163, l1164, l1165, l1166, l1167, l1168, l1169, l1170, l1171, l1172, l1173, l1174, l1175, l1176, l3281, l3282, l3283, l3284, l3285, l3286, l3287, l3288, l3289, l3290, l3291, l3292, l3293, l3294, l3295, l3296, l3297, l3298, l3299, l3300, l3301, l3302, l3303, l3304, l3305, l3306, l3307, l3308, l3309, l3310, l3311, l3312, l3313, l3314, l3315, l3316, l3317, l3318, l3319, l3320, l3321, l3322, l3323, l3324, l3325, l3326, l3327, l3328, l3329, l3330, l3331, l3332, l3333, l3334, l3335, l3336, l3337, l3338, l3339, l3340, l3341, l3342, l3343, l3344, l3345, l3346, l3347, l3348, l3349, l3350, l3351, l3352, l3353, l3354, l3355, l3356, l3357, l3358, l3359, l3360, l3361, l3362, l3363, l3364, l3365, l3366, l3367, l3368, l3369, l3370, l3371, l3372, l3373, l3374, l3375, l3376, l3377, l3378, l3379, l3380, l3381, l3382, l3383, l3384, l3385, l3386, l3387, l3388, l3389, l3390, l3391, l3392, l3393, l3394, l3395, l3396, l3397, l3398, l3399, l3400, l3401, l3402, l3403, l3404, l3405, l3406, l3407, l3408, l3409, l3410, l3411, l3412, l3413, l3414, l3415, l3416, l3417, l3418, l3419, l3420, l3421, l3422, l3423, l3424, l3425, l3426, l3427, l3428, l3429, l3430, l3431, l3432, l3433, l3434, l3435, l3436, l3437, l3438, l3439, l3440, l3441, l3442, l3443, l3444, l3445, l3446, l3447, l3448, l3449, l3450, l3451, l3452, l3453, l3454, l3455, l3456, l3457, l3458, l3459, l3460, l3461, l3462, l3463, l3464, l3465, l3466, l3467, l3468, l3469, l3470, l3471, l3472, l3473, l3474, l3475, l3476, l3477, l3478, l3479, l3480, l3531, l3532, l3533, l3534, l3535, l3536, l3537, l3538, l3539, l3540, l3541, l3542, l3543, l3544, l3545, l3546, l3547, l3548, l3549, l3550, l3551, l3552, l3553, l3554, l3555, l3556, l3557, l3558, l3559, l3560, l3561, l3562, l3563, l3564, l3565, l3566, l3567, l3568, l3569, l3570, l3571, l3572, l3573, l3574, l3575, l3576, l3577, l3578, l3579, l3580, l3581, l3582, l3583, l3584, l3585, l3586, l3587, l3588, l3589, l3590, l3591, l3592, l3593, l3594, l3595, l3596, l3597, l3598, l3599, l3600, l3601, l3602, l3603, l3604, l3605, l3606, l3607, l3608, l3609, l3610, l3611, l3612, l3613, l3614, l3615, l3616, l3617, l3618, l3619, l3620, l3621, l3622, l3623, l3624, l3625, l3626, l3627, l3628, l3629, l3630, l3631, l3632, l3633, l3634, l3635, l3636, l3637, l3638, l3639, l3640, l3641, l3642, l3643, l3644, l3645, l3646, l3647, l3648, l3649, l3650, l3651, l3652, l3653, l3654, l3655, l3656, l3657, l3658, l3659, l3660, l3661, l3662, l3663, l3664, l3665, l3666, l3667, l3668, l3669, l3670, l3671, l3672, l3673, l3674, l3675, l3676, l3677, l3678, l3679, l3680, l3681, l3682, l3683, l3684, l3685, l3686, l3687, l3688, l3689, l3690, l3691, l3692, l3693, l3694, l3695, l3696, l3697, l3698, l3699, l3700, l3701, l3702, l3703, l3704, l3705, l3706, l3707, l3708, l3709, l3710, l3711, l3712, l3713, l3714, l3715, l3716, l3717, l3718, l3719, l3720, l3721, l3722, l3723, l3724, l3725, l3726, l3727, l3728, l3729, l3730, l4281, l4282, l4283, l4284, l4285, l4286, l4287, l4288, l4289, l4290, l4291, l4292, l4293, l4294, l4295, l4296, l4297, l4298, l4299, l4300, l4301, l4302, l4303, l4304, l4305, l4306, l4307, l4308, l4309, l4310, l4311, l4312, l4313, l4314, l4315, l4316, l4317, l4318, l4319, l4320, l4321, l4322, l4323, l4324, l4325, l4326, l4327, l4328, l4329, l4330, l4331, l4332, l4333, l4334, l4335, l4336, l4337, l4338, l4339, l4340, l4341, l4342, l4343, l4344, l4345, l4346, l4347, l4348, l4349, l4350, l4351, l4352, l4353, l4354, l4355, l4356, l4357, l4358, l4359, l4360, l4361, l4362, l4363, l4364, l4365, l4366, l4367, l4368, l4369, l4370, l4371, l4372, l4373, l4374, l4375, l4376, l4377, l4378, l4379, l4380, l4381, l4382, l4383, l4384, l4385, l4386, l4387, l4388, l4389, l4390, l4391, l4392, l4393, l4394, l4395, l4396, l4397, l4398, l4399, l4400, l4401, l4402, l4403, l4404, l4405, l4406, l4407, l4408, l4409, l4410, l4411, l4412, l4413, l4414, l4415, l4416, l4417, l4418, l4419, l4420, l4421, l4422, l4423, l4424, l4425, l4426, l4427, l4428, l4429, l4430, l4431, l4432, l4433, l4434, l4435, l4436, l4437, l4438, l4439, l4440, l4441, l4442, l4443, l4444, l4445, l4446, l4447, l4448, l4449, l4450, l4451, l4452, l4453, l4454, l4455, l4456, l4457, l4458, l4459, l4460, l4461, l4462, l4463, l4464, l4465, l4466, l4467, l4468, l4469, l4470, l4471, l4472, l4473, l4474, l4475, l4476, l4477, l4478, l4479, l5534, l5538, l5542, l5546, l5550, l5554, l5558, l5562, l5566, l5570, l5574, l5578, l5582, l5586, l5590, l5594, l5598, l5602, l5606, l5610, l5614, l5618, l5622, l5626, l5630, l5634, l5638, l5642, l5646, l5650, l5654, l5658, l5662, l5666, l5670, l5674, l5678, l5682, l5686, l5690, l5694, l5698, l5702, l5706, l5710, l5714, l5718, l5722, l5726, l5730, l7884, l7885 float64
+	sg := k.Segments()[:3:3]
 	l7885 = v[4080] / v[2580]
 	if v[2580] > v[6982] {
 		v[5330] = l7885
@@ -7400,7 +7402,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3281] = l3281
 	l3531 = model.SafeDiv(v[577], l3281, v[6982])
 	v[3531] = l3531
-	if ls, lx := k.Last(2), l3531; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3531; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7417,7 +7419,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3282] = l3282
 	l3532 = model.SafeDiv(v[578], l3282, v[6982])
 	v[3532] = l3532
-	if ls, lx := k.Last(2), l3532; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3532; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7434,7 +7436,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3283] = l3283
 	l3533 = model.SafeDiv(v[579], l3283, v[6982])
 	v[3533] = l3533
-	if ls, lx := k.Last(2), l3533; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3533; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7451,7 +7453,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3284] = l3284
 	l3534 = model.SafeDiv(v[580], l3284, v[6982])
 	v[3534] = l3534
-	if ls, lx := k.Last(2), l3534; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3534; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7468,7 +7470,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3285] = l3285
 	l3535 = model.SafeDiv(v[581], l3285, v[6982])
 	v[3535] = l3535
-	if ls, lx := k.Last(2), l3535; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3535; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7485,7 +7487,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3286] = l3286
 	l3536 = model.SafeDiv(v[582], l3286, v[6982])
 	v[3536] = l3536
-	if ls, lx := k.Last(2), l3536; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3536; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7502,7 +7504,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3287] = l3287
 	l3537 = model.SafeDiv(v[583], l3287, v[6982])
 	v[3537] = l3537
-	if ls, lx := k.Last(2), l3537; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3537; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7519,7 +7521,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3288] = l3288
 	l3538 = model.SafeDiv(v[584], l3288, v[6982])
 	v[3538] = l3538
-	if ls, lx := k.Last(2), l3538; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3538; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7536,7 +7538,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3289] = l3289
 	l3539 = model.SafeDiv(v[585], l3289, v[6982])
 	v[3539] = l3539
-	if ls, lx := k.Last(2), l3539; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3539; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7553,7 +7555,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3290] = l3290
 	l3540 = model.SafeDiv(v[586], l3290, v[6982])
 	v[3540] = l3540
-	if ls, lx := k.Last(2), l3540; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3540; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7570,7 +7572,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3291] = l3291
 	l3541 = model.SafeDiv(v[587], l3291, v[6982])
 	v[3541] = l3541
-	if ls, lx := k.Last(2), l3541; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3541; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7587,7 +7589,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3292] = l3292
 	l3542 = model.SafeDiv(v[588], l3292, v[6982])
 	v[3542] = l3542
-	if ls, lx := k.Last(2), l3542; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3542; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7604,7 +7606,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3293] = l3293
 	l3543 = model.SafeDiv(v[589], l3293, v[6982])
 	v[3543] = l3543
-	if ls, lx := k.Last(2), l3543; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3543; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7621,7 +7623,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3294] = l3294
 	l3544 = model.SafeDiv(v[590], l3294, v[6982])
 	v[3544] = l3544
-	if ls, lx := k.Last(2), l3544; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3544; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7638,7 +7640,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3295] = l3295
 	l3545 = model.SafeDiv(v[591], l3295, v[6982])
 	v[3545] = l3545
-	if ls, lx := k.Last(2), l3545; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3545; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7655,7 +7657,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3296] = l3296
 	l3546 = model.SafeDiv(v[592], l3296, v[6982])
 	v[3546] = l3546
-	if ls, lx := k.Last(2), l3546; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3546; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7672,7 +7674,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3297] = l3297
 	l3547 = model.SafeDiv(v[593], l3297, v[6982])
 	v[3547] = l3547
-	if ls, lx := k.Last(2), l3547; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3547; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7689,7 +7691,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3298] = l3298
 	l3548 = model.SafeDiv(v[594], l3298, v[6982])
 	v[3548] = l3548
-	if ls, lx := k.Last(2), l3548; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3548; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7706,7 +7708,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3299] = l3299
 	l3549 = model.SafeDiv(v[595], l3299, v[6982])
 	v[3549] = l3549
-	if ls, lx := k.Last(2), l3549; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3549; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7723,7 +7725,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3300] = l3300
 	l3550 = model.SafeDiv(v[596], l3300, v[6982])
 	v[3550] = l3550
-	if ls, lx := k.Last(2), l3550; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3550; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7740,7 +7742,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3301] = l3301
 	l3551 = model.SafeDiv(v[597], l3301, v[6982])
 	v[3551] = l3551
-	if ls, lx := k.Last(2), l3551; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3551; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7757,7 +7759,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3302] = l3302
 	l3552 = model.SafeDiv(v[598], l3302, v[6982])
 	v[3552] = l3552
-	if ls, lx := k.Last(2), l3552; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3552; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7774,7 +7776,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3303] = l3303
 	l3553 = model.SafeDiv(v[599], l3303, v[6982])
 	v[3553] = l3553
-	if ls, lx := k.Last(2), l3553; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3553; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7791,7 +7793,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3304] = l3304
 	l3554 = model.SafeDiv(v[600], l3304, v[6982])
 	v[3554] = l3554
-	if ls, lx := k.Last(2), l3554; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3554; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7808,7 +7810,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3305] = l3305
 	l3555 = model.SafeDiv(v[601], l3305, v[6982])
 	v[3555] = l3555
-	if ls, lx := k.Last(2), l3555; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3555; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7825,7 +7827,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3306] = l3306
 	l3556 = model.SafeDiv(v[602], l3306, v[6982])
 	v[3556] = l3556
-	if ls, lx := k.Last(2), l3556; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3556; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7842,7 +7844,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3307] = l3307
 	l3557 = model.SafeDiv(v[603], l3307, v[6982])
 	v[3557] = l3557
-	if ls, lx := k.Last(2), l3557; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3557; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7859,7 +7861,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3308] = l3308
 	l3558 = model.SafeDiv(v[604], l3308, v[6982])
 	v[3558] = l3558
-	if ls, lx := k.Last(2), l3558; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3558; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7876,7 +7878,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3309] = l3309
 	l3559 = model.SafeDiv(v[605], l3309, v[6982])
 	v[3559] = l3559
-	if ls, lx := k.Last(2), l3559; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3559; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7893,7 +7895,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3310] = l3310
 	l3560 = model.SafeDiv(v[606], l3310, v[6982])
 	v[3560] = l3560
-	if ls, lx := k.Last(2), l3560; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3560; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7910,7 +7912,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3311] = l3311
 	l3561 = model.SafeDiv(v[607], l3311, v[6982])
 	v[3561] = l3561
-	if ls, lx := k.Last(2), l3561; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3561; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7927,7 +7929,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3312] = l3312
 	l3562 = model.SafeDiv(v[608], l3312, v[6982])
 	v[3562] = l3562
-	if ls, lx := k.Last(2), l3562; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3562; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7944,7 +7946,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3313] = l3313
 	l3563 = model.SafeDiv(v[609], l3313, v[6982])
 	v[3563] = l3563
-	if ls, lx := k.Last(2), l3563; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3563; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7961,7 +7963,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3314] = l3314
 	l3564 = model.SafeDiv(v[610], l3314, v[6982])
 	v[3564] = l3564
-	if ls, lx := k.Last(2), l3564; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3564; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7978,7 +7980,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3315] = l3315
 	l3565 = model.SafeDiv(v[611], l3315, v[6982])
 	v[3565] = l3565
-	if ls, lx := k.Last(2), l3565; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3565; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -7995,7 +7997,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3316] = l3316
 	l3566 = model.SafeDiv(v[612], l3316, v[6982])
 	v[3566] = l3566
-	if ls, lx := k.Last(2), l3566; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3566; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8012,7 +8014,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3317] = l3317
 	l3567 = model.SafeDiv(v[613], l3317, v[6982])
 	v[3567] = l3567
-	if ls, lx := k.Last(2), l3567; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3567; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8029,7 +8031,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3318] = l3318
 	l3568 = model.SafeDiv(v[614], l3318, v[6982])
 	v[3568] = l3568
-	if ls, lx := k.Last(2), l3568; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3568; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8046,7 +8048,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3319] = l3319
 	l3569 = model.SafeDiv(v[615], l3319, v[6982])
 	v[3569] = l3569
-	if ls, lx := k.Last(2), l3569; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3569; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8063,7 +8065,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3320] = l3320
 	l3570 = model.SafeDiv(v[616], l3320, v[6982])
 	v[3570] = l3570
-	if ls, lx := k.Last(2), l3570; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3570; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8080,7 +8082,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3321] = l3321
 	l3571 = model.SafeDiv(v[617], l3321, v[6982])
 	v[3571] = l3571
-	if ls, lx := k.Last(2), l3571; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3571; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8097,7 +8099,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3322] = l3322
 	l3572 = model.SafeDiv(v[618], l3322, v[6982])
 	v[3572] = l3572
-	if ls, lx := k.Last(2), l3572; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3572; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8114,7 +8116,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3323] = l3323
 	l3573 = model.SafeDiv(v[619], l3323, v[6982])
 	v[3573] = l3573
-	if ls, lx := k.Last(2), l3573; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3573; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8131,7 +8133,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3324] = l3324
 	l3574 = model.SafeDiv(v[620], l3324, v[6982])
 	v[3574] = l3574
-	if ls, lx := k.Last(2), l3574; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3574; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8148,7 +8150,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3325] = l3325
 	l3575 = model.SafeDiv(v[621], l3325, v[6982])
 	v[3575] = l3575
-	if ls, lx := k.Last(2), l3575; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3575; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8165,7 +8167,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3326] = l3326
 	l3576 = model.SafeDiv(v[622], l3326, v[6982])
 	v[3576] = l3576
-	if ls, lx := k.Last(2), l3576; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3576; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8182,7 +8184,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3327] = l3327
 	l3577 = model.SafeDiv(v[623], l3327, v[6982])
 	v[3577] = l3577
-	if ls, lx := k.Last(2), l3577; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3577; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8199,7 +8201,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3328] = l3328
 	l3578 = model.SafeDiv(v[624], l3328, v[6982])
 	v[3578] = l3578
-	if ls, lx := k.Last(2), l3578; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3578; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8216,7 +8218,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3329] = l3329
 	l3579 = model.SafeDiv(v[625], l3329, v[6982])
 	v[3579] = l3579
-	if ls, lx := k.Last(2), l3579; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3579; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8233,7 +8235,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3330] = l3330
 	l3580 = model.SafeDiv(v[626], l3330, v[6982])
 	v[3580] = l3580
-	if ls, lx := k.Last(2), l3580; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3580; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8250,7 +8252,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3331] = l3331
 	l3581 = model.SafeDiv(v[627], l3331, v[6982])
 	v[3581] = l3581
-	if ls, lx := k.Last(2), l3581; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3581; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8267,7 +8269,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3332] = l3332
 	l3582 = model.SafeDiv(v[628], l3332, v[6982])
 	v[3582] = l3582
-	if ls, lx := k.Last(2), l3582; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3582; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8284,7 +8286,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3333] = l3333
 	l3583 = model.SafeDiv(v[629], l3333, v[6982])
 	v[3583] = l3583
-	if ls, lx := k.Last(2), l3583; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3583; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8301,7 +8303,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3334] = l3334
 	l3584 = model.SafeDiv(v[630], l3334, v[6982])
 	v[3584] = l3584
-	if ls, lx := k.Last(2), l3584; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3584; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8318,7 +8320,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3335] = l3335
 	l3585 = model.SafeDiv(v[631], l3335, v[6982])
 	v[3585] = l3585
-	if ls, lx := k.Last(2), l3585; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3585; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8335,7 +8337,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3336] = l3336
 	l3586 = model.SafeDiv(v[632], l3336, v[6982])
 	v[3586] = l3586
-	if ls, lx := k.Last(2), l3586; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3586; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8352,7 +8354,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3337] = l3337
 	l3587 = model.SafeDiv(v[633], l3337, v[6982])
 	v[3587] = l3587
-	if ls, lx := k.Last(2), l3587; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3587; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8369,7 +8371,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3338] = l3338
 	l3588 = model.SafeDiv(v[634], l3338, v[6982])
 	v[3588] = l3588
-	if ls, lx := k.Last(2), l3588; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3588; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8386,7 +8388,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3339] = l3339
 	l3589 = model.SafeDiv(v[635], l3339, v[6982])
 	v[3589] = l3589
-	if ls, lx := k.Last(2), l3589; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3589; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8403,7 +8405,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3340] = l3340
 	l3590 = model.SafeDiv(v[636], l3340, v[6982])
 	v[3590] = l3590
-	if ls, lx := k.Last(2), l3590; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3590; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8420,7 +8422,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3341] = l3341
 	l3591 = model.SafeDiv(v[637], l3341, v[6982])
 	v[3591] = l3591
-	if ls, lx := k.Last(2), l3591; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3591; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8437,7 +8439,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3342] = l3342
 	l3592 = model.SafeDiv(v[638], l3342, v[6982])
 	v[3592] = l3592
-	if ls, lx := k.Last(2), l3592; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3592; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8454,7 +8456,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3343] = l3343
 	l3593 = model.SafeDiv(v[639], l3343, v[6982])
 	v[3593] = l3593
-	if ls, lx := k.Last(2), l3593; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3593; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8471,7 +8473,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3344] = l3344
 	l3594 = model.SafeDiv(v[640], l3344, v[6982])
 	v[3594] = l3594
-	if ls, lx := k.Last(2), l3594; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3594; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8488,7 +8490,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3345] = l3345
 	l3595 = model.SafeDiv(v[641], l3345, v[6982])
 	v[3595] = l3595
-	if ls, lx := k.Last(2), l3595; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3595; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8505,7 +8507,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3346] = l3346
 	l3596 = model.SafeDiv(v[642], l3346, v[6982])
 	v[3596] = l3596
-	if ls, lx := k.Last(2), l3596; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3596; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8522,7 +8524,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3347] = l3347
 	l3597 = model.SafeDiv(v[643], l3347, v[6982])
 	v[3597] = l3597
-	if ls, lx := k.Last(2), l3597; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3597; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8539,7 +8541,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3348] = l3348
 	l3598 = model.SafeDiv(v[644], l3348, v[6982])
 	v[3598] = l3598
-	if ls, lx := k.Last(2), l3598; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3598; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8556,7 +8558,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3349] = l3349
 	l3599 = model.SafeDiv(v[645], l3349, v[6982])
 	v[3599] = l3599
-	if ls, lx := k.Last(2), l3599; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3599; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8573,7 +8575,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3350] = l3350
 	l3600 = model.SafeDiv(v[646], l3350, v[6982])
 	v[3600] = l3600
-	if ls, lx := k.Last(2), l3600; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3600; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8590,7 +8592,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3351] = l3351
 	l3601 = model.SafeDiv(v[647], l3351, v[6982])
 	v[3601] = l3601
-	if ls, lx := k.Last(2), l3601; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3601; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8607,7 +8609,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3352] = l3352
 	l3602 = model.SafeDiv(v[648], l3352, v[6982])
 	v[3602] = l3602
-	if ls, lx := k.Last(2), l3602; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3602; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8624,7 +8626,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3353] = l3353
 	l3603 = model.SafeDiv(v[649], l3353, v[6982])
 	v[3603] = l3603
-	if ls, lx := k.Last(2), l3603; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3603; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8641,7 +8643,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3354] = l3354
 	l3604 = model.SafeDiv(v[650], l3354, v[6982])
 	v[3604] = l3604
-	if ls, lx := k.Last(2), l3604; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3604; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8658,7 +8660,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3355] = l3355
 	l3605 = model.SafeDiv(v[651], l3355, v[6982])
 	v[3605] = l3605
-	if ls, lx := k.Last(2), l3605; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3605; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8675,7 +8677,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3356] = l3356
 	l3606 = model.SafeDiv(v[652], l3356, v[6982])
 	v[3606] = l3606
-	if ls, lx := k.Last(2), l3606; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3606; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8692,7 +8694,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3357] = l3357
 	l3607 = model.SafeDiv(v[653], l3357, v[6982])
 	v[3607] = l3607
-	if ls, lx := k.Last(2), l3607; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3607; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8709,7 +8711,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3358] = l3358
 	l3608 = model.SafeDiv(v[654], l3358, v[6982])
 	v[3608] = l3608
-	if ls, lx := k.Last(2), l3608; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3608; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8726,7 +8728,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3359] = l3359
 	l3609 = model.SafeDiv(v[655], l3359, v[6982])
 	v[3609] = l3609
-	if ls, lx := k.Last(2), l3609; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3609; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8743,7 +8745,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3360] = l3360
 	l3610 = model.SafeDiv(v[656], l3360, v[6982])
 	v[3610] = l3610
-	if ls, lx := k.Last(2), l3610; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3610; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8760,7 +8762,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3361] = l3361
 	l3611 = model.SafeDiv(v[657], l3361, v[6982])
 	v[3611] = l3611
-	if ls, lx := k.Last(2), l3611; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3611; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8777,7 +8779,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3362] = l3362
 	l3612 = model.SafeDiv(v[658], l3362, v[6982])
 	v[3612] = l3612
-	if ls, lx := k.Last(2), l3612; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3612; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8794,7 +8796,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3363] = l3363
 	l3613 = model.SafeDiv(v[659], l3363, v[6982])
 	v[3613] = l3613
-	if ls, lx := k.Last(2), l3613; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3613; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8811,7 +8813,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3364] = l3364
 	l3614 = model.SafeDiv(v[660], l3364, v[6982])
 	v[3614] = l3614
-	if ls, lx := k.Last(2), l3614; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3614; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8828,7 +8830,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3365] = l3365
 	l3615 = model.SafeDiv(v[661], l3365, v[6982])
 	v[3615] = l3615
-	if ls, lx := k.Last(2), l3615; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3615; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8845,7 +8847,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3366] = l3366
 	l3616 = model.SafeDiv(v[662], l3366, v[6982])
 	v[3616] = l3616
-	if ls, lx := k.Last(2), l3616; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3616; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8862,7 +8864,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3367] = l3367
 	l3617 = model.SafeDiv(v[663], l3367, v[6982])
 	v[3617] = l3617
-	if ls, lx := k.Last(2), l3617; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3617; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8879,7 +8881,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3368] = l3368
 	l3618 = model.SafeDiv(v[664], l3368, v[6982])
 	v[3618] = l3618
-	if ls, lx := k.Last(2), l3618; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3618; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8896,7 +8898,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3369] = l3369
 	l3619 = model.SafeDiv(v[665], l3369, v[6982])
 	v[3619] = l3619
-	if ls, lx := k.Last(2), l3619; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3619; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8913,7 +8915,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3370] = l3370
 	l3620 = model.SafeDiv(v[666], l3370, v[6982])
 	v[3620] = l3620
-	if ls, lx := k.Last(2), l3620; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3620; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8930,7 +8932,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3371] = l3371
 	l3621 = model.SafeDiv(v[667], l3371, v[6982])
 	v[3621] = l3621
-	if ls, lx := k.Last(2), l3621; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3621; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8947,7 +8949,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3372] = l3372
 	l3622 = model.SafeDiv(v[668], l3372, v[6982])
 	v[3622] = l3622
-	if ls, lx := k.Last(2), l3622; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3622; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8964,7 +8966,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3373] = l3373
 	l3623 = model.SafeDiv(v[669], l3373, v[6982])
 	v[3623] = l3623
-	if ls, lx := k.Last(2), l3623; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3623; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8981,7 +8983,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3374] = l3374
 	l3624 = model.SafeDiv(v[670], l3374, v[6982])
 	v[3624] = l3624
-	if ls, lx := k.Last(2), l3624; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3624; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -8998,7 +9000,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3375] = l3375
 	l3625 = model.SafeDiv(v[671], l3375, v[6982])
 	v[3625] = l3625
-	if ls, lx := k.Last(2), l3625; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3625; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9015,7 +9017,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3376] = l3376
 	l3626 = model.SafeDiv(v[672], l3376, v[6982])
 	v[3626] = l3626
-	if ls, lx := k.Last(2), l3626; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3626; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9032,7 +9034,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3377] = l3377
 	l3627 = model.SafeDiv(v[673], l3377, v[6982])
 	v[3627] = l3627
-	if ls, lx := k.Last(2), l3627; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3627; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9049,7 +9051,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3378] = l3378
 	l3628 = model.SafeDiv(v[674], l3378, v[6982])
 	v[3628] = l3628
-	if ls, lx := k.Last(2), l3628; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3628; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9066,7 +9068,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3379] = l3379
 	l3629 = model.SafeDiv(v[675], l3379, v[6982])
 	v[3629] = l3629
-	if ls, lx := k.Last(2), l3629; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3629; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9083,7 +9085,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3380] = l3380
 	l3630 = model.SafeDiv(v[676], l3380, v[6982])
 	v[3630] = l3630
-	if ls, lx := k.Last(2), l3630; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3630; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9100,7 +9102,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3381] = l3381
 	l3631 = model.SafeDiv(v[677], l3381, v[6982])
 	v[3631] = l3631
-	if ls, lx := k.Last(2), l3631; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3631; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9117,7 +9119,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3382] = l3382
 	l3632 = model.SafeDiv(v[678], l3382, v[6982])
 	v[3632] = l3632
-	if ls, lx := k.Last(2), l3632; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3632; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9134,7 +9136,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3383] = l3383
 	l3633 = model.SafeDiv(v[679], l3383, v[6982])
 	v[3633] = l3633
-	if ls, lx := k.Last(2), l3633; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3633; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9151,7 +9153,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3384] = l3384
 	l3634 = model.SafeDiv(v[680], l3384, v[6982])
 	v[3634] = l3634
-	if ls, lx := k.Last(2), l3634; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3634; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9168,7 +9170,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3385] = l3385
 	l3635 = model.SafeDiv(v[681], l3385, v[6982])
 	v[3635] = l3635
-	if ls, lx := k.Last(2), l3635; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3635; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9185,7 +9187,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3386] = l3386
 	l3636 = model.SafeDiv(v[682], l3386, v[6982])
 	v[3636] = l3636
-	if ls, lx := k.Last(2), l3636; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3636; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9202,7 +9204,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3387] = l3387
 	l3637 = model.SafeDiv(v[683], l3387, v[6982])
 	v[3637] = l3637
-	if ls, lx := k.Last(2), l3637; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3637; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9219,7 +9221,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3388] = l3388
 	l3638 = model.SafeDiv(v[684], l3388, v[6982])
 	v[3638] = l3638
-	if ls, lx := k.Last(2), l3638; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3638; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9236,7 +9238,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3389] = l3389
 	l3639 = model.SafeDiv(v[685], l3389, v[6982])
 	v[3639] = l3639
-	if ls, lx := k.Last(2), l3639; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3639; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9253,7 +9255,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3390] = l3390
 	l3640 = model.SafeDiv(v[686], l3390, v[6982])
 	v[3640] = l3640
-	if ls, lx := k.Last(2), l3640; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3640; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9270,7 +9272,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3391] = l3391
 	l3641 = model.SafeDiv(v[687], l3391, v[6982])
 	v[3641] = l3641
-	if ls, lx := k.Last(2), l3641; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3641; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9287,7 +9289,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3392] = l3392
 	l3642 = model.SafeDiv(v[688], l3392, v[6982])
 	v[3642] = l3642
-	if ls, lx := k.Last(2), l3642; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3642; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9304,7 +9306,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3393] = l3393
 	l3643 = model.SafeDiv(v[689], l3393, v[6982])
 	v[3643] = l3643
-	if ls, lx := k.Last(2), l3643; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3643; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9321,7 +9323,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3394] = l3394
 	l3644 = model.SafeDiv(v[690], l3394, v[6982])
 	v[3644] = l3644
-	if ls, lx := k.Last(2), l3644; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3644; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9338,7 +9340,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3395] = l3395
 	l3645 = model.SafeDiv(v[691], l3395, v[6982])
 	v[3645] = l3645
-	if ls, lx := k.Last(2), l3645; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3645; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9355,7 +9357,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3396] = l3396
 	l3646 = model.SafeDiv(v[692], l3396, v[6982])
 	v[3646] = l3646
-	if ls, lx := k.Last(2), l3646; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3646; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9372,7 +9374,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3397] = l3397
 	l3647 = model.SafeDiv(v[693], l3397, v[6982])
 	v[3647] = l3647
-	if ls, lx := k.Last(2), l3647; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3647; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9389,7 +9391,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3398] = l3398
 	l3648 = model.SafeDiv(v[694], l3398, v[6982])
 	v[3648] = l3648
-	if ls, lx := k.Last(2), l3648; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3648; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9406,7 +9408,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3399] = l3399
 	l3649 = model.SafeDiv(v[695], l3399, v[6982])
 	v[3649] = l3649
-	if ls, lx := k.Last(2), l3649; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3649; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9423,7 +9425,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3400] = l3400
 	l3650 = model.SafeDiv(v[696], l3400, v[6982])
 	v[3650] = l3650
-	if ls, lx := k.Last(2), l3650; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3650; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9440,7 +9442,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3401] = l3401
 	l3651 = model.SafeDiv(v[697], l3401, v[6982])
 	v[3651] = l3651
-	if ls, lx := k.Last(2), l3651; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3651; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9457,7 +9459,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3402] = l3402
 	l3652 = model.SafeDiv(v[698], l3402, v[6982])
 	v[3652] = l3652
-	if ls, lx := k.Last(2), l3652; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3652; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9474,7 +9476,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3403] = l3403
 	l3653 = model.SafeDiv(v[699], l3403, v[6982])
 	v[3653] = l3653
-	if ls, lx := k.Last(2), l3653; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3653; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9491,7 +9493,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3404] = l3404
 	l3654 = model.SafeDiv(v[700], l3404, v[6982])
 	v[3654] = l3654
-	if ls, lx := k.Last(2), l3654; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3654; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9508,7 +9510,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3405] = l3405
 	l3655 = model.SafeDiv(v[701], l3405, v[6982])
 	v[3655] = l3655
-	if ls, lx := k.Last(2), l3655; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3655; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9525,7 +9527,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3406] = l3406
 	l3656 = model.SafeDiv(v[702], l3406, v[6982])
 	v[3656] = l3656
-	if ls, lx := k.Last(2), l3656; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3656; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9542,7 +9544,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3407] = l3407
 	l3657 = model.SafeDiv(v[703], l3407, v[6982])
 	v[3657] = l3657
-	if ls, lx := k.Last(2), l3657; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3657; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9559,7 +9561,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3408] = l3408
 	l3658 = model.SafeDiv(v[704], l3408, v[6982])
 	v[3658] = l3658
-	if ls, lx := k.Last(2), l3658; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3658; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9576,7 +9578,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3409] = l3409
 	l3659 = model.SafeDiv(v[705], l3409, v[6982])
 	v[3659] = l3659
-	if ls, lx := k.Last(2), l3659; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3659; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9593,7 +9595,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3410] = l3410
 	l3660 = model.SafeDiv(v[706], l3410, v[6982])
 	v[3660] = l3660
-	if ls, lx := k.Last(2), l3660; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3660; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9610,7 +9612,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3411] = l3411
 	l3661 = model.SafeDiv(v[707], l3411, v[6982])
 	v[3661] = l3661
-	if ls, lx := k.Last(2), l3661; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3661; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9627,7 +9629,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3412] = l3412
 	l3662 = model.SafeDiv(v[708], l3412, v[6982])
 	v[3662] = l3662
-	if ls, lx := k.Last(2), l3662; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3662; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9644,7 +9646,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3413] = l3413
 	l3663 = model.SafeDiv(v[709], l3413, v[6982])
 	v[3663] = l3663
-	if ls, lx := k.Last(2), l3663; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3663; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9661,7 +9663,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3414] = l3414
 	l3664 = model.SafeDiv(v[710], l3414, v[6982])
 	v[3664] = l3664
-	if ls, lx := k.Last(2), l3664; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3664; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9678,7 +9680,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3415] = l3415
 	l3665 = model.SafeDiv(v[711], l3415, v[6982])
 	v[3665] = l3665
-	if ls, lx := k.Last(2), l3665; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3665; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9695,7 +9697,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3416] = l3416
 	l3666 = model.SafeDiv(v[712], l3416, v[6982])
 	v[3666] = l3666
-	if ls, lx := k.Last(2), l3666; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3666; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9712,7 +9714,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3417] = l3417
 	l3667 = model.SafeDiv(v[713], l3417, v[6982])
 	v[3667] = l3667
-	if ls, lx := k.Last(2), l3667; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3667; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9729,7 +9731,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3418] = l3418
 	l3668 = model.SafeDiv(v[714], l3418, v[6982])
 	v[3668] = l3668
-	if ls, lx := k.Last(2), l3668; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3668; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9746,7 +9748,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3419] = l3419
 	l3669 = model.SafeDiv(v[715], l3419, v[6982])
 	v[3669] = l3669
-	if ls, lx := k.Last(2), l3669; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3669; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9763,7 +9765,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3420] = l3420
 	l3670 = model.SafeDiv(v[716], l3420, v[6982])
 	v[3670] = l3670
-	if ls, lx := k.Last(2), l3670; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3670; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9780,7 +9782,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3421] = l3421
 	l3671 = model.SafeDiv(v[717], l3421, v[6982])
 	v[3671] = l3671
-	if ls, lx := k.Last(2), l3671; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3671; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9797,7 +9799,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3422] = l3422
 	l3672 = model.SafeDiv(v[718], l3422, v[6982])
 	v[3672] = l3672
-	if ls, lx := k.Last(2), l3672; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3672; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9814,7 +9816,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3423] = l3423
 	l3673 = model.SafeDiv(v[719], l3423, v[6982])
 	v[3673] = l3673
-	if ls, lx := k.Last(2), l3673; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3673; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9831,7 +9833,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3424] = l3424
 	l3674 = model.SafeDiv(v[720], l3424, v[6982])
 	v[3674] = l3674
-	if ls, lx := k.Last(2), l3674; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3674; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9848,7 +9850,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3425] = l3425
 	l3675 = model.SafeDiv(v[721], l3425, v[6982])
 	v[3675] = l3675
-	if ls, lx := k.Last(2), l3675; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3675; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9865,7 +9867,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3426] = l3426
 	l3676 = model.SafeDiv(v[722], l3426, v[6982])
 	v[3676] = l3676
-	if ls, lx := k.Last(2), l3676; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3676; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9882,7 +9884,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3427] = l3427
 	l3677 = model.SafeDiv(v[723], l3427, v[6982])
 	v[3677] = l3677
-	if ls, lx := k.Last(2), l3677; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3677; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9899,7 +9901,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3428] = l3428
 	l3678 = model.SafeDiv(v[724], l3428, v[6982])
 	v[3678] = l3678
-	if ls, lx := k.Last(2), l3678; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3678; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9916,7 +9918,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3429] = l3429
 	l3679 = model.SafeDiv(v[725], l3429, v[6982])
 	v[3679] = l3679
-	if ls, lx := k.Last(2), l3679; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3679; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9933,7 +9935,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3430] = l3430
 	l3680 = model.SafeDiv(v[726], l3430, v[6982])
 	v[3680] = l3680
-	if ls, lx := k.Last(2), l3680; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3680; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9950,7 +9952,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3431] = l3431
 	l3681 = model.SafeDiv(v[727], l3431, v[6982])
 	v[3681] = l3681
-	if ls, lx := k.Last(2), l3681; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3681; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9967,7 +9969,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3432] = l3432
 	l3682 = model.SafeDiv(v[728], l3432, v[6982])
 	v[3682] = l3682
-	if ls, lx := k.Last(2), l3682; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3682; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -9984,7 +9986,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3433] = l3433
 	l3683 = model.SafeDiv(v[729], l3433, v[6982])
 	v[3683] = l3683
-	if ls, lx := k.Last(2), l3683; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3683; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10001,7 +10003,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3434] = l3434
 	l3684 = model.SafeDiv(v[730], l3434, v[6982])
 	v[3684] = l3684
-	if ls, lx := k.Last(2), l3684; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3684; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10018,7 +10020,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3435] = l3435
 	l3685 = model.SafeDiv(v[731], l3435, v[6982])
 	v[3685] = l3685
-	if ls, lx := k.Last(2), l3685; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3685; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10035,7 +10037,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3436] = l3436
 	l3686 = model.SafeDiv(v[732], l3436, v[6982])
 	v[3686] = l3686
-	if ls, lx := k.Last(2), l3686; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3686; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10052,7 +10054,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3437] = l3437
 	l3687 = model.SafeDiv(v[733], l3437, v[6982])
 	v[3687] = l3687
-	if ls, lx := k.Last(2), l3687; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3687; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10069,7 +10071,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3438] = l3438
 	l3688 = model.SafeDiv(v[734], l3438, v[6982])
 	v[3688] = l3688
-	if ls, lx := k.Last(2), l3688; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3688; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10086,7 +10088,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3439] = l3439
 	l3689 = model.SafeDiv(v[735], l3439, v[6982])
 	v[3689] = l3689
-	if ls, lx := k.Last(2), l3689; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3689; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10103,7 +10105,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3440] = l3440
 	l3690 = model.SafeDiv(v[736], l3440, v[6982])
 	v[3690] = l3690
-	if ls, lx := k.Last(2), l3690; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3690; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10120,7 +10122,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3441] = l3441
 	l3691 = model.SafeDiv(v[737], l3441, v[6982])
 	v[3691] = l3691
-	if ls, lx := k.Last(2), l3691; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3691; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10137,7 +10139,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3442] = l3442
 	l3692 = model.SafeDiv(v[738], l3442, v[6982])
 	v[3692] = l3692
-	if ls, lx := k.Last(2), l3692; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3692; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10154,7 +10156,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3443] = l3443
 	l3693 = model.SafeDiv(v[739], l3443, v[6982])
 	v[3693] = l3693
-	if ls, lx := k.Last(2), l3693; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3693; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10171,7 +10173,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3444] = l3444
 	l3694 = model.SafeDiv(v[740], l3444, v[6982])
 	v[3694] = l3694
-	if ls, lx := k.Last(2), l3694; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3694; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10188,7 +10190,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3445] = l3445
 	l3695 = model.SafeDiv(v[741], l3445, v[6982])
 	v[3695] = l3695
-	if ls, lx := k.Last(2), l3695; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3695; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10205,7 +10207,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3446] = l3446
 	l3696 = model.SafeDiv(v[742], l3446, v[6982])
 	v[3696] = l3696
-	if ls, lx := k.Last(2), l3696; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3696; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10222,7 +10224,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3447] = l3447
 	l3697 = model.SafeDiv(v[743], l3447, v[6982])
 	v[3697] = l3697
-	if ls, lx := k.Last(2), l3697; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3697; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10239,7 +10241,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3448] = l3448
 	l3698 = model.SafeDiv(v[744], l3448, v[6982])
 	v[3698] = l3698
-	if ls, lx := k.Last(2), l3698; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3698; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10256,7 +10258,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3449] = l3449
 	l3699 = model.SafeDiv(v[745], l3449, v[6982])
 	v[3699] = l3699
-	if ls, lx := k.Last(2), l3699; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3699; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10273,7 +10275,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3450] = l3450
 	l3700 = model.SafeDiv(v[746], l3450, v[6982])
 	v[3700] = l3700
-	if ls, lx := k.Last(2), l3700; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3700; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10290,7 +10292,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3451] = l3451
 	l3701 = model.SafeDiv(v[747], l3451, v[6982])
 	v[3701] = l3701
-	if ls, lx := k.Last(2), l3701; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3701; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10307,7 +10309,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3452] = l3452
 	l3702 = model.SafeDiv(v[748], l3452, v[6982])
 	v[3702] = l3702
-	if ls, lx := k.Last(2), l3702; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3702; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10324,7 +10326,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3453] = l3453
 	l3703 = model.SafeDiv(v[749], l3453, v[6982])
 	v[3703] = l3703
-	if ls, lx := k.Last(2), l3703; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3703; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10341,7 +10343,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3454] = l3454
 	l3704 = model.SafeDiv(v[750], l3454, v[6982])
 	v[3704] = l3704
-	if ls, lx := k.Last(2), l3704; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3704; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10358,7 +10360,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3455] = l3455
 	l3705 = model.SafeDiv(v[751], l3455, v[6982])
 	v[3705] = l3705
-	if ls, lx := k.Last(2), l3705; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3705; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10375,7 +10377,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3456] = l3456
 	l3706 = model.SafeDiv(v[752], l3456, v[6982])
 	v[3706] = l3706
-	if ls, lx := k.Last(2), l3706; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3706; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10392,7 +10394,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3457] = l3457
 	l3707 = model.SafeDiv(v[753], l3457, v[6982])
 	v[3707] = l3707
-	if ls, lx := k.Last(2), l3707; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3707; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10409,7 +10411,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3458] = l3458
 	l3708 = model.SafeDiv(v[754], l3458, v[6982])
 	v[3708] = l3708
-	if ls, lx := k.Last(2), l3708; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3708; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10426,7 +10428,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3459] = l3459
 	l3709 = model.SafeDiv(v[755], l3459, v[6982])
 	v[3709] = l3709
-	if ls, lx := k.Last(2), l3709; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3709; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10443,7 +10445,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3460] = l3460
 	l3710 = model.SafeDiv(v[756], l3460, v[6982])
 	v[3710] = l3710
-	if ls, lx := k.Last(2), l3710; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3710; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10460,7 +10462,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3461] = l3461
 	l3711 = model.SafeDiv(v[757], l3461, v[6982])
 	v[3711] = l3711
-	if ls, lx := k.Last(2), l3711; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3711; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10477,7 +10479,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3462] = l3462
 	l3712 = model.SafeDiv(v[758], l3462, v[6982])
 	v[3712] = l3712
-	if ls, lx := k.Last(2), l3712; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3712; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10494,7 +10496,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3463] = l3463
 	l3713 = model.SafeDiv(v[759], l3463, v[6982])
 	v[3713] = l3713
-	if ls, lx := k.Last(2), l3713; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3713; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10511,7 +10513,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3464] = l3464
 	l3714 = model.SafeDiv(v[760], l3464, v[6982])
 	v[3714] = l3714
-	if ls, lx := k.Last(2), l3714; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3714; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10528,7 +10530,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3465] = l3465
 	l3715 = model.SafeDiv(v[761], l3465, v[6982])
 	v[3715] = l3715
-	if ls, lx := k.Last(2), l3715; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3715; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10545,7 +10547,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3466] = l3466
 	l3716 = model.SafeDiv(v[762], l3466, v[6982])
 	v[3716] = l3716
-	if ls, lx := k.Last(2), l3716; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3716; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10562,7 +10564,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3467] = l3467
 	l3717 = model.SafeDiv(v[763], l3467, v[6982])
 	v[3717] = l3717
-	if ls, lx := k.Last(2), l3717; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3717; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10579,7 +10581,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3468] = l3468
 	l3718 = model.SafeDiv(v[764], l3468, v[6982])
 	v[3718] = l3718
-	if ls, lx := k.Last(2), l3718; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3718; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10596,7 +10598,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3469] = l3469
 	l3719 = model.SafeDiv(v[765], l3469, v[6982])
 	v[3719] = l3719
-	if ls, lx := k.Last(2), l3719; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3719; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10613,7 +10615,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3470] = l3470
 	l3720 = model.SafeDiv(v[766], l3470, v[6982])
 	v[3720] = l3720
-	if ls, lx := k.Last(2), l3720; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3720; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10630,7 +10632,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3471] = l3471
 	l3721 = model.SafeDiv(v[767], l3471, v[6982])
 	v[3721] = l3721
-	if ls, lx := k.Last(2), l3721; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3721; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10647,7 +10649,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3472] = l3472
 	l3722 = model.SafeDiv(v[768], l3472, v[6982])
 	v[3722] = l3722
-	if ls, lx := k.Last(2), l3722; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3722; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10664,7 +10666,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3473] = l3473
 	l3723 = model.SafeDiv(v[769], l3473, v[6982])
 	v[3723] = l3723
-	if ls, lx := k.Last(2), l3723; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3723; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10681,7 +10683,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3474] = l3474
 	l3724 = model.SafeDiv(v[770], l3474, v[6982])
 	v[3724] = l3724
-	if ls, lx := k.Last(2), l3724; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3724; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10698,7 +10700,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3475] = l3475
 	l3725 = model.SafeDiv(v[771], l3475, v[6982])
 	v[3725] = l3725
-	if ls, lx := k.Last(2), l3725; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3725; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10715,7 +10717,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3476] = l3476
 	l3726 = model.SafeDiv(v[772], l3476, v[6982])
 	v[3726] = l3726
-	if ls, lx := k.Last(2), l3726; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3726; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10732,7 +10734,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3477] = l3477
 	l3727 = model.SafeDiv(v[773], l3477, v[6982])
 	v[3727] = l3727
-	if ls, lx := k.Last(2), l3727; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3727; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10749,7 +10751,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3478] = l3478
 	l3728 = model.SafeDiv(v[774], l3478, v[6982])
 	v[3728] = l3728
-	if ls, lx := k.Last(2), l3728; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3728; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10766,7 +10768,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3479] = l3479
 	l3729 = model.SafeDiv(v[775], l3479, v[6982])
 	v[3729] = l3729
-	if ls, lx := k.Last(2), l3729; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3729; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10783,7 +10785,7 @@ func initCode2(v []float64, k *model.Kernel) {
 	v[3480] = l3480
 	l3730 = model.SafeDiv(v[776], l3480, v[6982])
 	v[3730] = l3730
-	if ls, lx := k.Last(2), l3730; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3730; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10796,6 +10798,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v = v[:10582:10582]
 	_ = k
 	var l1177, l1178, l1179, l1180, l1181, l1182, l1183, l1184, l1185, l1186, l1187, l1188, l1189, l1190, l1191, l1192, l1193, l1194, l1195, l1196, l1197, l1198, l1199, l1200, l1201, l1202, l1203, l1204, l1205, l1206, l1207, l1208, l1209, l1210, l1211, l1212, l1213, l1214, l1215, l1216, l1217, l1218, l1219, l1220, l1221, l1222, l1223, l1224, l1225, l1226, l1227, l1228, l1229, l1230, l1231, l1232, l1233, l1234, l1235, l1236, l1237, l1238, l1239, l1240, l1241, l1242, l1243, l1244, l1245, l1246, l1247, l1248, l1249, l1250, l1251, l1252, l1253, l1254, l1255, l1256, l1257, l1258, l1259, l1260, l1261, l1262, l1263, l1264, l1265, l1266, l1267, l1268, l1269, l1270, l1271, l1272, l1273, l1274, l1275, l1276, l1277, l1278, l1279, l1280, l1281, l1282, l1283, l1284, l1285, l1286, l1287, l1288, l1289, l1290, l1291, l1292, l1293, l1294, l1295, l1296, l1297, l1298, l1299, l1300, l1301, l1302, l1303, l1304, l1305, l1306, l1307, l1308, l1309, l1310, l1311, l1312, l1313, l1314, l1315, l1316, l1317, l1318, l1319, l1320, l1321, l1322, l1323, l1324, l1325, l1326, l1327, l1328, l1329, l1330, l1331, l1332, l1333, l1334, l1335, l1336, l1337, l1338, l1339, l1340, l1341, l1342, l1343, l1344, l1345, l1346, l1347, l1348, l1349, l1350, l1351, l1352, l1353, l1354, l1355, l1356, l1357, l1358, l1359, l1360, l1361, l1362, l1363, l1364, l1365, l1366, l1367, l1368, l1369, l1370, l1371, l1372, l1373, l1374, l1375, l1376, l1377, l1378, l1379, l1380, l1381, l1382, l1383, l1384, l1385, l1386, l1387, l1388, l1389, l1390, l1391, l1392, l1393, l1394, l1395, l1396, l1397, l1398, l1399, l1400, l1401, l1402, l1403, l1404, l1405, l1406, l1407, l1408, l1409, l1410, l1411, l1412, l1413, l1414, l1415, l1416, l1417, l1418, l1419, l1420, l1421, l1422, l1423, l1424, l1425, l1426, l1427, l1428, l1429, l1430, l1431, l1432, l1433, l1434, l1435, l1436, l1437, l1438, l1439, l1440, l1441, l1442, l1443, l1444, l1445, l1446, l1447, l1448, l1449, l1450, l1451, l1452, l1453, l1454, l1455, l1456, l1457, l1458, l1459, l1460, l1461, l1462, l1463, l1464, l1465, l1466, l1467, l1468, l1469, l1470, l1471, l1472, l1473, l1474, l1475, l1476, l1477, l1478, l1479, l1480, l1481, l1482, l1483, l1484, l1485, l1486, l1487, l1488, l1489, l1490, l1491, l1492, l1493, l1494, l1495, l1496, l1497, l1498, l1499, l1500, l1501, l1502, l1503, l1504, l1505, l1506, l1507, l1508, l1509, l1510, l1511, l1512, l1513, l1514, l1515, l1516, l1517, l1518, l1519, l1520, l1521, l1522, l1523, l1524, l1525, l1526, l1527, l1528, l1529, l1530, l1531, l1532, l1533, l1534, l1535, l1536, l1537, l1538, l1539, l1540, l1541, l1542, l1543, l1544, l1545, l1546, l1547, l1548, l1549, l1550, l1551, l1552, l1553, l1554, l1555, l1556, l1557, l1558, l1559, l1560, l1561, l1562, l1563, l1564, l1565, l1566, l1567, l1568, l1569, l1570, l1571, l1572, l1573, l1574, l1575, l1576, l1577, l1578, l1579, l1580, l1581, l1582, l1583, l1584, l1585, l1586, l1587, l1588, l1589, l1590, l1591, l1592, l1593, l1594, l1595, l1596, l1597, l1598, l1599, l1600, l1601, l1602, l1603, l1604, l1605, l1606, l1607, l1608, l1609, l1610, l1611, l1612, l1613, l1614, l1615, l1616, l1617, l1618, l1619, l1620, l1621, l1622, l1623, l1624, l1625, l1626, l1627, l1628, l1629, l1630, l1631, l1632, l1633, l1634, l1635, l1636, l1637, l1638, l1639, l1640, l1641, l1642, l1643, l1644, l1645, l1646, l1647, l1648, l1649, l1650, l1651, l1652, l1653, l1654, l1655, l1656, l1657, l1658, l1659, l1660, l1661, l1662, l1663, l1664, l1665, l1666, l1667, l1668, l1669, l1670, l1671, l1672, l1673, l1674, l1675, l1676, l1677, l1678, l1679, l1680, l1681, l1682, l1683, l1684, l1685, l1686, l1687, l1688, l1689, l1690, l1691, l1692, l1693, l1694, l1695, l1696, l1697, l1698, l1699, l1700, l1701, l1702, l1703, l1704, l1705, l1706, l1707, l1708, l1709, l1710, l1711, l1712, l1713, l1714, l1715, l1716, l1717, l1718, l1719, l1720, l1721, l1722, l1723, l1724, l1725, l1726, l1727, l1728, l1729, l1730, l1731, l1732, l1733, l1734, l1735, l1736, l1737, l1738, l1739, l1740, l1741, l1742, l1743, l1744, l1745, l1746, l1747, l1748, l1749, l1750, l1751, l1752, l1753, l1754, l1755, l1756, l1757, l1758, l1759, l1760, l1761, l1762, l1763, l1764, l1765, l1766, l1767, l1768, l1769, l1770, l1771, l1772, l1773, l1774, l1775, l1776, l1777, l1778, l1779, l1780, l1781, l1782, l1783, l1784, l1785, l1786, l1787, l1788, l1789, l1790, l1791, l1792, l1793, l1794, l1795, l1796, l1797, l1798, l1799, l1800, l1801, l1802, l1803, l1804, l1805, l1806, l1807, l1808, l1809, l1810, l1811, l1812, l1813, l1814, l1815, l1816, l1817, l1818, l1819, l1820, l1821, l1822, l1823, l1824, l1825, l1826, l1827, l1828, l1829, l1830, l1831, l1832, l1833, l1834, l1835, l1836, l1837, l1838, l1839, l1840, l1841, l1842, l1843, l1844, l1845, l1846, l1847, l1848, l1849, l1850, l1851, l1852, l1853, l1854, l1855, l1856, l1857, l1858, l1859, l1860, l1861, l1862, l1863, l1864, l1865, l1866, l1867, l1868, l1869, l1870, l1871, l1872, l1873, l1874, l1875, l1876, l1877, l1878, l1879, l1880, l1881, l1882, l1883, l1884, l1885, l1886, l1887, l1888, l1889, l1890, l1891, l1892, l1893, l1894, l1895, l1896, l1897, l1898, l1899, l1900, l1901, l1902, l1903, l1904, l1905, l1906, l1907, l1908, l1909, l1910, l1911, l1912, l1913, l1914, l1915, l1916, l1917, l1918, l1919, l1920, l1921, l1922, l1923, l1924, l1925, l1926, l1927, l1928, l1929, l1930, l1931, l1932, l1933, l1934, l1935, l1936, l1937, l1938, l1939, l1940, l1941, l1942, l1943, l1944, l1945, l1946, l1947, l1948, l1949, l1950, l1951, l1952, l1953, l1954, l1955, l1956, l1957, l1958, l1959, l1960, l1961, l1962, l1963, l1964, l1965, l1966, l1967, l1968, l1969, l1970, l1971, l1972, l1973, l1974, l1975, l1976, l3481, l3482, l3483, l3484, l3485, l3486, l3487, l3488, l3489, l3490, l3491, l3492, l3493, l3494, l3495, l3496, l3497, l3498, l3499, l3500, l3501, l3502, l3503, l3504, l3505, l3506, l3507, l3508, l3509, l3510, l3511, l3512, l3513, l3514, l3515, l3516, l3517, l3518, l3519, l3520, l3521, l3522, l3523, l3524, l3525, l3526, l3527, l3528, l3529, l3530, l3731, l3732, l3733, l3734, l3735, l3736, l3737, l3738, l3739, l3740, l3741, l3742, l3743, l3744, l3745, l3746, l3747, l3748, l3749, l3750, l3751, l3752, l3753, l3754, l3755, l3756, l3757, l3758, l3759, l3760, l3761, l3762, l3763, l3764, l3765, l3766, l3767, l3768, l3769, l3770, l3771, l3772, l3773, l3774, l3775, l3776, l3777, l3778, l3779, l3780, l4481, l4482, l4483, l4484, l4485, l4486, l4487, l4488, l4489, l4490, l4491, l4492, l4493, l4494, l4495, l4496, l4497, l4498, l4499, l4500, l4501, l4502, l4503, l4504, l4505, l4506, l4507, l4508, l4509, l4510, l4511, l4512, l4513, l4514, l4515, l4516, l4517, l4518, l4519, l4520, l4521, l4522, l4523, l4524, l4525, l4526, l4527, l4528, l4529, l4530, l4980, l4981, l4982, l4983, l4984, l4985, l4986, l4987, l4988, l4989, l4990, l4991, l4992, l4993, l4994, l4995, l4996, l4997, l4998, l4999, l5000, l5001, l5002, l5003, l5004, l5005, l5006, l5007, l5008, l5009, l5010, l5011, l5012, l5013, l5014, l5015, l5016, l5017, l5018, l5019, l5020, l5021, l5022, l5023, l5024, l5025, l5026, l5027, l5028, l5029, l5030, l7884, l7885 float64
+	sg := k.Segments()[:3:3]
 	l7885 = float64(v[4480]-v[526]) / v[5]
 	l4980 = model.Max(v[6982], float64(v[4730]+l7885))
 	v[4980] = l4980
@@ -10806,7 +10809,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3481] = l3481
 	l3731 = model.SafeDiv(v[777], l3481, v[6982])
 	v[3731] = l3731
-	if ls, lx := k.Last(2), l3731; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3731; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10824,7 +10827,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3482] = l3482
 	l3732 = model.SafeDiv(v[778], l3482, v[6982])
 	v[3732] = l3732
-	if ls, lx := k.Last(2), l3732; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3732; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10842,7 +10845,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3483] = l3483
 	l3733 = model.SafeDiv(v[779], l3483, v[6982])
 	v[3733] = l3733
-	if ls, lx := k.Last(2), l3733; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3733; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10860,7 +10863,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3484] = l3484
 	l3734 = model.SafeDiv(v[780], l3484, v[6982])
 	v[3734] = l3734
-	if ls, lx := k.Last(2), l3734; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3734; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10878,7 +10881,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3485] = l3485
 	l3735 = model.SafeDiv(v[781], l3485, v[6982])
 	v[3735] = l3735
-	if ls, lx := k.Last(2), l3735; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3735; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10896,7 +10899,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3486] = l3486
 	l3736 = model.SafeDiv(v[782], l3486, v[6982])
 	v[3736] = l3736
-	if ls, lx := k.Last(2), l3736; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3736; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10914,7 +10917,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3487] = l3487
 	l3737 = model.SafeDiv(v[783], l3487, v[6982])
 	v[3737] = l3737
-	if ls, lx := k.Last(2), l3737; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3737; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10932,7 +10935,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3488] = l3488
 	l3738 = model.SafeDiv(v[784], l3488, v[6982])
 	v[3738] = l3738
-	if ls, lx := k.Last(2), l3738; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3738; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10950,7 +10953,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3489] = l3489
 	l3739 = model.SafeDiv(v[785], l3489, v[6982])
 	v[3739] = l3739
-	if ls, lx := k.Last(2), l3739; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3739; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10968,7 +10971,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3490] = l3490
 	l3740 = model.SafeDiv(v[786], l3490, v[6982])
 	v[3740] = l3740
-	if ls, lx := k.Last(2), l3740; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3740; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -10986,7 +10989,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3491] = l3491
 	l3741 = model.SafeDiv(v[787], l3491, v[6982])
 	v[3741] = l3741
-	if ls, lx := k.Last(2), l3741; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3741; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11004,7 +11007,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3492] = l3492
 	l3742 = model.SafeDiv(v[788], l3492, v[6982])
 	v[3742] = l3742
-	if ls, lx := k.Last(2), l3742; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3742; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11022,7 +11025,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3493] = l3493
 	l3743 = model.SafeDiv(v[789], l3493, v[6982])
 	v[3743] = l3743
-	if ls, lx := k.Last(2), l3743; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3743; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11040,7 +11043,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3494] = l3494
 	l3744 = model.SafeDiv(v[790], l3494, v[6982])
 	v[3744] = l3744
-	if ls, lx := k.Last(2), l3744; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3744; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11058,7 +11061,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3495] = l3495
 	l3745 = model.SafeDiv(v[791], l3495, v[6982])
 	v[3745] = l3745
-	if ls, lx := k.Last(2), l3745; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3745; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11076,7 +11079,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3496] = l3496
 	l3746 = model.SafeDiv(v[792], l3496, v[6982])
 	v[3746] = l3746
-	if ls, lx := k.Last(2), l3746; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3746; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11094,7 +11097,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3497] = l3497
 	l3747 = model.SafeDiv(v[793], l3497, v[6982])
 	v[3747] = l3747
-	if ls, lx := k.Last(2), l3747; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3747; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11112,7 +11115,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3498] = l3498
 	l3748 = model.SafeDiv(v[794], l3498, v[6982])
 	v[3748] = l3748
-	if ls, lx := k.Last(2), l3748; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3748; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11130,7 +11133,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3499] = l3499
 	l3749 = model.SafeDiv(v[795], l3499, v[6982])
 	v[3749] = l3749
-	if ls, lx := k.Last(2), l3749; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3749; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11148,7 +11151,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3500] = l3500
 	l3750 = model.SafeDiv(v[796], l3500, v[6982])
 	v[3750] = l3750
-	if ls, lx := k.Last(2), l3750; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3750; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11166,7 +11169,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3501] = l3501
 	l3751 = model.SafeDiv(v[797], l3501, v[6982])
 	v[3751] = l3751
-	if ls, lx := k.Last(2), l3751; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3751; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11184,7 +11187,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3502] = l3502
 	l3752 = model.SafeDiv(v[798], l3502, v[6982])
 	v[3752] = l3752
-	if ls, lx := k.Last(2), l3752; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3752; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11202,7 +11205,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3503] = l3503
 	l3753 = model.SafeDiv(v[799], l3503, v[6982])
 	v[3753] = l3753
-	if ls, lx := k.Last(2), l3753; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3753; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11220,7 +11223,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3504] = l3504
 	l3754 = model.SafeDiv(v[800], l3504, v[6982])
 	v[3754] = l3754
-	if ls, lx := k.Last(2), l3754; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3754; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11238,7 +11241,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3505] = l3505
 	l3755 = model.SafeDiv(v[801], l3505, v[6982])
 	v[3755] = l3755
-	if ls, lx := k.Last(2), l3755; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3755; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11256,7 +11259,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3506] = l3506
 	l3756 = model.SafeDiv(v[802], l3506, v[6982])
 	v[3756] = l3756
-	if ls, lx := k.Last(2), l3756; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3756; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11274,7 +11277,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3507] = l3507
 	l3757 = model.SafeDiv(v[803], l3507, v[6982])
 	v[3757] = l3757
-	if ls, lx := k.Last(2), l3757; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3757; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11292,7 +11295,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3508] = l3508
 	l3758 = model.SafeDiv(v[804], l3508, v[6982])
 	v[3758] = l3758
-	if ls, lx := k.Last(2), l3758; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3758; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11310,7 +11313,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3509] = l3509
 	l3759 = model.SafeDiv(v[805], l3509, v[6982])
 	v[3759] = l3759
-	if ls, lx := k.Last(2), l3759; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3759; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11328,7 +11331,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3510] = l3510
 	l3760 = model.SafeDiv(v[806], l3510, v[6982])
 	v[3760] = l3760
-	if ls, lx := k.Last(2), l3760; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3760; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11346,7 +11349,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3511] = l3511
 	l3761 = model.SafeDiv(v[807], l3511, v[6982])
 	v[3761] = l3761
-	if ls, lx := k.Last(2), l3761; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3761; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11364,7 +11367,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3512] = l3512
 	l3762 = model.SafeDiv(v[808], l3512, v[6982])
 	v[3762] = l3762
-	if ls, lx := k.Last(2), l3762; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3762; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11382,7 +11385,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3513] = l3513
 	l3763 = model.SafeDiv(v[809], l3513, v[6982])
 	v[3763] = l3763
-	if ls, lx := k.Last(2), l3763; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3763; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11400,7 +11403,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3514] = l3514
 	l3764 = model.SafeDiv(v[810], l3514, v[6982])
 	v[3764] = l3764
-	if ls, lx := k.Last(2), l3764; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3764; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11418,7 +11421,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3515] = l3515
 	l3765 = model.SafeDiv(v[811], l3515, v[6982])
 	v[3765] = l3765
-	if ls, lx := k.Last(2), l3765; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3765; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11436,7 +11439,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3516] = l3516
 	l3766 = model.SafeDiv(v[812], l3516, v[6982])
 	v[3766] = l3766
-	if ls, lx := k.Last(2), l3766; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3766; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11454,7 +11457,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3517] = l3517
 	l3767 = model.SafeDiv(v[813], l3517, v[6982])
 	v[3767] = l3767
-	if ls, lx := k.Last(2), l3767; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3767; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11472,7 +11475,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3518] = l3518
 	l3768 = model.SafeDiv(v[814], l3518, v[6982])
 	v[3768] = l3768
-	if ls, lx := k.Last(2), l3768; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3768; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11490,7 +11493,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3519] = l3519
 	l3769 = model.SafeDiv(v[815], l3519, v[6982])
 	v[3769] = l3769
-	if ls, lx := k.Last(2), l3769; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3769; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11508,7 +11511,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3520] = l3520
 	l3770 = model.SafeDiv(v[816], l3520, v[6982])
 	v[3770] = l3770
-	if ls, lx := k.Last(2), l3770; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3770; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11526,7 +11529,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3521] = l3521
 	l3771 = model.SafeDiv(v[817], l3521, v[6982])
 	v[3771] = l3771
-	if ls, lx := k.Last(2), l3771; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3771; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11544,7 +11547,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3522] = l3522
 	l3772 = model.SafeDiv(v[818], l3522, v[6982])
 	v[3772] = l3772
-	if ls, lx := k.Last(2), l3772; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3772; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11562,7 +11565,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3523] = l3523
 	l3773 = model.SafeDiv(v[819], l3523, v[6982])
 	v[3773] = l3773
-	if ls, lx := k.Last(2), l3773; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3773; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11580,7 +11583,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3524] = l3524
 	l3774 = model.SafeDiv(v[820], l3524, v[6982])
 	v[3774] = l3774
-	if ls, lx := k.Last(2), l3774; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3774; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11598,7 +11601,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3525] = l3525
 	l3775 = model.SafeDiv(v[821], l3525, v[6982])
 	v[3775] = l3775
-	if ls, lx := k.Last(2), l3775; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3775; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11616,7 +11619,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3526] = l3526
 	l3776 = model.SafeDiv(v[822], l3526, v[6982])
 	v[3776] = l3776
-	if ls, lx := k.Last(2), l3776; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3776; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11634,7 +11637,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3527] = l3527
 	l3777 = model.SafeDiv(v[823], l3527, v[6982])
 	v[3777] = l3777
-	if ls, lx := k.Last(2), l3777; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3777; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11652,7 +11655,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3528] = l3528
 	l3778 = model.SafeDiv(v[824], l3528, v[6982])
 	v[3778] = l3778
-	if ls, lx := k.Last(2), l3778; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3778; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11670,7 +11673,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3529] = l3529
 	l3779 = model.SafeDiv(v[825], l3529, v[6982])
 	v[3779] = l3779
-	if ls, lx := k.Last(2), l3779; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3779; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -11688,7 +11691,7 @@ func initCode3(v []float64, k *model.Kernel) {
 	v[3530] = l3530
 	l3780 = model.SafeDiv(v[826], l3530, v[6982])
 	v[3780] = l3780
-	if ls, lx := k.Last(2), l3780; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l3780; ls.X0 < lx && lx < ls.X1 {
 		l7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l7884 = k.Lookup(2, lx)
@@ -14861,11 +14864,12 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v = v[:10582:10582]
 	_ = k
 	var l2278, l7884, l7885, l7887, l7889, l7891, l7893, l7895, l7897, l7899, l7901, l7903, l7905, l7907, l7909, l7911, l7913, l7915, l7917, l7919, l7921, l7923, l7925, l7927, l7929, l7931, l7933, l7935, l7937, l7939, l7941, l7943, l7945, l7947, l7949, l7951, l7953, l7955, l7957, l7959, l7961, l7963, l7965, l7967, l7969, l7971, l7973, l7975, l7977, l7979, l7981, l7983, l7985, l7987, l7989, l7991, l7993, l7995, l7997, l7999, l8001, l8003, l8005, l8007, l8009, l8011, l8013, l8015, l8017, l8019, l8021, l8023, l8025, l8027, l8029, l8031, l8033, l8035, l8037, l8039, l8041, l8043, l8045, l8047, l8049, l8051, l8053, l8055, l8057, l8059, l8061, l8063, l8065, l8067, l8069, l8071, l8073, l8075, l8077, l8079, l8081, l8083, l8085, l8087, l8089, l8091, l8093, l8095, l8097, l8099, l8101, l8103, l8105, l8107, l8109, l8111, l8113, l8115, l8117, l8119, l8121, l8123, l8125, l8127, l8129, l8131 float64
+	sg := k.Segments()[:3:3]
 	for j := 0; j < 50; j++ {
 		var t7884, t7885, t7886 float64
 		t7884 = v[277+j] / v[117+j]
 		t7885 = v[277+j] / v[167+j]
-		if ls, lx := k.Last(1), t7885; ls.X0 < lx && lx < ls.X1 {
+		if ls, lx := &sg[1], t7885; ls.X0 < lx && lx < ls.X1 {
 			t7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 		} else {
 			t7886 = k.Lookup(1, lx)
@@ -14928,7 +14932,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 		var t7884, t7885, t7886 float64
 		t7884 = v[277+j] * v[67+j]
 		t7885 = v[2127+j] / v[14]
-		if ls, lx := k.Last(0), t7885; ls.X0 < lx && lx < ls.X1 {
+		if ls, lx := &sg[0], t7885; ls.X0 < lx && lx < ls.X1 {
 			t7886 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 		} else {
 			t7886 = k.Lookup(0, lx)
@@ -15090,7 +15094,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	for j := 0; j < 250; j++ {
 		var t7884 float64
-		if ls, lx := k.Last(2), v[3531+j]; ls.X0 < lx && lx < ls.X1 {
+		if ls, lx := &sg[2], v[3531+j]; ls.X0 < lx && lx < ls.X1 {
 			t7884 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 		} else {
 			t7884 = k.Lookup(2, lx)

@@ -105,13 +105,14 @@ func initCode(v []float64, k *model.Kernel) {
 	v = v[:16:16]
 	_ = k
 	var l8, l10, l13 float64
+	sg := k.Segments()[:1:1]
 	l8 = v[7]
 	v[8] = l8
 	l10 = l8 / v[6]
 	v[10] = l10
 	l13 = v[5] * l8
 	v[9] = float64(v[12]-l10) * l13
-	if ls, lx := k.Last(0), l10; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l10; ls.X0 < lx && lx < ls.X1 {
 		v[11] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[11] = k.Lookup(0, lx)
@@ -136,7 +137,8 @@ func ratesCode(v []float64, k *model.Kernel) {
 func restCode(v []float64, k *model.Kernel) {
 	v = v[:16:16]
 	_ = k
-	if ls, lx := k.Last(0), v[10]; ls.X0 < lx && lx < ls.X1 {
+	sg := k.Segments()[:1:1]
+	if ls, lx := &sg[0], v[10]; ls.X0 < lx && lx < ls.X1 {
 		v[11] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[11] = k.Lookup(0, lx)

@@ -198,6 +198,11 @@ func (g *goWriter) endChunk() {
 		}
 		fmt.Fprintf(&b, "\tvar %s float64\n", strings.Join(names, ", "))
 	}
+	if strings.Contains(g.body.String(), "&sg[") {
+		// The segments of the lookups' last readings, taken once: each
+		// lookup's is then at a constant offset, its index checked here.
+		fmt.Fprintf(&b, "\tsg := k.Segments()[:%d:%d]\n", len(g.p.Tables), len(g.p.Tables))
+	}
 	b.WriteString(g.body.String())
 	g.chunks = append(g.chunks, b.String())
 }
@@ -453,9 +458,11 @@ func offset(s1, s2 int32) string {
 // stmt returns the Go statement for an instruction, as goStmt does, but
 // for a lookup of a table of at most inlineLookup points read linearly:
 // the table's search written out (lookupStmt). Longer tables read
-// linearly try the segment of the table's last reading (Kernel.Last)
-// and call Kernel.Lookup, which searches the table and remembers the
-// segment, only when x left it: written out, each lookup's search is a
+// linearly try the segment of the table's last reading (from
+// Kernel.Segments, which each function takes once, so that the segment is
+// at a constant offset and its index is not checked) and call
+// Kernel.Lookup, which searches the table and remembers the segment, only
+// when x left it: written out, each lookup's search is a
 // few hundred bytes of machine code, and a World3-class model's eighty
 // of them overflow the processor's instruction cache at every step,
 // while Table.At's own test of the segment is more than the Go
@@ -472,7 +479,7 @@ func (g *goWriter) stmt(in vm.Instr, ref func(f int) string) (string, bool) {
 			// The segment of the last reading, tried as Table.At tries it
 			// first; only when x left it is Lookup called.
 			dst := ref(0)
-			return fmt.Sprintf("if ls, lx := k.Last(%d), %s; ls.X0 < lx && lx < ls.X1 {\n%s = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX\n} else {\n%s = k.Lookup(%d, lx)\n}",
+			return fmt.Sprintf("if ls, lx := &sg[%d], %s; ls.X0 < lx && lx < ls.X1 {\n%s = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX\n} else {\n%s = k.Lookup(%d, lx)\n}",
 				in.B, ref(1), dst, dst, in.B), true
 		}
 	}

@@ -171,14 +171,21 @@ const (
 // copies share the points with tables but not the memory of the
 // segment. The tables read linearly get a Last; the others need none.
 func Cached(tables []Table) []Table {
-	out := slices.Clone(tables)
-	last := make([]Segment, len(out))
+	out, _ := CachedSegments(tables)
+	return out
+}
+
+// CachedSegments returns Cached(tables) and the segments the copies
+// remember, in one slice: segs[i] is table i's Last when it has one.
+func CachedSegments(tables []Table) (out []Table, segs []Segment) {
+	out = slices.Clone(tables)
+	segs = make([]Segment, len(out))
 	for i := range out {
 		if out[i].Mode == InterpLinear && len(out[i].Xs) > 1 {
-			out[i].Last = &last[i]
+			out[i].Last = &segs[i]
 		}
 	}
-	return out
+	return out, segs
 }
 
 // At returns the Table's value at x by linear interpolation. A Table

@@ -976,6 +976,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v = v[:199:199]
 	_ = k
 	var l53, l54, l55, l56, l57, l58, l59, l60, l61, l62, l63, l64, l65, l66, l67, l68, l69, l70, l71, l72, l73, l74, l75, l76, l77, l78, l79, l80, l81, l82, l83, l84, l85, l86, l87, l88, l89, l90, l91, l92, l94, l98, l99, l100, l102, l105, l106, l107, l109, l111, l112, l113, l114, l115, l120, l156, l176, l177 float64
+	sg := k.Segments()[:36:36]
 	l53 = v[5]
 	v[53] = l53
 	l54 = v[6]
@@ -1036,13 +1037,13 @@ func initCode(v []float64, k *model.Kernel) {
 	v[86] = l86
 	l87 = l67 / v[19]
 	v[87] = l87
-	if ls, lx := k.Last(0), l80; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l80; ls.X0 < lx && lx < ls.X1 {
 		l88 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l88 = k.Lookup(0, lx)
 	}
 	v[88] = l88
-	if ls, lx := k.Last(1), l84; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l84; ls.X0 < lx && lx < ls.X1 {
 		l89 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l89 = k.Lookup(1, lx)
@@ -1053,7 +1054,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[90] = l90
 	l91 = model.Min(l88, l89)
 	v[91] = l91
-	if ls, lx := k.Last(2), l83; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l83; ls.X0 < lx && lx < ls.X1 {
 		l92 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l92 = k.Lookup(2, lx)
@@ -1073,7 +1074,7 @@ func initCode(v []float64, k *model.Kernel) {
 		l99 = l91
 	}
 	v[99] = l99
-	if ls, lx := k.Last(3), l99; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[3], l99; ls.X0 < lx && lx < ls.X1 {
 		l100 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l100 = k.Lookup(3, lx)
@@ -1087,7 +1088,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[102] = l102
 	v[103] = float64(l90+l92) * v[164]
 	v[104] = l99 * l100
-	if ls, lx := k.Last(4), l91; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[4], l91; ls.X0 < lx && lx < ls.X1 {
 		l105 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l105 = k.Lookup(4, lx)
@@ -1109,133 +1110,133 @@ func initCode(v []float64, k *model.Kernel) {
 	v[116] = l100 * l106
 	v[119] = float64(l106+l109) * v[169]
 	l176 = l53 * v[23]
-	if ls, lx := k.Last(6), l73; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[6], l73; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(6, lx)
 	}
 	v[121] = float64(l176*l177) * l106
 	l176 = l53 / v[24]
-	if ls, lx := k.Last(7), l73; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[7], l73; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(7, lx)
 	}
 	v[122] = float64(l176*l177) * l99
 	l176 = l55 * v[27]
-	if ls, lx := k.Last(10), l75; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[10], l75; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(10, lx)
 	}
 	v[125] = float64(l176*l177) * l112
 	l176 = l55 / v[28]
-	if ls, lx := k.Last(11), l75; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[11], l75; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(11, lx)
 	}
 	v[126] = float64(l176*l177) * l105
 	l176 = l56 * v[29]
-	if ls, lx := k.Last(12), l76; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[12], l76; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(12, lx)
 	}
 	v[127] = float64(l176*l177) * l102
 	l176 = l57 * v[31]
-	if ls, lx := k.Last(14), l77; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[14], l77; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(14, lx)
 	}
 	v[129] = float64(l176*l177) * l115
 	l176 = l58 / v[34]
-	if ls, lx := k.Last(17), l78; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[17], l78; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(17, lx)
 	}
 	v[132] = float64(l176*l177) * l100
 	l176 = l59 * v[35]
-	if ls, lx := k.Last(18), l79; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[18], l79; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(18, lx)
 	}
 	v[133] = float64(l176*l177) * l99
 	l176 = l59 / v[36]
-	if ls, lx := k.Last(19), l79; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[19], l79; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(19, lx)
 	}
 	v[134] = float64(l176*l177) * l115
 	l176 = l60 / v[38]
-	if ls, lx := k.Last(21), l80; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[21], l80; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(21, lx)
 	}
 	v[136] = float64(l176*l177) * l106
 	l176 = l61 * v[39]
-	if ls, lx := k.Last(22), l81; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[22], l81; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(22, lx)
 	}
 	v[137] = float64(l176*l177) * l105
 	l176 = l61 / v[40]
-	if ls, lx := k.Last(23), l81; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[23], l81; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(23, lx)
 	}
 	v[138] = float64(l176*l177) * l98
 	l176 = l63 / v[44]
-	if ls, lx := k.Last(27), l83; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[27], l83; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(27, lx)
 	}
 	v[142] = float64(l176*l177) * l102
 	l176 = l64 * v[45]
-	if ls, lx := k.Last(28), l84; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[28], l84; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(28, lx)
 	}
 	v[143] = float64(l176*l177) * l100
 	l176 = l65 * v[47]
-	if ls, lx := k.Last(30), l85; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[30], l85; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(30, lx)
 	}
 	v[145] = float64(l176*l177) * l115
 	l176 = l66 * v[49]
-	if ls, lx := k.Last(32), l86; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[32], l86; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(32, lx)
 	}
 	v[147] = float64(l176*l177) * l106
 	l176 = l66 / v[50]
-	if ls, lx := k.Last(33), l86; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[33], l86; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(33, lx)
 	}
 	v[148] = float64(l176*l177) * l99
 	l176 = l67 * v[51]
-	if ls, lx := k.Last(34), l87; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[34], l87; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(34, lx)
 	}
 	v[149] = float64(l176*l177) * l98
 	l176 = l67 / v[52]
-	if ls, lx := k.Last(35), l87; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[35], l87; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(35, lx)
@@ -1254,28 +1255,28 @@ func initCode(v []float64, k *model.Kernel) {
 	}
 	v[120] = l120
 	l176 = l54 * v[25]
-	if ls, lx := k.Last(8), l74; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[8], l74; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(8, lx)
 	}
 	v[123] = float64(l176*l177) * l120
 	l176 = l56 / v[30]
-	if ls, lx := k.Last(13), l76; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[13], l76; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(13, lx)
 	}
 	v[128] = float64(l176*l177) * l120
 	l176 = l62 * v[41]
-	if ls, lx := k.Last(24), l82; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[24], l82; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(24, lx)
 	}
 	v[139] = float64(l176*l177) * l120
 	l176 = l58 * v[33]
-	if ls, lx := k.Last(16), l78; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[16], l78; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(16, lx)
@@ -1283,28 +1284,28 @@ func initCode(v []float64, k *model.Kernel) {
 	v[131] = float64(l176*l177) * l107
 	l111 = float64(l68+l100) * v[171]
 	v[111] = l111
-	if ls, lx := k.Last(5), l111; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[5], l111; ls.X0 < lx && lx < ls.X1 {
 		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l113 = k.Lookup(5, lx)
 	}
 	v[113] = l113
 	l176 = l54 / v[26]
-	if ls, lx := k.Last(9), l74; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[9], l74; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(9, lx)
 	}
 	v[124] = float64(l176*l177) * l113
 	l176 = l60 * v[37]
-	if ls, lx := k.Last(20), l80; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[20], l80; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(20, lx)
 	}
 	v[135] = float64(l176*l177) * l113
 	l176 = l62 / v[42]
-	if ls, lx := k.Last(25), l82; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[25], l82; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(25, lx)
@@ -1322,21 +1323,21 @@ func initCode(v []float64, k *model.Kernel) {
 	l71 = l90
 	v[71] = l71
 	l176 = l57 / v[32]
-	if ls, lx := k.Last(15), l77; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[15], l77; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(15, lx)
 	}
 	v[130] = float64(l176*l177) * l71
 	l176 = l63 * v[43]
-	if ls, lx := k.Last(26), l83; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[26], l83; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(26, lx)
 	}
 	v[141] = float64(l176*l177) * l71
 	l176 = l65 / v[48]
-	if ls, lx := k.Last(31), l85; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[31], l85; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(31, lx)
@@ -1349,7 +1350,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l156 = l72 / v[22]
 	v[156] = l156
 	l176 = l64 / v[46]
-	if ls, lx := k.Last(29), l84; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[29], l84; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(29, lx)
@@ -1369,18 +1370,19 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v = v[:199:199]
 	_ = k
 	var l88, l89, l90, l91, l92, l94, l98, l99, l100, l102, l105, l106, l107, l111, l112, l113, l114, l115, l120, l156, l176, l177 float64
+	sg := k.Segments()[:36:36]
 	for j := 0; j < 15; j++ {
 		v[73+j] = v[53+j] / v[5+j]
 	}
 	l156 = v[72] / v[22]
 	v[156] = l156
-	if ls, lx := k.Last(0), v[80]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], v[80]; ls.X0 < lx && lx < ls.X1 {
 		l88 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l88 = k.Lookup(0, lx)
 	}
 	v[88] = l88
-	if ls, lx := k.Last(1), v[84]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], v[84]; ls.X0 < lx && lx < ls.X1 {
 		l89 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l89 = k.Lookup(1, lx)
@@ -1393,7 +1395,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[91] = l91
 	l94 = model.Min(l89, l90)
 	v[94] = l94
-	if ls, lx := k.Last(2), v[83]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], v[83]; ls.X0 < lx && lx < ls.X1 {
 		l92 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l92 = k.Lookup(2, lx)
@@ -1414,13 +1416,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 		l102 = l94
 	}
 	v[102] = l102
-	if ls, lx := k.Last(3), l99; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[3], l99; ls.X0 < lx && lx < ls.X1 {
 		l100 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l100 = k.Lookup(3, lx)
 	}
 	v[100] = l100
-	if ls, lx := k.Last(4), l91; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[4], l91; ls.X0 < lx && lx < ls.X1 {
 		l105 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l105 = k.Lookup(4, lx)
@@ -1440,7 +1442,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[112] = l112
 	l115 = model.Min(l99, l106)
 	v[115] = l115
-	if ls, lx := k.Last(5), l111; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[5], l111; ls.X0 < lx && lx < ls.X1 {
 		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l113 = k.Lookup(5, lx)
@@ -1453,203 +1455,203 @@ func ratesCode(v []float64, k *model.Kernel) {
 	}
 	v[120] = l120
 	l176 = v[53] * v[23]
-	if ls, lx := k.Last(6), v[73]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[6], v[73]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(6, lx)
 	}
 	v[121] = float64(l176*l177) * l106
 	l176 = v[53] / v[24]
-	if ls, lx := k.Last(7), v[73]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[7], v[73]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(7, lx)
 	}
 	v[122] = float64(l176*l177) * l99
 	l176 = v[54] * v[25]
-	if ls, lx := k.Last(8), v[74]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[8], v[74]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(8, lx)
 	}
 	v[123] = float64(l176*l177) * l120
 	l176 = v[54] / v[26]
-	if ls, lx := k.Last(9), v[74]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[9], v[74]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(9, lx)
 	}
 	v[124] = float64(l176*l177) * l113
 	l176 = v[55] * v[27]
-	if ls, lx := k.Last(10), v[75]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[10], v[75]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(10, lx)
 	}
 	v[125] = float64(l176*l177) * l112
 	l176 = v[55] / v[28]
-	if ls, lx := k.Last(11), v[75]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[11], v[75]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(11, lx)
 	}
 	v[126] = float64(l176*l177) * l105
 	l176 = v[56] * v[29]
-	if ls, lx := k.Last(12), v[76]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[12], v[76]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(12, lx)
 	}
 	v[127] = float64(l176*l177) * l102
 	l176 = v[56] / v[30]
-	if ls, lx := k.Last(13), v[76]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[13], v[76]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(13, lx)
 	}
 	v[128] = float64(l176*l177) * l120
 	l176 = v[57] * v[31]
-	if ls, lx := k.Last(14), v[77]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[14], v[77]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(14, lx)
 	}
 	v[129] = float64(l176*l177) * l115
 	l176 = v[57] / v[32]
-	if ls, lx := k.Last(15), v[77]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[15], v[77]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(15, lx)
 	}
 	v[130] = float64(l176*l177) * v[71]
 	l176 = v[58] * v[33]
-	if ls, lx := k.Last(16), v[78]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[16], v[78]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(16, lx)
 	}
 	v[131] = float64(l176*l177) * l107
 	l176 = v[58] / v[34]
-	if ls, lx := k.Last(17), v[78]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[17], v[78]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(17, lx)
 	}
 	v[132] = float64(l176*l177) * l100
 	l176 = v[59] * v[35]
-	if ls, lx := k.Last(18), v[79]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[18], v[79]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(18, lx)
 	}
 	v[133] = float64(l176*l177) * l99
 	l176 = v[59] / v[36]
-	if ls, lx := k.Last(19), v[79]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[19], v[79]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(19, lx)
 	}
 	v[134] = float64(l176*l177) * l115
 	l176 = v[60] * v[37]
-	if ls, lx := k.Last(20), v[80]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[20], v[80]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(20, lx)
 	}
 	v[135] = float64(l176*l177) * l113
 	l176 = v[60] / v[38]
-	if ls, lx := k.Last(21), v[80]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[21], v[80]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(21, lx)
 	}
 	v[136] = float64(l176*l177) * l106
 	l176 = v[61] * v[39]
-	if ls, lx := k.Last(22), v[81]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[22], v[81]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(22, lx)
 	}
 	v[137] = float64(l176*l177) * l105
 	l176 = v[61] / v[40]
-	if ls, lx := k.Last(23), v[81]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[23], v[81]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(23, lx)
 	}
 	v[138] = float64(l176*l177) * l98
 	l176 = v[62] * v[41]
-	if ls, lx := k.Last(24), v[82]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[24], v[82]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(24, lx)
 	}
 	v[139] = float64(l176*l177) * l120
 	l176 = v[62] / v[42]
-	if ls, lx := k.Last(25), v[82]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[25], v[82]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(25, lx)
 	}
 	v[140] = float64(l176*l177) * l113
 	l176 = v[63] * v[43]
-	if ls, lx := k.Last(26), v[83]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[26], v[83]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(26, lx)
 	}
 	v[141] = float64(l176*l177) * v[71]
 	l176 = v[63] / v[44]
-	if ls, lx := k.Last(27), v[83]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[27], v[83]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(27, lx)
 	}
 	v[142] = float64(l176*l177) * l102
 	l176 = v[64] * v[45]
-	if ls, lx := k.Last(28), v[84]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[28], v[84]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(28, lx)
 	}
 	v[143] = float64(l176*l177) * l100
 	l176 = v[65] * v[47]
-	if ls, lx := k.Last(30), v[85]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[30], v[85]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(30, lx)
 	}
 	v[145] = float64(l176*l177) * l115
 	l176 = v[65] / v[48]
-	if ls, lx := k.Last(31), v[85]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[31], v[85]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(31, lx)
 	}
 	v[146] = float64(l176*l177) * v[71]
 	l176 = v[66] * v[49]
-	if ls, lx := k.Last(32), v[86]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[32], v[86]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(32, lx)
 	}
 	v[147] = float64(l176*l177) * l106
 	l176 = v[66] / v[50]
-	if ls, lx := k.Last(33), v[86]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[33], v[86]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(33, lx)
 	}
 	v[148] = float64(l176*l177) * l99
 	l176 = v[67] * v[51]
-	if ls, lx := k.Last(34), v[87]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[34], v[87]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(34, lx)
 	}
 	v[149] = float64(l176*l177) * l98
 	l176 = v[67] / v[52]
-	if ls, lx := k.Last(35), v[87]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[35], v[87]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(35, lx)
@@ -1660,7 +1662,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[153] = float64(v[69]-v[70]) / v[174]
 	v[154] = float64(v[70]-v[71]) / v[175]
 	l176 = v[64] / v[46]
-	if ls, lx := k.Last(29), v[84]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[29], v[84]; ls.X0 < lx && lx < ls.X1 {
 		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l177 = k.Lookup(29, lx)

@@ -1849,6 +1849,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v = v[:467:467]
 	_ = k
 	var l56, l57, l58, l59, l60, l61, l62, l63, l64, l65, l66, l67, l68, l69, l70, l71, l72, l73, l74, l75, l76, l77, l78, l79, l80, l81, l82, l83, l84, l85, l86, l87, l88, l89, l90, l91, l92, l93, l94, l95, l96, l97, l98, l99, l100, l101, l102, l103, l104, l105, l106, l107, l108, l109, l110, l111, l112, l113, l115, l116, l118, l119, l120, l121, l122, l126, l127, l128, l129, l131, l132, l135, l137, l138, l139, l140, l141, l142, l143, l146, l148, l149, l150, l151, l152, l153, l155, l158, l159, l160, l162, l163, l164, l168, l171, l172, l173, l175, l176, l177, l179, l181, l182, l183, l184, l185, l186, l187, l188, l189, l190, l192, l194, l195, l196, l197, l198, l202, l203, l204, l205, l207, l210, l211, l213, l214, l215, l216, l217, l218, l219, l220, l223, l226, l227, l228, l231, l236, l237, l238, l239, l240, l241, l243, l244, l247, l249, l251, l252, l255, l256, l257, l259, l260, l263, l271, l303, l307, l313, l317, l323, l327, l333, l423, l424 float64
+	sg := k.Segments()[:79:79]
 	l56 = v[5]
 	v[56] = l56
 	l57 = v[6]
@@ -1897,13 +1898,13 @@ func initCode(v []float64, k *model.Kernel) {
 	v[107] = l107
 	l108 = l67 / v[16]
 	v[108] = l108
-	if ls, lx := k.Last(0), l100; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], l100; ls.X0 < lx && lx < ls.X1 {
 		l109 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l109 = k.Lookup(0, lx)
 	}
 	v[109] = l109
-	if ls, lx := k.Last(1), l107; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], l107; ls.X0 < lx && lx < ls.X1 {
 		l110 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l110 = k.Lookup(1, lx)
@@ -1914,7 +1915,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[111] = l111
 	l112 = float64(l110+l105) * v[336]
 	v[112] = l112
-	if ls, lx := k.Last(2), l107; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], l107; ls.X0 < lx && lx < ls.X1 {
 		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l113 = k.Lookup(2, lx)
@@ -1923,14 +1924,14 @@ func initCode(v []float64, k *model.Kernel) {
 	v[114] = l110 / l113
 	l115 = model.Min(l109, l110)
 	v[115] = l115
-	if ls, lx := k.Last(3), l115; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[3], l115; ls.X0 < lx && lx < ls.X1 {
 		l116 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l116 = k.Lookup(3, lx)
 	}
 	v[116] = l116
 	v[117] = l111 * l113
-	if ls, lx := k.Last(4), l112; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[4], l112; ls.X0 < lx && lx < ls.X1 {
 		l118 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l118 = k.Lookup(4, lx)
@@ -1941,7 +1942,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[119] = l119
 	l120 = float64(l118+l113) * v[339]
 	v[120] = l120
-	if ls, lx := k.Last(5), l111; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[5], l111; ls.X0 < lx && lx < ls.X1 {
 		l121 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l121 = k.Lookup(5, lx)
@@ -1951,7 +1952,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[122] = l122
 	v[124] = float64(l110+l112) * v[340]
 	v[125] = l116 * l118
-	if ls, lx := k.Last(6), l116; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[6], l116; ls.X0 < lx && lx < ls.X1 {
 		l126 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l126 = k.Lookup(6, lx)
@@ -1962,7 +1963,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[127] = l127
 	l128 = model.Max(l110, l115)
 	v[128] = l128
-	if ls, lx := k.Last(7), l127; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[7], l127; ls.X0 < lx && lx < ls.X1 {
 		l129 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l129 = k.Lookup(7, lx)
@@ -1970,7 +1971,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[129] = l129
 	l132 = float64(l116+l120) * v[343]
 	v[132] = l132
-	if ls, lx := k.Last(9), l119; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[9], l119; ls.X0 < lx && lx < ls.X1 {
 		v[134] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[134] = k.Lookup(9, lx)
@@ -1980,7 +1981,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[135] = l135
 	l138 = l128 / l128
 	v[138] = l138
-	if ls, lx := k.Last(11), l126; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[11], l126; ls.X0 < lx && lx < ls.X1 {
 		l139 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l139 = k.Lookup(11, lx)
@@ -1994,20 +1995,20 @@ func initCode(v []float64, k *model.Kernel) {
 		l141 = l128
 	}
 	v[141] = l141
-	if ls, lx := k.Last(12), l122; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[12], l122; ls.X0 < lx && lx < ls.X1 {
 		l142 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l142 = k.Lookup(12, lx)
 	}
 	v[142] = l142
-	if ls, lx := k.Last(13), l129; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[13], l129; ls.X0 < lx && lx < ls.X1 {
 		v[147] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[147] = k.Lookup(13, lx)
 	}
 	l148 = float64(l135+l138) * v[348]
 	v[148] = l148
-	if ls, lx := k.Last(14), l148; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[14], l148; ls.X0 < lx && lx < ls.X1 {
 		l150 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l150 = k.Lookup(14, lx)
@@ -2016,45 +2017,45 @@ func initCode(v []float64, k *model.Kernel) {
 	l423 = l150 * v[349]
 	l159 = float64(l139*v[350]) + l423
 	v[159] = l159
-	if ls, lx := k.Last(18), l140; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[18], l140; ls.X0 < lx && lx < ls.X1 {
 		l160 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l160 = k.Lookup(18, lx)
 	}
 	v[160] = l160
-	if ls, lx := k.Last(19), l132; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[19], l132; ls.X0 < lx && lx < ls.X1 {
 		l163 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l163 = k.Lookup(19, lx)
 	}
 	v[163] = l163
-	if ls, lx := k.Last(20), l141; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[20], l141; ls.X0 < lx && lx < ls.X1 {
 		l168 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l168 = k.Lookup(20, lx)
 	}
 	v[168] = l168
-	if ls, lx := k.Last(23), l142; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[23], l142; ls.X0 < lx && lx < ls.X1 {
 		l176 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l176 = k.Lookup(23, lx)
 	}
 	v[176] = l176
-	if ls, lx := k.Last(34), l163; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[34], l163; ls.X0 < lx && lx < ls.X1 {
 		l210 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l210 = k.Lookup(34, lx)
 	}
 	v[210] = l210
 	l423 = l59 / v[39]
-	if ls, lx := k.Last(62), l100; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[62], l100; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(62, lx)
 	}
 	v[281] = float64(l423*l424) * l163
 	l423 = l65 * v[50]
-	if ls, lx := k.Last(73), l106; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[73], l106; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(73, lx)
@@ -2063,7 +2064,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l68 = l121
 	v[68] = l68
 	v[130] = l119 / l68
-	if ls, lx := k.Last(8), l68; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[8], l68; ls.X0 < lx && lx < ls.X1 {
 		l131 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l131 = k.Lookup(8, lx)
@@ -2082,20 +2083,20 @@ func initCode(v []float64, k *model.Kernel) {
 	l179 = float64(l168*v[355]) + l423
 	v[179] = l179
 	l423 = l56 / v[33]
-	if ls, lx := k.Last(56), l97; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[56], l97; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(56, lx)
 	}
 	v[275] = float64(l423*l424) * l179
 	l423 = l62 * v[44]
-	if ls, lx := k.Last(67), l103; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[67], l103; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(67, lx)
 	}
 	v[286] = float64(l423*l424) * l179
-	if ls, lx := k.Last(16), l131; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[16], l131; ls.X0 < lx && lx < ls.X1 {
 		l155 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l155 = k.Lookup(16, lx)
@@ -2105,37 +2106,37 @@ func initCode(v []float64, k *model.Kernel) {
 	v[164] = l164
 	l172 = float64(l162+l164) * v[357]
 	v[172] = l172
-	if ls, lx := k.Last(26), l164; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[26], l164; ls.X0 < lx && lx < ls.X1 {
 		l186 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l186 = k.Lookup(26, lx)
 	}
 	v[186] = l186
-	if ls, lx := k.Last(29), l164; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[29], l164; ls.X0 < lx && lx < ls.X1 {
 		l194 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l194 = k.Lookup(29, lx)
 	}
 	v[194] = l194
-	if ls, lx := k.Last(52), l194; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[52], l194; ls.X0 < lx && lx < ls.X1 {
 		v[265] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[265] = k.Lookup(52, lx)
 	}
-	if ls, lx := k.Last(31), l164; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[31], l164; ls.X0 < lx && lx < ls.X1 {
 		l202 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l202 = k.Lookup(31, lx)
 	}
 	v[202] = l202
-	if ls, lx := k.Last(47), l202; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[47], l202; ls.X0 < lx && lx < ls.X1 {
 		l249 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l249 = k.Lookup(47, lx)
 	}
 	v[249] = l249
 	l423 = l63 * v[46]
-	if ls, lx := k.Last(69), l104; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[69], l104; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(69, lx)
@@ -2153,7 +2154,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[300] = l423 / float64(v[18]/v[358])
 	l71 = l68
 	v[71] = l71
-	if ls, lx := k.Last(10), l71; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[10], l71; ls.X0 < lx && lx < ls.X1 {
 		l137 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l137 = k.Lookup(10, lx)
@@ -2165,32 +2166,32 @@ func initCode(v []float64, k *model.Kernel) {
 	l423 = l141 * v[360]
 	l151 = float64(l137*v[361]) + l423
 	v[151] = l151
-	if ls, lx := k.Last(22), l151; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[22], l151; ls.X0 < lx && lx < ls.X1 {
 		l173 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l173 = k.Lookup(22, lx)
 	}
 	v[173] = l173
-	if ls, lx := k.Last(41), l173; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[41], l173; ls.X0 < lx && lx < ls.X1 {
 		l231 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l231 = k.Lookup(41, lx)
 	}
 	v[231] = l231
 	l423 = l64 / v[49]
-	if ls, lx := k.Last(72), l105; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[72], l105; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(72, lx)
 	}
 	v[291] = float64(l423*l424) * l173
-	if ls, lx := k.Last(15), l137; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[15], l137; ls.X0 < lx && lx < ls.X1 {
 		l152 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l152 = k.Lookup(15, lx)
 	}
 	v[152] = l152
-	if ls, lx := k.Last(24), l152; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[24], l152; ls.X0 < lx && lx < ls.X1 {
 		l181 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l181 = k.Lookup(24, lx)
@@ -2200,19 +2201,19 @@ func initCode(v []float64, k *model.Kernel) {
 	l195 = float64(l186*v[363]) + l423
 	v[195] = l195
 	l423 = l59 * v[38]
-	if ls, lx := k.Last(61), l100; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[61], l100; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(61, lx)
 	}
 	v[280] = float64(l423*l424) * l195
-	if ls, lx := k.Last(48), l181; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[48], l181; ls.X0 < lx && lx < ls.X1 {
 		l252 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l252 = k.Lookup(48, lx)
 	}
 	v[252] = l252
-	if ls, lx := k.Last(30), l152; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[30], l152; ls.X0 < lx && lx < ls.X1 {
 		l197 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l197 = k.Lookup(30, lx)
@@ -2234,14 +2235,14 @@ func initCode(v []float64, k *model.Kernel) {
 	v[303] = l303
 	l153 = l139 * l303
 	v[153] = l153
-	if ls, lx := k.Last(27), l153; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[27], l153; ls.X0 < lx && lx < ls.X1 {
 		l189 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l189 = k.Lookup(27, lx)
 	}
 	v[189] = l189
 	l423 = l67 * v[54]
-	if ls, lx := k.Last(77), l108; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[77], l108; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(77, lx)
@@ -2258,7 +2259,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[75] = l75
 	l307 = l75 / float64(v[20]/v[358])
 	v[307] = l307
-	if ls, lx := k.Last(17), l307; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[17], l307; ls.X0 < lx && lx < ls.X1 {
 		l158 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l158 = k.Lookup(17, lx)
@@ -2273,7 +2274,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[174] = l159 / l76
 	l177 = l76 * l159
 	v[177] = l177
-	if ls, lx := k.Last(33), l177; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[33], l177; ls.X0 < lx && lx < ls.X1 {
 		l207 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l207 = k.Lookup(33, lx)
@@ -2282,7 +2283,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l423 = l207 * v[369]
 	l219 = float64(l186*v[370]) + l423
 	v[219] = l219
-	if ls, lx := k.Last(35), l177; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[35], l177; ls.X0 < lx && lx < ls.X1 {
 		l215 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l215 = k.Lookup(35, lx)
@@ -2299,7 +2300,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[310] = l423 / float64(v[22]/v[358])
 	l79 = l143
 	v[79] = l79
-	if ls, lx := k.Last(21), l79; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[21], l79; ls.X0 < lx && lx < ls.X1 {
 		l171 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l171 = k.Lookup(21, lx)
@@ -2310,14 +2311,14 @@ func initCode(v []float64, k *model.Kernel) {
 	v[175] = l175
 	l185 = l175 * l160
 	v[185] = l185
-	if ls, lx := k.Last(45), l185; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[45], l185; ls.X0 < lx && lx < ls.X1 {
 		l244 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l244 = k.Lookup(45, lx)
 	}
 	v[244] = l244
 	l423 = l65 / v[51]
-	if ls, lx := k.Last(74), l106; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[74], l106; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(74, lx)
@@ -2326,13 +2327,13 @@ func initCode(v []float64, k *model.Kernel) {
 	l188 = float64(l175+l181) * v[373]
 	v[188] = l188
 	v[200] = float64(l186+l188) * v[374]
-	if ls, lx := k.Last(42), l188; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[42], l188; ls.X0 < lx && lx < ls.X1 {
 		l236 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l236 = k.Lookup(42, lx)
 	}
 	v[236] = l236
-	if ls, lx := k.Last(38), l175; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[38], l175; ls.X0 < lx && lx < ls.X1 {
 		l223 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l223 = k.Lookup(38, lx)
@@ -2340,7 +2341,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[223] = l223
 	v[232] = float64(l219+l223) * v[375]
 	l423 = l61 * v[42]
-	if ls, lx := k.Last(65), l102; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[65], l102; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(65, lx)
@@ -2352,7 +2353,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[187] = l187
 	l198 = l187 / l173
 	v[198] = l198
-	if ls, lx := k.Last(49), l198; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[49], l198; ls.X0 < lx && lx < ls.X1 {
 		l257 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l257 = k.Lookup(49, lx)
@@ -2360,7 +2361,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[257] = l257
 	l182 = l168 / l79
 	v[182] = l182
-	if ls, lx := k.Last(25), l182; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[25], l182; ls.X0 < lx && lx < ls.X1 {
 		l184 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l184 = k.Lookup(25, lx)
@@ -2373,7 +2374,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[217] = l217
 	v[234] = l217 / l223
 	l423 = l63 / v[47]
-	if ls, lx := k.Last(70), l104; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[70], l104; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(70, lx)
@@ -2391,7 +2392,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[183] = l183
 	v[193] = l183 * l162
 	l423 = l57 * v[34]
-	if ls, lx := k.Last(57), l98; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[57], l98; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(57, lx)
@@ -2405,7 +2406,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[313] = l313
 	l190 = l313 / l171
 	v[190] = l190
-	if ls, lx := k.Last(40), l190; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[40], l190; ls.X0 < lx && lx < ls.X1 {
 		l228 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l228 = k.Lookup(40, lx)
@@ -2419,7 +2420,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[206] = l196 / l175
 	l213 = l196 * l203
 	v[213] = l213
-	if ls, lx := k.Last(53), l213; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[53], l213; ls.X0 < lx && lx < ls.X1 {
 		v[270] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[270] = k.Lookup(53, lx)
@@ -2434,7 +2435,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[83] = l83
 	l317 = l83 / float64(v[24]/v[358])
 	v[317] = l317
-	if ls, lx := k.Last(28), l317; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[28], l317; ls.X0 < lx && lx < ls.X1 {
 		l192 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l192 = k.Lookup(28, lx)
@@ -2447,7 +2448,7 @@ func initCode(v []float64, k *model.Kernel) {
 		l204 = l192
 	}
 	v[204] = l204
-	if ls, lx := k.Last(32), l204; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[32], l204; ls.X0 < lx && lx < ls.X1 {
 		l205 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l205 = k.Lookup(32, lx)
@@ -2456,27 +2457,27 @@ func initCode(v []float64, k *model.Kernel) {
 	v[209] = l189 * l205
 	l216 = float64(l202+l205) * v[386]
 	v[216] = l216
-	if ls, lx := k.Last(36), l216; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[36], l216; ls.X0 < lx && lx < ls.X1 {
 		l218 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l218 = k.Lookup(36, lx)
 	}
 	v[218] = l218
-	if ls, lx := k.Last(51), l216; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[51], l216; ls.X0 < lx && lx < ls.X1 {
 		v[262] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[262] = k.Lookup(51, lx)
 	}
 	v[221] = l205 * l211
 	l423 = l58 / v[37]
-	if ls, lx := k.Last(60), l99; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[60], l99; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(60, lx)
 	}
 	v[279] = float64(l423*l424) * l205
 	l423 = l64 * v[48]
-	if ls, lx := k.Last(71), l105; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[71], l105; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(71, lx)
@@ -2485,7 +2486,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l214 = l204 / l171
 	v[214] = l214
 	v[224] = float64(l211+l214) * v[387]
-	if ls, lx := k.Last(44), l204; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[44], l204; ls.X0 < lx && lx < ls.X1 {
 		l241 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l241 = k.Lookup(44, lx)
@@ -2493,7 +2494,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[241] = l241
 	v[250] = l236 / l241
 	v[253] = l241 * l211
-	if ls, lx := k.Last(37), l317; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[37], l317; ls.X0 < lx && lx < ls.X1 {
 		l220 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l220 = k.Lookup(37, lx)
@@ -2501,7 +2502,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[220] = l220
 	v[229] = l215 * l220
 	l423 = l61 / v[43]
-	if ls, lx := k.Last(66), l102; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[66], l102; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(66, lx)
@@ -2510,7 +2511,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l84 = l197
 	v[84] = l84
 	l423 = l66 / v[53]
-	if ls, lx := k.Last(76), l107; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[76], l107; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(76, lx)
@@ -2530,7 +2531,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[222] = l87 / l171
 	l237 = l223 * l87
 	v[237] = l237
-	if ls, lx := k.Last(43), l237; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[43], l237; ls.X0 < lx && lx < ls.X1 {
 		l239 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l239 = k.Lookup(43, lx)
@@ -2546,27 +2547,27 @@ func initCode(v []float64, k *model.Kernel) {
 	l423 = l255 * v[393]
 	l271 = float64(l243*v[394]) + l423
 	v[271] = l271
-	if ls, lx := k.Last(54), l271; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[54], l271; ls.X0 < lx && lx < ls.X1 {
 		v[273] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[273] = k.Lookup(54, lx)
 	}
 	l423 = l67 / v[55]
-	if ls, lx := k.Last(78), l108; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[78], l108; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(78, lx)
 	}
 	v[297] = float64(l423*l424) * l271
 	l423 = l58 * v[36]
-	if ls, lx := k.Last(59), l99; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[59], l99; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(59, lx)
 	}
 	v[278] = float64(l423*l424) * l239
 	l423 = l56 * v[32]
-	if ls, lx := k.Last(55), l97; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[55], l97; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(55, lx)
@@ -2578,7 +2579,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[88] = l88
 	l323 = l88 / v[27]
 	v[323] = l323
-	if ls, lx := k.Last(39), l323; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[39], l323; ls.X0 < lx && lx < ls.X1 {
 		l226 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l226 = k.Lookup(39, lx)
@@ -2592,7 +2593,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[251] = l251
 	v[261] = l251 * l207
 	l423 = l57 / v[35]
-	if ls, lx := k.Last(58), l98; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[58], l98; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(58, lx)
@@ -2612,14 +2613,14 @@ func initCode(v []float64, k *model.Kernel) {
 	v[245] = l327 * l87
 	v[264] = float64(l327+l257) * v[397]
 	l423 = l60 / v[41]
-	if ls, lx := k.Last(64), l101; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[64], l101; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(64, lx)
 	}
 	v[283] = float64(l423*l424) * l327
 	l423 = l66 * v[52]
-	if ls, lx := k.Last(75), l107; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[75], l107; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(75, lx)
@@ -2627,7 +2628,7 @@ func initCode(v []float64, k *model.Kernel) {
 	v[294] = float64(l423*l424) * l327
 	l92 = l183
 	v[92] = l92
-	if ls, lx := k.Last(46), l92; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[46], l92; ls.X0 < lx && lx < ls.X1 {
 		l247 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l247 = k.Lookup(46, lx)
@@ -2638,14 +2639,14 @@ func initCode(v []float64, k *model.Kernel) {
 	v[268] = float64(l251+l256) * v[399]
 	l259 = model.Min(l241, l247)
 	v[259] = l259
-	if ls, lx := k.Last(50), l259; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[50], l259; ls.X0 < lx && lx < ls.X1 {
 		l260 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l260 = k.Lookup(50, lx)
 	}
 	v[260] = l260
 	l423 = l62 / v[45]
-	if ls, lx := k.Last(68), l103; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[68], l103; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(68, lx)
@@ -2675,7 +2676,7 @@ func initCode(v []float64, k *model.Kernel) {
 	l333 = l96 / v[31]
 	v[333] = l333
 	l423 = l60 * v[40]
-	if ls, lx := k.Last(63), l101; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[63], l101; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(63, lx)
@@ -2713,6 +2714,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v = v[:467:467]
 	_ = k
 	var l109, l110, l111, l112, l113, l115, l116, l118, l120, l121, l122, l126, l127, l128, l129, l131, l132, l135, l137, l138, l139, l140, l141, l142, l143, l148, l150, l151, l152, l155, l159, l160, l162, l163, l164, l168, l171, l173, l175, l176, l177, l179, l181, l182, l185, l186, l189, l192, l195, l202, l203, l204, l205, l207, l216, l217, l218, l223, l237, l238, l239, l241, l243, l244, l247, l249, l251, l259, l260, l271, l423, l424 float64
+	sg := k.Segments()[:79:79]
 	for j := 0; j < 12; j++ {
 		v[97+j] = v[56+j] / v[5+j]
 	}
@@ -2729,13 +2731,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 		v[325+j] = v[89+j] / v[417+j]
 	}
 	v[333] = v[96] / v[31]
-	if ls, lx := k.Last(0), v[100]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[0], v[100]; ls.X0 < lx && lx < ls.X1 {
 		l109 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l109 = k.Lookup(0, lx)
 	}
 	v[109] = l109
-	if ls, lx := k.Last(1), v[107]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[1], v[107]; ls.X0 < lx && lx < ls.X1 {
 		l110 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l110 = k.Lookup(1, lx)
@@ -2746,7 +2748,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[111] = l111
 	l112 = float64(l110+v[105]) * v[336]
 	v[112] = l112
-	if ls, lx := k.Last(2), v[107]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[2], v[107]; ls.X0 < lx && lx < ls.X1 {
 		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l113 = k.Lookup(2, lx)
@@ -2754,13 +2756,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[113] = l113
 	l115 = model.Min(l109, l110)
 	v[115] = l115
-	if ls, lx := k.Last(3), l115; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[3], l115; ls.X0 < lx && lx < ls.X1 {
 		l116 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l116 = k.Lookup(3, lx)
 	}
 	v[116] = l116
-	if ls, lx := k.Last(4), l112; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[4], l112; ls.X0 < lx && lx < ls.X1 {
 		l118 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l118 = k.Lookup(4, lx)
@@ -2773,7 +2775,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[120] = l120
 	l132 = float64(l116+l120) * v[343]
 	v[132] = l132
-	if ls, lx := k.Last(5), l111; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[5], l111; ls.X0 < lx && lx < ls.X1 {
 		l121 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l121 = k.Lookup(5, lx)
@@ -2781,7 +2783,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[121] = l121
 	l122 = l113 / l118
 	v[122] = l122
-	if ls, lx := k.Last(6), l116; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[6], l116; ls.X0 < lx && lx < ls.X1 {
 		l126 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l126 = k.Lookup(6, lx)
@@ -2789,13 +2791,13 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[126] = l126
 	l128 = model.Max(l110, l115)
 	v[128] = l128
-	if ls, lx := k.Last(7), l127; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[7], l127; ls.X0 < lx && lx < ls.X1 {
 		l129 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l129 = k.Lookup(7, lx)
 	}
 	v[129] = l129
-	if ls, lx := k.Last(8), v[68]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[8], v[68]; ls.X0 < lx && lx < ls.X1 {
 		l131 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l131 = k.Lookup(8, lx)
@@ -2807,7 +2809,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l423 = l131 * v[351]
 	l143 = float64(l135*v[352]) + l423
 	v[143] = l143
-	if ls, lx := k.Last(10), v[71]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[10], v[71]; ls.X0 < lx && lx < ls.X1 {
 		l137 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l137 = k.Lookup(10, lx)
@@ -2815,7 +2817,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[137] = l137
 	l138 = l128 / l128
 	v[138] = l138
-	if ls, lx := k.Last(11), l126; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[11], l126; ls.X0 < lx && lx < ls.X1 {
 		l139 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l139 = k.Lookup(11, lx)
@@ -2836,14 +2838,14 @@ func ratesCode(v []float64, k *model.Kernel) {
 	} else {
 		v[183] = v[79]
 	}
-	if ls, lx := k.Last(12), l122; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[12], l122; ls.X0 < lx && lx < ls.X1 {
 		l142 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l142 = k.Lookup(12, lx)
 	}
 	v[142] = l142
 	v[153] = l139 * v[303]
-	if ls, lx := k.Last(14), l148; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[14], l148; ls.X0 < lx && lx < ls.X1 {
 		l150 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l150 = k.Lookup(14, lx)
@@ -2855,19 +2857,19 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l423 = l150 * v[349]
 	l159 = float64(l139*v[350]) + l423
 	v[159] = l159
-	if ls, lx := k.Last(15), l137; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[15], l137; ls.X0 < lx && lx < ls.X1 {
 		l152 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l152 = k.Lookup(15, lx)
 	}
 	v[152] = l152
-	if ls, lx := k.Last(16), l131; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[16], l131; ls.X0 < lx && lx < ls.X1 {
 		l155 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l155 = k.Lookup(16, lx)
 	}
 	v[155] = l155
-	if ls, lx := k.Last(18), l140; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[18], l140; ls.X0 < lx && lx < ls.X1 {
 		l160 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l160 = k.Lookup(18, lx)
@@ -2881,7 +2883,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 		l162 = l150
 	}
 	v[162] = l162
-	if ls, lx := k.Last(19), l132; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[19], l132; ls.X0 < lx && lx < ls.X1 {
 		l163 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l163 = k.Lookup(19, lx)
@@ -2889,19 +2891,19 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[163] = l163
 	l164 = float64(l155+l155) * v[356]
 	v[164] = l164
-	if ls, lx := k.Last(20), l141; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[20], l141; ls.X0 < lx && lx < ls.X1 {
 		l168 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l168 = k.Lookup(20, lx)
 	}
 	v[168] = l168
-	if ls, lx := k.Last(21), v[79]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[21], v[79]; ls.X0 < lx && lx < ls.X1 {
 		l171 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l171 = k.Lookup(21, lx)
 	}
 	v[171] = l171
-	if ls, lx := k.Last(22), l151; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[22], l151; ls.X0 < lx && lx < ls.X1 {
 		l173 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l173 = k.Lookup(22, lx)
@@ -2916,26 +2918,26 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l423 = l162 * v[354]
 	l179 = float64(l168*v[355]) + l423
 	v[179] = l179
-	if ls, lx := k.Last(23), l142; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[23], l142; ls.X0 < lx && lx < ls.X1 {
 		l176 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l176 = k.Lookup(23, lx)
 	}
 	v[176] = l176
-	if ls, lx := k.Last(24), l152; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[24], l152; ls.X0 < lx && lx < ls.X1 {
 		l181 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l181 = k.Lookup(24, lx)
 	}
 	v[181] = l181
-	if ls, lx := k.Last(25), l182; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[25], l182; ls.X0 < lx && lx < ls.X1 {
 		v[184] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[184] = k.Lookup(25, lx)
 	}
 	l185 = l175 * l160
 	v[185] = l185
-	if ls, lx := k.Last(26), l164; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[26], l164; ls.X0 < lx && lx < ls.X1 {
 		l186 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l186 = k.Lookup(26, lx)
@@ -2946,68 +2948,68 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l423 = l181 * v[362]
 	l195 = float64(l186*v[363]) + l423
 	v[195] = l195
-	if ls, lx := k.Last(30), l152; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[30], l152; ls.X0 < lx && lx < ls.X1 {
 		v[197] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[197] = k.Lookup(30, lx)
 	}
-	if ls, lx := k.Last(31), l164; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[31], l164; ls.X0 < lx && lx < ls.X1 {
 		l202 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l202 = k.Lookup(31, lx)
 	}
 	v[202] = l202
-	if ls, lx := k.Last(33), l177; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[33], l177; ls.X0 < lx && lx < ls.X1 {
 		l207 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l207 = k.Lookup(33, lx)
 	}
 	v[207] = l207
-	if ls, lx := k.Last(34), l163; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[34], l163; ls.X0 < lx && lx < ls.X1 {
 		v[210] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[210] = k.Lookup(34, lx)
 	}
 	l423 = l207 * v[369]
 	v[219] = float64(l186*v[370]) + l423
-	if ls, lx := k.Last(38), l175; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[38], l175; ls.X0 < lx && lx < ls.X1 {
 		l223 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l223 = k.Lookup(38, lx)
 	}
 	v[223] = l223
-	if ls, lx := k.Last(41), l173; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[41], l173; ls.X0 < lx && lx < ls.X1 {
 		v[231] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[231] = k.Lookup(41, lx)
 	}
 	l237 = l223 * v[87]
 	v[237] = l237
-	if ls, lx := k.Last(43), l237; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[43], l237; ls.X0 < lx && lx < ls.X1 {
 		l239 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l239 = k.Lookup(43, lx)
 	}
 	v[239] = l239
-	if ls, lx := k.Last(45), l185; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[45], l185; ls.X0 < lx && lx < ls.X1 {
 		l244 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l244 = k.Lookup(45, lx)
 	}
 	v[244] = l244
-	if ls, lx := k.Last(46), v[92]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[46], v[92]; ls.X0 < lx && lx < ls.X1 {
 		l247 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l247 = k.Lookup(46, lx)
 	}
 	v[247] = l247
-	if ls, lx := k.Last(47), l202; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[47], l202; ls.X0 < lx && lx < ls.X1 {
 		l249 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l249 = k.Lookup(47, lx)
 	}
 	v[249] = l249
-	if ls, lx := k.Last(48), l181; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[48], l181; ls.X0 < lx && lx < ls.X1 {
 		v[252] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[252] = k.Lookup(48, lx)
@@ -3017,91 +3019,91 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l423 = l247 * v[400]
 	v[263] = float64(v[95]*v[401]) + l423
 	l423 = v[56] * v[32]
-	if ls, lx := k.Last(55), v[97]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[55], v[97]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(55, lx)
 	}
 	v[274] = float64(l423*l424) * v[87]
 	l423 = v[56] / v[33]
-	if ls, lx := k.Last(56), v[97]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[56], v[97]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(56, lx)
 	}
 	v[275] = float64(l423*l424) * l179
 	l423 = v[57] * v[34]
-	if ls, lx := k.Last(57), v[98]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[57], v[98]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(57, lx)
 	}
 	v[276] = float64(l423*l424) * v[79]
 	l423 = v[58] * v[36]
-	if ls, lx := k.Last(59), v[99]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[59], v[99]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(59, lx)
 	}
 	v[278] = float64(l423*l424) * l239
 	l423 = v[59] * v[38]
-	if ls, lx := k.Last(61), v[100]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[61], v[100]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(61, lx)
 	}
 	v[280] = float64(l423*l424) * l195
 	l423 = v[59] / v[39]
-	if ls, lx := k.Last(62), v[100]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[62], v[100]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(62, lx)
 	}
 	v[281] = float64(l423*l424) * l163
 	l423 = v[61] * v[42]
-	if ls, lx := k.Last(65), v[102]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[65], v[102]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(65, lx)
 	}
 	v[284] = float64(l423*l424) * l223
 	l423 = v[62] * v[44]
-	if ls, lx := k.Last(67), v[103]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[67], v[103]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(67, lx)
 	}
 	v[286] = float64(l423*l424) * l179
 	l423 = v[63] * v[46]
-	if ls, lx := k.Last(69), v[104]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[69], v[104]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(69, lx)
 	}
 	v[288] = float64(l423*l424) * l249
 	l423 = v[64] / v[49]
-	if ls, lx := k.Last(72), v[105]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[72], v[105]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(72, lx)
 	}
 	v[291] = float64(l423*l424) * l173
 	l423 = v[65] * v[50]
-	if ls, lx := k.Last(73), v[106]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[73], v[106]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(73, lx)
 	}
 	v[292] = float64(l423*l424) * l163
 	l423 = v[65] / v[51]
-	if ls, lx := k.Last(74), v[106]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[74], v[106]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(74, lx)
 	}
 	v[293] = float64(l423*l424) * l244
 	l423 = v[66] / v[53]
-	if ls, lx := k.Last(76), v[107]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[76], v[107]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(76, lx)
@@ -3123,7 +3125,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[329] = float64(v[252]-v[93]) / v[420]
 	v[330] = float64(v[93]-v[94]) / v[421]
 	v[331] = float64(v[94]-v[95]) / v[422]
-	if ls, lx := k.Last(27), v[153]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[27], v[153]; ls.X0 < lx && lx < ls.X1 {
 		l189 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l189 = k.Lookup(27, lx)
@@ -3137,25 +3139,25 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l238 = model.Min(v[219], v[323])
 	v[238] = l238
 	l423 = v[63] / v[47]
-	if ls, lx := k.Last(70), v[104]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[70], v[104]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(70, lx)
 	}
 	v[289] = float64(l423*l424) * l217
 	l423 = v[67] * v[54]
-	if ls, lx := k.Last(77), v[108]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[77], v[108]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(77, lx)
 	}
 	v[296] = float64(l423*l424) * l189
-	if ls, lx := k.Last(40), v[190]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[40], v[190]; ls.X0 < lx && lx < ls.X1 {
 		v[228] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[228] = k.Lookup(40, lx)
 	}
-	if ls, lx := k.Last(28), v[317]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[28], v[317]; ls.X0 < lx && lx < ls.X1 {
 		l192 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l192 = k.Lookup(28, lx)
@@ -3167,7 +3169,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 		l204 = l192
 	}
 	v[204] = l204
-	if ls, lx := k.Last(32), l204; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[32], l204; ls.X0 < lx && lx < ls.X1 {
 		l205 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l205 = k.Lookup(32, lx)
@@ -3175,7 +3177,7 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[205] = l205
 	l216 = float64(v[202]+l205) * v[386]
 	v[216] = l216
-	if ls, lx := k.Last(36), l216; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[36], l216; ls.X0 < lx && lx < ls.X1 {
 		l218 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l218 = k.Lookup(36, lx)
@@ -3188,27 +3190,27 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l271 = float64(l243*v[394]) + l423
 	v[271] = l271
 	l423 = v[67] / v[55]
-	if ls, lx := k.Last(78), v[108]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[78], v[108]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(78, lx)
 	}
 	v[297] = float64(l423*l424) * l271
 	l423 = v[58] / v[37]
-	if ls, lx := k.Last(60), v[99]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[60], v[99]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(60, lx)
 	}
 	v[279] = float64(l423*l424) * l205
 	l423 = v[64] * v[48]
-	if ls, lx := k.Last(71), v[105]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[71], v[105]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(71, lx)
 	}
 	v[290] = float64(l423*l424) * l205
-	if ls, lx := k.Last(44), l204; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[44], l204; ls.X0 < lx && lx < ls.X1 {
 		l241 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l241 = k.Lookup(44, lx)
@@ -3216,14 +3218,14 @@ func ratesCode(v []float64, k *model.Kernel) {
 	v[241] = l241
 	l259 = model.Min(l241, v[247])
 	v[259] = l259
-	if ls, lx := k.Last(50), l259; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[50], l259; ls.X0 < lx && lx < ls.X1 {
 		l260 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l260 = k.Lookup(50, lx)
 	}
 	v[260] = l260
 	l423 = v[62] / v[45]
-	if ls, lx := k.Last(68), v[103]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[68], v[103]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(68, lx)
@@ -3232,35 +3234,35 @@ func ratesCode(v []float64, k *model.Kernel) {
 	l251 = model.Max(v[231], l238)
 	v[251] = l251
 	l423 = v[61] / v[43]
-	if ls, lx := k.Last(66), v[102]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[66], v[102]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(66, lx)
 	}
 	v[285] = float64(l423*l424) * v[317]
 	l423 = v[57] / v[35]
-	if ls, lx := k.Last(58), v[98]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[58], v[98]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(58, lx)
 	}
 	v[277] = float64(l423*l424) * l251
 	l423 = v[60] / v[41]
-	if ls, lx := k.Last(64), v[101]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[64], v[101]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(64, lx)
 	}
 	v[283] = float64(l423*l424) * v[327]
 	l423 = v[66] * v[52]
-	if ls, lx := k.Last(75), v[107]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[75], v[107]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(75, lx)
 	}
 	v[294] = float64(l423*l424) * v[327]
 	l423 = v[60] * v[40]
-	if ls, lx := k.Last(63), v[101]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[63], v[101]; ls.X0 < lx && lx < ls.X1 {
 		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l424 = k.Lookup(63, lx)
@@ -3272,6 +3274,7 @@ func restCode(v []float64, k *model.Kernel) {
 	v = v[:467:467]
 	_ = k
 	var l119, l146, l149, l158, l172, l188, l194, l196, l198, l211, l213, l214, l215, l220, l226, l227, l236, l240, l256, l257, l423 float64
+	sg := k.Segments()[:79:79]
 	v[124] = float64(v[110]+v[112]) * v[340]
 	v[114] = v[110] / v[113]
 	v[117] = v[111] * v[113]
@@ -3282,7 +3285,7 @@ func restCode(v []float64, k *model.Kernel) {
 	v[130] = l119 / v[68]
 	v[125] = v[116] * v[118]
 	v[133] = v[68] * v[121]
-	if ls, lx := k.Last(9), l119; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[9], l119; ls.X0 < lx && lx < ls.X1 {
 		v[134] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[134] = k.Lookup(9, lx)
@@ -3291,7 +3294,7 @@ func restCode(v []float64, k *model.Kernel) {
 	v[146] = l146
 	v[156] = float64(v[143]+l146) * v[359]
 	v[145] = v[129] * v[71]
-	if ls, lx := k.Last(13), v[129]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[13], v[129]; ls.X0 < lx && lx < ls.X1 {
 		v[147] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[147] = k.Lookup(13, lx)
@@ -3312,7 +3315,7 @@ func restCode(v []float64, k *model.Kernel) {
 	l188 = float64(v[175]+v[181]) * v[373]
 	v[188] = l188
 	v[200] = float64(v[186]+l188) * v[374]
-	if ls, lx := k.Last(29), v[164]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[29], v[164]; ls.X0 < lx && lx < ls.X1 {
 		l194 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l194 = k.Lookup(29, lx)
@@ -3324,14 +3327,14 @@ func restCode(v []float64, k *model.Kernel) {
 	l423 = v[197] * v[365]
 	l211 = float64(v[186]*v[366]) + l423
 	v[211] = l211
-	if ls, lx := k.Last(35), v[177]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[35], v[177]; ls.X0 < lx && lx < ls.X1 {
 		l215 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l215 = k.Lookup(35, lx)
 	}
 	v[215] = l215
 	v[232] = float64(v[219]+v[223]) * v[375]
-	if ls, lx := k.Last(42), l188; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[42], l188; ls.X0 < lx && lx < ls.X1 {
 		l236 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l236 = k.Lookup(42, lx)
@@ -3339,13 +3342,13 @@ func restCode(v []float64, k *model.Kernel) {
 	v[236] = l236
 	l256 = float64(v[247]+v[249]) * v[398]
 	v[256] = l256
-	if ls, lx := k.Last(49), l198; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[49], l198; ls.X0 < lx && lx < ls.X1 {
 		l257 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l257 = k.Lookup(49, lx)
 	}
 	v[257] = l257
-	if ls, lx := k.Last(52), l194; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[52], l194; ls.X0 < lx && lx < ls.X1 {
 		v[265] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[265] = k.Lookup(52, lx)
@@ -3358,7 +3361,7 @@ func restCode(v []float64, k *model.Kernel) {
 	v[258] = v[244] / l227
 	v[234] = v[217] / v[223]
 	v[206] = l196 / v[175]
-	if ls, lx := k.Last(17), v[307]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[17], v[307]; ls.X0 < lx && lx < ls.X1 {
 		l158 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l158 = k.Lookup(17, lx)
@@ -3374,7 +3377,7 @@ func restCode(v []float64, k *model.Kernel) {
 	v[240] = l240
 	v[248] = float64(v[239]+l240) * v[390]
 	v[264] = float64(v[327]+l257) * v[397]
-	if ls, lx := k.Last(53), l213; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[53], l213; ls.X0 < lx && lx < ls.X1 {
 		v[270] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[270] = k.Lookup(53, lx)
@@ -3382,12 +3385,12 @@ func restCode(v []float64, k *model.Kernel) {
 	v[201] = v[192] * v[162]
 	v[209] = v[189] * v[205]
 	v[221] = v[205] * l211
-	if ls, lx := k.Last(54), v[271]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[54], v[271]; ls.X0 < lx && lx < ls.X1 {
 		v[273] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[273] = k.Lookup(54, lx)
 	}
-	if ls, lx := k.Last(51), v[216]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[51], v[216]; ls.X0 < lx && lx < ls.X1 {
 		v[262] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		v[262] = k.Lookup(51, lx)
@@ -3399,7 +3402,7 @@ func restCode(v []float64, k *model.Kernel) {
 	v[253] = v[241] * l211
 	v[269] = v[259] * v[203]
 	v[272] = model.Max(v[95], v[259])
-	if ls, lx := k.Last(37), v[317]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[37], v[317]; ls.X0 < lx && lx < ls.X1 {
 		l220 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l220 = k.Lookup(37, lx)
@@ -3407,7 +3410,7 @@ func restCode(v []float64, k *model.Kernel) {
 	v[220] = l220
 	v[229] = l215 * l220
 	v[261] = v[251] * v[207]
-	if ls, lx := k.Last(39), v[323]; ls.X0 < lx && lx < ls.X1 {
+	if ls, lx := &sg[39], v[323]; ls.X0 < lx && lx < ls.X1 {
 		l226 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
 	} else {
 		l226 = k.Lookup(39, lx)
