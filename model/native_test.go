@@ -258,13 +258,13 @@ func TestGenerateGoTemps(t *testing.T) {
 		t.Errorf("%d writes of temporaries' slots and %d reads of them, want a few of each (chunk ends) in %d functions", stores, reads, funcs)
 	}
 	// The lookup of five points tries its last segment, then searches:
-	// in the init code and in the rates' or the rest's; each of those
-	// functions takes the segments once.
-	if got := strings.Count(b.String(), "if ls, lx := &sg[0], "); got != 2 {
-		t.Errorf("the lookup tries its last segment %d times, want 2 (init, and rates or rest)", got)
+	// in the init code, the flow code, and the rates' or the rest's; each
+	// of those functions takes the segments once.
+	if got := strings.Count(b.String(), "if ls, lx := &sg[0], "); got != 3 {
+		t.Errorf("the lookup tries its last segment %d times, want 3 (init, flow, and rates or rest)", got)
 	}
-	if got := strings.Count(b.String(), "sg := k.Segments()[:1:1]\n"); got != 2 {
-		t.Errorf("the functions take the segments (Kernel.Segments) %d times, want 2", got)
+	if got := strings.Count(b.String(), "sg := k.Segments()[:1:1]\n"); got != 3 {
+		t.Errorf("the functions take the segments (Kernel.Segments) %d times, want 3", got)
 	}
 }
 

@@ -120,8 +120,19 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	ratesCode(v, k)
-	restCode(v, k)
+	v = v[:16:16]
+	_ = k
+	var l10, l13 float64
+	sg := k.Segments()[:1:1]
+	l10 = v[8] / v[6]
+	v[10] = l10
+	l13 = v[5] * v[8]
+	v[9] = float64(v[12]-l10) * l13
+	if ls, lx := &sg[0], l10; ls.X0 < lx && lx < ls.X1 {
+		v[11] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[11] = k.Lookup(0, lx)
+	}
 }
 
 func ratesCode(v []float64, k *model.Kernel) {

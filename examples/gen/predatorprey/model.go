@@ -143,8 +143,21 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	ratesCode(v, k)
-	restCode(v, k)
+	v = v[:30:30]
+	_ = k
+	var l18, l19, l20, l22, l24, l25, l26 float64
+	v[13] = v[5] * v[11]
+	v[16] = v[7] * v[12]
+	v[14] = float64(v[6]*v[11]) * v[12]
+	v[15] = float64(v[8]*v[11]) * v[12]
+	l18 = v[8] * v[11]
+	l19 = v[11] / v[9]
+	l20 = math.Log(l19)
+	l22 = l18 - float64(v[7]*l20)
+	l24 = float64(v[6]*v[12]) + l22
+	l25 = v[12] / v[10]
+	l26 = math.Log(l25)
+	v[17] = l24 - float64(v[5]*l26)
 }
 
 func ratesCode(v []float64, k *model.Kernel) {

@@ -138,8 +138,13 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	ratesCode(v, k)
-	restCode(v, k)
+	v = v[:22:22]
+	_ = k
+	var l18 float64
+	l18 = float64(v[7]*v[10]) * v[9]
+	v[12] = l18 / v[5]
+	v[13] = v[10] / v[8]
+	v[15] = float64(v[10]+v[11]) / v[5]
 }
 
 func ratesCode(v []float64, k *model.Kernel) {

@@ -4787,8 +4787,18 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	ratesCode(v, k)
-	restCode(v, k)
+	v = v[:1517:1517]
+	_ = k
+	v[259] = v[5] * v[257]
+	for j := 0; j < 249; j++ {
+		v[262+j*3] = v[5] * v[8+j]
+	}
+	for j := 0; j < 250; j++ {
+		v[260+j*3] = v[8+j] / v[6]
+	}
+	for j := 0; j < 250; j++ {
+		v[258+j*3] = model.Max(float64(v[259+j*3]-v[260+j*3]), v[1015+j])
+	}
 }
 
 func ratesCode(v []float64, k *model.Kernel) {

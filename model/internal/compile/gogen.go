@@ -61,15 +61,19 @@ func writeFuncs(b *strings.Builder, p *vm.Program, elide bool) *goWriter {
 	g := &goWriter{out: b, p: p, nSlots: p.NSlots, dyLo: -1, elide: elide}
 	g.kernel, g.code = "Init", p.InitCode
 	g.function("initCode", "v, k", func() { g.scalar(0, int32(len(p.InitCode))) })
-	// What the rates need is closed under dependence, so the flow code is
-	// the rates' code followed by the rest, each in the flow code's order.
+	// The flow code whole, as one function: a run that computes
+	// everything at each evaluation (one recording every variable, or
+	// saving at every step) calls it, and its values stay in locals from
+	// one equation to the next. What the rates need is closed under
+	// dependence, so the rates' code and the rest, each in the flow
+	// code's order, are the same computation cut in two.
 	need := p.Needs(nil)
-	b.WriteString("func flowCode(v []float64, k *model.Kernel) {\n\tratesCode(v, k)\n\trestCode(v, k)\n}\n\n")
 	g.kernel, g.code = "Flow", p.FlowCode
 	blocks := make([][2]int32, len(p.FlowVars))
 	for k, i := range p.FlowVars {
 		blocks[k] = [2]int32{p.Vars[i].CodeLo, p.Vars[i].CodeHi}
 	}
+	g.function("flowCode", "v, k", func() { g.blocks(blocks, p.FlowRuns, nil) })
 	for _, f := range []struct {
 		name  string
 		rates bool

@@ -1362,8 +1362,319 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	ratesCode(v, k)
-	restCode(v, k)
+	v = v[:199:199]
+	_ = k
+	var l88, l89, l90, l91, l92, l94, l98, l99, l100, l102, l105, l106, l107, l109, l111, l112, l113, l114, l115, l120, l156, l176, l177 float64
+	sg := k.Segments()[:36:36]
+	for j := 0; j < 15; j++ {
+		v[73+j] = v[53+j] / v[5+j]
+	}
+	l156 = v[72] / v[22]
+	v[156] = l156
+	if ls, lx := &sg[0], v[80]; ls.X0 < lx && lx < ls.X1 {
+		l88 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l88 = k.Lookup(0, lx)
+	}
+	v[88] = l88
+	if ls, lx := &sg[1], v[84]; ls.X0 < lx && lx < ls.X1 {
+		l89 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l89 = k.Lookup(1, lx)
+	}
+	v[89] = l89
+	l176 = l88 * v[157]
+	l90 = float64(l89*v[158]) + l176
+	v[90] = l90
+	l91 = model.Min(l88, l89)
+	v[91] = l91
+	l94 = model.Min(l89, l90)
+	v[94] = l94
+	if ls, lx := &sg[2], v[83]; ls.X0 < lx && lx < ls.X1 {
+		l92 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l92 = k.Lookup(2, lx)
+	}
+	v[92] = l92
+	v[93] = l90 / l91
+	v[101] = l92 / v[68]
+	v[95] = float64(l89+v[83]) * v[159]
+	v[103] = float64(l90+l92) * v[164]
+	v[96] = l91 * l91
+	l176 = l90 * v[160]
+	l98 = float64(l94*v[161]) + l176
+	v[98] = l98
+	if v[0] >= v[162] {
+		l99 = l88
+	} else {
+		l99 = l91
+	}
+	v[99] = l99
+	if v[0] >= v[163] {
+		l102 = l90
+	} else {
+		l102 = l94
+	}
+	v[102] = l102
+	if ls, lx := &sg[3], l99; ls.X0 < lx && lx < ls.X1 {
+		l100 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l100 = k.Lookup(3, lx)
+	}
+	v[100] = l100
+	v[104] = l99 * l100
+	v[108] = l91 * l98
+	if ls, lx := &sg[4], l91; ls.X0 < lx && lx < ls.X1 {
+		l105 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l105 = k.Lookup(4, lx)
+	}
+	v[105] = l105
+	l176 = l92 * v[165]
+	l106 = float64(l100*v[166]) + l176
+	v[106] = l106
+	l176 = l102 * v[167]
+	l114 = float64(l105*v[168]) + l176
+	v[114] = l114
+	l107 = model.Max(l91, v[68])
+	v[107] = l107
+	l109 = l99 / l99
+	v[109] = l109
+	v[117] = l107 / l102
+	l111 = float64(v[68]+l100) * v[171]
+	v[111] = l111
+	v[119] = float64(l106+l109) * v[169]
+	l112 = model.Min(l91, l98)
+	v[112] = l112
+	l115 = model.Min(l99, l106)
+	v[115] = l115
+	if ls, lx := &sg[5], l111; ls.X0 < lx && lx < ls.X1 {
+		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l113 = k.Lookup(5, lx)
+	}
+	v[113] = l113
+	v[116] = l100 * l106
+	if v[0] >= v[170] {
+		l120 = l100
+	} else {
+		l120 = l107
+	}
+	v[120] = l120
+	l176 = v[53] * v[23]
+	if ls, lx := &sg[6], v[73]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(6, lx)
+	}
+	v[121] = float64(l176*l177) * l106
+	l176 = v[53] / v[24]
+	if ls, lx := &sg[7], v[73]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(7, lx)
+	}
+	v[122] = float64(l176*l177) * l99
+	l176 = v[54] * v[25]
+	if ls, lx := &sg[8], v[74]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(8, lx)
+	}
+	v[123] = float64(l176*l177) * l120
+	l176 = v[54] / v[26]
+	if ls, lx := &sg[9], v[74]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(9, lx)
+	}
+	v[124] = float64(l176*l177) * l113
+	l176 = v[55] * v[27]
+	if ls, lx := &sg[10], v[75]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(10, lx)
+	}
+	v[125] = float64(l176*l177) * l112
+	l176 = v[55] / v[28]
+	if ls, lx := &sg[11], v[75]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(11, lx)
+	}
+	v[126] = float64(l176*l177) * l105
+	l176 = v[56] * v[29]
+	if ls, lx := &sg[12], v[76]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(12, lx)
+	}
+	v[127] = float64(l176*l177) * l102
+	l176 = v[56] / v[30]
+	if ls, lx := &sg[13], v[76]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(13, lx)
+	}
+	v[128] = float64(l176*l177) * l120
+	l176 = v[57] * v[31]
+	if ls, lx := &sg[14], v[77]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(14, lx)
+	}
+	v[129] = float64(l176*l177) * l115
+	l176 = v[57] / v[32]
+	if ls, lx := &sg[15], v[77]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(15, lx)
+	}
+	v[130] = float64(l176*l177) * v[71]
+	l176 = v[58] * v[33]
+	if ls, lx := &sg[16], v[78]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(16, lx)
+	}
+	v[131] = float64(l176*l177) * l107
+	l176 = v[58] / v[34]
+	if ls, lx := &sg[17], v[78]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(17, lx)
+	}
+	v[132] = float64(l176*l177) * l100
+	l176 = v[59] * v[35]
+	if ls, lx := &sg[18], v[79]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(18, lx)
+	}
+	v[133] = float64(l176*l177) * l99
+	l176 = v[59] / v[36]
+	if ls, lx := &sg[19], v[79]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(19, lx)
+	}
+	v[134] = float64(l176*l177) * l115
+	l176 = v[60] * v[37]
+	if ls, lx := &sg[20], v[80]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(20, lx)
+	}
+	v[135] = float64(l176*l177) * l113
+	l176 = v[60] / v[38]
+	if ls, lx := &sg[21], v[80]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(21, lx)
+	}
+	v[136] = float64(l176*l177) * l106
+	l176 = v[61] * v[39]
+	if ls, lx := &sg[22], v[81]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(22, lx)
+	}
+	v[137] = float64(l176*l177) * l105
+	l176 = v[61] / v[40]
+	if ls, lx := &sg[23], v[81]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(23, lx)
+	}
+	v[138] = float64(l176*l177) * l98
+	l176 = v[62] * v[41]
+	if ls, lx := &sg[24], v[82]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(24, lx)
+	}
+	v[139] = float64(l176*l177) * l120
+	l176 = v[62] / v[42]
+	if ls, lx := &sg[25], v[82]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(25, lx)
+	}
+	v[140] = float64(l176*l177) * l113
+	l176 = v[63] * v[43]
+	if ls, lx := &sg[26], v[83]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(26, lx)
+	}
+	v[141] = float64(l176*l177) * v[71]
+	l176 = v[63] / v[44]
+	if ls, lx := &sg[27], v[83]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(27, lx)
+	}
+	v[142] = float64(l176*l177) * l102
+	l176 = v[64] * v[45]
+	if ls, lx := &sg[28], v[84]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(28, lx)
+	}
+	v[143] = float64(l176*l177) * l100
+	l176 = v[65] * v[47]
+	if ls, lx := &sg[30], v[85]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(30, lx)
+	}
+	v[145] = float64(l176*l177) * l115
+	l176 = v[65] / v[48]
+	if ls, lx := &sg[31], v[85]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(31, lx)
+	}
+	v[146] = float64(l176*l177) * v[71]
+	l176 = v[66] * v[49]
+	if ls, lx := &sg[32], v[86]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(32, lx)
+	}
+	v[147] = float64(l176*l177) * l106
+	l176 = v[66] / v[50]
+	if ls, lx := &sg[33], v[86]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(33, lx)
+	}
+	v[148] = float64(l176*l177) * l99
+	l176 = v[67] * v[51]
+	if ls, lx := &sg[34], v[87]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(34, lx)
+	}
+	v[149] = float64(l176*l177) * l98
+	l176 = v[67] / v[52]
+	if ls, lx := &sg[35], v[87]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(35, lx)
+	}
+	v[150] = float64(l176*l177) * l114
+	v[151] = float64(l88-v[68]) / v[20]
+	v[152] = float64(l90-v[69]) / v[173]
+	v[153] = float64(v[69]-v[70]) / v[174]
+	v[154] = float64(v[70]-v[71]) / v[175]
+	l176 = v[64] / v[46]
+	if ls, lx := &sg[29], v[84]; ls.X0 < lx && lx < ls.X1 {
+		l177 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l177 = k.Lookup(29, lx)
+	}
+	v[144] = float64(l176*l177) * l156
 }
 
 func ratesCode(v []float64, k *model.Kernel) {

@@ -2706,8 +2706,707 @@ func initCode(v []float64, k *model.Kernel) {
 }
 
 func flowCode(v []float64, k *model.Kernel) {
-	ratesCode(v, k)
-	restCode(v, k)
+	v = v[:467:467]
+	_ = k
+	var l109, l110, l111, l112, l113, l115, l116, l118, l119, l120, l121, l122, l126, l127, l128, l129, l131, l132, l135, l137, l138, l139, l140, l141, l142, l143, l146, l148, l149, l150, l151, l152, l155, l158, l159, l160, l162, l163, l164, l168, l171, l172, l173, l175, l176, l177, l179, l181, l182, l183, l185, l186, l187, l188, l189, l192, l194, l195, l196, l197, l198, l202, l203, l204, l205, l207, l213, l214, l216, l217, l218, l219, l220, l223, l226, l227, l228, l237, l238, l239, l240, l241, l243, l244, l247, l249, l251, l259, l260, l271, l423, l424 float64
+	sg := k.Segments()[:79:79]
+	for j := 0; j < 12; j++ {
+		v[97+j] = v[56+j] / v[5+j]
+	}
+	v[303] = v[72] / v[19]
+	for j := 0; j < 3; j++ {
+		v[305+j] = v[73+j] / v[405+j]
+	}
+	v[313] = v[80] / v[23]
+	for j := 0; j < 3; j++ {
+		v[315+j] = v[81+j] / v[411+j]
+	}
+	v[323] = v[88] / v[27]
+	for j := 0; j < 3; j++ {
+		v[325+j] = v[89+j] / v[417+j]
+	}
+	v[333] = v[96] / v[31]
+	if ls, lx := &sg[0], v[100]; ls.X0 < lx && lx < ls.X1 {
+		l109 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l109 = k.Lookup(0, lx)
+	}
+	v[109] = l109
+	if ls, lx := &sg[1], v[107]; ls.X0 < lx && lx < ls.X1 {
+		l110 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l110 = k.Lookup(1, lx)
+	}
+	v[110] = l110
+	l423 = l109 * v[334]
+	l111 = float64(l109*v[335]) + l423
+	v[111] = l111
+	l112 = float64(l110+v[105]) * v[336]
+	v[112] = l112
+	v[124] = float64(l110+l112) * v[340]
+	if ls, lx := &sg[2], v[107]; ls.X0 < lx && lx < ls.X1 {
+		l113 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l113 = k.Lookup(2, lx)
+	}
+	v[113] = l113
+	v[114] = l110 / l113
+	l115 = model.Min(l109, l110)
+	v[115] = l115
+	if ls, lx := &sg[3], l115; ls.X0 < lx && lx < ls.X1 {
+		l116 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l116 = k.Lookup(3, lx)
+	}
+	v[116] = l116
+	v[117] = l111 * l113
+	v[245] = v[327] * v[87]
+	if ls, lx := &sg[4], l112; ls.X0 < lx && lx < ls.X1 {
+		l118 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l118 = k.Lookup(4, lx)
+	}
+	v[118] = l118
+	l423 = l110 * v[337]
+	l119 = float64(l113*v[338]) + l423
+	v[119] = l119
+	l423 = l113 * v[341]
+	l127 = float64(l118*v[342]) + l423
+	v[127] = l127
+	l120 = float64(l118+l113) * v[339]
+	v[120] = l120
+	l132 = float64(l116+l120) * v[343]
+	v[132] = l132
+	if ls, lx := &sg[5], l111; ls.X0 < lx && lx < ls.X1 {
+		l121 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l121 = k.Lookup(5, lx)
+	}
+	v[121] = l121
+	l122 = l113 / l118
+	v[122] = l122
+	v[130] = l119 / v[68]
+	v[125] = l116 * l118
+	v[133] = v[68] * l121
+	if ls, lx := &sg[6], l116; ls.X0 < lx && lx < ls.X1 {
+		l126 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l126 = k.Lookup(6, lx)
+	}
+	v[126] = l126
+	l128 = model.Max(l110, l115)
+	v[128] = l128
+	if ls, lx := &sg[7], l127; ls.X0 < lx && lx < ls.X1 {
+		l129 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l129 = k.Lookup(7, lx)
+	}
+	v[129] = l129
+	if ls, lx := &sg[8], v[68]; ls.X0 < lx && lx < ls.X1 {
+		l131 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l131 = k.Lookup(8, lx)
+	}
+	v[131] = l131
+	if ls, lx := &sg[9], l119; ls.X0 < lx && lx < ls.X1 {
+		v[134] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[134] = k.Lookup(9, lx)
+	}
+	l423 = l121 * v[344]
+	l135 = float64(l128*v[345]) + l423
+	v[135] = l135
+	l423 = l131 * v[351]
+	l143 = float64(l135*v[352]) + l423
+	v[143] = l143
+	if ls, lx := &sg[10], v[71]; ls.X0 < lx && lx < ls.X1 {
+		l137 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l137 = k.Lookup(10, lx)
+	}
+	v[137] = l137
+	l138 = l128 / l128
+	v[138] = l138
+	l146 = l137 / l131
+	v[146] = l146
+	if ls, lx := &sg[11], l126; ls.X0 < lx && lx < ls.X1 {
+		l139 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l139 = k.Lookup(11, lx)
+	}
+	v[139] = l139
+	l140 = float64(l127+l129) * v[346]
+	v[140] = l140
+	l148 = float64(l135+l138) * v[348]
+	v[148] = l148
+	v[156] = float64(l143+l146) * v[359]
+	if v[0] >= v[347] {
+		l141 = l121
+	} else {
+		l141 = l128
+	}
+	v[141] = l141
+	if v[0] >= v[383] {
+		l183 = v[76]
+	} else {
+		l183 = v[79]
+	}
+	v[183] = l183
+	if ls, lx := &sg[12], l122; ls.X0 < lx && lx < ls.X1 {
+		l142 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l142 = k.Lookup(12, lx)
+	}
+	v[142] = l142
+	v[145] = l129 * v[71]
+	v[153] = l139 * v[303]
+	if ls, lx := &sg[13], l129; ls.X0 < lx && lx < ls.X1 {
+		v[147] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[147] = k.Lookup(13, lx)
+	}
+	l149 = model.Max(l131, v[71])
+	v[149] = l149
+	if ls, lx := &sg[14], l148; ls.X0 < lx && lx < ls.X1 {
+		l150 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l150 = k.Lookup(14, lx)
+	}
+	v[150] = l150
+	l423 = l141 * v[360]
+	l151 = float64(l137*v[361]) + l423
+	v[151] = l151
+	l423 = l150 * v[349]
+	l159 = float64(l139*v[350]) + l423
+	v[159] = l159
+	if ls, lx := &sg[15], l137; ls.X0 < lx && lx < ls.X1 {
+		l152 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l152 = k.Lookup(15, lx)
+	}
+	v[152] = l152
+	if ls, lx := &sg[16], l131; ls.X0 < lx && lx < ls.X1 {
+		l155 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l155 = k.Lookup(16, lx)
+	}
+	v[155] = l155
+	if ls, lx := &sg[18], l140; ls.X0 < lx && lx < ls.X1 {
+		l160 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l160 = k.Lookup(18, lx)
+	}
+	v[160] = l160
+	v[161] = l149 * l152
+	l177 = v[76] * l159
+	v[177] = l177
+	if v[0] >= v[353] {
+		l162 = l143
+	} else {
+		l162 = l150
+	}
+	v[162] = l162
+	if ls, lx := &sg[19], l132; ls.X0 < lx && lx < ls.X1 {
+		l163 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l163 = k.Lookup(19, lx)
+	}
+	v[163] = l163
+	l164 = float64(l155+l155) * v[356]
+	v[164] = l164
+	l172 = float64(l162+l164) * v[357]
+	v[172] = l172
+	if ls, lx := &sg[20], l141; ls.X0 < lx && lx < ls.X1 {
+		l168 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l168 = k.Lookup(20, lx)
+	}
+	v[168] = l168
+	if ls, lx := &sg[21], v[79]; ls.X0 < lx && lx < ls.X1 {
+		l171 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l171 = k.Lookup(21, lx)
+	}
+	v[171] = l171
+	if ls, lx := &sg[22], l151; ls.X0 < lx && lx < ls.X1 {
+		l173 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l173 = k.Lookup(22, lx)
+	}
+	v[173] = l173
+	v[174] = l159 / v[76]
+	l182 = l168 / v[79]
+	v[182] = l182
+	v[222] = v[87] / l171
+	v[154] = v[303] / l151
+	v[166] = l151 / v[307]
+	v[190] = v[313] / l171
+	l423 = l160 * v[371]
+	l175 = float64(l171*v[372]) + l423
+	v[175] = l175
+	l423 = l162 * v[354]
+	l179 = float64(l168*v[355]) + l423
+	v[179] = l179
+	if ls, lx := &sg[23], l142; ls.X0 < lx && lx < ls.X1 {
+		l176 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l176 = k.Lookup(23, lx)
+	}
+	v[176] = l176
+	v[180] = float64(l171+l172) * v[376]
+	if ls, lx := &sg[24], l152; ls.X0 < lx && lx < ls.X1 {
+		l181 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l181 = k.Lookup(24, lx)
+	}
+	v[181] = l181
+	if ls, lx := &sg[25], l182; ls.X0 < lx && lx < ls.X1 {
+		v[184] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[184] = k.Lookup(25, lx)
+	}
+	l185 = l175 * l160
+	v[185] = l185
+	v[193] = l183 * l162
+	if ls, lx := &sg[26], l164; ls.X0 < lx && lx < ls.X1 {
+		l186 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l186 = k.Lookup(26, lx)
+	}
+	v[186] = l186
+	l423 = l171 * v[377]
+	l187 = float64(l176*v[378]) + l423
+	v[187] = l187
+	l423 = l181 * v[362]
+	l195 = float64(l186*v[363]) + l423
+	v[195] = l195
+	l423 = v[323] * v[395]
+	v[235] = float64(l181*v[396]) + l423
+	l188 = float64(l175+l181) * v[373]
+	v[188] = l188
+	v[200] = float64(l186+l188) * v[374]
+	if ls, lx := &sg[29], l164; ls.X0 < lx && lx < ls.X1 {
+		l194 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l194 = k.Lookup(29, lx)
+	}
+	v[194] = l194
+	if ls, lx := &sg[30], l152; ls.X0 < lx && lx < ls.X1 {
+		l197 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l197 = k.Lookup(30, lx)
+	}
+	v[197] = l197
+	l198 = l187 / l173
+	v[198] = l198
+	if ls, lx := &sg[31], l164; ls.X0 < lx && lx < ls.X1 {
+		l202 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l202 = k.Lookup(31, lx)
+	}
+	v[202] = l202
+	if ls, lx := &sg[33], l177; ls.X0 < lx && lx < ls.X1 {
+		l207 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l207 = k.Lookup(33, lx)
+	}
+	v[207] = l207
+	v[208] = float64(l194+l197) * v[364]
+	if ls, lx := &sg[34], l163; ls.X0 < lx && lx < ls.X1 {
+		v[210] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[210] = k.Lookup(34, lx)
+	}
+	l423 = l197 * v[365]
+	v[211] = float64(l186*v[366]) + l423
+	l423 = l207 * v[369]
+	l219 = float64(l186*v[370]) + l423
+	v[219] = l219
+	if ls, lx := &sg[35], l177; ls.X0 < lx && lx < ls.X1 {
+		v[215] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[215] = k.Lookup(35, lx)
+	}
+	if ls, lx := &sg[38], l175; ls.X0 < lx && lx < ls.X1 {
+		l223 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l223 = k.Lookup(38, lx)
+	}
+	v[223] = l223
+	if ls, lx := &sg[41], l173; ls.X0 < lx && lx < ls.X1 {
+		v[231] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[231] = k.Lookup(41, lx)
+	}
+	v[232] = float64(l219+l223) * v[375]
+	if ls, lx := &sg[42], l188; ls.X0 < lx && lx < ls.X1 {
+		v[236] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[236] = k.Lookup(42, lx)
+	}
+	l237 = l223 * v[87]
+	v[237] = l237
+	if ls, lx := &sg[43], l237; ls.X0 < lx && lx < ls.X1 {
+		l239 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l239 = k.Lookup(43, lx)
+	}
+	v[239] = l239
+	if ls, lx := &sg[45], l185; ls.X0 < lx && lx < ls.X1 {
+		l244 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l244 = k.Lookup(45, lx)
+	}
+	v[244] = l244
+	if ls, lx := &sg[46], v[92]; ls.X0 < lx && lx < ls.X1 {
+		l247 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l247 = k.Lookup(46, lx)
+	}
+	v[247] = l247
+	if ls, lx := &sg[47], l202; ls.X0 < lx && lx < ls.X1 {
+		l249 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l249 = k.Lookup(47, lx)
+	}
+	v[249] = l249
+	if ls, lx := &sg[48], l181; ls.X0 < lx && lx < ls.X1 {
+		v[252] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[252] = k.Lookup(48, lx)
+	}
+	l423 = l239 * v[391]
+	v[255] = float64(l244*v[392]) + l423
+	l423 = l247 * v[400]
+	v[263] = float64(v[95]*v[401]) + l423
+	v[256] = float64(l247+l249) * v[398]
+	if ls, lx := &sg[49], l198; ls.X0 < lx && lx < ls.X1 {
+		v[257] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[257] = k.Lookup(49, lx)
+	}
+	if ls, lx := &sg[52], l194; ls.X0 < lx && lx < ls.X1 {
+		v[265] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[265] = k.Lookup(52, lx)
+	}
+	l423 = v[56] * v[32]
+	if ls, lx := &sg[55], v[97]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(55, lx)
+	}
+	v[274] = float64(l423*l424) * v[87]
+	l423 = v[56] / v[33]
+	if ls, lx := &sg[56], v[97]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(56, lx)
+	}
+	v[275] = float64(l423*l424) * l179
+	l423 = v[57] * v[34]
+	if ls, lx := &sg[57], v[98]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(57, lx)
+	}
+	v[276] = float64(l423*l424) * v[79]
+	l423 = v[58] * v[36]
+	if ls, lx := &sg[59], v[99]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(59, lx)
+	}
+	v[278] = float64(l423*l424) * l239
+	l423 = v[59] * v[38]
+	if ls, lx := &sg[61], v[100]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(61, lx)
+	}
+	v[280] = float64(l423*l424) * l195
+	l423 = v[59] / v[39]
+	if ls, lx := &sg[62], v[100]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(62, lx)
+	}
+	v[281] = float64(l423*l424) * l163
+	l423 = v[61] * v[42]
+	if ls, lx := &sg[65], v[102]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(65, lx)
+	}
+	v[284] = float64(l423*l424) * l223
+	l423 = v[62] * v[44]
+	if ls, lx := &sg[67], v[103]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(67, lx)
+	}
+	v[286] = float64(l423*l424) * l179
+	l423 = v[63] * v[46]
+	if ls, lx := &sg[69], v[104]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(69, lx)
+	}
+	v[288] = float64(l423*l424) * l249
+	l423 = v[64] / v[49]
+	if ls, lx := &sg[72], v[105]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(72, lx)
+	}
+	v[291] = float64(l423*l424) * l173
+	l423 = v[65] * v[50]
+	if ls, lx := &sg[73], v[106]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(73, lx)
+	}
+	v[292] = float64(l423*l424) * l163
+	l423 = v[65] / v[51]
+	if ls, lx := &sg[74], v[106]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(74, lx)
+	}
+	v[293] = float64(l423*l424) * l244
+	l423 = v[66] / v[53]
+	if ls, lx := &sg[76], v[107]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(76, lx)
+	}
+	v[295] = float64(l423*l424) * v[84]
+	v[298] = float64(l121-v[68]) / v[17]
+	for j := 0; j < 3; j++ {
+		v[299+j] = float64(v[68+j]-v[69+j]) / v[402+j]
+	}
+	v[308] = float64(v[163]-v[76]) / v[21]
+	v[309] = float64(v[143]-v[77]) / v[408]
+	v[310] = float64(v[77]-v[78]) / v[409]
+	v[311] = float64(v[78]-v[79]) / v[410]
+	v[318] = float64(v[197]-v[84]) / v[25]
+	v[319] = float64(v[210]-v[85]) / v[414]
+	v[320] = float64(v[85]-v[86]) / v[415]
+	v[321] = float64(v[86]-v[87]) / v[416]
+	v[328] = float64(v[183]-v[92]) / v[29]
+	v[329] = float64(v[252]-v[93]) / v[420]
+	v[330] = float64(v[93]-v[94]) / v[421]
+	v[331] = float64(v[94]-v[95]) / v[422]
+	if ls, lx := &sg[27], v[153]; ls.X0 < lx && lx < ls.X1 {
+		l189 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l189 = k.Lookup(27, lx)
+	}
+	v[189] = l189
+	l423 = l189 * v[379]
+	l203 = float64(v[184]*v[380]) + l423
+	v[203] = l203
+	l217 = model.Min(v[197], l203)
+	v[217] = l217
+	l196 = model.Min(v[313], v[184])
+	v[196] = l196
+	l238 = model.Min(v[219], v[323])
+	v[238] = l238
+	l423 = l217 * v[381]
+	l227 = float64(v[184]*v[382]) + l423
+	v[227] = l227
+	v[258] = v[244] / l227
+	v[234] = l217 / v[223]
+	v[206] = l196 / v[175]
+	l423 = v[63] / v[47]
+	if ls, lx := &sg[70], v[104]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(70, lx)
+	}
+	v[289] = float64(l423*l424) * l217
+	l423 = v[67] * v[54]
+	if ls, lx := &sg[77], v[108]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(77, lx)
+	}
+	v[296] = float64(l423*l424) * l189
+	if ls, lx := &sg[17], v[307]; ls.X0 < lx && lx < ls.X1 {
+		l158 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l158 = k.Lookup(17, lx)
+	}
+	v[158] = l158
+	l423 = l158 * v[367]
+	v[167] = float64(v[141]*v[368]) + l423
+	v[169] = v[307] * l158
+	l213 = l196 * l203
+	v[213] = l213
+	if ls, lx := &sg[40], v[190]; ls.X0 < lx && lx < ls.X1 {
+		l228 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l228 = k.Lookup(40, lx)
+	}
+	v[228] = l228
+	v[230] = l203 / l228
+	l240 = float64(l228+v[231]) * v[384]
+	v[240] = l240
+	v[248] = float64(v[239]+l240) * v[390]
+	v[264] = float64(v[327]+v[257]) * v[397]
+	if ls, lx := &sg[53], l213; ls.X0 < lx && lx < ls.X1 {
+		v[270] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[270] = k.Lookup(53, lx)
+	}
+	if ls, lx := &sg[28], v[317]; ls.X0 < lx && lx < ls.X1 {
+		l192 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l192 = k.Lookup(28, lx)
+	}
+	v[192] = l192
+	v[201] = l192 * v[162]
+	if v[0] >= v[385] {
+		l204 = v[187]
+	} else {
+		l204 = l192
+	}
+	v[204] = l204
+	if ls, lx := &sg[32], l204; ls.X0 < lx && lx < ls.X1 {
+		l205 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l205 = k.Lookup(32, lx)
+	}
+	v[205] = l205
+	v[209] = l189 * l205
+	v[221] = l205 * v[211]
+	l216 = float64(v[202]+l205) * v[386]
+	v[216] = l216
+	if ls, lx := &sg[36], l216; ls.X0 < lx && lx < ls.X1 {
+		l218 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l218 = k.Lookup(36, lx)
+	}
+	v[218] = l218
+	l423 = l218 * v[388]
+	l243 = float64(v[239]*v[389]) + l423
+	v[243] = l243
+	l423 = v[255] * v[393]
+	l271 = float64(l243*v[394]) + l423
+	v[271] = l271
+	if ls, lx := &sg[54], l271; ls.X0 < lx && lx < ls.X1 {
+		v[273] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[273] = k.Lookup(54, lx)
+	}
+	l423 = v[67] / v[55]
+	if ls, lx := &sg[78], v[108]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(78, lx)
+	}
+	v[297] = float64(l423*l424) * l271
+	if ls, lx := &sg[51], l216; ls.X0 < lx && lx < ls.X1 {
+		v[262] = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		v[262] = k.Lookup(51, lx)
+	}
+	l423 = v[58] / v[37]
+	if ls, lx := &sg[60], v[99]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(60, lx)
+	}
+	v[279] = float64(l423*l424) * l205
+	l423 = v[64] * v[48]
+	if ls, lx := &sg[71], v[105]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(71, lx)
+	}
+	v[290] = float64(l423*l424) * l205
+	l214 = l204 / v[171]
+	v[214] = l214
+	v[224] = float64(v[211]+l214) * v[387]
+	if ls, lx := &sg[44], l204; ls.X0 < lx && lx < ls.X1 {
+		l241 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l241 = k.Lookup(44, lx)
+	}
+	v[241] = l241
+	v[250] = v[236] / l241
+	v[253] = l241 * v[211]
+	l259 = model.Min(l241, v[247])
+	v[259] = l259
+	if ls, lx := &sg[50], l259; ls.X0 < lx && lx < ls.X1 {
+		l260 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l260 = k.Lookup(50, lx)
+	}
+	v[260] = l260
+	l423 = v[62] / v[45]
+	if ls, lx := &sg[68], v[103]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(68, lx)
+	}
+	v[287] = float64(l423*l424) * l260
+	v[269] = l259 * l203
+	v[272] = model.Max(v[95], l259)
+	l251 = model.Max(v[231], l238)
+	v[251] = l251
+	if ls, lx := &sg[37], v[317]; ls.X0 < lx && lx < ls.X1 {
+		l220 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l220 = k.Lookup(37, lx)
+	}
+	v[220] = l220
+	v[229] = v[215] * l220
+	v[261] = l251 * v[207]
+	l423 = v[61] / v[43]
+	if ls, lx := &sg[66], v[102]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(66, lx)
+	}
+	v[285] = float64(l423*l424) * v[317]
+	if ls, lx := &sg[39], v[323]; ls.X0 < lx && lx < ls.X1 {
+		l226 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l226 = k.Lookup(39, lx)
+	}
+	v[226] = l226
+	v[266] = v[95] / l226
+	v[242] = l226 / v[327]
+	v[268] = float64(l251+v[256]) * v[399]
+	l423 = v[57] / v[35]
+	if ls, lx := &sg[58], v[98]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(58, lx)
+	}
+	v[277] = float64(l423*l424) * l251
+	l423 = v[60] / v[41]
+	if ls, lx := &sg[64], v[101]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(64, lx)
+	}
+	v[283] = float64(l423*l424) * v[327]
+	l423 = v[66] * v[52]
+	if ls, lx := &sg[75], v[107]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(75, lx)
+	}
+	v[294] = float64(l423*l424) * v[327]
+	l423 = v[60] * v[40]
+	if ls, lx := &sg[63], v[101]; ls.X0 < lx && lx < ls.X1 {
+		l424 = ls.Y0 + (lx-ls.X0)*ls.DY/ls.DX
+	} else {
+		l424 = k.Lookup(63, lx)
+	}
+	v[282] = float64(l423*l424) * v[333]
 }
 
 func ratesCode(v []float64, k *model.Kernel) {
