@@ -169,6 +169,9 @@ var rules = map[string]rule{
 	"allocate_available":   def(rX, "k:* available:x requests:*"),
 	"allocate_by_priority": def(rX, "k:* width:* supply:x requests:*"),
 	"invert_matrix":        def(rUnknown, "k:* matrix:*"),
+	"find_market_price":    def(rUnknown, "nd:* profiles:*"),
+	"demand_at_price":      def(rX, "q:x type:* priority:* width:* price:*"),
+	"supply_at_price":      def(rX, "q:x type:* priority:* width:* price:*"),
 
 	// The array functions (decl.Expand), over one argument.
 	"sum":    def(rX, "x:x"),

@@ -23,20 +23,12 @@ func (c *ctx) allocateAvailable(n *node) {
 		return
 	}
 	pp := n.args[1]
-	v := c.r.vars[pp.key]
-	if pp.kind != nRef || v == nil || len(pp.subs) < 2 || len(v.dims) != len(pp.subs) {
-		c.fail(pp.pos, "the priority profile of %s must be a variable subscripted by the requesters' range and, last, the first of its four profile elements (pp[branch, ptype])", fn)
+	prof, first, ok := c.profile(fn, pp, "requesters' range", "pp[branch, ptype]")
+	if !ok {
 		c.write("0", n.pos)
 		return
 	}
-	prof := v.dims[len(v.dims)-1]
 	last := pp.subs[len(pp.subs)-1]
-	first := indexOf(prof.elems, c.r.elems[last.key])
-	if first < 0 || first+4 > len(prof.elems) {
-		c.fail(last.pos, "%s: the last subscript of the priority profile must be an element of %s followed by three more (ptype, ppriority, pwidth, pextra)", fn, prof.name)
-		c.write("0", n.pos)
-		return
-	}
 	k, ok := c.position(fn, n.pos)
 	if !ok {
 		c.write("0", n.pos)
@@ -70,6 +62,128 @@ func (c *ctx) allocateAvailable(n *node) {
 		}
 	}
 	c.write(")", n.pos)
+}
+
+// profile checks the priority profile argument pp of fn: a variable
+// whose last subscript is an element of its profile range followed by
+// three more (ptype, ppriority, pwidth, pextra), after a subscript for
+// the agents (what names them, for the message, with an example). It
+// returns the profile range and the position of that first element.
+func (c *ctx) profile(fn string, pp *node, agents, example string) (*dim, int, bool) {
+	v := c.r.vars[pp.key]
+	if pp.kind != nRef || v == nil || len(pp.subs) < 2 || len(v.dims) != len(pp.subs) {
+		c.fail(pp.pos, "the priority profile of %s must be a variable subscripted by the %s and, last, the first of its four profile elements (%s)", fn, agents, example)
+		return nil, 0, false
+	}
+	prof := v.dims[len(v.dims)-1]
+	last := pp.subs[len(pp.subs)-1]
+	first := indexOf(prof.elems, c.r.elems[last.key])
+	if first < 0 || first+4 > len(prof.elems) {
+		c.fail(last.pos, "%s: the last subscript of the priority profile must be an element of %s followed by three more (ptype, ppriority, pwidth, pextra)", fn, prof.name)
+		return nil, 0, false
+	}
+	return prof, first, true
+}
+
+// withSub returns x with its i-th subscript set to the element e.
+func withSub(x *node, i int, e string) *node {
+	cp := *x
+	cp.subs = append([]sub(nil), x.subs...)
+	cp.subs[i] = sub{text: e, key: nameKey(e), pos: x.subs[i].pos}
+	return &cp
+}
+
+// profileValues writes ", (type), (priority), (width), (extra)": the
+// four profile values of pp from the profile element at first, its
+// agent subscript (the second last) set to the element agent unless
+// agent is empty.
+func (c *ctx) profileValues(pp *node, prof *dim, first int, agent string) {
+	if agent != "" {
+		pp = withSub(pp, len(pp.subs)-2, agent)
+	}
+	for f := range 4 {
+		c.tmpl(pp.pos, ", ", withSub(pp, len(pp.subs)-1, prof.elems[first+f]))
+	}
+}
+
+// atPrice writes DEMAND AT PRICE(q, pp, price) or SUPPLY AT PRICE (fn,
+// to the builtin name): name(q, type, priority, width, price), where
+// the four profile values are pp's at the element being defined.
+func (c *ctx) atPrice(n *node, fn, name string) {
+	pp := n.args[1]
+	prof, first, ok := c.profile(fn, pp, "same subscripts as the quantity", "pp[region, ptype]")
+	if !ok {
+		c.write("0", n.pos)
+		return
+	}
+	c.tmpl(n.pos, name+"(", n.args[0])
+	for f := range 3 {
+		c.tmpl(pp.pos, ", ", withSub(pp, len(pp.subs)-1, prof.elems[first+f]))
+	}
+	c.tmpl(n.pos, ", ", n.args[2], ")")
+}
+
+// findMarketPrice writes FIND MARKET PRICE(dq, dp, sq, sp):
+// find_market_price(nd, dq_0, profile_0 …, sq_0, profile_0 …), the
+// demanders' quantities and profiles, then the suppliers', each profile
+// its four values (profileValues). The demanders are the elements of the
+// last range of dq from the one it names (or the whole range it names)
+// to the range's end, and likewise the suppliers, as Vensim's help asks
+// the arguments to name the first element of their ranges.
+func (c *ctx) findMarketPrice(n *node) {
+	const fn = "FIND MARKET PRICE"
+	type side struct {
+		q, pp *node
+		prof  *dim
+		first int
+		elems []string
+	}
+	var sides [2]side
+	for i, what := range []string{"demanders", "suppliers"} {
+		q, pp := n.args[2*i], n.args[2*i+1]
+		elems, ok := c.agents(fn, q, what)
+		if !ok {
+			c.write("0", n.pos)
+			return
+		}
+		prof, first, ok := c.profile(fn, pp, what+"' range", "dp[d1, ptype]")
+		if !ok {
+			c.write("0", n.pos)
+			return
+		}
+		sides[i] = side{q, pp, prof, first, elems}
+	}
+	c.write("find_market_price("+strconv.Itoa(len(sides[0].elems)), n.pos)
+	for _, sd := range sides {
+		for _, e := range sd.elems {
+			c.tmpl(sd.q.pos, ", ", withSub(sd.q, len(sd.q.subs)-1, e))
+			c.profileValues(sd.pp, sd.prof, sd.first, e)
+		}
+	}
+	c.write(")", n.pos)
+}
+
+// agents returns the elements a quantity argument q of fn runs over
+// (what names them): those of the range its last subscript names, or,
+// when that subscript is an element, of the variable's last range from
+// that element to its end.
+func (c *ctx) agents(fn string, q *node, what string) ([]string, bool) {
+	v := c.r.vars[q.key]
+	if q.kind != nRef || v == nil || len(q.subs) == 0 || len(v.dims) != len(q.subs) {
+		c.fail(q.pos, "the quantities of the %s in %s must be a variable whose last subscript is the first of their elements (q[d1])", what, fn)
+		return nil, false
+	}
+	last := q.subs[len(q.subs)-1]
+	if dm := c.r.dims[last.key]; dm != nil {
+		return dm.elems, true
+	}
+	elems := v.dims[len(v.dims)-1].elems
+	i := indexOf(elems, c.r.elems[last.key])
+	if i < 0 {
+		c.fail(last.pos, "%s: %s is not an element of %s", fn, last.text, v.dims[len(v.dims)-1].name)
+		return nil, false
+	}
+	return elems[i:], true
 }
 
 // allocateByPriority writes ALLOCATE BY PRIORITY(request, priority, size,

@@ -657,6 +657,10 @@ func arity(key string) (int, int, bool) {
 		return 2, 2, true
 	case "allocate by priority":
 		return 5, 5, true
+	case "find market price":
+		return 4, 4, true
+	case "demand at price", "supply at price":
+		return 3, 3, true
 	case "sum", "prod", "vmin", "vmax":
 		return 1, 1, true
 	}
@@ -870,6 +874,12 @@ func (c *ctx) call(n *node) {
 		c.allocateAvailable(n)
 	case "allocate by priority":
 		c.allocateByPriority(n)
+	case "find market price":
+		c.findMarketPrice(n)
+	case "demand at price":
+		c.atPrice(n, "DEMAND AT PRICE", "demand_at_price")
+	case "supply at price":
+		c.atPrice(n, "SUPPLY AT PRICE", "supply_at_price")
 	case "invert matrix":
 		c.invertMatrix(n)
 	case "get data between times":

@@ -55,8 +55,9 @@ type builtin struct {
 	lower func(c *compiler, x *syntax.Call, args []int32, want int32) int32
 	// fn, when not 0, is the vector function (vm.Func) the call runs
 	// over its arguments after the first, which is the position of the
-	// result wanted (vecfuncs.go); vector_select has one result, and no
-	// such argument.
+	// result wanted (vecfuncs.go); a function with one result
+	// (vm.Single: vector_select, the market functions) has no such
+	// argument.
 	fn vm.Func
 
 	// A builtin's units rule is a row of package model/units' table, by
@@ -143,6 +144,9 @@ var builtinList = []builtin{
 	{name: "vector_select", min: 3, max: -1, sig: "vector_select(action, missing, s0, x0, s1, x1, ...)", doc: "over the x whose s is not 0: action 0 Σ s·x, 1 Π s·x, 2 min s·x, 3 max s·x, 4 mean s·x, 5 Π x^s, 6 to 10 the sum, product, min, max and mean of x; missing when every s is 0 (Vensim's VECTOR SELECT)", fn: vm.FuncSelect},
 	{name: "allocate_available", min: 7, max: -1, sig: "allocate_available(k, available, q0, type0, priority0, width0, extra0, q1, ...)", doc: "requester k's share (from 0) of available, allocated by priority profiles (Vensim's ALLOCATE AVAILABLE)", fn: vm.FuncAllocAvail},
 	{name: "allocate_by_priority", min: 5, max: -1, sig: "allocate_by_priority(k, width, supply, q0, priority0, q1, priority1, ...)", doc: "requester k's share (from 0) of supply, allocated by priority (Vensim's ALLOCATE BY PRIORITY)", fn: vm.FuncAllocPriority},
+	{name: "find_market_price", min: 1, max: -1, sig: "find_market_price(nd, q0, type0, priority0, width0, extra0, q1, ...)", doc: "the price at which the first nd profiles' demand equals the others' supply (Vensim's FIND MARKET PRICE)", fn: vm.FuncMarketPrice},
+	{name: "demand_at_price", min: 5, max: 5, sig: "demand_at_price(q, type, priority, width, price)", doc: "the quantity a demander of satiation q and that profile wants at price (Vensim's DEMAND AT PRICE)", fn: vm.FuncDemandAtPrice},
+	{name: "supply_at_price", min: 5, max: 5, sig: "supply_at_price(q, type, priority, width, price)", doc: "the quantity a supplier of capacity q and that profile offers at price (Vensim's SUPPLY AT PRICE)", fn: vm.FuncSupplyAtPrice},
 	{name: "invert_matrix", min: 2, max: -1, sig: "invert_matrix(k, m0, m1, ..., m(n*n-1))", doc: "entry k (row by row, from 0) of the inverse of the n×n matrix given row by row; NaN everywhere when it is singular (Vensim's INVERT MATRIX)", fn: vm.FuncInvert},
 	// The inverse Poisson CDF at a uniform draw, which poisson expands to.
 	{name: "$poisson", min: 2, max: 2, internal: true, Op: vm.OpPoisson},

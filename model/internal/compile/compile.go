@@ -324,7 +324,7 @@ func (c *compiler) checkCall(v *vm.Var, e *syntax.Call, fnames []string) {
 	}
 	if b.fn != 0 {
 		m := n - 1 // after the position of the result
-		if b.fn == vm.FuncSelect {
+		if vm.Single(b.fn) {
 			m = n
 		}
 		if _, _, _, ok := vm.FuncSizes(b.fn, m); !ok {

@@ -9,8 +9,9 @@ import (
 
 // lowerFunc compiles a call of a vector function (package vm,
 // vecfuncs.go): one OpFunc instruction whose a operand is the call's
-// first argument, the position of the result wanted (0 for
-// vector_select, which has one), and whose b is the
+// first argument, the position of the result wanted (0 for a function
+// with one result, vm.Single, whose arguments are all the function's),
+// and whose b is the
 // first slot of the call's record. Calls of one function over the same
 // slots (the elements of one result) share a record, and so a cache.
 //
@@ -19,7 +20,7 @@ import (
 // into a temporary is first moved into a slot of its own.
 func (c *compiler) lowerFunc(fn vm.Func, args []int32, want int32) int32 {
 	k, rest := args[0], args[1:]
-	if fn == vm.FuncSelect {
+	if vm.Single(fn) {
 		// One result, and every argument is the function's.
 		k, rest = c.konst(0), args
 	}

@@ -59,7 +59,29 @@ const (
 	// FuncInvert: the n×n entries of a matrix, row by row; result k is
 	// entry k of its inverse (INVERT MATRIX).
 	FuncInvert
+	// FuncMarketPrice: nd, the number of demanders, then per demander
+	// its quantity and profile (type, priority, width, extra), then per
+	// supplier the same; one result, the price at which demand and
+	// supply are equal (FIND MARKET PRICE).
+	FuncMarketPrice
+	// FuncDemandAtPrice: quantity, profile type, priority, width and
+	// price; one result, the quantity demanded at that price (DEMAND AT
+	// PRICE).
+	FuncDemandAtPrice
+	// FuncSupplyAtPrice: as FuncDemandAtPrice; the quantity supplied
+	// (SUPPLY AT PRICE).
+	FuncSupplyAtPrice
 )
+
+// Single reports whether fn gives one result and takes no position of a
+// result: its call names only its arguments.
+func Single(fn Func) bool {
+	switch fn {
+	case FuncSelect, FuncMarketPrice, FuncDemandAtPrice, FuncSupplyAtPrice:
+		return true
+	}
+	return false
+}
 
 // Record fields of an OpFunc call.
 const (
@@ -85,6 +107,10 @@ func CallFunc(v []float64, b int32, k float64) float64 {
 		return v[int(args[int(k)])]
 	case FuncSelect:
 		return vectorSelect(v, args)
+	case FuncMarketPrice:
+		return marketPrice(v, args)
+	case FuncDemandAtPrice, FuncSupplyAtPrice:
+		return atPrice(v[int(args[0])], v[int(args[1])], v[int(args[2])], v[int(args[3])], v[int(args[4])], fn == FuncSupplyAtPrice)
 	}
 	n := int(v[b+RecResults])
 	c := int(v[b+RecCache])
@@ -127,6 +153,10 @@ func FuncSizes(fn Func, m int) (results, scratch int, cached, ok bool) {
 		return 0, 0, false, m >= 1
 	case FuncSelect:
 		return 1, 0, false, m >= 2 && m%2 == 0
+	case FuncMarketPrice:
+		return 1, 0, false, m >= 1 && (m-1)%5 == 0
+	case FuncDemandAtPrice, FuncSupplyAtPrice:
+		return 1, 0, false, m == 5
 	case FuncAllocAvail:
 		return (m - 1) / 5, 0, true, m >= 1 && (m-1)%5 == 0
 	case FuncAllocPriority:
@@ -318,7 +348,7 @@ func share(t, p, w, x float64) float64 {
 		}
 		return 0
 	case profileNormal:
-		return 0.5 * math.Erfc((x-p)/(math.Sqrt2*w))
+		return normalAbove((x - p) / w)
 	case profileExp:
 		if x < p {
 			return 1 - 0.5*math.Exp((x-p)/w)
@@ -326,6 +356,22 @@ func share(t, p, w, x float64) float64 {
 		return 0.5 * math.Exp((p-x)/w)
 	}
 	return math.NaN()
+}
+
+// normalAbove returns the probability that a standard normal variable
+// lies above z, as Vensim computes it for its normal profiles: with the
+// three-term approximation of Abramowitz and Stegun (Handbook of
+// Mathematical Functions, 1964, formula 26.2.16), whose error is about
+// 1e-5 (1.15e-5 at most). Vensim's values in SDEverywhere's allocate, allocate_price and
+// allocate_normal_width models follow it to their six digits where the
+// exact tail differs in the third (0.00982624 at z = 7/3, where the
+// exact value is 0.00981533).
+func normalAbove(z float64) float64 {
+	if z < 0 {
+		return 1 - normalAbove(-z)
+	}
+	t := 1 / (1 + 0.33267*z)
+	return math.Exp(-z*z/2) / math.Sqrt(2*math.Pi) * t * (0.4361836 + t*(-0.1201676+t*0.9372980))
 }
 
 // reach returns how far from its priority, in widths, a profile of type t
@@ -363,15 +409,25 @@ func allocateByPriority(width, supply float64, qp, out []float64) {
 // When avail covers every request each gets its request; otherwise it
 // finds by bisection the clearing priority x at which the requests times
 // their shares (share) add up to avail, and each gets its request times
-// its share at x. A request that is not positive gets 0; a profile type
-// other than 1 to 4 or a width that is not positive makes every result
-// NaN.
+// its share at x. When every profile is fixed (type 0, a request that
+// does not depend on priority) each gets the same fraction of its
+// request, avail over their total, as Vensim gives in SDEverywhere's
+// allocate and allocate_ptype models. A request that is not positive
+// gets 0; a profile type other than 0 to 4, fixed profiles mixed with
+// others, or a width that is not positive (but for a fixed profile)
+// makes every result NaN.
 func allocate(avail float64, out []float64, req func(i int) (q, t, p, w float64)) {
 	n := len(out)
 	total := 0.0
+	fixed := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := range n {
 		q, t, p, w := req(i)
+		if t == fixedProfile && !math.IsNaN(q) {
+			fixed++
+			total += math.Max(q, 0)
+			continue
+		}
 		if t != profileRect && t != profileTri && t != profileNormal && t != profileExp || !(w > 0) || math.IsNaN(q) || math.IsNaN(p) {
 			fill(out, math.NaN())
 			return
@@ -383,7 +439,7 @@ func allocate(avail float64, out []float64, req func(i int) (q, t, p, w float64)
 		}
 	}
 	switch {
-	case math.IsNaN(avail):
+	case fixed > 0 && fixed < n, math.IsNaN(avail):
 		fill(out, math.NaN())
 		return
 	case avail >= total:
@@ -394,6 +450,12 @@ func allocate(avail float64, out []float64, req func(i int) (q, t, p, w float64)
 		return
 	case avail <= 0:
 		fill(out, 0)
+		return
+	case fixed == n:
+		for i := range n {
+			q, _, _, _ := req(i)
+			out[i] = math.Max(q, 0) * (avail / total)
+		}
 		return
 	}
 	given := func(x float64) float64 {
@@ -440,4 +502,123 @@ func fill(xs []float64, x float64) {
 	for i := range xs {
 		xs[i] = x
 	}
+}
+
+// The market functions (FIND MARKET PRICE, DEMAND AT PRICE, SUPPLY AT
+// PRICE) read the same profiles as ALLOCATE AVAILABLE as demand and
+// supply curves: a demander of quantity q wants q·share(x) at price x,
+// the part of its profile's distribution above x, and a supplier offers
+// q·(1 − share(x)), the part below. A fixed profile (type 0) wants or
+// offers q at every price. Three facts come from Vensim's own runs in
+// SDEverywhere's allocate_price and allocate_normal_width models: a
+// normal profile's standard deviation is at least minSD; the price is
+// sought between the lowest priority less marketReach widths and the
+// highest plus marketReach widths over the profiles that are not fixed;
+// and a market whose demand exceeds supply at the highest price, or
+// falls short of it at the lowest, gets that bound.
+
+// minSD is the least standard deviation of a normal profile in the
+// market functions.
+const minSD = 0.05
+
+// fixedProfile is the profile type of a quantity that does not depend
+// on the price.
+const fixedProfile = 0
+
+// marketReach returns how many widths from its priority a profile of
+// type t reaches in the search for a market price.
+func marketReach(t float64) float64 {
+	switch t {
+	case profileNormal:
+		return 5
+	case profileExp:
+		return 10
+	}
+	return 0.5
+}
+
+// marketWidth returns the width a profile of type t and width w is read
+// with, and whether the pair is one the market functions know: a type of
+// 0 to 4, and a width above 0 unless the profile is fixed.
+func marketWidth(t, w float64) (float64, bool) {
+	switch t {
+	case fixedProfile:
+		return w, true
+	case profileNormal:
+		w = math.Max(w, minSD)
+	case profileRect, profileTri, profileExp:
+	default:
+		return w, false
+	}
+	return w, w > 0
+}
+
+// atPrice returns the quantity a demander (supply false) or supplier of
+// quantity q with profile type t, priority p and width w wants or offers
+// at price x; NaN for a profile atPrice does not know (marketWidth).
+func atPrice(q, t, p, w, x float64, supply bool) float64 {
+	w, ok := marketWidth(t, w)
+	switch {
+	case !ok:
+		return math.NaN()
+	case t == fixedProfile:
+		return q
+	case supply:
+		return q * (1 - share(t, p, w, x))
+	}
+	return q * share(t, p, w, x)
+}
+
+// marketPrice returns FIND MARKET PRICE over the profiles in args
+// (slots): the number of demanders nd, then five values per demander
+// and per supplier, quantity, type, priority, width and extra. It finds
+// by bisection the price at which the quantity demanded, which falls
+// with the price, equals the quantity supplied, which rises, within the
+// bounds of marketReach. NaN when nd is not a count of the profiles,
+// when a profile is not known (marketWidth), or when every profile is
+// fixed, so that no price clears the market.
+func marketPrice(v, args []float64) float64 {
+	n := (len(args) - 1) / 5
+	nd := v[int(args[0])]
+	if !(nd >= 0 && nd <= float64(n)) || nd != math.Trunc(nd) {
+		return math.NaN()
+	}
+	agent := func(i int) (q, t, p, w float64) {
+		a := args[1+5*i:]
+		return v[int(a[0])], v[int(a[1])], v[int(a[2])], v[int(a[3])]
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range n {
+		q, t, p, w := agent(i)
+		w, ok := marketWidth(t, w)
+		if !ok || math.IsNaN(q) || math.IsNaN(p) {
+			return math.NaN()
+		}
+		if t != fixedProfile {
+			lo = math.Min(lo, p-marketReach(t)*w)
+			hi = math.Max(hi, p+marketReach(t)*w)
+		}
+	}
+	if !(lo <= hi) {
+		return math.NaN()
+	}
+	excess := func(x float64) float64 {
+		s := 0.0
+		for i := range n {
+			q, t, p, w := agent(i)
+			if i < int(nd) {
+				s += atPrice(q, t, p, w, x, false)
+			} else {
+				s -= atPrice(q, t, p, w, x, true)
+			}
+		}
+		return s
+	}
+	switch {
+	case excess(lo) <= 0:
+		return lo
+	case excess(hi) >= 0:
+		return hi
+	}
+	return bisect(lo, hi, 0, excess)
 }

@@ -70,8 +70,16 @@ func TestAllocateAvailable(t *testing.T) {
 	if math.Abs(got[0]-75) > 1e-12 || math.Abs(got[1]-25) > 1e-12 {
 		t.Errorf("rectangular: got %v, want [75 25]", got)
 	}
-	// A profile type stockflow does not implement, or a width of 0.
-	for _, args := range [][]float64{{10, 100, 0, 5, 2, 0}, {10, 100, 5, 5, 2, 1}, {10, 100, 11, 5, 2, 0}, {10, 100, 1, 5, 0, 0}} {
+	// Fixed profiles (type 0) share in proportion to the requests, as
+	// Vensim gives in SDEverywhere's allocate_ptype: 200 and 300 of 100
+	// get 40 and 60; a width of 0 does not matter.
+	got, _ = callAll(t, FuncAllocAvail, []float64{100, 200, 0, 0.1, 0, 0, 300, 0, 0.9, 0.5, 0})
+	if math.Abs(got[0]-40) > 1e-12 || math.Abs(got[1]-60) > 1e-12 {
+		t.Errorf("fixed: got %v, want [40 60]", got)
+	}
+	// A profile type stockflow does not implement, a width of 0, or a
+	// fixed profile beside one that is not.
+	for _, args := range [][]float64{{10, 100, 5, 5, 2, 1}, {10, 100, 11, 5, 2, 0}, {10, 100, 1, 5, 0, 0}, {10, 100, 0, 5, 2, 0, 100, 1, 5, 2, 0}} {
 		if got, _ := callAll(t, FuncAllocAvail, args); !math.IsNaN(got[0]) {
 			t.Errorf("%v: got %v, want NaN", args, got)
 		}
@@ -156,6 +164,118 @@ func TestRankOrder(t *testing.T) {
 				t.Errorf("func %d direction %g: got %v, want %v", c.fn, c.dir, got, c.want)
 				break
 			}
+		}
+	}
+}
+
+// TestNormalAbove checks Vensim's normal tail against the exact one
+// (math.Erfc): within the 1e-5 that Abramowitz and Stegun give for
+// formula 26.2.16 (1.15e-5 at most, near z = 0.53), and equal to the values Vensim printed in
+// SDEverywhere's allocate_normal_width model to their six digits.
+func TestNormalAbove(t *testing.T) {
+	for z := -8.0; z <= 8; z += 0.01 {
+		exact := 0.5 * math.Erfc(z/math.Sqrt2)
+		if got := normalAbove(z); math.Abs(got-exact) > 1.2e-5 {
+			t.Errorf("z = %g: got %g, exact %g", z, got, exact)
+		}
+	}
+	for _, c := range []struct{ z, want float64 }{
+		{0.6, 0.274264}, {-0.5, 0.691451}, {2.8, 0.00256221}, {7.0 / 3, 0.00982624},
+	} {
+		if got := normalAbove(c.z); math.Abs(got-c.want) > 5e-6*c.want {
+			t.Errorf("z = %g: got %.6g, Vensim %g", c.z, got, c.want)
+		}
+	}
+}
+
+// TestAtPrice checks DEMAND AT PRICE and SUPPLY AT PRICE by hand: a
+// rectangular profile of priority 5 and width 2 wants all of 100 below
+// 4, half at 5, none above 6, and offers the rest; a fixed one wants or
+// offers 100 at any price; a normal one of width 0 is read with the
+// least standard deviation, 0.05, so that at 5.05 it is 1 standard
+// deviation above its priority, as one of width 1 is at 6.
+func TestAtPrice(t *testing.T) {
+	for _, c := range []struct {
+		typ, width, price, demand, supply float64
+	}{
+		{1, 2, 3, 100, 0},
+		{1, 2, 4.5, 75, 25},
+		{1, 2, 5, 50, 50},
+		{1, 2, 7, 0, 100},
+		{0, 0, 1e6, 100, 100},
+		{3, 0, 5, 100 * normalAbove(0), 100 - 100*normalAbove(0)},
+		{3, 0, 5.05, 100 * normalAbove(1), 100 - 100*normalAbove(1)},
+		{3, 0.01, 5.05, 100 * normalAbove(1), 100 - 100*normalAbove(1)},
+		{3, 1, 6, 100 * normalAbove(1), 100 - 100*normalAbove(1)},
+	} {
+		for _, fn := range []Func{FuncDemandAtPrice, FuncSupplyAtPrice} {
+			want := c.demand
+			if fn == FuncSupplyAtPrice {
+				want = c.supply
+			}
+			got, allocs := callAll(t, fn, []float64{100, c.typ, 5, c.width, c.price})
+			if math.Abs(got[0]-want) > 1e-9 {
+				t.Errorf("func %d, type %g, width %g, price %g: got %g, want %g", fn, c.typ, c.width, c.price, got[0], want)
+			}
+			if allocs != 0 {
+				t.Errorf("%v allocations", allocs)
+			}
+		}
+	}
+	for _, args := range [][]float64{{100, 5, 5, 1, 5}, {100, 1, 5, 0, 5}, {100, 2, 5, -1, 5}} {
+		if got, _ := callAll(t, FuncDemandAtPrice, args); !math.IsNaN(got[0]) {
+			t.Errorf("%v: got %g, want NaN", args, got[0])
+		}
+	}
+}
+
+// TestMarketPrice checks FIND MARKET PRICE by hand. A demander of q
+// with a rectangular profile (priority 5, width 2) wants q·(6 − x)/2 at
+// price x in [4, 6]; a supplier of 100 (priority 4, width 2) offers
+// 100·(x − 3)/2 in [3, 5]. The price is sought between 3 and 6, the
+// lowest priority less half a width and the highest plus half a width.
+func TestMarketPrice(t *testing.T) {
+	rect := func(q float64) []float64 { return []float64{1, q, 1, 5, 2, 0, 100, 1, 4, 2, 0} }
+	for _, c := range []struct {
+		args []float64
+		want float64
+	}{
+		{rect(0), 3},     // no demand: the lowest price
+		{rect(50), 4},    // 50 = 100·(x − 3)/2
+		{rect(100), 4.5}, // 100·(6 − x)/2 = 100·(x − 3)/2
+		{rect(200), 5},   // 200·(6 − x)/2 = 100
+		{rect(250), 5.2}, // 250·(6 − x)/2 = 100, the supply full
+		// A fixed demand of 60 against the supplier: 60 = 100·(x − 3)/2.
+		{[]float64{1, 60, 0, 0, 0, 0, 100, 1, 4, 2, 0}, 4.2},
+		// A fixed demand above all supply: the highest price.
+		{[]float64{1, 120, 0, 0, 0, 0, 100, 1, 4, 2, 0}, 5},
+		// Normal profiles of width 0 (read as 0.05) mirror each other
+		// about 10: the price is 10 however much is traded.
+		{[]float64{1, 7, 3, 10, 0, 0, 7, 3, 10, 0, 0}, 10},
+		// The bounds of a normal profile are 5 standard deviations, of
+		// an exponential one 10 widths: with no demand, 10 − 5 and
+		// 10 − 20.
+		{[]float64{1, 0, 3, 10, 1, 0, 5, 3, 10, 1, 0}, 5},
+		{[]float64{1, 0, 4, 10, 2, 0, 5, 4, 10, 2, 0}, -10},
+	} {
+		got, allocs := callAll(t, FuncMarketPrice, c.args)
+		if math.Abs(got[0]-c.want) > 1e-9 {
+			t.Errorf("%v: got %.12g, want %g", c.args, got[0], c.want)
+		}
+		if allocs != 0 {
+			t.Errorf("%v allocations", allocs)
+		}
+	}
+	// No price clears a market of fixed profiles; a count of demanders
+	// that is not one; a profile type not implemented.
+	for _, args := range [][]float64{
+		{1, 60, 0, 0, 0, 0, 100, 0, 4, 2, 0},
+		{3, 60, 1, 5, 2, 0, 100, 1, 4, 2, 0},
+		{0.5, 60, 1, 5, 2, 0, 100, 1, 4, 2, 0},
+		{1, 60, 5, 5, 2, 0.5, 100, 1, 4, 2, 0},
+	} {
+		if got, _ := callAll(t, FuncMarketPrice, args); !math.IsNaN(got[0]) {
+			t.Errorf("%v: got %g, want NaN", args, got[0])
 		}
 	}
 }
