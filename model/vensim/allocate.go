@@ -4,10 +4,11 @@ import "strconv"
 
 // The allocation functions become stockflow's allocate_available and
 // allocate_by_priority, engine builtins that solve the allocation once a
-// step for every requester (model/internal/vm, vecfuncs.go). The
-// requesters run along the last subscript of the request, paired by
-// position with the last subscript of the variable being defined, as in
-// Vensim.
+// step for every requester (model/internal/vm, vecfuncs.go); the market
+// functions, find_market_price, demand_at_price and supply_at_price,
+// read the same priority profiles. The requesters run along the last
+// subscript of the request, paired by position with the last subscript
+// of the variable being defined, as in Vensim.
 
 // allocateAvailable writes ALLOCATE AVAILABLE(request, pp, avail):
 // allocate_available(k, avail, q0, type0, priority0, width0, extra0, q1,
@@ -141,12 +142,13 @@ func (c *ctx) findMarketPrice(n *node) {
 	var sides [2]side
 	for i, what := range []string{"demanders", "suppliers"} {
 		q, pp := n.args[2*i], n.args[2*i+1]
+		example := [2]string{"dp[d1, ptype]", "sp[s1, ptype]"}[i]
 		elems, ok := c.agents(fn, q, what)
 		if !ok {
 			c.write("0", n.pos)
 			return
 		}
-		prof, first, ok := c.profile(fn, pp, what+"' range", "dp[d1, ptype]")
+		prof, first, ok := c.profile(fn, pp, what+"' range", example)
 		if !ok {
 			c.write("0", n.pos)
 			return

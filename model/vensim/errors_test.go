@@ -276,6 +276,21 @@ func TestErrors(t *testing.T) {
 			"m.mdl:5:39: x: ALLOCATE AVAILABLE: the last subscript of the priority profile must be an element of prof followed by three more (ptype, ppriority, pwidth, pextra)",
 		},
 		{
+			"FIND MARKET PRICE of a scalar quantity",
+			"d: d1, d2 ~~|\np: ptype, ppriority, pwidth, pextra ~~|\nq = 3 ~~|\npp[d, p] = 1 ~~|\nx = FIND MARKET PRICE(q, pp[d1, ptype], q, pp[d1, ptype]) ~~|\n",
+			"m.mdl:5:23: x: the quantities of the demanders in FIND MARKET PRICE must be a variable whose last subscript is the first of their elements (q[d1])",
+		},
+		{
+			"FIND MARKET PRICE with a supply profile not subscripted",
+			"d: d1, d2 ~~|\np: ptype, ppriority, pwidth, pextra ~~|\nq[d] = 3 ~~|\npp[d, p] = 1 ~~|\nx = FIND MARKET PRICE(q[d1], pp[d1, ptype], q[d1], pp) ~~|\n",
+			"m.mdl:5:52: x: the priority profile of FIND MARKET PRICE must be a variable subscripted by the suppliers' range and, last, the first of its four profile elements (sp[s1, ptype])",
+		},
+		{
+			"DEMAND AT PRICE with a profile from its width",
+			"d: d1, d2 ~~|\np: ptype, ppriority, pwidth, pextra ~~|\nq[d] = 3 ~~|\npp[d, p] = 1 ~~|\ny[d] = DEMAND AT PRICE(q[d], pp[d, pwidth], 3) ~~|\n",
+			"m.mdl:5:36: y: DEMAND AT PRICE: the last subscript of the priority profile must be an element of p followed by three more (ptype, ppriority, pwidth, pextra)",
+		},
+		{
 			"a seed not known at the start",
 			"x = RANDOM UNIFORM(0, 1, y) ~~|\ny = INTEG(1, 1) ~~|\n",
 			"m.mdl:1:26: x: the seed of RANDOM UNIFORM must be known at the start (a number, or an expression of constants)",
