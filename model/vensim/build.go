@@ -488,10 +488,32 @@ func (r *reader) lhs(d *def, subs []sub) ([]resolved, bool) {
 			out[i] = resolved{elem: el}
 			continue
 		}
-		r.errorf(d.e, s.pos, d.name, "unknown subscript %q", s.text)
+		r.errorf(d.e, s.pos, d.name, "%s", r.unknownSub(s.text))
 		return nil, false
 	}
 	return out, true
+}
+
+// unknownSub is the message for a subscript that names neither a range
+// nor an element: with the nearest name of one when there is a close
+// one, and otherwise what to define.
+func (r *reader) unknownSub(text string) string {
+	msg := fmt.Sprintf("unknown subscript %q", text)
+	if len(r.dims) == 0 {
+		return msg + ": the model defines no subscript ranges; define the range it belongs to, with its elements (region: north, south)"
+	}
+	names := make([]string, 0, len(r.dims)+len(r.elems))
+	for _, dm := range r.dims {
+		names = append(names, dm.name)
+	}
+	for _, el := range r.elems {
+		names = append(names, el)
+	}
+	sort.Strings(names)
+	if s := syntax.Suggest(text, names); s != "" {
+		return msg + fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return msg + ": no range or element has that name; define it as a range (region: north, south) or as an element of one"
 }
 
 // shape finds a variable's kind and dimensions.

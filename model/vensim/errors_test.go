@@ -291,6 +291,21 @@ func TestErrors(t *testing.T) {
 			"m.mdl:5:36: y: DEMAND AT PRICE: the last subscript of the priority profile must be an element of p followed by three more (ptype, ppriority, pwidth, pextra)",
 		},
 		{
+			"a subscript in a model without ranges",
+			"a[DimA] = 1 ~~|\n",
+			"m.mdl:1:3: a: unknown subscript \"DimA\": the model defines no subscript ranges; define the range it belongs to, with its elements (region: north, south)",
+		},
+		{
+			"a misspelt range",
+			"region: north, south ~~|\nx[regio] = 1 ~~|\n",
+			"m.mdl:2:3: x: unknown subscript \"regio\" (did you mean \"region\"?)",
+		},
+		{
+			"an element of no range",
+			"region: north, south ~~|\nx[region] = 1 ~~|\ny = x[zone] ~~|\n",
+			"m.mdl:3:7: y: unknown subscript \"zone\": no range or element has that name; define it as a range (region: north, south) or as an element of one",
+		},
+		{
 			"a seed not known at the start",
 			"x = RANDOM UNIFORM(0, 1, y) ~~|\ny = INTEG(1, 1) ~~|\n",
 			"m.mdl:1:26: x: the seed of RANDOM UNIFORM must be known at the start (a number, or an expression of constants)",

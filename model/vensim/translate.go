@@ -431,7 +431,7 @@ func (c *ctx) element(v *vvar, n *node) (string, bool) {
 			default:
 				el, ok = c.r.elems[s.key]
 				if !ok {
-					c.fail(s.pos, "unknown subscript %q", s.text)
+					c.fail(s.pos, "%s", c.r.unknownSub(s.text))
 					return "", false
 				}
 			}
