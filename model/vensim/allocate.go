@@ -233,7 +233,7 @@ func (c *ctx) invertMatrix(n *node) {
 	v := c.r.vars[x.key]
 	if x.kind != nRef || v == nil || len(x.subs) < 2 || len(v.dims) != len(x.subs) ||
 		c.r.dims[x.subs[len(x.subs)-1].key] == nil || c.r.dims[x.subs[len(x.subs)-2].key] == nil ||
-		x.subs[len(x.subs)-1].key == x.subs[len(x.subs)-2].key {
+		v.dims[len(v.dims)-1] == v.dims[len(v.dims)-2] {
 		c.fail(x.pos, "the first argument of %s must be a variable whose last two subscripts are two ranges of the same size (m[row, col])", fn)
 		c.write("0", n.pos)
 		return
@@ -257,11 +257,14 @@ func (c *ctx) invertMatrix(n *node) {
 		c.write("0", n.pos)
 		return
 	}
+	// The matrix is the variable's over its own last two ranges, whatever
+	// ranges the call names there: Vensim reads m[rows, rows] (as in
+	// SDEverywhere's invertmatrixio) as the whole matrix.
 	cp := *x
 	cp.subs = append([]sub(nil), x.subs...)
-	rk, ck := cp.subs[len(cp.subs)-2].key+"!", cp.subs[len(cp.subs)-1].key+"!"
-	cp.subs[len(cp.subs)-2].bang = true
-	cp.subs[len(cp.subs)-1].bang = true
+	cp.subs[len(cp.subs)-2] = sub{text: rows.name, key: rows.key, bang: true, pos: x.subs[len(x.subs)-2].pos}
+	cp.subs[len(cp.subs)-1] = sub{text: cols.name, key: cols.key, bang: true, pos: x.subs[len(x.subs)-1].pos}
+	rk, ck := rows.key+"!", cols.key+"!"
 	oldR, hadR := c.bind[rk]
 	oldC, hadC := c.bind[ck]
 	c.write("invert_matrix("+strconv.Itoa(i*size+j), n.pos)
