@@ -106,6 +106,10 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 			e := *d.e
 			e.units, e.doc = "", "part of "+strings.ToUpper(m.name)+" in "+d.name
 			nd.e, nd.pos = &e, n.pos
+		} else if u, ok := paramUnits(bd.e.units, m.params); ok {
+			e := *bd.e
+			e.units = u
+			nd.e = &e
 		}
 		r.addDef(&nd)
 	}
@@ -124,6 +128,32 @@ func (r *reader) expandIn(d *def, n *node, depth int) {
 			rhs: &node{kind: nRef, pos: o.pos, text: from, key: nameKey(from), subs: refSubs}})
 	}
 	*n = node{kind: nRef, pos: n.pos, text: out, key: nameKey(out), subs: refSubs}
+}
+
+// paramUnits reports whether the units of a units field of a macro's
+// equation name one of its parameters (params, by key), and returns the
+// field without them, keeping a range. In a macro, Vensim reads a
+// parameter's name among the units as the units of the argument it is
+// called with (PINK NOISE's "mean/correlation time"), which differ from
+// call to call: the copy is left without units, for the units check to
+// infer, rather than given units named after the parameters.
+func paramUnits(field string, params []string) (string, bool) {
+	units, rng, _ := strings.Cut(field, "[")
+	named := false
+	for _, w := range strings.FieldsFunc(units, func(c rune) bool { return strings.ContainsRune("*/^()", c) }) {
+		for _, p := range params {
+			if nameKey(w) == p {
+				named = true
+			}
+		}
+	}
+	if !named {
+		return field, false
+	}
+	if strings.TrimSpace(rng) == "" {
+		return "", true
+	}
+	return "[" + rng, true
 }
 
 // substitute returns a copy of n with parameters replaced by arguments
