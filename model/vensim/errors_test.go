@@ -98,7 +98,12 @@ func TestErrors(t *testing.T) {
 		{
 			"VECTOR LOOKUP area mode",
 			"r: A, B ~~|\nv[r] = 1, 2 ~~|\nx = VECTOR LOOKUP(v[A], 0.5, 0, 1, 1) ~~|\n",
-			"m.mdl:3:36: x: VECTOR LOOKUP: the mode must be 0 (interpolate), 2 (backward), 3 (extrapolate) or 4 (forward), written as a number; modes 1 and 5 to 9 (area, invert, slope) are not read",
+			"m.mdl:3:36: x: VECTOR LOOKUP: the mode must be 0 (interpolate), 2 (backward), 3 (extrapolate) or 4 (forward), a number or constants known when the model is read; modes 1 and 5 to 9 (area, invert, slope) are not read",
+		},
+		{
+			"VECTOR LOOKUP mode from Time",
+			"r: A, B ~~|\nv[r] = 1, 2 ~~|\nm = Time ~~|\nx = VECTOR LOOKUP(v[A], 0.5, 0, 1, m) ~~|\n",
+			"m.mdl:4:36: x: VECTOR LOOKUP: the mode must be 0 (interpolate), 2 (backward), 3 (extrapolate) or 4 (forward), a number or constants known when the model is read; modes 1 and 5 to 9 (area, invert, slope) are not read",
 		},
 		{
 			"SINTEG with quant 0",

@@ -152,13 +152,19 @@ func (c *ctx) vectorElmMap(n *node) {
 // value of the last point at or before x (LOOKUP BACKWARD), 4 that of
 // the first point at or after x (LOOKUP FORWARD). The other modes
 // (area, invert, slope) are refused. The lookup is written out as one
-// if_then_else per point, so vec may change during the run.
+// if_then_else per point, so vec may change during the run. A mode
+// written as a number chooses the form once; one given by constants
+// (mode = 0 as a variable of its own, a slider in Vensim) must have one
+// of those values when the model is read, and the four forms are
+// written out, chosen by the mode during the run, so that a run that
+// sets the constant to another mode gets it (and :NA: for a mode not
+// read).
 func (c *ctx) vectorLookup(n *node) {
 	vec, x, xmin, xmax, mode := n.args[0], n.args[1], n.args[2], n.args[3], n.args[4]
 	p := n.pos
-	m, ok := c.initValue(mode, 0)
-	if !ok || !isConstant(mode) || (m != 0 && m != 2 && m != 3 && m != 4) {
-		c.fail(mode.pos, "VECTOR LOOKUP: the mode must be 0 (interpolate), 2 (backward), 3 (extrapolate) or 4 (forward), written as a number; modes 1 and 5 to 9 (area, invert, slope) are not read")
+	m, ok := c.constArg(mode)
+	if !ok || (m != 0 && m != 2 && m != 3 && m != 4) {
+		c.fail(mode.pos, "VECTOR LOOKUP: the mode must be 0 (interpolate), 2 (backward), 3 (extrapolate) or 4 (forward), a number or constants known when the model is read; modes 1 and 5 to 9 (area, invert, slope) are not read")
 		c.write("0", p)
 		return
 	}
@@ -203,39 +209,50 @@ func (c *ctx) vectorLookup(n *node) {
 	seg := func(i int) {
 		c.tmpl(p, y(i), " + (", x, " - ", xi(i), ") * (", y(i+1), " - ", y(i), ") * "+strconv.Itoa(npts-1)+" / (", xmax, " - ", xmin, ")")
 	}
-	closing := 0
-	switch m {
-	case 0:
-		c.tmpl(p, "if_then_else(", x, " <= ", xmin, ", ", y(0), ", ")
-		closing++
-		for i := 0; i+1 < npts; i++ {
-			c.tmpl(p, "if_then_else(", x, " < ", xi(i+1), ", ")
-			seg(i)
-			c.write(", ", p)
+	// form writes the lookup of one mode.
+	form := func(m int) {
+		closing := 0
+		switch m {
+		case 0:
+			c.tmpl(p, "if_then_else(", x, " <= ", xmin, ", ", y(0), ", ")
 			closing++
+			for i := 0; i+1 < npts; i++ {
+				c.tmpl(p, "if_then_else(", x, " < ", xi(i+1), ", ")
+				seg(i)
+				c.write(", ", p)
+				closing++
+			}
+			c.tmpl(p, y(npts-1))
+		case 3:
+			// The first and last segments extend past the ends.
+			for i := 0; i+2 < npts; i++ {
+				c.tmpl(p, "if_then_else(", x, " < ", xi(i+1), ", ")
+				seg(i)
+				c.write(", ", p)
+				closing++
+			}
+			seg(npts - 2)
+		case 2:
+			for i := 1; i < npts; i++ {
+				c.tmpl(p, "if_then_else(", x, " < ", xi(i), ", ", y(i-1), ", ")
+				closing++
+			}
+			c.tmpl(p, y(npts-1))
+		case 4:
+			for i := 0; i+1 < npts; i++ {
+				c.tmpl(p, "if_then_else(", x, " <= ", xi(i), ", ", y(i), ", ")
+				closing++
+			}
+			c.tmpl(p, y(npts-1))
 		}
-		c.tmpl(p, y(npts-1))
-	case 3:
-		// The first and last segments extend past the ends.
-		for i := 0; i+2 < npts; i++ {
-			c.tmpl(p, "if_then_else(", x, " < ", xi(i+1), ", ")
-			seg(i)
-			c.write(", ", p)
-			closing++
-		}
-		seg(npts - 2)
-	case 2:
-		for i := 1; i < npts; i++ {
-			c.tmpl(p, "if_then_else(", x, " < ", xi(i), ", ", y(i-1), ", ")
-			closing++
-		}
-		c.tmpl(p, y(npts-1))
-	case 4:
-		for i := 0; i+1 < npts; i++ {
-			c.tmpl(p, "if_then_else(", x, " <= ", xi(i), ", ", y(i), ", ")
-			closing++
-		}
-		c.tmpl(p, y(npts-1))
+		c.write(strings.Repeat(")", closing), p)
 	}
-	c.write(strings.Repeat(")", closing), p)
+	if isConstant(mode) {
+		form(int(m))
+		return
+	}
+	for _, m := range []int{0, 2, 3, 4} {
+		c.tmpl(p, "if_then_else(", mode, " = "+strconv.Itoa(m)+", ", func() { form(m) }, ", ")
+	}
+	c.write("("+naValue+")))))", p)
 }

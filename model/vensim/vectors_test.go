@@ -121,3 +121,33 @@ SAVEPER = 1 ~~|
 		}
 	}
 }
+
+// TestVectorLookupModeSet runs the feature model vector_lookup with its
+// constant lookup mode set to other values: the lookup follows the mode
+// the run sets (2, the backward lookup) rather than the one read, and
+// gives :NA: for a mode not read (1, area).
+func TestVectorLookupModeSet(t *testing.T) {
+	m, err := model.Load("testdata/features/vector_lookup/vector_lookup.mdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		mode float64
+		want string // the column it must equal, or "" for :NA:
+	}{{2, "backward"}, {4, "forward"}, {1, ""}} {
+		res, err := m.Run(context.Background(), model.RunOptions{Set: map[string]float64{"lookup_mode": c.mode}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := res.Series("by_constant_mode")
+		for i := range got {
+			want := -1.298074214633707e33
+			if c.want != "" {
+				want = res.Series(c.want)[i]
+			}
+			if got[i] != want {
+				t.Errorf("mode %g at t=%g: got %g, want %g", c.mode, res.Times[i], got[i], want)
+			}
+		}
+	}
+}
