@@ -31,6 +31,11 @@ type ctx struct {
 	rate  decl.Equation
 	bad   bool
 	nRand int // the RANDOM calls written so far (see seed)
+
+	// sampled, inside the condition and input of a SAMPLE IF TRUE, is
+	// its initial value: a reference there to what is being defined
+	// reads the value held from the step before (see ref).
+	sampled *node
 }
 
 // write appends s, made at offset off of the entry's equation.
@@ -347,21 +352,8 @@ func (c *ctx) ref(n *node) {
 	}
 	v := c.r.vars[n.key]
 	if v == nil {
-		el, ok := c.bind[n.key]
-		if !ok && c.r.dims[n.key] == nil {
-			el, ok = c.r.elems[n.key]
-		}
-		if ok && len(n.subs) == 0 {
-			// A range or an element used as a value: the element's
-			// position, from 1, in the first of the largest ranges
-			// holding it, so that equal elements compare equal.
-			var dm *dim
-			for _, d := range c.r.dimSeq {
-				if contains(d.elems, el) && (dm == nil || len(d.elems) > len(dm.elems)) {
-					dm = d
-				}
-			}
-			c.write(strconv.Itoa(indexOf(dm.elems, el)+1), n.pos)
+		if k, ok := c.position1(n); ok {
+			c.write(strconv.Itoa(k), n.pos)
 			return
 		}
 		if c.r.failed[n.key] {
@@ -382,7 +374,43 @@ func (c *ctx) ref(n *node) {
 		c.write("0", n.pos)
 		return
 	}
+	if c.sampled != nil && name == c.self {
+		init := c.sampled
+		c.sampled = nil
+		c.write("previous("+name+", ", n.pos)
+		c.emit(init, 0, false)
+		c.write(")", n.pos)
+		c.sampled = init
+		return
+	}
 	c.write(name, n.pos)
+}
+
+// position1 returns the value of a range or an element used as a value:
+// the position, from 1, of the element (the one the range stands for
+// here) in the first of the largest ranges holding it, so that equal
+// elements compare equal.
+func (c *ctx) position1(n *node) (int, bool) {
+	if len(n.subs) > 0 {
+		return 0, false
+	}
+	el, ok := c.bind[n.key]
+	if !ok && c.r.dims[n.key] == nil {
+		el, ok = c.r.elems[n.key]
+	}
+	if !ok {
+		return 0, false
+	}
+	var dm *dim
+	for _, d := range c.r.dimSeq {
+		if contains(d.elems, el) && (dm == nil || len(d.elems) > len(dm.elems)) {
+			dm = d
+		}
+	}
+	if dm == nil {
+		return 0, false
+	}
+	return indexOf(dm.elems, el) + 1, true
 }
 
 // element resolves a reference to v (bare or subscripted) to the name of
@@ -817,10 +845,17 @@ func (c *ctx) call(n *node) {
 	case "smooth3":
 		c.fn("smooth3", p, a...)
 	case "sample if true":
+		// The value held is read as the value from the step before
+		// also where the condition or the input names the variable
+		// itself (PEAK = SAMPLE IF TRUE(x > PEAK, x, x)), which Vensim
+		// allows: otherwise it would depend on itself.
+		outer := c.sampled
+		c.sampled = a[2]
 		c.write("if_then_else(", p)
 		c.emit(a[0], 0, false)
 		c.write(", ", p)
 		c.emit(a[1], 0, false)
+		c.sampled = outer
 		c.write(", previous("+c.self+", ", p)
 		c.emit(a[2], 0, false)
 		c.write("))", p)
@@ -1055,6 +1090,11 @@ func (c *ctx) initValue(x *node, depth int) (float64, bool) {
 			return c.r.m.Sim.Stop, true
 		}
 		v := c.r.vars[x.key]
+		if v == nil {
+			if k, ok := c.position1(x); ok {
+				return float64(k), true
+			}
+		}
 		if v == nil || len(v.dims) > 0 || len(v.defs) != 1 || v.defs[0].kind != dEq || v.stock {
 			return 0, false
 		}
