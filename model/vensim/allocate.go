@@ -259,12 +259,16 @@ func (c *ctx) invertMatrix(n *node) {
 	}
 	// The matrix is the variable's over its own last two ranges, whatever
 	// ranges the call names there: Vensim reads m[rows, rows] (as in
-	// SDEverywhere's invertmatrixio) as the whole matrix.
+	// SDEverywhere's invertmatrixio) as the whole matrix. The two take
+	// their elements through keys no range has, since the two ranges may
+	// share one (a copy of a range made for a variable subscripted twice
+	// by it).
+	const rowKey, colKey = "invert matrix row", "invert matrix col"
 	cp := *x
 	cp.subs = append([]sub(nil), x.subs...)
-	cp.subs[len(cp.subs)-2] = sub{text: rows.name, key: rows.key, bang: true, pos: x.subs[len(x.subs)-2].pos}
-	cp.subs[len(cp.subs)-1] = sub{text: cols.name, key: cols.key, bang: true, pos: x.subs[len(x.subs)-1].pos}
-	rk, ck := rows.key+"!", cols.key+"!"
+	cp.subs[len(cp.subs)-2] = sub{text: rows.name, key: rowKey, bang: true, pos: x.subs[len(x.subs)-2].pos}
+	cp.subs[len(cp.subs)-1] = sub{text: cols.name, key: colKey, bang: true, pos: x.subs[len(x.subs)-1].pos}
+	rk, ck := rowKey+"!", colKey+"!"
 	oldR, hadR := c.bind[rk]
 	oldC, hadC := c.bind[ck]
 	c.write("invert_matrix("+strconv.Itoa(i*size+j), n.pos)
