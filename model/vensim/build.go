@@ -1125,6 +1125,30 @@ func (r *reader) errorAt(d *def, off int, format string, args ...any) {
 
 // arith applies the arithmetic operator op to a and b, for the constant
 // expressions the reader evaluates itself.
+// binop computes a binary operator of Vensim's equations on numbers:
+// the comparisons and :AND:/:OR: (1 for true, 0 for false) and arith's.
+func binop(op string, a, b float64) (float64, bool) {
+	switch op {
+	case "=":
+		return b2f(a == b), true
+	case "<>":
+		return b2f(a != b), true
+	case "<":
+		return b2f(a < b), true
+	case ">":
+		return b2f(a > b), true
+	case "<=":
+		return b2f(a <= b), true
+	case ">=":
+		return b2f(a >= b), true
+	case "and":
+		return b2f(a != 0 && b != 0), true
+	case "or":
+		return b2f(a != 0 || b != 0), true
+	}
+	return arith(op, a, b)
+}
+
 func arith(op string, a, b float64) (float64, bool) {
 	switch op {
 	case "+":

@@ -70,25 +70,7 @@ func (ev *ctlEval) eval(n *node, depth int) (float64, *notConst) {
 		if nc != nil {
 			return 0, nc
 		}
-		switch n.text {
-		case "=":
-			return b2f(a == b), nil
-		case "<>":
-			return b2f(a != b), nil
-		case "<":
-			return b2f(a < b), nil
-		case ">":
-			return b2f(a > b), nil
-		case "<=":
-			return b2f(a <= b), nil
-		case ">=":
-			return b2f(a >= b), nil
-		case "and":
-			return b2f(a != 0 && b != 0), nil
-		case "or":
-			return b2f(a != 0 || b != 0), nil
-		}
-		v, ok := arith(n.text, a, b)
+		v, ok := binop(n.text, a, b)
 		if !ok {
 			return 0, &notConst{what: "the operator " + n.text}
 		}

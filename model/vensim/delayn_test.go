@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stockflow/stockflow/model"
@@ -110,5 +111,44 @@ func TestDelayNLateDelayTime(t *testing.T) {
 	}
 	if varying[6] == fixed[6] {
 		t.Errorf("t=6: got %g with either delay time, want the change of delay time at t=5 to show", varying[6])
+	}
+}
+
+// TestDelayNOrderExpression gives DELAY N its order as functions of a
+// constant, as Tom Fiddaman's thyroid model does (MAX(1, Delay Order)):
+// the order is evaluated at the start, and the delay is the one of that
+// order.
+func TestDelayNOrderExpression(t *testing.T) {
+	for _, tc := range []struct {
+		order string
+		n     int
+	}{{"MAX(1, Delay Order)", 1}, {"IF THEN ELSE(Delay Order > 2, Delay Order, 3)", 3}, {"INTEGER(Delay Order + 2.7)", 2}} {
+		src := strings.Replace(delayNModel(0, "6", 1), ", 0) ~", ", "+tc.order+") ~", 1) + "Delay Order = 0 ~ ~ |\n"
+		m, err := model.Parse("delayn.mdl", []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.order, err)
+		}
+		res, err := m.Run(context.Background(), model.RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		input := func(t float64) float64 {
+			x := 3.0
+			if t+0.5 > 2 {
+				x += 5
+			}
+			if t+0.5 > 9 {
+				x -= 7
+			}
+			return x
+		}
+		want := vensimDelayN(tc.n, input, func(float64) float64 { return 6 }, 2, 1, 30)
+		got := res.Series("Out")
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-12*(1+math.Abs(want[i])) {
+				t.Errorf("%s: t=%g: got %.15g, want %.15g (order %d)", tc.order, res.Times[i], got[i], want[i], tc.n)
+				break
+			}
+		}
 	}
 }

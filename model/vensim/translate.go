@@ -1072,6 +1072,8 @@ func (c *ctx) initValue(x *node, depth int) (float64, bool) {
 			return -v, ok
 		case "+":
 			return v, ok
+		case "not":
+			return b2f(v == 0), ok
 		}
 	case nBinary:
 		a, ok1 := c.initValue(x.x, depth+1)
@@ -1079,7 +1081,7 @@ func (c *ctx) initValue(x *node, depth int) (float64, bool) {
 		if !ok1 || !ok2 {
 			return 0, false
 		}
-		return arith(x.text, a, b)
+		return binop(x.text, a, b)
 	case nRef:
 		switch x.key {
 		case "time", "initial time":
@@ -1110,6 +1112,29 @@ func (c *ctx) initValue(x *node, depth int) (float64, bool) {
 				return h, true
 			}
 			return 0, true
+		}
+		// The functions of numbers a control variable may call (ctlFuncs):
+		// MAX(1, order), an IF THEN ELSE of constants.
+		if want, ok := ctlFuncs[x.key]; ok && len(x.args) == want {
+			if x.key == "if then else" {
+				cond, ok := c.initValue(x.args[0], depth+1)
+				if !ok {
+					return 0, false
+				}
+				if cond != 0 {
+					return c.initValue(x.args[1], depth+1)
+				}
+				return c.initValue(x.args[2], depth+1)
+			}
+			a := make([]float64, len(x.args))
+			for i, arg := range x.args {
+				v, ok := c.initValue(arg, depth+1)
+				if !ok {
+					return 0, false
+				}
+				a[i] = v
+			}
+			return ctlCall(x.key, a), true
 		}
 	}
 	return 0, false
