@@ -66,8 +66,9 @@ type reader struct {
 	ctl      map[string]float64
 	failed   map[string]bool // keys of the variables whose equation did not parse
 	nInst    int
-	opt      decl.DataOptions // how the files of GET functions are read
-	files    *sources         // the files GET functions have read
+	opt      decl.DataOptions  // how the files of GET functions are read
+	aliases  map[string]string // file aliases (?name, lower case) → file, from the settings' 30: lines
+	files    *sources          // the files GET functions have read
 }
 
 // dim is a subscript range.
@@ -215,6 +216,7 @@ func (r *reader) read() {
 	if len(defs) == 0 && len(r.macros) == 0 && len(r.errs) == 0 {
 		r.errs.Addf(r.posOf(0), "", "the file has no model equations: it is not a Vensim model (a .mdl file holds equations such as \"x = 1 ~ units ~ comment |\")")
 	}
+	r.fileAliases()
 	// Subscript ranges first: everything else needs them.
 	var rest []*def
 	for _, d := range defs {

@@ -311,6 +311,11 @@ func TestErrors(t *testing.T) {
 			"m.mdl:3:7: y: unknown subscript \"zone\": no range or element has that name; define it as a range (region: north, south) or as an element of one",
 		},
 		{
+			"a file alias the settings do not define",
+			"d := GET XLS DATA('?groupon data', 'users', '4', 'd20') ~~|\n",
+			"m.mdl:1:6: d: GET XLS DATA: '?groupon data' names its file by an alias (a leading ?), which the model's settings do not define: Vensim keeps each alias in a line after the sketch, 30:?groupon data=FILE; add that line, or give the file's path instead",
+		},
+		{
 			"a seed not known at the start",
 			"x = RANDOM UNIFORM(0, 1, y) ~~|\ny = INTEG(1, 1) ~~|\n",
 			"m.mdl:1:26: x: the seed of RANDOM UNIFORM must be known at the start (a number, or an expression of constants)",

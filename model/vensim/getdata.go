@@ -189,6 +189,14 @@ func (r *reader) defElems(d *def) ([][]string, bool) {
 func (g *getCall) sheet() (*decl.Sheet, *decl.Workbook) {
 	r := g.r
 	file, tab := g.args[0], g.args[1]
+	if strings.HasPrefix(file, "?") {
+		to, ok := r.aliases[strings.ToLower(strings.TrimSpace(file))]
+		if !ok {
+			g.fail("'%s' names its file by an alias (a leading ?), which the model's settings do not define: Vensim keeps each alias in a line after the sketch, 30:%s=FILE; add that line, or give the file's path instead", file, file)
+			return nil, nil
+		}
+		file = to
+	}
 	if r.files == nil {
 		r.files = &sources{books: map[string]*decl.Workbook{}, texts: map[string]*decl.Sheet{}, warned: map[string]bool{}}
 	}

@@ -38,6 +38,37 @@ var vensimMethods = map[int]vensimMethod{
 // the sketch: the fourth field of its 15: line. A file without one runs
 // Euler, Vensim's default.
 func (r *reader) settings() {
+	r.settingLines(func(line string, off int) bool {
+		if rest, ok := strings.CutPrefix(line, "15:"); ok {
+			r.method(line, rest, r.posOf(off))
+			return false
+		}
+		return true
+	})
+}
+
+// fileAliases reads the file aliases of the settings block: a 30: line
+// per alias, "30:?groupon data=groupon data.xlsx", by which a GET
+// function names its file ('?groupon data'), as in Tom Fiddaman's
+// Groupon model.
+func (r *reader) fileAliases() {
+	r.settingLines(func(line string, _ int) bool {
+		if rest, ok := strings.CutPrefix(line, "30:"); ok {
+			name, file, ok := strings.Cut(rest, "=")
+			if name = strings.TrimSpace(name); ok && strings.HasPrefix(name, "?") {
+				if r.aliases == nil {
+					r.aliases = map[string]string{}
+				}
+				r.aliases[strings.ToLower(name)] = strings.TrimSpace(file)
+			}
+		}
+		return true
+	})
+}
+
+// settingLines calls f with each line of the settings block after the
+// sketch and its offset, until f returns false.
+func (r *reader) settingLines(f func(line string, off int) bool) {
 	start := strings.Index(r.src, sketchMarker)
 	if start < 0 {
 		return
@@ -52,9 +83,7 @@ func (r *reader) settings() {
 		if end < 0 {
 			end = len(r.src) - off
 		}
-		line := r.src[off : off+end]
-		if rest, ok := strings.CutPrefix(line, "15:"); ok {
-			r.method(line, rest, r.posOf(off))
+		if !f(r.src[off:off+end], off) {
 			return
 		}
 		off += end + 1
