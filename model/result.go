@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,15 +89,18 @@ func newResult(names []string, capacity int, method string, index map[string]int
 // rowLayout is how a run copies the values of its outputs, which are in
 // slots, into a Result's row: the slots from lo, width of them, whole,
 // when the outputs' slots are that close together (span); otherwise
-// run by run of consecutive slots, each output at its own place. A
-// run's default outputs, its stocks, flows and aux in the order of their
-// declaration, are mostly in consecutive slots, and close together.
+// run by run of consecutive slots, each output at its own place, or,
+// when most runs are a single slot (outputs picked here and there, as a
+// run of a few named variables has them), slot by slot. A run's default
+// outputs, its stocks, flows and aux in the order of their declaration,
+// are mostly in consecutive slots, and close together.
 type rowLayout struct {
 	width int
 	offs  []int32   // output k is at offs[k] of a row; at k when nil
 	span  bool      // the row is the slots from lo
 	lo    int32     // with span
-	runs  []slotRun // without span
+	runs  []slotRun // without span, when runs are longer
+	slots []int32   // without span, when most runs are one slot: output k is in slots[k]
 }
 
 // slotRun is a run of outputs in consecutive slots: outputs k to k+n-1
@@ -129,6 +133,10 @@ func layoutRows(slots []int32) rowLayout {
 		for k, s := range slots {
 			lay.offs[k] = s - lo
 		}
+	} else if 2*len(lay.runs) > m {
+		// Fewer than two outputs a run: a slot number loaded a value
+		// costs less than a run's three and its test of length.
+		lay.slots, lay.runs = slices.Clone(slots), nil
 	}
 	return lay
 }
@@ -144,6 +152,13 @@ func (r *Result) add(t float64, v []float64, lay *rowLayout) {
 	row := r.rows[n*w : n*w+w]
 	if lay.span {
 		copyShort(row, v[lay.lo:])
+		return
+	}
+	if lay.slots != nil {
+		row = row[:len(lay.slots)]
+		for k, s := range lay.slots {
+			row[k] = v[s]
+		}
 		return
 	}
 	for _, ru := range lay.runs {

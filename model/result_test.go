@@ -167,24 +167,27 @@ func TestReuse(t *testing.T) {
 
 // TestResultGrows checks that a result that gets more save points than it
 // made room for keeps every value, with its rows copied run by run of
-// consecutive slots and as a span of slots, and that WriteCSV writes the
-// rows as Series gives the columns.
+// consecutive slots, slot by slot and as a span of slots, and that
+// WriteCSV writes the rows as Series gives the columns.
 func TestResultGrows(t *testing.T) {
 	for _, c := range []struct {
-		slots []int32
-		span  bool
-		runs  int
+		slots  []int32
+		span   bool
+		runs   int
+		single bool // slot by slot
 	}{
-		{[]int32{3, 1, 2, 7}, false, 3}, // 3; 1, 2; 7: a span of 7 slots for 4 outputs is too wide
-		{[]int32{3, 1, 2, 4}, true, 0},  // slots 1 to 4, every one an output
-		{[]int32{2, 3, 4, 5}, false, 1}, // one run
+		{[]int32{1, 2, 7, 8}, false, 2, false}, // 1, 2; 7, 8: a span of 8 slots for 4 outputs is too wide
+		{[]int32{3, 1, 2, 7}, false, 0, true},  // 3; 1, 2; 7: three runs for four outputs, slot by slot
+		{[]int32{3, 1, 2, 4}, true, 0, false},  // slots 1 to 4, every one an output
+		{[]int32{2, 3, 4, 5}, false, 1, false}, // one run
+		{[]int32{9, 1, 5, 3}, false, 0, true},  // four runs of one slot
 	} {
 		lay := layoutRows(c.slots)
-		if lay.span != c.span || len(lay.runs) != c.runs {
-			t.Errorf("slots %v: span %v, %d runs; want %v, %d", c.slots, lay.span, len(lay.runs), c.span, c.runs)
+		if lay.span != c.span || len(lay.runs) != c.runs || (lay.slots != nil) != c.single {
+			t.Errorf("slots %v: span %v, %d runs, slot by slot %v; want %v, %d, %v", c.slots, lay.span, len(lay.runs), lay.slots != nil, c.span, c.runs, c.single)
 		}
 		r := newResult([]string{"a", "b", "c", "d"}, 2, "euler", nil, &lay, nil)
-		v := make([]float64, 8)
+		v := make([]float64, 10)
 		for i := range 9 {
 			for k, s := range c.slots {
 				v[s] = float64(i) * math.Pow(10, float64(k))
