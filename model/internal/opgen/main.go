@@ -444,8 +444,18 @@ func main() {
 	b.WriteString("}\n\n")
 
 	// exec and eval1.
-	field := strings.NewReplacer("$D", "v[in.Dst]", "$A", "v[in.A]", "$B", "v[in.B]", "$C", "v[in.C]")
-	litField := strings.NewReplacer("$B", "in.B")
+	// Slots are read as uint32(in.A) rather than in.A: the same slot
+	// (a negative int32 becomes an index far beyond any slot array, so
+	// the bounds check still catches it), but the compiler then loads
+	// the field straight into the index register, where the
+	// sign-extending load it needs for an int32 takes an address
+	// computed by separate instructions.
+	field := strings.NewReplacer("$D", "v[uint32(in.Dst)]", "$A", "v[uint32(in.A)]", "$B", "v[uint32(in.B)]", "$C", "v[uint32(in.C)]")
+	litField := strings.NewReplacer("$B", "uint32(in.B)")
+	// eval1, out of the hot loop, and its literals that are not indices
+	// (OpFunc's record), keep the fields as they are.
+	coldField := strings.NewReplacer("$D", "v[in.Dst]", "$A", "v[in.A]", "$B", "v[in.B]", "$C", "v[in.C]")
+	coldLit := strings.NewReplacer("$B", "in.B")
 	b.WriteString(`// Exec runs code over the slots v; vecs holds the vector instructions
 // the code's OpVec instructions run. It allocates nothing.
 func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
@@ -486,7 +496,7 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 					if q >= 4 {
 						w = fmt.Sprintf("w%d", q/4)
 					}
-					return w + "." + []string{"Dst", "A", "B", "C"}[q%4]
+					return "uint32(" + w + "." + []string{"Dst", "A", "B", "C"}[q%4] + ")"
 				}
 			}
 			return ""
@@ -548,9 +558,9 @@ func eval1(in *Instr, v []float64, tables []Table) float64 {
 		}
 		e := r.expr
 		if r.lit == 2 {
-			e = litField.Replace(e)
+			e = coldLit.Replace(e)
 		}
-		fmt.Fprintf(&b, "\tcase %s:\n\t\treturn %s\n", r.name, field.Replace(local(e)))
+		fmt.Fprintf(&b, "\tcase %s:\n\t\treturn %s\n", r.name, coldField.Replace(local(e)))
 	}
 	b.WriteString("\t}\n\treturn math.NaN()\n}\n\n")
 

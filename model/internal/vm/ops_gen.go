@@ -242,447 +242,447 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 		case OpVec:
 			ExecVec(&vecs[in.A], v, tables)
 		case OpMov:
-			v[in.Dst] = v[in.A]
+			v[uint32(in.Dst)] = v[uint32(in.A)]
 		case OpAdd:
-			v[in.Dst] = v[in.A] + v[in.B]
+			v[uint32(in.Dst)] = v[uint32(in.A)] + v[uint32(in.B)]
 		case OpSub:
-			v[in.Dst] = v[in.A] - v[in.B]
+			v[uint32(in.Dst)] = v[uint32(in.A)] - v[uint32(in.B)]
 		case OpMul:
-			v[in.Dst] = v[in.A] * v[in.B]
+			v[uint32(in.Dst)] = v[uint32(in.A)] * v[uint32(in.B)]
 		case OpDiv:
-			v[in.Dst] = v[in.A] / v[in.B]
+			v[uint32(in.Dst)] = v[uint32(in.A)] / v[uint32(in.B)]
 		case OpNeg:
-			v[in.Dst] = -v[in.A]
+			v[uint32(in.Dst)] = -v[uint32(in.A)]
 		case OpLt:
-			v[in.Dst] = Bool(v[in.A] < v[in.B])
+			v[uint32(in.Dst)] = Bool(v[uint32(in.A)] < v[uint32(in.B)])
 		case OpGt:
-			v[in.Dst] = Bool(v[in.A] > v[in.B])
+			v[uint32(in.Dst)] = Bool(v[uint32(in.A)] > v[uint32(in.B)])
 		case OpIf:
-			if v[in.A] != 0 {
-				v[in.Dst] = v[in.B]
+			if v[uint32(in.A)] != 0 {
+				v[uint32(in.Dst)] = v[uint32(in.B)]
 			} else {
-				v[in.Dst] = v[in.C]
+				v[uint32(in.Dst)] = v[uint32(in.C)]
 			}
 		case OpMin:
-			v[in.Dst] = Min(v[in.A], v[in.B])
+			v[uint32(in.Dst)] = Min(v[uint32(in.A)], v[uint32(in.B)])
 		case OpMax:
-			v[in.Dst] = Max(v[in.A], v[in.B])
+			v[uint32(in.Dst)] = Max(v[uint32(in.A)], v[uint32(in.B)])
 		case OpSafeDiv:
-			v[in.Dst] = SafeDiv(v[in.A], v[in.B], v[in.C])
+			v[uint32(in.Dst)] = SafeDiv(v[uint32(in.A)], v[uint32(in.B)], v[uint32(in.C)])
 		case OpLookup:
-			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
-				v[in.Dst] = s.Y0 + (x-s.X0)*s.DY/s.DX
+			if s, x := tables[uint32(in.B)].Last, v[uint32(in.A)]; s != nil && s.X0 < x && x < s.X1 {
+				v[uint32(in.Dst)] = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				v[in.Dst] = tables[in.B].at(x)
+				v[uint32(in.Dst)] = tables[uint32(in.B)].at(x)
 			}
 		case OpFused + 0: // addadd
-			v[in.Dst] = float64(v[in.A]+v[in.B]) + v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]+v[uint32(in.B)]) + v[uint32(in.C)]
 		case OpFused + 2: // addsub
-			v[in.Dst] = float64(v[in.A]+v[in.B]) - v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]+v[uint32(in.B)]) - v[uint32(in.C)]
 		case OpFused + 3: // addsubr
-			v[in.Dst] = v[in.C] - float64(v[in.A]+v[in.B])
+			v[uint32(in.Dst)] = v[uint32(in.C)] - float64(v[uint32(in.A)]+v[uint32(in.B)])
 		case OpFused + 4: // addmul
-			v[in.Dst] = float64(v[in.A]+v[in.B]) * v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]+v[uint32(in.B)]) * v[uint32(in.C)]
 		case OpFused + 6: // adddiv
-			v[in.Dst] = float64(v[in.A]+v[in.B]) / v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]+v[uint32(in.B)]) / v[uint32(in.C)]
 		case OpFused + 7: // adddivr
-			v[in.Dst] = v[in.C] / float64(v[in.A]+v[in.B])
+			v[uint32(in.Dst)] = v[uint32(in.C)] / float64(v[uint32(in.A)]+v[uint32(in.B)])
 		case OpFused + 8: // addmin
-			v[in.Dst] = Min(float64(v[in.A]+v[in.B]), v[in.C])
+			v[uint32(in.Dst)] = Min(float64(v[uint32(in.A)]+v[uint32(in.B)]), v[uint32(in.C)])
 		case OpFused + 9: // addminr
-			v[in.Dst] = Min(v[in.C], float64(v[in.A]+v[in.B]))
+			v[uint32(in.Dst)] = Min(v[uint32(in.C)], float64(v[uint32(in.A)]+v[uint32(in.B)]))
 		case OpFused + 10: // addmax
-			v[in.Dst] = Max(float64(v[in.A]+v[in.B]), v[in.C])
+			v[uint32(in.Dst)] = Max(float64(v[uint32(in.A)]+v[uint32(in.B)]), v[uint32(in.C)])
 		case OpFused + 11: // addmaxr
-			v[in.Dst] = Max(v[in.C], float64(v[in.A]+v[in.B]))
+			v[uint32(in.Dst)] = Max(v[uint32(in.C)], float64(v[uint32(in.A)]+v[uint32(in.B)]))
 		case OpFused + 12: // subadd
-			v[in.Dst] = float64(v[in.A]-v[in.B]) + v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]-v[uint32(in.B)]) + v[uint32(in.C)]
 		case OpFused + 14: // subsub
-			v[in.Dst] = float64(v[in.A]-v[in.B]) - v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]-v[uint32(in.B)]) - v[uint32(in.C)]
 		case OpFused + 15: // subsubr
-			v[in.Dst] = v[in.C] - float64(v[in.A]-v[in.B])
+			v[uint32(in.Dst)] = v[uint32(in.C)] - float64(v[uint32(in.A)]-v[uint32(in.B)])
 		case OpFused + 16: // submul
-			v[in.Dst] = float64(v[in.A]-v[in.B]) * v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]-v[uint32(in.B)]) * v[uint32(in.C)]
 		case OpFused + 18: // subdiv
-			v[in.Dst] = float64(v[in.A]-v[in.B]) / v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]-v[uint32(in.B)]) / v[uint32(in.C)]
 		case OpFused + 19: // subdivr
-			v[in.Dst] = v[in.C] / float64(v[in.A]-v[in.B])
+			v[uint32(in.Dst)] = v[uint32(in.C)] / float64(v[uint32(in.A)]-v[uint32(in.B)])
 		case OpFused + 20: // submin
-			v[in.Dst] = Min(float64(v[in.A]-v[in.B]), v[in.C])
+			v[uint32(in.Dst)] = Min(float64(v[uint32(in.A)]-v[uint32(in.B)]), v[uint32(in.C)])
 		case OpFused + 21: // subminr
-			v[in.Dst] = Min(v[in.C], float64(v[in.A]-v[in.B]))
+			v[uint32(in.Dst)] = Min(v[uint32(in.C)], float64(v[uint32(in.A)]-v[uint32(in.B)]))
 		case OpFused + 22: // submax
-			v[in.Dst] = Max(float64(v[in.A]-v[in.B]), v[in.C])
+			v[uint32(in.Dst)] = Max(float64(v[uint32(in.A)]-v[uint32(in.B)]), v[uint32(in.C)])
 		case OpFused + 23: // submaxr
-			v[in.Dst] = Max(v[in.C], float64(v[in.A]-v[in.B]))
+			v[uint32(in.Dst)] = Max(v[uint32(in.C)], float64(v[uint32(in.A)]-v[uint32(in.B)]))
 		case OpFused + 24: // muladd
-			v[in.Dst] = float64(v[in.A]*v[in.B]) + v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]*v[uint32(in.B)]) + v[uint32(in.C)]
 		case OpFused + 26: // mulsub
-			v[in.Dst] = float64(v[in.A]*v[in.B]) - v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]*v[uint32(in.B)]) - v[uint32(in.C)]
 		case OpFused + 27: // mulsubr
-			v[in.Dst] = v[in.C] - float64(v[in.A]*v[in.B])
+			v[uint32(in.Dst)] = v[uint32(in.C)] - float64(v[uint32(in.A)]*v[uint32(in.B)])
 		case OpFused + 28: // mulmul
-			v[in.Dst] = float64(v[in.A]*v[in.B]) * v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]*v[uint32(in.B)]) * v[uint32(in.C)]
 		case OpFused + 30: // muldiv
-			v[in.Dst] = float64(v[in.A]*v[in.B]) / v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]*v[uint32(in.B)]) / v[uint32(in.C)]
 		case OpFused + 31: // muldivr
-			v[in.Dst] = v[in.C] / float64(v[in.A]*v[in.B])
+			v[uint32(in.Dst)] = v[uint32(in.C)] / float64(v[uint32(in.A)]*v[uint32(in.B)])
 		case OpFused + 32: // mulmin
-			v[in.Dst] = Min(float64(v[in.A]*v[in.B]), v[in.C])
+			v[uint32(in.Dst)] = Min(float64(v[uint32(in.A)]*v[uint32(in.B)]), v[uint32(in.C)])
 		case OpFused + 33: // mulminr
-			v[in.Dst] = Min(v[in.C], float64(v[in.A]*v[in.B]))
+			v[uint32(in.Dst)] = Min(v[uint32(in.C)], float64(v[uint32(in.A)]*v[uint32(in.B)]))
 		case OpFused + 34: // mulmax
-			v[in.Dst] = Max(float64(v[in.A]*v[in.B]), v[in.C])
+			v[uint32(in.Dst)] = Max(float64(v[uint32(in.A)]*v[uint32(in.B)]), v[uint32(in.C)])
 		case OpFused + 35: // mulmaxr
-			v[in.Dst] = Max(v[in.C], float64(v[in.A]*v[in.B]))
+			v[uint32(in.Dst)] = Max(v[uint32(in.C)], float64(v[uint32(in.A)]*v[uint32(in.B)]))
 		case OpFused + 36: // divadd
-			v[in.Dst] = float64(v[in.A]/v[in.B]) + v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]/v[uint32(in.B)]) + v[uint32(in.C)]
 		case OpFused + 38: // divsub
-			v[in.Dst] = float64(v[in.A]/v[in.B]) - v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]/v[uint32(in.B)]) - v[uint32(in.C)]
 		case OpFused + 39: // divsubr
-			v[in.Dst] = v[in.C] - float64(v[in.A]/v[in.B])
+			v[uint32(in.Dst)] = v[uint32(in.C)] - float64(v[uint32(in.A)]/v[uint32(in.B)])
 		case OpFused + 40: // divmul
-			v[in.Dst] = float64(v[in.A]/v[in.B]) * v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]/v[uint32(in.B)]) * v[uint32(in.C)]
 		case OpFused + 42: // divdiv
-			v[in.Dst] = float64(v[in.A]/v[in.B]) / v[in.C]
+			v[uint32(in.Dst)] = float64(v[uint32(in.A)]/v[uint32(in.B)]) / v[uint32(in.C)]
 		case OpFused + 43: // divdivr
-			v[in.Dst] = v[in.C] / float64(v[in.A]/v[in.B])
+			v[uint32(in.Dst)] = v[uint32(in.C)] / float64(v[uint32(in.A)]/v[uint32(in.B)])
 		case OpFused + 44: // divmin
-			v[in.Dst] = Min(float64(v[in.A]/v[in.B]), v[in.C])
+			v[uint32(in.Dst)] = Min(float64(v[uint32(in.A)]/v[uint32(in.B)]), v[uint32(in.C)])
 		case OpFused + 45: // divminr
-			v[in.Dst] = Min(v[in.C], float64(v[in.A]/v[in.B]))
+			v[uint32(in.Dst)] = Min(v[uint32(in.C)], float64(v[uint32(in.A)]/v[uint32(in.B)]))
 		case OpFused + 46: // divmax
-			v[in.Dst] = Max(float64(v[in.A]/v[in.B]), v[in.C])
+			v[uint32(in.Dst)] = Max(float64(v[uint32(in.A)]/v[uint32(in.B)]), v[uint32(in.C)])
 		case OpFused + 47: // divmaxr
-			v[in.Dst] = Max(v[in.C], float64(v[in.A]/v[in.B]))
+			v[uint32(in.Dst)] = Max(v[uint32(in.C)], float64(v[uint32(in.A)]/v[uint32(in.B)]))
 		case OpSuper + 0: // mul+lookup+mulmul
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] * v[in.B])
-			v[in.Dst] = r0
+			r0 := float64(v[uint32(in.A)] * v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.A)].Last, v[uint32(w1.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.A].at(x)
+				r1 = tables[uint32(w1.A)].at(x)
 			}
-			v[in.C] = r1
-			r2 := float64(float64(r0*r1) * v[w1.C])
-			v[w1.B] = r2
+			v[uint32(in.C)] = r1
+			r2 := float64(float64(r0*r1) * v[uint32(w1.C)])
+			v[uint32(w1.B)] = r2
 			i += 1
 		case OpSuper + 1: // div+lookup+mulmul
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] / v[in.B])
-			v[in.Dst] = r0
+			r0 := float64(v[uint32(in.A)] / v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.A)].Last, v[uint32(w1.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.A].at(x)
+				r1 = tables[uint32(w1.A)].at(x)
 			}
-			v[in.C] = r1
-			r2 := float64(float64(r0*r1) * v[w1.C])
-			v[w1.B] = r2
+			v[uint32(in.C)] = r1
+			r2 := float64(float64(r0*r1) * v[uint32(w1.C)])
+			v[uint32(w1.B)] = r2
 			i += 1
 		case OpSuper + 2: // mul+muladd
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] * v[in.B])
-			v[in.Dst] = r0
-			r1 := float64(float64(v[w1.Dst]*v[w1.A]) + r0)
-			v[in.C] = r1
+			r0 := float64(v[uint32(in.A)] * v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(float64(v[uint32(w1.Dst)]*v[uint32(w1.A)]) + r0)
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 3: // ge+if
 			w1 := &code[i+1]
-			r0 := float64(Bool(v[in.A] >= v[in.B]))
-			v[in.Dst] = r0
+			r0 := float64(Bool(v[uint32(in.A)] >= v[uint32(in.B)]))
+			v[uint32(in.Dst)] = r0
 			var r1 float64
 			if r0 != 0 {
-				r1 = v[w1.Dst]
+				r1 = v[uint32(w1.Dst)]
 			} else {
-				r1 = v[w1.A]
+				r1 = v[uint32(w1.A)]
 			}
-			v[in.C] = r1
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 4: // gt+if
 			w1 := &code[i+1]
-			r0 := float64(Bool(v[in.A] > v[in.B]))
-			v[in.Dst] = r0
+			r0 := float64(Bool(v[uint32(in.A)] > v[uint32(in.B)]))
+			v[uint32(in.Dst)] = r0
 			var r1 float64
 			if r0 != 0 {
-				r1 = v[w1.Dst]
+				r1 = v[uint32(w1.Dst)]
 			} else {
-				r1 = v[w1.A]
+				r1 = v[uint32(w1.A)]
 			}
-			v[in.C] = r1
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 5: // le+if
 			w1 := &code[i+1]
-			r0 := float64(Bool(v[in.A] <= v[in.B]))
-			v[in.Dst] = r0
+			r0 := float64(Bool(v[uint32(in.A)] <= v[uint32(in.B)]))
+			v[uint32(in.Dst)] = r0
 			var r1 float64
 			if r0 != 0 {
-				r1 = v[w1.Dst]
+				r1 = v[uint32(w1.Dst)]
 			} else {
-				r1 = v[w1.A]
+				r1 = v[uint32(w1.A)]
 			}
-			v[in.C] = r1
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 6: // lt+if
 			w1 := &code[i+1]
-			r0 := float64(Bool(v[in.A] < v[in.B]))
-			v[in.Dst] = r0
+			r0 := float64(Bool(v[uint32(in.A)] < v[uint32(in.B)]))
+			v[uint32(in.Dst)] = r0
 			var r1 float64
 			if r0 != 0 {
-				r1 = v[w1.Dst]
+				r1 = v[uint32(w1.Dst)]
 			} else {
-				r1 = v[w1.A]
+				r1 = v[uint32(w1.A)]
 			}
-			v[in.C] = r1
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 7: // lookup+mul+muladd
 			w1 := &code[i+1]
 			w2 := &code[i+2]
 			var r0 float64
-			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(in.B)].Last, v[uint32(in.A)]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r0 = tables[in.B].at(x)
+				r0 = tables[uint32(in.B)].at(x)
 			}
-			v[in.Dst] = r0
-			r1 := float64(v[w1.Dst] * v[w1.A])
-			v[in.C] = r1
-			r2 := float64(float64(v[w1.C]*v[w2.Dst]) + r1)
-			v[w1.B] = r2
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(w1.Dst)] * v[uint32(w1.A)])
+			v[uint32(in.C)] = r1
+			r2 := float64(float64(v[uint32(w1.C)]*v[uint32(w2.Dst)]) + r1)
+			v[uint32(w1.B)] = r2
 			i += 2
 		case OpSuper + 8: // mul+lookup+mulmul+div+lookup+mulmul
 			w1 := &code[i+1]
 			w2 := &code[i+2]
 			w3 := &code[i+3]
-			r0 := float64(v[in.A] * v[in.B])
-			v[in.Dst] = r0
+			r0 := float64(v[uint32(in.A)] * v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.A)].Last, v[uint32(w1.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.A].at(x)
+				r1 = tables[uint32(w1.A)].at(x)
 			}
-			v[in.C] = r1
-			r2 := float64(float64(r0*r1) * v[w1.C])
-			v[w1.B] = r2
-			r3 := float64(v[w2.A] / v[w2.B])
-			v[w2.Dst] = r3
+			v[uint32(in.C)] = r1
+			r2 := float64(float64(r0*r1) * v[uint32(w1.C)])
+			v[uint32(w1.B)] = r2
+			r3 := float64(v[uint32(w2.A)] / v[uint32(w2.B)])
+			v[uint32(w2.Dst)] = r3
 			var r4 float64
-			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w3.A)].Last, v[uint32(w3.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r4 = tables[w3.A].at(x)
+				r4 = tables[uint32(w3.A)].at(x)
 			}
-			v[w2.C] = r4
-			r5 := float64(float64(r3*r4) * v[w3.C])
-			v[w3.B] = r5
+			v[uint32(w2.C)] = r4
+			r5 := float64(float64(r3*r4) * v[uint32(w3.C)])
+			v[uint32(w3.B)] = r5
 			i += 3
 		case OpSuper + 9: // div+lookup+mulmul+mul+lookup+mulmul
 			w1 := &code[i+1]
 			w2 := &code[i+2]
 			w3 := &code[i+3]
-			r0 := float64(v[in.A] / v[in.B])
-			v[in.Dst] = r0
+			r0 := float64(v[uint32(in.A)] / v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.A)].Last, v[uint32(w1.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.A].at(x)
+				r1 = tables[uint32(w1.A)].at(x)
 			}
-			v[in.C] = r1
-			r2 := float64(float64(r0*r1) * v[w1.C])
-			v[w1.B] = r2
-			r3 := float64(v[w2.A] * v[w2.B])
-			v[w2.Dst] = r3
+			v[uint32(in.C)] = r1
+			r2 := float64(float64(r0*r1) * v[uint32(w1.C)])
+			v[uint32(w1.B)] = r2
+			r3 := float64(v[uint32(w2.A)] * v[uint32(w2.B)])
+			v[uint32(w2.Dst)] = r3
 			var r4 float64
-			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w3.A)].Last, v[uint32(w3.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r4 = tables[w3.A].at(x)
+				r4 = tables[uint32(w3.A)].at(x)
 			}
-			v[w2.C] = r4
-			r5 := float64(float64(r3*r4) * v[w3.C])
-			v[w3.B] = r5
+			v[uint32(w2.C)] = r4
+			r5 := float64(float64(r3*r4) * v[uint32(w3.C)])
+			v[uint32(w3.B)] = r5
 			i += 3
 		case OpSuper + 10: // mul+lookup+mulmul+mul+lookup+mulmul
 			w1 := &code[i+1]
 			w2 := &code[i+2]
 			w3 := &code[i+3]
-			r0 := float64(v[in.A] * v[in.B])
-			v[in.Dst] = r0
+			r0 := float64(v[uint32(in.A)] * v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.A)].Last, v[uint32(w1.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.A].at(x)
+				r1 = tables[uint32(w1.A)].at(x)
 			}
-			v[in.C] = r1
-			r2 := float64(float64(r0*r1) * v[w1.C])
-			v[w1.B] = r2
-			r3 := float64(v[w2.A] * v[w2.B])
-			v[w2.Dst] = r3
+			v[uint32(in.C)] = r1
+			r2 := float64(float64(r0*r1) * v[uint32(w1.C)])
+			v[uint32(w1.B)] = r2
+			r3 := float64(v[uint32(w2.A)] * v[uint32(w2.B)])
+			v[uint32(w2.Dst)] = r3
 			var r4 float64
-			if s, x := tables[w3.A].Last, v[w3.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w3.A)].Last, v[uint32(w3.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r4 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r4 = tables[w3.A].at(x)
+				r4 = tables[uint32(w3.A)].at(x)
 			}
-			v[w2.C] = r4
-			r5 := float64(float64(r3*r4) * v[w3.C])
-			v[w3.B] = r5
+			v[uint32(w2.C)] = r4
+			r5 := float64(float64(r3*r4) * v[uint32(w3.C)])
+			v[uint32(w3.B)] = r5
 			i += 3
 		case OpSuper + 11: // mul+muladd+mul+muladd
 			w1 := &code[i+1]
 			w2 := &code[i+2]
-			r0 := float64(v[in.A] * v[in.B])
-			v[in.Dst] = r0
-			r1 := float64(float64(v[w1.Dst]*v[w1.A]) + r0)
-			v[in.C] = r1
-			r2 := float64(v[w1.C] * v[w2.Dst])
-			v[w1.B] = r2
-			r3 := float64(float64(v[w2.B]*v[w2.C]) + r2)
-			v[w2.A] = r3
+			r0 := float64(v[uint32(in.A)] * v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(float64(v[uint32(w1.Dst)]*v[uint32(w1.A)]) + r0)
+			v[uint32(in.C)] = r1
+			r2 := float64(v[uint32(w1.C)] * v[uint32(w2.Dst)])
+			v[uint32(w1.B)] = r2
+			r3 := float64(float64(v[uint32(w2.B)]*v[uint32(w2.C)]) + r2)
+			v[uint32(w2.A)] = r3
 			i += 2
 		case OpSuper + 12: // lookup+lookup
 			w1 := &code[i+1]
 			var r0 float64
-			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(in.B)].Last, v[uint32(in.A)]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r0 = tables[in.B].at(x)
+				r0 = tables[uint32(in.B)].at(x)
 			}
-			v[in.Dst] = r0
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.A)].Last, v[uint32(w1.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.A].at(x)
+				r1 = tables[uint32(w1.A)].at(x)
 			}
-			v[in.C] = r1
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 13: // lookup+mul
 			w1 := &code[i+1]
 			var r0 float64
-			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(in.B)].Last, v[uint32(in.A)]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r0 = tables[in.B].at(x)
+				r0 = tables[uint32(in.B)].at(x)
 			}
-			v[in.Dst] = r0
-			r1 := float64(v[w1.Dst] * v[w1.A])
-			v[in.C] = r1
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(w1.Dst)] * v[uint32(w1.A)])
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 14: // lookup+div
 			w1 := &code[i+1]
 			var r0 float64
-			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(in.B)].Last, v[uint32(in.A)]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r0 = tables[in.B].at(x)
+				r0 = tables[uint32(in.B)].at(x)
 			}
-			v[in.Dst] = r0
-			r1 := float64(v[w1.Dst] / v[w1.A])
-			v[in.C] = r1
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(w1.Dst)] / v[uint32(w1.A)])
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 15: // lookup+addmul
 			w1 := &code[i+1]
 			var r0 float64
-			if s, x := tables[in.B].Last, v[in.A]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(in.B)].Last, v[uint32(in.A)]; s != nil && s.X0 < x && x < s.X1 {
 				r0 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r0 = tables[in.B].at(x)
+				r0 = tables[uint32(in.B)].at(x)
 			}
-			v[in.Dst] = r0
-			r1 := float64(float64(v[w1.Dst]+v[w1.A]) * v[w1.B])
-			v[in.C] = r1
+			v[uint32(in.Dst)] = r0
+			r1 := float64(float64(v[uint32(w1.Dst)]+v[uint32(w1.A)]) * v[uint32(w1.B)])
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 16: // mul+lookup
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] * v[in.B])
-			v[in.Dst] = r0
+			r0 := float64(v[uint32(in.A)] * v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.A)].Last, v[uint32(w1.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.A].at(x)
+				r1 = tables[uint32(w1.A)].at(x)
 			}
-			v[in.C] = r1
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 17: // div+lookup
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] / v[in.B])
-			v[in.Dst] = r0
+			r0 := float64(v[uint32(in.A)] / v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.A].Last, v[w1.Dst]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.A)].Last, v[uint32(w1.Dst)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.A].at(x)
+				r1 = tables[uint32(w1.A)].at(x)
 			}
-			v[in.C] = r1
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 18: // addmul+lookup
 			w1 := &code[i+1]
-			r0 := float64(float64(v[in.A]+v[in.B]) * v[in.C])
-			v[in.Dst] = r0
+			r0 := float64(float64(v[uint32(in.A)]+v[uint32(in.B)]) * v[uint32(in.C)])
+			v[uint32(in.Dst)] = r0
 			var r1 float64
-			if s, x := tables[w1.B].Last, v[w1.A]; s != nil && s.X0 < x && x < s.X1 {
+			if s, x := tables[uint32(w1.B)].Last, v[uint32(w1.A)]; s != nil && s.X0 < x && x < s.X1 {
 				r1 = s.Y0 + (x-s.X0)*s.DY/s.DX
 			} else {
-				r1 = tables[w1.B].at(x)
+				r1 = tables[uint32(w1.B)].at(x)
 			}
-			v[w1.Dst] = r1
+			v[uint32(w1.Dst)] = r1
 			i += 1
 		case OpSuper + 19: // mul+mul
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] * v[in.B])
-			v[in.Dst] = r0
-			r1 := float64(v[w1.Dst] * v[w1.A])
-			v[in.C] = r1
+			r0 := float64(v[uint32(in.A)] * v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(w1.Dst)] * v[uint32(w1.A)])
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 20: // div+div
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] / v[in.B])
-			v[in.Dst] = r0
-			r1 := float64(v[w1.Dst] / v[w1.A])
-			v[in.C] = r1
+			r0 := float64(v[uint32(in.A)] / v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(w1.Dst)] / v[uint32(w1.A)])
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 21: // div+addmul
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] / v[in.B])
-			v[in.Dst] = r0
-			r1 := float64(float64(v[w1.Dst]+v[w1.A]) * v[w1.B])
-			v[in.C] = r1
+			r0 := float64(v[uint32(in.A)] / v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(float64(v[uint32(w1.Dst)]+v[uint32(w1.A)]) * v[uint32(w1.B)])
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 22: // addmul+addmul
 			w1 := &code[i+1]
-			r0 := float64(float64(v[in.A]+v[in.B]) * v[in.C])
-			v[in.Dst] = r0
-			r1 := float64(float64(v[w1.A]+v[w1.B]) * v[w1.C])
-			v[w1.Dst] = r1
+			r0 := float64(float64(v[uint32(in.A)]+v[uint32(in.B)]) * v[uint32(in.C)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(float64(v[uint32(w1.A)]+v[uint32(w1.B)]) * v[uint32(w1.C)])
+			v[uint32(w1.Dst)] = r1
 			i += 1
 		case OpSuper + 23: // subdiv+subdiv
 			w1 := &code[i+1]
-			r0 := float64(float64(v[in.A]-v[in.B]) / v[in.C])
-			v[in.Dst] = r0
-			r1 := float64(float64(v[w1.A]-v[w1.B]) / v[w1.C])
-			v[w1.Dst] = r1
+			r0 := float64(float64(v[uint32(in.A)]-v[uint32(in.B)]) / v[uint32(in.C)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(float64(v[uint32(w1.A)]-v[uint32(w1.B)]) / v[uint32(w1.C)])
+			v[uint32(w1.Dst)] = r1
 			i += 1
 		case OpSuper + 24: // min+min
 			w1 := &code[i+1]
-			r0 := float64(Min(v[in.A], v[in.B]))
-			v[in.Dst] = r0
-			r1 := float64(Min(v[w1.Dst], v[w1.A]))
-			v[in.C] = r1
+			r0 := float64(Min(v[uint32(in.A)], v[uint32(in.B)]))
+			v[uint32(in.Dst)] = r0
+			r1 := float64(Min(v[uint32(w1.Dst)], v[uint32(w1.A)]))
+			v[uint32(in.C)] = r1
 			i += 1
 		case OpSuper + 25: // sub+sub
 			w1 := &code[i+1]
-			r0 := float64(v[in.A] - v[in.B])
-			v[in.Dst] = r0
-			r1 := float64(v[w1.Dst] - v[w1.A])
-			v[in.C] = r1
+			r0 := float64(v[uint32(in.A)] - v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(w1.Dst)] - v[uint32(w1.A)])
+			v[uint32(in.C)] = r1
 			i += 1
 		default:
 			v[in.Dst] = eval1(in, v, tables)
