@@ -564,66 +564,97 @@ func eval1(in *Instr, v []float64, tables []Table) float64 {
 	}
 	b.WriteString("\t}\n\treturn math.NaN()\n}\n\n")
 
-	// execVec.
+	// execVec: a switch calling, row by row, a function of each
+	// operation's own. Each is small, so that the compiler keeps its
+	// indices and strides in registers (in one function holding every
+	// operation's loops it kept them on the stack, and a strided loop
+	// paid a store and a load per index per element).
 	b.WriteString(`// ExecVec runs the vector instruction x: for i < N1 and j < N2, the
 // operation over the slots Base + i*S1 + j*S2 of each operand.
 func ExecVec(x *VInstr, v []float64, tables []Table) {
-	switch x.Op {
+	for i := int32(0); i < x.N1; i++ {
+		switch x.Op {
 `)
 	fields := []string{"d", "a", "b", "c"}
+	vecName := func(r row) string {
+		if r.fk >= 0 {
+			return fmt.Sprintf("vecFused%d", r.fk)
+		}
+		return "vec" + r.op.name
+	}
+	for _, r := range all {
+		if r.novec {
+			continue
+		}
+		tab := ""
+		if r.lit == 2 {
+			tab = ", tables"
+		}
+		fmt.Fprintf(&b, "\t\tcase %s:\n\t\t\t%s(x, v%s, i)\n", r.name, vecName(r), tab)
+	}
+	b.WriteString("\t\t}\n\t}\n}\n\n")
 	for _, r := range all {
 		if r.novec {
 			continue
 		}
 		expr := local(r.expr)
-		fmt.Fprintf(&b, "\tcase %s:\n", r.name)
 		n := r.args + 1
+		tab := ""
 		if r.lit == 2 {
-			b.WriteString("\t\tt := &tables[x.Base[2]]\n")
+			tab = ", tables []Table"
+		}
+		fmt.Fprintf(&b, "// %s runs row i of the vector instruction x, a %s.\nfunc %s(x *VInstr, v []float64%s, i int32) {\n", vecName(r), r.asm, vecName(r), tab)
+		if r.lit == 2 {
+			b.WriteString("\tt := &tables[x.Base[2]]\n")
 			expr = strings.ReplaceAll(expr, "tables[$B]", "t")
 		}
+		var init []string
 		for f := 0; f < n; f++ {
-			fmt.Fprintf(&b, "\t\t%[1]s0, %[1]s1, %[1]s2 := x.Base[%[2]d], x.S1[%[2]d], x.S2[%[2]d]\n", fields[f], f)
+			init = append(init, fmt.Sprintf("int(x.Base[%[1]d]+i*x.S1[%[1]d])", f))
 		}
-		b.WriteString("\t\tfor i := int32(0); i < x.N1; i++ {\n")
-		var init, step []string
-		for f := 0; f < n; f++ {
-			init = append(init, fmt.Sprintf("%[1]s0+i*%[1]s1", fields[f]))
-			step = append(step, fmt.Sprintf("%[1]s += %[1]s2", fields[f]))
-		}
-		fmt.Fprintf(&b, "\t\t\t%s := %s\n", strings.Join(fields[:n], ", "), strings.Join(init, ", "))
+		fmt.Fprintf(&b, "\t%s := %s\n", strings.Join(fields[:n], ", "), strings.Join(init, ", "))
+		b.WriteString("\tn := int(x.N2)\n")
 		// Fast loops: the destination contiguous, each operand either
 		// contiguous or the same slot throughout (kind has bit f-1 set
 		// when operand f is contiguous).
-		b.WriteString("\t\t\tswitch x.Kind {\n")
+		b.WriteString("\tswitch x.Kind {\n")
 		for kind := 0; kind < 1<<r.args; kind++ {
-			fmt.Fprintf(&b, "\t\t\tcase %d:\n", kind)
-			b.WriteString("\t\t\t\tdd := v[d : d+x.N2]\n")
+			fmt.Fprintf(&b, "\tcase %d:\n", kind)
+			b.WriteString("\t\tdd := v[d : d+n]\n")
 			repl := []string{}
 			for f := 1; f < n; f++ {
 				name := fields[f]
 				ph := "$" + strings.ToUpper(name)
 				if kind&(1<<(f-1)) != 0 {
-					fmt.Fprintf(&b, "\t\t\t\t%[1]s%[1]s := v[%[1]s : %[1]s+x.N2]\n\t\t\t\t%[1]s%[1]s = %[1]s%[1]s[:len(dd)]\n", name)
+					fmt.Fprintf(&b, "\t\t%[1]s%[1]s := v[%[1]s : %[1]s+n]\n\t\t%[1]s%[1]s = %[1]s%[1]s[:len(dd)]\n", name)
 					repl = append(repl, ph, name+name+"[j]")
 				} else {
-					fmt.Fprintf(&b, "\t\t\t\t%[1]sv := v[%[1]s]\n", name)
+					fmt.Fprintf(&b, "\t\t%[1]sv := v[%[1]s]\n", name)
 					repl = append(repl, ph, name+"v")
 				}
 			}
 			e := strings.NewReplacer(repl...).Replace(expr)
-			fmt.Fprintf(&b, "\t\t\t\tfor j := range dd {\n\t\t\t\t\tdd[j] = %s\n\t\t\t\t}\n", e)
+			fmt.Fprintf(&b, "\t\tfor j := range dd {\n\t\t\tdd[j] = %s\n\t\t}\n", e)
 		}
-		b.WriteString("\t\t\tdefault:\n")
-		b.WriteString("\t\t\t\tfor j := int32(0); j < x.N2; j++ {\n")
+		b.WriteString("\tdefault:\n")
+		var strides, step []string
+		for f := 0; f < n; f++ {
+			strides = append(strides, fmt.Sprintf("int(x.S2[%d])", f))
+			step = append(step, fmt.Sprintf("%[1]s += s%[1]s", fields[f]))
+		}
+		var snames []string
+		for f := 0; f < n; f++ {
+			snames = append(snames, "s"+fields[f])
+		}
+		fmt.Fprintf(&b, "\t\t%s := %s\n", strings.Join(snames, ", "), strings.Join(strides, ", "))
+		b.WriteString("\t\tfor range n {\n")
 		e := strings.NewReplacer("$A", "v[a]", "$B", "v[b]", "$C", "v[c]").Replace(expr)
-		fmt.Fprintf(&b, "\t\t\t\t\tv[d] = %s\n", e)
-		for _, s := range step {
-			fmt.Fprintf(&b, "\t\t\t\t\t%s\n", s)
+		fmt.Fprintf(&b, "\t\t\tv[d] = %s\n", e)
+		for _, st := range step {
+			fmt.Fprintf(&b, "\t\t\t%s\n", st)
 		}
-		b.WriteString("\t\t\t\t}\n\t\t\t}\n\t\t}\n")
+		b.WriteString("\t\t}\n\t}\n}\n\n")
 	}
-	b.WriteString("\t}\n}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		log.Fatalf("opgen: %v\n%s", err, b.Bytes())

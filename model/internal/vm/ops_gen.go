@@ -762,5541 +762,5679 @@ func eval1(in *Instr, v []float64, tables []Table) float64 {
 // ExecVec runs the vector instruction x: for i < N1 and j < N2, the
 // operation over the slots Base + i*S1 + j*S2 of each operand.
 func ExecVec(x *VInstr, v []float64, tables []Table) {
-	switch x.Op {
-	case OpMov:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = av
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = aa[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[a]
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpAdd:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = av + bv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = aa[j] + bv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = av + bb[j]
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = aa[j] + bb[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[a] + v[b]
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpSub:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = av - bv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = aa[j] - bv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = av - bb[j]
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = aa[j] - bb[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[a] - v[b]
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpMul:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = av * bv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = aa[j] * bv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = av * bb[j]
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = aa[j] * bb[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[a] * v[b]
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpDiv:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = av / bv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = aa[j] / bv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = av / bb[j]
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = aa[j] / bb[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[a] / v[b]
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpPow:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = math.Pow(av, bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = math.Pow(aa[j], bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Pow(av, bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Pow(aa[j], bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Pow(v[a], v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpMod:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Mod(av, bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Mod(aa[j], bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Mod(av, bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Mod(aa[j], bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Mod(v[a], v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpNeg:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = -av
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = -aa[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = -v[a]
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpNot:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = Bool(av == 0)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] == 0)
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] == 0)
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpEq:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(av == bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(aa[j] == bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(av == bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] == bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] == v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpNe:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(av != bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(aa[j] != bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(av != bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] != bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] != v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpLt:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(av < bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(aa[j] < bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(av < bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] < bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] < v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpLe:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(av <= bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(aa[j] <= bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(av <= bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] <= bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] <= v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpGt:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(av > bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(aa[j] > bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(av > bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] > bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] > v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpGe:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(av >= bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(aa[j] >= bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(av >= bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] >= bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] >= v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpAnd:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(av != 0 && bv != 0)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(aa[j] != 0 && bv != 0)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(av != 0 && bb[j] != 0)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] != 0 && bb[j] != 0)
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] != 0 && v[b] != 0)
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpOr:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(av != 0 || bv != 0)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Bool(aa[j] != 0 || bv != 0)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(av != 0 || bb[j] != 0)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Bool(aa[j] != 0 || bb[j] != 0)
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Bool(v[a] != 0 || v[b] != 0)
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpIf:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = pick(av, bv, cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = pick(aa[j], bv, cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = pick(av, bb[j], cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = pick(aa[j], bb[j], cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = pick(av, bv, cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = pick(aa[j], bv, cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = pick(av, bb[j], cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = pick(aa[j], bb[j], cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = pick(v[a], v[b], v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpAbs:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Abs(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Abs(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Abs(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpExp:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Exp(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Exp(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Exp(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpLn:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Log(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Log(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Log(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpLog10:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Log10(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Log10(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Log10(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpSqrt:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Sqrt(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Sqrt(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Sqrt(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpSin:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Sin(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Sin(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Sin(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpCos:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Cos(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Cos(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Cos(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpTan:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Tan(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Tan(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Tan(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpAsin:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Asin(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Asin(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Asin(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpAcos:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Acos(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Acos(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Acos(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpAtan:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Atan(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Atan(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Atan(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpFloor:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Floor(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Floor(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Floor(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpMin:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Min(av, bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Min(aa[j], bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(av, bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(aa[j], bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(v[a], v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpMax:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Max(av, bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Max(aa[j], bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(av, bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(aa[j], bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(v[a], v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpSafeDiv:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = SafeDiv(av, bv, cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = SafeDiv(aa[j], bv, cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = SafeDiv(av, bb[j], cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = SafeDiv(aa[j], bb[j], cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = SafeDiv(av, bv, cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = SafeDiv(aa[j], bv, cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = SafeDiv(av, bb[j], cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = SafeDiv(aa[j], bb[j], cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = SafeDiv(v[a], v[b], v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpLookup:
-		t := &tables[x.Base[2]]
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = t.At(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = t.At(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = t.At(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpPulse:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Pulse(av, bv, cv, v[SlotTStep], v[SlotDT])
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Pulse(aa[j], bv, cv, v[SlotTStep], v[SlotDT])
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Pulse(av, bb[j], cv, v[SlotTStep], v[SlotDT])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Pulse(aa[j], bb[j], cv, v[SlotTStep], v[SlotDT])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Pulse(av, bv, cc[j], v[SlotTStep], v[SlotDT])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Pulse(aa[j], bv, cc[j], v[SlotTStep], v[SlotDT])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Pulse(av, bb[j], cc[j], v[SlotTStep], v[SlotDT])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Pulse(aa[j], bb[j], cc[j], v[SlotTStep], v[SlotDT])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Pulse(v[a], v[b], v[c], v[SlotTStep], v[SlotDT])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpStep:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Step(av, bv, v[SlotTStep], v[SlotDT])
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = Step(aa[j], bv, v[SlotTStep], v[SlotDT])
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Step(av, bb[j], v[SlotTStep], v[SlotDT])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = Step(aa[j], bb[j], v[SlotTStep], v[SlotDT])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Step(v[a], v[b], v[SlotTStep], v[SlotDT])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpRamp:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Ramp(av, bv, cv, v[SlotTime])
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Ramp(aa[j], bv, cv, v[SlotTime])
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Ramp(av, bb[j], cv, v[SlotTime])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Ramp(aa[j], bb[j], cv, v[SlotTime])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Ramp(av, bv, cc[j], v[SlotTime])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Ramp(aa[j], bv, cc[j], v[SlotTime])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Ramp(av, bb[j], cc[j], v[SlotTime])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Ramp(aa[j], bb[j], cc[j], v[SlotTime])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Ramp(v[a], v[b], v[c], v[SlotTime])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpPoisson:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = poissonInv(av, bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = poissonInv(aa[j], bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = poissonInv(av, bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = poissonInv(aa[j], bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = poissonInv(v[a], v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpTrunc:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = math.Trunc(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Trunc(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Trunc(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpFmod:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b := d0+i*d1, a0+i*a1, b0+i*b1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = math.Mod(av, bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				for j := range dd {
-					dd[j] = math.Mod(aa[j], bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Mod(av, bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				for j := range dd {
-					dd[j] = math.Mod(aa[j], bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = math.Mod(v[a], v[b])
-					d += d2
-					a += a2
-					b += b2
-				}
-			}
-		}
-	case OpLgamma:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		for i := int32(0); i < x.N1; i++ {
-			d, a := d0+i*d1, a0+i*a1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				for j := range dd {
-					dd[j] = Lgamma(av)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				for j := range dd {
-					dd[j] = Lgamma(aa[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Lgamma(v[a])
-					d += d2
-					a += a2
-				}
-			}
-		}
-	case OpFused + 0:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av+bv) + cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bv) + cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av+bb[j]) + cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bb[j]) + cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av+bv) + cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bv) + cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av+bb[j]) + cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bb[j]) + cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]+v[b]) + v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 2:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av+bv) - cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bv) - cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av+bb[j]) - cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bb[j]) - cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av+bv) - cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bv) - cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av+bb[j]) - cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bb[j]) - cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]+v[b]) - v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 3:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(av+bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(aa[j]+bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(av+bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(aa[j]+bb[j])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(av+bv)
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(aa[j]+bv)
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(av+bb[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(aa[j]+bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[c] - float64(v[a]+v[b])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 4:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av+bv) * cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bv) * cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av+bb[j]) * cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bb[j]) * cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av+bv) * cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bv) * cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av+bb[j]) * cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bb[j]) * cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]+v[b]) * v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 6:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av+bv) / cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bv) / cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av+bb[j]) / cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bb[j]) / cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av+bv) / cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bv) / cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av+bb[j]) / cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]+bb[j]) / cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]+v[b]) / v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 7:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(av+bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(aa[j]+bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(av+bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(aa[j]+bb[j])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(av+bv)
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(aa[j]+bv)
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(av+bb[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(aa[j]+bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[c] / float64(v[a]+v[b])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 8:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(av+bv), cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]+bv), cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(av+bb[j]), cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]+bb[j]), cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(av+bv), cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]+bv), cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(av+bb[j]), cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]+bb[j]), cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(float64(v[a]+v[b]), v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 9:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(av+bv))
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(aa[j]+bv))
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(av+bb[j]))
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(aa[j]+bb[j]))
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(av+bv))
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(aa[j]+bv))
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(av+bb[j]))
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(aa[j]+bb[j]))
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(v[c], float64(v[a]+v[b]))
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 10:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(av+bv), cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]+bv), cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(av+bb[j]), cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]+bb[j]), cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(av+bv), cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]+bv), cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(av+bb[j]), cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]+bb[j]), cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(float64(v[a]+v[b]), v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 11:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(av+bv))
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(aa[j]+bv))
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(av+bb[j]))
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(aa[j]+bb[j]))
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(av+bv))
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(aa[j]+bv))
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(av+bb[j]))
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(aa[j]+bb[j]))
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(v[c], float64(v[a]+v[b]))
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 12:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av-bv) + cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bv) + cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av-bb[j]) + cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bb[j]) + cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av-bv) + cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bv) + cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av-bb[j]) + cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bb[j]) + cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]-v[b]) + v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 14:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av-bv) - cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bv) - cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av-bb[j]) - cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bb[j]) - cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av-bv) - cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bv) - cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av-bb[j]) - cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bb[j]) - cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]-v[b]) - v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 15:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(av-bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(aa[j]-bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(av-bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(aa[j]-bb[j])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(av-bv)
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(aa[j]-bv)
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(av-bb[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(aa[j]-bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[c] - float64(v[a]-v[b])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 16:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av-bv) * cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bv) * cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av-bb[j]) * cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bb[j]) * cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av-bv) * cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bv) * cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av-bb[j]) * cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bb[j]) * cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]-v[b]) * v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 18:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av-bv) / cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bv) / cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av-bb[j]) / cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bb[j]) / cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av-bv) / cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bv) / cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av-bb[j]) / cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]-bb[j]) / cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]-v[b]) / v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 19:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(av-bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(aa[j]-bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(av-bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(aa[j]-bb[j])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(av-bv)
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(aa[j]-bv)
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(av-bb[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(aa[j]-bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[c] / float64(v[a]-v[b])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 20:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(av-bv), cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]-bv), cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(av-bb[j]), cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]-bb[j]), cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(av-bv), cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]-bv), cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(av-bb[j]), cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]-bb[j]), cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(float64(v[a]-v[b]), v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 21:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(av-bv))
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(aa[j]-bv))
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(av-bb[j]))
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(aa[j]-bb[j]))
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(av-bv))
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(aa[j]-bv))
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(av-bb[j]))
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(aa[j]-bb[j]))
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(v[c], float64(v[a]-v[b]))
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 22:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(av-bv), cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]-bv), cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(av-bb[j]), cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]-bb[j]), cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(av-bv), cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]-bv), cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(av-bb[j]), cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]-bb[j]), cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(float64(v[a]-v[b]), v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 23:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(av-bv))
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(aa[j]-bv))
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(av-bb[j]))
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(aa[j]-bb[j]))
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(av-bv))
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(aa[j]-bv))
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(av-bb[j]))
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(aa[j]-bb[j]))
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(v[c], float64(v[a]-v[b]))
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 24:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av*bv) + cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bv) + cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av*bb[j]) + cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bb[j]) + cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av*bv) + cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bv) + cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av*bb[j]) + cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bb[j]) + cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]*v[b]) + v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 26:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av*bv) - cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bv) - cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av*bb[j]) - cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bb[j]) - cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av*bv) - cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bv) - cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av*bb[j]) - cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bb[j]) - cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]*v[b]) - v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 27:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(av*bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(aa[j]*bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(av*bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(aa[j]*bb[j])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(av*bv)
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(aa[j]*bv)
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(av*bb[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(aa[j]*bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[c] - float64(v[a]*v[b])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 28:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av*bv) * cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bv) * cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av*bb[j]) * cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bb[j]) * cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av*bv) * cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bv) * cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av*bb[j]) * cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bb[j]) * cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]*v[b]) * v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 30:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av*bv) / cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bv) / cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av*bb[j]) / cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bb[j]) / cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av*bv) / cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bv) / cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av*bb[j]) / cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]*bb[j]) / cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]*v[b]) / v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 31:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(av*bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(aa[j]*bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(av*bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(aa[j]*bb[j])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(av*bv)
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(aa[j]*bv)
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(av*bb[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(aa[j]*bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[c] / float64(v[a]*v[b])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 32:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(av*bv), cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]*bv), cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(av*bb[j]), cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]*bb[j]), cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(av*bv), cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]*bv), cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(av*bb[j]), cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]*bb[j]), cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(float64(v[a]*v[b]), v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 33:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(av*bv))
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(aa[j]*bv))
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(av*bb[j]))
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(aa[j]*bb[j]))
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(av*bv))
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(aa[j]*bv))
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(av*bb[j]))
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(aa[j]*bb[j]))
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(v[c], float64(v[a]*v[b]))
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 34:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(av*bv), cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]*bv), cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(av*bb[j]), cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]*bb[j]), cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(av*bv), cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]*bv), cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(av*bb[j]), cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]*bb[j]), cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(float64(v[a]*v[b]), v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 35:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(av*bv))
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(aa[j]*bv))
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(av*bb[j]))
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(aa[j]*bb[j]))
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(av*bv))
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(aa[j]*bv))
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(av*bb[j]))
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(aa[j]*bb[j]))
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(v[c], float64(v[a]*v[b]))
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 36:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av/bv) + cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bv) + cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av/bb[j]) + cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bb[j]) + cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av/bv) + cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bv) + cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av/bb[j]) + cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bb[j]) + cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]/v[b]) + v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 38:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av/bv) - cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bv) - cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av/bb[j]) - cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bb[j]) - cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av/bv) - cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bv) - cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av/bb[j]) - cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bb[j]) - cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]/v[b]) - v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 39:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(av/bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(aa[j]/bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(av/bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv - float64(aa[j]/bb[j])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(av/bv)
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(aa[j]/bv)
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(av/bb[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] - float64(aa[j]/bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[c] - float64(v[a]/v[b])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 40:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av/bv) * cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bv) * cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av/bb[j]) * cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bb[j]) * cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av/bv) * cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bv) * cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av/bb[j]) * cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bb[j]) * cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]/v[b]) * v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 42:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av/bv) / cv
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bv) / cv
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(av/bb[j]) / cv
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bb[j]) / cv
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av/bv) / cc[j]
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bv) / cc[j]
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(av/bb[j]) / cc[j]
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = float64(aa[j]/bb[j]) / cc[j]
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = float64(v[a]/v[b]) / v[c]
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 43:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(av/bv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(aa[j]/bv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(av/bb[j])
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = cv / float64(aa[j]/bb[j])
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(av/bv)
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(aa[j]/bv)
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(av/bb[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = cc[j] / float64(aa[j]/bb[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = v[c] / float64(v[a]/v[b])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 44:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(av/bv), cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]/bv), cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(av/bb[j]), cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]/bb[j]), cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(av/bv), cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]/bv), cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(av/bb[j]), cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(float64(aa[j]/bb[j]), cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(float64(v[a]/v[b]), v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 45:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(av/bv))
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(aa[j]/bv))
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(av/bb[j]))
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Min(cv, float64(aa[j]/bb[j]))
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(av/bv))
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(aa[j]/bv))
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(av/bb[j]))
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Min(cc[j], float64(aa[j]/bb[j]))
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Min(v[c], float64(v[a]/v[b]))
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 46:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(av/bv), cv)
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]/bv), cv)
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(av/bb[j]), cv)
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]/bb[j]), cv)
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(av/bv), cc[j])
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]/bv), cc[j])
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(av/bb[j]), cc[j])
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(float64(aa[j]/bb[j]), cc[j])
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(float64(v[a]/v[b]), v[c])
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
-		}
-	case OpFused + 47:
-		d0, d1, d2 := x.Base[0], x.S1[0], x.S2[0]
-		a0, a1, a2 := x.Base[1], x.S1[1], x.S2[1]
-		b0, b1, b2 := x.Base[2], x.S1[2], x.S2[2]
-		c0, c1, c2 := x.Base[3], x.S1[3], x.S2[3]
-		for i := int32(0); i < x.N1; i++ {
-			d, a, b, c := d0+i*d1, a0+i*a1, b0+i*b1, c0+i*c1
-			switch x.Kind {
-			case 0:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(av/bv))
-				}
-			case 1:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(aa[j]/bv))
-				}
-			case 2:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(av/bb[j]))
-				}
-			case 3:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cv := v[c]
-				for j := range dd {
-					dd[j] = Max(cv, float64(aa[j]/bb[j]))
-				}
-			case 4:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(av/bv))
-				}
-			case 5:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bv := v[b]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(aa[j]/bv))
-				}
-			case 6:
-				dd := v[d : d+x.N2]
-				av := v[a]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(av/bb[j]))
-				}
-			case 7:
-				dd := v[d : d+x.N2]
-				aa := v[a : a+x.N2]
-				aa = aa[:len(dd)]
-				bb := v[b : b+x.N2]
-				bb = bb[:len(dd)]
-				cc := v[c : c+x.N2]
-				cc = cc[:len(dd)]
-				for j := range dd {
-					dd[j] = Max(cc[j], float64(aa[j]/bb[j]))
-				}
-			default:
-				for j := int32(0); j < x.N2; j++ {
-					v[d] = Max(v[c], float64(v[a]/v[b]))
-					d += d2
-					a += a2
-					b += b2
-					c += c2
-				}
-			}
+	for i := int32(0); i < x.N1; i++ {
+		switch x.Op {
+		case OpMov:
+			vecMov(x, v, i)
+		case OpAdd:
+			vecAdd(x, v, i)
+		case OpSub:
+			vecSub(x, v, i)
+		case OpMul:
+			vecMul(x, v, i)
+		case OpDiv:
+			vecDiv(x, v, i)
+		case OpPow:
+			vecPow(x, v, i)
+		case OpMod:
+			vecMod(x, v, i)
+		case OpNeg:
+			vecNeg(x, v, i)
+		case OpNot:
+			vecNot(x, v, i)
+		case OpEq:
+			vecEq(x, v, i)
+		case OpNe:
+			vecNe(x, v, i)
+		case OpLt:
+			vecLt(x, v, i)
+		case OpLe:
+			vecLe(x, v, i)
+		case OpGt:
+			vecGt(x, v, i)
+		case OpGe:
+			vecGe(x, v, i)
+		case OpAnd:
+			vecAnd(x, v, i)
+		case OpOr:
+			vecOr(x, v, i)
+		case OpIf:
+			vecIf(x, v, i)
+		case OpAbs:
+			vecAbs(x, v, i)
+		case OpExp:
+			vecExp(x, v, i)
+		case OpLn:
+			vecLn(x, v, i)
+		case OpLog10:
+			vecLog10(x, v, i)
+		case OpSqrt:
+			vecSqrt(x, v, i)
+		case OpSin:
+			vecSin(x, v, i)
+		case OpCos:
+			vecCos(x, v, i)
+		case OpTan:
+			vecTan(x, v, i)
+		case OpAsin:
+			vecAsin(x, v, i)
+		case OpAcos:
+			vecAcos(x, v, i)
+		case OpAtan:
+			vecAtan(x, v, i)
+		case OpFloor:
+			vecFloor(x, v, i)
+		case OpMin:
+			vecMin(x, v, i)
+		case OpMax:
+			vecMax(x, v, i)
+		case OpSafeDiv:
+			vecSafeDiv(x, v, i)
+		case OpLookup:
+			vecLookup(x, v, tables, i)
+		case OpPulse:
+			vecPulse(x, v, i)
+		case OpStep:
+			vecStep(x, v, i)
+		case OpRamp:
+			vecRamp(x, v, i)
+		case OpPoisson:
+			vecPoisson(x, v, i)
+		case OpTrunc:
+			vecTrunc(x, v, i)
+		case OpFmod:
+			vecFmod(x, v, i)
+		case OpLgamma:
+			vecLgamma(x, v, i)
+		case OpFused + 0:
+			vecFused0(x, v, i)
+		case OpFused + 2:
+			vecFused2(x, v, i)
+		case OpFused + 3:
+			vecFused3(x, v, i)
+		case OpFused + 4:
+			vecFused4(x, v, i)
+		case OpFused + 6:
+			vecFused6(x, v, i)
+		case OpFused + 7:
+			vecFused7(x, v, i)
+		case OpFused + 8:
+			vecFused8(x, v, i)
+		case OpFused + 9:
+			vecFused9(x, v, i)
+		case OpFused + 10:
+			vecFused10(x, v, i)
+		case OpFused + 11:
+			vecFused11(x, v, i)
+		case OpFused + 12:
+			vecFused12(x, v, i)
+		case OpFused + 14:
+			vecFused14(x, v, i)
+		case OpFused + 15:
+			vecFused15(x, v, i)
+		case OpFused + 16:
+			vecFused16(x, v, i)
+		case OpFused + 18:
+			vecFused18(x, v, i)
+		case OpFused + 19:
+			vecFused19(x, v, i)
+		case OpFused + 20:
+			vecFused20(x, v, i)
+		case OpFused + 21:
+			vecFused21(x, v, i)
+		case OpFused + 22:
+			vecFused22(x, v, i)
+		case OpFused + 23:
+			vecFused23(x, v, i)
+		case OpFused + 24:
+			vecFused24(x, v, i)
+		case OpFused + 26:
+			vecFused26(x, v, i)
+		case OpFused + 27:
+			vecFused27(x, v, i)
+		case OpFused + 28:
+			vecFused28(x, v, i)
+		case OpFused + 30:
+			vecFused30(x, v, i)
+		case OpFused + 31:
+			vecFused31(x, v, i)
+		case OpFused + 32:
+			vecFused32(x, v, i)
+		case OpFused + 33:
+			vecFused33(x, v, i)
+		case OpFused + 34:
+			vecFused34(x, v, i)
+		case OpFused + 35:
+			vecFused35(x, v, i)
+		case OpFused + 36:
+			vecFused36(x, v, i)
+		case OpFused + 38:
+			vecFused38(x, v, i)
+		case OpFused + 39:
+			vecFused39(x, v, i)
+		case OpFused + 40:
+			vecFused40(x, v, i)
+		case OpFused + 42:
+			vecFused42(x, v, i)
+		case OpFused + 43:
+			vecFused43(x, v, i)
+		case OpFused + 44:
+			vecFused44(x, v, i)
+		case OpFused + 45:
+			vecFused45(x, v, i)
+		case OpFused + 46:
+			vecFused46(x, v, i)
+		case OpFused + 47:
+			vecFused47(x, v, i)
+		}
+	}
+}
+
+// vecMov runs row i of the vector instruction x, a mov.
+func vecMov(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = av
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = aa[j]
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = v[a]
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecAdd runs row i of the vector instruction x, a add.
+func vecAdd(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = av + bv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = aa[j] + bv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = av + bb[j]
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = aa[j] + bb[j]
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = v[a] + v[b]
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecSub runs row i of the vector instruction x, a sub.
+func vecSub(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = av - bv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = aa[j] - bv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = av - bb[j]
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = aa[j] - bb[j]
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = v[a] - v[b]
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecMul runs row i of the vector instruction x, a mul.
+func vecMul(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = av * bv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = aa[j] * bv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = av * bb[j]
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = aa[j] * bb[j]
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = v[a] * v[b]
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecDiv runs row i of the vector instruction x, a div.
+func vecDiv(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = av / bv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = aa[j] / bv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = av / bb[j]
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = aa[j] / bb[j]
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = v[a] / v[b]
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecPow runs row i of the vector instruction x, a pow.
+func vecPow(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = math.Pow(av, bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = math.Pow(aa[j], bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Pow(av, bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Pow(aa[j], bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = math.Pow(v[a], v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecMod runs row i of the vector instruction x, a mod.
+func vecMod(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Mod(av, bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Mod(aa[j], bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Mod(av, bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Mod(aa[j], bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Mod(v[a], v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecNeg runs row i of the vector instruction x, a neg.
+func vecNeg(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = -av
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = -aa[j]
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = -v[a]
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecNot runs row i of the vector instruction x, a not.
+func vecNot(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = Bool(av == 0)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] == 0)
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = Bool(v[a] == 0)
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecEq runs row i of the vector instruction x, a eq.
+func vecEq(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(av == bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(aa[j] == bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(av == bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] == bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Bool(v[a] == v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecNe runs row i of the vector instruction x, a ne.
+func vecNe(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(av != bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(aa[j] != bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(av != bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] != bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Bool(v[a] != v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecLt runs row i of the vector instruction x, a lt.
+func vecLt(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(av < bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(aa[j] < bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(av < bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] < bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Bool(v[a] < v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecLe runs row i of the vector instruction x, a le.
+func vecLe(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(av <= bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(aa[j] <= bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(av <= bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] <= bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Bool(v[a] <= v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecGt runs row i of the vector instruction x, a gt.
+func vecGt(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(av > bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(aa[j] > bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(av > bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] > bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Bool(v[a] > v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecGe runs row i of the vector instruction x, a ge.
+func vecGe(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(av >= bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(aa[j] >= bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(av >= bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] >= bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Bool(v[a] >= v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecAnd runs row i of the vector instruction x, a and.
+func vecAnd(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(av != 0 && bv != 0)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(aa[j] != 0 && bv != 0)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(av != 0 && bb[j] != 0)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] != 0 && bb[j] != 0)
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Bool(v[a] != 0 && v[b] != 0)
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecOr runs row i of the vector instruction x, a or.
+func vecOr(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(av != 0 || bv != 0)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Bool(aa[j] != 0 || bv != 0)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(av != 0 || bb[j] != 0)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Bool(aa[j] != 0 || bb[j] != 0)
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Bool(v[a] != 0 || v[b] != 0)
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecIf runs row i of the vector instruction x, a if.
+func vecIf(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = pick(av, bv, cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = pick(aa[j], bv, cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = pick(av, bb[j], cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = pick(aa[j], bb[j], cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = pick(av, bv, cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = pick(aa[j], bv, cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = pick(av, bb[j], cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = pick(aa[j], bb[j], cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = pick(v[a], v[b], v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecAbs runs row i of the vector instruction x, a abs.
+func vecAbs(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Abs(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Abs(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Abs(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecExp runs row i of the vector instruction x, a exp.
+func vecExp(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Exp(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Exp(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Exp(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecLn runs row i of the vector instruction x, a ln.
+func vecLn(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Log(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Log(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Log(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecLog10 runs row i of the vector instruction x, a log10.
+func vecLog10(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Log10(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Log10(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Log10(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecSqrt runs row i of the vector instruction x, a sqrt.
+func vecSqrt(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Sqrt(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Sqrt(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Sqrt(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecSin runs row i of the vector instruction x, a sin.
+func vecSin(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Sin(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Sin(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Sin(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecCos runs row i of the vector instruction x, a cos.
+func vecCos(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Cos(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Cos(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Cos(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecTan runs row i of the vector instruction x, a tan.
+func vecTan(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Tan(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Tan(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Tan(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecAsin runs row i of the vector instruction x, a asin.
+func vecAsin(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Asin(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Asin(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Asin(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecAcos runs row i of the vector instruction x, a acos.
+func vecAcos(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Acos(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Acos(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Acos(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecAtan runs row i of the vector instruction x, a atan.
+func vecAtan(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Atan(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Atan(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Atan(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecFloor runs row i of the vector instruction x, a floor.
+func vecFloor(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Floor(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Floor(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Floor(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecMin runs row i of the vector instruction x, a min.
+func vecMin(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Min(av, bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Min(aa[j], bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(av, bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(aa[j], bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Min(v[a], v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecMax runs row i of the vector instruction x, a max.
+func vecMax(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Max(av, bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Max(aa[j], bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(av, bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(aa[j], bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Max(v[a], v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecSafeDiv runs row i of the vector instruction x, a safediv.
+func vecSafeDiv(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = SafeDiv(av, bv, cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = SafeDiv(aa[j], bv, cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = SafeDiv(av, bb[j], cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = SafeDiv(aa[j], bb[j], cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = SafeDiv(av, bv, cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = SafeDiv(aa[j], bv, cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = SafeDiv(av, bb[j], cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = SafeDiv(aa[j], bb[j], cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = SafeDiv(v[a], v[b], v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecLookup runs row i of the vector instruction x, a lookup.
+func vecLookup(x *VInstr, v []float64, tables []Table, i int32) {
+	t := &tables[x.Base[2]]
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = t.At(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = t.At(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = t.At(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecPulse runs row i of the vector instruction x, a pulse.
+func vecPulse(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Pulse(av, bv, cv, v[SlotTStep], v[SlotDT])
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Pulse(aa[j], bv, cv, v[SlotTStep], v[SlotDT])
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Pulse(av, bb[j], cv, v[SlotTStep], v[SlotDT])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Pulse(aa[j], bb[j], cv, v[SlotTStep], v[SlotDT])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Pulse(av, bv, cc[j], v[SlotTStep], v[SlotDT])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Pulse(aa[j], bv, cc[j], v[SlotTStep], v[SlotDT])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Pulse(av, bb[j], cc[j], v[SlotTStep], v[SlotDT])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Pulse(aa[j], bb[j], cc[j], v[SlotTStep], v[SlotDT])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Pulse(v[a], v[b], v[c], v[SlotTStep], v[SlotDT])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecStep runs row i of the vector instruction x, a step.
+func vecStep(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Step(av, bv, v[SlotTStep], v[SlotDT])
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = Step(aa[j], bv, v[SlotTStep], v[SlotDT])
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Step(av, bb[j], v[SlotTStep], v[SlotDT])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = Step(aa[j], bb[j], v[SlotTStep], v[SlotDT])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = Step(v[a], v[b], v[SlotTStep], v[SlotDT])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecRamp runs row i of the vector instruction x, a ramp.
+func vecRamp(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Ramp(av, bv, cv, v[SlotTime])
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Ramp(aa[j], bv, cv, v[SlotTime])
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Ramp(av, bb[j], cv, v[SlotTime])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Ramp(aa[j], bb[j], cv, v[SlotTime])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Ramp(av, bv, cc[j], v[SlotTime])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Ramp(aa[j], bv, cc[j], v[SlotTime])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Ramp(av, bb[j], cc[j], v[SlotTime])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Ramp(aa[j], bb[j], cc[j], v[SlotTime])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Ramp(v[a], v[b], v[c], v[SlotTime])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecPoisson runs row i of the vector instruction x, a poisson.
+func vecPoisson(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = poissonInv(av, bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = poissonInv(aa[j], bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = poissonInv(av, bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = poissonInv(aa[j], bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = poissonInv(v[a], v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecTrunc runs row i of the vector instruction x, a trunc.
+func vecTrunc(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = math.Trunc(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Trunc(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = math.Trunc(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecFmod runs row i of the vector instruction x, a fmod.
+func vecFmod(x *VInstr, v []float64, i int32) {
+	d, a, b := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = math.Mod(av, bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		for j := range dd {
+			dd[j] = math.Mod(aa[j], bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Mod(av, bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		for j := range dd {
+			dd[j] = math.Mod(aa[j], bb[j])
+		}
+	default:
+		sd, sa, sb := int(x.S2[0]), int(x.S2[1]), int(x.S2[2])
+		for range n {
+			v[d] = math.Mod(v[a], v[b])
+			d += sd
+			a += sa
+			b += sb
+		}
+	}
+}
+
+// vecLgamma runs row i of the vector instruction x, a lgamma.
+func vecLgamma(x *VInstr, v []float64, i int32) {
+	d, a := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		for j := range dd {
+			dd[j] = Lgamma(av)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		for j := range dd {
+			dd[j] = Lgamma(aa[j])
+		}
+	default:
+		sd, sa := int(x.S2[0]), int(x.S2[1])
+		for range n {
+			v[d] = Lgamma(v[a])
+			d += sd
+			a += sa
+		}
+	}
+}
+
+// vecFused0 runs row i of the vector instruction x, a addadd.
+func vecFused0(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av+bv) + cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bv) + cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av+bb[j]) + cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bb[j]) + cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av+bv) + cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bv) + cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av+bb[j]) + cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bb[j]) + cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]+v[b]) + v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused2 runs row i of the vector instruction x, a addsub.
+func vecFused2(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av+bv) - cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bv) - cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av+bb[j]) - cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bb[j]) - cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av+bv) - cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bv) - cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av+bb[j]) - cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bb[j]) - cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]+v[b]) - v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused3 runs row i of the vector instruction x, a addsubr.
+func vecFused3(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(av+bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(aa[j]+bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(av+bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(aa[j]+bb[j])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(av+bv)
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(aa[j]+bv)
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(av+bb[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(aa[j]+bb[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = v[c] - float64(v[a]+v[b])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused4 runs row i of the vector instruction x, a addmul.
+func vecFused4(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av+bv) * cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bv) * cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av+bb[j]) * cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bb[j]) * cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av+bv) * cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bv) * cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av+bb[j]) * cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bb[j]) * cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]+v[b]) * v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused6 runs row i of the vector instruction x, a adddiv.
+func vecFused6(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av+bv) / cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bv) / cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av+bb[j]) / cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bb[j]) / cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av+bv) / cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bv) / cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av+bb[j]) / cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]+bb[j]) / cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]+v[b]) / v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused7 runs row i of the vector instruction x, a adddivr.
+func vecFused7(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(av+bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(aa[j]+bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(av+bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(aa[j]+bb[j])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(av+bv)
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(aa[j]+bv)
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(av+bb[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(aa[j]+bb[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = v[c] / float64(v[a]+v[b])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused8 runs row i of the vector instruction x, a addmin.
+func vecFused8(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(av+bv), cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]+bv), cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(av+bb[j]), cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]+bb[j]), cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(av+bv), cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]+bv), cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(av+bb[j]), cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]+bb[j]), cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Min(float64(v[a]+v[b]), v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused9 runs row i of the vector instruction x, a addminr.
+func vecFused9(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(av+bv))
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(aa[j]+bv))
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(av+bb[j]))
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(aa[j]+bb[j]))
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(av+bv))
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(aa[j]+bv))
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(av+bb[j]))
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(aa[j]+bb[j]))
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Min(v[c], float64(v[a]+v[b]))
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused10 runs row i of the vector instruction x, a addmax.
+func vecFused10(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(av+bv), cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]+bv), cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(av+bb[j]), cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]+bb[j]), cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(av+bv), cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]+bv), cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(av+bb[j]), cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]+bb[j]), cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Max(float64(v[a]+v[b]), v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused11 runs row i of the vector instruction x, a addmaxr.
+func vecFused11(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(av+bv))
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(aa[j]+bv))
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(av+bb[j]))
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(aa[j]+bb[j]))
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(av+bv))
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(aa[j]+bv))
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(av+bb[j]))
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(aa[j]+bb[j]))
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Max(v[c], float64(v[a]+v[b]))
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused12 runs row i of the vector instruction x, a subadd.
+func vecFused12(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av-bv) + cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bv) + cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av-bb[j]) + cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bb[j]) + cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av-bv) + cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bv) + cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av-bb[j]) + cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bb[j]) + cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]-v[b]) + v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused14 runs row i of the vector instruction x, a subsub.
+func vecFused14(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av-bv) - cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bv) - cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av-bb[j]) - cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bb[j]) - cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av-bv) - cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bv) - cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av-bb[j]) - cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bb[j]) - cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]-v[b]) - v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused15 runs row i of the vector instruction x, a subsubr.
+func vecFused15(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(av-bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(aa[j]-bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(av-bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(aa[j]-bb[j])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(av-bv)
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(aa[j]-bv)
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(av-bb[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(aa[j]-bb[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = v[c] - float64(v[a]-v[b])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused16 runs row i of the vector instruction x, a submul.
+func vecFused16(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av-bv) * cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bv) * cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av-bb[j]) * cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bb[j]) * cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av-bv) * cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bv) * cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av-bb[j]) * cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bb[j]) * cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]-v[b]) * v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused18 runs row i of the vector instruction x, a subdiv.
+func vecFused18(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av-bv) / cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bv) / cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av-bb[j]) / cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bb[j]) / cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av-bv) / cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bv) / cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av-bb[j]) / cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]-bb[j]) / cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]-v[b]) / v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused19 runs row i of the vector instruction x, a subdivr.
+func vecFused19(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(av-bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(aa[j]-bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(av-bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(aa[j]-bb[j])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(av-bv)
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(aa[j]-bv)
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(av-bb[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(aa[j]-bb[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = v[c] / float64(v[a]-v[b])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused20 runs row i of the vector instruction x, a submin.
+func vecFused20(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(av-bv), cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]-bv), cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(av-bb[j]), cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]-bb[j]), cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(av-bv), cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]-bv), cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(av-bb[j]), cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]-bb[j]), cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Min(float64(v[a]-v[b]), v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused21 runs row i of the vector instruction x, a subminr.
+func vecFused21(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(av-bv))
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(aa[j]-bv))
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(av-bb[j]))
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(aa[j]-bb[j]))
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(av-bv))
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(aa[j]-bv))
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(av-bb[j]))
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(aa[j]-bb[j]))
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Min(v[c], float64(v[a]-v[b]))
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused22 runs row i of the vector instruction x, a submax.
+func vecFused22(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(av-bv), cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]-bv), cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(av-bb[j]), cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]-bb[j]), cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(av-bv), cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]-bv), cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(av-bb[j]), cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]-bb[j]), cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Max(float64(v[a]-v[b]), v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused23 runs row i of the vector instruction x, a submaxr.
+func vecFused23(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(av-bv))
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(aa[j]-bv))
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(av-bb[j]))
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(aa[j]-bb[j]))
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(av-bv))
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(aa[j]-bv))
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(av-bb[j]))
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(aa[j]-bb[j]))
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Max(v[c], float64(v[a]-v[b]))
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused24 runs row i of the vector instruction x, a muladd.
+func vecFused24(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av*bv) + cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bv) + cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av*bb[j]) + cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bb[j]) + cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av*bv) + cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bv) + cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av*bb[j]) + cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bb[j]) + cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]*v[b]) + v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused26 runs row i of the vector instruction x, a mulsub.
+func vecFused26(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av*bv) - cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bv) - cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av*bb[j]) - cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bb[j]) - cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av*bv) - cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bv) - cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av*bb[j]) - cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bb[j]) - cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]*v[b]) - v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused27 runs row i of the vector instruction x, a mulsubr.
+func vecFused27(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(av*bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(aa[j]*bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(av*bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(aa[j]*bb[j])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(av*bv)
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(aa[j]*bv)
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(av*bb[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(aa[j]*bb[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = v[c] - float64(v[a]*v[b])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused28 runs row i of the vector instruction x, a mulmul.
+func vecFused28(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av*bv) * cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bv) * cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av*bb[j]) * cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bb[j]) * cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av*bv) * cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bv) * cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av*bb[j]) * cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bb[j]) * cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]*v[b]) * v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused30 runs row i of the vector instruction x, a muldiv.
+func vecFused30(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av*bv) / cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bv) / cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av*bb[j]) / cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bb[j]) / cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av*bv) / cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bv) / cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av*bb[j]) / cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]*bb[j]) / cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]*v[b]) / v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused31 runs row i of the vector instruction x, a muldivr.
+func vecFused31(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(av*bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(aa[j]*bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(av*bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(aa[j]*bb[j])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(av*bv)
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(aa[j]*bv)
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(av*bb[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(aa[j]*bb[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = v[c] / float64(v[a]*v[b])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused32 runs row i of the vector instruction x, a mulmin.
+func vecFused32(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(av*bv), cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]*bv), cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(av*bb[j]), cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]*bb[j]), cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(av*bv), cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]*bv), cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(av*bb[j]), cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]*bb[j]), cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Min(float64(v[a]*v[b]), v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused33 runs row i of the vector instruction x, a mulminr.
+func vecFused33(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(av*bv))
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(aa[j]*bv))
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(av*bb[j]))
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(aa[j]*bb[j]))
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(av*bv))
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(aa[j]*bv))
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(av*bb[j]))
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(aa[j]*bb[j]))
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Min(v[c], float64(v[a]*v[b]))
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused34 runs row i of the vector instruction x, a mulmax.
+func vecFused34(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(av*bv), cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]*bv), cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(av*bb[j]), cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]*bb[j]), cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(av*bv), cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]*bv), cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(av*bb[j]), cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]*bb[j]), cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Max(float64(v[a]*v[b]), v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused35 runs row i of the vector instruction x, a mulmaxr.
+func vecFused35(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(av*bv))
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(aa[j]*bv))
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(av*bb[j]))
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(aa[j]*bb[j]))
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(av*bv))
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(aa[j]*bv))
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(av*bb[j]))
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(aa[j]*bb[j]))
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Max(v[c], float64(v[a]*v[b]))
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused36 runs row i of the vector instruction x, a divadd.
+func vecFused36(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av/bv) + cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bv) + cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av/bb[j]) + cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bb[j]) + cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av/bv) + cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bv) + cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av/bb[j]) + cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bb[j]) + cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]/v[b]) + v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused38 runs row i of the vector instruction x, a divsub.
+func vecFused38(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av/bv) - cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bv) - cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av/bb[j]) - cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bb[j]) - cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av/bv) - cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bv) - cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av/bb[j]) - cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bb[j]) - cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]/v[b]) - v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused39 runs row i of the vector instruction x, a divsubr.
+func vecFused39(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(av/bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(aa[j]/bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(av/bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv - float64(aa[j]/bb[j])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(av/bv)
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(aa[j]/bv)
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(av/bb[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] - float64(aa[j]/bb[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = v[c] - float64(v[a]/v[b])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused40 runs row i of the vector instruction x, a divmul.
+func vecFused40(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av/bv) * cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bv) * cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av/bb[j]) * cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bb[j]) * cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av/bv) * cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bv) * cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av/bb[j]) * cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bb[j]) * cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]/v[b]) * v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused42 runs row i of the vector instruction x, a divdiv.
+func vecFused42(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av/bv) / cv
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bv) / cv
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(av/bb[j]) / cv
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bb[j]) / cv
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av/bv) / cc[j]
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bv) / cc[j]
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(av/bb[j]) / cc[j]
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = float64(aa[j]/bb[j]) / cc[j]
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = float64(v[a]/v[b]) / v[c]
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused43 runs row i of the vector instruction x, a divdivr.
+func vecFused43(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(av/bv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(aa[j]/bv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(av/bb[j])
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = cv / float64(aa[j]/bb[j])
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(av/bv)
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(aa[j]/bv)
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(av/bb[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = cc[j] / float64(aa[j]/bb[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = v[c] / float64(v[a]/v[b])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused44 runs row i of the vector instruction x, a divmin.
+func vecFused44(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(av/bv), cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]/bv), cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(av/bb[j]), cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]/bb[j]), cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(av/bv), cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]/bv), cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(av/bb[j]), cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(float64(aa[j]/bb[j]), cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Min(float64(v[a]/v[b]), v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused45 runs row i of the vector instruction x, a divminr.
+func vecFused45(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(av/bv))
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(aa[j]/bv))
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(av/bb[j]))
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Min(cv, float64(aa[j]/bb[j]))
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(av/bv))
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(aa[j]/bv))
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(av/bb[j]))
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Min(cc[j], float64(aa[j]/bb[j]))
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Min(v[c], float64(v[a]/v[b]))
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused46 runs row i of the vector instruction x, a divmax.
+func vecFused46(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(av/bv), cv)
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]/bv), cv)
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(av/bb[j]), cv)
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]/bb[j]), cv)
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(av/bv), cc[j])
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]/bv), cc[j])
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(av/bb[j]), cc[j])
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(float64(aa[j]/bb[j]), cc[j])
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Max(float64(v[a]/v[b]), v[c])
+			d += sd
+			a += sa
+			b += sb
+			c += sc
+		}
+	}
+}
+
+// vecFused47 runs row i of the vector instruction x, a divmaxr.
+func vecFused47(x *VInstr, v []float64, i int32) {
+	d, a, b, c := int(x.Base[0]+i*x.S1[0]), int(x.Base[1]+i*x.S1[1]), int(x.Base[2]+i*x.S1[2]), int(x.Base[3]+i*x.S1[3])
+	n := int(x.N2)
+	switch x.Kind {
+	case 0:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(av/bv))
+		}
+	case 1:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(aa[j]/bv))
+		}
+	case 2:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(av/bb[j]))
+		}
+	case 3:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cv := v[c]
+		for j := range dd {
+			dd[j] = Max(cv, float64(aa[j]/bb[j]))
+		}
+	case 4:
+		dd := v[d : d+n]
+		av := v[a]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(av/bv))
+		}
+	case 5:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bv := v[b]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(aa[j]/bv))
+		}
+	case 6:
+		dd := v[d : d+n]
+		av := v[a]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(av/bb[j]))
+		}
+	case 7:
+		dd := v[d : d+n]
+		aa := v[a : a+n]
+		aa = aa[:len(dd)]
+		bb := v[b : b+n]
+		bb = bb[:len(dd)]
+		cc := v[c : c+n]
+		cc = cc[:len(dd)]
+		for j := range dd {
+			dd[j] = Max(cc[j], float64(aa[j]/bb[j]))
+		}
+	default:
+		sd, sa, sb, sc := int(x.S2[0]), int(x.S2[1]), int(x.S2[2]), int(x.S2[3])
+		for range n {
+			v[d] = Max(v[c], float64(v[a]/v[b]))
+			d += sd
+			a += sa
+			b += sb
+			c += sc
 		}
 	}
 }
