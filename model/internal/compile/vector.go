@@ -283,11 +283,14 @@ func (s *slotMarks) markWritten(slot int32)     { s.wrote[slot] = s.gen }
 func (s *slotMarks) markRead(slot int32)        { s.read[slot] = s.gen }
 
 // lowerAll returns the interpreter's code for all the blocks, with the
-// runs as vector instructions (which need no temporaries of their own:
-// the blocks may not use any).
+// runs of at least vm.MinVec blocks as vector instructions (which need no
+// temporaries of their own: the blocks may not use any).
 func (z *vectorizer) lowerAll(runs []vm.Loop, vecs *[]vm.VInstr) []vm.Instr {
 	var out []vm.Instr
 	vm.WalkBlocks(len(z.blocks), runs, nil, func(r *vm.Loop) bool {
+		if r.Size() < vm.MinVec {
+			return false
+		}
 		z.lower(r, vecs, -1) // sets r.vec
 		out = append(out, r.Vec...)
 		return true
