@@ -233,6 +233,16 @@ var supers = []string{
 	"subdiv subdiv",
 	"min min",
 	"sub sub",
+	// A smooth's or a delay's stages side by side, runs too short for
+	// vector instructions (vm.MinVec): the outputs of a delay3's stages
+	// (div), the rates of a smooth3's (subdiv) and of a delay3's (sub),
+	// and the rate of a stock with a single inflow, a smooth's stage,
+	// moved to its derivative (mov).
+	"mov mov mov mov",
+	"mov mov",
+	"div div div div",
+	"subdiv subdiv subdiv subdiv",
+	"sub sub sub sub",
 }
 
 // A link says that operand field (1 for a, 2 for b, 3 for c) of part to

@@ -62,7 +62,7 @@ const (
 	// OpSuper is the first of the superinstructions, OpSuper + k running
 	// the parts of Supers[k]; OpExt fills the further words of one.
 	OpSuper = OpLgamma + 1
-	OpExt   = OpSuper + 26
+	OpExt   = OpSuper + 31
 	NumOps  = OpExt + 1
 )
 
@@ -184,6 +184,11 @@ var OpTable = [NumOps]OpInfo{
 	OpSuper + 23: {Name: "subdiv+subdiv"},
 	OpSuper + 24: {Name: "min+min"},
 	OpSuper + 25: {Name: "sub+sub"},
+	OpSuper + 26: {Name: "mov+mov+mov+mov"},
+	OpSuper + 27: {Name: "mov+mov"},
+	OpSuper + 28: {Name: "div+div+div+div"},
+	OpSuper + 29: {Name: "subdiv+subdiv+subdiv+subdiv"},
+	OpSuper + 30: {Name: "sub+sub+sub+sub"},
 	OpExt:        {Name: "ext"},
 }
 
@@ -215,22 +220,28 @@ var Supers = [...]Super{
 	23: {Parts: []Opcode{OpFused + 18, OpFused + 18}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {0, 3}, {1, 0}, {1, 1}, {1, 2}, {1, 3}}, Words: 2},
 	24: {Parts: []Opcode{OpMin, OpMin}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
 	25: {Parts: []Opcode{OpSub, OpSub}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}}, Words: 2},
+	26: {Parts: []Opcode{OpMov, OpMov, OpMov, OpMov}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 0}, {2, 1}, {3, 0}, {3, 1}}, Words: 2},
+	27: {Parts: []Opcode{OpMov, OpMov}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {1, 0}, {1, 1}}, Words: 1},
+	28: {Parts: []Opcode{OpDiv, OpDiv, OpDiv, OpDiv}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 1}, {2, 2}, {3, 0}, {3, 1}, {3, 2}}, Words: 3},
+	29: {Parts: []Opcode{OpFused + 18, OpFused + 18, OpFused + 18, OpFused + 18}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {0, 3}, {1, 0}, {1, 1}, {1, 2}, {1, 3}, {2, 0}, {2, 1}, {2, 2}, {2, 3}, {3, 0}, {3, 1}, {3, 2}, {3, 3}}, Words: 4},
+	30: {Parts: []Opcode{OpSub, OpSub, OpSub, OpSub}, Links: []Link{}, Fields: [][2]int8{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 1}, {2, 2}, {3, 0}, {3, 1}, {3, 2}}, Words: 3},
 }
 
 // superFirst lists, by opcode, the superinstructions whose first part it
 // is, the longest first.
 var superFirst = [NumOps][]uint8{
 	OpMul:        {8, 10, 11, 0, 2, 16, 19},
-	OpDiv:        {9, 1, 17, 20, 21},
+	OpDiv:        {9, 28, 1, 17, 20, 21},
 	OpGe:         {3},
 	OpGt:         {4},
 	OpLe:         {5},
 	OpLt:         {6},
 	OpLookup:     {7, 12, 13, 14, 15},
 	OpFused + 4:  {18, 22},
-	OpFused + 18: {23},
+	OpFused + 18: {29, 23},
 	OpMin:        {24},
-	OpSub:        {25},
+	OpSub:        {30, 25},
+	OpMov:        {26, 27},
 }
 
 // Exec runs code over the slots v; vecs holds the vector instructions
@@ -684,6 +695,59 @@ func Exec(code []Instr, v []float64, tables []Table, vecs []VInstr) {
 			r1 := float64(v[uint32(w1.Dst)] - v[uint32(w1.A)])
 			v[uint32(in.C)] = r1
 			i += 1
+		case OpSuper + 26: // mov+mov+mov+mov
+			w1 := &code[i+1]
+			r0 := float64(v[uint32(in.A)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(in.C)])
+			v[uint32(in.B)] = r1
+			r2 := float64(v[uint32(w1.A)])
+			v[uint32(w1.Dst)] = r2
+			r3 := float64(v[uint32(w1.C)])
+			v[uint32(w1.B)] = r3
+			i += 1
+		case OpSuper + 27: // mov+mov
+			r0 := float64(v[uint32(in.A)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(in.C)])
+			v[uint32(in.B)] = r1
+		case OpSuper + 28: // div+div+div+div
+			w1 := &code[i+1]
+			w2 := &code[i+2]
+			r0 := float64(v[uint32(in.A)] / v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(w1.Dst)] / v[uint32(w1.A)])
+			v[uint32(in.C)] = r1
+			r2 := float64(v[uint32(w1.C)] / v[uint32(w2.Dst)])
+			v[uint32(w1.B)] = r2
+			r3 := float64(v[uint32(w2.B)] / v[uint32(w2.C)])
+			v[uint32(w2.A)] = r3
+			i += 2
+		case OpSuper + 29: // subdiv+subdiv+subdiv+subdiv
+			w1 := &code[i+1]
+			w2 := &code[i+2]
+			w3 := &code[i+3]
+			r0 := float64(float64(v[uint32(in.A)]-v[uint32(in.B)]) / v[uint32(in.C)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(float64(v[uint32(w1.A)]-v[uint32(w1.B)]) / v[uint32(w1.C)])
+			v[uint32(w1.Dst)] = r1
+			r2 := float64(float64(v[uint32(w2.A)]-v[uint32(w2.B)]) / v[uint32(w2.C)])
+			v[uint32(w2.Dst)] = r2
+			r3 := float64(float64(v[uint32(w3.A)]-v[uint32(w3.B)]) / v[uint32(w3.C)])
+			v[uint32(w3.Dst)] = r3
+			i += 3
+		case OpSuper + 30: // sub+sub+sub+sub
+			w1 := &code[i+1]
+			w2 := &code[i+2]
+			r0 := float64(v[uint32(in.A)] - v[uint32(in.B)])
+			v[uint32(in.Dst)] = r0
+			r1 := float64(v[uint32(w1.Dst)] - v[uint32(w1.A)])
+			v[uint32(in.C)] = r1
+			r2 := float64(v[uint32(w1.C)] - v[uint32(w2.Dst)])
+			v[uint32(w1.B)] = r2
+			r3 := float64(v[uint32(w2.B)] - v[uint32(w2.C)])
+			v[uint32(w2.A)] = r3
+			i += 2
 		default:
 			v[in.Dst] = eval1(in, v, tables)
 		}
