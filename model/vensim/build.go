@@ -235,6 +235,7 @@ func (r *reader) read() {
 	}
 	r.control(rest)
 	r.settings()
+	r.unitEquivalents()
 	for _, d := range rest {
 		if isControl(d.key) {
 			continue

@@ -4,7 +4,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stockflow/stockflow/model/decl"
 	"github.com/stockflow/stockflow/model/syntax"
+	"github.com/stockflow/stockflow/model/units"
 )
 
 // settingsMarker starts the settings block that Vensim writes after the
@@ -61,6 +63,43 @@ func (r *reader) fileAliases() {
 				}
 				r.aliases[strings.ToLower(name)] = strings.TrimSpace(file)
 			}
+		}
+		return true
+	})
+}
+
+// unitEquivalents reads the units equivalences of the settings block: a
+// 22: line per set of names for one unit, "22:$,Dollar,Dollars,$s" or
+// "22:Person,People,Persons", which Vensim writes into nearly every model
+// and its units check reads. Each name after the first becomes a unit of
+// the model's own equal to the first (Dollar = "$"), unless stockflow
+// already takes the two for one unit (People, Persons and Person do;
+// Dollars and Dollar do) or a name is not one the units language reads;
+// a line whose first name is not one is left out.
+func (r *reader) unitEquivalents() {
+	seen := map[string]bool{}
+	for _, u := range r.m.Units {
+		seen[units.Key(u.Name)] = true
+	}
+	r.settingLines(func(line string, off int) bool {
+		rest, ok := strings.CutPrefix(line, "22:")
+		if !ok {
+			return true
+		}
+		names := strings.Split(rest, ",")
+		first := strings.TrimSpace(names[0])
+		fk := units.Key(first)
+		if fk == "" {
+			return true
+		}
+		for _, n := range names[1:] {
+			n = strings.TrimSpace(n)
+			k := units.Key(n)
+			if k == "" || k == fk || seen[k] {
+				continue
+			}
+			seen[k] = true
+			r.m.Units = append(r.m.Units, &decl.UnitDef{Name: n, Def: first, Pos: r.posOf(off), Key: "units." + n})
 		}
 		return true
 	})
