@@ -142,8 +142,8 @@ func layoutRows(slots []int32) rowLayout {
 }
 
 // add records the values at time t of the outputs, which are in the
-// slots of v that lay gives.
-func (r *Result) add(t float64, v []float64, lay *rowLayout) {
+// slots of v that lay gives, and returns the row it wrote.
+func (r *Result) add(t float64, v []float64, lay *rowLayout) []float64 {
 	n, w := len(r.Times), r.width
 	if (n+1)*w > len(r.rows) {
 		r.grow()
@@ -152,14 +152,14 @@ func (r *Result) add(t float64, v []float64, lay *rowLayout) {
 	row := r.rows[n*w : n*w+w]
 	if lay.span {
 		copyShort(row, v[lay.lo:])
-		return
+		return row
 	}
 	if lay.slots != nil {
 		row = row[:len(lay.slots)]
 		for k, s := range lay.slots {
 			row[k] = v[s]
 		}
-		return
+		return row
 	}
 	for _, ru := range lay.runs {
 		if ru.n == 1 {
@@ -168,6 +168,7 @@ func (r *Result) add(t float64, v []float64, lay *rowLayout) {
 		}
 		copyShort(row[ru.k:ru.k+ru.n], v[ru.s:ru.s+ru.n])
 	}
+	return row
 }
 
 // copyShort copies src into dst as copy does, element by element when

@@ -184,6 +184,9 @@ type run struct {
 	// it has found one (sawNonFinite).
 	varLo, varHi int
 	sawNonFinite bool
+	// rowLeft is 0 before the first save point, then the number of save
+	// points to come that checkRow checks, or -1 when none.
+	rowLeft int
 
 	ranges rangeCheck // the variables with a declared range, checked at save points
 
@@ -224,8 +227,12 @@ func (r *run) stocks() []float64 {
 // an infinity in a stock stops with an error naming the first variable,
 // in evaluation order, that became one, with its equation, its inputs'
 // values and the time, and then the stock; one that is NaN or infinite
-// in a flow or aux while the stocks stay finite (a lookup clamped it) is
-// a warning in Result.Warnings.
+// at a save point in a flow or aux the run records while the stocks stay
+// finite (a lookup clamped it) is a warning in Result.Warnings, naming
+// the first flow or aux, in evaluation order, that was, recorded or not.
+// A NaN or infinity in a flow or aux the run does not record that reaches
+// neither a stock nor a recorded value goes unreported, except at the
+// first save point and at the last (and under rk45, at every one).
 func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 	s, err := m.settings(opt)
 	if err != nil {
@@ -624,11 +631,15 @@ func (r *run) Record(t float64) {
 	case len(r.outCode) > 0:
 		vm.Exec(r.outCode, r.v, r.tables, r.p.Vecs)
 	}
-	if !r.sawNonFinite && r.varHi > r.varLo {
-		r.checkVars(t)
-	}
 	res := r.res
-	res.add(t, r.v, &r.outRows)
+	row := res.add(t, r.v, &r.outRows)
+	if !r.sawNonFinite && r.varHi > r.varLo {
+		if r.rowLeft > 0 {
+			r.checkRow(t, row)
+		} else {
+			r.checkVars(t, len(row))
+		}
+	}
 	if len(r.ranges.slots) > 0 {
 		r.ranges.check(t, r.v)
 	}
@@ -640,12 +651,26 @@ func (r *run) Record(t float64) {
 
 // checkVars warns, once, of a flow or aux that is NaN or infinite at a
 // save point though the run goes on: a lookup, min, max or comparison
-// downstream absorbed it, and the stocks never saw it.
-func (r *run) checkVars(t float64) {
+// downstream absorbed it, and the stocks never saw it. It names the first
+// flow or aux, in evaluation order, that is NaN or infinite.
+//
+// It looks at every flow and aux at the first save point, at one after
+// which the run takes no more steps, under rk45, and when the run records
+// as many values as there are flows and aux; at the other save points,
+// checkRow looks at what the user sees, the row just recorded. (A stock
+// that became NaN or infinite stopped the run already, naming the first
+// variable that was; BlameStep.) A NaN or infinity in a flow or aux the
+// run does not record, that a lookup, min, max, comparison or the like
+// turns back into a finite number before it reaches a stock or a recorded
+// value, goes unreported there. width is the row's.
+func (r *run) checkVars(t float64, width int) {
+	if r.rowLeft == 0 {
+		r.startCheck(width)
+	}
 	// The sum of the values is finite when they all are, and NaN or
 	// infinite when one is: one addition a value, four sums, so that the
 	// additions do not wait on each other. (Finite values whose sum
-	// overflows only send the check to the loop below, which finds
+	// overflows only send the check to warnNonFinite, which finds
 	// nothing.) s - s is 0 for finite s, NaN for NaN and ±Inf.
 	v := r.v[r.varLo:r.varHi]
 	var s0, s1, s2, s3 float64
@@ -663,6 +688,23 @@ func (r *run) checkVars(t float64) {
 	if s := (s0 + s1) + (s2 + s3); s-s == 0 {
 		return
 	}
+	r.warnNonFinite(t)
+}
+
+// checkRow is checkVars at a save point that looks only at row, the
+// values just recorded.
+func (r *run) checkRow(t float64, row []float64) {
+	if r.rowLeft--; r.rowLeft == 0 {
+		r.rowLeft = -1
+	}
+	if s := total(row); s-s != 0 && !allFinite(row) {
+		r.warnNonFinite(t)
+	}
+}
+
+// warnNonFinite warns of the first flow or aux, in evaluation order, that
+// is NaN or infinite at save point t, if any.
+func (r *run) warnNonFinite(t float64) {
 	for _, i := range r.p.FlowVars {
 		cv := r.p.Vars[i]
 		x := r.v[cv.Slot]
@@ -677,6 +719,61 @@ func (r *run) checkVars(t float64) {
 		r.res.Warnings = append(r.res.Warnings, msg+"), yet the run went on: a lookup, min, max or comparison that uses it hid the value; check the equation")
 		return
 	}
+}
+
+// startCheck readies the checks at the first save point, given the width
+// of the rows: the save points after it are checkRow's, but for the last
+// when the run takes no step after it, unless the run is rk45 or the row
+// is as wide as the flows and aux.
+func (r *run) startCheck(width int) {
+	s := &r.s
+	r.rowLeft = -1
+	if s.Method == "rk45" || width >= r.varHi-r.varLo || s.SaveK <= 0 {
+		return
+	}
+	n := s.NSteps / s.SaveK // save points after the first
+	if s.NSteps%s.SaveK == 0 {
+		n--
+	}
+	if n > 0 {
+		r.rowLeft = n
+	}
+}
+
+// total returns the sum of v: one addition a value, four sums, so that the
+// additions do not wait on each other.
+func total(v []float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		w := v[i : i+8 : i+8]
+		s0 += w[0] + w[4]
+		s1 += w[1] + w[5]
+		s2 += w[2] + w[6]
+		s3 += w[3] + w[7]
+	}
+	if i+4 <= len(v) {
+		w := v[i : i+4 : i+4]
+		s0 += w[0]
+		s1 += w[1]
+		s2 += w[2]
+		s3 += w[3]
+		i += 4
+	}
+	for ; i < len(v); i++ {
+		s0 += v[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// allFinite reports whether no value of v is NaN or infinite.
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if x-x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Capture records the inputs of previous and delay at the start of a step.
