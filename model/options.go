@@ -63,8 +63,9 @@ type RunOptions struct {
 
 	// Reuse, when not nil, is the Result of an earlier run of the same
 	// model that the caller is done with: the run keeps its values in
-	// Reuse's storage, where that is large enough, instead of allocating
-	// its own, and returns Reuse itself, overwritten. Sweeps, Monte Carlo
+	// Reuse's storage, where that is large enough, and its slots and its
+	// copies of the lookup tables in those of the run before, instead of
+	// allocating its own, and returns Reuse itself, overwritten. Sweeps, Monte Carlo
 	// and calibration that read one run's Result before starting the next
 	// allocate the storage once. A run that fails leaves Reuse
 	// overwritten in part. Nil makes a new Result.

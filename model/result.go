@@ -49,6 +49,7 @@ type Result struct {
 	index    map[string]int
 	trace    *Trace
 	model    *Model
+	scratch  *runScratch // the run's storage, for a run that reuses this Result
 
 	// refine, when not nil, locates a crossing of a variable between two
 	// save points more precisely than linear interpolation (rk45's dense

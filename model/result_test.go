@@ -165,6 +165,53 @@ func TestReuse(t *testing.T) {
 	}
 }
 
+// TestReuseStorage checks that a run into the Result of an earlier run
+// of the same model takes that run's slots and tables too, its lookups'
+// remembered segments forgotten, and that one into the Result of another
+// model's run makes its own.
+func TestReuseStorage(t *testing.T) {
+	const lookupModel = `
+[sim]
+stop = 20
+dt = 0.25
+method = "euler"
+[lookups.effect]
+points = [[0, 1], [1, 0.9], [2, 0.7], [3, 0.4], [4, 0.2], [5, 0.1]]
+[stocks.s]
+initial = 1
+inflows = ["grow"]
+[flows.grow]
+eq = "s * 0.1 * effect(s / 2)"
+`
+	m := mustParse(t, lookupModel)
+	other := mustParse(t, logistic)
+	ctx := context.Background()
+	want := mustRun(t, m, RunOptions{})
+	for _, start := range []RunOptions{{}, {Set: map[string]float64{}}, {Stop: 40}} {
+		res := mustRun(t, m, start)
+		for _, prev := range []*Result{res, mustRun(t, other, RunOptions{}), res} {
+			got, err := m.Run(ctx, RunOptions{Reuse: prev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, w := got.Series("s"), want.Series("s")
+			for i := range w {
+				if math.Float64bits(s[i]) != math.Float64bits(w[i]) {
+					t.Fatalf("s[%d] = %v reusing a Result, %v in a fresh one", i, s[i], w[i])
+				}
+			}
+			res = got
+		}
+	}
+	res := mustRun(t, m, RunOptions{})
+	fresh := testing.AllocsPerRun(20, func() { mustRun(t, m, RunOptions{}) })
+	reused := testing.AllocsPerRun(20, func() { res = mustRun(t, m, RunOptions{Reuse: res}) })
+	// The slots, the copies of the tables and their segments.
+	if fresh-reused < 3 {
+		t.Errorf("a run reusing a Result makes %v allocations, a fresh one %v; want 3 fewer", reused, fresh)
+	}
+}
+
 // TestResultGrows checks that a result that gets more save points than it
 // made room for keeps every value, with its rows copied run by run of
 // consecutive slots, slot by slot and as a span of slots, and that

@@ -215,6 +215,38 @@ func (r *run) cacheTables() {
 	r.tables = vm.Cached(r.p.Tables)
 }
 
+// runScratch is the storage of a run that its Result keeps, for a run
+// given that Result to reuse (RunOptions.Reuse): the slots, and the
+// copies of the tables whose segments the run moves (with generated code,
+// in its Kernel).
+type runScratch struct {
+	p      *vm.Program // of the run that made it
+	v      []float64
+	tables []vm.Table
+	segs   []vm.Segment
+	kernel *Kernel
+}
+
+// takeScratch gives the run its slots and its copies of the tables: those
+// of sc, when a run before made them, with every segment forgotten; else
+// new ones, which sc keeps.
+func (r *run) takeScratch(sc *runScratch) {
+	if sc.p == nil {
+		sc.p, sc.v = r.p, make([]float64, r.p.NSlots)
+		if r.native != nil {
+			sc.kernel = newKernel(r.p)
+			sc.tables, sc.segs = sc.kernel.tables, sc.kernel.segs
+		} else {
+			sc.tables, sc.segs = vm.CachedSegments(r.p.Tables)
+		}
+	}
+	r.v, r.tables = sc.v, sc.tables
+	if sc.kernel != nil {
+		r.kernel = sc.kernel
+	}
+	clear(sc.segs)
+}
+
 // stocks returns a copy of the stocks' current values.
 func (r *run) stocks() []float64 {
 	y := make([]float64, r.n)
@@ -259,9 +291,14 @@ func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	p := m.prog
 	r := &run{p: p, native: m.native, kernel: m.kernel, s: s, n: len(p.Stocks)}
-	r.cacheTables()
-	r.v = make([]float64, p.NSlots)
+	sc := &runScratch{}
+	if re := opt.Reuse; re != nil && re.scratch != nil && re.scratch.p == p {
+		sc = re.scratch // the storage of the run before, which the caller is done with
+		re.scratch = nil
+	}
+	r.takeScratch(sc)
 	copy(r.v, p.Consts)
+	clear(r.v[len(p.Consts):])
 	r.v[vm.SlotTime], r.v[vm.SlotTStep], r.v[vm.SlotDT] = s.Start, s.Start, s.DT
 	r.v[vm.SlotStart], r.v[vm.SlotStop] = s.Start, s.Stop
 	if err := r.setParams(m, opt); err != nil {
@@ -275,6 +312,7 @@ func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	if err := r.startResult(m, opt, outNames, index); err != nil {
 		return nil, err
 	}
+	r.res.scratch = sc
 	if err := r.initialValues(); err != nil {
 		return nil, err
 	}

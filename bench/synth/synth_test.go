@@ -91,14 +91,17 @@ func TestEnginesAgree(t *testing.T) {
 		}
 		for _, all := range []bool{true, false} {
 			hand, names := c.byHand(all)
-			opt := model.RunOptions{Vars: names}
-			ir, err := im.Run(ctx, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			nr, err := nm.Run(ctx, opt)
-			if err != nil {
-				t.Fatal(err)
+			// Each engine runs twice, the second run into the first's
+			// Result, with its slots and tables (RunOptions.Reuse).
+			var ir, nr *model.Result
+			for range 2 {
+				var err error
+				if ir, err = im.Run(ctx, model.RunOptions{Vars: names, Reuse: ir}); err != nil {
+					t.Fatal(err)
+				}
+				if nr, err = nm.Run(ctx, model.RunOptions{Vars: names, Reuse: nr}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if want := (c.c.Steps()/int(c.c.SaveEvery/c.c.DT+0.5) + 1) * len(names); len(hand) != want {
 				t.Fatalf("%s: straight-line Go recorded %d values, want %d", c.c.Name, len(hand), want)
