@@ -598,6 +598,21 @@ func (r *run) draw() {
 	}
 }
 
+// copyFloats copies src into dst, which is as long. A model's stocks and
+// their rates are copied at every evaluation of a Runge-Kutta step; for a
+// model of a few stocks a loop costs less than the call to runtime.memmove
+// that copy makes (a fifth of an rk4 run of the SIR example went to it).
+func copyFloats(dst, src []float64) {
+	if len(src) > 16 {
+		copy(dst, src)
+		return
+	}
+	dst = dst[:len(src)]
+	for i, x := range src {
+		dst[i] = x
+	}
+}
+
 // Eval computes the aux and flows at time t and stocks y, and the stocks'
 // rates of change into dy. h is the current step, used to cut the
 // outflows of non-negative stocks.
@@ -605,7 +620,7 @@ func (r *run) Eval(t, h float64, y, dy []float64) {
 	p, v := r.p, r.v
 	v[vm.SlotTime] = t
 	if r.n > 0 && &y[0] != &v[p.StockLo] {
-		copy(v[p.StockLo:int(p.StockLo)+r.n], y)
+		copyFloats(v[p.StockLo:int(p.StockLo)+r.n], y)
 	}
 	switch {
 	case r.nativeRates:
@@ -640,7 +655,7 @@ func (r *run) Eval(t, h float64, y, dy []float64) {
 	}
 	if len(p.NonNeg) == 0 {
 		vm.Exec(p.FastRates, v, r.tables, p.Vecs)
-		copy(dy, v[p.DyLo:int(p.DyLo)+len(dy)])
+		copyFloats(dy, v[p.DyLo:int(p.DyLo)+len(dy)])
 		return
 	}
 	for i := range dy {
