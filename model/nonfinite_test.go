@@ -48,11 +48,9 @@ eq = "physical_level * 2"
 	}
 }
 
-// TestNonFiniteHiddenWarning checks that an infinity that a lookup then
-// clamps, so that the run goes on, gives a warning naming it when the run
-// records it (as a run does by default).
-func TestNonFiniteHiddenWarning(t *testing.T) {
-	const src = `
+// clampedSrc is a model whose aux ratio is +Inf at t=2 only, where the
+// lookup effect clamps it, so that the flow f and the stock x stay finite.
+const clampedSrc = `
 [sim]
 stop = 4
 dt = 0.5
@@ -70,6 +68,12 @@ points = [[0, 0], [10, 1]]
 [flows.f]
 eq = "effect(ratio)"
 `
+
+// TestNonFiniteHiddenWarning checks that an infinity that a lookup then
+// clamps, so that the run goes on, gives a warning naming it when the run
+// records it (as a run does by default).
+func TestNonFiniteHiddenWarning(t *testing.T) {
+	src := clampedSrc
 	for _, vars := range [][]string{nil, {"x", "ratio"}} {
 		res, err := mustParse(t, src).Run(context.Background(), RunOptions{Vars: vars})
 		if err != nil {
@@ -120,28 +124,10 @@ func TestNonFiniteStockSum(t *testing.T) {
 	}
 }
 
-// hiddenSrc is a model whose aux ratio is +Inf at t=2 only, where the
-// lookup effect clamps it, so that f and the stock x stay finite; g
-// carries ratio (+Inf too at t=2) into no stock. It runs from 0 to 4,
+// hiddenSrc is clampedSrc with an aux g that carries ratio (+Inf too at
+// t=2) into no stock, and an aux h finite throughout. It runs from 0 to 4,
 // with dt 0.5 and a save point every step.
-const hiddenSrc = `
-[sim]
-stop = 4
-dt = 0.5
-
-[stocks.x]
-initial = 1
-inflows = ["f"]
-
-[aux.ratio]
-eq = "1 / (2 - time)"
-
-[lookups.effect]
-points = [[0, 0], [10, 1]]
-
-[flows.f]
-eq = "effect(ratio)"
-
+const hiddenSrc = clampedSrc + `
 [aux.g]
 eq = "2 * ratio + 1"
 

@@ -174,6 +174,9 @@ func (r *Result) add(t float64, v []float64, lay *rowLayout) []float64 {
 
 // copyShort copies src into dst as copy does, element by element when
 // there are only a few: a call to memmove costs more than a short loop.
+// (Recording copies short runs of slots; Eval copies a model's few stocks
+// and their rates at every evaluation of a Runge-Kutta step, where the
+// call to memmove was a fifth of an rk4 run of the SIR example.)
 func copyShort(dst, src []float64) {
 	if len(dst) > 16 {
 		copy(dst, src)

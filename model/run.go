@@ -598,21 +598,6 @@ func (r *run) draw() {
 	}
 }
 
-// copyFloats copies src into dst, which is as long. A model's stocks and
-// their rates are copied at every evaluation of a Runge-Kutta step; for a
-// model of a few stocks a loop costs less than the call to runtime.memmove
-// that copy makes (a fifth of an rk4 run of the SIR example went to it).
-func copyFloats(dst, src []float64) {
-	if len(src) > 16 {
-		copy(dst, src)
-		return
-	}
-	dst = dst[:len(src)]
-	for i, x := range src {
-		dst[i] = x
-	}
-}
-
 // Eval computes the aux and flows at time t and stocks y, and the stocks'
 // rates of change into dy. h is the current step, used to cut the
 // outflows of non-negative stocks.
@@ -620,7 +605,7 @@ func (r *run) Eval(t, h float64, y, dy []float64) {
 	p, v := r.p, r.v
 	v[vm.SlotTime] = t
 	if r.n > 0 && &y[0] != &v[p.StockLo] {
-		copyFloats(v[p.StockLo:int(p.StockLo)+r.n], y)
+		copyShort(v[p.StockLo:int(p.StockLo)+r.n], y)
 	}
 	switch {
 	case r.nativeRates:
@@ -655,7 +640,7 @@ func (r *run) Eval(t, h float64, y, dy []float64) {
 	}
 	if len(p.NonNeg) == 0 {
 		vm.Exec(p.FastRates, v, r.tables, p.Vecs)
-		copyFloats(dy, v[p.DyLo:int(p.DyLo)+len(dy)])
+		copyShort(dy, v[p.DyLo:int(p.DyLo)+len(dy)])
 		return
 	}
 	for i := range dy {
@@ -721,24 +706,10 @@ func (r *run) checkVars(t float64, width int) {
 		r.startCheck(width)
 	}
 	// The sum of the values is finite when they all are, and NaN or
-	// infinite when one is: one addition a value, four sums, so that the
-	// additions do not wait on each other. (Finite values whose sum
-	// overflows only send the check to warnNonFinite, which finds
-	// nothing.) s - s is 0 for finite s, NaN for NaN and ±Inf.
-	v := r.v[r.varLo:r.varHi]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+8 <= len(v); i += 8 {
-		w := v[i : i+8 : i+8]
-		s0 += w[0] + w[4]
-		s1 += w[1] + w[5]
-		s2 += w[2] + w[6]
-		s3 += w[3] + w[7]
-	}
-	for ; i < len(v); i++ {
-		s0 += v[i]
-	}
-	if s := (s0 + s1) + (s2 + s3); s-s == 0 {
+	// infinite when one is. (Finite values whose sum overflows only send
+	// the check to warnNonFinite, which finds nothing.) s - s is 0 for
+	// finite s, NaN for NaN and ±Inf.
+	if s := total(r.v[r.varLo:r.varHi]); s-s == 0 {
 		return
 	}
 	r.warnNonFinite(t)
