@@ -71,6 +71,13 @@ type LoadOptions struct {
 	// error.
 	AllowPaths bool
 
+	// DataFiles are data files (CSV, TSV, Excel or Vensim .dat) that a
+	// Vensim model's data variables without an equation read their values
+	// from, as Vensim's data sets do (decl.DataOptions.DataFiles): the CLI's
+	// --data-file. Paths are relative to the working directory. Only a
+	// Vensim model takes them; for another model they are an error.
+	DataFiles []string
+
 	// Timings, when not nil, receives the wall time of each stage of the
 	// load: what stockflow's --timings prints.
 	Timings *Timings
@@ -89,7 +96,7 @@ func LoadWith(path string, opt LoadOptions) (*Model, error) {
 		return nil, err
 	}
 	t.Read = time.Since(t0)
-	return parse(path, src, decl.DataOptions{AllowPaths: opt.AllowPaths, MaxInputSize: opt.MaxInputSize}, t)
+	return parse(path, src, decl.DataOptions{AllowPaths: opt.AllowPaths, MaxInputSize: opt.MaxInputSize, DataFiles: opt.DataFiles}, t)
 }
 
 // Parse compiles a model from the source text of a file; filename is used
@@ -110,7 +117,11 @@ func parse(filename string, src []byte, dopt decl.DataOptions, t *Timings) (*Mod
 	var d *decl.Model
 	var err error
 	t0 := time.Now()
-	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
+	ext := strings.ToLower(filepath.Ext(filename))
+	if len(dopt.DataFiles) > 0 && ext != ".mdl" {
+		return nil, fmt.Errorf("%s: data files (--data-file %s) are read by a Vensim model's data variables that have no equation; this model is not a Vensim model (.mdl): declare its data variables with a file instead (see docs/data.md)", filename, dopt.DataFiles[0])
+	}
+	switch ext {
 	case ".toml", "":
 		d, err = decl.ParseTOML(filename, src)
 	case ".xmile", ".stmx", ".xml":

@@ -86,7 +86,8 @@ type diagramFlags struct {
 	layout     string
 }
 
-// loopNames collects the values of a repeatable --loop flag.
+// loopNames collects the values of a repeatable flag (--loop,
+// --data-file).
 type loopNames []string
 
 func (l *loopNames) String() string     { return strings.Join(*l, ",") }

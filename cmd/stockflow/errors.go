@@ -57,7 +57,7 @@ func (o *output) load(path string) (*model.Model, error) {
 // report them their own way (check, units).
 func (o *output) loadQuiet(path string) (*model.Model, error) {
 	var lt model.Timings
-	m, err := model.LoadWith(path, model.LoadOptions{MaxInputSize: o.maxInput, AllowPaths: o.allowPaths, Timings: &lt})
+	m, err := model.LoadWith(path, model.LoadOptions{MaxInputSize: o.maxInput, AllowPaths: o.allowPaths, DataFiles: o.dataFiles, Timings: &lt})
 	o.timings.load(lt)
 	if err != nil {
 		return nil, &fileError{path, err}

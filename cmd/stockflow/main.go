@@ -263,7 +263,10 @@ type output struct {
 	stdout, stderr io.Writer
 	maxInput       int64 // the largest model file load reads (--max-input)
 	allowPaths     bool  // data files may lie outside the model's directory (--allow-paths)
-	showTimings    bool  // print each stage's wall time on stderr (--timings)
+	// dataFiles are the files a Vensim model's data variables without an
+	// equation read (--data-file, repeatable).
+	dataFiles   loopNames
+	showTimings bool // print each stage's wall time on stderr (--timings)
 	// timings collects the stages' times under --timings; nil otherwise.
 	timings *timings
 }
@@ -336,6 +339,7 @@ func (c *command) flagSet(out *output) *flag.FlagSet {
 		out.maxInput = decl.DefaultMaxInputSize
 		fs.Var((*sizeFlag)(&out.maxInput), "max-input", "refuse a model file larger than `SIZE` bytes; K, M and G multiply by 1024, 1024², 1024³ (default "+decl.FormatSize(decl.DefaultMaxInputSize)+")")
 		fs.BoolVar(&out.allowPaths, "allow-paths", false, "let the model's data variables read files outside the model file's directory")
+		fs.Var(&out.dataFiles, "data-file", "read the values of a Vensim model's data variables that have no equation (x ~ units ~ |) from `FILE`: CSV, TSV or Excel with a time column and a column per variable, or a Vensim .dat file; repeat the flag for more files (the first file with a series wins)")
 		fs.BoolVar(&out.showTimings, "timings", false, "print on stderr the wall time of each stage: reading, parsing, expanding, checking and compiling the model, and what the command does with it")
 	}
 	return fs

@@ -128,6 +128,12 @@ type DataOptions struct {
 	// LoadOptions.MaxInputSize does the model's. Zero means
 	// DefaultMaxInputSize; a negative value means no bound.
 	MaxInputSize int64
+	// DataFiles are the files a Vensim model's data variables without an
+	// equation (x ~ units ~ |) read their values from, as Vensim's data
+	// sets do (ReadSeries reads them). Their paths are as the user gives
+	// them, relative to the working directory, not the model's; AllowPaths
+	// does not apply to them. Only Vensim models read them.
+	DataFiles []string
 }
 
 // ReadData fills the points of every data variable of m that names a file
@@ -304,6 +310,9 @@ type grid struct {
 	// cut reports that the file has an error after its last row read,
 	// already reported.
 	cut bool
+	// across reports that a CSV file's series run across its lines
+	// (transpose).
+	across bool
 }
 
 // csvGrid reads a CSV or TSV file into a grid. It returns the rows read
@@ -351,6 +360,64 @@ func csvGrid(file string, src []byte) (*grid, syntax.ErrorList) {
 		return nil, errs
 	}
 	return g, errs
+}
+
+// ReadSeries reads the time series of a data file given for a Vensim
+// model's data variables (DataOptions.DataFiles): a CSV, TSV or Excel
+// file (as ReadTable reads it) whose header names a column "time" and one
+// column per series, or the same transposed, as Vensim and PySD write
+// them: a first column whose first cell is "time" followed by the times,
+// and one row per series, its name in the first cell. A file's first
+// cell "time" followed by a number in the header row says it is
+// transposed. Every series is read; errors are positioned as ReadTable's.
+func ReadSeries(file string, src []byte) (*Table, syntax.ErrorList) {
+	var g *grid
+	var errs syntax.ErrorList
+	if IsWorkbook(file) {
+		g, errs = sheetGrid(file, src, "", "time")
+	} else {
+		g, errs = csvGrid(file, src)
+	}
+	if g == nil {
+		return nil, errs
+	}
+	if len(g.rows) > 0 && len(g.rows[0]) > 1 && strings.EqualFold(g.rows[0][0].text, "time") {
+		if _, ok := number(g.rows[0][1].text); ok {
+			g.transpose()
+		}
+	}
+	t, terrs := g.table("time", nil)
+	errs = append(errs, terrs...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return t, nil
+}
+
+// transpose turns a grid whose series run across its rows into one whose
+// series run down its columns. The cells keep their positions in the
+// file.
+func (g *grid) transpose() {
+	n := 0
+	for _, r := range g.rows {
+		n = max(n, len(r))
+	}
+	rows := make([][]cell, n)
+	for j := range rows {
+		rows[j] = make([]cell, len(g.rows))
+		for i, r := range g.rows {
+			if j < len(r) {
+				rows[j][i] = r[j]
+			} else {
+				rows[j][i] = cell{pos: syntax.Pos{File: g.file, Line: r[0].pos.Line, Col: 1}}
+			}
+		}
+	}
+	g.rows = rows
+	if g.explain == nil {
+		g.where = func(_ int, c cell) string { return fmt.Sprintf("line %d column %d", c.pos.Line, c.pos.Col) }
+		g.across = true
+	}
 }
 
 // table turns a grid into a table of numbers: the time column and the
@@ -475,6 +542,9 @@ func (g *grid) headerWhere(c cell) string {
 // lineName names the row of an earlier time: its line in a CSV file, its
 // row in a workbook.
 func (g *grid) lineName(p syntax.Pos) string {
+	if g.across {
+		return fmt.Sprintf("column %d", p.Col)
+	}
 	if g.explain == nil {
 		return fmt.Sprintf("line %d", p.Line)
 	}

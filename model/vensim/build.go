@@ -69,6 +69,7 @@ type reader struct {
 	opt      decl.DataOptions  // how the files of GET functions are read
 	aliases  map[string]string // file aliases (?name, lower case) → file, from the settings' 30: lines
 	files    *sources          // the files GET functions have read
+	data     *dataSet          // the series of opt.DataFiles, once read
 }
 
 // dim is a subscript range.
@@ -204,6 +205,15 @@ func (r *reader) read() {
 			}
 			continue
 		}
+		if d.noEq && (cur != nil || isControl(d.key)) {
+			where := "inside a macro"
+			if cur == nil {
+				where = "a simulation setting"
+			}
+			r.errorf(e, d.pos, d.name, "%q has no equation: give it one (a data variable read from a data file cannot be %s)", d.name, where)
+			r.failed[d.key] = true
+			continue
+		}
 		if cur != nil {
 			cur.defs = append(cur.defs, d)
 			continue
@@ -238,6 +248,12 @@ func (r *reader) read() {
 	r.unitEquivalents()
 	for _, d := range rest {
 		if isControl(d.key) {
+			continue
+		}
+		if d.noEq {
+			for _, d := range r.dataFile(d) {
+				r.addDef(d)
+			}
 			continue
 		}
 		for _, d := range r.external(d) {

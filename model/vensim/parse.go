@@ -81,6 +81,10 @@ type def struct {
 	data    bool     // a data equation (:=)
 	interp  string   // its keyword (:RAW:, :INTERPOLATE:, ...), if any
 	ext     *extData // the series a GET ... DATA call read (see external)
+	// noEq marks a data variable without an equation (x ~ units ~ |),
+	// whose values come from the data files (dataFiles); rhs is a 0
+	// standing in for them.
+	noEq bool
 
 	// dDim
 	items    []dimItem
@@ -248,7 +252,8 @@ func parseDef(e *entry, scratch *[]tok) (d *def, err error) {
 			d.interp = t.text
 			p.next()
 			if p.peek().kind == tEOF {
-				p.fail(d.pos, "%q has no equation: %s", d.name, dataVariableAdvice)
+				d.noData(p.peek().pos)
+				return d, nil
 			}
 			if !p.isOp(":=") {
 				p.fail(p.peek().pos, "expected := after %s, found %s", t.text, describe(p.peek()))
@@ -259,7 +264,8 @@ func parseDef(e *entry, scratch *[]tok) (d *def, err error) {
 		d.kind = dEq
 		d.rhs = p.expr()
 	case t.kind == tEOF:
-		p.fail(d.pos, "%q has no equation: %s", d.name, dataVariableAdvice)
+		d.noData(t.pos)
+		return d, nil
 	case t.kind == tKeyword:
 		p.fail(t.pos, "%s is not supported", t.text)
 	default:
@@ -271,9 +277,12 @@ func parseDef(e *entry, scratch *[]tok) (d *def, err error) {
 	return d, nil
 }
 
-// dataVariableAdvice says what a data variable without an equation is,
-// and what to do about it.
-const dataVariableAdvice = "it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md)"
+// noData makes d a data variable without an equation, whose values the
+// data files give (reader.dataFile).
+func (d *def) noData(pos int) {
+	d.kind, d.data, d.noEq = dEq, true, true
+	d.rhs = &node{kind: nNum, pos: pos, text: "0"}
+}
 
 // isDataKeyword reports whether a keyword is one of the interpolation
 // keywords of a data equation (x :RAW: := ...).
