@@ -131,16 +131,6 @@ func TestErrors(t *testing.T) {
 			"m.mdl:1:5: x: A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation",
 		},
 		{
-			"data variable without equation",
-			"obs ~ people ~|\nx = obs ~~|\n",
-			`m.mdl:1:1: obs: "obs" has no equation: it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md)`,
-		},
-		{
-			"data variable with a keyword and no equation",
-			"obs[r] :INTERPOLATE: ~~|\nr: A, B ~~|\nx[r] = obs[r] ~~|\n",
-			`m.mdl:1:1: obs: "obs" has no equation: it is a data variable, whose values Vensim reads from a .vdf or other data file when the run starts, and stockflow does not read those; give it an equation, or declare it as a data variable read from a CSV file ([data.NAME] in a TOML model: convert the model, see docs/data.md)`,
-		},
-		{
 			"GET DIRECT DATA",
 			"x := GET DIRECT DATA('data.csv', ',', 'A', 'B2') ~~|\n",
 			"m.mdl:1:6: x: GET DIRECT DATA: cannot read 'data.csv' (looked for data.csv); put the file beside the model",
