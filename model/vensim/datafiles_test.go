@@ -200,3 +200,50 @@ func TestDataFilesOnlyVensim(t *testing.T) {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
 }
+
+// TestDataFileStats checks that GET DATA MIN, MAX, MEAN and SUM read a
+// data variable whose values come from a data file, scalar or an
+// element of an arrayed one, over the points given only. Values by hand:
+// sales (0,10) (2,20) (4,40); demand[north] (0,100) (4,120),
+// demand[south] (0,200) (2,210) (4,230).
+func TestDataFileStats(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "d.csv")
+	mdl := filepath.Join(dir, "m.mdl")
+	if err := os.WriteFile(csv, []byte("time,sales,demand[north],demand[south]\n0,10,100,200\n2,20,,210\n4,40,120,230\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := "sales ~~|\nr: north, south ~~|\ndemand[r] ~~|\n" +
+		"peak = GET DATA MAX(sales, 0, Time) ~~|\n" +
+		"low south = GET DATA MIN(demand[south], 1, 4) ~~|\n" +
+		"mean north = GET DATA MEAN(demand[north], 0, 4) ~~|\n" +
+		"recent = GET DATA SUM(sales, Time - 1, Time) ~~|\n" +
+		"INITIAL TIME = 0 ~~|\nFINAL TIME = 4 ~~|\nTIME STEP = 1 ~~|\n"
+	if err := os.WriteFile(mdl, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.LoadWith(mdl, model.LoadOptions{DataFiles: []string{csv}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Run(context.Background(), model.RunOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]float64{
+		"peak":       {10, 10, 20, 20, 40},
+		"low_south":  {210, 210, 210, 210, 210},
+		"mean_north": {110, 110, 110, 110, 110},
+		"recent":     {10, 10, 20, 20, 40},
+	} {
+		got := res.Series(name)
+		if len(got) != len(want) {
+			t.Fatalf("%s: got %v, want %v", name, got, want)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("%s at time %d: got %v, want %v", name, i, got[i], want[i])
+			}
+		}
+	}
+}

@@ -88,7 +88,22 @@ func TestErrors(t *testing.T) {
 		{
 			"GET DATA BETWEEN TIMES of an aux",
 			"x = GET DATA BETWEEN TIMES(y, 1, 0) ~~|\ny = Time ~~|\n",
-			"m.mdl:1:28: x: GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA; y is not one",
+			"m.mdl:1:28: x: GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA or read from a data file; y is not one",
+		},
+		{
+			"GET DATA MAX of an aux",
+			"x = GET DATA MAX(y, 0, 1) ~~|\ny = Time ~~|\n",
+			"m.mdl:1:18: x: GET DATA MAX reads a data variable defined by GET XLS DATA or GET DIRECT DATA or read from a data file; y is not one",
+		},
+		{
+			"GET DATA MEAN of a constant element",
+			"r: A, B ~~|\nc[r] = 1, 2 ~~|\nx = GET DATA MEAN(c[B], 0, 1) ~~|\n",
+			"m.mdl:3:19: x: GET DATA MEAN reads a data variable defined by GET XLS DATA or GET DIRECT DATA or read from a data file; c is not one",
+		},
+		{
+			"GET DATA SUM without an end",
+			"x = GET DATA SUM(d, 0) ~~|\nd := GET DIRECT DATA('testdata/features/get_data_between/data.csv', ',', 'A', 'B2') ~~|\n",
+			"m.mdl:1:5: x: GET DATA SUM takes 3 arguments, got 2",
 		},
 		{
 			"GET DATA BETWEEN TIMES with another mode",

@@ -42,7 +42,7 @@ func TestGetTimeValueErrors(t *testing.T) {
 		{
 			"another GET function",
 			"x = GET DATA AT TIME(y, 1) ~~|\ny = 1 ~~|\n",
-			"m.mdl:1:5: x: GET DATA AT TIME is not read (the GET functions read are GET XLS/DIRECT DATA, CONSTANTS, LOOKUPS and SUBSCRIPT, GET DATA BETWEEN TIMES and GET TIME VALUE): save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
+			"m.mdl:1:5: x: GET DATA AT TIME is not read (the GET functions read are GET XLS/DIRECT DATA, CONSTANTS, LOOKUPS and SUBSCRIPT, GET DATA BETWEEN TIMES, GET DATA MIN, MAX, MEAN and SUM, and GET TIME VALUE): save the numbers as CSV and read them as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl",
 		},
 		{
 			"two arguments",

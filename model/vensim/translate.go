@@ -679,7 +679,7 @@ func arity(key string) (int, int, bool) {
 		return 2, 2, true
 	case "vector lookup":
 		return 5, 5, true
-	case "allocate available", "get data between times":
+	case "allocate available", "get data between times", "get data min", "get data max", "get data mean", "get data sum":
 		return 3, 3, true
 	case "invert matrix":
 		return 2, 2, true
@@ -702,7 +702,7 @@ func unsupported(n *node) string {
 	case getFunc(n.key) != 0:
 		return name + " is read only as the whole equation of a variable (x := " + name + "(...)); give it a variable of its own"
 	case strings.HasPrefix(n.key, "get "):
-		return name + " is not read (the GET functions read are GET XLS/DIRECT DATA, CONSTANTS, LOOKUPS and SUBSCRIPT, GET DATA BETWEEN TIMES and GET TIME VALUE): save the numbers as CSV and read them " +
+		return name + " is not read (the GET functions read are GET XLS/DIRECT DATA, CONSTANTS, LOOKUPS and SUBSCRIPT, GET DATA BETWEEN TIMES, GET DATA MIN, MAX, MEAN and SUM, and GET TIME VALUE): save the numbers as CSV and read them " +
 			"as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl"
 	case n.key == "a function of":
 		return "A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation"
@@ -919,6 +919,8 @@ func (c *ctx) call(n *node) {
 		c.invertMatrix(n)
 	case "get data between times":
 		c.getDataBetween(n)
+	case "get data min", "get data max", "get data mean", "get data sum":
+		c.getDataStat(n)
 	}
 }
 
@@ -1242,27 +1244,8 @@ func (c *ctx) lookupStep(n *node, pts [][2]float64) {
 func (c *ctx) getDataBetween(n *node) {
 	d, t, mode := n.args[0], n.args[1], n.args[2]
 	p := n.pos
-	var pts [][2]float64
-	name := d.text
-	if v := c.r.vars[d.key]; d.kind == nRef && v != nil {
-		switch {
-		case v.kind == decl.Data && len(d.subs) == 0 && v.defs[0].ext != nil:
-			pts, name = v.defs[0].ext.points, v.name
-		case len(v.dims) > 0 && v.kind != 0:
-			// An element of an arrayed GET ... DATA variable reads a
-			// data variable of its own (see external).
-			el, ok := c.element(v, d)
-			if !ok {
-				c.write("0", p)
-				return
-			}
-			if hv := c.dataOf(v, el); hv != nil {
-				pts, name = hv.defs[0].ext.points, hv.name
-			}
-		}
-	}
+	pts, name := c.dataPoints(d, "GET DATA BETWEEN TIMES")
 	if len(pts) == 0 {
-		c.fail(d.pos, "GET DATA BETWEEN TIMES reads a data variable defined by GET XLS DATA or GET DIRECT DATA; %s is not one", d.text)
 		c.write("0", p)
 		return
 	}
@@ -1285,6 +1268,116 @@ func (c *ctx) getDataBetween(n *node) {
 		c.lookupStep(&node{kind: nCall, key: "lookup forward", pos: p, args: []*node{d, t}}, pts)
 	default:
 		c.lookupStep(&node{kind: nCall, key: "lookup backward", pos: p, args: []*node{d, t}}, pts)
+	}
+	c.write(")", p)
+}
+
+// dataPoints returns the points of the data variable d names, read by
+// a GET ... DATA function or from a data file (or one element of an
+// arrayed one, e[r2]), and its name; no points when d is not one. what
+// names the function calling, for errors.
+func (c *ctx) dataPoints(d *node, what string) ([][2]float64, string) {
+	var pts [][2]float64
+	name := d.text
+	if v := c.r.vars[d.key]; d.kind == nRef && v != nil {
+		switch {
+		case v.kind == decl.Data && len(d.subs) == 0 && v.defs[0].ext != nil:
+			pts, name = v.defs[0].ext.points, v.name
+		case len(v.dims) > 0 && v.kind != 0:
+			// An element of an arrayed GET ... DATA variable reads a
+			// data variable of its own (see external).
+			el, ok := c.element(v, d)
+			if !ok {
+				return nil, name // element has reported why
+			}
+			if hv := c.dataOf(v, el); hv != nil {
+				pts, name = hv.defs[0].ext.points, hv.name
+			}
+		}
+	}
+	if len(pts) == 0 {
+		c.fail(d.pos, "%s reads a data variable defined by GET XLS DATA or GET DIRECT DATA or read from a data file; %s is not one", what, d.text)
+	}
+	return pts, name
+}
+
+// getDataStat writes GET DATA MIN, MAX, MEAN or SUM(data, start, end):
+// the least, greatest, mean or sum of the values of the data variable's
+// points whose times lie from start to end (both included), :NA: when
+// no point does, as Vensim's help gives GET DATA MIN ("the minimum value
+// that a Data variable takes on over a time range; if there is no data
+// in the time range ... :NA:"). Only the points given count, never
+// values interpolated between them. start and end may be any
+// expressions: each point becomes a term testing its time, so the
+// equation grows with the number of points.
+func (c *ctx) getDataStat(n *node) {
+	what := strings.ToUpper(n.key)
+	d, p := n.args[0], n.pos
+	pts, _ := c.dataPoints(d, what)
+	if len(pts) == 0 {
+		c.write("0", p)
+		return
+	}
+	s := c.held(n.args[1], "start")
+	e := c.held(n.args[2], "end")
+	// in writes the test that point k lies in [start, end].
+	in := func(k int) {
+		c.tmpl(p, "(", s, " <= "+num(pts[k][0])+" and "+num(pts[k][0])+" <= ", e, ")")
+	}
+	count := func() {
+		c.write("(", p)
+		for k := range pts {
+			if k > 0 {
+				c.write(" + ", p)
+			}
+			c.write("if_then_else(", p)
+			in(k)
+			c.write(", 1, 0)", p)
+		}
+		c.write(")", p)
+	}
+	sum := func() {
+		c.write("(", p)
+		for k := range pts {
+			if k > 0 {
+				c.write(" + ", p)
+			}
+			c.write("if_then_else(", p)
+			in(k)
+			c.write(", "+num(pts[k][1])+", 0)", p)
+		}
+		c.write(")", p)
+	}
+	c.write("if_then_else(", p)
+	count()
+	c.write(" = 0, ("+naValue+"), ", p)
+	switch n.key {
+	case "get data sum":
+		sum()
+	case "get data mean":
+		sum()
+		c.write(" / ", p)
+		count()
+	default:
+		// A point outside the range stands in as the series' greatest
+		// (for MIN) or least (for MAX) value, which changes nothing
+		// when some point lies inside.
+		fill := pts[0][1]
+		for _, pt := range pts {
+			if (n.key == "get data min") == (pt[1] > fill) {
+				fill = pt[1]
+			}
+		}
+		c.write(strings.TrimPrefix(n.key, "get data ")+"(", p)
+		for k := range pts {
+			if k > 0 {
+				c.write(", ", p)
+			}
+			c.write("if_then_else(", p)
+			in(k)
+			c.write(", "+num(pts[k][1])+", "+num(fill)+")", p)
+		}
+		c.write(")", p)
 	}
 	c.write(")", p)
 }
