@@ -246,8 +246,13 @@ func (r *reader) read() {
 	r.control(rest)
 	r.settings()
 	r.unitEquivalents()
+	var shifts []*def
 	for _, d := range rest {
 		if isControl(d.key) {
+			continue
+		}
+		if timeShift(d) {
+			shifts = append(shifts, d)
 			continue
 		}
 		if d.noEq {
@@ -260,6 +265,7 @@ func (r *reader) read() {
 			r.addDef(d)
 		}
 	}
+	r.timeShifts(shifts)
 	r.addBuiltinMacros()
 	r.expandMacros()
 	for _, v := range r.seq {

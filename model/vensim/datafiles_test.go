@@ -203,7 +203,8 @@ func TestDataFilesOnlyVensim(t *testing.T) {
 
 // TestDataFileStats checks that GET DATA MIN, MAX, MEAN and SUM read a
 // data variable whose values come from a data file, scalar or an
-// element of an arrayed one, over the points given only. Values by hand:
+// element of an arrayed one, over the points given only, and that TIME
+// SHIFT moves its points. Values by hand:
 // sales (0,10) (2,20) (4,40); demand[north] (0,100) (4,120),
 // demand[south] (0,200) (2,210) (4,230).
 func TestDataFileStats(t *testing.T) {
@@ -218,6 +219,7 @@ func TestDataFileStats(t *testing.T) {
 		"low south = GET DATA MIN(demand[south], 1, 4) ~~|\n" +
 		"mean north = GET DATA MEAN(demand[north], 0, 4) ~~|\n" +
 		"recent = GET DATA SUM(sales, Time - 1, Time) ~~|\n" +
+		"sales ahead := TIME SHIFT(sales, 2) ~~|\n" +
 		"INITIAL TIME = 0 ~~|\nFINAL TIME = 4 ~~|\nTIME STEP = 1 ~~|\n"
 	if err := os.WriteFile(mdl, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
@@ -235,6 +237,8 @@ func TestDataFileStats(t *testing.T) {
 		"low_south":  {210, 210, 210, 210, 210},
 		"mean_north": {110, 110, 110, 110, 110},
 		"recent":     {10, 10, 20, 20, 40},
+		// (-2,10) (0,20) (2,40), linear and held after the last.
+		"sales_ahead": {20, 30, 40, 40, 40},
 	} {
 		got := res.Series(name)
 		if len(got) != len(want) {

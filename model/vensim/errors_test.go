@@ -106,6 +106,31 @@ func TestErrors(t *testing.T) {
 			"m.mdl:1:5: x: GET DATA SUM takes 3 arguments, got 2",
 		},
 		{
+			"TIME SHIFT of an aux",
+			"x := TIME SHIFT(y, 1) ~~|\ny = Time ~~|\n",
+			"m.mdl:1:17: x: TIME SHIFT: the data must be the name of a data variable without subscripts, defined by GET XLS DATA or GET DIRECT DATA, read from a data file, or a TIME SHIFT; y is not one",
+		},
+		{
+			"TIME SHIFT by a variable",
+			"x := TIME SHIFT(d, Time) ~~|\nd := GET DIRECT DATA('testdata/features/get_data_between/data.csv', ',', 'A', 'B2') ~~|\n",
+			"m.mdl:1:20: x: TIME SHIFT: the shift must be a number or a constant, as in Vensim",
+		},
+		{
+			"TIME SHIFT with one argument",
+			"x := TIME SHIFT(d) ~~|\nd := GET DIRECT DATA('testdata/features/get_data_between/data.csv', ',', 'A', 'B2') ~~|\n",
+			"m.mdl:1:6: x: TIME SHIFT: takes 2 arguments (data, shift), got 1",
+		},
+		{
+			"TIME SHIFTs in a circle",
+			"x := TIME SHIFT(y, 1) ~~|\ny := TIME SHIFT(x, 1) ~~|\n",
+			"m.mdl:1:6: x: TIME SHIFT: y is a TIME SHIFT too, and these shifts read each other in a circle (and 1 more error)",
+		},
+		{
+			"TIME SHIFT in an expression",
+			"x = 2 * TIME SHIFT(d, 1) ~~|\nd := GET DIRECT DATA('testdata/features/get_data_between/data.csv', ',', 'A', 'B2') ~~|\n",
+			"m.mdl:1:9: x: TIME SHIFT is read only as the whole equation of a data variable (x := TIME SHIFT(data, shift)); give it a variable of its own",
+		},
+		{
 			"GET DATA BETWEEN TIMES with another mode",
 			"x = GET DATA BETWEEN TIMES(d, 1, 2) ~~|\nd := GET DIRECT DATA('testdata/features/get_data_between/data.csv', ',', 'A', 'B2') ~~|\n",
 			"m.mdl:1:34: x: GET DATA BETWEEN TIMES: the mode must be 0 (interpolate), 1 (the next point's value) or -1 (the last point's value)",

@@ -704,6 +704,8 @@ func unsupported(n *node) string {
 	case strings.HasPrefix(n.key, "get "):
 		return name + " is not read (the GET functions read are GET XLS/DIRECT DATA, CONSTANTS, LOOKUPS and SUBSCRIPT, GET DATA BETWEEN TIMES, GET DATA MIN, MAX, MEAN and SUM, and GET TIME VALUE): save the numbers as CSV and read them " +
 			"as a data variable ([data.NAME] in TOML: convert the model, see docs/data.md), or write them into the .mdl"
+	case n.key == "time shift":
+		return "TIME SHIFT is read only as the whole equation of a data variable (x := TIME SHIFT(data, shift)); give it a variable of its own"
 	case n.key == "a function of":
 		return "A FUNCTION OF is Vensim's placeholder for an equation not written yet: give the variable an equation"
 	case n.key == "delay conveyor", n.key == "queue fifo", n.key == "queue lifo":
