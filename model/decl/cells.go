@@ -176,7 +176,7 @@ func ReadDelimited(file string, src []byte, sep rune) (*Sheet, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %s", csvPos(file, err).Line, csvMsg(err))
+			return nil, fmt.Errorf("line %d: %s", csvPos(file, src, err).Line, csvMsg(err))
 		}
 		s.rows = append(s.rows, rec)
 	}

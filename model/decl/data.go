@@ -310,7 +310,7 @@ type grid struct {
 	// cut reports that the file has an error after its last row read,
 	// already reported.
 	cut bool
-	// across reports that a CSV file's series run across its lines
+	// across reports that the file's series run across its rows
 	// (transpose).
 	across bool
 }
@@ -338,12 +338,12 @@ func csvGrid(file string, src []byte) (*grid, syntax.ErrorList) {
 			break
 		}
 		if err != nil {
-			errs.Add(csvPos(file, err), "", csvMsg(err))
+			errs.Add(csvPos(file, src, err), "", csvMsg(err))
 			g.cut = true
 			break
 		}
-		if len(g.rows) > 0 && len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // a blank line
+		if blankRow(rec) {
+			continue // a blank line, or one of separators alone
 		}
 		row := make([]cell, len(rec))
 		for i, s := range rec {
@@ -367,9 +367,18 @@ func csvGrid(file string, src []byte) (*grid, syntax.ErrorList) {
 // file (as ReadTable reads it) whose header names a column "time" and one
 // column per series, or the same transposed, as Vensim and PySD write
 // them: a first column whose first cell is "time" followed by the times,
-// and one row per series, its name in the first cell. A file's first
-// cell "time" followed by a number in the header row says it is
-// transposed. Every series is read; errors are positioned as ReadTable's.
+// and one row per series, its name in the first cell. A file is read as
+// transposed when its first cell is "time", every other cell of its first
+// row that is not empty is a number (a time), and every cell of its first
+// column below that is not empty is not a number (a series' name), with
+// at least one of each; so a file with a time column whose series is
+// named by a number ("time,2020" over rows of times) is read down its
+// columns, since its first column holds numbers. Every series is read; a
+// series named twice (case aside) is an error at its second name, as is
+// a series named "time" besides the times. Errors are positioned as
+// ReadTable's. A table returned has at least one time, strictly
+// increasing and finite, and one column of len(Time) values per name,
+// each finite or NaN for a gap.
 func ReadSeries(file string, src []byte) (*Table, syntax.ErrorList) {
 	var g *grid
 	var errs syntax.ErrorList
@@ -381,17 +390,83 @@ func ReadSeries(file string, src []byte) (*Table, syntax.ErrorList) {
 	if g == nil {
 		return nil, errs
 	}
-	if len(g.rows) > 0 && len(g.rows[0]) > 1 && strings.EqualFold(g.rows[0][0].text, "time") {
-		if _, ok := number(g.rows[0][1].text); ok {
-			g.transpose()
-		}
+	if g.timeAcross() {
+		g.transpose()
+	}
+	errs = append(errs, g.namedOnce()...)
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
 	}
 	t, terrs := g.table("time", nil)
 	errs = append(errs, terrs...)
 	if len(errs) > 0 {
+		errs.Sort() // a transposed file's come column by column
 		return nil, errs
 	}
 	return t, nil
+}
+
+// timeAcross reports whether a grid's times run across its first row
+// (see ReadSeries): its first cell is "time", the other cells of the
+// first row are numbers or empty, and the first column's cells below it
+// are names or empty, with at least one number and one name.
+func (g *grid) timeAcross() bool {
+	if len(g.rows) < 2 || len(g.rows[0]) < 2 || !strings.EqualFold(g.rows[0][0].text, "time") {
+		return false
+	}
+	times := 0
+	for _, c := range g.rows[0][1:] {
+		if c.text == "" {
+			continue
+		}
+		if _, ok := number(c.text); !ok {
+			return false
+		}
+		times++
+	}
+	names := 0
+	for _, r := range g.rows[1:] {
+		if len(r) == 0 || r[0].text == "" {
+			continue
+		}
+		if _, ok := number(r[0].text); ok {
+			return false
+		}
+		names++
+	}
+	return times > 0 && names > 0
+}
+
+// namedOnce reports each header cell of g that repeats an earlier one's
+// name, case aside, at the repeat.
+func (g *grid) namedOnce() syntax.ErrorList {
+	var errs syntax.ErrorList
+	if len(g.rows) == 0 {
+		return nil
+	}
+	seen := map[string]cell{}
+	for _, c := range g.rows[0] {
+		if c.text == "" {
+			continue
+		}
+		k := strings.ToLower(c.text)
+		if first, ok := seen[k]; ok {
+			errs.Addf(c.pos, "", "%s%q is named twice, first at %s; give each series once", g.headerWhere(c), c.text, g.cellWhere(first))
+			continue
+		}
+		seen[k] = c
+	}
+	return errs
+}
+
+// cellWhere names the cell c for a message about another cell: "line 1
+// column 3" in a CSV file, "cell C1" in a workbook.
+func (g *grid) cellWhere(c cell) string {
+	if g.explain != nil {
+		return "cell " + cellName(c.pos)
+	}
+	return fmt.Sprintf("line %d column %d", c.pos.Line, c.pos.Col)
 }
 
 // transpose turns a grid whose series run across its rows into one whose
@@ -413,10 +488,14 @@ func (g *grid) transpose() {
 			}
 		}
 	}
-	g.rows = rows
+	// A column with no text (a separator at the end of every line) is
+	// no time.
+	g.rows = slices.DeleteFunc(rows, func(r []cell) bool {
+		return !slices.ContainsFunc(r, func(c cell) bool { return c.text != "" })
+	})
+	g.across = true
 	if g.explain == nil {
 		g.where = func(_ int, c cell) string { return fmt.Sprintf("line %d column %d", c.pos.Line, c.pos.Col) }
-		g.across = true
 	}
 }
 
@@ -497,11 +576,22 @@ func (g *grid) table(timeColumn string, want []string) (*Table, syntax.ErrorList
 		c := get(tc)
 		tm, ok := number(c.text)
 		switch {
+		case c.text == "" && g.across:
+			// Values below no time: the first of them says where.
+			v := rec[slices.IndexFunc(rec, func(c cell) bool { return c.text != "" })]
+			errs.Addf(v.pos, "", "%s: the value %q has no time: the time row (%s) has none in its column; give the time there, or remove the value", g.where(row, v), v.text, g.lineName(header[tc].pos))
+			continue
 		case c.text == "":
 			errs.Addf(c.pos, "", "%s: the time (column %q) is empty%s", g.where(row, c), names[tc], g.explainEmpty(c))
 			continue
+		case !ok && g.across:
+			errs.Addf(c.pos, "", "%s: the time (row %q) is %q, not a number", g.where(row, c), names[tc], c.text)
+			continue
 		case !ok:
 			errs.Addf(c.pos, "", "%s: the time (column %q) is %q, not a number", g.where(row, c), names[tc], c.text)
+			continue
+		case tm <= prev && g.across:
+			errs.Addf(c.pos, "", "%s: time %s does not come after time %s at %s; put the columns in order of time, one column per time", g.where(row, c), ff(tm), ff(prev), g.cellWhere(cell{pos: prevPos}))
 			continue
 		case tm <= prev:
 			errs.Addf(c.pos, "", "%s: time %s does not come after time %s on %s; sort the rows by time, one row per time", g.where(row, c), ff(tm), ff(prev), g.lineName(prevPos))
@@ -514,7 +604,7 @@ func (g *grid) table(timeColumn string, want []string) (*Table, syntax.ErrorList
 			y := math.NaN()
 			if c.text != "" {
 				if y, ok = number(c.text); !ok {
-					errs.Addf(c.pos, "", "%s: the value in column %q is %q, not a number (leave the cell empty for a gap)", g.where(row, c), names[i], c.text)
+					errs.Addf(c.pos, "", "%s: the value in %s %q is %q, not a number (leave the cell empty for a gap)", g.where(row, c), g.seriesWord(), names[i], c.text)
 				}
 			}
 			t.Cols[j] = append(t.Cols[j], y)
@@ -542,13 +632,19 @@ func (g *grid) headerWhere(c cell) string {
 // lineName names the row of an earlier time: its line in a CSV file, its
 // row in a workbook.
 func (g *grid) lineName(p syntax.Pos) string {
-	if g.across {
-		return fmt.Sprintf("column %d", p.Col)
-	}
 	if g.explain == nil {
 		return fmt.Sprintf("line %d", p.Line)
 	}
 	return fmt.Sprintf("row %d", p.Line)
+}
+
+// seriesWord is what holds a series in g: a column, or a row when the
+// file is transposed.
+func (g *grid) seriesWord() string {
+	if g.across {
+		return "row"
+	}
+	return "column"
 }
 
 func (g *grid) explainEmpty(c cell) string {
@@ -579,12 +675,24 @@ func separator(file string, src []byte) rune {
 	return ','
 }
 
-func csvPos(file string, err error) syntax.Pos {
+// csvPos returns the position of a CSV syntax error in src. encoding/csv
+// reports an unclosed quote at the end of the input one column past its
+// last line's newline (or on a line after the last): such a position is
+// moved back to the end of the input's last line.
+func csvPos(file string, src []byte, err error) syntax.Pos {
+	p := syntax.Pos{File: file, Line: 1, Col: 1}
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return syntax.Pos{File: file, Line: pe.Line, Col: pe.Column}
+	if !errors.As(err, &pe) {
+		return p
 	}
-	return syntax.Pos{File: file}
+	lines := strings.Split(string(src), "\n")
+	p.Line = min(max(pe.Line, 1), len(lines))
+	line := strings.TrimSuffix(lines[p.Line-1], "\r")
+	p.Col = min(max(pe.Column, 1), len(line)+1)
+	if pe.Line > len(lines) {
+		p.Col = len(line) + 1
+	}
+	return p
 }
 
 func csvMsg(err error) string {

@@ -54,7 +54,7 @@ func TestReadDataBad(t *testing.T) {
 		{`file = "header_only.csv"`, []string{
 			f("header_only.csv") + `:1:1: data.price.file: the data file has a header but no rows`}},
 		{`file = "bad_quote.csv"`, []string{
-			f("bad_quote.csv") + `:2:6: data.price.file: extraneous or missing " in quoted-field`}},
+			f("bad_quote.csv") + `:2:5: data.price.file: extraneous or missing " in quoted-field`}},
 		{`file = "nowhere.csv"`, []string{
 			f("m.toml") + `:2:8: data.price.file: cannot read data file "nowhere.csv": no such file or directory (looked for ` + f("nowhere.csv") + `)`}},
 		{`file = "../logistic.toml"`, []string{
