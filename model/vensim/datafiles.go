@@ -2,6 +2,7 @@ package vensim
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -203,46 +204,71 @@ func (r *reader) missingSeries(name string, ds *dataSet) string {
 
 // readDat reads a Vensim .dat data file: each series is a line naming it
 // followed by lines holding a time and a value, separated by a tab or
-// spaces, the times increasing.
+// spaces, the times increasing. Errors are at the line and the column of
+// the field at fault. The series returned have each a name, unlike the
+// others' (case aside), and finite points whose times increase; there is
+// one at least.
 func readDat(file string, src []byte) ([]*dataSeries, syntax.ErrorList) {
 	var errs syntax.ErrorList
 	var out []*dataSeries
 	var cur *dataSeries
+	named := map[string]int{} // the line of each series' name, by its name in lower case
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	for i, line := range strings.Split(string(src), "\n") {
-		at := syntax.Pos{File: file, Line: i + 1, Col: 1}
 		line = strings.TrimRight(line, "\r")
 		text := strings.TrimSpace(line)
 		if text == "" {
 			continue
 		}
+		// at is the position of field k of f, found in the line from
+		// the end of the field before it.
+		at := func(f []string, k int) syntax.Pos {
+			col := 0
+			for j := 0; j <= k && j < len(f); j++ {
+				col += strings.Index(line[col:], f[j])
+				if j < k {
+					col += len(f[j])
+				}
+			}
+			return syntax.Pos{File: file, Line: i + 1, Col: col + 1}
+		}
 		f := strings.Split(text, "\t")
 		if len(f) != 2 {
 			f = strings.Fields(text)
 		}
-		if _, err := strconv.ParseFloat(f[0], 64); err != nil {
+		for k := range f {
+			f[k] = strings.TrimSpace(f[k])
+		}
+		if _, err := strconv.ParseFloat(f[0], 64); err != nil && !errors.Is(err, strconv.ErrRange) {
 			// A series' name.
+			k := strings.ToLower(text)
+			if first, ok := named[k]; ok {
+				errs.Addf(at(f, 0), "", "series %q is named twice, first on line %d; give each series once", text, first)
+				cur = &dataSeries{file: file, name: text} // its points are checked, not kept
+				continue
+			}
+			named[k] = i + 1
 			cur = &dataSeries{file: file, name: text}
 			out = append(out, cur)
 			continue
 		}
 		if cur == nil {
-			errs.Addf(at, "", "a time and value before the first series' name: a .dat file names each series on a line of its own, then gives its times and values, one pair a line")
+			errs.Addf(at(f, 0), "", "a time and value before the first series' name: a .dat file names each series on a line of its own, then gives its times and values, one pair a line")
 			return nil, errs
 		}
 		if len(f) != 2 {
-			errs.Addf(at, "", "series %q: expected a time and a value separated by a tab, found %q", cur.name, text)
+			errs.Addf(at(f, 0), "", "series %q: expected a time and a value separated by a tab, found %q", cur.name, text)
 			continue
 		}
 		t, okT := datNumber(f[0])
 		y, okY := datNumber(f[1])
 		switch {
 		case !okT:
-			errs.Addf(at, "", "series %q: the time %q is not a number", cur.name, f[0])
+			errs.Addf(at(f, 0), "", "series %q: the time %q is not a number", cur.name, f[0])
 		case !okY:
-			errs.Addf(at, "", "series %q: the value %q is not a number", cur.name, f[1])
+			errs.Addf(at(f, 1), "", "series %q: the value %q is not a number", cur.name, f[1])
 		case len(cur.points) > 0 && t <= cur.points[len(cur.points)-1][0]:
-			errs.Addf(at, "", "series %q: time %s does not come after time %s; the times must increase", cur.name,
+			errs.Addf(at(f, 0), "", "series %q: time %s does not come after time %s; the times must increase", cur.name,
 				strconv.FormatFloat(t, 'g', -1, 64), strconv.FormatFloat(cur.points[len(cur.points)-1][0], 'g', -1, 64))
 		default:
 			cur.points = append(cur.points, [2]float64{t, y})

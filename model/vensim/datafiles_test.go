@@ -158,7 +158,7 @@ func TestDataFileErrors(t *testing.T) {
 		{"times out of order", "obs ~~|\n", []string{unsorted},
 			unsorted + `:4:1: --data-file: row 3: time 1 does not come after time 2 on line 3; sort the rows by time, one row per time`},
 		{"text in a transposed file", "obs ~~|\n", []string{notNum},
-			notNum + `:2:7: --data-file: line 2 column 7: the value in column "obs" is "lots", not a number (leave the cell empty for a gap)`},
+			notNum + `:2:7: --data-file: line 2 column 7: the value in row "obs" is "lots", not a number (leave the cell empty for a gap)`},
 		{"a .dat time repeated", "obs ~~|\n", []string{datLate},
 			datLate + `:3:1: --data-file: series "obs": time 0 does not come after time 0; the times must increase`},
 		{"a .dat point before a name", "obs ~~|\n", []string{datFirst},
