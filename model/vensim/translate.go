@@ -1326,30 +1326,24 @@ func (c *ctx) getDataStat(n *node) {
 	in := func(k int) {
 		c.tmpl(p, "(", s, " <= "+num(pts[k][0])+" and "+num(pts[k][0])+" <= ", e, ")")
 	}
-	count := func() {
-		c.write("(", p)
+	// terms writes open, then a term for each point separated by sep,
+	// then ")": the term of point k is then(k) when k lies in [start,
+	// end], else otherwise.
+	terms := func(open, sep string, then func(k int) string, otherwise string) {
+		c.write(open, p)
 		for k := range pts {
 			if k > 0 {
-				c.write(" + ", p)
+				c.write(sep, p)
 			}
 			c.write("if_then_else(", p)
 			in(k)
-			c.write(", 1, 0)", p)
+			c.write(", "+then(k)+", "+otherwise+")", p)
 		}
 		c.write(")", p)
 	}
-	sum := func() {
-		c.write("(", p)
-		for k := range pts {
-			if k > 0 {
-				c.write(" + ", p)
-			}
-			c.write("if_then_else(", p)
-			in(k)
-			c.write(", "+num(pts[k][1])+", 0)", p)
-		}
-		c.write(")", p)
-	}
+	value := func(k int) string { return num(pts[k][1]) }
+	count := func() { terms("(", " + ", func(int) string { return "1" }, "0") }
+	sum := func() { terms("(", " + ", value, "0") }
 	c.write("if_then_else(", p)
 	count()
 	c.write(" = 0, ("+naValue+"), ", p)
@@ -1370,16 +1364,7 @@ func (c *ctx) getDataStat(n *node) {
 				fill = pt[1]
 			}
 		}
-		c.write(strings.TrimPrefix(n.key, "get data ")+"(", p)
-		for k := range pts {
-			if k > 0 {
-				c.write(", ", p)
-			}
-			c.write("if_then_else(", p)
-			in(k)
-			c.write(", "+num(pts[k][1])+", "+num(fill)+")", p)
-		}
-		c.write(")", p)
+		terms(strings.TrimPrefix(n.key, "get data ")+"(", ", ", value, num(fill))
 	}
 	c.write(")", p)
 }
