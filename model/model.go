@@ -35,7 +35,6 @@ type Model struct {
 
 	prog   *vm.Program
 	native *Native // generated code, when the model was loaded with LoadNative
-	kernel *Kernel // the interpreter, for instructions native code leaves to it
 
 	// The outputs of a run that names none, and the position of each,
 	// made by the first such run.

@@ -107,8 +107,7 @@ func LoadNative(filename string, src []byte, n Native) (*Model, error) {
 	if n.Init == nil || n.Flow == nil {
 		return nil, errors.New("model.LoadNative: Native needs both Init and Flow")
 	}
-	m.native = &n
-	m.kernel = newKernel(m.prog)
+	m.native = &n // each run makes its Kernel (runScratch)
 	return m, nil
 }
 

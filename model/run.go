@@ -170,10 +170,9 @@ type run struct {
 	convs   []*conveyor // per pipeline: the state of delay_material or delay_information, else nil
 	step    int         // the step Advance moves on from, counted from 0
 
-	outSlots []int32
-	outRows  rowLayout  // how record copies the outputs into the Result's rows
-	dynCode  []vm.Instr // when not nil: the part of flowCode the stocks' rates need
-	outCode  []vm.Instr // the rest of flowCode that the outputs need, run only at save points
+	outRows rowLayout  // how record copies the outputs into the Result's rows
+	dynCode []vm.Instr // when not nil: the part of flowCode the stocks' rates need
+	outCode []vm.Instr // the rest of flowCode that the outputs need, run only at save points
 
 	nativeRates bool // generated code: Rates at each evaluation, Flow (or Rest) at save points
 	outVM       bool // with nativeRates: outCode, in the interpreter, at save points instead
@@ -290,7 +289,7 @@ func (m *Model) Run(ctx context.Context, opt RunOptions) (*Result, error) {
 // every value computed at the start time.
 func (m *Model) newRun(s settings, opt RunOptions) (*run, error) {
 	p := m.prog
-	r := &run{p: p, native: m.native, kernel: m.kernel, s: s, n: len(p.Stocks)}
+	r := &run{p: p, native: m.native, s: s, n: len(p.Stocks)}
 	sc := &runScratch{}
 	if re := opt.Reuse; re != nil && re.scratch != nil && re.scratch.p == p {
 		sc = re.scratch // the storage of the run before, which the caller is done with
@@ -471,7 +470,7 @@ func (r *run) startResult(m *Model, opt RunOptions, outNames []string, index map
 	if err != nil {
 		return err
 	}
-	r.outSlots, r.outRows = pl.slots, pl.rows
+	r.outRows = pl.rows
 	if err := checkValues(s, opt, len(outNames), p.NSlots); err != nil {
 		return err
 	}
@@ -1012,13 +1011,12 @@ func article(word string) string {
 }
 
 // outPlan is what the runs that record one set of outputs compute, and
-// where: the outputs' slots and the rows they make, and which code runs
-// at each evaluation and which at save points. The first run that records
+// where: the rows the outputs' slots make, and which code runs at each
+// evaluation and which at save points. The first run that records
 // a set makes its plan; the Model keeps it for the runs after (planFor),
 // as the code it holds is read, never written, by a run.
 type outPlan struct {
-	slots []int32
-	rows  rowLayout
+	rows rowLayout
 
 	dynCode []vm.Instr // when not nil: the part of FlowCode each evaluation runs
 	outCode []vm.Instr // the rest of FlowCode that the outputs need, run only at save points
@@ -1033,9 +1031,9 @@ type outPlan struct {
 const maxPlans = 64
 
 // planFor returns the plan of a run with settings s recording outputs
-// (the default outputs when all) at slots, and the variables with a range
-// (ranged, the same for every run of the model): the Model's, when a run
-// before made it, else a new one, which the Model keeps.
+// (the default outputs when all), and the variables with a range (ranged,
+// the same for every run of the model): the Model's, when a run before
+// made it, else a new one, which the Model keeps.
 //
 // A new plan's outputs must each be named once (a plan kept was checked).
 func (m *Model) planFor(s settings, outputs []string, all bool, ranged []string) (*outPlan, error) {
@@ -1044,7 +1042,9 @@ func (m *Model) planFor(s settings, outputs []string, all bool, ranged []string)
 	var buf [512]byte
 	key := append(buf[:0], s.Method...)
 	if s.SaveK == 1 {
-		key = append(key, '1')
+		key = append(key, 0, 1) // saving at every step
+	} else {
+		key = append(key, 0, 2)
 	}
 	if all {
 		key = append(key, 0, 0) // no name is empty
@@ -1076,13 +1076,13 @@ func (m *Model) planFor(s settings, outputs []string, all bool, ranged []string)
 		need = m.prog.Needs(append(slices.Clip(outputs), ranged...))
 	}
 	p := m.prog
-	pl = &outPlan{slots: m.allSlots, rows: m.allRows} // the default outputs
+	pl = &outPlan{rows: m.allRows} // the default outputs
 	if !all {
-		pl.slots = make([]int32, len(outputs))
+		slots := make([]int32, len(outputs))
 		for k, name := range outputs {
-			pl.slots[k] = p.Vars[p.ByName[name]].Slot
+			slots[k] = p.Vars[p.ByName[name]].Slot
 		}
-		pl.rows = layoutRows(pl.slots)
+		pl.rows = layoutRows(slots)
 	}
 	pl.plan(m.prog, m.native, s, need)
 	m.planMu.Lock()

@@ -64,6 +64,7 @@ type reader struct {
 	macros   map[string]*macro
 	names    map[string]bool // canonical names taken
 	ctl      map[string]float64
+	consts   *ctlEval        // evaluates expressions of constants when the model is read (control)
 	failed   map[string]bool // keys of the variables whose equation did not parse
 	nInst    int
 	opt      decl.DataOptions  // how the files of GET functions are read
@@ -350,6 +351,7 @@ func (r *reader) control(defs []*def) {
 			ev.defs[d.key] = d
 		}
 	}
+	r.consts = ev // for the other values needed when the model is read (TIME SHIFT's shift)
 	r.ctl = map[string]float64{}
 	for _, d := range defs {
 		if !isControl(d.key) {

@@ -1,5 +1,7 @@
 package vensim
 
+import "math"
+
 // TIME SHIFT(data, shift), Vensim's data function that moves a data
 // variable's points in time.
 
@@ -14,7 +16,8 @@ func timeShift(d *def) bool {
 // TIME SHIFT(data, shift) "returns data that is shifted in time" — a
 // positive shift lets the model see the data in the future: the value at
 // time t is the data's at t + shift, so each point (t, v) of data becomes
-// (t − shift, v). The shift must be a number or a constant, data a data
+// (t − shift, v). The shift must be known when the model is read (a
+// number, a constant, or an expression of them, as ctlEval reads), data a data
 // variable's name; the result interpolates as its own keyword says, or as
 // data does when it has none.
 func (r *reader) timeShifts(shifts []*def) {
@@ -83,8 +86,8 @@ func (r *reader) timeShift(d *def) *def {
 	if a.kind != nRef || len(a.subs) > 0 || src == nil || len(src.defs) != 1 || src.defs[0].ext == nil || len(src.defs[0].subs) > 0 {
 		return fail(a.pos, "the data must be the name of a data variable without subscripts, defined by GET XLS DATA or GET DIRECT DATA, read from a data file, or a TIME SHIFT; %s is not one", a.text)
 	}
-	shift, ok := r.constNum(n.args[1], 0)
-	if !ok {
+	shift, nc := r.consts.eval(n.args[1], 0)
+	if nc != nil || math.IsNaN(shift) || math.IsInf(shift, 0) {
 		return fail(n.args[1].pos, "the shift must be a number or a constant, as in Vensim")
 	}
 	ext := src.defs[0].ext
@@ -97,33 +100,4 @@ func (r *reader) timeShift(d *def) *def {
 		interp = interpOf(d.interp)
 	}
 	return &def{e: d.e, kind: dEq, name: d.name, key: d.key, pos: d.pos, rhs: d.rhs, ext: &extData{points: pts, interp: interp}}
-}
-
-// constNum returns the value of x when it is a number, a sign before
-// one, or the name of a constant without subscripts.
-func (r *reader) constNum(x *node, depth int) (float64, bool) {
-	if x == nil || depth > 20 {
-		return 0, false
-	}
-	switch x.kind {
-	case nNum:
-		return x.num, true
-	case nParen:
-		return r.constNum(x.x, depth+1)
-	case nUnary:
-		v, ok := r.constNum(x.x, depth+1)
-		switch x.text {
-		case "-":
-			return -v, ok
-		case "+":
-			return v, ok
-		}
-	case nRef:
-		v := r.vars[x.key]
-		if len(x.subs) > 0 || v == nil || len(v.defs) != 1 || v.defs[0].kind != dEq || len(v.defs[0].subs) > 0 || v.defs[0].ext != nil {
-			return 0, false
-		}
-		return r.constNum(v.defs[0].rhs, depth+1)
-	}
-	return 0, false
 }
