@@ -101,8 +101,12 @@ func (r *reader) dataSeriesSet() *dataSet {
 		for _, s := range series {
 			key := seriesKey(s.name)
 			if old := ds.byKey[key]; old != nil {
-				r.m.Warnings = append(r.m.Warnings, &syntax.Error{Pos: top, Key: "--data-file",
-					Msg: fmt.Sprintf("%q is also in %s, whose values are used: the first data file given that has a series wins", s.name, old.file)})
+				msg := fmt.Sprintf("%q is also in %s, whose values are used: the first data file given that has a series wins", s.name, old.file)
+				if old.file == file {
+					// Vensim's names ignore case and take spaces and _ alike.
+					msg = fmt.Sprintf("%q names the same variable as %q, earlier in this file, whose values are used: give each series once", s.name, old.name)
+				}
+				r.m.Warnings = append(r.m.Warnings, &syntax.Error{Pos: top, Key: "--data-file", Msg: msg})
 				continue
 			}
 			ds.byKey[key] = s

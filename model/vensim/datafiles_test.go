@@ -128,6 +128,29 @@ func TestDataFileKeywords(t *testing.T) {
 	}
 }
 
+// TestDataFileSameVariableTwice checks that two columns of one file that
+// name the same Vensim variable (case aside, spaces and _ alike) warn so,
+// and the first is read.
+func TestDataFileSameVariableTwice(t *testing.T) {
+	a := filepath.Join(t.TempDir(), "a.csv")
+	if err := os.WriteFile(a, []byte("time,obs sales,Obs_Sales\n0,1,7\n1,2,8\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := vensim.ParseWith("m.mdl", []byte("obs sales ~~|\n"), decl.DataOptions{DataFiles: []string{a}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"Obs_Sales" names the same variable as "obs sales", earlier in this file, whose values are used: give each series once`
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0].Error(), want) {
+		t.Errorf("warnings %v, want one containing %s", d.Warnings, want)
+	}
+	for _, v := range d.Vars {
+		if v.Kind == decl.Data && (len(v.Points) != 2 || v.Points[1] != [2]float64{1, 2}) {
+			t.Errorf("%s: points %v, want [[0 1] [1 2]] (the first column)", v.Name, v.Points)
+		}
+	}
+}
+
 func TestDataFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) string {
